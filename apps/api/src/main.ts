@@ -1,0 +1,2 @@
+import { foldEvents } from '@pangolin/domain';
+console.log(typeof foldEvents);

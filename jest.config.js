@@ -1,0 +1,37 @@
+// NestJS 12 ships ES modules; Jest on Node 20 loads CommonJS, so @swc/jest transforms TypeScript
+// and those ESM-only packages alike (see ../shared/README.md, toolchain notes).
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.(t|j|mj)s$': swcTransform },
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@fastify|fastify|uid|file-type|strtok3|token-types|load-esm|@tokenizer|iterare|cookie|content-disposition)/)',
+  ],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  moduleNameMapper: {
+    '^@pangolin/domain$': '<rootDir>/libs/domain/src',
+    '^@pangolin/event-store$': '<rootDir>/libs/event-store/src',
+    '^@pangolin/read-models$': '<rootDir>/libs/read-models/src',
+  },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'], testTimeout: 120000 },
+  ],
+};

@@ -1,0 +1,21 @@
+import { HouseholdEvent } from './households/events';
+import { ProductEvent } from './products/events';
+import { ProgrammeEvent } from './programmes/events';
+import { GiftEvent } from './gifts/events';
+import { PremiumFundingEvent, PolicyEvent } from './policies/events';
+import { ClaimEvent } from './claims/events';
+
+/** Every event Pangolin records, as a union discriminated by `type`. */
+export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent;
+export type PangolinEventType = PangolinEvent['type'];
+export type EventOfType<T extends PangolinEventType> = Extract<PangolinEvent, { type: T }>;
+
+/** Stream names: one stream per aggregate instance. */
+export const streams = {
+  household: (householdId: string) => `household-${householdId}`,
+  product: (productId: string) => `product-${productId}`,
+  programme: (programmeId: string) => `programme-${programmeId}`,
+  gift: (giftId: string) => `gift-${giftId}`,
+  premiumFunding: (householdId: string, productId: string) => `funding-${householdId}.${productId}`,
+  policy: (policyId: string) => `policy-${policyId}`,
+};

@@ -1,0 +1,29 @@
+import { Money } from '../shared/money';
+
+export type GiftTarget =
+  | { kind: 'household'; householdId: string; productId: string }
+  | { kind: 'programme'; programmeId: string; regionCode: string; productId: string };
+
+/** What the donor wants done with money that cannot be used for a premium. */
+export type RemainderChoice = 'hold' | 'refund';
+
+/**
+ * Gift stream: the life of one directed donation. Its escrow balance is
+ * received - allocated + unearned premium credited back - refunded.
+ */
+export type GiftEvent =
+  | {
+      type: 'GiftPledged';
+      data: { giftId: string; donorId: string; amount: Money; target: GiftTarget; remainder: RemainderChoice; pledgedAt: string };
+    }
+  | { type: 'GiftPaymentConfirmed'; data: { giftId: string; donorId: string; paymentReference: string; amount: Money; confirmedAt: string } }
+  /** Part of the gift pays (part of) one household's premium for the policy `policyId`. */
+  | {
+      type: 'GiftAllocated';
+      data: { giftId: string; allocationId: string; householdId: string; productId: string; policyId: string; amount: Money; allocatedAt: string };
+    }
+  /** Money nobody can use now stays in escrow for the donor's target (e.g. the next renewal). */
+  | { type: 'GiftRemainderHeld'; data: { giftId: string; amount: Money; reason: string; heldAt: string } }
+  | { type: 'GiftRemainderRefunded'; data: { giftId: string; donorId: string; amount: Money; reason: string; refundedAt: string } }
+  /** Unearned premium of a cancelled policy comes back into this gift's escrow. */
+  | { type: 'GiftPremiumRefundCredited'; data: { giftId: string; policyId: string; amount: Money; creditedAt: string } };

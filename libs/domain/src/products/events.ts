@@ -1,0 +1,23 @@
+import { Money } from '../shared/money';
+
+export const COVERAGE_KINDS = ['accident-illness', 'health', 'crop', 'livestock', 'property', 'life'] as const;
+export type CoverageKind = (typeof COVERAGE_KINDS)[number];
+
+/** The terms a policy is written on. A revision changes them for new policies only. */
+export interface ProductTerms {
+  name: string;
+  coverageKind: CoverageKind;
+  /** Premium for one household for one term. */
+  annualPremium: Money;
+  /** The most all claims of one policy can pay. Same currency as the premium. */
+  sumInsured: Money;
+  /** Incidents within this many days of the policy start are not covered. */
+  waitingPeriodDays: number;
+  /** Length of a policy in days (365 for a yearly policy). */
+  termDays: number;
+}
+
+export type ProductEvent =
+  | { type: 'ProductPublished'; data: { productId: string; insurerId: string; version: 1; terms: ProductTerms; publishedAt: string } }
+  | { type: 'ProductRevised'; data: { productId: string; insurerId: string; version: number; terms: ProductTerms; revisedAt: string } }
+  | { type: 'ProductRetired'; data: { productId: string; insurerId: string; version: number; retiredAt: string } };

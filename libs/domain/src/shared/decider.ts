@@ -1,0 +1,16 @@
+/**
+ * A decider is the whole behaviour of one aggregate as two pure functions:
+ * `decide` turns a command and the current state into new events (or throws a DomainError),
+ * `evolve` folds one event into the state. No I/O, no clock, no randomness: ids and times come
+ * in on the command, so the same history and command always give the same events.
+ */
+export interface Decider<Command, State, Event> {
+  decide(command: Command, state: State): Event[];
+  evolve(state: State, event: Event): State;
+  initialState(): State;
+}
+
+/** Replays a history into the state it leaves behind. */
+export function foldEvents<State, Event>(decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>, events: readonly Event[]): State {
+  return events.reduce(decider.evolve, decider.initialState());
+}

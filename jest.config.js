@@ -24,6 +24,7 @@ const common = {
     '^@pangolin/domain$': '<rootDir>/libs/domain/src',
     '^@pangolin/event-store$': '<rootDir>/libs/event-store/src',
     '^@pangolin/read-models$': '<rootDir>/libs/read-models/src',
+    '^@pangolin/application$': '<rootDir>/libs/application/src',
   },
   testEnvironment: 'node',
 };

@@ -1,2 +1,15 @@
-import { foldEvents } from '@pangolin/domain';
-console.log(typeof foldEvents);
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigurationError, loadConfiguration } from './config/configuration';
+import { createPangolin, listen } from './bootstrap';
+
+async function main() {
+  const config = loadConfiguration();
+  const app = await createPangolin(config);
+  await listen(app, config);
+}
+
+main().catch((error) => {
+  Logger.error(error instanceof ConfigurationError ? `Configuration error: ${error.message}` : error instanceof Error ? error.stack : String(error), 'Pangolin');
+  process.exit(1);
+});

@@ -17,7 +17,10 @@ export interface EventMetadata {
 }
 
 export interface NewEvent {
-  /** Unique id. Appending an event whose id is already stored in the same stream is a no-op. */
+  /**
+   * Unique id. Re-appending a batch whose ids are all already stored in the same stream, in the same
+   * order, is a no-op; any other reuse of an id is a DuplicateEventId.
+   */
   eventId: string;
   type: string;
   data: unknown;
@@ -45,9 +48,15 @@ export interface RecordedEvent {
 export type ExpectedRevision = 'no-stream' | 'any' | number;
 
 export interface AppendResult {
-  /** Revision of the stream's last event after the append. */
+  /**
+   * Revision of the batch's last event (on a replay: where it was stored, even if the stream has
+   * moved on since). For an empty batch: the stream's current revision, -1 if it does not exist.
+   */
   nextRevision: number;
-  /** Global position of the last event written (or found, when the append was a replay). */
+  /**
+   * Global position of the last event written (or found, when the append was a replay).
+   * For an empty batch: of the stream's last event, 0n if it does not exist.
+   */
   lastPosition: bigint;
   /** True when every event was already stored (an idempotent replay): nothing was written. */
   alreadyStored: boolean;
@@ -72,6 +81,20 @@ export interface ReadAllOptions {
   limit?: number;
 }
 
+export interface ReadStreamOptions {
+  /** First revision to read; default 0 forwards, the stream's last revision backwards. */
+  fromRevision?: number;
+  direction?: 'forwards' | 'backwards';
+  limit?: number;
+}
+
+export interface SubscribeOptions {
+  /** Pause before retrying an event whose handler failed; default 1000. */
+  retryDelayMs?: number;
+  /** Told about each handler failure, before the retry. */
+  onError?: (error: unknown, event: RecordedEvent) => void;
+}
+
 export interface SubscriptionHandler {
   /** Called for each event in global order. The subscription waits for it before the next. */
   (event: RecordedEvent): Promise<void>;
@@ -80,7 +103,7 @@ export interface SubscriptionHandler {
 export interface Subscription {
   /** Stops delivering; resolves when the handler in flight (if any) has finished. */
   stop(): Promise<void>;
-  /** Resolves once the subscription has delivered everything up to `position`. */
+  /** Resolves once the subscription has delivered everything up to `position`; rejects if it stops first. */
   caughtUpTo(position: bigint): Promise<void>;
 }
 
@@ -89,11 +112,11 @@ export interface EventStore {
    * Appends `events` atomically to `streamId` if the stream is at `expected`; otherwise throws
    * WrongExpectedRevision. If all events' ids are already stored in this stream, returns
    * `alreadyStored: true` without writing (retries are safe). Throws DuplicateEventId if an id
-   * is stored elsewhere.
+   * is stored elsewhere. An empty batch writes nothing but still checks `expected`.
    */
   append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult>;
-  /** The stream's events in revision order, from `fromRevision` (default 0); [] if it does not exist. */
-  readStream(streamId: string, options?: { fromRevision?: number; direction?: 'forwards' | 'backwards'; limit?: number }): Promise<RecordedEvent[]>;
+  /** The stream's events in revision order (or reverse order, backwards) from `fromRevision`; [] if it does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of all streams in global order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The position of the last event in the log (0n when empty). */
@@ -103,6 +126,7 @@ export interface EventStore {
    * then follows new appends live. At-least-once: a handler that fails is retried with the same event
    * after `retryDelayMs` (the subscriber keeps its own checkpoint to make that idempotent).
    */
-  subscribe(checkpoint: bigint, handler: SubscriptionHandler, options?: { retryDelayMs?: number; onError?: (error: unknown, event: RecordedEvent) => void }): Subscription;
+  subscribe(checkpoint: bigint, handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
+  /** Stops this store's subscriptions (after their handlers in flight), then releases the connection. */
   close(): Promise<void>;
 }

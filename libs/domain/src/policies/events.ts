@@ -23,6 +23,8 @@ export type PremiumFundingEvent =
         amount: Money;
         fundedTotal: Money;
         premium: Money;
+        /** The product version the round is written on: with the premium, fixed by the round's first contribution. */
+        productVersion: number;
         acceptedAt: string;
       };
     }

@@ -1,0 +1,37 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { IS_PUBLIC, REQUIRED_ROLES } from './decorators';
+import { Principal, Role } from './principal';
+
+/**
+ * Every route needs a valid bearer token unless marked @Public(); @Roles() narrows who may call it.
+ * A token sent to a public route must still be valid.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector, private readonly jwt: JwtService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
+    const request = context.switchToHttp().getRequest();
+    const header: string | undefined = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+    // Public routes still recognise a signed-in caller (who may then see more).
+    if (isPublic && !token) return true;
+    if (!token) throw new UnauthorizedException('a bearer token is required: POST /auth/login to get one');
+    let principal: Principal;
+    try {
+      principal = (await this.jwt.verifyAsync<{ principal: Principal }>(token)).principal;
+    } catch {
+      throw new UnauthorizedException('the bearer token is invalid or has expired');
+    }
+    request.principal = principal;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && !roles.includes(principal.role)) {
+      throw new ForbiddenException(`this action is for ${roles.join(' or ')}; you are signed in as ${principal.role}`);
+    }
+    return true;
+  }
+}

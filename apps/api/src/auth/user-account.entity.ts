@@ -1,0 +1,31 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Role } from './principal';
+
+/**
+ * A login. Accounts are configuration, not history, so they live in a table of their own beside
+ * the read models (a read-model rebuild leaves them alone).
+ */
+@Entity('user_accounts')
+export class UserAccount {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  userId: string;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  username: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  displayName: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  role: Role;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  insurerId: string | null;
+
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  regionCode: string | null;
+
+  /** scrypt$<salt hex>$<hash hex> */
+  @Column({ type: 'varchar', length: 300 })
+  passwordHash: string;
+}

@@ -1,0 +1,45 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { AccountsService } from './auth/accounts.service';
+import { PangolinConfig } from './config/configuration';
+import { seedDemo } from './demo/seed-demo';
+import { pangolinValidationPipe } from './http/validation';
+import { EventPipeline } from './infrastructure/event-pipeline.service';
+
+/**
+ * Builds the whole platform for `config`: HTTP API, OpenAPI at /docs, the projections and the
+ * process manager running on the store's subscription, and (if asked) the demo data.
+ * Used by main.ts and by the end-to-end tests, so they run exactly what users run.
+ */
+export async function createPangolin(config: PangolinConfig, options: { logger?: false | ('error' | 'warn' | 'log')[] } = {}): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 1_048_576 }), {
+    logger: options.logger ?? ['error', 'warn', 'log'],
+  });
+  app.useGlobalPipes(pangolinValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Pangolin')
+      .setDescription('Directed insurance donations: every yuan traceable from gift to premium, policy and claim. Money is integer minor units (fen).')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  await app.init();
+  await app.get(EventPipeline).start();
+  if (config.initialAdmin) await app.get(AccountsService).ensureAdmin(config.initialAdmin.username, config.initialAdmin.password);
+  if (config.seedDemo) await seedDemo(app);
+  return app;
+}
+
+export async function listen(app: NestFastifyApplication, config: PangolinConfig): Promise<string> {
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  Logger.log(`Pangolin is serving ${url} (API docs at ${url}/docs), data in ${config.dataDir}`, 'Pangolin');
+  return url;
+}

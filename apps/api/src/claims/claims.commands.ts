@@ -1,0 +1,63 @@
+import { ForbiddenException } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { claimsDecider, ClaimFiler, streams } from '@pangolin/domain';
+import { RequestContext } from '../http/request-context';
+import { CommandRunner } from '../infrastructure/command-runner.service';
+import { policyVisibleTo } from '../policies/policies.commands';
+import { actingInsurer } from '../products/products.commands';
+import { ApproveClaimDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './claims.dto';
+
+export class FileClaimCommand extends Command<{ claimId: string }> {
+  constructor(readonly context: RequestContext, readonly policyId: string, readonly body: FileClaimDto) {
+    super();
+  }
+}
+
+/** The insurer of record or the government of the household's region files claims. */
+@CommandHandler(FileClaimCommand)
+export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
+  constructor(private readonly commands: CommandRunner) {}
+
+  async execute({ context, policyId, body }: FileClaimCommand) {
+    const { role, insurerId, regionCode } = context.user;
+    if (role !== 'insurer' && role !== 'government') throw new ForbiddenException('claims are filed by the insurer of record or the household\'s government');
+    await policyVisibleTo(this.commands, policyId, context);
+    const filedBy: ClaimFiler = role === 'insurer' ? { role, id: insurerId as string } : { role, id: regionCode as string };
+    const claimId = randomUUID();
+    await this.commands.run(claimsDecider, streams.policy(policyId), {
+      type: 'FileClaim',
+      data: { policyId, claimId, incidentDate: body.incidentDate, kind: body.kind, amountClaimed: body.amountClaimed, evidence: body.evidence, filedBy, now: this.commands.now() },
+    }, context);
+    return { claimId, policyId, status: 'filed' };
+  }
+}
+
+export type ClaimDecision = { kind: 'approve'; body: ApproveClaimDto } | { kind: 'reject'; body: RejectClaimDto } | { kind: 'pay'; body: PayClaimDto };
+
+export class DecideClaimCommand extends Command<void> {
+  constructor(readonly context: RequestContext, readonly policyId: string, readonly claimId: string, readonly decision: ClaimDecision) {
+    super();
+  }
+}
+
+/** The insurer of record approves, rejects or reports the payout of a claim. */
+@CommandHandler(DecideClaimCommand)
+export class DecideClaimHandler implements ICommandHandler<DecideClaimCommand> {
+  constructor(private readonly commands: CommandRunner) {}
+
+  async execute({ context, policyId, claimId, decision }: DecideClaimCommand) {
+    const insurerId = actingInsurer(context);
+    await policyVisibleTo(this.commands, policyId, context);
+    const now = this.commands.now();
+    const command =
+      decision.kind === 'approve'
+        ? ({ type: 'ApproveClaim', data: { policyId, claimId, insurerId, approvedAmount: decision.body.approvedAmount, note: decision.body.note, now } } as const)
+        : decision.kind === 'reject'
+          ? ({ type: 'RejectClaim', data: { policyId, claimId, insurerId, reason: decision.body.reason, now } } as const)
+          : ({ type: 'PayClaim', data: { policyId, claimId, insurerId, payoutReference: decision.body.payoutReference, now } } as const);
+    await this.commands.run(claimsDecider, streams.policy(policyId), command, context);
+  }
+}
+
+export const claimCommandHandlers = [FileClaimHandler, DecideClaimHandler];

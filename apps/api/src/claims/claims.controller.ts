@@ -1,0 +1,48 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators';
+import { Ctx, RequestContext } from '../http/request-context';
+import { DecideClaimCommand, FileClaimCommand } from './claims.commands';
+import { ApproveClaimDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './claims.dto';
+
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller('policies/:policyId/claims')
+export class ClaimsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @Roles('insurer', 'government')
+  @ApiOperation({ summary: 'File a claim against an active policy (insurer of record or the household\'s government)' })
+  file(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Body() body: FileClaimDto) {
+    return this.commandBus.execute(new FileClaimCommand(context, policyId, body));
+  }
+
+  @Post(':claimId/approve')
+  @HttpCode(200)
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Approve a claim in full or in part (insurer of record)' })
+  async approve(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Param('claimId', ParseUUIDPipe) claimId: string, @Body() body: ApproveClaimDto) {
+    await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'approve', body }));
+    return { claimId, status: 'approved' };
+  }
+
+  @Post(':claimId/reject')
+  @HttpCode(200)
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Reject a claim with a reason (insurer of record)' })
+  async reject(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Param('claimId', ParseUUIDPipe) claimId: string, @Body() body: RejectClaimDto) {
+    await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'reject', body }));
+    return { claimId, status: 'rejected' };
+  }
+
+  @Post(':claimId/payment')
+  @HttpCode(200)
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Record the payout of an approved claim to the household (insurer of record)' })
+  async pay(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Param('claimId', ParseUUIDPipe) claimId: string, @Body() body: PayClaimDto) {
+    await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'pay', body }));
+    return { claimId, status: 'paid', payoutReference: body.payoutReference };
+  }
+}

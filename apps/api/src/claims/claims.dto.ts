@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { CLAIM_KINDS, ClaimKind } from '@pangolin/domain';
+import { ISO_DATE, MoneyDto } from '../http/money.dto';
+
+export class FileClaimDto {
+  @ApiProperty({ example: '2027-02-10' }) @Matches(ISO_DATE, { message: 'incidentDate must be a date in the form YYYY-MM-DD' })
+  incidentDate: string;
+
+  @ApiProperty({ enum: CLAIM_KINDS }) @IsIn(CLAIM_KINDS)
+  kind: ClaimKind;
+
+  @ApiProperty({ type: MoneyDto }) @ValidateNested() @Type(() => MoneyDto)
+  amountClaimed: MoneyDto;
+
+  @ApiProperty({ type: [String], example: ['hospital-invoice-8841.pdf'] })
+  @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(300, { each: true })
+  evidence: string[];
+}
+
+export class ApproveClaimDto {
+  @ApiPropertyOptional({ type: MoneyDto, description: 'Defaults to the amount claimed (approval in full)' })
+  @IsOptional() @ValidateNested() @Type(() => MoneyDto)
+  approvedAmount?: MoneyDto;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500)
+  note?: string;
+}
+
+export class RejectClaimDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500)
+  reason: string;
+}
+
+export class PayClaimDto {
+  @ApiProperty({ example: 'BANK-TRF-77120' }) @IsString() @IsNotEmpty() @MaxLength(100)
+  payoutReference: string;
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Every setting Pangolin reads, from environment variables (documented in the README's
+ * "Configuration" table). Embedded defaults need no server: everything lives under DATA_DIR.
+ */
+export interface PangolinConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore: { kind: 'sqlite'; path: string };
+  readDb: { kind: 'sqlite'; path: string };
+  jwt: { secret: string; ttlSeconds: number };
+  seedDemo: boolean;
+  /** An administrator account ensured at start-up (ADMIN_USERNAME / ADMIN_PASSWORD), if set. */
+  initialAdmin?: { username: string; password: string };
+  /** How long a command's response waits for its effects (allocation, views) to settle. */
+  settleTimeoutMs: number;
+}
+
+export class ConfigurationError extends Error {}
+
+function integer(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigurationError(`${name} must be a whole number, got "${raw}"`);
+  return Number(raw);
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, env: NodeJS.ProcessEnv): T {
+  const raw = (env[name] ?? fallback) as T;
+  if (!allowed.includes(raw)) throw new ConfigurationError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
+/** The JWT secret: JWT_SECRET if set, else one generated on first start and kept in DATA_DIR. */
+function jwtSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
+  if (env.JWT_SECRET) return env.JWT_SECRET;
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function initialAdmin(env: NodeJS.ProcessEnv): PangolinConfig['initialAdmin'] {
+  const { ADMIN_USERNAME: username, ADMIN_PASSWORD: password } = env;
+  if (!username && !password) return undefined;
+  if (!username || !password) throw new ConfigurationError('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  if (password.length < 10) throw new ConfigurationError('ADMIN_PASSWORD must be at least 10 characters');
+  return { username, password };
+}
+
+export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): PangolinConfig {
+  const dataDir = resolve(env.DATA_DIR ?? 'data');
+  mkdirSync(dataDir, { recursive: true });
+  oneOf('EVENT_STORE', ['sqlite'] as const, 'sqlite', env);
+  oneOf('READ_DB', ['sqlite'] as const, 'sqlite', env);
+  return {
+    port: integer('PORT', 3000, env),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir,
+    eventStore: { kind: 'sqlite', path: env.EVENT_STORE_PATH ?? join(dataDir, 'events.sqlite') },
+    readDb: { kind: 'sqlite', path: env.READ_DB_PATH ?? join(dataDir, 'read.sqlite') },
+    jwt: { secret: jwtSecret(env, dataDir), ttlSeconds: integer('JWT_TTL_SECONDS', 8 * 3600, env) },
+    seedDemo: oneOf('SEED_DEMO', ['true', 'false'] as const, 'true', env) === 'true',
+    initialAdmin: initialAdmin(env),
+    settleTimeoutMs: integer('SETTLE_TIMEOUT_MS', 5000, env),
+  };
+}
+
+export const PANGOLIN_CONFIG = Symbol('PANGOLIN_CONFIG');

@@ -1,0 +1,78 @@
+import { ForbiddenException, NotFoundException } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { Conflict, giftDecider, GiftTarget, householdDecider, InvalidCommand, productDecider, programmeDecider, streams } from '@pangolin/domain';
+import { RequestContext } from '../http/request-context';
+import { CommandRunner } from '../infrastructure/command-runner.service';
+import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
+import { paymentEventId } from './payment-reference';
+
+export class PledgeGiftCommand extends Command<{ giftId: string }> {
+  constructor(readonly context: RequestContext, readonly body: PledgeGiftDto) {
+    super();
+  }
+}
+
+/**
+ * Checks the target before the pledge is recorded: the household or programme exists, the
+ * product takes new policies and the gift is in the product's currency.
+ */
+@CommandHandler(PledgeGiftCommand)
+export class PledgeGiftHandler implements ICommandHandler<PledgeGiftCommand> {
+  constructor(private readonly commands: CommandRunner) {}
+
+  async execute({ context, body }: PledgeGiftCommand) {
+    if (context.user.role !== 'donor') throw new ForbiddenException('only donors give gifts');
+    const target = await this.resolveTarget(body);
+    const product = await this.commands.state(productDecider, streams.product(target.productId));
+    if (!product.published) throw new NotFoundException(`product ${target.productId} not found`);
+    if (product.retired) throw new Conflict(`product ${target.productId} is retired and takes no new policies`);
+    if (product.terms.annualPremium.currency !== body.amount.currency) {
+      throw new InvalidCommand('amount.currency', `must be ${product.terms.annualPremium.currency}, the currency of the product's premium`);
+    }
+    const giftId = randomUUID();
+    await this.commands.run(giftDecider, streams.gift(giftId), {
+      type: 'PledgeGift',
+      data: { giftId, donorId: context.user.userId, amount: body.amount, target, remainder: body.remainder, now: this.commands.now() },
+    }, context);
+    return { giftId };
+  }
+
+  private async resolveTarget(body: PledgeGiftDto): Promise<GiftTarget> {
+    if (body.target.kind === 'household') {
+      const { householdId, productId } = body.target as { householdId: string; productId: string };
+      const household = await this.commands.state(householdDecider, streams.household(householdId));
+      if (!household.registered) throw new NotFoundException(`household ${householdId} not found`);
+      if (!household.eligible) throw new Conflict(`household ${household.householdCode} is not verified as eligible, so it cannot receive gifts yet`);
+      return { kind: 'household', householdId, productId };
+    }
+    const programmeId = body.target.programmeId as string;
+    const programme = await this.commands.state(programmeDecider, streams.programme(programmeId));
+    if (!programme.launched) throw new NotFoundException(`programme ${programmeId} not found`);
+    if (programme.closed) throw new Conflict(`programme ${programme.name} is closed`);
+    return { kind: 'programme', programmeId, regionCode: programme.regionCode, productId: programme.productId };
+  }
+}
+
+export class ConfirmPaymentCommand extends Command<void> {
+  constructor(readonly context: RequestContext, readonly giftId: string, readonly body: ConfirmPaymentDto) {
+    super();
+  }
+}
+
+@CommandHandler(ConfirmPaymentCommand)
+export class ConfirmPaymentHandler implements ICommandHandler<ConfirmPaymentCommand> {
+  constructor(private readonly commands: CommandRunner) {}
+
+  async execute({ context, giftId, body }: ConfirmPaymentCommand) {
+    const gift = await this.commands.state(giftDecider, streams.gift(giftId));
+    const mayConfirm = context.user.role === 'admin' || (context.user.role === 'donor' && gift.pledged && gift.donorId === context.user.userId);
+    if (!gift.pledged || !mayConfirm) throw new NotFoundException(`gift ${giftId} not found`);
+    await this.commands.run(giftDecider, streams.gift(giftId), {
+      type: 'ConfirmPayment',
+      data: { giftId, paymentReference: body.paymentReference, amount: body.amount, now: this.commands.now() },
+    }, context, { uniqueEventId: paymentEventId(body.paymentReference) });
+  }
+}
+
+export const giftCommandHandlers = [PledgeGiftHandler, ConfirmPaymentHandler];

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators';
+import { Ctx, RequestContext } from '../http/request-context';
+import { ConfirmPaymentCommand, PledgeGiftCommand } from './gifts.commands';
+import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
+
+@ApiTags('gifts')
+@ApiBearerAuth()
+@Controller('gifts')
+export class GiftsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @Roles('donor')
+  @ApiOperation({ summary: 'Pledge a gift to a household\'s premium or to a programme (donor)' })
+  pledge(@Ctx() context: RequestContext, @Body() body: PledgeGiftDto) {
+    return this.commandBus.execute(new PledgeGiftCommand(context, body));
+  }
+
+  @Post(':giftId/payment')
+  @HttpCode(200)
+  @Roles('donor', 'admin')
+  @ApiOperation({ summary: 'Confirm the payment of a pledged gift; the same payment reference twice is one payment' })
+  async confirmPayment(@Ctx() context: RequestContext, @Param('giftId', ParseUUIDPipe) giftId: string, @Body() body: ConfirmPaymentDto) {
+    await this.commandBus.execute(new ConfirmPaymentCommand(context, giftId, body));
+    return { giftId, paymentReference: body.paymentReference, confirmed: true };
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators';
+import { Ctx, RequestContext } from '../http/request-context';
+import { RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
+import { RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
+
+@ApiTags('households')
+@ApiBearerAuth()
+@Controller('households')
+export class HouseholdsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @Roles('government')
+  @ApiOperation({ summary: 'Register a household in one of your villages (government)' })
+  register(@Ctx() context: RequestContext, @Body() body: RegisterHouseholdDto) {
+    return this.commandBus.execute(new RegisterHouseholdCommand(context, body));
+  }
+
+  @Post(':householdId/eligibility/verify')
+  @HttpCode(200)
+  @Roles('government')
+  @ApiOperation({ summary: 'Verify that a household is eligible, under a category (government)' })
+  async verify(@Ctx() context: RequestContext, @Param('householdId', ParseUUIDPipe) householdId: string, @Body() body: VerifyEligibilityDto) {
+    await this.commandBus.execute(new VerifyEligibilityCommand(context, householdId, body));
+    return { householdId, eligible: true, category: body.category };
+  }
+
+  @Post(':householdId/eligibility/revoke')
+  @HttpCode(200)
+  @Roles('government')
+  @ApiOperation({ summary: 'Revoke a household\'s eligibility (government)' })
+  async revoke(@Ctx() context: RequestContext, @Param('householdId', ParseUUIDPipe) householdId: string, @Body() body: RevokeEligibilityDto) {
+    await this.commandBus.execute(new RevokeEligibilityCommand(context, householdId, body));
+    return { householdId, eligible: false };
+  }
+}

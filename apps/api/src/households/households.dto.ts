@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { HOUSEHOLD_CATEGORIES, HouseholdCategory } from '@pangolin/domain';
+
+export class HouseholdMemberDto {
+  @ApiProperty({ example: '张小明' }) @IsString() @IsNotEmpty() @MaxLength(100)
+  name: string;
+
+  @ApiProperty({ example: 'son' }) @IsString() @IsNotEmpty() @MaxLength(50)
+  relation: string;
+
+  @ApiPropertyOptional({ example: '44030520100101002X' }) @IsOptional() @Matches(/^\d{17}[\dX]$/, { message: 'nationalId must be an 18-character resident ID number' })
+  nationalId?: string;
+}
+
+export class HouseholdPersonalDto {
+  @ApiProperty({ example: '张伟' }) @IsString() @IsNotEmpty() @MaxLength(100)
+  headName: string;
+
+  @ApiProperty({ example: '440305197001010016', description: '18-character resident ID number with a valid check character' })
+  @Matches(/^\d{17}[\dX]$/, { message: 'headNationalId must be an 18-character resident ID number (17 digits and a check digit or X)' })
+  headNationalId: string;
+
+  @ApiProperty({ type: [HouseholdMemberDto] }) @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => HouseholdMemberDto)
+  members: HouseholdMemberDto[];
+
+  @ApiProperty({ example: '南山区西丽街道1号' }) @IsString() @IsNotEmpty() @MaxLength(300)
+  address: string;
+}
+
+export class RegisterHouseholdDto {
+  @ApiProperty({ example: '440305001001', description: '12-digit village (community) code' })
+  @Matches(/^\d{12}$/, { message: 'villageCode must be a 12-digit village code' })
+  villageCode: string;
+
+  @ApiProperty({ enum: HOUSEHOLD_CATEGORIES }) @IsIn(HOUSEHOLD_CATEGORIES)
+  category: HouseholdCategory;
+
+  @ApiProperty({ type: HouseholdPersonalDto }) @ValidateNested() @Type(() => HouseholdPersonalDto)
+  personal: HouseholdPersonalDto;
+}
+
+export class VerifyEligibilityDto {
+  @ApiProperty({ enum: HOUSEHOLD_CATEGORIES }) @IsIn(HOUSEHOLD_CATEGORIES)
+  category: HouseholdCategory;
+}
+
+export class RevokeEligibilityDto {
+  @ApiProperty({ example: 'moved out of the county' }) @IsString() @IsNotEmpty() @MaxLength(500)
+  reason: string;
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Decider } from '@pangolin/domain';
+import { ActingContext, Decided, executeCommand, loadState } from '@pangolin/application';
+import { EventStore } from '@pangolin/event-store';
+import { RequestContext } from '../http/request-context';
+import { EventPipeline } from './event-pipeline.service';
+import { EVENT_STORE } from './tokens';
+
+/**
+ * Runs a user's command against one stream and, before answering, lets its consequences settle
+ * (allocation, policy requests, views), so a client reading right after a write sees it.
+ */
+@Injectable()
+export class CommandRunner {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly pipeline: EventPipeline) {}
+
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  async run<C, S, E extends { type: string; data: unknown }>(decider: Decider<C, S, E>, streamId: string, command: C, context: RequestContext, options: Pick<ActingContext, 'uniqueEventId'> = {}): Promise<Decided<S, E>> {
+    const decided = await executeCommand(this.store, decider, streamId, command, {
+      actor: `${context.user.role}:${context.user.userId}`,
+      correlationId: context.correlationId,
+      causationId: context.correlationId,
+      ...options,
+    });
+    await this.pipeline.settle(decided.position);
+    return decided;
+  }
+
+  async state<C, S, E>(decider: Decider<C, S, E>, streamId: string): Promise<S> {
+    return (await loadState(this.store, decider, streamId)).state;
+  }
+}

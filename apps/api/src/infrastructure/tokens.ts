@@ -1,0 +1,3 @@
+/** Injection tokens for the ports the application depends on. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const READ_DB = Symbol('READ_DB');

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators';
+import { Ctx, RequestContext } from '../http/request-context';
+import { PublishProductCommand, RetireProductCommand, ReviseProductCommand } from './products.commands';
+import { PublishProductDto } from './products.dto';
+
+@ApiTags('products')
+@ApiBearerAuth()
+@Controller('products')
+export class ProductsController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Publish a product (insurer)' })
+  publish(@Ctx() context: RequestContext, @Body() body: PublishProductDto) {
+    return this.commandBus.execute(new PublishProductCommand(context, body));
+  }
+
+  @Post(':productId/revisions')
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Publish new terms for new policies (insurer of the product)' })
+  revise(@Ctx() context: RequestContext, @Param('productId', ParseUUIDPipe) productId: string, @Body() body: PublishProductDto) {
+    return this.commandBus.execute(new ReviseProductCommand(context, productId, body));
+  }
+
+  @Post(':productId/retire')
+  @HttpCode(200)
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Retire a product: it takes no new policies (insurer of the product)' })
+  async retire(@Ctx() context: RequestContext, @Param('productId', ParseUUIDPipe) productId: string) {
+    await this.commandBus.execute(new RetireProductCommand(context, productId));
+    return { productId, retired: true };
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/decorators';
+import { Ctx, RequestContext } from '../http/request-context';
+import { CloseProgrammeCommand, LaunchProgrammeCommand } from './programmes.commands';
+import { CloseProgrammeDto, LaunchProgrammeDto } from './programmes.dto';
+
+@ApiTags('programmes')
+@ApiBearerAuth()
+@Controller('programmes')
+export class ProgrammesController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @Roles('government', 'admin')
+  @ApiOperation({ summary: 'Launch a programme that covers eligible households of a region with a product' })
+  launch(@Ctx() context: RequestContext, @Body() body: LaunchProgrammeDto) {
+    return this.commandBus.execute(new LaunchProgrammeCommand(context, body));
+  }
+
+  @Post(':programmeId/close')
+  @HttpCode(200)
+  @Roles('government', 'admin')
+  @ApiOperation({ summary: 'Close a programme to new gifts' })
+  async close(@Ctx() context: RequestContext, @Param('programmeId', ParseUUIDPipe) programmeId: string, @Body() body: CloseProgrammeDto) {
+    await this.commandBus.execute(new CloseProgrammeCommand(context, programmeId, body));
+    return { programmeId, closed: true };
+  }
+}

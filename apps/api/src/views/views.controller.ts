@@ -1,0 +1,121 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { InvalidCommand } from '@pangolin/domain';
+import { CurrentUser, Public, Roles } from '../auth/decorators';
+import { Principal } from '../auth/principal';
+import { ISO_DATE, REGION_CODE } from '../http/money.dto';
+import {
+  CatalogueQuery,
+  DonorGiftsQuery,
+  GiftTraceQuery,
+  GovernmentDashboardQuery,
+  GovernmentHouseholdsQuery,
+  HouseholdQuery,
+  InsurerViewQuery,
+  LedgerQuery,
+  PublicViewQuery,
+  UncoveredHouseholdsQuery,
+} from './views.queries';
+
+function regionParameter(value: string | undefined, field = 'region'): string | undefined {
+  if (value !== undefined && !REGION_CODE.test(value)) throw new InvalidCommand(field, 'must be an administrative division code of 2, 4, 6, 9 or 12 digits');
+  return value;
+}
+
+@ApiTags('views')
+@ApiBearerAuth()
+@Controller()
+export class ViewsController {
+  constructor(private readonly queryBus: QueryBus) {}
+
+  @Public()
+  @Get('households/uncovered')
+  @ApiOperation({ summary: 'Eligible households still needing a premium for a product, anonymised (anyone)' })
+  @ApiQuery({ name: 'region', example: '440305' })
+  @ApiQuery({ name: 'productId' })
+  uncovered(@QueryParam('region') region: string, @QueryParam('productId', ParseUUIDPipe) productId: string) {
+    if (!region) throw new InvalidCommand('region', 'is required');
+    return this.queryBus.execute(new UncoveredHouseholdsQuery(regionParameter(region) as string, productId));
+  }
+
+  @Public()
+  @Get('households/:householdId')
+  @ApiOperation({ summary: 'A household: full record for its government and insurer of record, pseudonymous for everyone else' })
+  household(@CurrentUser() user: Principal | undefined, @Param('householdId', ParseUUIDPipe) householdId: string) {
+    return this.queryBus.execute(new HouseholdQuery(user, householdId));
+  }
+
+  @Get('government/dashboard')
+  @Roles('government')
+  @ApiOperation({ summary: 'Coverage of your region, rolled up county -> town -> village' })
+  @ApiQuery({ name: 'region', required: false })
+  governmentDashboard(@CurrentUser() user: Principal, @QueryParam('region') region?: string) {
+    return this.queryBus.execute(new GovernmentDashboardQuery(user, regionParameter(region)));
+  }
+
+  @Get('government/households')
+  @Roles('government')
+  @ApiOperation({ summary: 'Households of your region with their personal data' })
+  @ApiQuery({ name: 'region', required: false })
+  governmentHouseholds(@CurrentUser() user: Principal, @QueryParam('region') region?: string) {
+    return this.queryBus.execute(new GovernmentHouseholdsQuery(user, regionParameter(region)));
+  }
+
+  @Get('donor/gifts')
+  @Roles('donor')
+  @ApiOperation({ summary: 'My gifts, each with its trace: allocations, policies, claims paid, refunds' })
+  myGifts(@CurrentUser() user: Principal) {
+    return this.queryBus.execute(new DonorGiftsQuery(user.userId));
+  }
+
+  @Get('gifts/:giftId')
+  @ApiOperation({ summary: 'One gift and its trace (its donor, auditors, admins)' })
+  gift(@CurrentUser() user: Principal, @Param('giftId', ParseUUIDPipe) giftId: string) {
+    return this.queryBus.execute(new GiftTraceQuery(user, giftId));
+  }
+
+  @Get('insurer/dashboard')
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Products, policies by state, premiums, claims queue and loss ratio' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'Date premiums are earned up to (default today)' })
+  insurerDashboard(@CurrentUser() user: Principal, @QueryParam('asOf') asOf?: string) {
+    if (asOf !== undefined && !ISO_DATE.test(asOf)) throw new InvalidCommand('asOf', 'must be a date in the form YYYY-MM-DD');
+    return this.queryBus.execute(new InsurerViewQuery(user.insurerId as string, asOf ?? new Date().toISOString().slice(0, 10)));
+  }
+
+  @Public()
+  @Get('public/totals')
+  @ApiOperation({ summary: 'Programme and platform totals, reconciling pledged, received, allocated and paid out (no personal data)' })
+  publicTotals() {
+    return this.queryBus.execute(new PublicViewQuery());
+  }
+
+  @Public()
+  @Get('products')
+  @ApiOperation({ summary: 'Products on offer' })
+  products() {
+    return this.queryBus.execute(new CatalogueQuery('products'));
+  }
+
+  @Public()
+  @Get('programmes')
+  @ApiOperation({ summary: 'Programmes' })
+  programmes() {
+    return this.queryBus.execute(new CatalogueQuery('programmes'));
+  }
+
+  @Get('ledger')
+  @Roles('auditor', 'admin')
+  @ApiOperation({ summary: 'Ledger total per currency (always zero) and every account\'s balance' })
+  ledger() {
+    return this.queryBus.execute(new LedgerQuery());
+  }
+
+  @Get('ledger/gifts/:giftId')
+  @Roles('auditor', 'admin')
+  @ApiOperation({ summary: 'Every ledger entry that traces to one gift' })
+  ledgerOfGift(@Param('giftId', ParseUUIDPipe) giftId: string) {
+    return this.queryBus.execute(new LedgerQuery(giftId));
+  }
+}

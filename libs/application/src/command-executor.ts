@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Conflict, Decider, deterministicId, foldEvents } from '@pangolin/domain';
+import { EventMetadata, EventStore, NewEvent, RecordedEvent, WrongExpectedRevision, DuplicateEventId } from '@pangolin/event-store';
+
+/** Who is acting and in which chain of causes: copied into every event's metadata. */
+export interface ActingContext {
+  actor: string;
+  correlationId: string;
+  causationId: string;
+  /** Set when the effect may be retried (process managers): event ids are then derived from it. */
+  idempotencyKey?: string;
+  /**
+   * Gives events ids derived from a business key that must be unique across all streams (a payment
+   * reference): the store then refuses the same key in another stream, with this explanation.
+   */
+  uniqueEventId?: { id: (index: number) => string; conflict: string };
+}
+
+export interface Decided<State, Event> {
+  streamId: string;
+  /** The new events (empty when the command had nothing left to do). */
+  events: Event[];
+  /** State after the new events. */
+  state: State;
+  /** Global position of the last event written, or of the stream's last event when nothing was written. */
+  position: bigint;
+}
+
+export const SCHEMA_VERSION = 1;
+
+/** Loads a stream's state with the given decider. */
+export async function loadState<C, S, E>(store: EventStore, decider: Decider<C, S, E>, streamId: string): Promise<{ state: S; revision: number | 'no-stream'; position: bigint }> {
+  const recorded = await store.readStream(streamId);
+  const state = foldEvents(decider, recorded.map(toDomainEvent) as E[]);
+  const last = recorded[recorded.length - 1];
+  return { state, revision: last ? last.revision : 'no-stream', position: last ? last.position : 0n };
+}
+
+export function toDomainEvent(recorded: RecordedEvent): { type: string; data: unknown } {
+  return { type: recorded.type, data: recorded.data };
+}
+
+/**
+ * Runs one command against one stream: read, fold, decide, append with the revision that was read.
+ * A concurrent writer makes the append fail; the command is then decided again on the fresh
+ * state (the rules are re-checked, so nothing is ever decided on stale state). After
+ * `maxAttempts` lost races it gives up with a 409.
+ */
+export async function executeCommand<C, S, E extends { type: string; data: unknown }>(
+  store: EventStore,
+  decider: Decider<C, S, E>,
+  streamId: string,
+  command: C,
+  context: ActingContext,
+  now: () => string = () => new Date().toISOString(),
+  maxAttempts = 20,
+): Promise<Decided<S, E>> {
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision, position } = await loadState(store, decider, streamId);
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { streamId, events, state, position };
+    const occurredAt = now();
+    const newEvents: NewEvent[] = events.map((event, index) => ({
+      eventId: context.uniqueEventId?.id(index) ?? (context.idempotencyKey ? deterministicEventId(context.idempotencyKey, streamId, index) : randomUUID()),
+      type: event.type,
+      data: event.data,
+      metadata: { actor: context.actor, correlationId: context.correlationId, causationId: context.causationId, occurredAt, schemaVersion: SCHEMA_VERSION } satisfies EventMetadata,
+    }));
+    try {
+      const result = await store.append(streamId, revision, newEvents);
+      return { streamId, events, state: events.reduce(decider.evolve, state), position: result.lastPosition };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevision && attempt < maxAttempts) continue;
+      if (error instanceof WrongExpectedRevision) throw new Conflict(`${streamId} is being changed by others at the same time; try again`);
+      if (error instanceof DuplicateEventId) throw new Conflict(context.uniqueEventId?.conflict ?? error.message);
+      throw error;
+    }
+  }
+}
+
+function deterministicEventId(key: string, streamId: string, index: number): string {
+  return deterministicId('event', key, streamId, String(index));
+}

@@ -1,0 +1,170 @@
+import {
+  contributionOutcome,
+  deterministicId,
+  EventOfType,
+  escrowBalance,
+  giftDecider,
+  householdDecider,
+  money,
+  planProgrammeAllocation,
+  policyDecider,
+  policyIdFor,
+  premiumFundingDecider,
+  ProductEvent,
+  productDecider,
+  ProductTerms,
+  ProgrammeCandidate,
+  streams,
+} from '@pangolin/domain';
+import { EventStore, RecordedEvent } from '@pangolin/event-store';
+import { ActingContext, executeCommand, loadState } from '../command-executor';
+import { ProcessManager } from './process-manager';
+
+export interface AllocationReadModel {
+  /** Eligible households of the region whose premium for the product is not fully funded. */
+  uncoveredEligible(regionCode: string, productId: string): Promise<ProgrammeCandidate[]>;
+}
+
+/**
+ * Moves money from gifts to premiums and premiums to policy requests:
+ * - a paid gift is offered to its household's premium, or shared among a programme's households
+ *   (planProgrammeAllocation), and what no premium can use is held or refunded;
+ * - a fully funded premium becomes a policy request to the insurer;
+ * - a cancelled policy's unearned premium goes back to the gifts that paid it, and funding for
+ *   the household reopens; so does an expired policy's.
+ * Every command it issues is idempotent, so a redelivered event changes nothing twice.
+ */
+export class PremiumAllocationProcess implements ProcessManager {
+  readonly name = 'premium-allocation';
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModel: AllocationReadModel,
+    private readonly now: () => string = () => new Date().toISOString(),
+  ) {}
+
+  async handle(event: RecordedEvent): Promise<void> {
+    switch (event.type) {
+      case 'GiftPaymentConfirmed':
+        return this.allocateGift(event, (event.data as EventOfType<'GiftPaymentConfirmed'>['data']).giftId);
+      case 'PremiumFullyFunded':
+        return this.requestPolicy(event, event.data as EventOfType<'PremiumFullyFunded'>['data']);
+      case 'PolicyCancelled':
+        return this.returnUnearnedPremium(event, event.data as EventOfType<'PolicyCancelled'>['data']);
+      case 'PolicyExpired': {
+        const { policyId, householdId, productId } = event.data as EventOfType<'PolicyExpired'>['data'];
+        return this.reopenFunding(event, policyId, householdId, productId, 'policy expired');
+      }
+    }
+  }
+
+  private async allocateGift(event: RecordedEvent, giftId: string): Promise<void> {
+    const { state: gift } = await loadState(this.store, giftDecider, streams.gift(giftId));
+    if (!gift.pledged) return;
+    const { target } = gift;
+    if (target.kind === 'household') {
+      await this.contribute(event, giftId, target.householdId, target.productId, escrowBalance(gift));
+    } else {
+      const plan = planProgrammeAllocation(escrowBalance(gift), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
+      for (const { householdId, amount } of plan.allocations) await this.contribute(event, giftId, householdId, target.productId, amount);
+    }
+    await this.execute(event, 'settle', giftDecider, streams.gift(giftId), {
+      type: 'SettleRemainder',
+      data: { giftId, reason: target.kind === 'household' ? 'more than the premium still needed' : 'more than the programme\'s uncovered households need', now: this.now() },
+    });
+  }
+
+  /** Offers `offered` of the gift to one household's premium and records what was accepted on the gift. */
+  private async contribute(event: RecordedEvent, giftId: string, householdId: string, productId: string, offered: number): Promise<void> {
+    if (offered <= 0) return;
+    const product = await loadState(this.store, productDecider, streams.product(productId));
+    const household = await loadState(this.store, householdDecider, streams.household(householdId));
+    if (!product.state.published) return;
+    const contributionId = deterministicId('contribution', event.eventId, householdId);
+    const { state: funding } = await this.execute(event, `contribute:${householdId}`, premiumFundingDecider, streams.premiumFunding(householdId, productId), {
+      type: 'Contribute',
+      data: {
+        householdId,
+        productId,
+        contributionId,
+        giftId,
+        offered: money(offered, product.state.terms.annualPremium.currency),
+        product: { version: product.state.version, premium: product.state.terms.annualPremium, insurerId: product.state.insurerId },
+        householdEligible: household.state.registered && household.state.eligible,
+        productRetired: product.state.retired,
+        now: this.now(),
+      },
+    });
+    const outcome = contributionOutcome(funding, contributionId);
+    if (!outcome?.accepted) return;
+    await this.execute(event, `allocate:${householdId}`, giftDecider, streams.gift(giftId), {
+      type: 'RecordAllocation',
+      data: { giftId, allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, product.state.terms.annualPremium.currency), now: this.now() },
+    });
+  }
+
+  private async requestPolicy(event: RecordedEvent, funded: EventOfType<'PremiumFullyFunded'>['data']): Promise<void> {
+    const terms = await this.termsOfVersion(funded.productId, funded.productVersion);
+    const product = await loadState(this.store, productDecider, streams.product(funded.productId));
+    if (!terms || !product.state.published) return;
+    await this.execute(event, 'request-policy', policyDecider, streams.policy(funded.policyId), {
+      type: 'RequestPolicy',
+      data: {
+        policyId: funded.policyId,
+        householdId: funded.householdId,
+        productId: funded.productId,
+        productVersion: funded.productVersion,
+        insurerId: product.state.insurerId,
+        premium: funded.premium,
+        sumInsured: terms.sumInsured,
+        waitingPeriodDays: terms.waitingPeriodDays,
+        termDays: terms.termDays,
+        contributions: funded.contributions,
+        now: this.now(),
+      },
+    });
+  }
+
+  private async returnUnearnedPremium(event: RecordedEvent, cancelled: EventOfType<'PolicyCancelled'>['data']): Promise<void> {
+    const { currency } = cancelled.unearnedPremium;
+    for (const refund of cancelled.refunds) {
+      if (refund.amount <= 0) continue;
+      await this.execute(event, `credit:${refund.giftId}`, giftDecider, streams.gift(refund.giftId), {
+        type: 'CreditPremiumRefund',
+        data: { giftId: refund.giftId, policyId: cancelled.policyId, amount: money(refund.amount, currency), now: this.now() },
+      });
+      await this.execute(event, `settle:${refund.giftId}`, giftDecider, streams.gift(refund.giftId), {
+        type: 'SettleRemainder',
+        data: { giftId: refund.giftId, reason: `unearned premium of cancelled policy: ${cancelled.reason}`, now: this.now() },
+      });
+    }
+    const { state: policy } = await loadState(this.store, policyDecider, streams.policy(cancelled.policyId));
+    if (policy.status !== 'none') await this.reopenFunding(event, cancelled.policyId, cancelled.householdId, policy.productId, 'policy cancelled');
+  }
+
+  private async reopenFunding(event: RecordedEvent, policyId: string, householdId: string, productId: string, reason: string): Promise<void> {
+    const { state: funding } = await loadState(this.store, premiumFundingDecider, streams.premiumFunding(householdId, productId));
+    if (policyIdFor(householdId, productId, funding.round) !== policyId) return;
+    await this.execute(event, 'reopen', premiumFundingDecider, streams.premiumFunding(householdId, productId), {
+      type: 'Reopen',
+      data: { householdId, productId, round: funding.round, reason, now: this.now() },
+    });
+  }
+
+  /** The terms a product had at `version` (a revision later must not change this round's policy). */
+  private async termsOfVersion(productId: string, version: number): Promise<ProductTerms | undefined> {
+    const events = (await this.store.readStream(streams.product(productId))).map((e) => ({ type: e.type, data: e.data }) as ProductEvent);
+    for (const e of events) if ((e.type === 'ProductPublished' || e.type === 'ProductRevised') && e.data.version === version) return e.data.terms;
+    return undefined;
+  }
+
+  private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C) {
+    const context: ActingContext = {
+      actor: `system:${this.name}`,
+      correlationId: event.metadata.correlationId,
+      causationId: event.eventId,
+      idempotencyKey: `${event.eventId}:${step}`,
+    };
+    return executeCommand(this.store, decider, streamId, command, context, this.now);
+  }
+}

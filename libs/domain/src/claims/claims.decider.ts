@@ -1,0 +1,110 @@
+import { addDays, assertIsoDate } from '../shared/dates';
+import { Decider } from '../shared/decider';
+import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
+import { assertMoney, Money } from '../shared/money';
+import { assertInsurerOfRecord, assertText, existingPolicy } from '../policies/guards';
+import { evolvePolicy, PolicyClaim, PolicyState, PolicyStreamEvent, remainingCover, RequestedPolicy } from '../policies/policy.decider';
+import { ApproveClaim, ClaimCommand, FileClaim, PayClaim, RejectClaim } from './commands';
+import { CLAIM_KINDS, ClaimEvent } from './events';
+
+function decide(command: ClaimCommand, state: PolicyState): ClaimEvent[] {
+  switch (command.type) {
+    case 'FileClaim':
+      return file(command.data, state);
+    case 'ApproveClaim':
+      return approve(command.data, state);
+    case 'RejectClaim':
+      return reject(command.data, state);
+    case 'PayClaim':
+      return pay(command.data, state);
+  }
+}
+
+/**
+ * Claims live in their policy's stream, so this decider folds the whole stream (policy and claim
+ * events) into the policy's state and decides claim events against its cover.
+ */
+export const claimsDecider: Decider<ClaimCommand, PolicyState, PolicyStreamEvent> = {
+  decide,
+  evolve: evolvePolicy,
+  initialState: () => ({ status: 'none' }),
+};
+
+function file(command: FileClaim['data'], state: PolicyState): ClaimEvent[] {
+  const { policyId, claimId, incidentDate, kind, amountClaimed, evidence, filedBy, now } = command;
+  assertText(claimId, 'claimId');
+  assertIsoDate(incidentDate, 'incidentDate');
+  if (!(CLAIM_KINDS as readonly string[]).includes(kind)) throw new InvalidCommand('kind', `must be one of ${CLAIM_KINDS.join(', ')}`);
+  assertMoney(amountClaimed, 'amountClaimed');
+  evidence.forEach((item, i) => assertText(item, `evidence[${i}]`));
+  if (filedBy.role !== 'insurer' && filedBy.role !== 'government') throw new InvalidCommand('filedBy.role', 'must be insurer or government');
+  assertText(filedBy.id, 'filedBy.id');
+
+  const policy = existingPolicy(policyId, state);
+  if (filedBy.role === 'insurer' && filedBy.id !== policy.insurerId) throw new Forbidden(`policy ${policyId} belongs to another insurer`);
+  if (policy.status !== 'active' && policy.status !== 'expired') throw new Conflict(`policy ${policyId} is ${policy.status}; claims can only be filed on an active or expired policy`);
+  if (policy.claims.has(claimId)) throw new Conflict(`claim ${claimId} is already filed`);
+  assertPolicyCurrency(amountClaimed, policy, 'amountClaimed');
+  const { startDate, endDate, waitingPeriodDays } = policy;
+  if (incidentDate < startDate || incidentDate > endDate) throw new Conflict(`incident date ${incidentDate} is outside the policy period ${startDate} to ${endDate}`);
+  const firstCoveredDate = addDays(startDate, waitingPeriodDays);
+  if (incidentDate < firstCoveredDate) throw new Conflict(`incident date ${incidentDate} is inside the waiting period, which ends on ${addDays(firstCoveredDate, -1)}`);
+  const cover = remainingCover(policy);
+  if (amountClaimed.amount > cover) throw new Conflict(`amount claimed ${amountClaimed.amount} exceeds the remaining cover of ${cover} ${amountClaimed.currency} minor units`);
+  return [
+    { type: 'ClaimFiled', data: { policyId, claimId, householdId: policy.householdId, incidentDate, kind, amountClaimed, evidence, filedBy, filedAt: now } },
+  ];
+}
+
+function approve(command: ApproveClaim['data'], state: PolicyState): ClaimEvent[] {
+  const { policyId, claimId, insurerId, approvedAmount, note, now } = command;
+  if (approvedAmount !== undefined) assertMoney(approvedAmount, 'approvedAmount');
+  const { policy, claim } = claimOf(policyId, claimId, insurerId, state);
+  if (claim.status !== 'filed') throw new Conflict(`claim ${claimId} is already ${claim.status}`);
+  const amount = approvedAmount ?? claim.amountClaimed;
+  assertPolicyCurrency(amount, policy, 'approvedAmount');
+  if (amount.amount > claim.amountClaimed.amount) throw new InvalidCommand('approvedAmount.amount', `must not exceed the amount claimed (${claim.amountClaimed.amount})`);
+  const cover = remainingCover(policy);
+  if (amount.amount > cover) throw new Conflict(`approving ${amount.amount} would go beyond remaining cover of ${cover} ${amount.currency} minor units`);
+  const inFull = amount.amount === claim.amountClaimed.amount;
+  return [{ type: 'ClaimApproved', data: { policyId, claimId, approvedAmount: amount, inFull, ...(note !== undefined && { note }), approvedBy: insurerId, approvedAt: now } }];
+}
+
+function reject(command: RejectClaim['data'], state: PolicyState): ClaimEvent[] {
+  const { policyId, claimId, insurerId, reason, now } = command;
+  assertText(reason, 'reason');
+  const { claim } = claimOf(policyId, claimId, insurerId, state);
+  if (claim.status !== 'filed') throw new Conflict(`claim ${claimId} is already ${claim.status}`);
+  return [{ type: 'ClaimRejected', data: { policyId, claimId, reason, rejectedBy: insurerId, rejectedAt: now } }];
+}
+
+function pay(command: PayClaim['data'], state: PolicyState): ClaimEvent[] {
+  const { policyId, claimId, insurerId, payoutReference, now } = command;
+  assertText(payoutReference, 'payoutReference');
+  const { policy, claim } = claimOf(policyId, claimId, insurerId, state);
+  if (claim.status === 'paid') {
+    if (claim.payoutReference === payoutReference) return [];
+    throw new Conflict(`claim ${claimId} is already paid by payout ${claim.payoutReference}`);
+  }
+  if (claim.status !== 'approved' || claim.approvedAmount === null) throw new Conflict(`claim ${claimId} is ${claim.status}; only an approved claim can be paid`);
+  const fundedBy = policy.contributions.map(({ giftId, amount }) => ({ giftId, amount }));
+  return [
+    {
+      type: 'ClaimPaid',
+      data: { policyId, claimId, householdId: policy.householdId, insurerId, amount: claim.approvedAmount, payoutReference, fundedBy, paidAt: now },
+    },
+  ];
+}
+
+/** The claim, provided the policy exists and the acting insurer is its insurer. */
+function claimOf(policyId: string, claimId: string, insurerId: string, state: PolicyState): { policy: RequestedPolicy; claim: PolicyClaim } {
+  const policy = existingPolicy(policyId, state);
+  assertInsurerOfRecord(policy, insurerId);
+  const claim = policy.claims.get(claimId);
+  if (!claim) throw new NotFound(`claim ${claimId}`);
+  return { policy, claim };
+}
+
+function assertPolicyCurrency(amount: Money, policy: RequestedPolicy, field: string): void {
+  if (amount.currency !== policy.sumInsured.currency) throw new InvalidCommand(`${field}.currency`, `must be the policy currency ${policy.sumInsured.currency}`);
+}

@@ -1,0 +1,34 @@
+import { Money } from '../shared/money';
+import { GiftTarget, RemainderChoice } from './events';
+
+/** A donor promises a gift to a household's or a programme's premium. */
+export type PledgeGift = {
+  type: 'PledgeGift';
+  data: { giftId: string; donorId: string; amount: Money; target: GiftTarget; remainder: RemainderChoice; now: string };
+};
+
+/** The payment provider reports that the pledged money arrived in escrow. */
+export type ConfirmPayment = {
+  type: 'ConfirmPayment';
+  data: { giftId: string; paymentReference: string; amount: Money; now: string };
+};
+
+/** Process manager: part of the escrow pays a household's premium for `policyId`. Idempotent per allocationId. */
+export type RecordAllocation = {
+  type: 'RecordAllocation';
+  data: { giftId: string; allocationId: string; householdId: string; productId: string; policyId: string; amount: Money; now: string };
+};
+
+/** Process manager: escrow money nobody can use now is refunded or held, as the donor chose. */
+export type SettleRemainder = {
+  type: 'SettleRemainder';
+  data: { giftId: string; reason: string; now: string };
+};
+
+/** Process manager: this gift's share of a cancelled policy's unearned premium returns to escrow. */
+export type CreditPremiumRefund = {
+  type: 'CreditPremiumRefund';
+  data: { giftId: string; policyId: string; amount: Money; now: string };
+};
+
+export type GiftCommand = PledgeGift | ConfirmPayment | RecordAllocation | SettleRemainder | CreditPremiumRefund;

@@ -1,0 +1,183 @@
+import { Decider } from '../shared/decider';
+import { Conflict, InvalidCommand, NotFound } from '../shared/errors';
+import { assertMoney, assertSameCurrency, money, Money } from '../shared/money';
+import { assertRegionCode } from '../shared/region-code';
+import { ConfirmPayment, CreditPremiumRefund, GiftCommand, PledgeGift, RecordAllocation, SettleRemainder } from './commands';
+import { GiftEvent, GiftTarget, RemainderChoice } from './events';
+
+const MAX_PAYMENT_REFERENCE_LENGTH = 100;
+
+/** All amounts are minor units in the pledged currency. */
+export type GiftState =
+  | { pledged: false }
+  | {
+      pledged: true;
+      giftId: string;
+      donorId: string;
+      amount: Money;
+      target: GiftTarget;
+      remainder: RemainderChoice;
+      /** Set once the payment is confirmed. */
+      paymentReference: string | null;
+      received: number;
+      allocated: number;
+      credited: number;
+      refunded: number;
+      /** The part of the escrow balance currently held for the donor's target (never more than the balance). */
+      held: number;
+      allocationIds: ReadonlySet<string>;
+      allocatedByPolicy: ReadonlyMap<string, number>;
+      creditedPolicies: ReadonlySet<string>;
+    };
+export type PledgedGift = Extract<GiftState, { pledged: true }>;
+
+/** Money of this gift still in escrow: received - allocated + credited - refunded. */
+export function escrowBalance(state: GiftState): number {
+  return state.pledged ? state.received - state.allocated + state.credited - state.refunded : 0;
+}
+
+function decide(command: GiftCommand, state: GiftState): GiftEvent[] {
+  switch (command.type) {
+    case 'PledgeGift':
+      return pledge(command.data, state);
+    case 'ConfirmPayment':
+      return confirmPayment(command.data, state);
+    case 'RecordAllocation':
+      return recordAllocation(command.data, state);
+    case 'SettleRemainder':
+      return settleRemainder(command.data, state);
+    case 'CreditPremiumRefund':
+      return creditPremiumRefund(command.data, state);
+  }
+}
+
+function evolve(state: GiftState, event: GiftEvent): GiftState {
+  if (event.type === 'GiftPledged') {
+    const { giftId, donorId, amount, target, remainder } = event.data;
+    return {
+      pledged: true, giftId, donorId, amount, target, remainder, paymentReference: null,
+      received: 0, allocated: 0, credited: 0, refunded: 0, held: 0,
+      allocationIds: new Set(), allocatedByPolicy: new Map(), creditedPolicies: new Set(),
+    };
+  }
+  if (!state.pledged) return state;
+  switch (event.type) {
+    case 'GiftPaymentConfirmed':
+      return { ...state, paymentReference: event.data.paymentReference, received: state.received + event.data.amount.amount };
+    case 'GiftAllocated': {
+      const { allocationId, policyId, amount } = event.data;
+      const allocatedByPolicy = new Map(state.allocatedByPolicy).set(policyId, (state.allocatedByPolicy.get(policyId) ?? 0) + amount.amount);
+      return capHeld({ ...state, allocated: state.allocated + amount.amount, allocationIds: new Set(state.allocationIds).add(allocationId), allocatedByPolicy });
+    }
+    case 'GiftRemainderHeld':
+      return { ...state, held: state.held + event.data.amount.amount };
+    case 'GiftRemainderRefunded':
+      return capHeld({ ...state, refunded: state.refunded + event.data.amount.amount });
+    case 'GiftPremiumRefundCredited':
+      return { ...state, credited: state.credited + event.data.amount.amount, creditedPolicies: new Set(state.creditedPolicies).add(event.data.policyId) };
+  }
+}
+
+/** Held money spent or refunded is no longer held. */
+function capHeld(state: PledgedGift): PledgedGift {
+  return { ...state, held: Math.min(state.held, escrowBalance(state)) };
+}
+
+export const giftDecider: Decider<GiftCommand, GiftState, GiftEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ pledged: false }),
+};
+
+function pledge(command: PledgeGift['data'], state: GiftState): GiftEvent[] {
+  const { giftId, donorId, amount, target, remainder, now } = command;
+  assertText(donorId, 'donorId');
+  assertMoney(amount, 'amount');
+  assertTarget(target);
+  if (remainder !== 'hold' && remainder !== 'refund') throw new InvalidCommand('remainder', 'must be hold or refund');
+  if (state.pledged) throw new Conflict(`gift ${giftId} is already pledged`);
+  return [{ type: 'GiftPledged', data: { giftId, donorId, amount, target, remainder, pledgedAt: now } }];
+}
+
+function confirmPayment(command: ConfirmPayment['data'], state: GiftState): GiftEvent[] {
+  const { giftId, paymentReference, amount, now } = command;
+  assertText(paymentReference, 'paymentReference');
+  if (paymentReference.length > MAX_PAYMENT_REFERENCE_LENGTH) throw new InvalidCommand('paymentReference', `must be at most ${MAX_PAYMENT_REFERENCE_LENGTH} characters`);
+  assertMoney(amount, 'amount');
+  const gift = pledgedGift(giftId, state);
+  if (gift.paymentReference === paymentReference) return [];
+  if (gift.paymentReference !== null) {
+    throw new Conflict(`gift ${giftId} is already paid by payment ${gift.paymentReference}; payment ${paymentReference} is a second payment`);
+  }
+  if (amount.amount !== gift.amount.amount || amount.currency !== gift.amount.currency) {
+    throw new Conflict(`payment of ${formatMoney(amount)} does not match the pledged ${formatMoney(gift.amount)}`);
+  }
+  return [{ type: 'GiftPaymentConfirmed', data: { giftId, donorId: gift.donorId, paymentReference, amount, confirmedAt: now } }];
+}
+
+function recordAllocation(command: RecordAllocation['data'], state: GiftState): GiftEvent[] {
+  const { giftId, allocationId, householdId, productId, policyId, amount, now } = command;
+  assertText(allocationId, 'allocationId');
+  assertMoney(amount, 'amount');
+  const gift = pledgedGift(giftId, state);
+  if (gift.allocationIds.has(allocationId)) return [];
+  if (gift.paymentReference === null) throw new Conflict(`gift ${giftId} cannot be allocated before its payment is confirmed`);
+  assertSameCurrency(amount, gift.amount, `allocation of gift ${giftId}`);
+  const balance = escrowBalance(gift);
+  if (amount.amount > balance) throw new Conflict(`allocation of ${formatMoney(amount)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`);
+  return [{ type: 'GiftAllocated', data: { giftId, allocationId, householdId, productId, policyId, amount, allocatedAt: now } }];
+}
+
+function settleRemainder(command: SettleRemainder['data'], state: GiftState): GiftEvent[] {
+  const { giftId, reason, now } = command;
+  assertText(reason, 'reason');
+  const gift = pledgedGift(giftId, state);
+  const { currency } = gift.amount;
+  if (gift.remainder === 'refund') {
+    const balance = escrowBalance(gift);
+    if (balance === 0) return [];
+    return [{ type: 'GiftRemainderRefunded', data: { giftId, donorId: gift.donorId, amount: money(balance, currency), reason, refundedAt: now } }];
+  }
+  const notYetHeld = escrowBalance(gift) - gift.held;
+  if (notYetHeld === 0) return [];
+  return [{ type: 'GiftRemainderHeld', data: { giftId, amount: money(notYetHeld, currency), reason, heldAt: now } }];
+}
+
+function creditPremiumRefund(command: CreditPremiumRefund['data'], state: GiftState): GiftEvent[] {
+  const { giftId, policyId, amount, now } = command;
+  // A contribution's share of a refund can round down to 0; there is then nothing to credit.
+  assertMoney(amount, 'amount', { positive: false });
+  const gift = pledgedGift(giftId, state);
+  if (gift.creditedPolicies.has(policyId) || amount.amount === 0) return [];
+  assertSameCurrency(amount, gift.amount, `refund credit to gift ${giftId}`);
+  const allocatedToPolicy = gift.allocatedByPolicy.get(policyId) ?? 0;
+  if (amount.amount > allocatedToPolicy) {
+    throw new Conflict(`refund of ${formatMoney(amount)} for policy ${policyId} exceeds the ${formatMoney(money(allocatedToPolicy, gift.amount.currency))} gift ${giftId} paid towards it`);
+  }
+  return [{ type: 'GiftPremiumRefundCredited', data: { giftId, policyId, amount, creditedAt: now } }];
+}
+
+function pledgedGift(giftId: string, state: GiftState): PledgedGift {
+  if (!state.pledged) throw new NotFound(`gift ${giftId}`);
+  return state;
+}
+
+function assertTarget(target: GiftTarget): void {
+  if (target.kind === 'household') {
+    assertText(target.householdId, 'target.householdId');
+  } else if (target.kind === 'programme') {
+    assertText(target.programmeId, 'target.programmeId');
+    assertRegionCode(target.regionCode, 'target.regionCode');
+  } else {
+    throw new InvalidCommand('target.kind', 'must be household or programme');
+  }
+  assertText(target.productId, 'target.productId');
+}
+
+function assertText(value: string, field: string): void {
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidCommand(field, 'must not be empty');
+}
+
+function formatMoney(amount: Money): string {
+  return `${amount.amount} ${amount.currency} minor units`;
+}

@@ -1,0 +1,4 @@
+export * from './events';
+export * from './commands';
+export * from './gift.decider';
+export * from './programme-allocation';

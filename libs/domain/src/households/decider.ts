@@ -1,0 +1,116 @@
+import { Decider } from '../shared/decider';
+import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
+import { assertRegionCode, regionContains } from '../shared/region-code';
+import { HouseholdCommand, RegisterHousehold, RevokeEligibility, VerifyEligibility } from './commands';
+import { HOUSEHOLD_CATEGORIES, HouseholdCategory, HouseholdEvent, HouseholdPersonalData } from './events';
+import { isValidNationalId } from './national-id';
+
+/**
+ * A registered household is not yet eligible: registration records who the household is,
+ * verification is the government's separate confirmation that it qualifies for gifts.
+ */
+export type HouseholdState =
+  | { registered: false }
+  | {
+      registered: true;
+      householdCode: string;
+      villageCode: string;
+      registeredBy: string;
+      category: HouseholdCategory;
+      size: number;
+      eligible: boolean;
+    };
+type RegisteredHousehold = Extract<HouseholdState, { registered: true }>;
+
+function decide(command: HouseholdCommand, state: HouseholdState): HouseholdEvent[] {
+  switch (command.type) {
+    case 'RegisterHousehold':
+      return register(command.data, state);
+    case 'VerifyEligibility':
+      return verify(command.data, state);
+    case 'RevokeEligibility':
+      return revoke(command.data, state);
+  }
+}
+
+function evolve(state: HouseholdState, event: HouseholdEvent): HouseholdState {
+  switch (event.type) {
+    case 'HouseholdRegistered': {
+      const { householdCode, villageCode, registeredBy, category, size } = event.data;
+      return { registered: true, householdCode, villageCode, registeredBy, category, size, eligible: false };
+    }
+    case 'HouseholdEligibilityVerified':
+      return state.registered ? { ...state, category: event.data.category, eligible: true } : state;
+    case 'HouseholdEligibilityRevoked':
+      return state.registered ? { ...state, eligible: false } : state;
+  }
+}
+
+export const householdDecider: Decider<HouseholdCommand, HouseholdState, HouseholdEvent> = {
+  decide,
+  evolve,
+  initialState: () => ({ registered: false }),
+};
+
+function register(command: RegisterHousehold['data'], state: HouseholdState): HouseholdEvent[] {
+  const { householdId, householdCode, villageCode, registrarRegion, category, personal, now } = command;
+  assertText(householdCode, 'householdCode');
+  assertRegionCode(villageCode, 'villageCode', 'village');
+  assertRegionCode(registrarRegion, 'registrarRegion');
+  assertCategory(category, 'category');
+  assertPersonalData(personal);
+  if (!regionContains(registrarRegion, villageCode)) throw new Forbidden(`village ${villageCode} is outside region ${registrarRegion}`);
+  if (state.registered) throw new Conflict(`household ${householdId} is already registered`);
+  const size = 1 + personal.members.length;
+  return [{ type: 'HouseholdRegistered', data: { householdId, householdCode, villageCode, registeredBy: registrarRegion, category, size, personal, registeredAt: now } }];
+}
+
+function verify(command: VerifyEligibility['data'], state: HouseholdState): HouseholdEvent[] {
+  const { householdId, category, verifierRegion, now } = command;
+  assertCategory(category, 'category');
+  const household = inScope(householdId, state, verifierRegion, 'verifierRegion');
+  if (household.eligible && household.category === category) return [];
+  return [{ type: 'HouseholdEligibilityVerified', data: { householdId, category, verifiedBy: verifierRegion, verifiedAt: now } }];
+}
+
+function revoke(command: RevokeEligibility['data'], state: HouseholdState): HouseholdEvent[] {
+  const { householdId, reason, revokerRegion, now } = command;
+  assertText(reason, 'reason');
+  const household = inScope(householdId, state, revokerRegion, 'revokerRegion');
+  if (!household.eligible) throw new Conflict(`household ${householdId} is not currently eligible`);
+  return [{ type: 'HouseholdEligibilityRevoked', data: { householdId, reason, revokedBy: revokerRegion, revokedAt: now } }];
+}
+
+/** The registered household, provided the acting government's region contains its village. */
+function inScope(householdId: string, state: HouseholdState, actorRegion: string, actorRegionField: string): RegisteredHousehold {
+  // An empty region would be a prefix of every code, so the actor's region is checked first.
+  assertRegionCode(actorRegion, actorRegionField);
+  if (!state.registered) throw new NotFound(`household ${householdId}`);
+  if (!regionContains(actorRegion, state.villageCode)) throw new Forbidden(`household ${householdId} is outside region ${actorRegion}`);
+  return state;
+}
+
+function assertPersonalData(personal: HouseholdPersonalData): void {
+  assertText(personal.headName, 'personal.headName');
+  assertNationalId(personal.headNationalId, 'personal.headNationalId');
+  personal.members.forEach((member, i) => {
+    assertText(member.name, `personal.members[${i}].name`);
+    assertText(member.relation, `personal.members[${i}].relation`);
+    if (member.nationalId !== undefined) assertNationalId(member.nationalId, `personal.members[${i}].nationalId`);
+  });
+  assertText(personal.address, 'personal.address');
+}
+
+function assertNationalId(value: string, field: string): void {
+  if (!isValidNationalId(value)) {
+    throw new InvalidCommand(field, 'must be an 18-character resident ID number with a valid birth date and check character');
+  }
+}
+
+function assertCategory(value: string, field: string): void {
+  if (!(HOUSEHOLD_CATEGORIES as readonly string[]).includes(value)) throw new InvalidCommand(field, `must be one of ${HOUSEHOLD_CATEGORIES.join(', ')}`);
+}
+
+function assertText(value: string, field: string): void {
+  if (value.trim() === '') throw new InvalidCommand(field, 'must not be empty');
+}

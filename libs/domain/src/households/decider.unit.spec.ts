@@ -1,0 +1,170 @@
+import { deciderSpecification } from '../shared/decider-specification';
+import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
+import { foldEvents } from '../shared/decider';
+import { RegisterHousehold } from './commands';
+import { householdDecider } from './decider';
+import { HouseholdEvent } from './events';
+import { nationalIdWithChecksum } from './national-id';
+
+const spec = deciderSpecification(householdDecider);
+
+const householdId = 'hh-1';
+const villageCode = '440305001001';
+const now = '2025-03-01T08:00:00.000Z';
+const later = '2025-04-01T08:00:00.000Z';
+const headNationalId = nationalIdWithChecksum('44030519700101001');
+const childNationalId = nationalIdWithChecksum('44030520100615002');
+
+const personal = {
+  headName: 'Li Wei',
+  headNationalId,
+  members: [
+    { name: 'Li Na', relation: 'spouse' },
+    { name: 'Li Ming', relation: 'child', nationalId: childNationalId },
+  ],
+  address: 'No. 3, Group 2, Example Village',
+};
+
+function registerCommand(overrides: Partial<RegisterHousehold['data']> = {}): RegisterHousehold {
+  return {
+    type: 'RegisterHousehold',
+    data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registrarRegion: '440305', category: 'low-income', personal, now, ...overrides },
+  };
+}
+
+const registered: HouseholdEvent = {
+  type: 'HouseholdRegistered',
+  data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registeredBy: '440305', category: 'low-income', size: 3, personal, registeredAt: now },
+};
+const verified: HouseholdEvent = { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'low-income', verifiedBy: '440305', verifiedAt: now } };
+const revoked: HouseholdEvent = { type: 'HouseholdEligibilityRevoked', data: { householdId, reason: 'moved away', revokedBy: '440305', revokedAt: later } };
+
+describe('household decider', () => {
+  describe('RegisterHousehold', () => {
+    it('registers a household whose size counts the head and the members', () => {
+      spec.given([]).when(registerCommand()).then([registered]);
+    });
+
+    it('lets a province register a village inside it', () => {
+      spec
+        .given([])
+        .when(registerCommand({ registrarRegion: '44', personal: { ...personal, members: [] } }))
+        .then([{ type: 'HouseholdRegistered', data: { ...registered.data, registeredBy: '44', size: 1, personal: { ...personal, members: [] } } }]);
+    });
+
+    it('refuses to register the same household twice', () => {
+      spec.given([registered]).when(registerCommand()).thenThrows(Conflict, /already registered/);
+    });
+
+    it('forbids registering a village outside the government region', () => {
+      spec.given([]).when(registerCommand({ registrarRegion: '440306' })).thenThrows(Forbidden, /outside region 440306/);
+    });
+
+    it.each([
+      ['a county code', { villageCode: '440305' }, 'villageCode'],
+      ['a non-numeric village code', { villageCode: '44030500100A' }, 'villageCode'],
+      ['an empty registrar region', { registrarRegion: '' }, 'registrarRegion'],
+      ['an unknown category', { category: 'rich' as never }, 'category'],
+      ['an empty household code', { householdCode: '' }, 'householdCode'],
+      ['a blank head name', { personal: { ...personal, headName: '  ' } }, 'personal.headName'],
+      ['a head ID with a wrong checksum', { personal: { ...personal, headNationalId: headNationalId.slice(0, 17) + (headNationalId[17] === '0' ? '1' : '0') } }, 'personal.headNationalId'],
+      ['an empty address', { personal: { ...personal, address: '' } }, 'personal.address'],
+      ['a member without a name', { personal: { ...personal, members: [{ name: '', relation: 'spouse' }] } }, 'personal.members[0].name'],
+      ['a member without a relation', { personal: { ...personal, members: [{ name: 'Li Na', relation: '' }] } }, 'personal.members[0].relation'],
+      ['a member with an invalid ID', { personal: { ...personal, members: [personal.members[0], { name: 'Li Ming', relation: 'child', nationalId: '123' }] } }, 'personal.members[1].nationalId'],
+    ])('rejects %s, naming the field', (_, overrides, field) => {
+      let thrown: unknown;
+      try {
+        householdDecider.decide(registerCommand(overrides), householdDecider.initialState());
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InvalidCommand);
+      expect((thrown as InvalidCommand).field).toBe(field);
+    });
+  });
+
+  describe('VerifyEligibility', () => {
+    const verify = (category: 'low-income' | 'disabled', verifierRegion = '440305') =>
+      ({ type: 'VerifyEligibility', data: { householdId, category, verifierRegion, now } }) as const;
+
+    it('makes a registered household eligible', () => {
+      spec.given([registered]).when(verify('low-income')).then([verified]);
+    });
+
+    it('does nothing when the household is already verified under the same category', () => {
+      spec.given([registered, verified]).when(verify('low-income')).thenNothingHappens();
+    });
+
+    it('re-verifies under a different category', () => {
+      spec
+        .given([registered, verified])
+        .when(verify('disabled'))
+        .then([{ type: 'HouseholdEligibilityVerified', data: { householdId, category: 'disabled', verifiedBy: '440305', verifiedAt: now } }]);
+    });
+
+    it('verifies again after a revocation', () => {
+      spec.given([registered, verified, revoked]).when(verify('low-income')).then([verified]);
+    });
+
+    it('cannot verify a household that is not registered', () => {
+      spec.given([]).when(verify('low-income')).thenThrows(NotFound, /hh-1/);
+    });
+
+    it('forbids a government outside the household village', () => {
+      spec.given([registered]).when(verify('low-income', '440305002')).thenThrows(Forbidden, /outside region 440305002/);
+    });
+
+    it('rejects a verifier region that is not a division code, so an empty one cannot mean everywhere', () => {
+      spec.given([registered]).when(verify('low-income', '')).thenThrows(InvalidCommand, /verifierRegion/);
+      spec.given([registered]).when(verify('low-income', '4403050020')).thenThrows(InvalidCommand, /verifierRegion/);
+    });
+  });
+
+  describe('RevokeEligibility', () => {
+    const revoke = (reason = 'moved away', revokerRegion = '440305') =>
+      ({ type: 'RevokeEligibility', data: { householdId, reason, revokerRegion, now: later } }) as const;
+
+    it('revokes the eligibility of an eligible household', () => {
+      spec.given([registered, verified]).when(revoke()).then([revoked]);
+    });
+
+    it('refuses when the household is not currently eligible', () => {
+      spec.given([registered]).when(revoke()).thenThrows(Conflict, /not currently eligible/);
+      spec.given([registered, verified, revoked]).when(revoke()).thenThrows(Conflict, /not currently eligible/);
+    });
+
+    it('requires a reason', () => {
+      spec.given([registered, verified]).when(revoke(' ')).thenThrows(InvalidCommand, /reason/);
+    });
+
+    it('cannot revoke an unknown household', () => {
+      spec.given([]).when(revoke()).thenThrows(NotFound);
+    });
+
+    it('forbids a government outside the household village', () => {
+      spec.given([registered, verified]).when(revoke('moved away', '440306')).thenThrows(Forbidden);
+    });
+  });
+
+  describe('state', () => {
+    it('starts unregistered', () => {
+      expect(householdDecider.initialState()).toEqual({ registered: false });
+    });
+
+    it('exposes code, village, category, size and eligibility', () => {
+      expect(foldEvents(householdDecider, [registered])).toEqual({
+        registered: true,
+        householdCode: 'HH-440305001001-7K3F',
+        villageCode,
+        registeredBy: '440305',
+        category: 'low-income',
+        size: 3,
+        eligible: false,
+      });
+      const reverified: HouseholdEvent = { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'disabled', verifiedBy: '44', verifiedAt: later } };
+      expect(foldEvents(householdDecider, [registered, verified, reverified])).toMatchObject({ category: 'disabled', eligible: true });
+      expect(foldEvents(householdDecider, [registered, verified, revoked])).toMatchObject({ category: 'low-income', eligible: false });
+    });
+  });
+});

@@ -1,0 +1,4 @@
+export * from './events';
+export * from './commands';
+export * from './premium-funding.decider';
+export * from './policy.decider';

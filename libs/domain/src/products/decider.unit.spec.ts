@@ -1,0 +1,132 @@
+import { foldEvents } from '../shared/decider';
+import { deciderSpecification } from '../shared/decider-specification';
+import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
+import { money } from '../shared/money';
+import { productDecider } from './decider';
+import { ProductEvent, ProductTerms } from './events';
+
+const spec = deciderSpecification(productDecider);
+
+const productId = 'prod-1';
+const insurerId = 'insurer-1';
+const now = '2025-01-10T09:00:00.000Z';
+const later = '2025-06-10T09:00:00.000Z';
+
+// 30 yuan a year for 20,000 yuan of accident and illness cover.
+const terms: ProductTerms = {
+  name: 'Rural accident & illness cover',
+  coverageKind: 'accident-illness',
+  annualPremium: money(3_000, 'CNY'),
+  sumInsured: money(2_000_000, 'CNY'),
+  waitingPeriodDays: 30,
+  termDays: 365,
+};
+const revisedTerms: ProductTerms = { ...terms, annualPremium: money(3_500, 'CNY') };
+
+const published: ProductEvent = { type: 'ProductPublished', data: { productId, insurerId, version: 1, terms, publishedAt: now } };
+const revised: ProductEvent = { type: 'ProductRevised', data: { productId, insurerId, version: 2, terms: revisedTerms, revisedAt: later } };
+const retired: ProductEvent = { type: 'ProductRetired', data: { productId, insurerId, version: 2, retiredAt: later } };
+
+const publish = (withTerms: ProductTerms = terms) => ({ type: 'PublishProduct', data: { productId, insurerId, terms: withTerms, now } }) as const;
+const revise = (byInsurer = insurerId) => ({ type: 'ReviseProduct', data: { productId, insurerId: byInsurer, terms: revisedTerms, now: later } }) as const;
+const retire = (byInsurer = insurerId) => ({ type: 'RetireProduct', data: { productId, insurerId: byInsurer, now: later } }) as const;
+
+describe('product decider', () => {
+  describe('PublishProduct', () => {
+    it('publishes version 1', () => {
+      spec.given([]).when(publish()).then([published]);
+    });
+
+    it('refuses to publish the same product twice', () => {
+      spec.given([published]).when(publish()).thenThrows(Conflict, /already published/);
+    });
+
+    it('accepts the boundaries: no waiting period, a one-day term, cover equal to the premium, a 200-character name', () => {
+      const edgeTerms: ProductTerms = { ...terms, name: 'x'.repeat(200), waitingPeriodDays: 0, termDays: 1, sumInsured: money(3_000, 'CNY') };
+      spec.given([]).when(publish(edgeTerms)).then([{ type: 'ProductPublished', data: { ...published.data, terms: edgeTerms } }]);
+    });
+
+    it.each<[string, Partial<ProductTerms>, string]>([
+      ['an empty name', { name: ' ' }, 'terms.name'],
+      ['a name over 200 characters', { name: 'x'.repeat(201) }, 'terms.name'],
+      ['an unknown coverage kind', { coverageKind: 'pet' as never }, 'terms.coverageKind'],
+      ['a fractional premium', { annualPremium: money(30.5, 'CNY') }, 'terms.annualPremium.amount'],
+      ['a zero premium', { annualPremium: money(0, 'CNY') }, 'terms.annualPremium.amount'],
+      ['a malformed currency', { annualPremium: money(3_000, 'yuan') }, 'terms.annualPremium.currency'],
+      ['a negative sum insured', { sumInsured: money(-1, 'CNY') }, 'terms.sumInsured.amount'],
+      ['a sum insured in another currency', { sumInsured: money(2_000_000, 'USD') }, 'terms.sumInsured.currency'],
+      ['a sum insured below the premium', { sumInsured: money(2_999, 'CNY') }, 'terms.sumInsured.amount'],
+      ['a negative waiting period', { waitingPeriodDays: -1 }, 'terms.waitingPeriodDays'],
+      ['a waiting period over a year', { waitingPeriodDays: 366 }, 'terms.waitingPeriodDays'],
+      ['a fractional waiting period', { waitingPeriodDays: 1.5 }, 'terms.waitingPeriodDays'],
+      ['a zero-day term', { termDays: 0 }, 'terms.termDays'],
+      ['a term over 3660 days', { termDays: 3661 }, 'terms.termDays'],
+    ])('rejects %s, naming the field', (_, override, field) => {
+      let thrown: unknown;
+      try {
+        productDecider.decide(publish({ ...terms, ...override }), productDecider.initialState());
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InvalidCommand);
+      expect((thrown as InvalidCommand).field).toBe(field);
+    });
+
+    it('requires an insurer', () => {
+      spec.given([]).when({ type: 'PublishProduct', data: { productId, insurerId: '', terms, now } }).thenThrows(InvalidCommand, /insurerId/);
+    });
+  });
+
+  describe('ReviseProduct', () => {
+    it('revises to the next version', () => {
+      spec.given([published]).when(revise()).then([revised]);
+      spec
+        .given([published, revised])
+        .when(revise())
+        .then([{ type: 'ProductRevised', data: { ...revised.data, version: 3 } }]);
+    });
+
+    it('validates the new terms', () => {
+      spec
+        .given([published])
+        .when({ type: 'ReviseProduct', data: { productId, insurerId, terms: { ...terms, termDays: 0 }, now: later } })
+        .thenThrows(InvalidCommand, /terms.termDays/);
+    });
+
+    it('cannot revise an unknown product', () => {
+      spec.given([]).when(revise()).thenThrows(NotFound, /prod-1/);
+    });
+
+    it("forbids revising another insurer's product", () => {
+      spec.given([published]).when(revise('insurer-2')).thenThrows(Forbidden, /another insurer/);
+    });
+
+    it('refuses to revise a retired product', () => {
+      spec.given([published, revised, retired]).when(revise()).thenThrows(Conflict, /retired/);
+    });
+  });
+
+  describe('RetireProduct', () => {
+    it('retires the current version', () => {
+      spec.given([published, revised]).when(retire()).then([retired]);
+    });
+
+    it('refuses to retire twice', () => {
+      spec.given([published, revised, retired]).when(retire()).thenThrows(Conflict, /retired/);
+    });
+
+    it("forbids retiring another insurer's product", () => {
+      spec.given([published]).when(retire('insurer-2')).thenThrows(Forbidden);
+    });
+
+    it('cannot retire an unknown product', () => {
+      spec.given([]).when(retire()).thenThrows(NotFound);
+    });
+  });
+
+  it('exposes the insurer, version, current terms and whether it is retired', () => {
+    expect(productDecider.initialState()).toEqual({ published: false });
+    expect(foldEvents(productDecider, [published, revised])).toEqual({ published: true, insurerId, version: 2, terms: revisedTerms, retired: false });
+    expect(foldEvents(productDecider, [published, revised, retired])).toEqual({ published: true, insurerId, version: 2, terms: revisedTerms, retired: true });
+  });
+});

@@ -1,0 +1,392 @@
+import Database from 'better-sqlite3';
+import {
+  AppendResult,
+  DuplicateEventId,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
+  WrongExpectedRevision,
+} from '../event-store.port';
+
+export interface SqliteEventStoreOptions {
+  /**
+   * How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+   * better-sqlite3 is synchronous, so the waiting blocks this process's event loop. Default 5000.
+   */
+  busyTimeoutMs?: number;
+  /** How often a caught-up subscription looks for events appended by other connections. Default 200. */
+  pollIntervalMs?: number;
+  /** How many events a subscription reads per query. Default 500. */
+  subscriptionBatchSize?: number;
+}
+
+const SCHEMA_VERSION = 1;
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_POLL_INTERVAL_MS = 200;
+const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
+const DEFAULT_RETRY_DELAY_MS = 1000;
+/** SQLite reads a negative LIMIT as "no limit". */
+const NO_LIMIT = -1;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS schema_version (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    version INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    stream_id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 0),
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    UNIQUE (stream_id, revision)
+  ) STRICT;
+  INSERT OR IGNORE INTO schema_version (singleton, version) VALUES (1, ${SCHEMA_VERSION});
+`;
+
+/** The connection returns every INTEGER as a bigint (see defaultSafeIntegers). */
+interface EventRow {
+  position: bigint;
+  event_id: string;
+  stream_id: string;
+  revision: bigint;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface StreamHeadRow {
+  revision: bigint;
+  position: bigint;
+}
+
+interface SerializedEvent {
+  eventId: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+/**
+ * The embedded event store: one SQLite file (or ':memory:'), which several processes may share.
+ *
+ * Why readers can never skip an event: SQLite lets one connection write at a time, and a position is
+ * assigned inside the writing transaction, so positions become visible in commit order and, once a
+ * reader sees position n, every position below n is already committed. A reader of a PostgreSQL
+ * sequence has no such guarantee: a transaction holding a lower value can commit after one holding
+ * a higher value, and a reader that advanced past the gap would miss it.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly pollIntervalMs: number;
+  private readonly subscriptionBatchSize: number;
+  private closing: Promise<void> | undefined;
+
+  private readonly selectStreamHead: Database.Statement<[string], StreamHeadRow>;
+  private readonly selectByEventIds: Database.Statement<[string], EventRow>;
+  private readonly insertEvent: Database.Statement<[string, string, number, string, string, string]>;
+  private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
+  private readonly selectAllAfter: Database.Statement<[bigint, number], EventRow>;
+  private readonly selectHeadPosition: Database.Statement<[], bigint>;
+  private readonly appendTransaction: Database.Transaction<
+    (streamId: string, expected: ExpectedRevision, events: readonly SerializedEvent[]) => AppendResult
+  >;
+
+  private constructor(private readonly db: Database.Database, options: SqliteEventStoreOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    this.subscriptionBatchSize = options.subscriptionBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE;
+    this.selectStreamHead = db.prepare(
+      'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+    );
+    this.selectByEventIds = db.prepare('SELECT * FROM events WHERE event_id IN (SELECT value FROM json_each(?))');
+    this.insertEvent = db.prepare(
+      'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.selectStreamForwards = db.prepare(
+      'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+    );
+    this.selectStreamBackwards = db.prepare(
+      'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+    );
+    this.selectAllAfter = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
+    this.selectHeadPosition = db.prepare<[], bigint>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
+    this.appendTransaction = db.transaction((streamId, expected, events) => this.appendWithinTransaction(streamId, expected, events));
+  }
+
+  /** Opens (creating if needed) the store in `filename`, or in memory for ':memory:'. */
+  static open(filename: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    const db = new Database(filename);
+    try {
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+      // WAL lets readers (subscriptions in other processes) run while a writer commits; a no-op in memory.
+      db.pragma('journal_mode = WAL');
+      // In WAL mode the default (NORMAL) may lose the last commits on power loss; FULL syncs every commit.
+      db.pragma('synchronous = FULL');
+      db.defaultSafeIntegers(true);
+      db.transaction(() => db.exec(SCHEMA)).immediate();
+      const version = Number(db.prepare('SELECT version FROM schema_version').pluck().get());
+      if (version !== SCHEMA_VERSION) {
+        throw new Error(`${filename} has event store schema version ${version}; this code supports ${SCHEMA_VERSION}`);
+      }
+      return new SqliteEventStore(db, options);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
+    const serialized = events.map((event) => ({
+      eventId: event.eventId,
+      type: event.type,
+      data: JSON.stringify(event.data ?? null),
+      metadata: JSON.stringify(event.metadata),
+    }));
+    // IMMEDIATE takes the write lock before the revision check, so no other connection (in this or
+    // another process) can append to the stream between the check and the insert.
+    const result = this.appendTransaction.immediate(streamId, expected, serialized);
+    if (!result.alreadyStored && events.length > 0) {
+      for (const subscription of this.subscriptions) subscription.wake();
+    }
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
+    const rows =
+      options.direction === 'backwards'
+        ? this.selectStreamBackwards.all(streamId, requireCount('fromRevision', options.fromRevision ?? Number.MAX_SAFE_INTEGER), limit)
+        : this.selectStreamForwards.all(streamId, requireCount('fromRevision', options.fromRevision ?? 0), limit);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
+    return this.readAllAfter(options.after ?? 0n, limit);
+  }
+
+  async headPosition(): Promise<bigint> {
+    return this.selectHeadPosition.get() ?? 0n;
+  }
+
+  subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    if (this.closing) throw new Error('the event store is closed');
+    const subscription = new SqliteSubscription(checkpoint, handler, {
+      readAfter: (position) => this.readAllAfter(position, this.subscriptionBatchSize),
+      pollIntervalMs: this.pollIntervalMs,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      onError: options.onError,
+      onEnded: (ended) => this.subscriptions.delete(ended),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      this.db.close();
+    })();
+    return this.closing;
+  }
+
+  private readAllAfter(position: bigint, limit: number): RecordedEvent[] {
+    return this.selectAllAfter.all(position, limit).map(toRecordedEvent);
+  }
+
+  private appendWithinTransaction(streamId: string, expected: ExpectedRevision, events: readonly SerializedEvent[]): AppendResult {
+    const replay = this.findReplay(streamId, events);
+    if (replay) return replay;
+
+    const head = this.selectStreamHead.get(streamId);
+    const actual = head ? Number(head.revision) : 'no-stream';
+    if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevision(streamId, expected, actual);
+
+    let revision = head ? Number(head.revision) : -1;
+    let lastPosition = head?.position ?? 0n;
+    for (const event of events) {
+      revision += 1;
+      const { lastInsertRowid } = this.insertEvent.run(event.eventId, streamId, revision, event.type, event.data, event.metadata);
+      lastPosition = BigInt(lastInsertRowid);
+    }
+    return { nextRevision: revision, lastPosition, alreadyStored: false };
+  }
+
+  /**
+   * An append is a replay when every id of the batch is stored in this stream, in batch order at
+   * consecutive revisions: the result of the original append is returned, whatever `expected` says.
+   * Any other reuse of a stored id is a DuplicateEventId. Returns undefined when no id is stored.
+   */
+  private findReplay(streamId: string, events: readonly SerializedEvent[]): AppendResult | undefined {
+    const batchIds = new Set<string>();
+    for (const { eventId } of events) {
+      if (batchIds.has(eventId)) throw new DuplicateEventId(eventId, streamId);
+      batchIds.add(eventId);
+    }
+    if (batchIds.size === 0) return undefined;
+
+    const storedById = new Map(this.selectByEventIds.all(JSON.stringify([...batchIds])).map((row) => [row.event_id, row]));
+    if (storedById.size === 0) return undefined;
+
+    const stored = events.map(({ eventId }) => storedById.get(eventId));
+    const isReplay = stored.every(
+      (row, index) =>
+        row !== undefined && row.stream_id === streamId && (index === 0 || row.revision === stored[0]!.revision + BigInt(index)),
+    );
+    if (!isReplay) {
+      const clash = stored.find((row) => row !== undefined && row.stream_id !== streamId) ?? stored.find((row) => row !== undefined)!;
+      throw new DuplicateEventId(clash.event_id, clash.stream_id);
+    }
+    const last = stored[stored.length - 1]!;
+    return { nextRevision: Number(last.revision), lastPosition: last.position, alreadyStored: true };
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}
+
+function requireCount(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+interface SubscriptionSettings {
+  /** Reads the next batch of events after `position`, in global order. */
+  readAfter: (position: bigint) => RecordedEvent[];
+  pollIntervalMs: number;
+  retryDelayMs: number;
+  onError?: (error: unknown, event: RecordedEvent) => void;
+  onEnded: (subscription: SqliteSubscription) => void;
+}
+
+interface ProgressWaiter {
+  position: bigint;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+class SqliteSubscription implements Subscription {
+  private deliveredThrough: bigint;
+  private stopRequested = false;
+  private ended = false;
+  /** Why reading failed, when it did: the subscription then ends. */
+  private failure: unknown;
+  private pause: { finish: () => void; endsOnAppend: boolean } | undefined;
+  private readonly progressWaiters = new Set<ProgressWaiter>();
+  private readonly loop: Promise<void>;
+
+  constructor(checkpoint: bigint, private readonly handler: SubscriptionHandler, private readonly settings: SubscriptionSettings) {
+    this.deliveredThrough = checkpoint;
+    // Started on a microtask so that the handler never runs inside the caller's subscribe() call.
+    this.loop = Promise.resolve().then(() => this.run());
+  }
+
+  /** Called by the store after one of its appends committed. */
+  wake(): void {
+    if (this.pause?.endsOnAppend) this.pause.finish();
+  }
+
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.pause?.finish();
+    await this.loop;
+  }
+
+  caughtUpTo(position: bigint): Promise<void> {
+    if (this.deliveredThrough >= position) return Promise.resolve();
+    if (this.ended) return Promise.reject(this.endedBefore(position));
+    return new Promise((resolve, reject) => this.progressWaiters.add({ position, resolve, reject }));
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.stopRequested) {
+        const batch = this.settings.readAfter(this.deliveredThrough);
+        if (batch.length === 0) {
+          // Appends through this store end the pause at once; polling catches other connections' appends.
+          // The read is synchronous, so no local append can slip in between it and the pause.
+          await this.sleep(this.settings.pollIntervalMs, true);
+          continue;
+        }
+        for (const event of batch) {
+          if (!(await this.deliver(event))) return;
+          this.deliveredThrough = event.position;
+          this.resolveReachedWaiters();
+        }
+      }
+    } catch (error) {
+      this.failure = error;
+    } finally {
+      this.ended = true;
+      for (const waiter of this.progressWaiters) waiter.reject(this.endedBefore(waiter.position));
+      this.progressWaiters.clear();
+      this.settings.onEnded(this);
+    }
+  }
+
+  /** Retries the event until the handler succeeds; false if the subscription was stopped first. */
+  private async deliver(event: RecordedEvent): Promise<boolean> {
+    while (!this.stopRequested) {
+      try {
+        await this.handler(event);
+        return true;
+      } catch (error) {
+        try {
+          this.settings.onError?.(error, event);
+        } catch {
+          // A failing error reporter must not stop delivery.
+        }
+        await this.sleep(this.settings.retryDelayMs, false);
+      }
+    }
+    return false;
+  }
+
+  /** Resolves after `ms`, or earlier on stop (and on a local append when `endsOnAppend`). */
+  private sleep(ms: number, endsOnAppend: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      // Not unref'd: a worker process whose only job is a subscription must stay alive while it waits.
+      const timer = setTimeout(() => finish(), ms);
+      const finish = () => {
+        clearTimeout(timer);
+        this.pause = undefined;
+        resolve();
+      };
+      this.pause = { finish, endsOnAppend };
+    });
+  }
+
+  private resolveReachedWaiters(): void {
+    for (const waiter of this.progressWaiters) {
+      if (this.deliveredThrough >= waiter.position) {
+        waiter.resolve();
+        this.progressWaiters.delete(waiter);
+      }
+    }
+  }
+
+  private endedBefore(position: bigint): Error {
+    const reason = this.failure === undefined ? 'was stopped' : 'failed';
+    return new Error(`the subscription ${reason} at position ${this.deliveredThrough}, before reaching ${position}`, {
+      cause: this.failure,
+    });
+  }
+}

@@ -1,0 +1,186 @@
+import { EntityManager, Like } from 'typeorm';
+import type { Money } from '@pangolin/domain';
+import { ProductRow } from './product.entity';
+import { ProgrammeRow } from './programme.entity';
+import { PolicyRow, PolicyStatus } from './policy.entity';
+import { ClaimRow, ClaimState } from './claim.entity';
+
+export interface ProductView {
+  productId: string;
+  insurerId: string;
+  version: number;
+  terms: { name: string; coverageKind: string; annualPremium: Money; sumInsured: Money; waitingPeriodDays: number; termDays: number };
+  retired: boolean;
+  publishedAt: string;
+  updatedAt: string;
+}
+
+export interface ProgrammeView {
+  programmeId: string;
+  name: string;
+  regionCode: string;
+  productId: string;
+  launchedBy: string;
+  launchedAt: string;
+  closed: boolean;
+  closedAt: string | null;
+}
+
+export interface PolicyView {
+  policyId: string;
+  householdId: string;
+  productId: string;
+  productVersion: number;
+  insurerId: string;
+  status: PolicyStatus;
+  policyNumber: string | null;
+  premium: Money;
+  sumInsured: Money;
+  claimsPaid: Money;
+  /** What claims on this policy can still pay: sum insured minus claims paid. */
+  remainingCover: Money;
+  waitingPeriodDays: number;
+  termDays: number;
+  startDate: string | null;
+  endDate: string | null;
+  requestedAt: string;
+  issuedAt: string | null;
+  cancellationEffectiveDate: string | null;
+}
+
+export interface ClaimView {
+  claimId: string;
+  policyId: string;
+  householdId: string;
+  insurerId: string;
+  state: ClaimState;
+  kind: string;
+  incidentDate: string;
+  amountClaimed: Money;
+  approvedAmount: Money | null;
+  paidAmount: Money | null;
+  filedBy: { role: string; id: string };
+  filedAt: string;
+  decidedAt: string | null;
+  rejectionReason: string | null;
+  paidAt: string | null;
+  payoutReference: string | null;
+}
+
+export async function findProduct(manager: EntityManager, productId: string): Promise<ProductView | null> {
+  const row = await manager.findOneBy(ProductRow, { productId });
+  return row && productView(row);
+}
+
+export async function listProducts(manager: EntityManager, filter: { insurerId?: string; includeRetired?: boolean } = {}): Promise<ProductView[]> {
+  const rows = await manager.find(ProductRow, {
+    where: { ...(filter.insurerId ? { insurerId: filter.insurerId } : {}), ...(filter.includeRetired ? {} : { retired: false }) },
+    order: { productId: 'ASC' },
+  });
+  return rows.map(productView);
+}
+
+export async function findProgramme(manager: EntityManager, programmeId: string): Promise<ProgrammeView | null> {
+  const row = await manager.findOneBy(ProgrammeRow, { programmeId });
+  return row && programmeView(row);
+}
+
+/** Programmes whose region lies inside `regionPrefix` (all of them when omitted). */
+export async function listProgrammes(manager: EntityManager, filter: { regionPrefix?: string } = {}): Promise<ProgrammeView[]> {
+  const rows = await manager.find(ProgrammeRow, {
+    where: filter.regionPrefix ? { regionCode: Like(`${filter.regionPrefix}%`) } : {},
+    order: { programmeId: 'ASC' },
+  });
+  return rows.map(programmeView);
+}
+
+export async function findPolicy(manager: EntityManager, policyId: string): Promise<PolicyView | null> {
+  const row = await manager.findOneBy(PolicyRow, { policyId });
+  return row && policyView(row);
+}
+
+export async function policiesOfHousehold(manager: EntityManager, householdId: string): Promise<PolicyView[]> {
+  const rows = await manager.find(PolicyRow, { where: { householdId }, order: { requestedAt: 'ASC', policyId: 'ASC' } });
+  return rows.map(policyView);
+}
+
+export async function findClaim(manager: EntityManager, claimId: string): Promise<ClaimView | null> {
+  const row = await manager.findOneBy(ClaimRow, { claimId });
+  return row && claimView(row);
+}
+
+export async function claimsOfPolicy(manager: EntityManager, policyId: string): Promise<ClaimView[]> {
+  const rows = await manager.find(ClaimRow, { where: { policyId }, order: { filedAt: 'ASC', claimId: 'ASC' } });
+  return rows.map(claimView);
+}
+
+export function productView(row: ProductRow): ProductView {
+  const money = (amount: number): Money => ({ amount, currency: row.currency });
+  return {
+    productId: row.productId,
+    insurerId: row.insurerId,
+    version: row.version,
+    terms: {
+      name: row.name,
+      coverageKind: row.coverageKind,
+      annualPremium: money(row.annualPremium),
+      sumInsured: money(row.sumInsured),
+      waitingPeriodDays: row.waitingPeriodDays,
+      termDays: row.termDays,
+    },
+    retired: row.retired,
+    publishedAt: row.publishedAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function programmeView(row: ProgrammeRow): ProgrammeView {
+  const { programmeId, name, regionCode, productId, launchedBy, launchedAt, closed, closedAt } = row;
+  return { programmeId, name, regionCode, productId, launchedBy, launchedAt, closed, closedAt };
+}
+
+export function policyView(row: PolicyRow): PolicyView {
+  const money = (amount: number): Money => ({ amount, currency: row.currency });
+  return {
+    policyId: row.policyId,
+    householdId: row.householdId,
+    productId: row.productId,
+    productVersion: row.productVersion,
+    insurerId: row.insurerId,
+    status: row.status,
+    policyNumber: row.policyNumber,
+    premium: money(row.premium),
+    sumInsured: money(row.sumInsured),
+    claimsPaid: money(row.claimsPaid),
+    remainingCover: money(row.sumInsured - row.claimsPaid),
+    waitingPeriodDays: row.waitingPeriodDays,
+    termDays: row.termDays,
+    startDate: row.startDate,
+    endDate: row.endDate,
+    requestedAt: row.requestedAt,
+    issuedAt: row.issuedAt,
+    cancellationEffectiveDate: row.cancellationEffectiveDate,
+  };
+}
+
+export function claimView(row: ClaimRow): ClaimView {
+  const money = (amount: number | null): Money | null => (amount === null ? null : { amount, currency: row.currency });
+  return {
+    claimId: row.claimId,
+    policyId: row.policyId,
+    householdId: row.householdId,
+    insurerId: row.insurerId,
+    state: row.state,
+    kind: row.kind,
+    incidentDate: row.incidentDate,
+    amountClaimed: { amount: row.amountClaimed, currency: row.currency },
+    approvedAmount: money(row.approvedAmount),
+    paidAmount: money(row.paidAmount),
+    filedBy: { role: row.filedByRole, id: row.filedById },
+    filedAt: row.filedAt,
+    decidedAt: row.decidedAt,
+    rejectionReason: row.rejectionReason,
+    paidAt: row.paidAt,
+    payoutReference: row.payoutReference,
+  };
+}

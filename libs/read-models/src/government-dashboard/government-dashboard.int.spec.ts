@@ -1,0 +1,65 @@
+import { dashboard, uncoveredEligible } from './government-dashboard.queries';
+import { REGION } from '../testing/story';
+import { projectedStory, type ProjectedStory } from '../testing/projected-story';
+
+const money = (received: number, allocated: number, claimsPaid: number) => [{ currency: 'CNY', received, allocated, claimsPaid }];
+
+describe('government dashboard', () => {
+  let story: ProjectedStory;
+  beforeAll(async () => {
+    story = await projectedStory();
+  });
+  afterAll(() => story.close());
+
+  it('rolls a county up from its towns and villages', async () => {
+    // Received: gift-1 5 000 + gift-4 1 000 (village 11), gift-3 3 000 (village 12), programme gift-2 12 000 (town 1 itself).
+    // Allocated: hh-1 5 000 + hh-2 5 000 (village 11), hh-3 5 000 + 3 000 (village 12). Claims: 250 000 to hh-1.
+    expect(await dashboard(story.dataSource.manager, REGION.county)).toEqual({
+      code: REGION.county,
+      level: 'county',
+      registered: 5,
+      eligible: 4,
+      covered: 2,
+      coverageRateBasisPoints: 5_000,
+      money: money(21_000, 18_000, 250_000),
+      children: [
+        {
+          code: REGION.town1,
+          level: 'town',
+          registered: 3,
+          eligible: 3,
+          covered: 2,
+          coverageRateBasisPoints: 6_666,
+          money: money(21_000, 18_000, 250_000),
+          children: [
+            { code: REGION.village11, level: 'village', registered: 2, eligible: 2, covered: 2, coverageRateBasisPoints: 10_000, money: money(6_000, 10_000, 250_000), children: [] },
+            { code: REGION.village12, level: 'village', registered: 1, eligible: 1, covered: 0, coverageRateBasisPoints: 0, money: money(3_000, 8_000, 0), children: [] },
+          ],
+        },
+        {
+          code: REGION.town2,
+          level: 'town',
+          registered: 2,
+          eligible: 1,
+          covered: 0,
+          coverageRateBasisPoints: 0,
+          money: [],
+          children: [{ code: REGION.village21, level: 'village', registered: 2, eligible: 1, covered: 0, coverageRateBasisPoints: 0, money: [], children: [] }],
+        },
+      ],
+    });
+  });
+
+  it('leaves programme money of a wider region out of a narrower one', async () => {
+    const village = await dashboard(story.dataSource.manager, REGION.village12);
+    expect(village).toMatchObject({ code: REGION.village12, level: 'village', registered: 1, money: money(3_000, 8_000, 0), children: [] });
+  });
+
+  it('lists the eligible households without cover, with personal data', async () => {
+    const households = await uncoveredEligible(story.dataSource.manager, REGION.county);
+    expect(households.map((household) => [household.householdId, household.villageCode, household.personal.headNationalId])).toEqual([
+      ['hh-3', REGION.village12, 'ID-hh-3'],
+      ['hh-5', REGION.village21, 'ID-hh-5'],
+    ]);
+  });
+});

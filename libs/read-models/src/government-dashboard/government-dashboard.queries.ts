@@ -1,0 +1,133 @@
+import { EntityManager, Like } from 'typeorm';
+import { regionLevel, type RegionLevel } from '@pangolin/domain';
+import { householdsInRegion, type PersonalHouseholdRecord } from '../households/households.queries';
+import { basisPoints } from '../shared/ratio';
+import { DashboardHouseholdRow } from './dashboard-household.entity';
+import { RegionMoneyRow } from './region-money.entity';
+
+export interface RegionMoney {
+  currency: string;
+  /** Payments of gifts for households in the region, plus programme gifts whose programme region lies in it. */
+  received: number;
+  /** Gift money allocated to premiums of households in the region. */
+  allocated: number;
+  /** Claims paid to households in the region. */
+  claimsPaid: number;
+}
+
+export interface DashboardNode {
+  code: string;
+  level: RegionLevel | 'region';
+  registered: number;
+  eligible: number;
+  /** Households with a policy in force. */
+  covered: number;
+  /** Eligible households with a policy in force, over eligible households, in basis points (floored); null without eligible households. */
+  coverageRateBasisPoints: number | null;
+  money: RegionMoney[];
+  children: DashboardNode[];
+}
+
+/** The levels the dashboard rolls up through, by code length. */
+const LEVEL_LENGTHS = [6, 9, 12];
+
+interface VillageCounts {
+  villageCode: string;
+  registered: number;
+  eligible: number;
+  covered: number;
+  eligibleCovered: number;
+}
+
+/**
+ * The region `regionPrefix` as a tree: county -> town -> village below it, each node with its
+ * households and money. Programme money counts in the node of the programme's region and above,
+ * not in the nodes below it, so a node's money may exceed the sum of its children's.
+ */
+export async function dashboard(manager: EntityManager, regionPrefix: string): Promise<DashboardNode> {
+  const villages = await villageCounts(manager, regionPrefix);
+  const money = await manager.find(RegionMoneyRow, { where: { regionCode: Like(`${regionPrefix}%`) } });
+
+  const root = emptyNode(regionPrefix);
+  const nodes = new Map<string, DashboardNode>([[regionPrefix, root]]);
+  const counted = new Map<DashboardNode, { eligibleCovered: number; money: Map<string, RegionMoney> }>();
+  const figuresOf = (node: DashboardNode) => {
+    if (!counted.has(node)) counted.set(node, { eligibleCovered: 0, money: new Map() });
+    return counted.get(node)!;
+  };
+  /** The node itself and every node above it up to the root, creating the missing ones. */
+  const lineage = (code: string): DashboardNode[] => {
+    const lineageNodes = [root];
+    for (const length of LEVEL_LENGTHS.filter((l) => l > regionPrefix.length && l <= code.length)) {
+      const nodeCode = code.slice(0, length);
+      let node = nodes.get(nodeCode);
+      if (!node) {
+        node = emptyNode(nodeCode);
+        nodes.set(nodeCode, node);
+        lineageNodes[lineageNodes.length - 1].children.push(node);
+      }
+      lineageNodes.push(node);
+    }
+    return lineageNodes;
+  };
+
+  for (const village of villages) {
+    for (const node of lineage(village.villageCode)) {
+      node.registered += village.registered;
+      node.eligible += village.eligible;
+      node.covered += village.covered;
+      figuresOf(node).eligibleCovered += village.eligibleCovered;
+    }
+  }
+  for (const row of money) {
+    for (const node of lineage(row.regionCode)) {
+      const byCurrency = figuresOf(node).money;
+      const figures = byCurrency.get(row.currency) ?? { currency: row.currency, received: 0, allocated: 0, claimsPaid: 0 };
+      figures.received += row.received;
+      figures.allocated += row.allocated;
+      figures.claimsPaid += row.claimsPaid;
+      byCurrency.set(row.currency, figures);
+    }
+  }
+  for (const node of nodes.values()) {
+    const figures = figuresOf(node);
+    node.coverageRateBasisPoints = basisPoints(figures.eligibleCovered, node.eligible);
+    node.money = [...figures.money.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+    node.children.sort((a, b) => a.code.localeCompare(b.code));
+  }
+  return root;
+}
+
+/**
+ * PERSONAL DATA: eligible households of the region without a policy requested or in force, for
+ * the government responsible for them; the caller authorises.
+ */
+export async function uncoveredEligible(manager: EntityManager, regionPrefix: string): Promise<PersonalHouseholdRecord[]> {
+  return (await householdsInRegion(manager, regionPrefix)).filter((household) => household.eligible && !household.covered);
+}
+
+async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCounts[]> {
+  const rows: Record<keyof VillageCounts, string | number>[] = await manager
+    .createQueryBuilder(DashboardHouseholdRow, 'h')
+    .select('h.villageCode', 'villageCode')
+    .addSelect('COUNT(*)', 'registered')
+    .addSelect('SUM(CASE WHEN h.eligible = :yes THEN 1 ELSE 0 END)', 'eligible')
+    .addSelect('SUM(CASE WHEN h.activePolicies > 0 THEN 1 ELSE 0 END)', 'covered')
+    .addSelect('SUM(CASE WHEN h.eligible = :yes AND h.activePolicies > 0 THEN 1 ELSE 0 END)', 'eligibleCovered')
+    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` })
+    .setParameter('yes', true)
+    .groupBy('h.villageCode')
+    .getRawMany();
+  // Aggregates come back as numbers from SQLite and as strings from PostgreSQL.
+  return rows.map((row) => ({
+    villageCode: String(row.villageCode),
+    registered: Number(row.registered),
+    eligible: Number(row.eligible),
+    covered: Number(row.covered),
+    eligibleCovered: Number(row.eligibleCovered),
+  }));
+}
+
+function emptyNode(code: string): DashboardNode {
+  return { code, level: regionLevel(code) ?? 'region', registered: 0, eligible: 0, covered: 0, coverageRateBasisPoints: null, money: [], children: [] };
+}

@@ -1,0 +1,56 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { HouseholdPersonalData } from '@pangolin/domain';
+import { IsoDateColumn, PositionColumn, TextColumn } from '../shared/columns';
+
+@Entity('households')
+export class HouseholdRow {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  householdId: string;
+
+  @Index({ unique: true })
+  @TextColumn({ length: 64 })
+  householdCode: string;
+
+  @Index()
+  @TextColumn({ length: 12 })
+  villageCode: string;
+
+  @TextColumn({ length: 9 })
+  townCode: string;
+
+  @TextColumn({ length: 6 })
+  countyCode: string;
+
+  @TextColumn({ length: 32 })
+  category: string;
+
+  @Column({ type: 'integer' })
+  size: number;
+
+  @Column({ type: 'boolean', default: false })
+  eligible: boolean;
+
+  /** Global position of the latest verification: programmes allocate to older verifications first. */
+  @PositionColumn({ nullable: true })
+  verifiedPosition: bigint | null;
+
+  @IsoDateColumn({ nullable: true })
+  verifiedAt: string | null;
+
+  @IsoDateColumn({ nullable: true })
+  revokedAt: string | null;
+
+  @TextColumn({ length: 500, nullable: true })
+  revocationReason: string | null;
+
+  /** Region code of the registering government. */
+  @TextColumn({ length: 12 })
+  registeredBy: string;
+
+  @IsoDateColumn()
+  registeredAt: string;
+
+  /** Never loaded unless a query asks for it by name (see the personal queries). */
+  @Column({ type: 'simple-json', select: false })
+  personal: HouseholdPersonalData;
+}

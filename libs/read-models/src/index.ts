@@ -1,0 +1,45 @@
+export * from './projection';
+export * from './checkpoint.entity';
+export * from './projection-runner';
+export * from './reset-projections';
+export * from './registry';
+export * from './data-source';
+export * from './write-lock';
+
+export * from './catalogue/product.entity';
+export * from './catalogue/programme.entity';
+export * from './catalogue/policy.entity';
+export * from './catalogue/claim.entity';
+export * from './catalogue/catalogue.projection';
+export * from './catalogue/catalogue.queries';
+
+export * from './households/household.entity';
+export * from './households/household-funding.entity';
+export * from './households/households.projection';
+export * from './households/households.queries';
+
+export * from './donor-view/donor-gift.entity';
+export * from './donor-view/gift-allocation.entity';
+export * from './donor-view/gift-refund.entity';
+export * from './donor-view/gift-status';
+export * from './donor-view/donor-view.projection';
+export * from './donor-view/donor-view.queries';
+
+export * from './insurer-view/earned-premium';
+export * from './insurer-view/insurer-view.queries';
+
+export * from './government-dashboard/dashboard-household.entity';
+export * from './government-dashboard/dashboard-gift.entity';
+export * from './government-dashboard/region-money.entity';
+export * from './government-dashboard/government-dashboard.projection';
+export * from './government-dashboard/government-dashboard.queries';
+
+export * from './public-view/public-gift.entity';
+export * from './public-view/public-allocation.entity';
+export * from './public-view/public-view.projection';
+export * from './public-view/public-view.queries';
+
+export * from './ledger/ledger-posting.entity';
+export * from './ledger/ledger-entry.entity';
+export * from './ledger/ledger.projection';
+export * from './ledger/ledger.queries';

@@ -1,0 +1,77 @@
+import { insurerView } from './insurer-view.queries';
+import { earnedPremium } from './earned-premium';
+import { INSURER, policyOf, PRODUCT } from '../testing/story';
+import { projectedStory, type ProjectedStory } from '../testing/projected-story';
+
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+
+describe('insurer view', () => {
+  let story: ProjectedStory;
+  beforeAll(async () => {
+    story = await projectedStory();
+  });
+  afterAll(() => story.close());
+
+  it('counts and lists policies by state', async () => {
+    const view = await insurerView(story.dataSource.manager, INSURER, '2024-10-01');
+    expect(view.products.map((product) => [product.productId, product.version, product.retired, product.terms.annualPremium])).toEqual([[PRODUCT, 1, false, cny(5_000)]]);
+    expect(view.policies.counts).toEqual({ requested: 0, active: 2, expired: 0, cancelled: 1 });
+    expect(view.policies.list.map((policy) => [policy.policyId, policy.policyNumber, policy.status, policy.claimsPaid.amount, policy.remainingCover.amount])).toEqual([
+      [policyOf('hh-1'), 'POL-0001', 'active', 250_000, 1_750_000],
+      [policyOf('hh-2'), 'POL-0002', 'active', 0, 2_000_000],
+      [policyOf('hh-3'), 'POL-0003', 'cancelled', 0, 2_000_000],
+    ]);
+  });
+
+  it('earns premium pro rata, stopping at cancellation, and works out the loss ratio', async () => {
+    // 2024-01-01 .. 2024-10-01 is 274 of 365 days: floor(5 000 * 274 / 365) = 3 753 for each policy in force;
+    // the cancelled one earned floor(5 000 * 182 / 365) = 2 493 up to 2024-07-01.
+    const october = await insurerView(story.dataSource.manager, INSURER, '2024-10-01');
+    expect(october.premiums).toEqual([
+      { currency: 'CNY', premiumsReceived: 15_000, unearnedPremiumReturned: 2_507, premiumsEarned: 3_753 * 2 + 2_493, claimsPaid: 250_000, lossRatioBasisPoints: 250_025 },
+    ]);
+    // 2024-04-01 is day 91: floor(5 000 * 91 / 365) = 1 246 for all three.
+    const april = await insurerView(story.dataSource.manager, INSURER, '2024-04-01');
+    expect(april.premiums[0]).toMatchObject({ premiumsEarned: 3 * 1_246, lossRatioBasisPoints: Math.floor((250_000 * 10_000) / 3_738) });
+    const beforeCover = await insurerView(story.dataSource.manager, INSURER, '2023-12-31');
+    expect(beforeCover.premiums[0]).toMatchObject({ premiumsEarned: 0, lossRatioBasisPoints: null });
+  });
+
+  it('keeps the claims queue by state with amounts and ids', async () => {
+    const view = await insurerView(story.dataSource.manager, INSURER, '2024-10-01');
+    expect(view.claims.byState).toEqual({
+      filed: { count: 1, amounts: [cny(5_000)] },
+      approved: { count: 1, amounts: [cny(20_000)] },
+      rejected: { count: 1, amounts: [cny(10_000)] },
+      paid: { count: 1, amounts: [cny(250_000)] },
+    });
+    expect(view.claims.queue.map((claim) => [claim.claimId, claim.state, claim.policyId])).toEqual([
+      ['claim-3', 'approved', policyOf('hh-2')],
+      ['claim-4', 'filed', policyOf('hh-1')],
+    ]);
+    expect(view.claims.paid).toEqual([
+      expect.objectContaining({ claimId: 'claim-1', amountClaimed: cny(300_000), approvedAmount: cny(250_000), paidAmount: cny(250_000), payoutReference: 'PAYOUT-1', filedBy: { role: 'government', id: '440305' } }),
+    ]);
+    expect(view.claims.list.map((claim) => claim.claimId)).toEqual(['claim-2', 'claim-1', 'claim-3', 'claim-4']);
+  });
+
+  it('shows nothing of another insurer', async () => {
+    const view = await insurerView(story.dataSource.manager, 'ins-2', '2024-10-01');
+    expect(view).toMatchObject({ products: [], policies: { counts: { requested: 0, active: 0, expired: 0, cancelled: 0 }, list: [] }, premiums: [], claims: { queue: [], paid: [], list: [] } });
+  });
+});
+
+describe('earnedPremium', () => {
+  const policy = { premium: 36_500, startDate: '2024-01-01', endDate: '2024-12-31', cancellationEffectiveDate: null };
+
+  it('is nothing before the start and the whole premium from the end on', () => {
+    expect(earnedPremium(policy, '2023-06-01')).toBe(0);
+    expect(earnedPremium(policy, '2024-01-11')).toBe(1_000);
+    expect(earnedPremium(policy, '2025-06-01')).toBe(36_500);
+  });
+
+  it('stops at the cancellation date, and a policy never issued earns nothing', () => {
+    expect(earnedPremium({ ...policy, cancellationEffectiveDate: '2024-01-21' }, '2024-06-01')).toBe(2_000);
+    expect(earnedPremium({ ...policy, startDate: null, endDate: null }, '2024-06-01')).toBe(0);
+  });
+});

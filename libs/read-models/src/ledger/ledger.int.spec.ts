@@ -1,0 +1,52 @@
+import { accountBalances, entriesForGift, ledgerTotal } from './ledger.queries';
+import { INSURER, policyOf } from '../testing/story';
+import { projectedStory, type ProjectedStory } from '../testing/projected-story';
+
+describe('ledger', () => {
+  let story: ProjectedStory;
+  beforeAll(async () => {
+    story = await projectedStory();
+  });
+  afterAll(() => story.close());
+
+  it('sums to zero', async () => {
+    expect(await ledgerTotal(story.dataSource.manager)).toEqual([{ currency: 'CNY', total: 0 }]);
+  });
+
+  it('keeps the balance of every account', async () => {
+    expect(await accountBalances(story.dataSource.manager)).toEqual([
+      { account: 'donor:donor-a', currency: 'CNY', balance: -5_000 },
+      { account: 'donor:donor-b', currency: 'CNY', balance: -12_000 },
+      { account: 'donor:donor-c', currency: 'CNY', balance: -3_000 },
+      { account: 'escrow:gift:gift-1', currency: 'CNY', balance: 0 },
+      { account: 'escrow:gift:gift-2', currency: 'CNY', balance: 4_507 },
+      { account: 'escrow:gift:gift-3', currency: 'CNY', balance: 0 },
+      { account: 'escrow:gift:gift-4', currency: 'CNY', balance: 0 },
+      { account: 'household:hh-1', currency: 'CNY', balance: 250_000 },
+      { account: `insurer:${INSURER}`, currency: 'CNY', balance: 15_000 - 2_507 - 250_000 },
+      ...[
+        { account: `premium:policy:${policyOf('hh-1')}`, currency: 'CNY', balance: 0 },
+        { account: `premium:policy:${policyOf('hh-2')}`, currency: 'CNY', balance: 0 },
+        { account: `premium:policy:${policyOf('hh-3')}`, currency: 'CNY', balance: 0 },
+        { account: `premium:policy:${policyOf('hh-3', 2)}`, currency: 'CNY', balance: 3_000 },
+      ].sort((a, b) => a.account.localeCompare(b.account)),
+    ]);
+    expect(await accountBalances(story.dataSource.manager, { accountPrefix: 'escrow:gift:gift-2' })).toEqual([{ account: 'escrow:gift:gift-2', currency: 'CNY', balance: 4_507 }]);
+  });
+
+  it("lists every posting that moves a gift's money", async () => {
+    const entries = await entriesForGift(story.dataSource.manager, 'gift-1');
+    expect(entries.map((entry) => [entry.account, entry.amount])).toEqual([
+      ['donor:donor-a', -5_000],
+      ['escrow:gift:gift-1', 5_000],
+      ['escrow:gift:gift-1', -5_000],
+      [`premium:policy:${policyOf('hh-1')}`, 5_000],
+      [`premium:policy:${policyOf('hh-1')}`, -5_000],
+      [`insurer:${INSURER}`, 5_000],
+      [`insurer:${INSURER}`, -250_000],
+      ['household:hh-1', 250_000],
+    ]);
+    expect(entries.every((entry) => entry.giftIds.includes('gift-1') && /^\d+$/.test(entry.position))).toBe(true);
+    expect(await entriesForGift(story.dataSource.manager, 'gift-')).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+import type { Projection } from './projection';
+import { ProjectionCheckpoint } from './checkpoint.entity';
+import { CatalogueProjection } from './catalogue/catalogue.projection';
+import { ProductRow } from './catalogue/product.entity';
+import { ProgrammeRow } from './catalogue/programme.entity';
+import { PolicyRow } from './catalogue/policy.entity';
+import { ClaimRow } from './catalogue/claim.entity';
+import { HouseholdsProjection } from './households/households.projection';
+import { HouseholdRow } from './households/household.entity';
+import { HouseholdFundingRow } from './households/household-funding.entity';
+import { DonorViewProjection } from './donor-view/donor-view.projection';
+import { DonorGiftRow } from './donor-view/donor-gift.entity';
+import { GiftAllocationRow } from './donor-view/gift-allocation.entity';
+import { GiftRefundRow } from './donor-view/gift-refund.entity';
+import { GovernmentDashboardProjection } from './government-dashboard/government-dashboard.projection';
+import { DashboardHouseholdRow } from './government-dashboard/dashboard-household.entity';
+import { DashboardGiftRow } from './government-dashboard/dashboard-gift.entity';
+import { RegionMoneyRow } from './government-dashboard/region-money.entity';
+import { PublicViewProjection } from './public-view/public-view.projection';
+import { PublicGiftRow } from './public-view/public-gift.entity';
+import { PublicAllocationRow } from './public-view/public-allocation.entity';
+import { LedgerProjection } from './ledger/ledger.projection';
+import { LedgerPostingRow } from './ledger/ledger-posting.entity';
+import { LedgerEntryRow } from './ledger/ledger-entry.entity';
+
+/** Every table of the read side, the checkpoints included. */
+export const readModelEntities = [
+  ProjectionCheckpoint,
+  ProductRow,
+  ProgrammeRow,
+  PolicyRow,
+  ClaimRow,
+  HouseholdRow,
+  HouseholdFundingRow,
+  DonorGiftRow,
+  GiftAllocationRow,
+  GiftRefundRow,
+  DashboardHouseholdRow,
+  DashboardGiftRow,
+  RegionMoneyRow,
+  PublicGiftRow,
+  PublicAllocationRow,
+  LedgerPostingRow,
+  LedgerEntryRow,
+];
+
+/** One instance of every projection. The insurer view has none: it queries the catalogue's tables. */
+export function allProjections(): Projection[] {
+  return [
+    new CatalogueProjection(),
+    new HouseholdsProjection(),
+    new DonorViewProjection(),
+    new GovernmentDashboardProjection(),
+    new PublicViewProjection(),
+    new LedgerProjection(),
+  ];
+}

@@ -1,0 +1,88 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPangolin, listen } from '../../apps/api/src/bootstrap';
+import { loadConfiguration, PangolinConfig } from '../../apps/api/src/config/configuration';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+
+export interface RunningPlatform {
+  app: NestFastifyApplication;
+  config: PangolinConfig;
+  url: string;
+  api: ApiClient;
+  dataDir: string;
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** Starts the real platform (embedded stores in a fresh temporary folder) on a free port. */
+export async function startPlatform(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'pangolin-test-'))): Promise<RunningPlatform> {
+  const config = loadConfiguration({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...env });
+  const app = await createPangolin(config, { logger: ['error'] });
+  const url = await listen(app, config);
+  return {
+    app,
+    config,
+    url,
+    dataDir,
+    api: new ApiClient(url),
+    async stop({ keepData = false } = {}) {
+      await app.close();
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+/** A thin HTTP client over fetch, the way any API user would call Pangolin. */
+export class ApiClient {
+  constructor(readonly url: string, private readonly token?: string) {}
+
+  as(token: string): ApiClient {
+    return new ApiClient(this.url, token);
+  }
+
+  async login(username: string, password: string): Promise<ApiClient> {
+    const response = await this.post('/auth/login', { username, password });
+    if (response.status !== 200) throw new Error(`login of ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return this.as(response.body.accessToken);
+  }
+
+  get<T = any>(path: string): Promise<ApiResponse<T>> {
+    return this.request('GET', path);
+  }
+
+  post<T = any>(path: string, body: unknown = {}): Promise<ApiResponse<T>> {
+    return this.request('POST', path, body);
+  }
+
+  /** Like post, but fails the test unless the status is 2xx. */
+  async ok<T = any>(path: string, body: unknown = {}): Promise<T> {
+    const response = await this.post<T>(path, body);
+    if (response.status >= 300) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  async read<T = any>(path: string): Promise<T> {
+    const response = await this.get<T>(path);
+    if (response.status >= 300) throw new Error(`GET ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+}
+
+/** Money as the API speaks it: integer fen. */
+export const cny = (fen: number) => ({ amount: fen, currency: 'CNY' });

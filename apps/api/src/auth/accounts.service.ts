@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Conflict } from '@pangolin/domain';
+import { Conflict, deterministicId } from '@pangolin/domain';
 import { writeLockOf } from '@pangolin/read-models';
 import { READ_DB } from '../infrastructure/tokens';
 import { hashPassword, verifyPassword } from './passwords';
@@ -48,10 +48,14 @@ export class AccountsService {
     if (!(await this.db.getRepository(UserAccount).existsBy({ username }))) await this.create({ username, password, displayName: 'Administrator', role: 'admin' });
   }
 
-  /** Creates the account unless its username exists; remembers it as a demo account either way. */
+  /**
+   * Creates the account unless its username exists; remembers it as a demo account either way.
+   * Its id derives from the username: the demo's events name these users, and an account recreated
+   * after the read database was lost must still be the donor of the gifts its earlier self gave.
+   */
   async ensureDemoAccount(account: Omit<NewAccount, 'password'>): Promise<Principal> {
     const existing = await this.db.getRepository(UserAccount).findOneBy({ username: account.username });
-    const principal = existing ? toPrincipal(existing) : await this.create({ ...account, password: DEMO_PASSWORD });
+    const principal = existing ? toPrincipal(existing) : await this.create({ userId: deterministicId('demo', 'user', account.username), ...account, password: DEMO_PASSWORD });
     this.demo.push(principal);
     return principal;
   }

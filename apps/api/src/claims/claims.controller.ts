@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
+import { ParseUuidParam } from '../http/validation';
 import { DecideClaimCommand, FileClaimCommand } from './claims.commands';
 import { ApproveClaimDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './claims.dto';
 
@@ -15,7 +16,7 @@ export class ClaimsController {
   @Post()
   @Roles('insurer', 'government')
   @ApiOperation({ summary: 'File a claim against an active policy (insurer of record or the household\'s government)' })
-  file(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Body() body: FileClaimDto) {
+  file(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: FileClaimDto) {
     return this.commandBus.execute(new FileClaimCommand(context, policyId, body));
   }
 
@@ -23,7 +24,7 @@ export class ClaimsController {
   @HttpCode(200)
   @Roles('insurer')
   @ApiOperation({ summary: 'Approve a claim in full or in part (insurer of record)' })
-  async approve(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Param('claimId', ParseUUIDPipe) claimId: string, @Body() body: ApproveClaimDto) {
+  async approve(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Param('claimId', ParseUuidParam) claimId: string, @Body() body: ApproveClaimDto) {
     await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'approve', body }));
     return { claimId, status: 'approved' };
   }
@@ -32,7 +33,7 @@ export class ClaimsController {
   @HttpCode(200)
   @Roles('insurer')
   @ApiOperation({ summary: 'Reject a claim with a reason (insurer of record)' })
-  async reject(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Param('claimId', ParseUUIDPipe) claimId: string, @Body() body: RejectClaimDto) {
+  async reject(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Param('claimId', ParseUuidParam) claimId: string, @Body() body: RejectClaimDto) {
     await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'reject', body }));
     return { claimId, status: 'rejected' };
   }
@@ -41,7 +42,7 @@ export class ClaimsController {
   @HttpCode(200)
   @Roles('insurer')
   @ApiOperation({ summary: 'Record the payout of an approved claim to the household (insurer of record)' })
-  async pay(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Param('claimId', ParseUUIDPipe) claimId: string, @Body() body: PayClaimDto) {
+  async pay(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Param('claimId', ParseUuidParam) claimId: string, @Body() body: PayClaimDto) {
     await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'pay', body }));
     return { claimId, status: 'paid', payoutReference: body.payoutReference };
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { CLAIM_KINDS, ClaimKind } from '@pangolin/domain';
 import { ISO_DATE, MoneyDto } from '../http/money.dto';
 
@@ -11,7 +11,7 @@ export class FileClaimDto {
   @ApiProperty({ enum: CLAIM_KINDS }) @IsIn(CLAIM_KINDS)
   kind: ClaimKind;
 
-  @ApiProperty({ type: MoneyDto }) @ValidateNested() @Type(() => MoneyDto)
+  @ApiProperty({ type: MoneyDto }) @IsObject() @ValidateNested() @Type(() => MoneyDto)
   amountClaimed: MoneyDto;
 
   @ApiProperty({ type: [String], example: ['hospital-invoice-8841.pdf'] })
@@ -21,7 +21,8 @@ export class FileClaimDto {
 
 export class ApproveClaimDto {
   @ApiPropertyOptional({ type: MoneyDto, description: 'Defaults to the amount claimed (approval in full)' })
-  @IsOptional() @ValidateNested() @Type(() => MoneyDto)
+  // Absent means in full; null is not a way to say so (it is refused, not read as "in full").
+  @ValidateIf((o: ApproveClaimDto) => o.approvedAmount !== undefined) @IsObject() @ValidateNested() @Type(() => MoneyDto)
   approvedAmount?: MoneyDto;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500)

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
+import { ParseUuidParam } from '../http/validation';
 import { ConfirmPaymentCommand, PledgeGiftCommand } from './gifts.commands';
 import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
 
@@ -23,7 +24,7 @@ export class GiftsController {
   @HttpCode(200)
   @Roles('donor', 'admin')
   @ApiOperation({ summary: 'Confirm the payment of a pledged gift; the same payment reference twice is one payment' })
-  async confirmPayment(@Ctx() context: RequestContext, @Param('giftId', ParseUUIDPipe) giftId: string, @Body() body: ConfirmPaymentDto) {
+  async confirmPayment(@Ctx() context: RequestContext, @Param('giftId', ParseUuidParam) giftId: string, @Body() body: ConfirmPaymentDto) {
     await this.commandBus.execute(new ConfirmPaymentCommand(context, giftId, body));
     return { giftId, paymentReference: body.paymentReference, confirmed: true };
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../http/money.dto';
 
 export class GiftTargetDto {
@@ -18,10 +18,10 @@ export class GiftTargetDto {
 }
 
 export class PledgeGiftDto {
-  @ApiProperty({ type: MoneyDto }) @ValidateNested() @Type(() => MoneyDto)
+  @ApiProperty({ type: MoneyDto }) @IsObject() @ValidateNested() @Type(() => MoneyDto)
   amount: MoneyDto;
 
-  @ApiProperty({ type: GiftTargetDto }) @ValidateNested() @Type(() => GiftTargetDto)
+  @ApiProperty({ type: GiftTargetDto }) @IsObject() @ValidateNested() @Type(() => GiftTargetDto)
   target: GiftTargetDto;
 
   @ApiProperty({ enum: ['hold', 'refund'], description: 'What happens to money no premium can use: held in escrow for renewal, or refunded' })
@@ -34,6 +34,6 @@ export class ConfirmPaymentDto {
   @IsString() @IsNotEmpty() @MaxLength(100)
   paymentReference: string;
 
-  @ApiProperty({ type: MoneyDto }) @ValidateNested() @Type(() => MoneyDto)
+  @ApiProperty({ type: MoneyDto }) @IsObject() @ValidateNested() @Type(() => MoneyDto)
   amount: MoneyDto;
 }

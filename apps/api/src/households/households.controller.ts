@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
+import { ParseUuidParam } from '../http/validation';
 import { RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
 import { RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
@@ -23,7 +24,7 @@ export class HouseholdsController {
   @HttpCode(200)
   @Roles('government')
   @ApiOperation({ summary: 'Verify that a household is eligible, under a category (government)' })
-  async verify(@Ctx() context: RequestContext, @Param('householdId', ParseUUIDPipe) householdId: string, @Body() body: VerifyEligibilityDto) {
+  async verify(@Ctx() context: RequestContext, @Param('householdId', ParseUuidParam) householdId: string, @Body() body: VerifyEligibilityDto) {
     await this.commandBus.execute(new VerifyEligibilityCommand(context, householdId, body));
     return { householdId, eligible: true, category: body.category };
   }
@@ -32,7 +33,7 @@ export class HouseholdsController {
   @HttpCode(200)
   @Roles('government')
   @ApiOperation({ summary: 'Revoke a household\'s eligibility (government)' })
-  async revoke(@Ctx() context: RequestContext, @Param('householdId', ParseUUIDPipe) householdId: string, @Body() body: RevokeEligibilityDto) {
+  async revoke(@Ctx() context: RequestContext, @Param('householdId', ParseUuidParam) householdId: string, @Body() body: RevokeEligibilityDto) {
     await this.commandBus.execute(new RevokeEligibilityCommand(context, householdId, body));
     return { householdId, eligible: false };
   }

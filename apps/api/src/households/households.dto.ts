@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { HOUSEHOLD_CATEGORIES, HouseholdCategory } from '@pangolin/domain';
 
 export class HouseholdMemberDto {
@@ -22,7 +22,7 @@ export class HouseholdPersonalDto {
   @Matches(/^\d{17}[\dX]$/, { message: 'headNationalId must be an 18-character resident ID number (17 digits and a check digit or X)' })
   headNationalId: string;
 
-  @ApiProperty({ type: [HouseholdMemberDto] }) @IsArray() @ArrayMaxSize(30) @ValidateNested({ each: true }) @Type(() => HouseholdMemberDto)
+  @ApiProperty({ type: [HouseholdMemberDto] }) @IsArray() @ArrayMaxSize(30) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => HouseholdMemberDto)
   members: HouseholdMemberDto[];
 
   @ApiProperty({ example: '南山区西丽街道1号' }) @IsString() @IsNotEmpty() @MaxLength(300)
@@ -37,7 +37,7 @@ export class RegisterHouseholdDto {
   @ApiProperty({ enum: HOUSEHOLD_CATEGORIES }) @IsIn(HOUSEHOLD_CATEGORIES)
   category: HouseholdCategory;
 
-  @ApiProperty({ type: HouseholdPersonalDto }) @ValidateNested() @Type(() => HouseholdPersonalDto)
+  @ApiProperty({ type: HouseholdPersonalDto }) @IsObject() @ValidateNested() @Type(() => HouseholdPersonalDto)
   personal: HouseholdPersonalDto;
 }
 

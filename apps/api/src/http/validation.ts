@@ -1,9 +1,10 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 
 /** Flattens class-validator's tree into one entry per broken rule, naming the field by its full path. */
 function violations(errors: ValidationError[], parent = ''): { field: string; rule: string; message: string }[] {
   return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    // Array items are named like the domain names them: personal.members[0].name.
+    const field = !parent ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
       field,
       rule,
@@ -24,4 +25,18 @@ export function pangolinValidationPipe(): ValidationPipe {
       return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: list.map((v) => v.message), violations: list.map(({ field, rule }) => ({ field, rule })) });
     },
   });
+}
+
+/** ParseUUIDPipe whose 400 names the parameter and the rule, in the same shape as a body's violations. */
+@Injectable()
+export class ParseUuidParam extends ParseUUIDPipe {
+  override async transform(value: string, metadata: ArgumentMetadata) {
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof BadRequestException)) throw error;
+      const field = metadata.data ?? metadata.type;
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`${field} must be a UUID`], violations: [{ field, rule: 'isUuid' }] });
+    }
+  }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
+import { ParseUuidParam } from '../http/validation';
 import { CancelPolicyCommand, ExpirePolicyCommand, IssuePolicyCommand } from './policies.commands';
 import { CancelPolicyDto, ExpirePolicyDto, IssuePolicyDto } from './policies.dto';
 
@@ -16,7 +17,7 @@ export class PoliciesController {
   @HttpCode(200)
   @Roles('insurer')
   @ApiOperation({ summary: 'Issue a requested (fully funded) policy; its premium moves to the insurer' })
-  async issue(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Body() body: IssuePolicyDto) {
+  async issue(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: IssuePolicyDto) {
     await this.commandBus.execute(new IssuePolicyCommand(context, policyId, body));
     return { policyId, status: 'active', policyNumber: body.policyNumber };
   }
@@ -25,7 +26,7 @@ export class PoliciesController {
   @HttpCode(200)
   @Roles('insurer', 'admin')
   @ApiOperation({ summary: 'Cancel a policy; the unearned premium goes back, pro rata, to the gifts that paid it' })
-  async cancel(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Body() body: CancelPolicyDto) {
+  async cancel(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: CancelPolicyDto) {
     await this.commandBus.execute(new CancelPolicyCommand(context, policyId, body));
     return { policyId, status: 'cancelled' };
   }
@@ -34,7 +35,7 @@ export class PoliciesController {
   @HttpCode(200)
   @Roles('insurer', 'admin')
   @ApiOperation({ summary: 'Expire a policy whose period has ended; funding for the household reopens' })
-  async expire(@Ctx() context: RequestContext, @Param('policyId', ParseUUIDPipe) policyId: string, @Body() body: ExpirePolicyDto) {
+  async expire(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: ExpirePolicyDto) {
     await this.commandBus.execute(new ExpirePolicyCommand(context, policyId, body));
     return { policyId, status: 'expired' };
   }

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
+import { ParseUuidParam } from '../http/validation';
 import { PublishProductCommand, RetireProductCommand, ReviseProductCommand } from './products.commands';
 import { PublishProductDto } from './products.dto';
 
@@ -22,7 +23,7 @@ export class ProductsController {
   @Post(':productId/revisions')
   @Roles('insurer')
   @ApiOperation({ summary: 'Publish new terms for new policies (insurer of the product)' })
-  revise(@Ctx() context: RequestContext, @Param('productId', ParseUUIDPipe) productId: string, @Body() body: PublishProductDto) {
+  revise(@Ctx() context: RequestContext, @Param('productId', ParseUuidParam) productId: string, @Body() body: PublishProductDto) {
     return this.commandBus.execute(new ReviseProductCommand(context, productId, body));
   }
 
@@ -30,7 +31,7 @@ export class ProductsController {
   @HttpCode(200)
   @Roles('insurer')
   @ApiOperation({ summary: 'Retire a product: it takes no new policies (insurer of the product)' })
-  async retire(@Ctx() context: RequestContext, @Param('productId', ParseUUIDPipe) productId: string) {
+  async retire(@Ctx() context: RequestContext, @Param('productId', ParseUuidParam) productId: string) {
     await this.commandBus.execute(new RetireProductCommand(context, productId));
     return { productId, retired: true };
   }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsObject, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { COVERAGE_KINDS, CoverageKind } from '@pangolin/domain';
 import { MoneyDto } from '../http/money.dto';
 
@@ -11,10 +11,10 @@ export class ProductTermsDto {
   @ApiProperty({ enum: COVERAGE_KINDS }) @IsIn(COVERAGE_KINDS)
   coverageKind: CoverageKind;
 
-  @ApiProperty({ type: MoneyDto, description: 'Premium per household per term' }) @ValidateNested() @Type(() => MoneyDto)
+  @ApiProperty({ type: MoneyDto, description: 'Premium per household per term' }) @IsObject() @ValidateNested() @Type(() => MoneyDto)
   annualPremium: MoneyDto;
 
-  @ApiProperty({ type: MoneyDto, description: 'Most that all claims of one policy can pay' }) @ValidateNested() @Type(() => MoneyDto)
+  @ApiProperty({ type: MoneyDto, description: 'Most that all claims of one policy can pay' }) @IsObject() @ValidateNested() @Type(() => MoneyDto)
   sumInsured: MoneyDto;
 
   @ApiProperty({ example: 30 }) @IsInt() @Min(0) @Max(365)
@@ -25,6 +25,6 @@ export class ProductTermsDto {
 }
 
 export class PublishProductDto {
-  @ApiProperty({ type: ProductTermsDto }) @ValidateNested() @Type(() => ProductTermsDto)
+  @ApiProperty({ type: ProductTermsDto }) @IsObject() @ValidateNested() @Type(() => ProductTermsDto)
   terms: ProductTermsDto;
 }

@@ -1,7 +1,7 @@
-import { ConflictException, ForbiddenException, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { productDecider, programmeDecider, streams } from '@pangolin/domain';
+import { Conflict, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { CloseProgrammeDto, LaunchProgrammeDto } from './programmes.dto';
@@ -27,7 +27,7 @@ export class LaunchProgrammeHandler implements ICommandHandler<LaunchProgrammeCo
     const launcherRegion = programmeAuthority(context);
     const product = await this.commands.state(productDecider, streams.product(body.productId));
     if (!product.published) throw new NotFoundException(`product ${body.productId} not found`);
-    if (product.retired) throw new ConflictException(`product ${body.productId} is retired and takes no new policies`);
+    if (product.retired) throw new Conflict(`product ${body.productId} is retired and takes no new policies`);
     const programmeId = randomUUID();
     await this.commands.run(programmeDecider, streams.programme(programmeId), {
       type: 'LaunchProgramme',

@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
+import { ParseUuidParam } from '../http/validation';
 import { CloseProgrammeCommand, LaunchProgrammeCommand } from './programmes.commands';
 import { CloseProgrammeDto, LaunchProgrammeDto } from './programmes.dto';
 
@@ -23,7 +24,7 @@ export class ProgrammesController {
   @HttpCode(200)
   @Roles('government', 'admin')
   @ApiOperation({ summary: 'Close a programme to new gifts' })
-  async close(@Ctx() context: RequestContext, @Param('programmeId', ParseUUIDPipe) programmeId: string, @Body() body: CloseProgrammeDto) {
+  async close(@Ctx() context: RequestContext, @Param('programmeId', ParseUuidParam) programmeId: string, @Body() body: CloseProgrammeDto) {
     await this.commandBus.execute(new CloseProgrammeCommand(context, programmeId, body));
     return { programmeId, closed: true };
   }

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query as QueryParam } from '@nestjs/common';
+import { Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidCommand } from '@pangolin/domain';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ISO_DATE, REGION_CODE } from '../http/money.dto';
+import { ParseUuidParam } from '../http/validation';
 import {
   CatalogueQuery,
   DonorGiftsQuery,
@@ -34,7 +35,7 @@ export class ViewsController {
   @ApiOperation({ summary: 'Eligible households still needing a premium for a product, anonymised (anyone)' })
   @ApiQuery({ name: 'region', example: '440305' })
   @ApiQuery({ name: 'productId' })
-  uncovered(@QueryParam('region') region: string, @QueryParam('productId', ParseUUIDPipe) productId: string) {
+  uncovered(@QueryParam('region') region: string, @QueryParam('productId', ParseUuidParam) productId: string) {
     if (!region) throw new InvalidCommand('region', 'is required');
     return this.queryBus.execute(new UncoveredHouseholdsQuery(regionParameter(region) as string, productId));
   }
@@ -42,7 +43,7 @@ export class ViewsController {
   @Public()
   @Get('households/:householdId')
   @ApiOperation({ summary: 'A household: full record for its government and insurer of record, pseudonymous for everyone else' })
-  household(@CurrentUser() user: Principal | undefined, @Param('householdId', ParseUUIDPipe) householdId: string) {
+  household(@CurrentUser() user: Principal | undefined, @Param('householdId', ParseUuidParam) householdId: string) {
     return this.queryBus.execute(new HouseholdQuery(user, householdId));
   }
 
@@ -71,7 +72,7 @@ export class ViewsController {
 
   @Get('gifts/:giftId')
   @ApiOperation({ summary: 'One gift and its trace (its donor, auditors, admins)' })
-  gift(@CurrentUser() user: Principal, @Param('giftId', ParseUUIDPipe) giftId: string) {
+  gift(@CurrentUser() user: Principal, @Param('giftId', ParseUuidParam) giftId: string) {
     return this.queryBus.execute(new GiftTraceQuery(user, giftId));
   }
 
@@ -115,7 +116,7 @@ export class ViewsController {
   @Get('ledger/gifts/:giftId')
   @Roles('auditor', 'admin')
   @ApiOperation({ summary: 'Every ledger entry that traces to one gift' })
-  ledgerOfGift(@Param('giftId', ParseUUIDPipe) giftId: string) {
+  ledgerOfGift(@Param('giftId', ParseUuidParam) giftId: string) {
     return this.queryBus.execute(new LedgerQuery(giftId));
   }
 }

@@ -65,7 +65,10 @@ export class PremiumAllocationProcess implements ProcessManager {
     if (target.kind === 'household') {
       await this.contribute(event, giftId, target.householdId, target.productId, escrowBalance(gift));
     } else {
-      const plan = planProgrammeAllocation(escrowBalance(gift), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
+      // First finish what an interrupted earlier run of this handler began (see contributionsAlreadyMade).
+      for (const { householdId, amount } of await this.contributionsAlreadyMade(event, giftId)) await this.contribute(event, giftId, householdId, target.productId, amount);
+      const { state: current } = await loadState(this.store, giftDecider, streams.gift(giftId));
+      const plan = planProgrammeAllocation(escrowBalance(current), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
       for (const { householdId, amount } of plan.allocations) await this.contribute(event, giftId, householdId, target.productId, amount);
     }
     await this.execute(event, 'settle', giftDecider, streams.gift(giftId), {
@@ -101,6 +104,31 @@ export class PremiumAllocationProcess implements ProcessManager {
       type: 'RecordAllocation',
       data: { giftId, allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, product.state.terms.annualPremium.currency), now: this.now() },
     });
+  }
+
+  /**
+   * Contributions of the gift that an earlier run of this handler made for `event` (a process that
+   * dies between a household accepting its share and the gift recording it leaves one behind).
+   * Such a household is funded now, so it is no longer a programme candidate: planning again
+   * without it would spend the same money twice. Whatever a run caused follows `event` in the
+   * log, and comes before anything caused by an event after it (events are handled in order),
+   * so the scan stops there.
+   */
+  private async contributionsAlreadyMade(event: RecordedEvent, giftId: string): Promise<{ householdId: string; amount: number }[]> {
+    const made: { householdId: string; amount: number }[] = [];
+    const laterEvents = new Set<string>();
+    for (let after = event.position; ; ) {
+      const batch = await this.store.readAll({ after, limit: 500 });
+      if (batch.length === 0) return made;
+      for (const later of batch) {
+        if (laterEvents.has(later.metadata.causationId)) return made;
+        laterEvents.add(later.eventId);
+        if (later.type !== 'PremiumContributionAccepted' || later.metadata.causationId !== event.eventId) continue;
+        const accepted = later.data as EventOfType<'PremiumContributionAccepted'>['data'];
+        if (accepted.giftId === giftId) made.push({ householdId: accepted.householdId, amount: accepted.amount.amount });
+      }
+      after = batch[batch.length - 1].position;
+    }
   }
 
   private async requestPolicy(event: RecordedEvent, funded: EventOfType<'PremiumFullyFunded'>['data']): Promise<void> {

@@ -62,7 +62,7 @@ describe('insurer view', () => {
 });
 
 describe('earnedPremium', () => {
-  const policy = { premium: 36_500, startDate: '2024-01-01', endDate: '2024-12-31', cancellationEffectiveDate: null };
+  const policy = { premium: 36_500, startDate: '2024-01-01', termDays: 365, cancellationEffectiveDate: null };
 
   it('is nothing before the start and the whole premium from the end on', () => {
     expect(earnedPremium(policy, '2023-06-01')).toBe(0);
@@ -72,6 +72,6 @@ describe('earnedPremium', () => {
 
   it('stops at the cancellation date, and a policy never issued earns nothing', () => {
     expect(earnedPremium({ ...policy, cancellationEffectiveDate: '2024-01-21' }, '2024-06-01')).toBe(2_000);
-    expect(earnedPremium({ ...policy, startDate: null, endDate: null }, '2024-06-01')).toBe(0);
+    expect(earnedPremium({ ...policy, startDate: null }, '2024-06-01')).toBe(0);
   });
 });

@@ -1,0 +1,289 @@
+/**
+ * Benchmark (not a test): gifts accepted per second over HTTP.
+ *
+ * The platform runs as it does in production, in a child process (`node dist/apps/api/src/main.js`,
+ * embedded SQLite stores in a fresh temporary DATA_DIR, SEED_DEMO=true, a free loopback port), so the
+ * load generator (this process) does not share its event loop. Both processes share the machine's CPUs.
+ *
+ * One gift = POST /gifts (pledge) then POST /gifts/:id/payment (confirmation), by one of the three
+ * demo donors, alternately to the demo programme and to a demo household. Each response is sent only
+ * after CommandRunner.run has appended the command's event AND EventPipeline.settle has seen the
+ * premium-allocation process manager handle everything up to the log's head (and what that caused),
+ * and every projection apply it, or after SETTLE_TIMEOUT_MS (5 s), whichever comes first. So a
+ * payment's latency includes its allocation (contribution, allocation, remainder refund, policy request)
+ * and the read models being updated.
+ *
+ * Each concurrency level runs on a freshly started platform: W warm-up gifts, then N measured gifts,
+ * issued by C closed-loop clients (each client starts its next gift when its last one is answered).
+ *
+ * Run: npm run build && node dist/bench/gifts-over-http.bench.js
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { DEMO } from '../apps/api/src/demo/seed-demo';
+import { printMachine } from './machine';
+import { BenchRow, CpuMeter, formatCores, formatMs, nowMs, percentile } from './stats';
+
+const MAIN_JS = join(__dirname, '..', 'apps', 'api', 'src', 'main.js');
+const DEMO_PASSWORD = 'pangolin-demo';
+const DONORS = ['donor.li', 'donor.wang', 'donor.brightfuture'];
+/** Verified demo households (seed-demo.ts: 1-6 in Nanshan, 8 in Bao'an; 7 is not verified). */
+const HOUSEHOLDS = [1, 2, 3, 4, 5, 6, 8].map((n) => DEMO.household(n));
+const GIFT_AMOUNT = { amount: 1000, currency: 'CNY' };
+const SETTLE_TIMEOUT_MS = 5000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface GiftScenario {
+  concurrency: number;
+  warmupGifts: number;
+  gifts: number;
+}
+
+export const DEFAULT_SCENARIOS: GiftScenario[] = [
+  { concurrency: 1, warmupGifts: 64, gifts: 200 },
+  { concurrency: 16, warmupGifts: 64, gifts: 1200 },
+  { concurrency: 32, warmupGifts: 64, gifts: 1200 },
+];
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  dataDir: string;
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the compiled platform in a child process and waits for it to say where it listens. */
+async function startServer(): Promise<Server> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-bench-http-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', SETTLE_TIMEOUT_MS: String(SETTLE_TIMEOUT_MS), NO_COLOR: '1' };
+  for (const name of ['ADMIN_USERNAME', 'ADMIN_PASSWORD', 'EVENT_STORE_PATH', 'READ_DB_PATH', 'JWT_SECRET']) delete env[name];
+  const started = nowMs();
+  // BENCH_SERVER_NODE_ARGS passes flags to the platform's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  delete env.BENCH_SERVER_NODE_ARGS;
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the platform did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Pangolin is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the platform exited (${code}) before serving:\n${output}`));
+    });
+  });
+  // From now on only errors are worth showing.
+  child.stdout!.removeAllListeners('data');
+  child.stderr!.removeAllListeners('data');
+  child.stdout!.resume();
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[platform] ${chunk}`));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (/ERROR|WARN/.test(text)) process.stderr.write(`[platform] ${text}`);
+  });
+  return {
+    url,
+    child,
+    dataDir,
+    startupMs: nowMs() - started,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+class HttpError extends Error {}
+
+async function call<T = any>(url: string, method: 'GET' | 'POST', path: string, token?: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status >= 300) throw new HttpError(`${method} ${path} answered ${response.status}: ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function login(url: string, username: string): Promise<string> {
+  const { accessToken } = await call<{ accessToken: string }>(url, 'POST', '/auth/login', undefined, { username, password: DEMO_PASSWORD });
+  return accessToken;
+}
+
+interface GiftTiming {
+  pledgeMs: number;
+  paymentMs: number;
+  totalMs: number;
+}
+
+/** Pledges gift number `n` and confirms its payment; returns how long each took. */
+async function giveOne(url: string, tokens: string[], n: number, runId: string): Promise<GiftTiming> {
+  const token = tokens[n % tokens.length]!;
+  // Even gifts go to the programme, odd ones to a household (the 7 verified ones in turn).
+  const target =
+    n % 2 === 0
+      ? { kind: 'programme', programmeId: DEMO.programmeId }
+      : { kind: 'household', householdId: HOUSEHOLDS[((n - 1) / 2) % HOUSEHOLDS.length], productId: DEMO.productId };
+  const started = nowMs();
+  const { giftId } = await call<{ giftId: string }>(url, 'POST', '/gifts', token, { amount: GIFT_AMOUNT, target, remainder: 'refund' });
+  const pledged = nowMs();
+  await call(url, 'POST', `/gifts/${giftId}/payment`, token, { paymentReference: `BENCH-${runId}-${n}`, amount: GIFT_AMOUNT });
+  const paid = nowMs();
+  return { pledgeMs: pledged - started, paymentMs: paid - pledged, totalMs: paid - started };
+}
+
+/** `concurrency` closed-loop clients share `count` gifts numbered from `first`. */
+async function giveMany(url: string, tokens: string[], first: number, count: number, concurrency: number, runId: string): Promise<GiftTiming[]> {
+  const timings: GiftTiming[] = [];
+  let next = first;
+  const end = first + count;
+  const client = async () => {
+    while (next < end) {
+      const n = next++;
+      timings.push(await giveOne(url, tokens, n, runId));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return timings;
+}
+
+export interface GiftScenarioResult {
+  scenario: GiftScenario;
+  seconds: number;
+  giftsPerSecond: number;
+  total: { p50: number; p99: number; max: number };
+  pledge: { p50: number; p99: number };
+  payment: { p50: number; p99: number };
+  /** Requests that took at least SETTLE_TIMEOUT_MS: answered, perhaps, before their effects settled. */
+  slowerThanSettleTimeout: number;
+  /** Cores used during the measured phase (1 = one core busy): by the platform, by this load generator, by anything else. */
+  cpu: { platform: number | undefined; loadGenerator: number | undefined; others: number | undefined };
+  startupMs: number;
+  ledgerTotals: { currency: string; total: number }[];
+  escrowLeft: number;
+  /** Events the measured gifts appended (directly and through allocation), by type. */
+  eventsByType: Record<string, number>;
+}
+
+async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> {
+  const server = await startServer();
+  // A read-only look at the platform's event log (WAL lets a reader in another process in), to count what the gifts appended.
+  const log = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const { url } = server;
+    const tokens = await Promise.all(DONORS.map((donor) => login(url, donor)));
+    const auditor = await login(url, 'auditor');
+    const runId = `${process.pid}-${scenario.concurrency}`;
+    await giveMany(url, tokens, 0, scenario.warmupGifts, scenario.concurrency, runId);
+
+    const firstPosition = Number(log.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get());
+    const meter = new CpuMeter([server.child.pid, process.pid]);
+    const started = nowMs();
+    const timings = await giveMany(url, tokens, scenario.warmupGifts, scenario.gifts, scenario.concurrency, runId);
+    const seconds = (nowMs() - started) / 1000;
+    const { perPid: [platformCores, loadGeneratorCores], others } = meter.stop();
+
+    const ledger = await call<{ total: { currency: string; total: number }[]; balances: { account: string; balance: number }[] }>(url, 'GET', '/ledger', auditor);
+    const escrowLeft = ledger.balances.filter((b) => b.account.startsWith('escrow:')).reduce((sum, b) => sum + b.balance, 0);
+    const eventRows = log.prepare('SELECT type, COUNT(*) AS n FROM events WHERE position > ? GROUP BY type ORDER BY n DESC').all(firstPosition) as { type: string; n: bigint | number }[];
+    const totals = timings.map((t) => t.totalMs);
+    const pledges = timings.map((t) => t.pledgeMs);
+    const payments = timings.map((t) => t.paymentMs);
+    return {
+      scenario,
+      seconds,
+      giftsPerSecond: scenario.gifts / seconds,
+      total: { p50: percentile(totals, 50), p99: percentile(totals, 99), max: Math.max(...totals) },
+      pledge: { p50: percentile(pledges, 50), p99: percentile(pledges, 99) },
+      payment: { p50: percentile(payments, 50), p99: percentile(payments, 99) },
+      slowerThanSettleTimeout: [...pledges, ...payments].filter((ms) => ms >= SETTLE_TIMEOUT_MS).length,
+      cpu: { platform: platformCores, loadGenerator: loadGeneratorCores, others },
+      startupMs: server.startupMs,
+      ledgerTotals: ledger.total,
+      escrowLeft,
+      eventsByType: Object.fromEntries(eventRows.map((row) => [row.type, Number(row.n)])),
+    };
+  } finally {
+    log.close();
+    await server.stop();
+  }
+}
+
+export async function runGiftsOverHttp(options: { printMachine?: boolean; scenarios?: GiftScenario[] } = {}): Promise<BenchRow[]> {
+  if (options.printMachine !== false) printMachine();
+  console.log('## Gifts over HTTP (platform in a child process: node dist/apps/api/src/main.js, embedded SQLite, 127.0.0.1)');
+  console.log(
+    `gift = POST /gifts (pledge) + POST /gifts/:id/payment (confirm) by 3 demo donors, ${GIFT_AMOUNT.amount} fen each, alternately to the demo programme and to the 7 verified demo households;`,
+  );
+  console.log('each response waits for allocation and every view to settle (EventPipeline.settle, SETTLE_TIMEOUT_MS=5000); closed-loop clients; fresh platform per concurrency level');
+  const rows: BenchRow[] = [];
+  for (const scenario of options.scenarios ?? DEFAULT_SCENARIOS) {
+    const r = await runScenario(scenario);
+    const ledgerText = r.ledgerTotals.map((t) => `${t.currency} ${t.total}`).join(', ') || '(empty)';
+    const balanced = r.ledgerTotals.length > 0 && r.ledgerTotals.every((t) => t.total === 0);
+    const events = Object.values(r.eventsByType).reduce((sum, n) => sum + n, 0);
+    console.log(
+      `${scenario.concurrency} concurrent client${scenario.concurrency === 1 ? '' : 's'}: ${scenario.gifts} gifts (after ${scenario.warmupGifts} warm-up) in ${r.seconds.toFixed(2)} s → ` +
+        `${r.giftsPerSecond.toFixed(1)} gifts/s; gift latency p50 ${formatMs(r.total.p50)}, p99 ${formatMs(r.total.p99)}, max ${formatMs(r.total.max)}`,
+    );
+    console.log(`  pledge p50 ${formatMs(r.pledge.p50)} / p99 ${formatMs(r.pledge.p99)}; payment p50 ${formatMs(r.payment.p50)} / p99 ${formatMs(r.payment.p99)}; requests ≥ settle timeout (${SETTLE_TIMEOUT_MS} ms): ${r.slowerThanSettleTimeout}`);
+    console.log(
+      `  CPU (100% = one core busy): platform ${formatCores(r.cpu.platform)}, load generator ${formatCores(r.cpu.loadGenerator)}, other processes ${formatCores(r.cpu.others)}; ` +
+        `platform start-up incl. demo seed ${formatMs(r.startupMs)}`,
+    );
+    console.log(
+      `  events appended: ${events} (${(events / scenario.gifts).toFixed(2)} per gift): ` +
+        Object.entries(r.eventsByType).map(([type, n]) => `${type} ${n}`).join(', '),
+    );
+    console.log(`  ledger check (GET /ledger as auditor): total ${ledgerText} → ${balanced ? 'balanced (sums to 0)' : 'NOT BALANCED'}; money left in gift escrow: ${r.escrowLeft} fen`);
+    if (!balanced) process.exitCode = 1;
+    rows.push({
+      benchmark: 'gifts over HTTP',
+      scenario: `${scenario.concurrency} concurrent client${scenario.concurrency === 1 ? '' : 's'}`,
+      measured: `${scenario.gifts.toLocaleString('en-US')} gifts (${events.toLocaleString('en-US')} events)`,
+      throughput: `${r.giftsPerSecond.toFixed(1)} gifts/s`,
+      latencyOf: 'pledge + payment',
+      p50: formatMs(r.total.p50),
+      p99: formatMs(r.total.p99),
+      notes: `ledger total ${ledgerText}${balanced ? ' ✓' : ' ✗ NOT BALANCED'}; CPU: platform ${formatCores(r.cpu.platform)}, others ${formatCores(r.cpu.others)}; ${r.slowerThanSettleTimeout} requests hit the settle timeout`,
+    });
+  }
+  console.log('');
+  return rows;
+}
+
+/** `node gifts-over-http.bench.js [CONCURRENCY:GIFTS ...]`, e.g. `16:1200 32:1200`; no argument runs DEFAULT_SCENARIOS. */
+if (require.main === module) {
+  const scenarios = process.argv.slice(2).map((arg) => {
+    const [concurrency, gifts] = arg.split(':').map(Number);
+    if (!Number.isSafeInteger(concurrency) || concurrency! < 1 || !Number.isSafeInteger(gifts) || gifts! < 1) throw new Error(`expected CONCURRENCY:GIFTS, got ${arg}`);
+    return { concurrency: concurrency!, warmupGifts: 64, gifts: gifts! };
+  });
+  runGiftsOverHttp({ scenarios: scenarios.length > 0 ? scenarios : undefined }).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * Runs every benchmark in sequence and prints a markdown-ready summary.
+ *
+ *   npm run bench        (= npm run build && node dist/bench/run-all.js)
+ *
+ * Benchmarks measure and print; they assert nothing, except that the gifts benchmark exits non-zero
+ * if the ledger does not sum to 0 afterwards (a correctness check, not a timing one).
+ */
+import { runEventStoreAppend } from './event-store-append.bench';
+import { runGiftsOverHttp } from './gifts-over-http.bench';
+import { describeMachine, formatMachine } from './machine';
+import { runPremiumFundingReplay } from './premium-funding-replay.bench';
+import { BenchRow, markdownTable } from './stats';
+
+async function main() {
+  const machine = describeMachine();
+  const started = Date.now();
+  console.log(`# Pangolin benchmarks, ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log('Machine:');
+  console.log(formatMachine(machine));
+  console.log('');
+
+  const rows: BenchRow[] = [];
+  rows.push(...(await runEventStoreAppend({ printMachine: false })));
+  rows.push(...(await runGiftsOverHttp({ printMachine: false })));
+  rows.push(...(await runPremiumFundingReplay({ printMachine: false })));
+
+  console.log('## Summary\n');
+  console.log(markdownTable(rows));
+  console.log(`\n(all benchmarks: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

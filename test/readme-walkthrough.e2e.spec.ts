@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunningPlatform, startPlatform } from './support/platform';
+
+/** The README promises its walk-through works exactly as written: run it, verbatim, on fresh demo data. */
+describe('the README walk-through', () => {
+  let platform: RunningPlatform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ SEED_DEMO: 'true' });
+  });
+  afterAll(() => platform?.stop());
+
+  it('runs from the first command to the last and shows the paid claim and a balanced ledger', async () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.split('<!-- walkthrough:start -->')[1].split('<!-- walkthrough:end -->')[0];
+    const script = section.split('```bash\n')[1].split('```')[0];
+    expect(script).toContain('API=http://localhost:3000\n');
+    // Only the address differs: the test platform listens on a free port.
+    // Asynchronous: the platform answering the script's requests runs in this very process.
+    const run = await runBash(script.replace('API=http://localhost:3000\n', `API=${platform.url}\n`));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/amount: \{ amount: 300000, currency: 'CNY' \}/);
+    expect(run.stdout).toMatch(/payoutReference: 'BANK-TRF-0001'/);
+    expect(run.stdout).toContain("[ { currency: 'CNY', total: 0 } ]");
+  });
+});
+
+function runBash(script: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-euo', 'pipefail', '-c', script]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}

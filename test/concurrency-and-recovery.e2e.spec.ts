@@ -26,7 +26,7 @@ import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support
  * No assertion is about time: waits only poll for readiness.
  */
 
-// Child processes start, die and restart: generous limits for readiness (no assertion is about time).
+// Child processes start, die and restart: a generous limit, for readiness only.
 jest.setTimeout(120_000);
 
 const ROOT = resolve(__dirname, '..');

@@ -1,3 +1,4 @@
+import { PolicyExpirySweeper } from '../apps/api/src/policies/policy-expiry.sweeper';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
 
@@ -182,5 +183,17 @@ describe('a directed insurance gift, end to end', () => {
         [`household:${households.H1.householdId}`, 600_000],
       ]),
     );
+  });
+
+  it('expires policies after their last day of cover, and the households need a premium again', async () => {
+    expect(await platform.app.get(PolicyExpirySweeper).sweep('2026-12-31')).toEqual([]);
+    const expired = await platform.app.get(PolicyExpirySweeper).sweep('2027-01-01');
+    expect(expired.sort()).toEqual(Object.values(policies).sort());
+    expect((await insurer.read('/insurer/dashboard?asOf=2027-01-01')).policies.counts).toEqual({ requested: 0, active: 0, expired: 3, cancelled: 0 });
+    const dashboard = await government.read('/government/dashboard');
+    expect(dashboard).toMatchObject({ eligible: 4, covered: 0 });
+    const uncovered = await platform.api.read(`/households/uncovered?region=440305&productId=${productId}`);
+    expect(uncovered.map((h: { householdId: string }) => h.householdId).sort()).toEqual(['H1', 'H2', 'H3', 'H6'].map((name) => households[name].householdId).sort());
+    expect((await auditor.read('/ledger')).total).toEqual([{ currency: 'CNY', total: 0 }]);
   });
 });

@@ -8,6 +8,7 @@ import { PangolinConfig } from './config/configuration';
 import { seedDemo } from './demo/seed-demo';
 import { pangolinValidationPipe } from './http/validation';
 import { EventPipeline } from './infrastructure/event-pipeline.service';
+import { PolicyExpirySweeper } from './policies/policy-expiry.sweeper';
 
 /**
  * Builds the whole platform for `config`: HTTP API, OpenAPI at /docs, the projections and the
@@ -34,6 +35,7 @@ export async function createPangolin(config: PangolinConfig, options: { logger?:
   await app.get(EventPipeline).start();
   if (config.initialAdmin) await app.get(AccountsService).ensureAdmin(config.initialAdmin.username, config.initialAdmin.password);
   if (config.seedDemo) await seedDemo(app);
+  app.get(PolicyExpirySweeper).start();
   return app;
 }
 

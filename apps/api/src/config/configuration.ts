@@ -18,6 +18,8 @@ export interface PangolinConfig {
   initialAdmin?: { username: string; password: string };
   /** How long a command's response waits for its effects (allocation, views) to settle. */
   settleTimeoutMs: number;
+  /** How often active policies past their end date are expired; 0 turns the sweep off. */
+  policyExpirySweepMs: number;
 }
 
 export class ConfigurationError extends Error {}
@@ -66,6 +68,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     seedDemo: oneOf('SEED_DEMO', ['true', 'false'] as const, 'true', env) === 'true',
     initialAdmin: initialAdmin(env),
     settleTimeoutMs: integer('SETTLE_TIMEOUT_MS', 5000, env),
+    policyExpirySweepMs: integer('POLICY_EXPIRY_SWEEP_MS', 3_600_000, env),
   };
 }
 

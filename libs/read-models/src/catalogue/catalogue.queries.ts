@@ -184,3 +184,9 @@ export function claimView(row: ClaimRow): ClaimView {
     payoutReference: row.payoutReference,
   };
 }
+
+/** Active policies whose last day of cover is before `today`: due to expire. */
+export async function activePoliciesEndedBefore(manager: EntityManager, today: string): Promise<PolicyView[]> {
+  const rows = await manager.createQueryBuilder(PolicyRow, 'policy').where('policy.status = :status', { status: 'active' }).andWhere('policy.endDate < :today', { today }).orderBy('policy.endDate').addOrderBy('policy.policyId').getMany();
+  return rows.map(policyView);
+}

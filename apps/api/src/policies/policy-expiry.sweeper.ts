@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { executeCommand } from '@pangolin/application';
+import { policyDecider, streams } from '@pangolin/domain';
+import { EventStore } from '@pangolin/event-store';
+import { activePoliciesEndedBefore } from '@pangolin/read-models';
+import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { EventPipeline } from '../infrastructure/event-pipeline.service';
+import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+
+/**
+ * Expires policies whose period has ended, every POLICY_EXPIRY_SWEEP_MS: the premium-allocation
+ * process then reopens funding for the household, so held gifts and new donors can renew it.
+ * ExpirePolicy is idempotent, so two sweepers (or a retried sweep) expire a policy once.
+ */
+@Injectable()
+export class PolicyExpirySweeper implements OnApplicationShutdown {
+  private readonly logger = new Logger(PolicyExpirySweeper.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+    private readonly pipeline: EventPipeline,
+  ) {}
+
+  start(): void {
+    if (this.config.policyExpirySweepMs === 0) return;
+    this.timer = setInterval(() => this.sweep().catch((error) => this.logger.error(`policy expiry sweep failed: ${error}`)), this.config.policyExpirySweepMs);
+  }
+
+  /** Expires every active policy whose end date is before `today` (UTC date); returns their ids. */
+  async sweep(today = new Date().toISOString().slice(0, 10)): Promise<string[]> {
+    const due = await activePoliciesEndedBefore(this.db.manager, today);
+    let last = 0n;
+    for (const { policyId } of due) {
+      const now = new Date().toISOString();
+      const { position } = await executeCommand(this.store, policyDecider, streams.policy(policyId), { type: 'ExpirePolicy', data: { policyId, today, now } }, {
+        actor: 'system:policy-expiry',
+        correlationId: `policy-expiry:${today}`,
+        causationId: `policy-expiry:${today}`,
+        idempotencyKey: `expire:${policyId}`,
+      });
+      if (position > last) last = position;
+    }
+    if (due.length) {
+      this.logger.log(`expired ${due.length} policies ended before ${today}`);
+      await this.pipeline.settle(last);
+    }
+    return due.map(({ policyId }) => policyId);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}

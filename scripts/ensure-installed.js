@@ -6,5 +6,5 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   console.log('Installing dependencies (first run; better-sqlite3 compiles from source, about a minute)...');
-  execSync(existsSync(join(root, 'package-lock.json')) ? 'npm ci' : 'npm install', { cwd: root, stdio: 'inherit' });
+  execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { executeCommand, PremiumAllocationProcess } from '@pangolin/application';
 import { giftDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
 import { EventStore, SqliteEventStore } from '@pangolin/event-store';
-import { createReadDataSource, programmeCandidates } from '@pangolin/read-models';
+import { createReadDataSource, giftsHoldingMoneyFor, programmeCandidates } from '@pangolin/read-models';
 import { UserAccount } from '../apps/api/src/auth/user-account.entity';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { paymentEventId } from '../apps/api/src/gifts/payment-reference';
@@ -697,7 +697,10 @@ describe('a crash between append and projection', () => {
           return typeof value === 'function' ? value.bind(target) : value;
         },
       });
-      const allocation = new PremiumAllocationProcess(dying, { uncoveredEligible: (region, productId) => programmeCandidates(readDb.manager, region, productId) });
+      const allocation = new PremiumAllocationProcess(dying, {
+        uncoveredEligible: (region, productId) => programmeCandidates(readDb.manager, region, productId),
+        giftsHoldingMoneyFor: (target) => giftsHoldingMoneyFor(readDb.manager, target),
+      });
       await expect(allocation.handle(paymentEvent)).rejects.toBeInstanceOf(Killed);
     } finally {
       await store.close();

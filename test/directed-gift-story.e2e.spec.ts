@@ -10,8 +10,9 @@ import { ApiClient, cny, RunningPlatform, startPlatform } from './support/platfo
  *
  * Figures: premium 3,000 fen a household. Donor A gives 2,000 and donor B 1,500 to household H1
  * (B's last 500 is refunded, as B chose). Donor C gives 7,000 to the Nanshan programme: H2 and H3,
- * verified in that order, get 3,000 each and 1,000 is held in escrow, as C chose. A claim of
- * 8,000 yuan on H1's policy is approved for 6,000 yuan and paid.
+ * verified in that order, get 3,000 each and 1,000 is held in escrow, as C chose, until H6 is
+ * verified eligible and receives it. A claim of 8,000 yuan on H1's policy is approved for 6,000
+ * yuan and paid.
  */
 describe('a directed insurance gift, end to end', () => {
   let platform: RunningPlatform;
@@ -63,7 +64,10 @@ describe('a directed insurance gift, end to end', () => {
     await give(donorA, 'A', 2000, { kind: 'household', householdId: households.H1.householdId, productId }, 'refund');
     await give(donorB, 'B', 1500, { kind: 'household', householdId: households.H1.householdId, productId }, 'refund');
     await give(donorC, 'C', 7000, { kind: 'programme', programmeId }, 'hold');
+    expect((await donorC.read('/donor/gifts'))[0]).toMatchObject({ allocated: cny(6000), held: cny(1000) });
+    // Held money is spent as soon as a household it was given for needs it.
     await government.ok(`/households/${households.H6.householdId}/eligibility/verify`, { category: 'elderly-alone' });
+    expect((await donorC.read('/donor/gifts'))[0]).toMatchObject({ allocated: cny(7000), held: cny(0) });
 
     const view = await insurer.read('/insurer/dashboard?asOf=2026-07-01');
     expect(view.policies.counts).toEqual({ requested: 3, active: 0, expired: 0, cancelled: 0 });
@@ -103,10 +107,11 @@ describe('a directed insurance gift, end to end', () => {
     expect(b.allocations[0].claimsPaid[0].attributedToGift).toEqual(cny(200_000));
     expect(b.refunds).toEqual([expect.objectContaining({ kind: 'remainder-refunded', amount: cny(500) })]);
     const [c] = await donorC.read('/donor/gifts');
-    expect(c).toMatchObject({ received: cny(7000), allocated: cny(6000), held: cny(1000), escrowBalance: cny(1000), refunded: cny(0) });
-    expect(c.allocations.map((x: { householdCode: string; amount: unknown }) => [x.householdCode, x.amount])).toEqual([
-      [households.H2.householdCode, cny(3000)],
-      [households.H3.householdCode, cny(3000)],
+    expect(c).toMatchObject({ received: cny(7000), allocated: cny(7000), held: cny(0), escrowBalance: cny(0), refunded: cny(0) });
+    expect(c.allocations.map((x: { householdCode: string; amount: unknown; policy: unknown }) => [x.householdCode, x.amount, x.policy === null])).toEqual([
+      [households.H2.householdCode, cny(3000), false],
+      [households.H3.householdCode, cny(3000), false],
+      [households.H6.householdCode, cny(1000), true], // a third of H6's premium: no policy yet
     ]);
     const everything = JSON.stringify([a, b, c]);
     for (const personal of ['户主', 'headNationalId', 'address']) expect(everything).not.toContain(personal);
@@ -135,14 +140,16 @@ describe('a directed insurance gift, end to end', () => {
       eligible: 4,
       covered: 3,
       coverageRateBasisPoints: 7500,
-      money: [{ currency: 'CNY', received: 10_500, allocated: 9000, claimsPaid: 600_000 }],
+      money: [{ currency: 'CNY', received: 10_500, allocated: 10_000, claimsPaid: 600_000 }],
     });
     const towns = Object.fromEntries(dashboard.children.map((town: { code: string }) => [town.code, town]));
     expect(towns['440305001']).toMatchObject({ registered: 2, eligible: 2, covered: 2, money: [{ currency: 'CNY', received: 3500, allocated: 6000, claimsPaid: 600_000 }] });
-    expect(towns['440305002']).toMatchObject({ registered: 3, eligible: 2, covered: 1, money: [{ currency: 'CNY', received: 0, allocated: 3000, claimsPaid: 0 }] });
+    expect(towns['440305002']).toMatchObject({ registered: 3, eligible: 2, covered: 1, money: [{ currency: 'CNY', received: 0, allocated: 4000, claimsPaid: 0 }] });
     const village = towns['440305001'].children.find((v: { code: string }) => v.code === '440305001001');
     expect(village).toMatchObject({ level: 'village', registered: 1, covered: 1, coverageRateBasisPoints: 10_000 });
     expect(dashboard.uncoveredEligible.map((h: { householdId: string }) => h.householdId)).toEqual([households.H6.householdId]);
+    const [h6] = await platform.api.read(`/households/uncovered?region=440305&productId=${productId}`);
+    expect(h6).toMatchObject({ householdCode: households.H6.householdCode, funded: cny(1000), remaining: cny(2000) });
     expect(dashboard.uncoveredEligible[0].personal.headName).toBe('户主6');
 
     const other = await otherGovernment.read('/government/dashboard');
@@ -159,11 +166,11 @@ describe('a directed insurance gift, end to end', () => {
         gifts: 1,
         donors: 1,
         householdsCovered: 2,
-        money: [expect.objectContaining({ currency: 'CNY', received: 7000, allocated: 6000, heldInEscrow: 1000, refunded: 0 })],
+        money: [expect.objectContaining({ currency: 'CNY', received: 7000, allocated: 7000, heldInEscrow: 0, refunded: 0 })],
       }),
     ]);
     const [money] = totals.platform.money;
-    expect(money).toMatchObject({ pledged: 10_500, received: 10_500, allocated: 9000, paidToInsurers: 9000, refunded: 500, heldInEscrow: 1000, claimsPaid: 600_000 });
+    expect(money).toMatchObject({ pledged: 10_500, received: 10_500, allocated: 10_000, paidToInsurers: 9000, awaitingPolicyIssue: 1000, refunded: 500, heldInEscrow: 0, claimsPaid: 600_000 });
     expect(money.received).toBe(money.heldInEscrow + money.refunded + money.paidToInsurers + money.awaitingPolicyIssue);
     expect(JSON.stringify(totals)).not.toMatch(/户主|headName|nationalId/);
   });
@@ -174,7 +181,8 @@ describe('a directed insurance gift, end to end', () => {
     const balance = (account: string) => ledger.balances.find((b: { account: string }) => b.account === account)?.balance;
     expect(balance('insurer:anxin-mutual')).toBe(9000 - 600_000);
     expect(balance(`household:${households.H1.householdId}`)).toBe(600_000);
-    expect(balance(`escrow:gift:${gifts.C}`)).toBe(1000);
+    expect(balance(`escrow:gift:${gifts.C}`)).toBe(0);
+    expect(balance(`premium:policy:${policies.H1}`)).toBe(0);
     const entriesOfA = await auditor.read(`/ledger/gifts/${gifts.A}`);
     expect(entriesOfA.map((e: { account: string; amount: number }) => [e.account, e.amount])).toEqual(
       expect.arrayContaining([

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { DataSource } from 'typeorm';
 import { PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/application';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { allProjections, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
+import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EVENT_STORE, READ_DB } from './tokens';
 import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
@@ -30,10 +30,14 @@ export class EventPipeline implements OnApplicationShutdown {
       store,
       new TypeOrmCheckpointStore(db),
       new PremiumAllocationProcess(store, {
-        // The read model must include every event up to now before it is asked who is uncovered.
+        // The read model must include every event up to now before it is asked.
         uncoveredEligible: async (regionCode, productId) => {
           await this.projections.caughtUpTo(await store.headPosition());
           return programmeCandidates(db.manager, regionCode, productId);
+        },
+        giftsHoldingMoneyFor: async (target) => {
+          await this.projections.caughtUpTo(await store.headPosition());
+          return giftsHoldingMoneyFor(db.manager, target);
         },
       }),
       onError('premium allocation'),

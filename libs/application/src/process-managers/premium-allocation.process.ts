@@ -13,6 +13,7 @@ import {
   ProductEvent,
   productDecider,
   ProductTerms,
+  GiftTarget,
   ProgrammeCandidate,
   streams,
 } from '@pangolin/domain';
@@ -23,6 +24,8 @@ import { ProcessManager } from './process-manager';
 export interface AllocationReadModel {
   /** Eligible households of the region whose premium for the product is not fully funded. */
   uncoveredEligible(regionCode: string, productId: string): Promise<ProgrammeCandidate[]>;
+  /** Gifts holding money (donor chose 'hold') that could pay this household's premium, earliest first. */
+  giftsHoldingMoneyFor(target: { householdId: string; villageCode: string; productId?: string }): Promise<string[]>;
 }
 
 /**
@@ -31,7 +34,10 @@ export interface AllocationReadModel {
  *   (planProgrammeAllocation), and what no premium can use is held or refunded;
  * - a fully funded premium becomes a policy request to the insurer;
  * - a cancelled policy's unearned premium goes back to the gifts that paid it, and funding for
- *   the household reopens; so does an expired policy's.
+ *   the household reopens; so does an expired policy's;
+ * - money held in escrow (the donor chose 'hold') is spent as soon as someone it was given for
+ *   needs a premium: the household's funding reopens for a renewal, or a household of the
+ *   programme's region is verified eligible.
  * Every command it issues is idempotent, so a redelivered event changes nothing twice.
  */
 export class PremiumAllocationProcess implements ProcessManager {
@@ -55,12 +61,34 @@ export class PremiumAllocationProcess implements ProcessManager {
         const { policyId, householdId, productId } = event.data as EventOfType<'PolicyExpired'>['data'];
         return this.reopenFunding(event, policyId, householdId, productId, 'policy expired');
       }
+      case 'PremiumFundingReopened': {
+        const { householdId, productId } = event.data as EventOfType<'PremiumFundingReopened'>['data'];
+        return this.spendHeldMoney(event, householdId, productId);
+      }
+      case 'HouseholdEligibilityVerified':
+        return this.spendHeldMoney(event, (event.data as EventOfType<'HouseholdEligibilityVerified'>['data']).householdId);
     }
   }
 
   private async allocateGift(event: RecordedEvent, giftId: string): Promise<void> {
+    const target = await this.spendEscrow(event, giftId);
+    if (!target) return;
+    await this.execute(event, `settle:${giftId}`, giftDecider, streams.gift(giftId), {
+      type: 'SettleRemainder',
+      data: { giftId, reason: target.kind === 'household' ? 'more than the premium still needed' : 'more than the programme\'s uncovered households need', now: this.now() },
+    });
+  }
+
+  private async spendHeldMoney(event: RecordedEvent, householdId: string, productId?: string): Promise<void> {
+    const { state: household } = await loadState(this.store, householdDecider, streams.household(householdId));
+    if (!household.registered || !household.eligible) return;
+    for (const giftId of await this.readModel.giftsHoldingMoneyFor({ householdId, villageCode: household.villageCode, productId })) await this.spendEscrow(event, giftId);
+  }
+
+  /** Offers the gift's escrow to its household's premium, or shares it among its programme's households. */
+  private async spendEscrow(event: RecordedEvent, giftId: string): Promise<GiftTarget | undefined> {
     const { state: gift } = await loadState(this.store, giftDecider, streams.gift(giftId));
-    if (!gift.pledged) return;
+    if (!gift.pledged) return undefined;
     const { target } = gift;
     if (target.kind === 'household') {
       await this.contribute(event, giftId, target.householdId, target.productId, escrowBalance(gift));
@@ -71,10 +99,7 @@ export class PremiumAllocationProcess implements ProcessManager {
       const plan = planProgrammeAllocation(escrowBalance(current), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
       for (const { householdId, amount } of plan.allocations) await this.contribute(event, giftId, householdId, target.productId, amount);
     }
-    await this.execute(event, 'settle', giftDecider, streams.gift(giftId), {
-      type: 'SettleRemainder',
-      data: { giftId, reason: target.kind === 'household' ? 'more than the premium still needed' : 'more than the programme\'s uncovered households need', now: this.now() },
-    });
+    return target;
   }
 
   /** Offers `offered` of the gift to one household's premium and records what was accepted on the gift. */
@@ -83,8 +108,8 @@ export class PremiumAllocationProcess implements ProcessManager {
     const product = await loadState(this.store, productDecider, streams.product(productId));
     const household = await loadState(this.store, householdDecider, streams.household(householdId));
     if (!product.state.published) return;
-    const contributionId = deterministicId('contribution', event.eventId, householdId);
-    const { state: funding } = await this.execute(event, `contribute:${householdId}`, premiumFundingDecider, streams.premiumFunding(householdId, productId), {
+    const contributionId = deterministicId('contribution', event.eventId, giftId, householdId);
+    const { state: funding } = await this.execute(event, `contribute:${giftId}:${householdId}`, premiumFundingDecider, streams.premiumFunding(householdId, productId), {
       type: 'Contribute',
       data: {
         householdId,
@@ -100,7 +125,7 @@ export class PremiumAllocationProcess implements ProcessManager {
     });
     const outcome = contributionOutcome(funding, contributionId);
     if (!outcome?.accepted) return;
-    await this.execute(event, `allocate:${householdId}`, giftDecider, streams.gift(giftId), {
+    await this.execute(event, `allocate:${giftId}:${householdId}`, giftDecider, streams.gift(giftId), {
       type: 'RecordAllocation',
       data: { giftId, allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, product.state.terms.annualPremium.currency), now: this.now() },
     });

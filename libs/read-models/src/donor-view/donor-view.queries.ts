@@ -156,3 +156,25 @@ async function householdCodes(manager: EntityManager, householdIds: string[]): P
   const rows = await manager.find(HouseholdRow, { select: { householdId: true, householdCode: true }, where: { householdId: In([...new Set(householdIds)]) } });
   return new Map(rows.map((row) => [row.householdId, row.householdCode]));
 }
+
+/**
+ * Paid gifts whose donor chose to hold what is left, with money still in escrow, that could pay a
+ * premium (for `productId`, if given) of a household in `villageCode`: gifts to that household, or
+ * to a programme whose region contains the village. Earliest pledges first.
+ */
+export async function giftsHoldingMoneyFor(manager: EntityManager, target: { householdId?: string; villageCode: string; productId?: string }): Promise<string[]> {
+  const query = manager.createQueryBuilder(DonorGiftRow, 'gift').where("gift.remainderChoice = 'hold'");
+  if (target.productId) query.andWhere('gift.productId = :productId', { productId: target.productId });
+  const rows = await query
+    .andWhere('gift.received - gift.allocated + gift.premiumRefundsCredited - gift.refunded > 0')
+    .andWhere(
+      target.householdId
+        ? "((gift.targetKind = 'household' AND gift.householdId = :householdId) OR (gift.targetKind = 'programme' AND :villageCode LIKE gift.regionCode || '%'))"
+        : "gift.targetKind = 'programme' AND :villageCode LIKE gift.regionCode || '%'",
+      { householdId: target.householdId, villageCode: target.villageCode },
+    )
+    .orderBy('gift.pledgedAt')
+    .addOrderBy('gift.giftId')
+    .getMany();
+  return rows.map((row) => row.giftId);
+}

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { SqliteEventStore } from '@pangolin/event-store';
+import { allProjections, createReadDataSource, ProjectionRunner, resetProjections } from '@pangolin/read-models';
+import { UserAccount } from '../auth/user-account.entity';
+import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
+import { ProcessCheckpoint } from '../infrastructure/process-checkpoint.entity';
+
+/**
+ * Rebuilds every view from the event log: clears the projections' tables and checkpoints (logins
+ * and process-manager checkpoints stay), then replays the whole log. Run it with the API stopped.
+ */
+export async function rebuildReadModels(config: PangolinConfig): Promise<{ events: bigint }> {
+  const store = SqliteEventStore.open(config.eventStore.path);
+  const db = await createReadDataSource({ type: 'sqlite', path: config.readDb.path }, [UserAccount, ProcessCheckpoint]).initialize();
+  try {
+    await resetProjections(db);
+    const runner = new ProjectionRunner(store, db, allProjections());
+    const head = await store.headPosition();
+    await runner.start();
+    await runner.caughtUpTo(head);
+    await runner.stop();
+    return { events: head };
+  } finally {
+    await store.close();
+    await db.destroy();
+  }
+}
+
+if (require.main === module) {
+  rebuildReadModels(loadConfiguration())
+    .then(({ events }) => console.log(`Rebuilt every view from ${events} events.`))
+    .catch((error) => {
+      console.error(error instanceof ConfigurationError ? `Configuration error: ${error.message}` : error);
+      process.exit(1);
+    });
+}

@@ -33,6 +33,12 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
+    {
+      ...common,
+      displayName: 'int-postgres',
+      testMatch: ['<rootDir>/libs/read-models/**/*.int.spec.ts'],
+      setupFiles: ['<rootDir>/test/support/read-db-postgres.setup.js'],
+    },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'], testTimeout: 120000 },
   ],
 };

@@ -7,13 +7,12 @@ import { join, resolve } from 'node:path';
 import { executeCommand, PremiumAllocationProcess } from '@pangolin/application';
 import { giftDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
 import { EventStore, SqliteEventStore } from '@pangolin/event-store';
-import { createReadDataSource, giftsHoldingMoneyFor, programmeCandidates } from '@pangolin/read-models';
-import { UserAccount } from '../apps/api/src/auth/user-account.entity';
+import { giftsHoldingMoneyFor, programmeCandidates } from '@pangolin/read-models';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { paymentEventId } from '../apps/api/src/gifts/payment-reference';
-import { ProcessCheckpoint } from '../apps/api/src/infrastructure/process-checkpoint.entity';
 import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
+import { readDatabase } from '../apps/api/src/infrastructure/read-database';
 
 /**
  * Concurrency and crash recovery, against the real platform over HTTP:
@@ -672,7 +671,7 @@ describe('a crash between append and projection', () => {
     // manager starts on it and dies right after the first household accepted its share of the gift,
     // before the gift records that allocation: the point a SIGKILL could also hit.
     const store = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
-    const readDb = await createReadDataSource({ type: 'sqlite', path: join(dataDir, 'read.sqlite') }, [UserAccount, ProcessCheckpoint]).initialize();
+    const readDb = await readDatabase({ type: 'sqlite', path: join(dataDir, 'read.sqlite') }).initialize();
     class Killed extends Error {}
     try {
       const reference = `HALFWAY-${randomUUID()}`;

@@ -1,4 +1,5 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import { readModelMigrations } from './migrations';
 import { readModelEntities } from './registry';
 
 /** Embedded mode: read models in a SQLite file (or ':memory:'), schema kept in step with the entities. */
@@ -7,15 +8,43 @@ export interface SqliteReadStoreConfig {
   path: string;
 }
 
+/** Server mode: read models in PostgreSQL, schema created and changed only by migrations. */
+export interface PostgresReadStoreConfig {
+  type: 'postgres';
+  url: string;
+  /** PostgreSQL schema holding the tables (default `public`). */
+  schema?: string;
+}
+
+export type ReadStoreConfig = SqliteReadStoreConfig | PostgresReadStoreConfig;
+
 /** Entity classes, as TypeORM takes them. */
 type EntityClass = Function;
+type MigrationClass = new () => MigrationInterface;
 
-/** `extraEntities`: the application's own tables kept in the same database (they survive resetProjections). */
-export function readDataSourceOptions(config: SqliteReadStoreConfig, extraEntities: readonly EntityClass[] = []): DataSourceOptions {
+/**
+ * `extra`: the application's own tables kept in the same database (they survive resetProjections)
+ * and, for PostgreSQL, the migrations that create them.
+ */
+export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities?: readonly EntityClass[]; migrations?: readonly MigrationClass[] } = {}): DataSourceOptions {
+  const entities = [...readModelEntities, ...(extra.entities ?? [])];
+  if (config.type === 'postgres') {
+    return {
+      type: 'postgres',
+      url: config.url,
+      schema: config.schema,
+      entities,
+      // Never synchronize a server database: its schema changes only through reviewed migrations.
+      synchronize: false,
+      migrations: [...readModelMigrations, ...(extra.migrations ?? [])],
+      migrationsRun: true,
+      migrationsTransactionMode: 'each',
+    };
+  }
   return {
     type: 'better-sqlite3',
     database: config.path,
-    entities: [...readModelEntities, ...extraEntities],
+    entities,
     synchronize: true,
     // WAL lets API reads proceed while the runner writes; an in-memory database has no journal file.
     enableWAL: config.path !== ':memory:',
@@ -23,6 +52,36 @@ export function readDataSourceOptions(config: SqliteReadStoreConfig, extraEntiti
 }
 
 /** A DataSource over the read models, not yet initialised: call `initialize()`, and `destroy()` when done. */
-export function createReadDataSource(config: SqliteReadStoreConfig, extraEntities: readonly EntityClass[] = []): DataSource {
-  return new DataSource(readDataSourceOptions(config, extraEntities));
+export function createReadDataSource(config: ReadStoreConfig, extra: { entities?: readonly EntityClass[]; migrations?: readonly MigrationClass[] } = {}): DataSource {
+  return new DataSource(readDataSourceOptions(config, extra));
+}
+
+/**
+ * Creates and initialises the read database. For PostgreSQL it first makes sure the schema exists
+ * (TypeORM keeps its migrations table there) and turns an unreachable server into an error that
+ * says what, where and how to fix it.
+ */
+export async function openReadDataSource(config: ReadStoreConfig, extra: Parameters<typeof createReadDataSource>[1] = {}): Promise<DataSource> {
+  if (config.type === 'postgres') {
+    const bootstrap = new DataSource({ type: 'postgres', url: config.url });
+    try {
+      await bootstrap.initialize();
+    } catch (error) {
+      throw new Error(
+        `cannot reach the PostgreSQL read database at ${redacted(config.url)} (READ_DB_URL): ${error instanceof Error ? error.message : error}. ` +
+          'Start PostgreSQL, or correct READ_DB_URL, or use READ_DB=sqlite for the embedded database.',
+      );
+    }
+    try {
+      await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema ?? 'public'}"`);
+    } finally {
+      await bootstrap.destroy();
+    }
+  }
+  return createReadDataSource(config, extra).initialize();
+}
+
+/** A connection string with its password hidden, for messages. */
+export function redacted(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }

@@ -4,6 +4,7 @@ export * from './projection-runner';
 export * from './reset-projections';
 export * from './registry';
 export * from './data-source';
+export * from './migrations';
 export * from './write-lock';
 
 export * from './catalogue/product.entity';

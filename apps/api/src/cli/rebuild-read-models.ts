@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { SqliteEventStore } from '@pangolin/event-store';
-import { allProjections, createReadDataSource, ProjectionRunner, resetProjections } from '@pangolin/read-models';
-import { UserAccount } from '../auth/user-account.entity';
+import { allProjections, ProjectionRunner, resetProjections } from '@pangolin/read-models';
 import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
-import { ProcessCheckpoint } from '../infrastructure/process-checkpoint.entity';
+import { readDatabase } from '../infrastructure/read-database';
 
 /**
  * Rebuilds every view from the event log: clears the projections' tables and checkpoints (logins
@@ -11,7 +10,7 @@ import { ProcessCheckpoint } from '../infrastructure/process-checkpoint.entity';
  */
 export async function rebuildReadModels(config: PangolinConfig): Promise<{ events: bigint }> {
   const store = SqliteEventStore.open(config.eventStore.path);
-  const db = await createReadDataSource({ type: 'sqlite', path: config.readDb.path }, [UserAccount, ProcessCheckpoint]).initialize();
+  const db = await readDatabase({ type: 'sqlite', path: config.readDb.path }).initialize();
   try {
     await resetProjections(db);
     const runner = new ProjectionRunner(store, db, allProjections());

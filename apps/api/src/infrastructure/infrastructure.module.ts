@@ -1,13 +1,11 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore, SqliteEventStore } from '@pangolin/event-store';
-import { createReadDataSource } from '@pangolin/read-models';
-import { UserAccount } from '../auth/user-account.entity';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { CommandRunner } from './command-runner.service';
 import { EventPipeline } from './event-pipeline.service';
-import { ProcessCheckpoint } from './process-checkpoint.entity';
 import { EVENT_STORE, READ_DB } from './tokens';
+import { readDatabase } from './read-database';
 
 /** The stores (chosen by configuration) and what runs on them, shared by every context module. */
 @Global()
@@ -24,7 +22,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         {
           provide: READ_DB,
           useFactory: async () => {
-            const db = createReadDataSource({ type: 'sqlite', path: config.readDb.path }, [UserAccount, ProcessCheckpoint]);
+            const db = readDatabase({ type: 'sqlite', path: config.readDb.path });
             return db.initialize();
           },
         },

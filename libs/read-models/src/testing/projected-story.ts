@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '@pangolin/event-store';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { createReadDataSource } from '../data-source';
+import { openTestReadStore } from './test-read-store';
 import { allProjections } from '../registry';
 import { ProjectionRunner } from '../projection-runner';
 import { appendAll, recordedEvents } from './recorded-events';
@@ -17,7 +17,7 @@ export interface ProjectedStory {
 /** The story appended to an in-memory event store and projected into in-memory read models by the runner. */
 export async function projectedStory(): Promise<ProjectedStory> {
   const store = SqliteEventStore.open(':memory:', { pollIntervalMs: 5 });
-  const dataSource = await createReadDataSource({ type: 'sqlite', path: ':memory:' }).initialize();
+  const { dataSource, drop } = await openTestReadStore();
   const events = recordedEvents(storyEvents);
   await appendAll(store, events);
   const runner = new ProjectionRunner(store, dataSource, allProjections(), { retryDelayMs: 1 });
@@ -29,7 +29,7 @@ export async function projectedStory(): Promise<ProjectedStory> {
     dataSource,
     events,
     close: async () => {
-      await dataSource.destroy();
+      await drop();
       await store.close();
     },
   };

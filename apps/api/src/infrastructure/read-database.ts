@@ -1,0 +1,13 @@
+import { DataSource } from 'typeorm';
+import { createReadDataSource, ReadStoreConfig } from '@pangolin/read-models';
+import { UserAccount } from '../auth/user-account.entity';
+import { applicationMigrations } from './migrations';
+import { ProcessCheckpoint } from './process-checkpoint.entity';
+
+/**
+ * The read database with the application's own tables beside the read models: logins and
+ * process-manager checkpoints (a rebuild of the views leaves both alone).
+ */
+export function readDatabase(config: ReadStoreConfig): DataSource {
+  return createReadDataSource(config, { entities: [UserAccount, ProcessCheckpoint], migrations: applicationMigrations });
+}

@@ -5,14 +5,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { executeCommand, PremiumAllocationProcess } from '@pangolin/application';
-import { giftDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
+import { giftDecider, paymentReferenceDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
 import { EventStore, SqliteEventStore } from '@pangolin/event-store';
 import { giftsHoldingMoneyFor, programmeCandidates } from '@pangolin/read-models';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { paymentEventId } from '../apps/api/src/gifts/payment-reference';
 import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
-import { readDatabase } from '../apps/api/src/infrastructure/read-database';
+import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
 
 /**
  * Concurrency and crash recovery, against the real platform over HTTP:
@@ -671,16 +670,14 @@ describe('a crash between append and projection', () => {
     // manager starts on it and dies right after the first household accepted its share of the gift,
     // before the gift records that allocation: the point a SIGKILL could also hit.
     const store = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
-    const readDb = await readDatabase({ type: 'sqlite', path: join(dataDir, 'read.sqlite') }).initialize();
+    const readDb = await openReadDatabase({ type: 'sqlite', path: join(dataDir, 'read.sqlite') });
     class Killed extends Error {}
     try {
       const reference = `HALFWAY-${randomUUID()}`;
-      const payment = await executeCommand(store, giftDecider, streams.gift(giftId), { type: 'ConfirmPayment', data: { giftId, paymentReference: reference, amount: cny(AMOUNT), now: new Date().toISOString() } }, {
-        actor: `donor:${donorId}`,
-        correlationId: 'halfway',
-        causationId: 'halfway',
-        uniqueEventId: paymentEventId(reference),
-      });
+      const acting = { actor: `donor:${donorId}`, correlationId: 'halfway', causationId: 'halfway' };
+      const now = new Date().toISOString();
+      await executeCommand(store, paymentReferenceDecider, streams.paymentReference(reference), { type: 'ReservePaymentReference', data: { paymentReference: reference, giftId, now } }, acting);
+      const payment = await executeCommand(store, giftDecider, streams.gift(giftId), { type: 'ConfirmPayment', data: { giftId, paymentReference: reference, amount: cny(AMOUNT), now } }, acting);
       const [paymentEvent] = await store.readAll({ after: payment.position - 1n, limit: 1 });
       expect(paymentEvent.type).toBe('GiftPaymentConfirmed');
       const dying = new Proxy(store, {

@@ -1,6 +1,6 @@
 import { PolicyExpirySweeper } from '../apps/api/src/policies/policy-expiry.sweeper';
 import { householdBody, productTerms, signUp } from './support/actors';
-import { ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
+import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
 /**
  * The whole story of issue #3, over HTTP against the real platform on the embedded store:
@@ -14,7 +14,7 @@ import { ApiClient, cny, RunningPlatform, startPlatform } from './support/platfo
  * verified eligible and receives it. A claim of 8,000 yuan on H1's policy is approved for 6,000
  * yuan and paid.
  */
-describe('a directed insurance gift, end to end', () => {
+describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %s', (_, storeEnvironment) => {
   let platform: RunningPlatform;
   let government: ApiClient, otherGovernment: ApiClient, insurer: ApiClient, donorA: ApiClient, donorB: ApiClient, donorC: ApiClient, auditor: ApiClient;
   const households: Record<string, { householdId: string; householdCode: string }> = {};
@@ -24,7 +24,7 @@ describe('a directed insurance gift, end to end', () => {
   let claimId: string;
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    platform = await startPlatform(storeEnvironment());
     const { api } = platform;
     government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
     otherGovernment = await signUp(api, { username: 'gov.baoan', role: 'government', regionCode: '440306' });

@@ -30,7 +30,7 @@ describe('rebuilding the read models', () => {
     await platform.stop({ keepData: true });
 
     // Damage the views: rows lost and figures changed. Only the log is the truth.
-    const readDb = new Database(platform.config.readDb.path);
+    const readDb = new Database((platform.config.readDb as { path: string }).path);
     readDb.exec("DELETE FROM ledger_entries; DELETE FROM donor_gift_allocations; UPDATE donor_gifts SET received = 1; DELETE FROM households WHERE villageCode LIKE '440305001%'");
     readDb.close();
 

@@ -1,7 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { createPangolin, listen } from '../../apps/api/src/bootstrap';
 import { loadConfiguration, PangolinConfig } from '../../apps/api/src/config/configuration';
 
@@ -16,7 +18,21 @@ export interface RunningPlatform {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-/** Starts the real platform (embedded stores in a fresh temporary folder) on a free port. */
+export const TEST_POSTGRES_URL = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The store configurations the end-to-end stories run on: embedded, and both stores on PostgreSQL (fresh schemas). */
+export const STORE_CONFIGURATIONS: [string, () => Record<string, string>][] = [
+  ['the embedded stores', () => ({})],
+  [
+    'PostgreSQL (EVENT_STORE=postgres READ_DB=postgres)',
+    () => {
+      const suffix = randomBytes(6).toString('hex');
+      return { EVENT_STORE: 'postgres', EVENT_STORE_URL: TEST_POSTGRES_URL, EVENT_STORE_SCHEMA: `events_${suffix}`, READ_DB: 'postgres', READ_DB_URL: TEST_POSTGRES_URL, READ_DB_SCHEMA: `read_${suffix}` };
+    },
+  ],
+];
+
+/** Starts the real platform (by default on the embedded stores in a fresh temporary folder) on a free port. */
 export async function startPlatform(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'pangolin-test-'))): Promise<RunningPlatform> {
   const config = loadConfiguration({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...env });
   const app = await createPangolin(config, { logger: ['error'] });
@@ -29,9 +45,23 @@ export async function startPlatform(env: Record<string, string> = {}, dataDir = 
     api: new ApiClient(url),
     async stop({ keepData = false } = {}) {
       await app.close();
-      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (keepData) return;
+      rmSync(dataDir, { recursive: true, force: true });
+      await dropPostgresSchemas(config);
     },
   };
+}
+
+async function dropPostgresSchemas(config: PangolinConfig): Promise<void> {
+  const schemas = [config.eventStore.kind === 'postgres' ? config.eventStore.schema : undefined, config.readDb.type === 'postgres' ? config.readDb.schema : undefined].filter(Boolean);
+  if (!schemas.length) return;
+  const client = new Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface ApiResponse<T = any> {

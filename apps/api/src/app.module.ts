@@ -9,6 +9,7 @@ import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { OperationsModule } from './operations/operations.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ProductsModule } from './products/products.module';
 import { ProgrammesModule } from './programmes/programmes.module';
@@ -32,6 +33,7 @@ export class AppModule {
         PoliciesModule,
         ClaimsModule,
         ViewsModule,
+        OperationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };

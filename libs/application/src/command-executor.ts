@@ -9,11 +9,6 @@ export interface ActingContext {
   causationId: string;
   /** Set when the effect may be retried (process managers): event ids are then derived from it. */
   idempotencyKey?: string;
-  /**
-   * Gives events ids derived from a business key that must be unique across all streams (a payment
-   * reference): the store then refuses the same key in another stream, with this explanation.
-   */
-  uniqueEventId?: { id: (index: number) => string; conflict: string };
 }
 
 export interface Decided<State, Event> {
@@ -61,7 +56,7 @@ export async function executeCommand<C, S, E extends { type: string; data: unkno
     if (events.length === 0) return { streamId, events, state, position };
     const occurredAt = now();
     const newEvents: NewEvent[] = events.map((event, index) => ({
-      eventId: context.uniqueEventId?.id(index) ?? (context.idempotencyKey ? deterministicEventId(context.idempotencyKey, streamId, index) : randomUUID()),
+      eventId: context.idempotencyKey ? deterministicEventId(context.idempotencyKey, streamId, index) : randomUUID(),
       type: event.type,
       data: event.data,
       metadata: { actor: context.actor, correlationId: context.correlationId, causationId: context.causationId, occurredAt, schemaVersion: SCHEMA_VERSION } satisfies EventMetadata,
@@ -72,7 +67,7 @@ export async function executeCommand<C, S, E extends { type: string; data: unkno
     } catch (error) {
       if (error instanceof WrongExpectedRevision && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevision) throw new Conflict(`${streamId} is being changed by others at the same time; try again`);
-      if (error instanceof DuplicateEventId) throw new Conflict(context.uniqueEventId?.conflict ?? error.message);
+      if (error instanceof DuplicateEventId) throw new Conflict(error.message);
       throw error;
     }
   }

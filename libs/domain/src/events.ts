@@ -1,12 +1,14 @@
+import { deterministicId } from './shared/ids';
 import { HouseholdEvent } from './households/events';
 import { ProductEvent } from './products/events';
 import { ProgrammeEvent } from './programmes/events';
 import { GiftEvent } from './gifts/events';
+import { PaymentReferenceEvent } from './gifts/payment-reference.decider';
 import { PremiumFundingEvent, PolicyEvent } from './policies/events';
 import { ClaimEvent } from './claims/events';
 
 /** Every event Pangolin records, as a union discriminated by `type`. */
-export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent;
+export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PaymentReferenceEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent;
 export type PangolinEventType = PangolinEvent['type'];
 export type EventOfType<T extends PangolinEventType> = Extract<PangolinEvent, { type: T }>;
 
@@ -16,6 +18,8 @@ export const streams = {
   product: (productId: string) => `product-${productId}`,
   programme: (programmeId: string) => `programme-${programmeId}`,
   gift: (giftId: string) => `gift-${giftId}`,
+  /** Hashed: a payment reference is free text chosen by a payment provider. */
+  paymentReference: (paymentReference: string) => `payment-${deterministicId('payment-reference', paymentReference)}`,
   premiumFunding: (householdId: string, productId: string) => `funding-${householdId}.${productId}`,
   policy: (policyId: string) => `policy-${policyId}`,
 };

@@ -16,6 +16,8 @@ export interface ProjectionRunnerOptions {
   /** Wait before a failed event is delivered again (the store retries it). */
   retryDelayMs?: number;
   onError?: (error: unknown, event: RecordedEvent) => void;
+  /** Told after each event a projection applied and committed (not about events it skipped as already applied). */
+  onApplied?: (projection: string, event: RecordedEvent) => void;
 }
 
 /**
@@ -67,12 +69,14 @@ export class ProjectionRunner {
    */
   async handle(event: RecordedEvent): Promise<void> {
     for (const projection of this.projections) {
-      await writeLockOf(this.dataSource).run(() => this.dataSource.transaction(async (tx) => {
+      const applied = await writeLockOf(this.dataSource).run(() => this.dataSource.transaction(async (tx) => {
         // Read inside the transaction: the committed checkpoint is the only truth about what was applied.
-        if ((await this.checkpointOf(tx, projection.name)) >= event.position) return;
+        if ((await this.checkpointOf(tx, projection.name)) >= event.position) return false;
         await projection.apply(event, tx);
         await tx.save(ProjectionCheckpoint, { name: projection.name, position: event.position, updatedAt: new Date().toISOString() });
+        return true;
       }));
+      if (applied) this.options.onApplied?.(projection.name, event);
     }
   }
 

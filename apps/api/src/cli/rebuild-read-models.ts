@@ -1,16 +1,16 @@
 import 'reflect-metadata';
-import { SqliteEventStore } from '@pangolin/event-store';
 import { allProjections, ProjectionRunner, resetProjections } from '@pangolin/read-models';
 import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
-import { readDatabase } from '../infrastructure/read-database';
+import { openEventStore } from '../infrastructure/open-event-store';
+import { openReadDatabase } from '../infrastructure/read-database';
 
 /**
  * Rebuilds every view from the event log: clears the projections' tables and checkpoints (logins
  * and process-manager checkpoints stay), then replays the whole log. Run it with the API stopped.
  */
 export async function rebuildReadModels(config: PangolinConfig): Promise<{ events: bigint }> {
-  const store = SqliteEventStore.open(config.eventStore.path);
-  const db = await readDatabase({ type: 'sqlite', path: config.readDb.path }).initialize();
+  const store = await openEventStore(config.eventStore);
+  const db = await openReadDatabase(config.readDb);
   try {
     await resetProjections(db);
     const runner = new ProjectionRunner(store, db, allProjections());

@@ -10,8 +10,8 @@ export interface PangolinConfig {
   port: number;
   host: string;
   dataDir: string;
-  eventStore: { kind: 'sqlite'; path: string };
-  readDb: { kind: 'sqlite'; path: string };
+  eventStore: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string } | { kind: 'kurrentdb'; url: string };
+  readDb: { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; schema: string };
   jwt: { secret: string; ttlSeconds: number };
   seedDemo: boolean;
   /** An administrator account ensured at start-up (ADMIN_USERNAME / ADMIN_PASSWORD), if set. */
@@ -20,6 +20,8 @@ export interface PangolinConfig {
   settleTimeoutMs: number;
   /** How often active policies past their end date are expired; 0 turns the sweep off. */
   policyExpirySweepMs: number;
+  /** How many events a projection or process manager may lag behind the log before /health/ready answers 503. */
+  readinessMaxLag: number;
 }
 
 export class ConfigurationError extends Error {}
@@ -45,6 +47,28 @@ function jwtSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+function required(name: string, env: NodeJS.ProcessEnv, because: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigurationError(`${name} must be set ${because}`);
+  return value;
+}
+
+function eventStore(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['eventStore'] {
+  switch (oneOf('EVENT_STORE', ['sqlite', 'postgres', 'kurrentdb'] as const, 'sqlite', env)) {
+    case 'sqlite':
+      return { kind: 'sqlite', path: env.EVENT_STORE_PATH ?? join(dataDir, 'events.sqlite') };
+    case 'postgres':
+      return { kind: 'postgres', url: required('EVENT_STORE_URL', env, 'when EVENT_STORE=postgres (e.g. postgres://user:password@host:5432/pangolin)'), schema: env.EVENT_STORE_SCHEMA ?? 'pangolin_events' };
+    case 'kurrentdb':
+      return { kind: 'kurrentdb', url: required('EVENT_STORE_URL', env, 'when EVENT_STORE=kurrentdb (e.g. kurrentdb://host:2113?tls=false)') };
+  }
+}
+
+function readDb(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['readDb'] {
+  if (oneOf('READ_DB', ['sqlite', 'postgres'] as const, 'sqlite', env) === 'sqlite') return { type: 'sqlite', path: env.READ_DB_PATH ?? join(dataDir, 'read.sqlite') };
+  return { type: 'postgres', url: required('READ_DB_URL', env, 'when READ_DB=postgres (e.g. postgres://user:password@host:5432/pangolin)'), schema: env.READ_DB_SCHEMA ?? 'pangolin_read' };
+}
+
 function initialAdmin(env: NodeJS.ProcessEnv): PangolinConfig['initialAdmin'] {
   const { ADMIN_USERNAME: username, ADMIN_PASSWORD: password } = env;
   if (!username && !password) return undefined;
@@ -56,19 +80,18 @@ function initialAdmin(env: NodeJS.ProcessEnv): PangolinConfig['initialAdmin'] {
 export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): PangolinConfig {
   const dataDir = resolve(env.DATA_DIR ?? 'data');
   mkdirSync(dataDir, { recursive: true });
-  oneOf('EVENT_STORE', ['sqlite'] as const, 'sqlite', env);
-  oneOf('READ_DB', ['sqlite'] as const, 'sqlite', env);
   return {
     port: integer('PORT', 3000, env),
     host: env.HOST ?? '127.0.0.1',
     dataDir,
-    eventStore: { kind: 'sqlite', path: env.EVENT_STORE_PATH ?? join(dataDir, 'events.sqlite') },
-    readDb: { kind: 'sqlite', path: env.READ_DB_PATH ?? join(dataDir, 'read.sqlite') },
+    eventStore: eventStore(env, dataDir),
+    readDb: readDb(env, dataDir),
     jwt: { secret: jwtSecret(env, dataDir), ttlSeconds: integer('JWT_TTL_SECONDS', 8 * 3600, env) },
     seedDemo: oneOf('SEED_DEMO', ['true', 'false'] as const, 'true', env) === 'true',
     initialAdmin: initialAdmin(env),
     settleTimeoutMs: integer('SETTLE_TIMEOUT_MS', 5000, env),
     policyExpirySweepMs: integer('POLICY_EXPIRY_SWEEP_MS', 3_600_000, env),
+    readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
   };
 }
 

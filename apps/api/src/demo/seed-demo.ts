@@ -1,8 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { executeCommand } from '@pangolin/application';
-import { deterministicId, giftDecider, householdDecider, HouseholdCategory, nationalIdWithChecksum, productDecider, programmeDecider, streams } from '@pangolin/domain';
+import { deterministicId, giftDecider, householdDecider, HouseholdCategory, nationalIdWithChecksum, paymentReferenceDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
-import { paymentEventId } from '../gifts/payment-reference';
 import { householdCodeFor } from '../households/household-code';
 import { AccountsService } from '../auth/accounts.service';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
@@ -98,7 +97,9 @@ export async function seedDemo(app: INestApplication): Promise<void> {
     type: 'PledgeGift',
     data: { giftId, donorId: li.userId, amount: { amount: 5000, currency: 'CNY' }, target: { kind: 'household', householdId: DEMO.household(1), productId: DEMO.productId }, remainder: 'refund', now: now() },
   }, as(li));
-  const paid = await executeCommand(store, giftDecider, streams.gift(giftId), { type: 'ConfirmPayment', data: { giftId, paymentReference: 'DEMO-PAYMENT-0001', amount: { amount: 5000, currency: 'CNY' }, now: now() } }, { ...as(admin), uniqueEventId: paymentEventId('DEMO-PAYMENT-0001') });
+  const paymentReference = 'DEMO-PAYMENT-0001';
+  await executeCommand(store, paymentReferenceDecider, streams.paymentReference(paymentReference), { type: 'ReservePaymentReference', data: { paymentReference, giftId, now: now() } }, as(admin));
+  const paid = await executeCommand(store, giftDecider, streams.gift(giftId), { type: 'ConfirmPayment', data: { giftId, paymentReference, amount: { amount: 5000, currency: 'CNY' }, now: now() } }, as(admin));
   await app.get(EventPipeline).settle(paid.position);
   Logger.log(`Demo data seeded: ${HOUSEHOLDS.length} households, product ${DEMO.productId}, programme ${DEMO.programmeId}`, 'Pangolin');
 }

@@ -1,11 +1,10 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { Conflict, giftDecider, GiftTarget, householdDecider, InvalidCommand, productDecider, programmeDecider, streams } from '@pangolin/domain';
+import { Conflict, giftDecider, GiftTarget, householdDecider, InvalidCommand, paymentReferenceDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
-import { paymentEventId } from './payment-reference';
 
 export class PledgeGiftCommand extends Command<{ giftId: string }> {
   constructor(readonly context: RequestContext, readonly body: PledgeGiftDto) {
@@ -68,10 +67,13 @@ export class ConfirmPaymentHandler implements ICommandHandler<ConfirmPaymentComm
     const gift = await this.commands.state(giftDecider, streams.gift(giftId));
     const mayConfirm = context.user.role === 'admin' || (context.user.role === 'donor' && gift.pledged && gift.donorId === context.user.userId);
     if (!gift.pledged || !mayConfirm) throw new NotFoundException(`gift ${giftId} not found`);
-    await this.commands.run(giftDecider, streams.gift(giftId), {
-      type: 'ConfirmPayment',
-      data: { giftId, paymentReference: body.paymentReference, amount: body.amount, now: this.commands.now() },
-    }, context, { uniqueEventId: paymentEventId(body.paymentReference) });
+    const { paymentReference } = body;
+    const confirm = { type: 'ConfirmPayment' as const, data: { giftId, paymentReference, amount: body.amount, now: this.commands.now() } };
+    // Nothing is written for a payment the gift would refuse (wrong amount, already paid); then the
+    // reference is reserved for this gift, so on another gift it is refused before anything is paid.
+    giftDecider.decide(confirm, gift);
+    await this.commands.run(paymentReferenceDecider, streams.paymentReference(paymentReference), { type: 'ReservePaymentReference', data: { paymentReference, giftId, now: confirm.data.now } }, context);
+    await this.commands.run(giftDecider, streams.gift(giftId), confirm, context);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider } from '@pangolin/domain';
-import { ActingContext, Decided, executeCommand, loadState } from '@pangolin/application';
+import { Decided, executeCommand, loadState } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import { RequestContext } from '../http/request-context';
 import { EventPipeline } from './event-pipeline.service';
@@ -18,12 +18,11 @@ export class CommandRunner {
     return new Date().toISOString();
   }
 
-  async run<C, S, E extends { type: string; data: unknown }>(decider: Decider<C, S, E>, streamId: string, command: C, context: RequestContext, options: Pick<ActingContext, 'uniqueEventId'> = {}): Promise<Decided<S, E>> {
+  async run<C, S, E extends { type: string; data: unknown }>(decider: Decider<C, S, E>, streamId: string, command: C, context: RequestContext): Promise<Decided<S, E>> {
     const decided = await executeCommand(this.store, decider, streamId, command, {
       actor: `${context.user.role}:${context.user.userId}`,
       correlationId: context.correlationId,
       causationId: context.correlationId,
-      ...options,
     });
     await this.pipeline.settle(decided.position);
     return decided;

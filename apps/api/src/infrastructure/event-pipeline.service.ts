@@ -4,6 +4,7 @@ import { PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/applic
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
 import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { PangolinMetrics } from '../operations/metrics';
 import { EVENT_STORE, READ_DB } from './tokens';
 import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
 
@@ -22,13 +23,14 @@ export class EventPipeline implements OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+    metrics: PangolinMetrics,
   ) {
     const onError = (name: string) => (error: unknown, event: RecordedEvent) =>
       this.logger.error(`${name} failed on event ${event.position} (${event.type}); retrying: ${error instanceof Error ? error.stack : error}`);
-    this.projections = new ProjectionRunner(store, db, allProjections(), { onError: onError('projection') });
+    this.projections = new ProjectionRunner(store, db, allProjections(), { onError: onError('projection'), onApplied: metrics.projectionApplied });
     this.allocation = new ProcessManagerRunner(
       store,
-      new TypeOrmCheckpointStore(db),
+      metrics.countingHandled(new TypeOrmCheckpointStore(db)),
       new PremiumAllocationProcess(store, {
         // The read model must include every event up to now before it is asked.
         uncoveredEligible: async (regionCode, productId) => {

@@ -1,11 +1,14 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventStore, SqliteEventStore } from '@pangolin/event-store';
+import { EventStore } from '@pangolin/event-store';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { CommandRunner } from './command-runner.service';
 import { EventPipeline } from './event-pipeline.service';
 import { EVENT_STORE, READ_DB } from './tokens';
-import { readDatabase } from './read-database';
+import { openEventStore } from './open-event-store';
+import { openReadDatabase } from './read-database';
+import { InstrumentedEventStore } from '../operations/instrumented-event-store';
+import { PangolinMetrics } from '../operations/metrics';
 
 /** The stores (chosen by configuration) and what runs on them, shared by every context module. */
 @Global()
@@ -18,18 +21,16 @@ export class InfrastructureModule implements OnApplicationShutdown {
       module: InfrastructureModule,
       providers: [
         { provide: PANGOLIN_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open(config.eventStore.path) },
+        PangolinMetrics,
+        { provide: EVENT_STORE, useFactory: async (metrics: PangolinMetrics) => new InstrumentedEventStore(await openEventStore(config.eventStore), metrics), inject: [PangolinMetrics] },
         {
           provide: READ_DB,
-          useFactory: async () => {
-            const db = readDatabase({ type: 'sqlite', path: config.readDb.path });
-            return db.initialize();
-          },
+          useFactory: () => openReadDatabase(config.readDb),
         },
         EventPipeline,
         CommandRunner,
       ],
-      exports: [PANGOLIN_CONFIG, EVENT_STORE, READ_DB, EventPipeline, CommandRunner],
+      exports: [PANGOLIN_CONFIG, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics],
     };
   }
 

@@ -27,6 +27,8 @@ export function streamOf(event: PangolinEvent): string {
     case 'PremiumFullyFunded':
     case 'PremiumFundingReopened':
       return streams.premiumFunding(event.data.householdId, event.data.productId);
+    case 'PaymentReferenceReserved':
+      return streams.paymentReference(event.data.paymentReference);
     default:
       return streams.policy(event.data.policyId);
   }

@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventStore } from '@pangolin/event-store';
+import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { PipelinePositions } from './pipeline-positions';
+
+/** A store that does not answer within this time counts as unreachable (probes must not hang). */
+const CHECK_TIMEOUT_MS = 5000;
+
+export interface ReadinessReport {
+  status: 'ready' | 'not-ready';
+  /**
+   * The checks that failed, as paths into `checks` (e.g. "readDb", "projections.gift-trace"; "projections"
+   * when the positions could not be read at all); empty when ready. Why a store failed is logged, not
+   * answered: the route is public.
+   */
+  failed: string[];
+  checks: {
+    eventStore: { ok: boolean; head?: string };
+    readDb: { ok: boolean };
+    /** Each projection, then each process manager; positions are decimal strings (64-bit). */
+    projections: { name: string; kind: 'projection' | 'process-manager'; checkpoint: string; behind: string; ok: boolean }[];
+  };
+}
+
+/**
+ * Whether this instance can serve: both stores answer, and every projection and process manager
+ * is at most READINESS_MAX_LAG events behind the head of the log (further behind, its views or
+ * its reactions would be too stale to be worth routing traffic to).
+ */
+@Injectable()
+export class Readiness {
+  private readonly logger = new Logger(Readiness.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+    private readonly positions: PipelinePositions,
+  ) {}
+
+  async check(): Promise<ReadinessReport> {
+    const [eventStore, readDb] = await Promise.all([this.checkEventStore(), this.checkReadDb()]);
+    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [] };
+    const failed: string[] = [];
+    if (!eventStore.ok) failed.push('eventStore');
+    if (!readDb.ok) failed.push('readDb');
+    try {
+      const maxLag = BigInt(this.config.readinessMaxLag);
+      for (const { kind, name, checkpoint, behind } of await withTimeout(this.positions.read(), 'reading the checkpoints')) {
+        const ok = behind <= maxLag;
+        checks.projections.push({ name, kind, checkpoint: checkpoint.toString(), behind: behind.toString(), ok });
+        if (!ok) failed.push(`projections.${name}`);
+      }
+    } catch (error) {
+      this.logger.warn(`readiness: could not read the projections' positions: ${messageOf(error)}`);
+      failed.push('projections');
+    }
+    return { status: failed.length ? 'not-ready' : 'ready', failed, checks };
+  }
+
+  private async checkEventStore(): Promise<ReadinessReport['checks']['eventStore']> {
+    try {
+      return { ok: true, head: (await withTimeout(this.store.headPosition(), 'the event store')).toString() };
+    } catch (error) {
+      this.logger.warn(`readiness: the event store is not reachable: ${messageOf(error)}`);
+      return { ok: false };
+    }
+  }
+
+  private async checkReadDb(): Promise<ReadinessReport['checks']['readDb']> {
+    try {
+      if (!this.db.isInitialized) throw new Error('the read database connection is closed');
+      await withTimeout(this.db.query('SELECT 1'), 'the read database');
+      return { ok: true };
+    } catch (error) {
+      this.logger.warn(`readiness: the read database is not reachable: ${messageOf(error)}`);
+      return { ok: false };
+    }
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

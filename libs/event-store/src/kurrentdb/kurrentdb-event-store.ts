@@ -1,0 +1,406 @@
+import {
+  AllStreamResolvedEvent,
+  AllStreamSubscription,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  KurrentDBClient,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@kurrent/kurrentdb-client';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
+  WrongExpectedRevision,
+} from '../event-store.port';
+import {
+  StoredEvent,
+  StreamNamespace,
+  UnreadableEvent,
+  allStreamPositionOf,
+  findReplay,
+  isSystemEvent,
+  positionOf,
+  readPositionAfter,
+  requireStorable,
+  streamStateOf,
+  toEventData,
+  toRecordedEvent,
+} from './kurrentdb-mapping';
+
+export interface KurrentDbEventStoreOptions {
+  /**
+   * Prepended to every stream id. The store then sees only streams with the prefix, in $all too,
+   * so several stores (or test runs) can share one server. Default '': every non-system stream.
+   */
+  streamPrefix?: string;
+  /** Pause before a dropped subscription subscribes again. Default 1000. */
+  resubscribeDelayMs?: number;
+  /** Told when a subscription lost its connection or the server ended it, before it subscribes again. */
+  onSubscriptionDropped?: (error: unknown) => void;
+}
+
+const DEFAULT_RETRY_DELAY_MS = 1000;
+const DEFAULT_RESUBSCRIBE_DELAY_MS = 1000;
+/**
+ * An append gives up after this many failed writes: with 'any' it may lose race after race, and a
+ * stream the server refuses at the revision it reads (a deleted one) must not loop forever.
+ */
+const MAX_WRITE_ATTEMPTS = 20;
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The EventStore port on KurrentDB: one KurrentDB stream per stream (named `streamPrefix + streamId`),
+ * events stored as JSON with our EventMetadata as their JSON metadata and our event id as theirs.
+ *
+ * POSITIONS DEVIATE FROM THE PORT: a position is the event's log position in KurrentDB's $all
+ * (commit position = prepare position for every event written through gRPC), a byte offset. It
+ * increases in $all order, which is the order readers see, but it is NOT gap-free and does not start
+ * at 1. Our readers only compare positions (projection checkpoints `>=`, caughtUpTo) and resume
+ * after the positions they were given, which works on increasing positions. A position given to
+ * readAll or subscribe must be 0n or one this store returned: other numbers are not log records.
+ * Lag measured as `head - checkpoint` counts bytes here, not events.
+ *
+ * Writes: the stream is read first, to find a replay of stored ids (the port's rule, which holds
+ * whatever `expected` says) or a conflicting reuse of an id, and to compare `expected` with the
+ * stream's revision. The write then always sends the revision it saw, so it lands only on the state
+ * that was checked; a concurrent writer makes it fail with WrongExpectedVersion and the check is done
+ * again on the new state. KurrentDB's own de-duplication of event ids is a best-effort cache and is
+ * not relied upon: the expected revision is what makes appends correct. Cost: an append reads the
+ * whole stream (streams are aggregate-sized) and then the written head back, for its position.
+ *
+ * NOT ENFORCED HERE: an event id already stored in another stream. KurrentDB keeps no index of event
+ * ids, so such an append succeeds (the contract runs with `eventIdsUniqueAcrossStreams: false`).
+ */
+export class KurrentDbEventStore implements EventStore {
+  private readonly subscriptions = new Set<KurrentDbSubscription>();
+  private readonly namespace: StreamNamespace;
+  private readonly resubscribeDelayMs: number;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly client: KurrentDBClient, private readonly options: KurrentDbEventStoreOptions) {
+    this.namespace = new StreamNamespace(options.streamPrefix ?? '');
+    this.resubscribeDelayMs = options.resubscribeDelayMs ?? DEFAULT_RESUBSCRIBE_DELAY_MS;
+  }
+
+  /** Connects to the server of `connectionString` (e.g. kurrentdb://host:2113?tls=false) and checks that it answers. */
+  static async connect(connectionString: string, options: KurrentDbEventStoreOptions = {}): Promise<KurrentDbEventStore> {
+    const client = KurrentDBClient.connectionString(connectionString);
+    try {
+      const store = new KurrentDbEventStore(client, options);
+      await store.headPosition();
+      return store;
+    } catch (error) {
+      await client.dispose();
+      throw error;
+    }
+  }
+
+  async append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
+    if (typeof expected === 'number') requireCount('expected revision', expected);
+    requireStorable(events);
+    const streamName = this.namespace.streamName(streamId);
+    const eventData = events.map(toEventData);
+
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.readStoredEvents(streamName);
+      const replay = findReplay(streamId, events, stored);
+      if (replay) return replay;
+
+      const head = stored[stored.length - 1];
+      const actual = head ? head.revision : 'no-stream';
+      if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevision(streamId, expected, actual);
+      if (events.length === 0) return { nextRevision: head?.revision ?? -1, lastPosition: head?.position ?? 0n, alreadyStored: false };
+
+      try {
+        const { nextExpectedRevision } = await this.client.appendToStream(streamName, eventData, { streamState: streamStateOf(actual) });
+        const nextRevision = Number(nextExpectedRevision);
+        return { nextRevision, lastPosition: await this.positionAtRevision(streamName, nextRevision), alreadyStored: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // Another writer got in after the read: check again on what it wrote (it may even be this batch, from a
+        // retry). A number or 'no-stream' then fails the check; 'any' asked for no check and writes again.
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw new WrongExpectedRevision(streamId, expected, actual);
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
+    const backwards = options.direction === 'backwards';
+    const fromRevision = options.fromRevision === undefined ? undefined : requireCount('fromRevision', options.fromRevision);
+    if (limit === 0) return [];
+    const read = this.client.readStream(this.namespace.streamName(streamId), {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: fromRevision === undefined ? (backwards ? END : START) : BigInt(fromRevision),
+      maxCount: limit,
+    });
+    const recorded: RecordedEvent[] = [];
+    try {
+      for await (const { event } of read) {
+        if (event) recorded.push(toRecordedEvent(event, streamId, positionOf(event)));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return recorded;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
+    const after = options.after ?? 0n;
+    const recorded: RecordedEvent[] = [];
+    let readThrough = after;
+    while (recorded.length < limit) {
+      // The read includes the event at its start position, so a page asks for one event more than is missing.
+      const pageSize = BigInt(limit - recorded.length) + 1n;
+      let received = 0n;
+      const page = this.client.readAll({ fromPosition: readPositionAfter(readThrough), maxCount: pageSize, filter: this.namespace.allFilter() });
+      for await (const resolved of page) {
+        received++;
+        const item = this.fromAllStream(resolved, readThrough);
+        if (!item) continue;
+        // A system event is not returned, but the next page starts after it all the same.
+        readThrough = item.position;
+        if (item.event) recorded.push(item.event);
+        if (recorded.length === limit) break;
+      }
+      if (received < pageSize) break;
+    }
+    return recorded;
+  }
+
+  async headPosition(): Promise<bigint> {
+    const newestFirst = this.client.readAll({ direction: BACKWARDS, fromPosition: END, filter: this.namespace.allFilter() });
+    for await (const resolved of newestFirst) {
+      const event = this.fromAllStream(resolved, -1n)?.event;
+      if (event) return event.position;
+    }
+    return 0n;
+  }
+
+  subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    if (this.closing) throw new Error('the event store is closed');
+    readPositionAfter(checkpoint);
+    const subscription = new KurrentDbSubscription(checkpoint, handler, {
+      open: (after) => this.client.subscribeToAll({ fromPosition: readPositionAfter(after), filter: this.namespace.allFilter() }),
+      toDeliverable: (resolved, after) => this.fromAllStream(resolved, after)?.event,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      resubscribeDelayMs: this.resubscribeDelayMs,
+      onError: options.onError,
+      onDropped: this.options.onSubscriptionDropped,
+      onEnded: (ended) => this.subscriptions.delete(ended),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+      await this.client.dispose();
+    })();
+    return this.closing;
+  }
+
+  /**
+   * An event of a $all read, if it comes after `after` (reads and subscriptions include their start):
+   * its position, and the event unless it is a system event, which is not ours to return.
+   */
+  private fromAllStream(resolved: AllStreamResolvedEvent, after: bigint): { position: bigint; event: RecordedEvent | undefined } | undefined {
+    const { event } = resolved;
+    if (!event) return undefined;
+    const position = allStreamPositionOf(event);
+    if (position <= after) return undefined;
+    return { position, event: isSystemEvent(event.type) ? undefined : toRecordedEvent(event, this.namespace.streamIdOf(event.streamId), position) };
+  }
+
+  private async readStoredEvents(streamName: string): Promise<StoredEvent[]> {
+    const stored: StoredEvent[] = [];
+    try {
+      // From the leader: a follower may lag behind the writes the check is about.
+      for await (const { event } of this.client.readStream(streamName, { requiresLeader: true })) {
+        if (event) stored.push({ eventId: event.id, revision: Number(event.revision), position: positionOf(event) });
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return stored;
+  }
+
+  /**
+   * The position of the event just written at `revision`, read back from the leader: what the append
+   * response calls its position has meant different things across server versions.
+   */
+  private async positionAtRevision(streamName: string, revision: number): Promise<bigint> {
+    for await (const { event } of this.client.readStream(streamName, { fromRevision: BigInt(revision), maxCount: 1, requiresLeader: true })) {
+      if (event) return positionOf(event);
+    }
+    throw new Error(`${streamName} has no event at revision ${revision} right after it was written there`);
+  }
+}
+
+function requireCount(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+interface SubscriptionSettings {
+  /** Subscribes to $all from `after` (the server includes the event at `after`). */
+  open: (after: bigint) => AllStreamSubscription;
+  /** The event to hand to the handler, or undefined to pass over it (at or before `after`, or a system event). */
+  toDeliverable: (resolved: AllStreamResolvedEvent, after: bigint) => RecordedEvent | undefined;
+  retryDelayMs: number;
+  resubscribeDelayMs: number;
+  onError?: (error: unknown, event: RecordedEvent) => void;
+  onDropped?: (error: unknown) => void;
+  onEnded: (subscription: KurrentDbSubscription) => void;
+}
+
+interface ProgressWaiter {
+  position: bigint;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * A catch-up subscription to $all that awaits the handler for each event. Connection loss or the
+ * server ending the subscription is followed by a new subscription from the last delivered event,
+ * so nothing is skipped; an event that cannot be read ends the subscription (retrying cannot help).
+ */
+class KurrentDbSubscription implements Subscription {
+  private deliveredThrough: bigint;
+  private stopRequested = false;
+  private ended = false;
+  /** Why the subscription ended, when it did not end by stop(). */
+  private failure: unknown;
+  private source: AllStreamSubscription | undefined;
+  private finishPause: (() => void) | undefined;
+  private readonly progressWaiters = new Set<ProgressWaiter>();
+  private readonly loop: Promise<void>;
+
+  constructor(checkpoint: bigint, private readonly handler: SubscriptionHandler, private readonly settings: SubscriptionSettings) {
+    this.deliveredThrough = checkpoint;
+    // Started on a microtask so that the handler never runs inside the caller's subscribe() call.
+    this.loop = Promise.resolve().then(() => this.run());
+  }
+
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.finishPause?.();
+    // Ends a wait for the next event; a handler in flight finishes first (the loop awaits it).
+    this.source?.destroy();
+    await this.loop;
+  }
+
+  caughtUpTo(position: bigint): Promise<void> {
+    if (this.deliveredThrough >= position) return Promise.resolve();
+    if (this.ended) return Promise.reject(this.endedBefore(position));
+    return new Promise((resolve, reject) => this.progressWaiters.add({ position, resolve, reject }));
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.stopRequested) {
+        try {
+          await this.follow();
+          if (this.stopRequested) break;
+          this.settings.onDropped?.(new Error(`the server ended the subscription at position ${this.deliveredThrough}`));
+        } catch (error) {
+          if (error instanceof UnreadableEvent) throw error;
+          if (this.stopRequested) break;
+          this.settings.onDropped?.(error);
+        }
+        await this.sleep(this.settings.resubscribeDelayMs);
+      }
+    } catch (error) {
+      this.failure = error;
+    } finally {
+      this.ended = true;
+      for (const waiter of this.progressWaiters) waiter.reject(this.endedBefore(waiter.position));
+      this.progressWaiters.clear();
+      this.settings.onEnded(this);
+    }
+  }
+
+  /** Delivers from one server subscription until it ends, fails or the subscription is stopped. */
+  private async follow(): Promise<void> {
+    const source = this.settings.open(this.deliveredThrough);
+    // An error the client emits after iteration has ended must not become an uncaught exception.
+    source.on('error', () => {});
+    this.source = source;
+    try {
+      for await (const resolved of source) {
+        if (this.stopRequested) return;
+        const event = this.settings.toDeliverable(resolved, this.deliveredThrough);
+        if (!event) continue;
+        if (!(await this.deliver(event))) return;
+        this.deliveredThrough = event.position;
+        this.resolveReachedWaiters();
+      }
+    } finally {
+      this.source = undefined;
+      source.destroy();
+      await source.unsubscribe().catch(() => {});
+    }
+  }
+
+  /** Retries the event until the handler succeeds; false if the subscription was stopped first. */
+  private async deliver(event: RecordedEvent): Promise<boolean> {
+    while (!this.stopRequested) {
+      try {
+        await this.handler(event);
+        return true;
+      } catch (error) {
+        try {
+          this.settings.onError?.(error, event);
+        } catch {
+          // A failing error reporter must not stop delivery.
+        }
+        await this.sleep(this.settings.retryDelayMs);
+      }
+    }
+    return false;
+  }
+
+  /** Resolves after `ms`, or earlier on stop. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      // Not unref'd: a worker process whose only job is a subscription must stay alive while it waits.
+      const timer = setTimeout(() => finish(), ms);
+      const finish = () => {
+        clearTimeout(timer);
+        this.finishPause = undefined;
+        resolve();
+      };
+      this.finishPause = finish;
+    });
+  }
+
+  private resolveReachedWaiters(): void {
+    for (const waiter of this.progressWaiters) {
+      if (this.deliveredThrough >= waiter.position) {
+        waiter.resolve();
+        this.progressWaiters.delete(waiter);
+      }
+    }
+  }
+
+  private endedBefore(position: bigint): Error {
+    const reason = this.failure === undefined ? 'was stopped' : 'failed';
+    return new Error(`the subscription ${reason} at position ${this.deliveredThrough}, before reaching ${position}`, {
+      cause: this.failure,
+    });
+  }
+}

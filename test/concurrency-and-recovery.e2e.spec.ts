@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { executeCommand, PremiumAllocationProcess } from '@pangolin/application';
 import { giftDecider, paymentReferenceDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
 import { EventStore, SqliteEventStore } from '@pangolin/event-store';
@@ -11,6 +11,7 @@ import { giftsHoldingMoneyFor, programmeCandidates } from '@pangolin/read-models
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
+import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
 
 /**
@@ -27,7 +28,6 @@ import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
 // Child processes start, die and restart: a generous limit, for readiness only.
 jest.setTimeout(120_000);
 
-const ROOT = resolve(__dirname, '..');
 const DEMO_PASSWORD = 'pangolin-demo';
 /** The demo product's premium (seed-demo.ts). */
 const DEMO_PREMIUM = 5_000;
@@ -317,66 +317,17 @@ describe('a payment reference', () => {
 // Child processes: crash and recovery
 // ---------------------------------------------------------------------------------------------
 
-interface Child {
-  process: ChildProcess;
-  url: string;
-  api: ApiClient;
-  exited: Promise<void>;
-  output: () => string;
-}
-
-const children = new Set<ChildProcess>();
-const dataDirs: string[] = [];
-
 function newDataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pangolin-crash-'));
   dataDirs.push(dir);
   return dir;
 }
 
+const dataDirs: string[] = [];
+
 /** Runs the built server (`node dist/apps/api/src/main.js`) on `dataDir` and a free port, with the demo seed. */
-async function startChild(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => children.delete(child));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 30_000);
-    const check = () => {
-      // eslint-disable-next-line no-control-regex
-      const match = /Pangolin is serving (http:\/\/[^\s]+) /.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', check);
-      resolve(match[1]);
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code ?? signal}) before serving:\n${output}`));
-    });
-    check();
-  });
-  return { process: child, url, api: new ApiClient(url), exited, output: () => output };
-}
-
-/** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
-async function kill(child: Child): Promise<void> {
-  child.process.kill('SIGKILL');
-  await child.exited;
-}
-
-/** SIGTERM: the graceful shutdown (Nest's shutdown hooks stop the subscriptions and close the stores). */
-async function stop(child: Child): Promise<void> {
-  child.process.kill('SIGTERM');
-  await child.exited;
+function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
+  return startChild('dist/apps/api/src/main.js', { DATA_DIR: dataDir, SEED_DEMO: 'true', ...env }, /Pangolin is serving/);
 }
 
 interface DemoLogins {
@@ -460,17 +411,8 @@ describe('a crash between append and projection', () => {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
   });
 
-  afterAll(async () => {
-    await Promise.all(
-      [...children].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGKILL');
-          }),
-      ),
-    );
+  afterAll(() => {
+    killAllChildren();
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -478,7 +420,7 @@ describe('a crash between append and projection', () => {
     const dataDir = newDataDir();
 
     // 1. A server that answers right after the append (SETTLE_TIMEOUT_MS=0), under a burst of gifts.
-    let server = await startChild(dataDir, { SETTLE_TIMEOUT_MS: '0' });
+    let server = await startServer(dataDir, { SETTLE_TIMEOUT_MS: '0' });
     let logins = await demoLogins(server.api);
     const donorIds = Object.fromEntries(await Promise.all((['li', 'wang', 'brightfuture'] as const).map(async (name) => [name, (await logins[name].read('/auth/me')).userId])));
 
@@ -554,7 +496,7 @@ describe('a crash between append and projection', () => {
     expect(statuses.filter((status) => status >= 300)).toEqual([]);
 
     // 2. Restart on the same data: projections and the process manager resume from their checkpoints.
-    server = await startChild(dataDir);
+    server = await startServer(dataDir);
     logins = await demoLogins(server.api);
     const recovered = await settled(logins);
 
@@ -582,7 +524,7 @@ describe('a crash between append and projection', () => {
     await stop(server);
     for (const file of ['read.sqlite', 'read.sqlite-wal', 'read.sqlite-shm']) rmSync(join(dataDir, file), { force: true });
     expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
-    server = await startChild(dataDir);
+    server = await startServer(dataDir);
     logins = await demoLogins(server.api);
     const rebuilt = await settled(logins);
 
@@ -596,7 +538,7 @@ describe('a crash between append and projection', () => {
     // 36 more eligible Nanshan households, so that sharing a programme gift takes the process manager
     // dozens of appends, and a kill can land in the middle of them.
     const EXTRA_HOUSEHOLDS = 36;
-    let server = await startChild(dataDir, { SETTLE_TIMEOUT_MS: '0' });
+    let server = await startServer(dataDir, { SETTLE_TIMEOUT_MS: '0' });
     const { nanshan } = await demoLogins(server.api);
     await Promise.all(
       Array.from({ length: EXTRA_HOUSEHOLDS }, async (_, i) => {
@@ -620,7 +562,7 @@ describe('a crash between append and projection', () => {
     const contributions = events.prepare<[string], number>("SELECT COUNT(*) FROM events WHERE type = 'PremiumContributionAccepted' AND json_extract(data, '$.giftId') = ?").pluck();
     try {
       for (const [round, { amount, remainder }] of rounds.entries()) {
-        if (round > 0) server = await startChild(dataDir, { SETTLE_TIMEOUT_MS: '0' });
+        if (round > 0) server = await startServer(dataDir, { SETTLE_TIMEOUT_MS: '0' });
         const { brightfuture } = await demoLogins(server.api);
         const { giftId } = await brightfuture.ok<{ giftId: string }>('/gifts', { amount: cny(amount), target: { kind: 'programme', programmeId: DEMO.programmeId }, remainder });
         const payment = brightfuture.post(`/gifts/${giftId}/payment`, { paymentReference: `MIDWAY-${round}-${randomUUID()}`, amount: cny(amount) }).catch((error: unknown) => error);
@@ -641,7 +583,7 @@ describe('a crash between append and projection', () => {
       events.close();
     }
 
-    server = await startChild(dataDir);
+    server = await startServer(dataDir);
     const logins = await demoLogins(server.api);
     const views = await settled(logins);
     for (const { giftId, amount } of paid) {
@@ -659,7 +601,7 @@ describe('a crash between append and projection', () => {
 
   it('resumed after dying half-way through sharing a programme gift, finishes the same sharing without paying any premium twice', async () => {
     const dataDir = newDataDir();
-    let server = await startChild(dataDir);
+    let server = await startServer(dataDir);
     let logins = await demoLogins(server.api);
     const AMOUNT = 12_000;
     const { giftId } = await logins.brightfuture.ok<{ giftId: string }>('/gifts', { amount: cny(AMOUNT), target: { kind: 'programme', programmeId: DEMO.programmeId }, remainder: 'refund' });
@@ -704,7 +646,7 @@ describe('a crash between append and projection', () => {
     }
 
     // The restarted server's process manager resumes from its checkpoint, before the payment.
-    server = await startChild(dataDir);
+    server = await startServer(dataDir);
     logins = await demoLogins(server.api);
     const views = await settled(logins);
     const gift = views.donorGifts.brightfuture.find((g) => g.giftId === giftId)!;

@@ -35,7 +35,7 @@ export async function createPangolin(config: PangolinConfig, options: { logger?:
   await app.get(EventPipeline).start();
   if (config.initialAdmin) await app.get(AccountsService).ensureAdmin(config.initialAdmin.username, config.initialAdmin.password);
   if (config.seedDemo) await seedDemo(app);
-  app.get(PolicyExpirySweeper).start();
+  if (config.processRole === 'all') app.get(PolicyExpirySweeper).start();
   return app;
 }
 

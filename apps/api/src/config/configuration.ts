@@ -18,6 +18,10 @@ export interface PangolinConfig {
   initialAdmin?: { username: string; password: string };
   /** How long a command's response waits for its effects (allocation, views) to settle. */
   settleTimeoutMs: number;
+  /** Which work this process does: `all` (API and workers), `api` or `projector`. */
+  processRole: 'all' | 'api' | 'projector';
+  /** How often a projector that does not hold a worker's lease tries to take it. */
+  leaseRetryMs: number;
   /** How often active policies past their end date are expired; 0 turns the sweep off. */
   policyExpirySweepMs: number;
   /** How many events a projection or process manager may lag behind the log before /health/ready answers 503. */
@@ -69,6 +73,13 @@ function readDb(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['readDb
   return { type: 'postgres', url: required('READ_DB_URL', env, 'when READ_DB=postgres (e.g. postgres://user:password@host:5432/pangolin)'), schema: env.READ_DB_SCHEMA ?? 'pangolin_read' };
 }
 
+function processRole(env: NodeJS.ProcessEnv): PangolinConfig['processRole'] {
+  const role = oneOf('PROCESS_ROLE', ['all', 'api', 'projector'] as const, 'all', env);
+  // Separate API and projector processes share the read database: that needs a server database.
+  if (role !== 'all' && env.READ_DB !== 'postgres') throw new ConfigurationError(`PROCESS_ROLE=${role} needs READ_DB=postgres: API and projector processes share the read database`);
+  return role;
+}
+
 function initialAdmin(env: NodeJS.ProcessEnv): PangolinConfig['initialAdmin'] {
   const { ADMIN_USERNAME: username, ADMIN_PASSWORD: password } = env;
   if (!username && !password) return undefined;
@@ -91,6 +102,8 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     initialAdmin: initialAdmin(env),
     settleTimeoutMs: integer('SETTLE_TIMEOUT_MS', 5000, env),
     policyExpirySweepMs: integer('POLICY_EXPIRY_SWEEP_MS', 3_600_000, env),
+    processRole: processRole(env),
+    leaseRetryMs: integer('LEASE_RETRY_MS', 2000, env),
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
   };
 }

@@ -52,9 +52,7 @@ async function scrape(platform: RunningPlatform): Promise<{ contentType: string 
 /** Waits (without a clock) until the projections and the process manager have dealt with the whole log. */
 async function caughtUp(platform: RunningPlatform): Promise<bigint> {
   const head = await platform.app.get<EventStore>(EVENT_STORE).headPosition();
-  const pipeline = platform.app.get(EventPipeline);
-  await pipeline.allocation.caughtUpTo(head);
-  await pipeline.projections.caughtUpTo(head);
+  expect(await platform.app.get(EventPipeline).settle(head)).toBe(true);
   return head;
 }
 
@@ -170,8 +168,7 @@ describe('operations: readiness when something is wrong', () => {
       const pipeline = platform.app.get(EventPipeline);
       expect((await platform.api.get('/health/ready')).status).toBe(200);
       // Nothing consumes the log any more; an event appended now stays one behind everywhere.
-      await pipeline.allocation.stop();
-      await pipeline.projections.stop();
+      await pipeline.stopWorkers();
       const event = { eventId: randomUUID(), type: 'OperationsProbe', data: {}, metadata: { actor: 'system:test', correlationId: 'ops', causationId: 'ops', occurredAt: new Date().toISOString(), schemaVersion: 1 } };
       await store.append('opsprobe-1', 'no-stream', [event]);
       expect((await store.append('opsprobe-1', 'no-stream', [event])).alreadyStored).toBe(true);

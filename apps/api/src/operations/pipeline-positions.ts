@@ -22,7 +22,7 @@ export class PipelinePositions {
   }
 
   async read(): Promise<PipelinePosition[]> {
-    const projections = await this.pipeline.projections.lag();
+    const projections = await this.pipeline.projectionLag();
     const head = await this.store.headPosition();
     const processes = await Promise.all(
       PROCESS_MANAGERS.map(async (name): Promise<PipelinePosition> => {

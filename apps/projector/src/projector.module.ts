@@ -1,0 +1,13 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PangolinConfig } from '../../api/src/config/configuration';
+import { InfrastructureModule } from '../../api/src/infrastructure/infrastructure.module';
+import { OperationsModule } from '../../api/src/operations/operations.module';
+import { PolicyExpirySweeper } from '../../api/src/policies/policy-expiry.sweeper';
+
+/** A projector process: the event pipeline's workers (under leases), policy expiry, and health and metrics over HTTP. */
+@Module({})
+export class ProjectorModule {
+  static forRoot(config: PangolinConfig): DynamicModule {
+    return { module: ProjectorModule, imports: [InfrastructureModule.forRoot(config), OperationsModule], providers: [PolicyExpirySweeper] };
+  }
+}

@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { readModelEntities, ProjectionCheckpoint } from '@pangolin/read-models';
+import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
+import { loadConfiguration } from '../apps/api/src/config/configuration';
+import { DEMO } from '../apps/api/src/demo/seed-demo';
+import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
+import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { ApiClient, cny, TEST_POSTGRES_URL } from './support/platform';
+
+/**
+ * Two API processes and two projector processes on one PostgreSQL database. Each worker (the
+ * projections, the process manager) is run by one projector at a time; when that projector is
+ * killed in the middle of a catch-up, the other takes over, and the read models end exactly equal
+ * to a clean rebuild: every event projected once.
+ */
+describe('scale-out on PostgreSQL', () => {
+  const suffix = randomBytes(6).toString('hex');
+  const schemas = { events: `events_${suffix}`, read: `read_${suffix}`, rebuilt: `rebuilt_${suffix}` };
+  const shared = {
+    EVENT_STORE: 'postgres',
+    EVENT_STORE_URL: TEST_POSTGRES_URL,
+    EVENT_STORE_SCHEMA: schemas.events,
+    READ_DB: 'postgres',
+    READ_DB_URL: TEST_POSTGRES_URL,
+    READ_DB_SCHEMA: schemas.read,
+    JWT_SECRET: `scale-out-${suffix}`,
+    LEASE_RETRY_MS: '200',
+    DATA_DIR: `/tmp/pangolin-scale-out-${suffix}`,
+  };
+  const startApi = (seed: boolean) => startChild('dist/apps/api/src/main.js', { ...shared, PROCESS_ROLE: 'api', SEED_DEMO: String(seed), SETTLE_TIMEOUT_MS: '100' }, /Pangolin is serving/);
+  const startProjector = () => startChild('dist/apps/projector/src/main.js', shared, /health and metrics at/);
+  let sql: Client;
+
+  beforeAll(async () => {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    sql = new Client({ connectionString: TEST_POSTGRES_URL });
+    await sql.connect();
+  }, 60_000);
+  afterAll(async () => {
+    killAllChildren();
+    for (const schema of Object.values(schemas)) await sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await sql.end();
+  });
+
+  const head = async () => BigInt((await sql.query(`SELECT COALESCE(MAX(position), 0) AS head FROM "${schemas.events}".events`)).rows[0].head);
+  const lowestCheckpoint = async () => {
+    const { rows } = await sql.query(`SELECT position FROM "${schemas.read}".projection_checkpoints`);
+    return rows.length < 6 ? 0n : rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
+  };
+  const processCheckpoint = async () => BigInt((await sql.query(`SELECT position FROM "${schemas.read}".process_checkpoints`)).rows[0]?.position ?? 0);
+  /** Lease holders: sessions holding one of Pangolin's advisory locks, by process. */
+  const leaseHolders = async () => (await sql.query(`SELECT DISTINCT a.application_name, l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.classid = ${0x50414e47} AND a.datname = current_database()`)).rows;
+
+  it('keeps one owner per worker, survives the owner being killed mid catch-up, and ends equal to a clean rebuild', async () => {
+    // A first projector seeds nothing; the first API seeds the demo, the second shares its database.
+    let projectorA: Child | undefined = await startProjector();
+    const apiOne = await startApi(true);
+    const apiTwo = await startApi(false);
+    const login = async (api: ApiClient, username: string) => api.login(username, 'pangolin-demo');
+    await stop(projectorA);
+    projectorA = undefined;
+
+    // A backlog, written through both APIs while no projector runs.
+    const donors = [await login(apiOne.api, 'donor.li'), await login(apiTwo.api, 'donor.wang'), await login(apiOne.api, 'donor.brightfuture')];
+    for (let i = 0; i < 60; i++) {
+      const donor = donors[i % donors.length];
+      const target = i % 2 ? { kind: 'programme', programmeId: DEMO.programmeId } : { kind: 'household', householdId: DEMO.household(2 + (i % 5)), productId: DEMO.productId };
+      const { giftId } = await donor.ok('/gifts', { amount: cny(700 + i), target, remainder: i % 3 ? 'hold' : 'refund' });
+      await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `SCALE-${suffix}-${i}`, amount: cny(700 + i) });
+    }
+
+    // Projector A catches up; B waits for the leases. Kill A half-way.
+    projectorA = await startProjector();
+    const projectorB = await startProjector();
+    const backlog = await head();
+    while ((await lowestCheckpoint()) < backlog / 3n) await sleep(5);
+    const holders = await leaseHolders();
+    expect(holders).toHaveLength(2); // the projections and the process manager, each held once
+    await kill(projectorA);
+    expect(await lowestCheckpoint()).toBeLessThan(await head());
+
+    // B takes over and finishes: wait until the log stops growing and everything has caught up.
+    for (let quiet = 0; quiet < 3; ) {
+      const now = await head();
+      quiet = (await lowestCheckpoint()) === now && (await processCheckpoint()) === now ? quiet + 1 : 0;
+      await sleep(100);
+    }
+    expect(await leaseHolders()).toHaveLength(2);
+
+    // Both APIs answer from the same, complete views.
+    const auditorOne = await login(apiOne.api, 'auditor');
+    const auditorTwo = await login(apiTwo.api, 'auditor');
+    const ledger = await auditorOne.read('/ledger');
+    expect(ledger.total).toEqual([{ currency: 'CNY', total: 0 }]);
+    expect(await auditorTwo.read('/ledger')).toEqual(ledger);
+    const totals = await apiTwo.api.read('/public/totals');
+    expect(totals.platform.money[0].received).toBe(5000 + Array.from({ length: 60 }, (_, i) => 700 + i).reduce((a, b) => a + b));
+
+    // A clean rebuild of every view, from the same log, into another schema: identical, row for row.
+    await stop(projectorB);
+    await stop(apiOne);
+    await stop(apiTwo);
+    await rebuildReadModels(loadConfiguration({ ...shared, READ_DB_SCHEMA: schemas.rebuilt }));
+    const live = await openReadDatabase({ type: 'postgres', url: TEST_POSTGRES_URL, schema: schemas.read });
+    const rebuilt = await openReadDatabase({ type: 'postgres', url: TEST_POSTGRES_URL, schema: schemas.rebuilt });
+    try {
+      for (const entity of readModelEntities.filter((e) => e !== ProjectionCheckpoint)) {
+        const rows = async (db: typeof live) => {
+          const all = await db.getRepository(entity).find();
+          return all.map((row) => JSON.stringify(row, (_, v) => (typeof v === 'bigint' ? v.toString() : v))).sort();
+        };
+        const name = live.getMetadata(entity).tableName;
+        expect({ name, rows: await rows(live) }).toEqual({ name, rows: await rows(rebuilt) });
+      }
+    } finally {
+      await live.destroy();
+      await rebuilt.destroy();
+    }
+  }, 180_000);
+});

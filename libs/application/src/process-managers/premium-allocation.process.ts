@@ -109,7 +109,13 @@ export class PremiumAllocationProcess implements ProcessManager {
     const household = await loadState(this.store, householdDecider, streams.household(householdId));
     if (!product.state.published) return;
     const contributionId = deterministicId('contribution', event.eventId, giftId, householdId);
-    const { state: funding } = await this.execute(event, `contribute:${giftId}:${householdId}`, premiumFundingDecider, streams.premiumFunding(householdId, productId), {
+    const fundingStream = streams.premiumFunding(householdId, productId);
+    // A premium already fully funded has no use for the money: offering it anyway would only record
+    // a decline, and an over-subscribed household's stream would grow with every gift. (A retry
+    // still goes on if this contribution was decided before.)
+    const { state: current } = await loadState(this.store, premiumFundingDecider, fundingStream);
+    if (current.fullyFunded && !contributionOutcome(current, contributionId)) return;
+    const { state: funding } = await this.execute(event, `contribute:${giftId}:${householdId}`, premiumFundingDecider, fundingStream, {
       type: 'Contribute',
       data: {
         householdId,

@@ -22,6 +22,7 @@ import {
   SubscriptionHandler,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { DeliveringSubscription } from '../subscription/delivering-subscription';
 import {
   StoredEvent,
   StreamNamespace,
@@ -49,7 +50,6 @@ export interface KurrentDbEventStoreOptions {
   onSubscriptionDropped?: (error: unknown) => void;
 }
 
-const DEFAULT_RETRY_DELAY_MS = 1000;
 const DEFAULT_RESUBSCRIBE_DELAY_MS = 1000;
 /**
  * An append gives up after this many failed writes: with 'any' it may lose race after race, and a
@@ -192,14 +192,12 @@ export class KurrentDbEventStore implements EventStore {
   subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
     if (this.closing) throw new Error('the event store is closed');
     readPositionAfter(checkpoint);
-    const subscription = new KurrentDbSubscription(checkpoint, handler, {
+    const subscription: KurrentDbSubscription = new KurrentDbSubscription(checkpoint, handler, options, {
       open: (after) => this.client.subscribeToAll({ fromPosition: readPositionAfter(after), filter: this.namespace.allFilter() }),
       toDeliverable: (resolved, after) => this.fromAllStream(resolved, after)?.event,
-      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
       resubscribeDelayMs: this.resubscribeDelayMs,
-      onError: options.onError,
       onDropped: this.options.onSubscriptionDropped,
-      onEnded: (ended) => this.subscriptions.delete(ended),
+      onEnded: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);
     return subscription;
@@ -261,76 +259,42 @@ interface SubscriptionSettings {
   open: (after: bigint) => AllStreamSubscription;
   /** The event to hand to the handler, or undefined to pass over it (at or before `after`, or a system event). */
   toDeliverable: (resolved: AllStreamResolvedEvent, after: bigint) => RecordedEvent | undefined;
-  retryDelayMs: number;
   resubscribeDelayMs: number;
-  onError?: (error: unknown, event: RecordedEvent) => void;
   onDropped?: (error: unknown) => void;
-  onEnded: (subscription: KurrentDbSubscription) => void;
-}
-
-interface ProgressWaiter {
-  position: bigint;
-  resolve: () => void;
-  reject: (error: Error) => void;
+  onEnded: () => void;
 }
 
 /**
- * A catch-up subscription to $all that awaits the handler for each event. Connection loss or the
- * server ending the subscription is followed by a new subscription from the last delivered event,
- * so nothing is skipped; an event that cannot be read ends the subscription (retrying cannot help).
+ * A catch-up subscription to $all that awaits the handler for each event. The server pushes the
+ * events (catching up, then live), so there is no reading in batches or polling here; delivery,
+ * retries and caughtUpTo are DeliveringSubscription's. Connection loss or the server ending the
+ * subscription is followed by a new subscription from the last delivered event, so nothing is
+ * skipped; an event that cannot be read ends the subscription (retrying cannot help).
  */
-class KurrentDbSubscription implements Subscription {
-  private deliveredThrough: bigint;
-  private stopRequested = false;
-  private ended = false;
-  /** Why the subscription ended, when it did not end by stop(). */
-  private failure: unknown;
+class KurrentDbSubscription extends DeliveringSubscription {
   private source: AllStreamSubscription | undefined;
-  private finishPause: (() => void) | undefined;
-  private readonly progressWaiters = new Set<ProgressWaiter>();
-  private readonly loop: Promise<void>;
 
-  constructor(checkpoint: bigint, private readonly handler: SubscriptionHandler, private readonly settings: SubscriptionSettings) {
-    this.deliveredThrough = checkpoint;
-    // Started on a microtask so that the handler never runs inside the caller's subscribe() call.
-    this.loop = Promise.resolve().then(() => this.run());
+  constructor(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions, private readonly settings: SubscriptionSettings) {
+    super(checkpoint, handler, options, settings.onEnded);
   }
 
-  async stop(): Promise<void> {
-    this.stopRequested = true;
-    this.finishPause?.();
-    // Ends a wait for the next event; a handler in flight finishes first (the loop awaits it).
+  /** Ends a wait for the next event; a handler in flight finishes first (the loop awaits it). */
+  protected override onStopRequested(): void {
     this.source?.destroy();
-    await this.loop;
   }
 
-  caughtUpTo(position: bigint): Promise<void> {
-    if (this.deliveredThrough >= position) return Promise.resolve();
-    if (this.ended) return Promise.reject(this.endedBefore(position));
-    return new Promise((resolve, reject) => this.progressWaiters.add({ position, resolve, reject }));
-  }
-
-  private async run(): Promise<void> {
-    try {
-      while (!this.stopRequested) {
-        try {
-          await this.follow();
-          if (this.stopRequested) break;
-          this.settings.onDropped?.(new Error(`the server ended the subscription at position ${this.deliveredThrough}`));
-        } catch (error) {
-          if (error instanceof UnreadableEvent) throw error;
-          if (this.stopRequested) break;
-          this.settings.onDropped?.(error);
-        }
-        await this.sleep(this.settings.resubscribeDelayMs);
+  protected override async deliverUntilStopped(): Promise<void> {
+    while (!this.stopRequested) {
+      try {
+        await this.follow();
+        if (this.stopRequested) break;
+        this.settings.onDropped?.(new Error(`the server ended the subscription at position ${this.deliveredThrough}`));
+      } catch (error) {
+        if (error instanceof UnreadableEvent) throw error;
+        if (this.stopRequested) break;
+        this.settings.onDropped?.(error);
       }
-    } catch (error) {
-      this.failure = error;
-    } finally {
-      this.ended = true;
-      for (const waiter of this.progressWaiters) waiter.reject(this.endedBefore(waiter.position));
-      this.progressWaiters.clear();
-      this.settings.onEnded(this);
+      await this.sleep(this.settings.resubscribeDelayMs);
     }
   }
 
@@ -346,61 +310,11 @@ class KurrentDbSubscription implements Subscription {
         const event = this.settings.toDeliverable(resolved, this.deliveredThrough);
         if (!event) continue;
         if (!(await this.deliver(event))) return;
-        this.deliveredThrough = event.position;
-        this.resolveReachedWaiters();
       }
     } finally {
       this.source = undefined;
       source.destroy();
       await source.unsubscribe().catch(() => {});
     }
-  }
-
-  /** Retries the event until the handler succeeds; false if the subscription was stopped first. */
-  private async deliver(event: RecordedEvent): Promise<boolean> {
-    while (!this.stopRequested) {
-      try {
-        await this.handler(event);
-        return true;
-      } catch (error) {
-        try {
-          this.settings.onError?.(error, event);
-        } catch {
-          // A failing error reporter must not stop delivery.
-        }
-        await this.sleep(this.settings.retryDelayMs);
-      }
-    }
-    return false;
-  }
-
-  /** Resolves after `ms`, or earlier on stop. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      // Not unref'd: a worker process whose only job is a subscription must stay alive while it waits.
-      const timer = setTimeout(() => finish(), ms);
-      const finish = () => {
-        clearTimeout(timer);
-        this.finishPause = undefined;
-        resolve();
-      };
-      this.finishPause = finish;
-    });
-  }
-
-  private resolveReachedWaiters(): void {
-    for (const waiter of this.progressWaiters) {
-      if (this.deliveredThrough >= waiter.position) {
-        waiter.resolve();
-        this.progressWaiters.delete(waiter);
-      }
-    }
-  }
-
-  private endedBefore(position: bigint): Error {
-    const reason = this.failure === undefined ? 'was stopped' : 'failed';
-    return new Error(`the subscription ${reason} at position ${this.deliveredThrough}, before reaching ${position}`, {
-      cause: this.failure,
-    });
   }
 }

@@ -14,6 +14,7 @@ import {
   SubscriptionHandler,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 
 export interface PostgresEventStoreOptions {
   /** The schema holding the store's tables, created if missing. Lower-case letters, digits and '_'. Default 'pangolin'. */
@@ -31,7 +32,6 @@ export interface PostgresEventStoreOptions {
 const DEFAULT_SCHEMA = 'pangolin';
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
-const DEFAULT_RETRY_DELAY_MS = 1000;
 const LISTENER_RECONNECT_DELAY_MS = 1000;
 /** PostgreSQL truncates identifiers (and application names) to 63 bytes. */
 const MAX_IDENTIFIER_LENGTH = 63;
@@ -125,7 +125,7 @@ const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, meta
  * holding \u0000 or unpaired surrogates (such an append fails and writes nothing).
  */
 export class PostgresEventStore implements EventStore {
-  private readonly subscriptions = new Set<PostgresSubscription>();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
   /** The schema name quoted, ready to prefix table names. */
   private readonly schema: string;
   private readonly pollIntervalMs: number;
@@ -234,12 +234,13 @@ export class PostgresEventStore implements EventStore {
 
   subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
     if (this.closing) throw new Error('the event store is closed');
-    const subscription = new PostgresSubscription(checkpoint, handler, {
-      readAfter: (position) => this.readAllAfter(position, this.subscriptionBatchSize),
+    const subscription: CatchUpSubscription = new CatchUpSubscription(checkpoint, handler, options, {
+      readAfter: (position, limit) => this.readAllAfter(position, limit),
+      batchSize: this.subscriptionBatchSize,
+      // Woken by this store's appends and by the AppendListener's notifications of any process's appends
+      // (wakeSubscriptions); polling only bounds the delay when a notification is lost.
       pollIntervalMs: this.pollIntervalMs,
-      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-      onError: options.onError,
-      onEnded: (ended) => this.subscriptions.delete(ended),
+      onEnded: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);
     return subscription;
@@ -479,134 +480,5 @@ class AppendListener {
     }, LISTENER_RECONNECT_DELAY_MS);
     // Subscriptions' poll timers keep a worker alive; a pending reconnect alone should not.
     this.reconnectTimer.unref();
-  }
-}
-
-interface SubscriptionSettings {
-  /** Reads the next batch of events after `position`, in global order. */
-  readAfter: (position: bigint) => Promise<RecordedEvent[]>;
-  pollIntervalMs: number;
-  retryDelayMs: number;
-  onError?: (error: unknown, event: RecordedEvent) => void;
-  onEnded: (subscription: PostgresSubscription) => void;
-}
-
-interface ProgressWaiter {
-  position: bigint;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
-class PostgresSubscription implements Subscription {
-  private deliveredThrough: bigint;
-  private stopRequested = false;
-  private ended = false;
-  /** Set by wake(): an append committed since the last read started, so the next one must not wait. */
-  private appendSeen = false;
-  /** Why reading failed, when it did: the subscription then ends. */
-  private failure: unknown;
-  private pause: { finish: () => void; endsOnAppend: boolean } | undefined;
-  private readonly progressWaiters = new Set<ProgressWaiter>();
-  private readonly loop: Promise<void>;
-
-  constructor(checkpoint: bigint, private readonly handler: SubscriptionHandler, private readonly settings: SubscriptionSettings) {
-    this.deliveredThrough = checkpoint;
-    // Started on a microtask so that the handler never runs inside the caller's subscribe() call.
-    this.loop = Promise.resolve().then(() => this.run());
-  }
-
-  /** Called when an append to the store's schema committed, in this process or another. */
-  wake(): void {
-    this.appendSeen = true;
-    if (this.pause?.endsOnAppend) this.pause.finish();
-  }
-
-  async stop(): Promise<void> {
-    this.stopRequested = true;
-    this.pause?.finish();
-    await this.loop;
-  }
-
-  caughtUpTo(position: bigint): Promise<void> {
-    if (this.deliveredThrough >= position) return Promise.resolve();
-    if (this.ended) return Promise.reject(this.endedBefore(position));
-    return new Promise((resolve, reject) => this.progressWaiters.add({ position, resolve, reject }));
-  }
-
-  private async run(): Promise<void> {
-    try {
-      while (!this.stopRequested) {
-        this.appendSeen = false;
-        const batch = await this.settings.readAfter(this.deliveredThrough);
-        if (batch.length === 0) {
-          // The read is asynchronous: an append that committed after its snapshot but before this point
-          // has already called wake(), which appendSeen remembers.
-          if (!this.appendSeen) await this.sleep(this.settings.pollIntervalMs, true);
-          continue;
-        }
-        for (const event of batch) {
-          if (!(await this.deliver(event))) return;
-          this.deliveredThrough = event.position;
-          this.resolveReachedWaiters();
-        }
-      }
-    } catch (error) {
-      this.failure = error;
-    } finally {
-      this.ended = true;
-      for (const waiter of this.progressWaiters) waiter.reject(this.endedBefore(waiter.position));
-      this.progressWaiters.clear();
-      this.settings.onEnded(this);
-    }
-  }
-
-  /** Retries the event until the handler succeeds; false if the subscription was stopped first. */
-  private async deliver(event: RecordedEvent): Promise<boolean> {
-    while (!this.stopRequested) {
-      try {
-        await this.handler(event);
-        return true;
-      } catch (error) {
-        try {
-          this.settings.onError?.(error, event);
-        } catch {
-          // A failing error reporter must not stop delivery.
-        }
-        await this.sleep(this.settings.retryDelayMs, false);
-      }
-    }
-    return false;
-  }
-
-  /** Resolves after `ms`, or earlier on stop (and on an append when `endsOnAppend`). */
-  private sleep(ms: number, endsOnAppend: boolean): Promise<void> {
-    // stop() may have come while a read or the handler was in flight, when there was no pause to end.
-    if (this.stopRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      // Not unref'd: a worker process whose only job is a subscription must stay alive while it waits.
-      const timer = setTimeout(() => finish(), ms);
-      const finish = () => {
-        clearTimeout(timer);
-        this.pause = undefined;
-        resolve();
-      };
-      this.pause = { finish, endsOnAppend };
-    });
-  }
-
-  private resolveReachedWaiters(): void {
-    for (const waiter of this.progressWaiters) {
-      if (this.deliveredThrough >= waiter.position) {
-        waiter.resolve();
-        this.progressWaiters.delete(waiter);
-      }
-    }
-  }
-
-  private endedBefore(position: bigint): Error {
-    const reason = this.failure === undefined ? 'was stopped' : 'failed';
-    return new Error(`the subscription ${reason} at position ${this.deliveredThrough}, before reaching ${position}`, {
-      cause: this.failure,
-    });
   }
 }

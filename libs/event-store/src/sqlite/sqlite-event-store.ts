@@ -13,6 +13,7 @@ import {
   SubscriptionHandler,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 
 export interface SqliteEventStoreOptions {
   /**
@@ -30,7 +31,6 @@ const SCHEMA_VERSION = 1;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_POLL_INTERVAL_MS = 200;
 const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
-const DEFAULT_RETRY_DELAY_MS = 1000;
 /** SQLite reads a negative LIMIT as "no limit". */
 const NO_LIMIT = -1;
 
@@ -85,7 +85,7 @@ interface SerializedEvent {
  * a higher value, and a reader that advanced past the gap would miss it.
  */
 export class SqliteEventStore implements EventStore {
-  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly pollIntervalMs: number;
   private readonly subscriptionBatchSize: number;
   private closing: Promise<void> | undefined;
@@ -180,12 +180,15 @@ export class SqliteEventStore implements EventStore {
 
   subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
     if (this.closing) throw new Error('the event store is closed');
-    const subscription = new SqliteSubscription(checkpoint, handler, {
-      readAfter: (position) => this.readAllAfter(position, this.subscriptionBatchSize),
+    const subscription: CatchUpSubscription = new CatchUpSubscription(checkpoint, handler, options, {
+      // better-sqlite3 reads synchronously; the promise only fits the shared interface. Either way an append
+      // between the read and the pause is not missed: CatchUpSubscription remembers its wake().
+      readAfter: async (position, limit) => this.readAllAfter(position, limit),
+      batchSize: this.subscriptionBatchSize,
+      // Appends through this store wake the subscription at once (append() calls wake()); SQLite cannot
+      // notify other connections, so polling is how appends by other processes are found.
       pollIntervalMs: this.pollIntervalMs,
-      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-      onError: options.onError,
-      onEnded: (ended) => this.subscriptions.delete(ended),
+      onEnded: () => this.subscriptions.delete(subscription),
     });
     this.subscriptions.add(subscription);
     return subscription;
@@ -266,127 +269,4 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 function requireCount(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   return value;
-}
-
-interface SubscriptionSettings {
-  /** Reads the next batch of events after `position`, in global order. */
-  readAfter: (position: bigint) => RecordedEvent[];
-  pollIntervalMs: number;
-  retryDelayMs: number;
-  onError?: (error: unknown, event: RecordedEvent) => void;
-  onEnded: (subscription: SqliteSubscription) => void;
-}
-
-interface ProgressWaiter {
-  position: bigint;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
-class SqliteSubscription implements Subscription {
-  private deliveredThrough: bigint;
-  private stopRequested = false;
-  private ended = false;
-  /** Why reading failed, when it did: the subscription then ends. */
-  private failure: unknown;
-  private pause: { finish: () => void; endsOnAppend: boolean } | undefined;
-  private readonly progressWaiters = new Set<ProgressWaiter>();
-  private readonly loop: Promise<void>;
-
-  constructor(checkpoint: bigint, private readonly handler: SubscriptionHandler, private readonly settings: SubscriptionSettings) {
-    this.deliveredThrough = checkpoint;
-    // Started on a microtask so that the handler never runs inside the caller's subscribe() call.
-    this.loop = Promise.resolve().then(() => this.run());
-  }
-
-  /** Called by the store after one of its appends committed. */
-  wake(): void {
-    if (this.pause?.endsOnAppend) this.pause.finish();
-  }
-
-  async stop(): Promise<void> {
-    this.stopRequested = true;
-    this.pause?.finish();
-    await this.loop;
-  }
-
-  caughtUpTo(position: bigint): Promise<void> {
-    if (this.deliveredThrough >= position) return Promise.resolve();
-    if (this.ended) return Promise.reject(this.endedBefore(position));
-    return new Promise((resolve, reject) => this.progressWaiters.add({ position, resolve, reject }));
-  }
-
-  private async run(): Promise<void> {
-    try {
-      while (!this.stopRequested) {
-        const batch = this.settings.readAfter(this.deliveredThrough);
-        if (batch.length === 0) {
-          // Appends through this store end the pause at once; polling catches other connections' appends.
-          // The read is synchronous, so no local append can slip in between it and the pause.
-          await this.sleep(this.settings.pollIntervalMs, true);
-          continue;
-        }
-        for (const event of batch) {
-          if (!(await this.deliver(event))) return;
-          this.deliveredThrough = event.position;
-          this.resolveReachedWaiters();
-        }
-      }
-    } catch (error) {
-      this.failure = error;
-    } finally {
-      this.ended = true;
-      for (const waiter of this.progressWaiters) waiter.reject(this.endedBefore(waiter.position));
-      this.progressWaiters.clear();
-      this.settings.onEnded(this);
-    }
-  }
-
-  /** Retries the event until the handler succeeds; false if the subscription was stopped first. */
-  private async deliver(event: RecordedEvent): Promise<boolean> {
-    while (!this.stopRequested) {
-      try {
-        await this.handler(event);
-        return true;
-      } catch (error) {
-        try {
-          this.settings.onError?.(error, event);
-        } catch {
-          // A failing error reporter must not stop delivery.
-        }
-        await this.sleep(this.settings.retryDelayMs, false);
-      }
-    }
-    return false;
-  }
-
-  /** Resolves after `ms`, or earlier on stop (and on a local append when `endsOnAppend`). */
-  private sleep(ms: number, endsOnAppend: boolean): Promise<void> {
-    return new Promise((resolve) => {
-      // Not unref'd: a worker process whose only job is a subscription must stay alive while it waits.
-      const timer = setTimeout(() => finish(), ms);
-      const finish = () => {
-        clearTimeout(timer);
-        this.pause = undefined;
-        resolve();
-      };
-      this.pause = { finish, endsOnAppend };
-    });
-  }
-
-  private resolveReachedWaiters(): void {
-    for (const waiter of this.progressWaiters) {
-      if (this.deliveredThrough >= waiter.position) {
-        waiter.resolve();
-        this.progressWaiters.delete(waiter);
-      }
-    }
-  }
-
-  private endedBefore(position: bigint): Error {
-    const reason = this.failure === undefined ? 'was stopped' : 'failed';
-    return new Error(`the subscription ${reason} at position ${this.deliveredThrough}, before reaching ${position}`, {
-      cause: this.failure,
-    });
-  }
 }

@@ -25,6 +25,7 @@ const common = {
     '^@pangolin/event-store$': '<rootDir>/libs/event-store/src',
     '^@pangolin/read-models$': '<rootDir>/libs/read-models/src',
     '^@pangolin/application$': '<rootDir>/libs/application/src',
+    '^@pangolin/transparency$': '<rootDir>/libs/transparency/src',
   },
   testEnvironment: 'node',
 };

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 
 /** What the figures were measured on: printed at the top of every benchmark. */
@@ -37,6 +38,18 @@ export function describeMachine(): MachineDescription {
   }
 }
 
+/** Which code was measured: the commit, and whether the work tree had uncommitted changes. */
+export function describeCode(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const commit = git('log', '-1', '--format=%h %s');
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', '../..').split('\n').filter(Boolean).length;
+    return `${commit}${changed > 0 ? ` (+ ${changed} uncommitted changed file${changed === 1 ? '' : 's'})` : ''}`;
+  } catch {
+    return 'unknown (not a git work tree)';
+  }
+}
+
 /** One line per fact, ready to paste into markdown as a bullet list. */
 export function formatMachine(machine: MachineDescription = describeMachine()): string {
   return [
@@ -45,6 +58,7 @@ export function formatMachine(machine: MachineDescription = describeMachine()): 
     `- Node.js: ${machine.node} (${machine.platform}/${machine.arch})`,
     `- SQLite: ${machine.sqlite} (better-sqlite3 ${machine.betterSqlite3})`,
     `- Temporary files in: ${machine.tmpdir}`,
+    `- Code: ${describeCode()}`,
     `- Load average before the run (1/5/15 min): ${machine.loadAverage.join(' / ')}${machine.loadAverage[0] > 0.5 ? ' ⚠ other processes are busy: figures will be low and noisy' : ''}`,
   ].join('\n');
 }

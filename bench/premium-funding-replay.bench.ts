@@ -1,14 +1,16 @@
 /**
- * Benchmark (not a test): what the premium-allocation process manager pays to load one household's
- * premium-funding stream, as that stream grows.
+ * Benchmark (not a test; not part of run-all): what it costs to load a household's premium-funding
+ * stream (loadState: readStream + fold with premiumFundingDecider) as the stream grows.
  *
- * Every gift offered to a household whose premium is already fully funded appends a
- * PremiumContributionDeclined to the household's funding stream, and every later contribution to that
- * household first loads the whole stream (loadState: readStream + fold with premiumFundingDecider).
- * This measures that load for streams of N declined contributions (after one funded round), in a real
- * SqliteEventStore on a temp file: median of 5 loads after one warm-up load. The process manager handles
- * events one at a time on the platform's only event loop, so this time is spent once per gift to that
- * household, and everything else waits for it.
+ * premiumFundingDecider.evolve copies the whole `outcomes` map for every PremiumContributionAccepted
+ * or PremiumContributionDeclined, so folding n contributions is O(n²). The premium-allocation process
+ * manager loads this stream for every contribution it makes to the household, one event at a time on
+ * the platform's only event loop, so everything else waits for it. Since commit 9c02afd the process
+ * manager no longer offers money to a premium that is already fully funded, so the stream no longer
+ * grows by one decline per gift to a covered household; it still grows with every accepted
+ * contribution (round after round) and with declines for other reasons. This measures streams of one
+ * funded round followed by N declined contributions, in a real SqliteEventStore on a temp file:
+ * median of 5 loads after one warm-up load.
  *
  * Run: npm run build && node dist/bench/premium-funding-replay.bench.js
  */

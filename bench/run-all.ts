@@ -9,7 +9,7 @@
 import { runEventStoreAppend } from './event-store-append.bench';
 import { runGiftsOverHttp } from './gifts-over-http.bench';
 import { describeMachine, formatMachine } from './machine';
-import { runPremiumFundingReplay } from './premium-funding-replay.bench';
+import { runPostgresVsEmmett } from './postgres-vs-emmett.bench';
 import { BenchRow, markdownTable } from './stats';
 
 async function main() {
@@ -23,7 +23,7 @@ async function main() {
   const rows: BenchRow[] = [];
   rows.push(...(await runEventStoreAppend({ printMachine: false })));
   rows.push(...(await runGiftsOverHttp({ printMachine: false })));
-  rows.push(...(await runPremiumFundingReplay({ printMachine: false })));
+  rows.push(...(await runPostgresVsEmmett({ printMachine: false })));
 
   console.log('## Summary\n');
   console.log(markdownTable(rows));

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent, Subscription } from '@pangolin/event-store';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
@@ -68,16 +68,20 @@ export class ProjectionRunner {
    * holds events (a rebuild, a test) can feed them without a subscription; redelivery is harmless.
    */
   async handle(event: RecordedEvent): Promise<void> {
-    for (const projection of this.projections) {
-      const applied = await writeLockOf(this.dataSource).run(() => this.dataSource.transaction(async (tx) => {
-        // Read inside the transaction: the committed checkpoint is the only truth about what was applied.
-        if ((await this.checkpointOf(tx, projection.name)) >= event.position) return false;
-        await projection.apply(event, tx);
-        await tx.save(ProjectionCheckpoint, { name: projection.name, position: event.position, updatedAt: new Date().toISOString() });
-        return true;
-      }));
-      if (applied) this.options.onApplied?.(projection.name, event);
-    }
+    // One transaction per event for all projections (not one per projection): every projection
+    // that has not seen the event applies it, and their checkpoints advance with it, atomically.
+    const applied = await writeLockOf(this.dataSource).run(() =>
+      this.dataSource.transaction(async (tx) => {
+        // Read inside the transaction: the committed checkpoints are the only truth about what was applied.
+        const checkpoints = new Map((await tx.findBy(ProjectionCheckpoint, { name: In(this.projections.map(({ name }) => name)) })).map((row) => [row.name, row.position]));
+        const pending = this.projections.filter(({ name }) => (checkpoints.get(name) ?? 0n) < event.position);
+        for (const projection of pending) await projection.apply(event, tx);
+        const updatedAt = new Date().toISOString();
+        if (pending.length) await tx.save(ProjectionCheckpoint, pending.map(({ name }) => ({ name, position: event.position, updatedAt })));
+        return pending;
+      }),
+    );
+    for (const { name } of applied) this.options.onApplied?.(name, event);
   }
 
   async lag(): Promise<ProjectionLag[]> {

@@ -44,3 +44,9 @@ export * from './ledger/ledger-posting.entity';
 export * from './ledger/ledger-entry.entity';
 export * from './ledger/ledger.projection';
 export * from './ledger/ledger.queries';
+
+export * from './merkle-log/merkle-subtree-hash.entity';
+export * from './merkle-log/merkle-log-head.entity';
+export * from './merkle-log/typeorm-subtree-hash-store';
+export * from './merkle-log/merkle-log.projection';
+export * from './merkle-log/merkle-log.queries';

@@ -22,6 +22,9 @@ import { PublicAllocationRow } from './public-view/public-allocation.entity';
 import { LedgerProjection } from './ledger/ledger.projection';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
+import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
+import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
+import { MerkleLogHeadRow } from './merkle-log/merkle-log-head.entity';
 
 /** Every table of the read side, the checkpoints included. */
 export const readModelEntities = [
@@ -42,6 +45,8 @@ export const readModelEntities = [
   PublicAllocationRow,
   LedgerPostingRow,
   LedgerEntryRow,
+  MerkleSubtreeHashRow,
+  MerkleLogHeadRow,
 ];
 
 /** One instance of every projection. The insurer view has none: it queries the catalogue's tables. */
@@ -53,5 +58,6 @@ export function allProjections(): Projection[] {
     new GovernmentDashboardProjection(),
     new PublicViewProjection(),
     new LedgerProjection(),
+    new MerkleLogProjection(),
   ];
 }

@@ -12,8 +12,8 @@ const minorUnits: ValueTransformer = {
   from: (value: number | string | null) => (value === null ? null : Number(value)),
 };
 
-/** Global event positions: bigint in the application, written as a decimal string so no driver rounds it. */
-const position: ValueTransformer = {
+/** 64-bit integers (global event positions, Merkle indices): bigint in the application, written as a decimal string so no driver rounds it. */
+export const bigintTransformer: ValueTransformer = {
   to: (value: bigint | undefined | null) => (value === undefined || value === null ? value : value.toString()),
   from: (value: number | string | bigint | null) => (value === null ? null : BigInt(value)),
 };
@@ -23,7 +23,7 @@ export function MinorUnitsColumn(options: Pick<ColumnOptions, 'nullable'> = {}):
 }
 
 export function PositionColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
-  return Column({ type: 'bigint', transformer: position, ...options });
+  return Column({ type: 'bigint', transformer: bigintTransformer, ...options });
 }
 
 export function CurrencyColumn(): PropertyDecorator {

@@ -1,0 +1,99 @@
+import { canonicalJson, encodeLeaf, type LeafEvent } from './leaf-encoding';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+const small: LeafEvent = { eventId: 'e1', streamId: 's', revision: 0, type: 'T', data: { b: [true, null], a: 1 }, metadata: { actor: 'u' } };
+
+const event: LeafEvent = {
+  eventId: '3f1c0c52-5d1b-4a8e-9d1e-2f0b8e7a6c11',
+  streamId: 'gift-gift-1',
+  revision: 3,
+  type: 'GiftAllocated',
+  data: { giftId: 'gift-1', amount: { minor: 5000, currency: 'CNY' }, households: ['hh-1', 'hh-2'], note: '捐赠 "quoted"' },
+  metadata: { actor: 'donor:a', correlationId: 'c', causationId: 'k', occurredAt: '2024-01-01T08:00:00.000Z', schemaVersion: 1 },
+};
+
+describe('leaf encoding', () => {
+  it('gives a fixed event fixed bytes', () => {
+    expect(hex(encodeLeaf(small))).toBe(
+      '01' +
+        '00000002' + '6531' + // "e1"
+        '00000001' + '73' + // "s"
+        '00000001' + '30' + // "0"
+        '00000001' + '54' + // "T"
+        '00000017' + Buffer.from('{"a":1,"b":[true,null]}').toString('hex') +
+        '0000000d' + Buffer.from('{"actor":"u"}').toString('hex'),
+    );
+    expect(hex(encodeLeaf(small))).toBe(
+      '01000000026531000000017300000001300000000154000000177b2261223a312c2262223a5b747275652c6e756c6c5d7d0000000d7b226163746f72223a2275227d',
+    );
+  });
+
+  it('writes canonical JSON: keys sorted at every depth, no whitespace', () => {
+    expect(canonicalJson({ z: { y: 1, x: [{ b: 2, a: 1 }] }, a: 'é', m: -0, n: 1e21 })).toBe('{"a":"é","m":0,"n":1e+21,"z":{"x":[{"a":1,"b":2}],"y":1}}');
+  });
+
+  it('does not depend on key order', () => {
+    const reordered: LeafEvent = {
+      metadata: Object.fromEntries(Object.entries(event.metadata as object).reverse()),
+      data: { note: '捐赠 "quoted"', households: ['hh-1', 'hh-2'], amount: { currency: 'CNY', minor: 5000 }, giftId: 'gift-1' },
+      type: event.type,
+      revision: event.revision,
+      streamId: event.streamId,
+      eventId: event.eventId,
+    };
+    expect(hex(encodeLeaf(reordered))).toBe(hex(encodeLeaf(event)));
+  });
+
+  it('encodes an event the same after a JSON round trip', () => {
+    const withUndefined = { ...event, data: { ...(event.data as object), missing: undefined } };
+    expect(hex(encodeLeaf(JSON.parse(JSON.stringify(withUndefined))))).toBe(hex(encodeLeaf(withUndefined)));
+    expect(hex(encodeLeaf(withUndefined))).toBe(hex(encodeLeaf(event)));
+  });
+
+  it.each([
+    ['eventId', { eventId: '3f1c0c52-5d1b-4a8e-9d1e-2f0b8e7a6c12' }],
+    ['streamId', { streamId: 'gift-gift-2' }],
+    ['revision', { revision: 4 }],
+    ['type', { type: 'GiftPledged' }],
+    ['data', { data: { ...(event.data as object), giftId: 'gift-2' } }],
+    ['nested data', { data: { ...(event.data as object), amount: { minor: 5001, currency: 'CNY' } } }],
+    ['array order', { data: { ...(event.data as object), households: ['hh-2', 'hh-1'] } }],
+    ['type of a value', { data: { ...(event.data as object), giftId: 1 } }],
+    ['metadata', { metadata: { ...(event.metadata as object), actor: 'donor:b' } }],
+  ])('changes when the %s changes', (_, change) => {
+    expect(hex(encodeLeaf({ ...event, ...change }))).not.toBe(hex(encodeLeaf(event)));
+  });
+
+  it('cannot be confused by moving bytes between fields', () => {
+    const a = encodeLeaf({ ...small, eventId: 'ab', streamId: 'c' });
+    const b = encodeLeaf({ ...small, eventId: 'a', streamId: 'bc' });
+    expect(hex(a)).not.toBe(hex(b));
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['undefined in an array', [undefined]],
+    ['a function', { f: () => 1 }],
+    ['a bigint', { n: 1n }],
+    ['NaN', { n: NaN }],
+    ['Infinity', [Infinity]],
+    ['a Date', { at: new Date(0) }],
+    ['a Map', new Map()],
+    ['a symbol', Symbol('s')],
+    ['an unpaired surrogate', { s: '\uD800' }],
+  ])('rejects %s in data', (_, data) => {
+    expect(() => encodeLeaf({ ...event, data })).toThrow(TypeError);
+  });
+
+  it('rejects cycles and bad revisions', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => encodeLeaf({ ...event, data: cyclic })).toThrow('cyclic');
+    expect(() => encodeLeaf({ ...event, revision: -1 })).toThrow(TypeError);
+    expect(() => encodeLeaf({ ...event, revision: 1.5 })).toThrow(TypeError);
+    // Shared (non-cyclic) references are fine.
+    const shared = { x: 1 };
+    expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+});

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
@@ -24,7 +25,14 @@ export class AppModule {
       imports: [
         InfrastructureModule.forRoot(config),
         CqrsModule.forRoot(),
-        JwtModule.register({ global: true, secret: config.jwt.secret, signOptions: { expiresIn: config.jwt.ttlSeconds } }),
+        JwtModule.register({
+          global: true,
+          // A secret KeyObject, not the string: given a string, jsonwebtoken first tries (and fails)
+          // to read it as a public key on every verification.
+          secret: createSecretKey(Buffer.from(config.jwt.secret)),
+          signOptions: { algorithm: 'HS256', expiresIn: config.jwt.ttlSeconds },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
         AuthModule,
         HouseholdsModule,
         ProductsModule,

@@ -27,6 +27,7 @@ export class EventPipeline implements OnApplicationShutdown {
   private readonly allocation: ProcessManagerRunner;
   private readonly checkpoints: TypeOrmCheckpointStore;
   private readonly projectionNames = allProjections().map((projection) => projection.name);
+  private readonly processName: string;
   private projectionsWorker?: LeasedWorker;
   private allocationWorker?: LeasedWorker;
 
@@ -54,8 +55,6 @@ export class EventPipeline implements OnApplicationShutdown {
     this.processName = process.name;
     this.allocation = new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, onError('premium allocation'));
   }
-
-  private readonly processName: string;
 
   /** Starts the workers, if this process runs them. */
   async start(): Promise<void> {

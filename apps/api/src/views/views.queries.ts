@@ -24,14 +24,14 @@ export class HouseholdQueryHandler implements IQueryHandler<HouseholdQuery> {
   async execute({ user, householdId }: HouseholdQuery) {
     const household = await views.findHousehold(this.db.manager, householdId);
     if (!household) throw new NotFoundException(`household ${householdId} not found`);
-    if (await mayseePersonalData(this.db, user, householdId, household.villageCode)) {
+    if (await maySeePersonalData(this.db, user, householdId, household.villageCode)) {
       return { ...(await views.findHouseholdPersonal(this.db.manager, householdId)), policies: await views.policiesOfHousehold(this.db.manager, householdId) };
     }
     return views.publicHousehold(this.db.manager, householdId);
   }
 }
 
-async function mayseePersonalData(db: DataSource, user: Principal | undefined, householdId: string, villageCode: string): Promise<boolean> {
+async function maySeePersonalData(db: DataSource, user: Principal | undefined, householdId: string, villageCode: string): Promise<boolean> {
   if (user?.role === 'government' && user.regionCode) return regionContains(user.regionCode, villageCode);
   if (user?.role === 'insurer' && user.insurerId) {
     const policies = await views.policiesOfHousehold(db.manager, householdId);

@@ -11,6 +11,7 @@ import { runGiftsOverHttp } from './gifts-over-http.bench';
 import { describeMachine, formatMachine } from './machine';
 import { runPostgresVsEmmett } from './postgres-vs-emmett.bench';
 import { BenchRow, markdownTable } from './stats';
+import { runTransparency } from './transparency.bench';
 
 async function main() {
   const machine = describeMachine();
@@ -24,6 +25,7 @@ async function main() {
   rows.push(...(await runEventStoreAppend({ printMachine: false })));
   rows.push(...(await runGiftsOverHttp({ printMachine: false })));
   rows.push(...(await runPostgresVsEmmett({ printMachine: false })));
+  rows.push(...(await runTransparency({ printMachine: false })));
 
   console.log('## Summary\n');
   console.log(markdownTable(rows));

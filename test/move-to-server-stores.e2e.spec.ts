@@ -1,12 +1,13 @@
 import { rmSync } from 'node:fs';
 import { SqliteEventStore } from '@pangolin/event-store';
 import { moveToServerStores } from '../apps/api/src/cli/move-to-server-stores';
-import { STORE_CONFIGURATIONS, startPlatform } from './support/platform';
+import { join } from 'node:path';
+import { ADMIN, STORE_CONFIGURATIONS, startPlatform } from './support/platform';
 
 /** An embedded installation moves to PostgreSQL with nothing lost: same log, same logins, same views. */
 describe('moving from the embedded stores to PostgreSQL', () => {
   it('copies the log and the logins, and the platform on PostgreSQL shows the same views', async () => {
-    const embedded = await startPlatform({ SEED_DEMO: 'true' });
+    const embedded = await startPlatform({ SEED_DEMO: 'true', CHECKPOINT_INTERVAL_MS: '0' });
     const donor = await embedded.api.login('donor.wang', 'pangolin-demo');
     const { giftId } = await donor.ok('/gifts', { amount: { amount: 8000, currency: 'CNY' }, target: { kind: 'programme', programmeId: '8e36cb4f-0997-8908-a8f5-534f576647b3' }, remainder: 'hold' });
     await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'MOVE-1', amount: { amount: 8000, currency: 'CNY' } });
@@ -15,20 +16,24 @@ describe('moving from the embedded stores to PostgreSQL', () => {
       gifts: await (await api.login('donor.wang', 'pangolin-demo')).read('/donor/gifts'),
       dashboard: await (await api.login('gov.nanshan', 'pangolin-demo')).read('/government/dashboard'),
       ledger: await (await api.login('auditor', 'pangolin-demo')).read('/ledger'),
+      checkpoint: (await api.get('/transparency/checkpoint')).body,
+      verifierKey: (await api.get('/transparency/verifier-key')).body,
     });
+    await (await embedded.api.login(ADMIN.username, ADMIN.password)).ok('/transparency/checkpoints');
     const before = await views(embedded.api);
     await embedded.stop({ keepData: true });
 
-    const postgresEnv = STORE_CONFIGURATIONS[1][1]();
+    // The server keeps signing with the installation's key, so its old checkpoints and new ones verify alike.
+    const postgresEnv = { ...STORE_CONFIGURATIONS[1][1](), TRANSPARENCY_SIGNING_KEY: '', TRANSPARENCY_SIGNING_KEY_FILE: join(embedded.dataDir, 'transparency-signing.key'), CHECKPOINT_INTERVAL_MS: '0' };
     const server = await startPlatform({ ...postgresEnv, SEED_DEMO: 'false' });
     await server.stop({ keepData: true }); // creates the schemas, then leaves the stores to the move
     const moved = await moveToServerStores(embedded.config, server.config);
-    expect(moved).toMatchObject({ eventsAlreadyThere: 0, loginsCopied: 8, loginsKept: ['admin'] }); // the target made its own admin
+    expect(moved).toMatchObject({ eventsAlreadyThere: 0, loginsCopied: 8, loginsKept: ['admin'], householdKeysCopied: 8, checkpointsCopied: 1 }); // the target made its own admin
     const source = SqliteEventStore.open((embedded.config.eventStore as { path: string }).path);
     expect(BigInt(moved.eventsCopied)).toBe(await source.headPosition());
     await source.close();
     // Running it again copies nothing more.
-    expect(await moveToServerStores(embedded.config, server.config)).toEqual({ eventsCopied: 0, eventsAlreadyThere: moved.eventsCopied, loginsCopied: 0, loginsKept: expect.any(Array) });
+    expect(await moveToServerStores(embedded.config, server.config)).toEqual({ eventsCopied: 0, eventsAlreadyThere: moved.eventsCopied, loginsCopied: 0, loginsKept: expect.any(Array), householdKeysCopied: 0, checkpointsCopied: 0 });
 
     const restarted = await startPlatform({ ...postgresEnv, SEED_DEMO: 'false' });
     try {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runToExit } from './support/child-process';
 import { RunningPlatform, startPlatform } from './support/platform';
 
 /** The README promises its walk-through works exactly as written: run it, verbatim, on fresh demo data. */
@@ -8,11 +9,14 @@ describe('the README walk-through', () => {
   let platform: RunningPlatform;
 
   beforeAll(async () => {
+    // The walk-through's last step runs the offline verifier, built like `npm start` builds it.
+    const build = await runToExit('npm', ['run', 'build']);
+    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
     platform = await startPlatform({ SEED_DEMO: 'true' });
-  });
+  }, 180_000);
   afterAll(() => platform?.stop());
 
-  it('runs from the first command to the last and shows the paid claim and a balanced ledger', async () => {
+  it('runs from the first command to the last and shows the paid claim, a balanced ledger and a verified receipt', async () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     const section = readme.split('<!-- walkthrough:start -->')[1].split('<!-- walkthrough:end -->')[0];
     const script = section.split('```bash\n')[1].split('```')[0];
@@ -25,6 +29,8 @@ describe('the README walk-through', () => {
     expect(run.stdout).toMatch(/amount: \{ amount: 300000, currency: 'CNY' \}/);
     expect(run.stdout).toMatch(/payoutReference: 'BANK-TRF-0001'/);
     expect(run.stdout).toContain("[ { currency: 'CNY', total: 0 } ]");
+    expect(run.stdout).toContain('Receipt verified');
+    expect(run.stdout).toMatch(/Claim .* paid: 3,000\.00 CNY/);
   });
 });
 

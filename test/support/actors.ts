@@ -1,7 +1,7 @@
 import { nationalIdWithChecksum } from '@pangolin/domain';
 import { ADMIN, ApiClient } from './platform';
 
-const PASSWORD = 'password-for-tests';
+export const PASSWORD = 'password-for-tests';
 
 /** Creates a login through the admin API and signs it in. */
 export async function signUp(api: ApiClient, user: { username: string; role: string; displayName?: string; insurerId?: string; regionCode?: string }): Promise<ApiClient> {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { generateSignerKey } from '@pangolin/transparency';
 import { createPangolin, listen } from '../../apps/api/src/bootstrap';
 import { loadConfiguration, PangolinConfig } from '../../apps/api/src/config/configuration';
 
@@ -20,6 +21,9 @@ export interface RunningPlatform {
 
 export const TEST_POSTGRES_URL = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** The checkpoint signing key server-mode platforms in tests share (server stores need one configured). */
+export const TEST_SIGNING_KEY = generateSignerKey('pangolin.test/log');
+
 /** The store configurations the end-to-end stories run on: embedded, and both stores on PostgreSQL (fresh schemas). */
 export const STORE_CONFIGURATIONS: [string, () => Record<string, string>][] = [
   ['the embedded stores', () => ({})],
@@ -27,15 +31,27 @@ export const STORE_CONFIGURATIONS: [string, () => Record<string, string>][] = [
     'PostgreSQL (EVENT_STORE=postgres READ_DB=postgres)',
     () => {
       const suffix = randomBytes(6).toString('hex');
-      return { EVENT_STORE: 'postgres', EVENT_STORE_URL: TEST_POSTGRES_URL, EVENT_STORE_SCHEMA: `events_${suffix}`, READ_DB: 'postgres', READ_DB_URL: TEST_POSTGRES_URL, READ_DB_SCHEMA: `read_${suffix}` };
+      return {
+        EVENT_STORE: 'postgres',
+        EVENT_STORE_URL: TEST_POSTGRES_URL,
+        EVENT_STORE_SCHEMA: `events_${suffix}`,
+        READ_DB: 'postgres',
+        READ_DB_URL: TEST_POSTGRES_URL,
+        READ_DB_SCHEMA: `read_${suffix}`,
+        TRANSPARENCY_SIGNING_KEY: TEST_SIGNING_KEY.signerKey,
+      };
     },
   ],
 ];
 
 /** Starts the real platform (by default on the embedded stores in a fresh temporary folder) on a free port. */
-export async function startPlatform(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'pangolin-test-'))): Promise<RunningPlatform> {
+export async function startPlatform(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'pangolin-test-')),
+  options: { /** the built web application to serve (default dist/web) */ webRoot?: string } = {},
+): Promise<RunningPlatform> {
   const config = loadConfiguration({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...env });
-  const app = await createPangolin(config, { logger: ['error'] });
+  const app = await createPangolin(config, { logger: ['error'], webRoot: options.webRoot });
   const url = await listen(app, config);
   return {
     app,
@@ -110,7 +126,8 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    const json = response.headers.get('content-type')?.includes('json');
+    return { status: response.status, body: text ? (json ? JSON.parse(text) : text) : undefined };
   }
 }
 

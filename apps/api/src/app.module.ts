@@ -14,6 +14,7 @@ import { OperationsModule } from './operations/operations.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ProductsModule } from './products/products.module';
 import { ProgrammesModule } from './programmes/programmes.module';
+import { TransparencyModule } from './transparency/transparency.module';
 import { ViewsModule } from './views/views.module';
 
 /** One module per bounded context, each a thin shell (controller + command handlers) around its decider. */
@@ -41,6 +42,7 @@ export class AppModule {
         PoliciesModule,
         ClaimsModule,
         ViewsModule,
+        TransparencyModule,
         OperationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],

@@ -9,13 +9,18 @@ import { seedDemo } from './demo/seed-demo';
 import { pangolinValidationPipe } from './http/validation';
 import { EventPipeline } from './infrastructure/event-pipeline.service';
 import { PolicyExpirySweeper } from './policies/policy-expiry.sweeper';
+import { defaultWebRoot, serveWebApp } from './web/web-app';
+import { CheckpointPublisher } from './transparency/checkpoint-publisher.service';
 
 /**
- * Builds the whole platform for `config`: HTTP API, OpenAPI at /docs, the projections and the
- * process manager running on the store's subscription, and (if asked) the demo data.
+ * Builds the whole platform for `config`: HTTP API, OpenAPI at /docs, the web application at /,
+ * the projections and the process manager running on the store's subscription, and (if asked) the demo data.
  * Used by main.ts and by the end-to-end tests, so they run exactly what users run.
  */
-export async function createPangolin(config: PangolinConfig, options: { logger?: false | ('error' | 'warn' | 'log')[] } = {}): Promise<NestFastifyApplication> {
+export async function createPangolin(
+  config: PangolinConfig,
+  options: { logger?: false | ('error' | 'warn' | 'log')[]; /** folder of the built web application (default dist/web) */ webRoot?: string } = {},
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 1_048_576 }), {
     logger: options.logger ?? ['error', 'warn', 'log'],
   });
@@ -31,11 +36,15 @@ export async function createPangolin(config: PangolinConfig, options: { logger?:
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  serveWebApp(app, options.webRoot ?? defaultWebRoot());
   await app.init();
   await app.get(EventPipeline).start();
   if (config.initialAdmin) await app.get(AccountsService).ensureAdmin(config.initialAdmin.username, config.initialAdmin.password);
   if (config.seedDemo) await seedDemo(app);
-  if (config.processRole === 'all') app.get(PolicyExpirySweeper).start();
+  if (config.processRole === 'all') {
+    app.get(PolicyExpirySweeper).start();
+    app.get(CheckpointPublisher).start();
+  }
   return app;
 }
 
@@ -43,5 +52,13 @@ export async function listen(app: NestFastifyApplication, config: PangolinConfig
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
   Logger.log(`Pangolin is serving ${url} (API docs at ${url}/docs), data in ${config.dataDir}`, 'Pangolin');
+  logTransparencyKey(config);
   return url;
+}
+
+/** Anyone verifying checkpoints and receipts needs the public key: say it at every start. */
+export function logTransparencyKey({ transparency }: PangolinConfig): void {
+  const { keySource } = transparency;
+  const generated = keySource.kind === 'file' && keySource.generated ? ` (a new signing key was generated and stored in ${keySource.path}: keep it safe and back it up)` : '';
+  Logger.log(`Transparency log ${transparency.origin}: checkpoints and receipts verify with the key ${transparency.verifierKey}${generated}`, 'Pangolin');
 }

@@ -3,11 +3,12 @@ import { PangolinConfig } from '../../api/src/config/configuration';
 import { InfrastructureModule } from '../../api/src/infrastructure/infrastructure.module';
 import { OperationsModule } from '../../api/src/operations/operations.module';
 import { PolicyExpirySweeper } from '../../api/src/policies/policy-expiry.sweeper';
+import { CheckpointPublisher } from '../../api/src/transparency/checkpoint-publisher.service';
 
-/** A projector process: the event pipeline's workers (under leases), policy expiry, and health and metrics over HTTP. */
+/** A projector process: the event pipeline's workers (under leases), policy expiry, checkpoint signing, and health and metrics over HTTP. */
 @Module({})
 export class ProjectorModule {
   static forRoot(config: PangolinConfig): DynamicModule {
-    return { module: ProjectorModule, imports: [InfrastructureModule.forRoot(config), OperationsModule], providers: [PolicyExpirySweeper] };
+    return { module: ProjectorModule, imports: [InfrastructureModule.forRoot(config), OperationsModule], providers: [PolicyExpirySweeper, CheckpointPublisher] };
   }
 }

@@ -24,9 +24,9 @@ export interface Decided<State, Event> {
 export const SCHEMA_VERSION = 1;
 
 /** Loads a stream's state with the given decider. */
-export async function loadState<C, S, E>(store: EventStore, decider: Decider<C, S, E>, streamId: string): Promise<{ state: S; revision: number | 'no-stream'; position: bigint }> {
+export async function loadState<C, S, E, R = E>(store: EventStore, decider: Decider<C, S, E, R>, streamId: string): Promise<{ state: S; revision: number | 'no-stream'; position: bigint }> {
   const recorded = await store.readStream(streamId);
-  const state = foldEvents(decider, recorded.map(toDomainEvent) as E[]);
+  const state = foldEvents<S, E | R>(decider, recorded.map(toDomainEvent) as R[]);
   const last = recorded[recorded.length - 1];
   return { state, revision: last ? last.revision : 'no-stream', position: last ? last.position : 0n };
 }
@@ -41,9 +41,9 @@ export function toDomainEvent(recorded: RecordedEvent): { type: string; data: un
  * state (the rules are re-checked, so nothing is ever decided on stale state). After
  * `maxAttempts` lost races it gives up with a 409.
  */
-export async function executeCommand<C, S, E extends { type: string; data: unknown }>(
+export async function executeCommand<C, S, E extends { type: string; data: unknown }, R = E>(
   store: EventStore,
-  decider: Decider<C, S, E>,
+  decider: Decider<C, S, E, R>,
   streamId: string,
   command: C,
   context: ActingContext,
@@ -63,7 +63,7 @@ export async function executeCommand<C, S, E extends { type: string; data: unkno
     }));
     try {
       const result = await store.append(streamId, revision, newEvents);
-      return { streamId, events, state: events.reduce(decider.evolve, state), position: result.lastPosition };
+      return { streamId, events, state: events.reduce<S>(decider.evolve, state), position: result.lastPosition };
     } catch (error) {
       if (error instanceof WrongExpectedRevision && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevision) throw new Conflict(`${streamId} is being changed by others at the same time; try again`);

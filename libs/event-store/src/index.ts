@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './sqlite/sqlite-event-store';
 export * from './postgres/postgres-event-store';
 export * from './kurrentdb/kurrentdb-event-store';
+export * from './forwarding-event-store';

@@ -1,6 +1,6 @@
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 import { readModelMigrations } from './migrations';
-import { readModelEntities } from './registry';
+import { durableRecordEntities, readModelEntities } from './registry';
 
 /** Embedded mode: read models in a SQLite file (or ':memory:'), schema kept in step with the entities. */
 export interface SqliteReadStoreConfig {
@@ -27,7 +27,7 @@ type MigrationClass = new () => MigrationInterface;
  * and, for PostgreSQL, the migrations that create them.
  */
 export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities?: readonly EntityClass[]; migrations?: readonly MigrationClass[] } = {}): DataSourceOptions {
-  const entities = [...readModelEntities, ...(extra.entities ?? [])];
+  const entities = [...readModelEntities, ...durableRecordEntities, ...(extra.entities ?? [])];
   if (config.type === 'postgres') {
     return {
       type: 'postgres',
@@ -48,6 +48,10 @@ export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities
     synchronize: true,
     // WAL lets API reads proceed while the runner writes; an in-memory database has no journal file.
     enableWAL: config.path !== ':memory:',
+    // Deleted rows are overwritten with zeros, so an erased household's key and plaintext do not linger in free pages.
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('secure_delete = ON');
+    },
   };
 }
 

@@ -19,6 +19,9 @@ export * from './households/household-funding.entity';
 export * from './households/households.projection';
 export * from './households/households.queries';
 
+export * from './personal-data/household-data-key.entity';
+export * from './personal-data/household-key-vault';
+
 export * from './donor-view/donor-gift.entity';
 export * from './donor-view/gift-allocation.entity';
 export * from './donor-view/gift-refund.entity';
@@ -46,7 +49,9 @@ export * from './ledger/ledger.projection';
 export * from './ledger/ledger.queries';
 
 export * from './merkle-log/merkle-subtree-hash.entity';
-export * from './merkle-log/merkle-log-head.entity';
+export * from './merkle-log/signed-checkpoint.entity';
+export * from './merkle-log/checkpoints';
 export * from './merkle-log/typeorm-subtree-hash-store';
 export * from './merkle-log/merkle-log.projection';
 export * from './merkle-log/merkle-log.queries';
+export * from './merkle-log/audit-merkle-log';

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntityManager } from 'typeorm';
 import { SqliteEventStore, type RecordedEvent } from '@pangolin/event-store';
+import { sealPersonalData } from '@pangolin/domain';
+import { HouseholdKeyVault } from './personal-data/household-key-vault';
 import { ProjectionRunner } from './projection-runner';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
@@ -87,7 +89,7 @@ describe('ProjectionRunner', () => {
           registeredBy: REGION.county,
           category: 'disaster-affected',
           size: 6,
-          personal: { headName: 'Head of hh-6', headNationalId: 'ID-hh-6', members: [], address: 'Road 2' },
+          personal: sealPersonalData({ headName: 'Head of hh-6', headNationalId: 'ID-hh-6', members: [], address: 'Road 2' }, await new HouseholdKeyVault(story.dataSource).keyFor('hh-6'), 'hh-6'),
           registeredAt: '2024-09-01T00:00:00.000Z',
         },
       },
@@ -96,6 +98,7 @@ describe('ProjectionRunner', () => {
     await runner.caughtUpTo(lastPosition);
     await runner.stop();
     expect(await findHousehold(story.dataSource.manager, 'hh-6')).toMatchObject({ householdCode: 'HH-440305002001-FFFF', eligible: false });
+    expect((await householdsInRegion(story.dataSource.manager, REGION.village21)).find((household) => household.householdId === 'hh-6')?.personal).toMatchObject({ headName: 'Head of hh-6' });
     expect((await dashboard(story.dataSource.manager, REGION.village21)).registered).toBe(3);
   });
 

@@ -8,4 +8,10 @@ import type { RecordedEvent } from '@pangolin/event-store';
 export interface Projection {
   readonly name: string;
   apply(event: RecordedEvent, tx: EntityManager): Promise<void>;
+  /**
+   * Optional: applies several events (in log order) at once, in the same transaction. The runner
+   * then hands it a batch's events after the other projections have applied them one by one, so a
+   * projection may implement it only if it neither reads other projections' tables nor is read by them.
+   */
+  applyBatch?(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
 }

@@ -24,7 +24,8 @@ import { LedgerPostingRow } from './ledger/ledger-posting.entity';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
 import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
 import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
-import { MerkleLogHeadRow } from './merkle-log/merkle-log-head.entity';
+import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
+import { HouseholdDataKeyRow } from './personal-data/household-data-key.entity';
 
 /** Every table of the read side, the checkpoints included. */
 export const readModelEntities = [
@@ -46,8 +47,14 @@ export const readModelEntities = [
   LedgerPostingRow,
   LedgerEntryRow,
   MerkleSubtreeHashRow,
-  MerkleLogHeadRow,
 ];
+
+/**
+ * Records kept beside the read models that are not rebuilt from the log, so resetProjections
+ * leaves them alone: the checkpoints the platform signed are promises it cannot take back, and the
+ * household data keys are the only way to read personal data sealed in the log.
+ */
+export const durableRecordEntities = [SignedCheckpointRow, HouseholdDataKeyRow];
 
 /** One instance of every projection. The insurer view has none: it queries the catalogue's tables. */
 export function allProjections(): Projection[] {

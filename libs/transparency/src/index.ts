@@ -1,3 +1,5 @@
 export * from './merkle';
 export * from './signed-note';
 export * from './log';
+export * from './receipt';
+export * from './audit';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { generateSignerKey, parseSignerKey, verifierKeyFor } from '@pangolin/transparency';
 
 /**
  * Every setting Pangolin reads, from environment variables (documented in the README's
@@ -26,6 +27,23 @@ export interface PangolinConfig {
   policyExpirySweepMs: number;
   /** How many events a projection or process manager may lag behind the log before /health/ready answers 503. */
   readinessMaxLag: number;
+  /** At most this many events the projections apply in one transaction when the log is ahead of them. */
+  projectionBatchSize: number;
+  transparency: TransparencyConfig;
+}
+
+/** The transparency log's identity and the key that signs its checkpoints. */
+export interface TransparencyConfig {
+  /** The checkpoint's origin line (TRANSPARENCY_LOG_ORIGIN; by default the signing key's name). */
+  origin: string;
+  /** C2SP note signer key, `PRIVATE+KEY+<name>+<id>+<key>`: secret. */
+  signerKey: string;
+  /** Its public verifier key, which anyone uses to check checkpoints and receipts. */
+  verifierKey: string;
+  /** Where the key came from, for the start-up message; `generated` says it was just created. */
+  keySource: { kind: 'environment' } | { kind: 'file'; path: string; generated: boolean };
+  /** How often a new checkpoint is signed when the log has grown; 0 turns the schedule off. */
+  checkpointIntervalMs: number;
 }
 
 export class ConfigurationError extends Error {}
@@ -35,6 +53,12 @@ function integer(name: string, fallback: number, env: NodeJS.ProcessEnv): number
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new ConfigurationError(`${name} must be a whole number, got "${raw}"`);
   return Number(raw);
+}
+
+function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const value = integer(name, fallback, env);
+  if (value < 1) throw new ConfigurationError(`${name} must be at least 1, got "${env[name]}"`);
+  return value;
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T, env: NodeJS.ProcessEnv): T {
@@ -88,14 +112,63 @@ function initialAdmin(env: NodeJS.ProcessEnv): PangolinConfig['initialAdmin'] {
   return { username, password };
 }
 
+export const DEFAULT_LOG_ORIGIN = 'pangolin.localhost/log';
+
+/**
+ * The checkpoint signing key: TRANSPARENCY_SIGNING_KEY, else the file TRANSPARENCY_SIGNING_KEY_FILE,
+ * else $DATA_DIR/transparency-signing.key. The embedded mode generates that file on first start.
+ * With a server event store the key must be given: processes on other machines have other data
+ * folders, and checkpoints signed by different keys would not verify with one public key.
+ */
+function transparency(env: NodeJS.ProcessEnv, dataDir: string, store: PangolinConfig['eventStore']): TransparencyConfig {
+  const checkpointIntervalMs = integer('CHECKPOINT_INTERVAL_MS', 60_000, env);
+  let signerKey: string;
+  let keySource: TransparencyConfig['keySource'];
+  let variable = 'TRANSPARENCY_SIGNING_KEY';
+  if (env.TRANSPARENCY_SIGNING_KEY) {
+    signerKey = env.TRANSPARENCY_SIGNING_KEY.trim();
+    keySource = { kind: 'environment' };
+  } else {
+    const path = resolve(env.TRANSPARENCY_SIGNING_KEY_FILE || join(dataDir, 'transparency-signing.key'));
+    let generated = false;
+    if (!existsSync(path)) {
+      if (env.TRANSPARENCY_SIGNING_KEY_FILE) throw new ConfigurationError(`TRANSPARENCY_SIGNING_KEY_FILE names ${path}, which does not exist`);
+      if (store.kind !== 'sqlite') {
+        throw new ConfigurationError(
+          `TRANSPARENCY_SIGNING_KEY or TRANSPARENCY_SIGNING_KEY_FILE must be set when EVENT_STORE=${store.kind}: every process must sign checkpoints with the same key. ` +
+            'Create one with `npm run generate-signing-key`',
+        );
+      }
+      try {
+        writeFileSync(path, `${generateSignerKey(env.TRANSPARENCY_LOG_ORIGIN || DEFAULT_LOG_ORIGIN).signerKey}\n`, { mode: 0o600, flag: 'wx' });
+        generated = true;
+      } catch (error) {
+        // Another process starting on the same folder wrote it first: use that one.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    signerKey = readFileSync(path, 'utf8').trim();
+    keySource = { kind: 'file', path, generated };
+    variable = env.TRANSPARENCY_SIGNING_KEY_FILE ? 'TRANSPARENCY_SIGNING_KEY_FILE' : path;
+  }
+  let name: string;
+  try {
+    name = parseSignerKey(signerKey).name;
+  } catch (error) {
+    throw new ConfigurationError(`${variable} does not hold a valid signer key (PRIVATE+KEY+<name>+<id>+<key>): ${error instanceof Error ? error.message : error}`);
+  }
+  return { origin: env.TRANSPARENCY_LOG_ORIGIN || name, signerKey, verifierKey: verifierKeyFor(signerKey), keySource, checkpointIntervalMs };
+}
+
 export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): PangolinConfig {
   const dataDir = resolve(env.DATA_DIR ?? 'data');
   mkdirSync(dataDir, { recursive: true });
+  const store = eventStore(env, dataDir);
   return {
     port: integer('PORT', 3000, env),
     host: env.HOST ?? '127.0.0.1',
     dataDir,
-    eventStore: eventStore(env, dataDir),
+    eventStore: store,
     readDb: readDb(env, dataDir),
     jwt: { secret: jwtSecret(env, dataDir), ttlSeconds: integer('JWT_TTL_SECONDS', 8 * 3600, env) },
     seedDemo: oneOf('SEED_DEMO', ['true', 'false'] as const, 'true', env) === 'true',
@@ -105,6 +178,8 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     processRole: processRole(env),
     leaseRetryMs: integer('LEASE_RETRY_MS', 2000, env),
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
+    projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 100, env),
+    transparency: transparency(env, dataDir, store),
   };
 }
 

@@ -5,11 +5,11 @@ import { householdDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { householdCodeFor } from './household-code';
-import { RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
+import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
 /** The region a government user answers for; other roles cannot act on households. */
 export function governmentRegion(context: RequestContext): string {
-  if (context.user.role !== 'government' || !context.user.regionCode) throw new ForbiddenException('only a local government can register households and verify eligibility');
+  if (context.user.role !== 'government' || !context.user.regionCode) throw new ForbiddenException('only a local government can register households, verify eligibility and erase personal data');
   return context.user.regionCode;
 }
 
@@ -70,4 +70,22 @@ export class RevokeEligibilityHandler implements ICommandHandler<RevokeEligibili
   }
 }
 
-export const householdCommandHandlers = [RegisterHouseholdHandler, VerifyEligibilityHandler, RevokeEligibilityHandler];
+export class EraseHouseholdPersonalDataCommand extends Command<void> {
+  constructor(readonly context: RequestContext, readonly householdId: string, readonly body: EraseHouseholdPersonalDataDto) {
+    super();
+  }
+}
+
+@CommandHandler(EraseHouseholdPersonalDataCommand)
+export class EraseHouseholdPersonalDataHandler implements ICommandHandler<EraseHouseholdPersonalDataCommand> {
+  constructor(private readonly commands: CommandRunner) {}
+
+  async execute({ context, householdId, body }: EraseHouseholdPersonalDataCommand) {
+    await this.commands.run(householdDecider, streams.household(householdId), {
+      type: 'EraseHouseholdPersonalData',
+      data: { householdId, reason: body.reason, eraserRegion: governmentRegion(context), now: this.commands.now() },
+    }, context);
+  }
+}
+
+export const householdCommandHandlers = [RegisterHouseholdHandler, VerifyEligibilityHandler, RevokeEligibilityHandler, EraseHouseholdPersonalDataHandler];

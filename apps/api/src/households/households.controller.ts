@@ -4,8 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
-import { RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
-import { RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
+import { EraseHouseholdPersonalDataCommand, RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
+import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
 @ApiTags('households')
 @ApiBearerAuth()
@@ -36,5 +36,14 @@ export class HouseholdsController {
   async revoke(@Ctx() context: RequestContext, @Param('householdId', ParseUuidParam) householdId: string, @Body() body: RevokeEligibilityDto) {
     await this.commandBus.execute(new RevokeEligibilityCommand(context, householdId, body));
     return { householdId, eligible: false };
+  }
+
+  @Post(':householdId/erasure')
+  @HttpCode(200)
+  @Roles('government')
+  @ApiOperation({ summary: 'Erase a household\'s personal data for good: its key is destroyed, every view shows it as erased (the registering government)' })
+  async erase(@Ctx() context: RequestContext, @Param('householdId', ParseUuidParam) householdId: string, @Body() body: EraseHouseholdPersonalDataDto) {
+    await this.commandBus.execute(new EraseHouseholdPersonalDataCommand(context, householdId, body));
+    return { householdId, personalDataErased: true };
   }
 }

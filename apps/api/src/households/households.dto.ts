@@ -50,3 +50,9 @@ export class RevokeEligibilityDto {
   @ApiProperty({ example: 'moved out of the county' }) @IsString() @IsNotEmpty() @MaxLength(500)
   reason: string;
 }
+
+export class EraseHouseholdPersonalDataDto {
+  @ApiProperty({ example: 'the household asked for its data to be erased', description: 'Recorded in the event log for good: never put personal data in it' })
+  @IsString() @IsNotEmpty() @MaxLength(500)
+  reason: string;
+}

@@ -16,6 +16,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     const body: Record<string, unknown> = { statusCode, error: label, message: error.message };
     if (error instanceof InvalidCommand) body.violations = [{ field: error.field, rule: error.rule }];
     if (error instanceof Conflict || error instanceof Forbidden) body.reason = error.reason;
-    host.switchToHttp().getResponse().status(statusCode).send(body);
+    // The JSON type explicitly: a route that answers text (a checkpoint note) has already set its own.
+    host.switchToHttp().getResponse().status(statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

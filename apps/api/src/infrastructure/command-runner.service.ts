@@ -18,7 +18,7 @@ export class CommandRunner {
     return new Date().toISOString();
   }
 
-  async run<C, S, E extends { type: string; data: unknown }>(decider: Decider<C, S, E>, streamId: string, command: C, context: RequestContext): Promise<Decided<S, E>> {
+  async run<C, S, E extends { type: string; data: unknown }, R = E>(decider: Decider<C, S, E, R>, streamId: string, command: C, context: RequestContext): Promise<Decided<S, E>> {
     const decided = await executeCommand(this.store, decider, streamId, command, {
       actor: `${context.user.role}:${context.user.userId}`,
       correlationId: context.correlationId,
@@ -28,7 +28,7 @@ export class CommandRunner {
     return decided;
   }
 
-  async state<C, S, E>(decider: Decider<C, S, E>, streamId: string): Promise<S> {
+  async state<C, S, E, R = E>(decider: Decider<C, S, E, R>, streamId: string): Promise<S> {
     return (await loadState(this.store, decider, streamId)).state;
   }
 }

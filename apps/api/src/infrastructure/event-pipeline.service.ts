@@ -39,7 +39,7 @@ export class EventPipeline implements OnApplicationShutdown {
   ) {
     const onError = (name: string) => (error: unknown, event: RecordedEvent) =>
       this.logger.error(`${name} failed on event ${event.position} (${event.type}); retrying: ${error instanceof Error ? error.stack : error}`);
-    this.projections = new ProjectionRunner(store, db, allProjections(), { onError: onError('projection'), onApplied: metrics.projectionApplied });
+    this.projections = new ProjectionRunner(store, db, allProjections(), { onError: onError('projection'), onApplied: metrics.projectionApplied, batchSize: config.projectionBatchSize });
     this.checkpoints = new TypeOrmCheckpointStore(db);
     const process = new PremiumAllocationProcess(store, {
       // The read model must include every event up to now before it is asked.

@@ -1,6 +1,8 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
+import { SealingEventStore } from '@pangolin/application';
+import { HouseholdKeyVault } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { CommandRunner } from './command-runner.service';
 import { EventPipeline } from './event-pipeline.service';
@@ -22,7 +24,12 @@ export class InfrastructureModule implements OnApplicationShutdown {
       providers: [
         { provide: PANGOLIN_CONFIG, useValue: config },
         PangolinMetrics,
-        { provide: EVENT_STORE, useFactory: async (metrics: PangolinMetrics) => new InstrumentedEventStore(await openEventStore(config.eventStore), metrics), inject: [PangolinMetrics] },
+        {
+          provide: EVENT_STORE,
+          // Household personal data is sealed with its household's key (kept in the read database) before it is stored.
+          useFactory: async (metrics: PangolinMetrics, db: DataSource) => new InstrumentedEventStore(new SealingEventStore(await openEventStore(config.eventStore), new HouseholdKeyVault(db)), metrics),
+          inject: [PangolinMetrics, READ_DB],
+        },
         {
           provide: READ_DB,
           useFactory: () => openReadDatabase(config.readDb),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { openReadDataSource, readModelEntities } from '@pangolin/read-models';
+import { durableRecordEntities, openReadDataSource, readModelEntities } from '@pangolin/read-models';
 import { UserAccount } from '../auth/user-account.entity';
 import { applicationMigrations } from './migrations';
 import { ProcessCheckpoint } from './process-checkpoint.entity';
@@ -25,7 +25,7 @@ describe('read database migrations on PostgreSQL', () => {
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
     const tables = await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
     const names = tables.map((row: { table_name: string }) => row.table_name);
-    for (const entity of [...readModelEntities, UserAccount, ProcessCheckpoint]) expect(names).toContain(db.getMetadata(entity).tableName);
+    for (const entity of [...readModelEntities, ...durableRecordEntities, UserAccount, ProcessCheckpoint]) expect(names).toContain(db.getMetadata(entity).tableName);
   });
 
   it('runs again as a no-op on an up-to-date database', async () => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { InvalidCommand } from '@pangolin/domain';
+import { assertIsoDate, InvalidCommand } from '@pangolin/domain';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { ISO_DATE, REGION_CODE } from '../http/money.dto';
@@ -13,6 +13,7 @@ import {
   GovernmentDashboardQuery,
   GovernmentHouseholdsQuery,
   HouseholdQuery,
+  InsurerLossRatioQuery,
   InsurerViewQuery,
   LedgerQuery,
   PublicViewQuery,
@@ -83,6 +84,19 @@ export class ViewsController {
   insurerDashboard(@CurrentUser() user: Principal, @QueryParam('asOf') asOf?: string) {
     if (asOf !== undefined && !ISO_DATE.test(asOf)) throw new InvalidCommand('asOf', 'must be a date in the form YYYY-MM-DD');
     return this.queryBus.execute(new InsurerViewQuery(user.insurerId as string, asOf ?? new Date().toISOString().slice(0, 10)));
+  }
+
+  @Get('insurer/loss-ratio')
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Cumulative loss ratio at each month-end up to a date, per currency' })
+  @ApiQuery({ name: 'to', required: false, description: 'Last day of the series (default today)' })
+  @ApiQuery({ name: 'months', required: false, description: 'Number of points, 1 to 60 (default 12)' })
+  insurerLossRatio(@CurrentUser() user: Principal, @QueryParam('to') to?: string, @QueryParam('months') months?: string) {
+    const lastDay = to ?? new Date().toISOString().slice(0, 10);
+    assertIsoDate(lastDay, 'to');
+    const count = months === undefined ? 12 : Number(months);
+    if (!/^\d+$/.test(months ?? '12') || count < 1 || count > 60) throw new InvalidCommand('months', 'must be a whole number from 1 to 60');
+    return this.queryBus.execute(new InsurerLossRatioQuery(user.insurerId as string, lastDay, count));
   }
 
   @Public()

@@ -76,7 +76,11 @@ export class GovernmentDashboardQueryHandler implements IQueryHandler<Government
 
   async execute({ user, regionCode }: GovernmentDashboardQuery) {
     const region = governmentScope(user, regionCode);
-    return { ...(await views.dashboard(this.db.manager, region)), uncoveredEligible: await views.uncoveredEligible(this.db.manager, region) };
+    return {
+      ...(await views.dashboard(this.db.manager, region)),
+      claims: { byState: await views.claimsInRegion(this.db.manager, region) },
+      uncoveredEligible: await views.uncoveredEligible(this.db.manager, region),
+    };
   }
 }
 
@@ -107,7 +111,7 @@ export class DonorGiftsQueryHandler implements IQueryHandler<DonorGiftsQuery> {
 
   async execute({ donorId }: DonorGiftsQuery) {
     const gifts = await views.giftsOfDonor(this.db.manager, donorId);
-    return Promise.all(gifts.map((gift) => views.giftTrace(this.db.manager, gift.giftId)));
+    return Promise.all(gifts.map(async (gift) => withReceiptLink((await views.giftTrace(this.db.manager, gift.giftId)) as views.GiftTrace)));
   }
 }
 
@@ -126,8 +130,13 @@ export class GiftTraceQueryHandler implements IQueryHandler<GiftTraceQuery> {
     const trace = await views.giftTrace(this.db.manager, giftId);
     const visible = trace && (user.role === 'auditor' || user.role === 'admin' || trace.donorId === user.userId);
     if (!visible) throw new NotFoundException(`gift ${giftId} not found`);
-    return trace;
+    return withReceiptLink(trace);
   }
+}
+
+/** Where the donor downloads the gift's verifiable receipt (see the transparency controller). */
+function withReceiptLink(trace: views.GiftTrace) {
+  return { ...trace, receiptUrl: `/gifts/${trace.giftId}/receipt` };
 }
 
 export class InsurerViewQuery extends Query<unknown> {
@@ -142,6 +151,21 @@ export class InsurerViewQueryHandler implements IQueryHandler<InsurerViewQuery> 
 
   async execute({ insurerId, asOf }: InsurerViewQuery) {
     return views.insurerView(this.db.manager, insurerId, asOf);
+  }
+}
+
+export class InsurerLossRatioQuery extends Query<unknown> {
+  constructor(readonly insurerId: string, readonly to: string, readonly months: number) {
+    super();
+  }
+}
+
+@QueryHandler(InsurerLossRatioQuery)
+export class InsurerLossRatioQueryHandler implements IQueryHandler<InsurerLossRatioQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async execute({ insurerId, to, months }: InsurerLossRatioQuery) {
+    return { insurerId, to, months, series: await views.lossRatioOverTime(this.db.manager, insurerId, to, months) };
   }
 }
 
@@ -195,6 +219,7 @@ export const viewQueryHandlers = [
   DonorGiftsQueryHandler,
   GiftTraceQueryHandler,
   InsurerViewQueryHandler,
+  InsurerLossRatioQueryHandler,
   PublicViewQueryHandler,
   CatalogueQueryHandler,
   LedgerQueryHandler,

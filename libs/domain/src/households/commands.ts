@@ -27,4 +27,13 @@ export type RevokeEligibility = {
   data: { householdId: string; reason: string; revokerRegion: string; now: string };
 };
 
-export type HouseholdCommand = RegisterHousehold | VerifyEligibility | RevokeEligibility;
+/**
+ * The registering government erases a household's personal data (its key is destroyed). The reason
+ * is recorded in the log for good, so it must not itself contain personal data.
+ */
+export type EraseHouseholdPersonalData = {
+  type: 'EraseHouseholdPersonalData';
+  data: { householdId: string; reason: string; eraserRegion: string; now: string };
+};
+
+export type HouseholdCommand = RegisterHousehold | VerifyEligibility | RevokeEligibility | EraseHouseholdPersonalData;

@@ -1,8 +1,8 @@
 import { Decider } from '../shared/decider';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { assertRegionCode, regionContains } from '../shared/region-code';
-import { HouseholdCommand, RegisterHousehold, RevokeEligibility, VerifyEligibility } from './commands';
-import { HOUSEHOLD_CATEGORIES, HouseholdCategory, HouseholdEvent, HouseholdPersonalData } from './events';
+import { EraseHouseholdPersonalData, HouseholdCommand, RegisterHousehold, RevokeEligibility, VerifyEligibility } from './commands';
+import { DecidedHouseholdEvent, HOUSEHOLD_CATEGORIES, HouseholdCategory, HouseholdEvent, HouseholdPersonalData } from './events';
 import { isValidNationalId } from './national-id';
 
 /**
@@ -19,10 +19,11 @@ export type HouseholdState =
       category: HouseholdCategory;
       size: number;
       eligible: boolean;
+      personalDataErased: boolean;
     };
 type RegisteredHousehold = Extract<HouseholdState, { registered: true }>;
 
-function decide(command: HouseholdCommand, state: HouseholdState): HouseholdEvent[] {
+function decide(command: HouseholdCommand, state: HouseholdState): DecidedHouseholdEvent[] {
   switch (command.type) {
     case 'RegisterHousehold':
       return register(command.data, state);
@@ -30,29 +31,34 @@ function decide(command: HouseholdCommand, state: HouseholdState): HouseholdEven
       return verify(command.data, state);
     case 'RevokeEligibility':
       return revoke(command.data, state);
+    case 'EraseHouseholdPersonalData':
+      return erase(command.data, state);
   }
 }
 
-function evolve(state: HouseholdState, event: HouseholdEvent): HouseholdState {
+/** Never reads the personal data: it folds decided (plain) and recorded (sealed) registrations alike. */
+function evolve(state: HouseholdState, event: DecidedHouseholdEvent | HouseholdEvent): HouseholdState {
   switch (event.type) {
     case 'HouseholdRegistered': {
       const { householdCode, villageCode, registeredBy, category, size } = event.data;
-      return { registered: true, householdCode, villageCode, registeredBy, category, size, eligible: false };
+      return { registered: true, householdCode, villageCode, registeredBy, category, size, eligible: false, personalDataErased: false };
     }
     case 'HouseholdEligibilityVerified':
       return state.registered ? { ...state, category: event.data.category, eligible: true } : state;
     case 'HouseholdEligibilityRevoked':
       return state.registered ? { ...state, eligible: false } : state;
+    case 'HouseholdPersonalDataErased':
+      return state.registered ? { ...state, personalDataErased: true } : state;
   }
 }
 
-export const householdDecider: Decider<HouseholdCommand, HouseholdState, HouseholdEvent> = {
+export const householdDecider: Decider<HouseholdCommand, HouseholdState, DecidedHouseholdEvent, HouseholdEvent> = {
   decide,
   evolve,
   initialState: () => ({ registered: false }),
 };
 
-function register(command: RegisterHousehold['data'], state: HouseholdState): HouseholdEvent[] {
+function register(command: RegisterHousehold['data'], state: HouseholdState): DecidedHouseholdEvent[] {
   const { householdId, householdCode, villageCode, registrarRegion, category, personal, now } = command;
   assertText(householdCode, 'householdCode');
   assertRegionCode(villageCode, 'villageCode', 'village');
@@ -65,7 +71,7 @@ function register(command: RegisterHousehold['data'], state: HouseholdState): Ho
   return [{ type: 'HouseholdRegistered', data: { householdId, householdCode, villageCode, registeredBy: registrarRegion, category, size, personal, registeredAt: now } }];
 }
 
-function verify(command: VerifyEligibility['data'], state: HouseholdState): HouseholdEvent[] {
+function verify(command: VerifyEligibility['data'], state: HouseholdState): DecidedHouseholdEvent[] {
   const { householdId, category, verifierRegion, now } = command;
   assertCategory(category, 'category');
   const household = inScope(householdId, state, verifierRegion, 'verifierRegion');
@@ -73,12 +79,25 @@ function verify(command: VerifyEligibility['data'], state: HouseholdState): Hous
   return [{ type: 'HouseholdEligibilityVerified', data: { householdId, category, verifiedBy: verifierRegion, verifiedAt: now } }];
 }
 
-function revoke(command: RevokeEligibility['data'], state: HouseholdState): HouseholdEvent[] {
+function revoke(command: RevokeEligibility['data'], state: HouseholdState): DecidedHouseholdEvent[] {
   const { householdId, reason, revokerRegion, now } = command;
   assertText(reason, 'reason');
   const household = inScope(householdId, state, revokerRegion, 'revokerRegion');
   if (!household.eligible) throw new Conflict(`household ${householdId} is not currently eligible`);
   return [{ type: 'HouseholdEligibilityRevoked', data: { householdId, reason, revokedBy: revokerRegion, revokedAt: now } }];
+}
+
+/**
+ * Only the government that registered the household (its exact region, not a region above or
+ * below it) answers for its personal data, so only it may erase them; erasing is final.
+ */
+function erase(command: EraseHouseholdPersonalData['data'], state: HouseholdState): DecidedHouseholdEvent[] {
+  const { householdId, reason, eraserRegion, now } = command;
+  assertText(reason, 'reason');
+  const household = inScope(householdId, state, eraserRegion, 'eraserRegion');
+  if (household.registeredBy !== eraserRegion) throw new Forbidden(`household ${householdId} was registered by region ${household.registeredBy}; only that government may erase its personal data`);
+  if (household.personalDataErased) throw new Conflict(`the personal data of household ${householdId} are already erased`);
+  return [{ type: 'HouseholdPersonalDataErased', data: { householdId, erasedBy: eraserRegion, reason, erasedAt: now } }];
 }
 
 /** The registered household, provided the acting government's region contains its village. */

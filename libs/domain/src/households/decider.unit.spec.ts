@@ -3,7 +3,8 @@ import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors'
 import { foldEvents } from '../shared/decider';
 import { RegisterHousehold } from './commands';
 import { householdDecider } from './decider';
-import { HouseholdEvent } from './events';
+import { DecidedHouseholdEvent, HouseholdEvent } from './events';
+import { newPersonalDataKey, sealPersonalData } from './sealed-personal-data';
 import { nationalIdWithChecksum } from './national-id';
 
 const spec = deciderSpecification(householdDecider);
@@ -32,10 +33,12 @@ function registerCommand(overrides: Partial<RegisterHousehold['data']> = {}): Re
   };
 }
 
-const registered: HouseholdEvent = {
+/** As the decider emits it; the store records it sealed (`recordedRegistration`). */
+const registered: DecidedHouseholdEvent = {
   type: 'HouseholdRegistered',
   data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registeredBy: '440305', category: 'low-income', size: 3, personal, registeredAt: now },
 };
+const recordedRegistration: HouseholdEvent = { type: 'HouseholdRegistered', data: { ...registered.data, personal: sealPersonalData(personal, newPersonalDataKey(), householdId) } };
 const verified: HouseholdEvent = { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'low-income', verifiedBy: '440305', verifiedAt: now } };
 const revoked: HouseholdEvent = { type: 'HouseholdEligibilityRevoked', data: { householdId, reason: 'moved away', revokedBy: '440305', revokedAt: later } };
 
@@ -147,9 +150,47 @@ describe('household decider', () => {
     });
   });
 
+  describe('EraseHouseholdPersonalData', () => {
+    const erase = (eraserRegion = '440305', reason = 'the household asked to be forgotten') =>
+      ({ type: 'EraseHouseholdPersonalData', data: { householdId, reason, eraserRegion, now: later } }) as const;
+    const erased: HouseholdEvent = { type: 'HouseholdPersonalDataErased', data: { householdId, erasedBy: '440305', reason: 'the household asked to be forgotten', erasedAt: later } };
+
+    it('erases the personal data of a household its government registered', () => {
+      spec.given([recordedRegistration]).when(erase()).then([erased]);
+      spec.given([recordedRegistration, verified, revoked]).when(erase()).then([erased]);
+    });
+
+    it('refuses to erase twice', () => {
+      spec.given([recordedRegistration, erased]).when(erase()).thenThrows(Conflict, /already erased/);
+    });
+
+    it('lets only the registering government erase, not a region above or below it', () => {
+      spec.given([recordedRegistration]).when(erase('440305001')).thenThrows(Forbidden, /registered by region 440305/);
+      spec.given([recordedRegistration]).when(erase('44')).thenThrows(Forbidden, /only that government/);
+      spec.given([recordedRegistration]).when(erase('440306')).thenThrows(Forbidden, /outside region 440306/);
+    });
+
+    it('requires a reason and a division code', () => {
+      spec.given([recordedRegistration]).when(erase('440305', '  ')).thenThrows(InvalidCommand, /reason/);
+      spec.given([recordedRegistration]).when(erase('')).thenThrows(InvalidCommand, /eraserRegion/);
+    });
+
+    it('cannot erase an unknown household', () => {
+      spec.given([]).when(erase()).thenThrows(NotFound, /hh-1/);
+    });
+
+    it('leaves the household registered, and eligible if it was', () => {
+      expect(foldEvents(householdDecider, [recordedRegistration, verified, erased])).toMatchObject({ registered: true, eligible: true, personalDataErased: true });
+    });
+  });
+
   describe('state', () => {
     it('starts unregistered', () => {
       expect(householdDecider.initialState()).toEqual({ registered: false });
+    });
+
+    it('folds a recorded (sealed) registration like the decided one', () => {
+      expect(foldEvents(householdDecider, [recordedRegistration])).toEqual(foldEvents(householdDecider, [registered]));
     });
 
     it('exposes code, village, category, size and eligibility', () => {
@@ -161,6 +202,7 @@ describe('household decider', () => {
         category: 'low-income',
         size: 3,
         eligible: false,
+        personalDataErased: false,
       });
       const reverified: HouseholdEvent = { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'disabled', verifiedBy: '44', verifiedAt: later } };
       expect(foldEvents(householdDecider, [registered, verified, reverified])).toMatchObject({ category: 'disabled', eligible: true });

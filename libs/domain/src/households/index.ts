@@ -2,3 +2,4 @@ export * from './events';
 export * from './commands';
 export * from './decider';
 export * from './national-id';
+export * from './sealed-personal-data';

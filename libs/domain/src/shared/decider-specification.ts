@@ -6,12 +6,13 @@ import { Decider, foldEvents } from './decider';
  *   spec.given([...]).when(command).thenThrows(Conflict, /already/)
  * Test-only helper: it lives beside the decider type because every context's tests use it.
  */
-export function deciderSpecification<C, S, E>(decider: Decider<C, S, E>) {
+export function deciderSpecification<C, S, E, R = E>(decider: Decider<C, S, E, R>) {
   return {
-    given(history: readonly E[]) {
+    /** Past events as the store records them (or as decided: evolve folds both). */
+    given(history: readonly (E | R)[]) {
       return {
         when(command: C) {
-          const run = () => decider.decide(command, foldEvents(decider, history));
+          const run = () => decider.decide(command, foldEvents<S, E | R>(decider, history));
           return {
             then(expected: readonly E[]) {
               expect(run()).toEqual(expected);

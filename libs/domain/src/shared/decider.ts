@@ -3,10 +3,14 @@
  * `decide` turns a command and the current state into new events (or throws a DomainError),
  * `evolve` folds one event into the state. No I/O, no clock, no randomness: ids and times come
  * in on the command, so the same history and command always give the same events.
+ *
+ * `Recorded` is the form the event store gives the events back in, when it differs from what
+ * `decide` emits (households: personal data is sealed on the way into the store). `evolve` folds
+ * both, so it must not depend on what differs.
  */
-export interface Decider<Command, State, Event> {
+export interface Decider<Command, State, Event, Recorded = Event> {
   decide(command: Command, state: State): Event[];
-  evolve(state: State, event: Event): State;
+  evolve(state: State, event: Event | Recorded): State;
   initialState(): State;
 }
 

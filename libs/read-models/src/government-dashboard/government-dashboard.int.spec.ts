@@ -1,4 +1,4 @@
-import { dashboard, uncoveredEligible } from './government-dashboard.queries';
+import { claimsInRegion, dashboard, uncoveredEligible } from './government-dashboard.queries';
 import { REGION } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 
@@ -57,9 +57,22 @@ describe('government dashboard', () => {
 
   it('lists the eligible households without cover, with personal data', async () => {
     const households = await uncoveredEligible(story.dataSource.manager, REGION.county);
-    expect(households.map((household) => [household.householdId, household.villageCode, household.personal.headNationalId])).toEqual([
+    expect(households.map((household) => [household.householdId, household.villageCode, household.personal?.headNationalId])).toEqual([
       ['hh-3', REGION.village12, 'ID-hh-3'],
       ['hh-5', REGION.village21, 'ID-hh-5'],
     ]);
+  });
+
+  it("counts the claims on the region's households by state, and none outside it", async () => {
+    const cny = (amount: number) => [{ amount, currency: 'CNY' }];
+    // hh-1 and hh-2 live in village 11: claim-1 paid, claim-2 rejected, claim-3 approved, claim-4 filed.
+    expect(await claimsInRegion(story.dataSource.manager, REGION.county)).toEqual({
+      filed: { count: 1, amounts: cny(5_000) },
+      approved: { count: 1, amounts: cny(20_000) },
+      rejected: { count: 1, amounts: cny(10_000) },
+      paid: { count: 1, amounts: cny(250_000) },
+    });
+    const none = { count: 0, amounts: [] };
+    expect(await claimsInRegion(story.dataSource.manager, REGION.town2)).toEqual({ filed: none, approved: none, rejected: none, paid: none });
   });
 });

@@ -2,6 +2,8 @@ import { EntityManager, Like } from 'typeorm';
 import { regionLevel, type RegionLevel } from '@pangolin/domain';
 import { householdsInRegion, type PersonalHouseholdRecord } from '../households/households.queries';
 import { basisPoints } from '../shared/ratio';
+import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
+import { claimsByState, type ClaimStateSummary } from '../insurer-view/insurer-view.queries';
 import { DashboardHouseholdRow } from './dashboard-household.entity';
 import { RegionMoneyRow } from './region-money.entity';
 
@@ -104,6 +106,16 @@ export async function dashboard(manager: EntityManager, regionPrefix: string): P
  */
 export async function uncoveredEligible(manager: EntityManager, regionPrefix: string): Promise<PersonalHouseholdRecord[]> {
   return (await householdsInRegion(manager, regionPrefix)).filter((household) => household.eligible && !household.covered);
+}
+
+/** Claims on policies of the region's households, counted per state with their amounts in that state. */
+export async function claimsInRegion(manager: EntityManager, regionPrefix: string): Promise<Record<ClaimState, ClaimStateSummary>> {
+  const claims = await manager
+    .createQueryBuilder(ClaimRow, 'c')
+    .innerJoin(DashboardHouseholdRow, 'h', 'h.householdId = c.householdId')
+    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` })
+    .getMany();
+  return claimsByState(claims);
 }
 
 async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCounts[]> {

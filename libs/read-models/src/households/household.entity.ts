@@ -50,7 +50,11 @@ export class HouseholdRow {
   @IsoDateColumn()
   registeredAt: string;
 
-  /** Never loaded unless a query asks for it by name (see the personal queries). */
-  @Column({ type: 'simple-json', select: false })
-  personal: HouseholdPersonalData;
+  /** Never loaded unless a query asks for it by name (see the personal queries). Null once erased. */
+  @Column({ type: 'simple-json', select: false, nullable: true })
+  personal: HouseholdPersonalData | null;
+
+  /** The household's key is destroyed: its personal data can never be shown again. */
+  @Column({ type: 'boolean', default: false })
+  personalDataErased: boolean;
 }

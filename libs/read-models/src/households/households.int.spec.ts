@@ -1,6 +1,12 @@
 import { findHousehold, findHouseholdPersonal, householdsInRegion, listUncoveredEligible, programmeCandidates, publicHousehold } from './households.queries';
-import { householdCode, policyOf, PRODUCT, REGION } from '../testing/story';
+import { householdCode, policyOf, PRODUCT, REGION, storyPersonalData } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
+import { recordedEvents } from '../testing/recorded-events';
+import { ProjectionRunner } from '../projection-runner';
+import { allProjections } from '../registry';
+import { resetProjections } from '../reset-projections';
+import { HouseholdDataKeyRow } from '../personal-data/household-data-key.entity';
+import { HouseholdRow } from './household.entity';
 
 describe('households read model', () => {
   let story: ProjectedStory;
@@ -53,9 +59,10 @@ describe('households read model', () => {
   it('returns personal data only from the personal queries', async () => {
     const personal = await findHouseholdPersonal(story.dataSource.manager, 'hh-2');
     expect(personal?.personal).toEqual({ headName: 'Head of hh-2', headNationalId: 'ID-hh-2', members: [{ name: 'Member of hh-2', relation: 'spouse' }], address: `Road 1, ${REGION.village11}` });
+    expect(personal?.personalDataErased).toBe(false);
 
     const inTown = await householdsInRegion(story.dataSource.manager, REGION.town2);
-    expect(inTown.map((household) => [household.householdId, household.eligible, household.personal.headName])).toEqual([
+    expect(inTown.map((household) => [household.householdId, household.eligible, household.personal?.headName])).toEqual([
       ['hh-4', false, 'Head of hh-4'],
       ['hh-5', true, 'Head of hh-5'],
     ]);
@@ -108,5 +115,56 @@ describe('households read model', () => {
       { householdId: 'hh-5', householdCode: householdCode('hh-5'), verifiedPosition: 8n, remainingPremium: 5_000 },
       { householdId: 'hh-3', householdCode: householdCode('hh-3'), verifiedPosition: 9n, remainingPremium: 2_000 },
     ]);
+  });
+});
+
+describe('households read model: erased personal data', () => {
+  let story: ProjectedStory;
+  beforeAll(async () => {
+    story = await projectedStory();
+  });
+  afterAll(() => story.close());
+
+  const manager = () => story.dataSource.manager;
+  async function project(): Promise<void> {
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(), { retryDelayMs: 1 });
+    await runner.start();
+    await runner.caughtUpTo(await story.store.headPosition());
+    await runner.stop();
+  }
+  /** The column as stored, not as the entity maps it. */
+  const storedPersonalColumn = async (householdId: string) =>
+    (await manager().createQueryBuilder(HouseholdRow, 'h').select('h.personal', 'personal').where('h.householdId = :householdId', { householdId }).getRawOne())?.personal;
+
+  it('opens the sealed personal data with the household key while the key exists', async () => {
+    expect(await manager().countBy(HouseholdDataKeyRow, { householdId: 'hh-2' })).toBe(1);
+    expect(await findHouseholdPersonal(manager(), 'hh-2')).toMatchObject({ personal: storyPersonalData('hh-2', REGION.village11), personalDataErased: false });
+  });
+
+  it('destroys the key and the plaintext together when the erasure is projected, and keeps the household otherwise', async () => {
+    const before = await findHousehold(manager(), 'hh-2');
+    const [erased] = recordedEvents([{ type: 'HouseholdPersonalDataErased', data: { householdId: 'hh-2', erasedBy: REGION.county, reason: 'asked to be forgotten', erasedAt: '2024-09-01T00:00:00.000Z' } }]);
+    await story.store.append(erased.streamId, 'any', [{ ...erased, eventId: 'event-erase-hh-2' }]);
+    await project();
+
+    expect(await manager().countBy(HouseholdDataKeyRow, { householdId: 'hh-2' })).toBe(0);
+    expect(await storedPersonalColumn('hh-2')).toBeNull();
+    expect(await findHouseholdPersonal(manager(), 'hh-2')).toMatchObject({ householdId: 'hh-2', personal: null, personalDataErased: true });
+    expect(await findHousehold(manager(), 'hh-2')).toEqual(before);
+    const village = await householdsInRegion(manager(), REGION.village11);
+    expect(village.map(({ householdId, personal, personalDataErased }) => [householdId, personal?.headName ?? null, personalDataErased])).toEqual([
+      ['hh-1', 'Head of hh-1', false],
+      ['hh-2', null, true],
+    ]);
+    expect(JSON.stringify(village)).not.toContain('Head of hh-2');
+  });
+
+  it('still shows the household as erased after the read models are rebuilt from the log, since its key is gone', async () => {
+    await resetProjections(story.dataSource);
+    expect(await manager().count(HouseholdDataKeyRow)).toBe(4);
+    await project();
+    expect(await findHouseholdPersonal(manager(), 'hh-2')).toMatchObject({ personal: null, personalDataErased: true });
+    expect(await storedPersonalColumn('hh-2')).toBeNull();
+    expect(await findHouseholdPersonal(manager(), 'hh-1')).toMatchObject({ personal: storyPersonalData('hh-1', REGION.village11), personalDataErased: false });
   });
 });

@@ -1,12 +1,17 @@
 import type { EntityManager } from 'typeorm';
-import { ancestry, policyIdFor } from '@pangolin/domain';
+import { ancestry, openPersonalData, policyIdFor, type HouseholdPersonalData, type SealedPersonalData } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import type { Projection } from '../projection';
 import { pangolinEvent } from '../shared/pangolin-event';
 import { HouseholdRow } from './household.entity';
 import { HouseholdFundingRow } from './household-funding.entity';
+import { destroyHouseholdDataKey, findHouseholdDataKey } from '../personal-data/household-key-vault';
 
-/** Household directory and, per (household, product), the funding status of the current round. */
+/**
+ * Household directory and, per (household, product), the funding status of the current round.
+ * Personal data arrive sealed; they are opened with the household's key, read in the same
+ * transaction. A household whose key is gone (erased) keeps no personal data, now or after a rebuild.
+ */
 export class HouseholdsProjection implements Projection {
   readonly name = 'households';
 
@@ -16,6 +21,7 @@ export class HouseholdsProjection implements Projection {
       case 'HouseholdRegistered': {
         const d = event.data;
         const { county, town, village } = ancestry(d.villageCode);
+        const personal = await openedPersonalData(tx, d.householdId, d.personal);
         await tx.insert(HouseholdRow, {
           householdId: d.householdId,
           householdCode: d.householdCode,
@@ -31,8 +37,16 @@ export class HouseholdsProjection implements Projection {
           revocationReason: null,
           registeredBy: d.registeredBy,
           registeredAt: d.registeredAt,
-          personal: d.personal,
+          personal,
+          personalDataErased: personal === null,
         });
+        return;
+      }
+      case 'HouseholdPersonalDataErased': {
+        // Key and plaintext go in one transaction with the checkpoint: an erasure is never half done.
+        const { householdId } = event.data;
+        await destroyHouseholdDataKey(tx, householdId);
+        await tx.update(HouseholdRow, { householdId }, { personal: null, personalDataErased: true });
         return;
       }
       case 'HouseholdEligibilityVerified': {
@@ -112,4 +126,10 @@ export class HouseholdsProjection implements Projection {
     await tx.update(HouseholdFundingRow, { householdId, policyId }, { status, updatedAt: at });
     await tx.update(HouseholdFundingRow, { householdId, activePolicyId: policyId }, { activePolicyId: null, updatedAt: at });
   }
+}
+
+/** The household's personal data, or null when its key is gone. A key that does not open the data is corruption: it throws. */
+async function openedPersonalData(tx: EntityManager, householdId: string, sealed: SealedPersonalData): Promise<HouseholdPersonalData | null> {
+  const key = await findHouseholdDataKey(tx, householdId);
+  return key && openPersonalData(sealed, key, householdId);
 }

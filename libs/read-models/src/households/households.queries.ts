@@ -37,9 +37,10 @@ export interface HouseholdRecord {
   funding: FundingView[];
 }
 
-export interface PersonalHouseholdRecord extends HouseholdRecord {
-  personal: HouseholdPersonalData;
-}
+/** A household's personal data, or `personal: null, personalDataErased: true` once they were erased. */
+export type HouseholdPersonalView = { personal: HouseholdPersonalData; personalDataErased: false } | { personal: null; personalDataErased: true };
+
+export type PersonalHouseholdRecord = HouseholdRecord & HouseholdPersonalView;
 
 /** What anyone may see: no personal data. */
 export interface PublicHousehold {
@@ -72,7 +73,7 @@ export async function findHousehold(manager: EntityManager, householdId: string)
 /** PERSONAL DATA: for the registering government or the insurer of record only; the caller authorises. */
 export async function findHouseholdPersonal(manager: EntityManager, householdId: string): Promise<PersonalHouseholdRecord | null> {
   const row = await withPersonalData(manager).where('h.householdId = :householdId', { householdId }).getOne();
-  return row && { ...householdRecord(row, await fundingOf(manager, [householdId])), personal: row.personal };
+  return row && { ...householdRecord(row, await fundingOf(manager, [householdId])), ...personalDataOf(row) };
 }
 
 export async function publicHousehold(manager: EntityManager, householdId: string): Promise<PublicHousehold | null> {
@@ -93,7 +94,7 @@ export async function householdsInRegion(manager: EntityManager, regionPrefix: s
     .addOrderBy('h.householdCode', 'ASC')
     .getMany();
   const funding = await fundingOf(manager, rows.map((row) => row.householdId));
-  return rows.map((row) => ({ ...householdRecord(row, funding), personal: row.personal }));
+  return rows.map((row) => ({ ...householdRecord(row, funding), ...personalDataOf(row) }));
 }
 
 /**
@@ -142,6 +143,11 @@ export async function listUncoveredEligible(manager: EntityManager, regionPrefix
 
 function withPersonalData(manager: EntityManager) {
   return manager.createQueryBuilder(HouseholdRow, 'h').addSelect('h.personal');
+}
+
+function personalDataOf(row: HouseholdRow): HouseholdPersonalView {
+  if (row.personalDataErased || row.personal === null) return { personal: null, personalDataErased: true };
+  return { personal: row.personal, personalDataErased: false };
 }
 
 async function fundingOf(manager: EntityManager, householdIds: string[]): Promise<Map<string, FundingView[]>> {

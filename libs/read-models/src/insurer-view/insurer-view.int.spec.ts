@@ -1,4 +1,4 @@
-import { insurerView } from './insurer-view.queries';
+import { insurerView, lossRatioOverTime } from './insurer-view.queries';
 import { earnedPremium } from './earned-premium';
 import { INSURER, policyOf, PRODUCT } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
@@ -58,6 +58,19 @@ describe('insurer view', () => {
   it('shows nothing of another insurer', async () => {
     const view = await insurerView(story.dataSource.manager, 'ins-2', '2024-10-01');
     expect(view).toMatchObject({ products: [], policies: { counts: { requested: 0, active: 0, expired: 0, cancelled: 0 }, list: [] }, premiums: [], claims: { queue: [], paid: [], list: [] } });
+  });
+
+  it('follows the cumulative loss ratio month by month', async () => {
+    // Three policies from 2024-01-01 earn floor(5 000 * days / 365) each; claim-1 (250 000) was paid on 2024-03-12.
+    const [series] = await lossRatioOverTime(story.dataSource.manager, INSURER, '2024-04-15', 4);
+    expect(series.currency).toBe('CNY');
+    expect(series.points).toEqual([
+      { date: '2024-01-31', premiumsEarned: 3 * 424, claimsPaid: 0, lossRatioBasisPoints: 0 },
+      { date: '2024-02-29', premiumsEarned: 3 * 821, claimsPaid: 0, lossRatioBasisPoints: 0 },
+      { date: '2024-03-31', premiumsEarned: 3 * 1_246, claimsPaid: 250_000, lossRatioBasisPoints: Math.floor((250_000 * 10_000) / (3 * 1_246)) },
+      { date: '2024-04-15', premiumsEarned: 3 * 1_452, claimsPaid: 250_000, lossRatioBasisPoints: Math.floor((250_000 * 10_000) / (3 * 1_452)) },
+    ]);
+    expect(await lossRatioOverTime(story.dataSource.manager, 'another-insurer', '2024-04-15', 4)).toEqual([]);
   });
 });
 

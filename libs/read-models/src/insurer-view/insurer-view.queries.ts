@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Money } from '@pangolin/domain';
+import { addDays, dateOf, type Money } from '@pangolin/domain';
 import { ProductRow } from '../catalogue/product.entity';
 import { PolicyRow, PolicyStatus } from '../catalogue/policy.entity';
 import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
@@ -62,13 +62,6 @@ export async function insurerView(manager: EntityManager, insurerId: string, asO
   for (const claim of claims.filter((c) => c.state === 'paid')) figuresOf(claim.currency).claimsPaid += claim.paidAmount ?? 0;
   for (const currencyFigures of figures.values()) currencyFigures.lossRatioBasisPoints = basisPoints(currencyFigures.claimsPaid, currencyFigures.premiumsEarned);
 
-  const claimSums: Record<ClaimState, MoneySums> = { filed: new MoneySums(), approved: new MoneySums(), rejected: new MoneySums(), paid: new MoneySums() };
-  const claimCounts: Record<ClaimState, number> = { filed: 0, approved: 0, rejected: 0, paid: 0 };
-  for (const claim of claims) {
-    claimCounts[claim.state] += 1;
-    claimSums[claim.state].add(claim.currency, amountInState(claim));
-  }
-  const summary = (state: ClaimState): ClaimStateSummary => ({ count: claimCounts[state], amounts: claimSums[state].toList() });
   const claimViews = claims.map(claimView);
 
   return {
@@ -78,13 +71,68 @@ export async function insurerView(manager: EntityManager, insurerId: string, asO
     policies: { counts: policyCounts, list: policies.map(policyView) },
     premiums: [...figures.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
     claims: {
-      byState: { filed: summary('filed'), approved: summary('approved'), rejected: summary('rejected'), paid: summary('paid') },
+      byState: claimsByState(claims),
       // What waits for the insurer: filed claims to decide, approved claims to pay.
       queue: claimViews.filter((claim) => claim.state === 'filed' || claim.state === 'approved'),
       paid: claimViews.filter((claim) => claim.state === 'paid'),
       list: claimViews,
     },
   };
+}
+
+/** Claims counted per state, with their amounts in that state. */
+export function claimsByState(claims: ClaimRow[]): Record<ClaimState, ClaimStateSummary> {
+  const claimSums: Record<ClaimState, MoneySums> = { filed: new MoneySums(), approved: new MoneySums(), rejected: new MoneySums(), paid: new MoneySums() };
+  const claimCounts: Record<ClaimState, number> = { filed: 0, approved: 0, rejected: 0, paid: 0 };
+  for (const claim of claims) {
+    claimCounts[claim.state] += 1;
+    claimSums[claim.state].add(claim.currency, amountInState(claim));
+  }
+  const summary = (state: ClaimState): ClaimStateSummary => ({ count: claimCounts[state], amounts: claimSums[state].toList() });
+  return { filed: summary('filed'), approved: summary('approved'), rejected: summary('rejected'), paid: summary('paid') };
+}
+
+export interface LossRatioPoint {
+  /** The last day the point covers. */
+  date: string;
+  /** Premium earned up to the end of `date`. */
+  premiumsEarned: number;
+  /** Claims paid on or before `date`. */
+  claimsPaid: number;
+  /** claimsPaid / premiumsEarned in basis points, floored; null before anything is earned. */
+  lossRatioBasisPoints: number | null;
+}
+
+/**
+ * An insurer's cumulative loss ratio at the end of each of the `months` months up to `to`
+ * (YYYY-MM-DD): one point per month-end, the last one being `to` itself. One series per currency.
+ */
+export async function lossRatioOverTime(manager: EntityManager, insurerId: string, to: string, months: number): Promise<{ currency: string; points: LossRatioPoint[] }[]> {
+  const policies = (await manager.find(PolicyRow, { where: { insurerId } })).filter((policy) => policy.issuedAt !== null);
+  const paidClaims = await manager.find(ClaimRow, { where: { insurerId, state: 'paid' } });
+  const dates = monthEndsUpTo(to, months);
+  const currencies = [...new Set([...policies.map((policy) => policy.currency), ...paidClaims.map((claim) => claim.currency)])].sort();
+  return currencies.map((currency) => ({
+    currency,
+    points: dates.map((date) => {
+      // earnedPremium counts up to the start of its day, so the start of the next day is the end of this one.
+      const premiumsEarned = policies.filter((p) => p.currency === currency).reduce((sum, policy) => sum + earnedPremium(policy, addDays(date, 1)), 0);
+      const claimsPaid = paidClaims.filter((c) => c.currency === currency && c.paidAt !== null && dateOf(c.paidAt) <= date).reduce((sum, claim) => sum + (claim.paidAmount ?? 0), 0);
+      return { date, premiumsEarned, claimsPaid, lossRatioBasisPoints: basisPoints(claimsPaid, premiumsEarned) };
+    }),
+  }));
+}
+
+/** The last days of the `months - 1` months before `to`'s month, then `to`: oldest first. */
+function monthEndsUpTo(to: string, months: number): string[] {
+  const dates = [to];
+  let firstOfMonth = `${to.slice(0, 7)}-01`;
+  while (dates.length < months) {
+    const lastOfPrevious = addDays(firstOfMonth, -1);
+    dates.unshift(lastOfPrevious);
+    firstOfMonth = `${lastOfPrevious.slice(0, 7)}-01`;
+  }
+  return dates;
 }
 
 function amountInState(claim: ClaimRow): number {

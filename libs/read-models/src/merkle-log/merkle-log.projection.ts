@@ -1,28 +1,82 @@
 import type { EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { appendLeaves, leafHash } from '@pangolin/transparency';
-import { encodeLeaf } from '@pangolin/transparency';
+import { eventLeafHash, extendBorder, rightBorder, type SubtreeHash } from '@pangolin/transparency';
 import type { Projection } from '../projection';
-import { MERKLE_LOG_HEAD_ID, MerkleLogHeadRow } from './merkle-log-head.entity';
-import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
+import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 import { merkleLogSize } from './merkle-log.queries';
-
-/** The RFC 6962 leaf hash of a stored event: SHA-256(0x00 || encodeLeaf(event)). */
-export function eventLeafHash(event: RecordedEvent): Uint8Array {
-  return leafHash(encodeLeaf(event));
-}
+import { quotedTable, writeReturning } from './raw-sql';
+import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
 
 /**
- * Appends every event of the log, in global order, as the next leaf of an RFC 6962 Merkle tree:
- * the event at global position p is leaf p - 1, so leaf indices have no gaps. Runs in the
- * runner's transaction with the checkpoint, so each event becomes exactly one leaf.
+ * Appends every event of the log, in global order, as the next leaf of an RFC 6962 Merkle tree,
+ * so leaf indices have no gaps; the leaf's row names its event. Runs in the runner's transaction
+ * with the checkpoint, so each event becomes exactly one leaf.
+ *
+ * It runs for every event, so it is written for speed (see raw-sql.ts). The runner hands it each
+ * batch of events at once: one INSERT of the new leaves and the subtrees they complete. The tree's
+ * size and right border (the only stored hashes a new leaf joins) are kept in memory between
+ * batches, and the INSERT writes only if the database agrees: if the leaf before the batch is
+ * there (and, by the primary key, not the batch's first), the database holds the tree remembered.
+ * If it holds anything else (a transaction that rolled back after this projection ran, a reset,
+ * another process that wrote meanwhile) nothing is written, and the size and border are read again.
  */
 export class MerkleLogProjection implements Projection {
   readonly name = 'merkle-log';
+  private known?: Tree;
 
-  async apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
-    const size = await merkleLogSize(tx);
-    const newSize = await appendLeaves(new TypeOrmSubtreeHashStore(tx), size, [eventLeafHash(event)]);
-    await tx.save(MerkleLogHeadRow, { id: MERKLE_LOG_HEAD_ID, size: newSize });
+  apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
+    return this.applyBatch([event], tx);
   }
+
+  async applyBatch(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const leaves = events.map((event) => ({ hash: eventLeafHash(event), eventId: event.eventId }));
+    try {
+      if (this.known && (await this.append(tx, this.known, leaves))) return;
+      this.known = undefined;
+      const size = await merkleLogSize(tx);
+      const stored = { size, border: await rightBorder(new TypeOrmSubtreeHashStore(tx), size) };
+      if (!(await this.append(tx, stored, leaves))) throw new Error(`the Merkle log changed while leaf ${size} was being appended`);
+    } catch (error) {
+      // E.g. the leaf's index is taken (the database is ahead of what was remembered): the retry reads it afresh.
+      this.known = undefined;
+      throw error;
+    }
+  }
+
+  /** Inserts the leaves after the tree `from`, if the database holds that tree; remembers the new size and border. */
+  private async append(tx: EntityManager, from: Tree, leaves: readonly { hash: Uint8Array; eventId: string }[]): Promise<boolean> {
+    const extended = extendBorder(from.border, from.size, leaves.map(({ hash }) => hash));
+    const table = quotedTable(tx, MerkleSubtreeHashRow);
+    const row = ({ level, index, hash }: SubtreeHash) => [level, index.toString(), Buffer.from(hash).toString('hex'), level === 0 ? leaves[Number(index - from.size)].eventId : null];
+    const [first, ...rest] = chunks(extended.written, ROWS_PER_INSERT);
+    const values = first.flatMap(row);
+    let holdsTree = `NOT EXISTS (SELECT 1 FROM ${table} WHERE "level" = 0)`;
+    if (from.size > 0n) {
+      holdsTree = `EXISTS (SELECT 1 FROM ${table} WHERE "level" = 0 AND "index" = CAST(? AS bigint))`;
+      values.push((from.size - 1n).toString());
+    }
+    const selects = first.map(() => 'SELECT CAST(? AS integer), CAST(? AS bigint), CAST(? AS varchar(64)), CAST(? AS varchar(100))').join(' UNION ALL ');
+    const inserted = await writeReturning(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") SELECT * FROM (${selects}) AS new_rows WHERE ${holdsTree} RETURNING "level"`, values);
+    if (inserted.length === 0) return false;
+    // The first INSERT proved the database holds the tree; the rest of a large batch follows it.
+    for (const chunk of rest) {
+      await writeReturning(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')} RETURNING "level"`, chunk.flatMap(row));
+    }
+    this.known = { size: extended.size, border: extended.border };
+    return true;
+  }
+}
+
+interface Tree {
+  size: bigint;
+  border: SubtreeHash[];
+}
+
+/** Rows per INSERT: four parameters each, well under SQLite's and PostgreSQL's limits. */
+const ROWS_PER_INSERT = 250;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
 }

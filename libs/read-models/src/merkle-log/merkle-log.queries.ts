@@ -1,12 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { consistencyProof, inclusionProof, rootAt } from '@pangolin/transparency';
-import { MERKLE_LOG_HEAD_ID, MerkleLogHeadRow } from './merkle-log-head.entity';
+import { In } from 'typeorm';
+import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
+import { quotedTable, rawQuery } from './raw-sql';
 import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
 
-/** Number of leaves (events) in the log. */
+/** Number of leaves (events) in the log: one more than the last leaf's index, as leaves have no gaps. */
 export async function merkleLogSize(manager: EntityManager): Promise<bigint> {
-  const head = await manager.findOneBy(MerkleLogHeadRow, { id: MERKLE_LOG_HEAD_ID });
-  return head?.size ?? 0n;
+  const [last] = await rawQuery<{ index: number | string }>(manager, `SELECT "index" FROM ${quotedTable(manager, MerkleSubtreeHashRow)} WHERE "level" = 0 ORDER BY "index" DESC LIMIT 1`);
+  return last ? BigInt(last.index) + 1n : 0n;
 }
 
 /** MTH of the first `size` leaves (default: the whole log). Hashes for past sizes never change. */
@@ -27,6 +29,32 @@ export async function inclusionProofFor(manager: EntityManager, leafIndex: bigin
 export async function consistencyProofBetween(manager: EntityManager, size1: bigint, size2: bigint): Promise<Uint8Array[]> {
   assertWithin(size2, await merkleLogSize(manager));
   return consistencyProof(new TypeOrmSubtreeHashStore(manager), size1, size2);
+}
+
+/** The leaf index of each of `eventIds` that is in the log (absent ids are not yet, or never, in it). */
+export async function leafIndicesOf(manager: EntityManager, eventIds: readonly string[]): Promise<Map<string, bigint>> {
+  const found = new Map<string, bigint>();
+  for (let start = 0; start < eventIds.length; start += 500) {
+    const rows = await manager.find(MerkleSubtreeHashRow, { select: { index: true, eventId: true }, where: { level: 0, eventId: In(eventIds.slice(start, start + 500)) } });
+    for (const row of rows) found.set(row.eventId as string, row.index);
+  }
+  return found;
+}
+
+/** The stored leaf hashes of leaves [from, to), in order: what the log says each event hashed to. */
+export async function storedLeafHashes(manager: EntityManager, from: bigint, to: bigint): Promise<Uint8Array[]> {
+  const rows = await manager
+    .createQueryBuilder(MerkleSubtreeHashRow, 'subtree')
+    .where('subtree.level = 0 AND subtree.index >= :from AND subtree.index < :to', { from: from.toString(), to: to.toString() })
+    .orderBy('subtree.index', 'ASC')
+    .getMany();
+  return rows.map((row) => Uint8Array.from(Buffer.from(row.hash, 'hex')));
+}
+
+/** The stored hash of leaf `index`, if the log has it. */
+export async function storedLeafHashAt(manager: EntityManager, index: bigint): Promise<Uint8Array | undefined> {
+  const row = await manager.findOneBy(MerkleSubtreeHashRow, { level: 0, index });
+  return row ? Uint8Array.from(Buffer.from(row.hash, 'hex')) : undefined;
 }
 
 function assertWithin(size: bigint, current: bigint): void {

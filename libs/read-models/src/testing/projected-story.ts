@@ -5,7 +5,8 @@ import { openTestReadStore } from './test-read-store';
 import { allProjections } from '../registry';
 import { ProjectionRunner } from '../projection-runner';
 import { appendAll, recordedEvents } from './recorded-events';
-import { storyEvents } from './story';
+import { storyEvents, storyHouseholdKey } from './story';
+import { HouseholdDataKeyRow } from '../personal-data/household-data-key.entity';
 
 export interface ProjectedStory {
   store: SqliteEventStore;
@@ -18,6 +19,7 @@ export interface ProjectedStory {
 export async function projectedStory(): Promise<ProjectedStory> {
   const store = SqliteEventStore.open(':memory:', { pollIntervalMs: 5 });
   const { dataSource, drop } = await openTestReadStore();
+  await storeStoryKeys(dataSource);
   const events = recordedEvents(storyEvents);
   await appendAll(store, events);
   const runner = new ProjectionRunner(store, dataSource, allProjections(), { retryDelayMs: 1 });
@@ -33,4 +35,11 @@ export async function projectedStory(): Promise<ProjectedStory> {
       await store.close();
     },
   };
+}
+
+/** Puts the keys of the story's households into the read store's key vault, as the write side would have. */
+export async function storeStoryKeys(dataSource: DataSource): Promise<void> {
+  const householdIds = storyEvents.flatMap((event) => (event.type === 'HouseholdRegistered' ? [event.data.householdId] : []));
+  const createdAt = '2023-12-01T09:00:00.000Z';
+  await dataSource.getRepository(HouseholdDataKeyRow).insert(householdIds.map((householdId) => ({ householdId, key: storyHouseholdKey(householdId).toString('base64'), createdAt })));
 }

@@ -7,6 +7,7 @@ export function streamOf(event: PangolinEvent): string {
     case 'HouseholdRegistered':
     case 'HouseholdEligibilityVerified':
     case 'HouseholdEligibilityRevoked':
+    case 'HouseholdPersonalDataErased':
       return streams.household(event.data.householdId);
     case 'ProductPublished':
     case 'ProductRevised':

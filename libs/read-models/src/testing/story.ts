@@ -1,4 +1,5 @@
-import { policyIdFor, type Contribution, type HouseholdCategory, type Money, type PangolinEvent } from '@pangolin/domain';
+import { createHash } from 'node:crypto';
+import { policyIdFor, sealPersonalData, type Contribution, type HouseholdCategory, type HouseholdPersonalData, type Money, type PangolinEvent } from '@pangolin/domain';
 
 /**
  * A small history of county 440305, used by every read-model test. Amounts in fen (CNY).
@@ -26,6 +27,20 @@ export const householdCode = (householdId: string) => ({ 'hh-1': 'HH-44030500100
 const cny = (amount: number): Money => ({ amount, currency: 'CNY' });
 const at = (date: string, time = '09:00:00') => `${date}T${time}.000Z`;
 
+/** The plain personal data of a story household: what the personal views show while it is not erased. */
+export function storyPersonalData(householdId: string, villageCode: string): HouseholdPersonalData {
+  return { headName: `Head of ${householdId}`, headNationalId: `ID-${householdId}`, members: [{ name: `Member of ${householdId}`, relation: 'spouse' }], address: `Road 1, ${villageCode}` };
+}
+
+/**
+ * The key a story household's personal data are sealed under, derived from its id so every test
+ * module agrees on it (test data only: real keys are random, see HouseholdKeyVault). The read
+ * store must hold these keys (storeStoryKeys) for the households projection to open the data.
+ */
+export function storyHouseholdKey(householdId: string): Buffer {
+  return createHash('sha256').update(`pangolin story key\u001f${householdId}`).digest();
+}
+
 function registered(householdId: string, villageCode: string, category: HouseholdCategory, size: number): PangolinEvent {
   return {
     type: 'HouseholdRegistered',
@@ -36,7 +51,7 @@ function registered(householdId: string, villageCode: string, category: Househol
       registeredBy: REGION.county,
       category,
       size,
-      personal: { headName: `Head of ${householdId}`, headNationalId: `ID-${householdId}`, members: [{ name: `Member of ${householdId}`, relation: 'spouse' }], address: `Road 1, ${villageCode}` },
+      personal: sealPersonalData(storyPersonalData(householdId, villageCode), storyHouseholdKey(householdId), householdId),
       registeredAt: at('2023-12-01'),
     },
   };

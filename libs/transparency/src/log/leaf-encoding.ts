@@ -15,7 +15,7 @@
  *   field(s) = uint32 big-endian byte length of UTF-8(s) || UTF-8(s)
  *
  * Length prefixes make the encoding injective: no two different events share bytes, whatever
- * their fields contain. The global position is not encoded: it is the leaf's index in the log.
+ * their fields contain. decodeLeaf is the exact inverse and refuses any other bytes. The global position is not encoded: it is the leaf's index in the log.
  *
  * canonicalJson(v) is JSON.stringify's output (no whitespace, same string escaping, same number
  * formatting) with the keys of every object sorted by UTF-16 code units (as Array.prototype.sort and
@@ -25,6 +25,8 @@
  * functions, symbols, bigints, non-finite numbers, objects that are not plain (Date, Map, class
  * instances), strings with unpaired surrogates, and cycles.
  */
+
+import { createHash } from 'node:crypto';
 
 export const LEAF_ENCODING_VERSION = 1;
 
@@ -64,9 +66,160 @@ export function encodeLeaf(event: LeafEvent): Uint8Array {
   return out;
 }
 
+/**
+ * The RFC 6962 leaf hash of an event, SHA-256(0x00 || encodeLeaf(event)), streamed into the hash
+ * without building the encoding: the Merkle log computes it for every event it appends.
+ */
+export function eventLeafHash(event: LeafEvent): Uint8Array {
+  if (!Number.isSafeInteger(event.revision) || event.revision < 0) {
+    throw new TypeError(`revision must be a non-negative safe integer, got ${event.revision}`);
+  }
+  const hash = createHash('sha256').update(LEAF_HASH_HEADER);
+  const prefix = Buffer.alloc(4);
+  for (const [name, text] of [
+    ['eventId', event.eventId],
+    ['streamId', event.streamId],
+    ['revision', String(event.revision)],
+    ['type', event.type],
+    ['data', canonicalJson(event.data)],
+    ['metadata', canonicalJson(event.metadata)],
+  ] as const) {
+    if (typeof text !== 'string') throw new TypeError(`${name} must be a string`);
+    if (!text.isWellFormed()) throw new TypeError(`${name} has an unpaired surrogate`);
+    const length = Buffer.byteLength(text, 'utf8');
+    if (length > MAX_FIELD_LENGTH) throw new RangeError(`${name} is longer than ${MAX_FIELD_LENGTH} bytes`);
+    prefix.writeUInt32BE(length);
+    hash.update(prefix).update(text, 'utf8');
+  }
+  return new Uint8Array(hash.digest());
+}
+
+/** RFC 6962's leaf prefix, then the encoding's version byte. */
+const LEAF_HASH_HEADER = Uint8Array.of(0x00, LEAF_ENCODING_VERSION);
+
+/** Leaf bytes were refused by decodeLeaf; the message says which field and why. */
+export class LeafDecodingError extends Error {
+  constructor(detail: string) {
+    super(`malformed leaf: ${detail}`);
+    this.name = 'LeafDecodingError';
+  }
+}
+
+const FIELD_NAMES = ['eventId', 'streamId', 'revision', 'type', 'data', 'metadata'] as const;
+const DECIMAL_WITHOUT_LEADING_ZEROS = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * The exact inverse of encodeLeaf: returns the event whose encoding is `bytes`, or throws a
+ * LeafDecodingError. Only canonical encodings decode (the result re-encodes to the same bytes), so
+ * each event has exactly one leaf and a leaf can be shown, read and hashed without ambiguity.
+ */
+export function decodeLeaf(bytes: Uint8Array): LeafEvent {
+  if (bytes.length === 0) throw new LeafDecodingError('no bytes');
+  if (bytes[0] !== LEAF_ENCODING_VERSION) {
+    throw new LeafDecodingError(`version byte is ${bytes[0]}, want ${LEAF_ENCODING_VERSION}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const text: Record<(typeof FIELD_NAMES)[number], string> = { eventId: '', streamId: '', revision: '', type: '', data: '', metadata: '' };
+  let offset = 1;
+  for (const name of FIELD_NAMES) {
+    if (offset + 4 > bytes.length) throw new LeafDecodingError(`truncated before the length of ${name}`);
+    const length = view.getUint32(offset, false);
+    offset += 4;
+    if (length > bytes.length - offset) {
+      throw new LeafDecodingError(`${name} is ${length} bytes long but only ${bytes.length - offset} remain`);
+    }
+    try {
+      text[name] = decoder.decode(bytes.subarray(offset, offset + length));
+    } catch {
+      throw new LeafDecodingError(`${name} is not valid UTF-8`);
+    }
+    offset += length;
+  }
+  if (offset !== bytes.length) throw new LeafDecodingError(`${bytes.length - offset} bytes after the metadata`);
+
+  if (!DECIMAL_WITHOUT_LEADING_ZEROS.test(text.revision) || !Number.isSafeInteger(Number(text.revision))) {
+    throw new LeafDecodingError(`revision ${JSON.stringify(text.revision)} is not a decimal safe integer without leading zeros`);
+  }
+  const event: LeafEvent = {
+    eventId: text.eventId,
+    streamId: text.streamId,
+    revision: Number(text.revision),
+    type: text.type,
+    data: parseCanonicalJson('data', text.data),
+    metadata: parseCanonicalJson('metadata', text.metadata),
+  };
+  // Every field was checked above; this guards the inverse property itself.
+  if (!Buffer.from(encodeLeaf(event)).equals(bytes)) throw new LeafDecodingError('bytes are not the canonical encoding of their event');
+  return event;
+}
+
+function parseCanonicalJson(name: string, text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new LeafDecodingError(`${name} is not JSON (${(error as Error).message})`);
+  }
+  let canonical: string;
+  try {
+    canonical = canonicalJson(value);
+  } catch (error) {
+    throw new LeafDecodingError(`${name} holds a value canonical JSON refuses (${(error as Error).message})`);
+  }
+  // Whitespace, key order, duplicate keys, escapes and number spellings all show up as a difference.
+  if (canonical !== text) throw new LeafDecodingError(`${name} is not canonical JSON`);
+  return value;
+}
+
 /** JSON text with object keys sorted recursively and no whitespace; rejects values JSON cannot hold. */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$', new Set());
+  // Every event is encoded once when it becomes a leaf, so the common case takes a path that builds
+  // no error locations; only a refused value is walked again, by `write`, to say where it failed.
+  const fast = writeFast(value, 0);
+  return fast ?? write(value, '$', new Set());
+}
+
+/** Deeper than this, a value is treated as possibly cyclic and left to `write`. */
+const FAST_PATH_DEPTH = 64;
+
+/** canonicalJson's text, or undefined for anything it would refuse (or nesting too deep to vouch for). */
+function writeFast(value: unknown, depth: number): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+    case 'string':
+      return value.isWellFormed() ? JSON.stringify(value) : undefined;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (depth >= FAST_PATH_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (const item of value) {
+      const text = writeFast(item, depth + 1);
+      if (text === undefined) return undefined;
+      items.push(text);
+    }
+    return `[${items.join(',')}]`;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  const record = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    if (record[key] === undefined) continue;
+    if (!key.isWellFormed()) return undefined;
+    const text = writeFast(record[key], depth + 1);
+    if (text === undefined) return undefined;
+    members.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${members.join(',')}}`;
 }
 
 function write(value: unknown, path: string, ancestors: Set<object>): string {

@@ -1,4 +1,5 @@
-import { canonicalJson, encodeLeaf, type LeafEvent } from './leaf-encoding';
+import { leafHash } from '../merkle/rfc6962';
+import { canonicalJson, encodeLeaf, eventLeafHash, type LeafEvent } from './leaf-encoding';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -95,5 +96,19 @@ describe('leaf encoding', () => {
     // Shared (non-cyclic) references are fine.
     const shared = { x: 1 };
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+
+  it('streams the leaf hash of an event: the same as hashing its encoding', () => {
+    const deep: Record<string, unknown> = { level: 0 };
+    let cursor = deep;
+    for (let level = 1; level < 100; level++) cursor = (cursor.next = { level }) as Record<string, unknown>;
+    for (const sample of [small, event, { ...event, data: deep }, { ...event, type: '', data: [], metadata: {} }]) {
+      expect(hex(eventLeafHash(sample))).toBe(hex(leafHash(encodeLeaf(sample))));
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => eventLeafHash({ ...event, data: cyclic })).toThrow('cyclic');
+    expect(() => eventLeafHash({ ...event, streamId: 'a\uD800' })).toThrow('unpaired surrogate');
+    expect(() => eventLeafHash({ ...event, revision: -1 })).toThrow(TypeError);
   });
 });

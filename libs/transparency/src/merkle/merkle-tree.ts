@@ -28,33 +28,50 @@ export async function appendLeaves(
   size: bigint,
   leafHashes: readonly Uint8Array[],
 ): Promise<bigint> {
+  if (leafHashes.length === 0) return size;
+  const { written, size: newSize } = extendBorder(await rightBorder(store, size), size, leafHashes);
+  await store.put(written);
+  return newSize;
+}
+
+/** The complete subtrees covering [0, size), largest first, with their hashes: the only stored hashes a new leaf can join. */
+export async function rightBorder(store: SubtreeHashStore, size: bigint): Promise<SubtreeHash[]> {
+  assertSize(size);
+  const keys = completeSubtrees({ begin: 0n, end: size });
+  const hashes = await fetchHashes(store, keys);
+  return keys.map((key, i) => ({ ...key, hash: hashes[i] }));
+}
+
+/**
+ * Appends `leafHashes` to the tree of `size` leaves whose right border is `border` (see
+ * rightBorder), in memory: returns every subtree hash to store (each new leaf, then the subtrees
+ * it completes) and the new size and border. A writer that keeps the border needs no read to append.
+ */
+export function extendBorder(
+  border: readonly SubtreeHash[],
+  size: bigint,
+  leafHashes: readonly Uint8Array[],
+): { written: SubtreeHash[]; border: SubtreeHash[]; size: bigint } {
   assertSize(size);
   for (const hash of leafHashes) {
     if (hash.length !== HASH_SIZE) throw new RangeError(`leaf hash must be ${HASH_SIZE} bytes, got ${hash.length}`);
   }
-  if (leafHashes.length === 0) return size;
-
-  // The complete subtrees covering [0, size), largest first: the only stored hashes a new leaf can join.
-  const borderKeys = completeSubtrees({ begin: 0n, end: size });
-  const borderHashes = await fetchHashes(store, borderKeys);
-  const border: SubtreeHash[] = borderKeys.map((key, i) => ({ ...key, hash: borderHashes[i] }));
-
+  const next = [...border];
   const written: SubtreeHash[] = [];
   let nextIndex = size;
   for (const hash of leafHashes) {
     let node: SubtreeHash = { level: 0, index: nextIndex, hash };
     written.push(node);
     // A border subtree of the same level is the new node's left sibling: together they are complete.
-    while (border.length > 0 && border[border.length - 1].level === node.level) {
-      const left = border.pop()!;
+    while (next.length > 0 && next[next.length - 1].level === node.level) {
+      const left = next.pop()!;
       node = { level: node.level + 1, index: node.index >> 1n, hash: nodeHash(left.hash, node.hash) };
       written.push(node);
     }
-    border.push(node);
+    next.push(node);
     nextIndex++;
   }
-  await store.put(written);
-  return nextIndex;
+  return { written, border: next, size: nextIndex };
 }
 
 /** MTH of the first `size` leaves. */

@@ -83,6 +83,12 @@ export function parseSignerKey(signerKey: string): NoteSignerKey {
   return { name, keyId, privateKey };
 }
 
+/** The public verifier key that checks signatures made with `signerKey`. */
+export function verifierKeyFor(signerKey: string | NoteSignerKey): string {
+  const signer = typeof signerKey === 'string' ? parseSignerKey(signerKey) : signerKey;
+  return `${signer.name}+${formatKeyId(signer.keyId)}+${encodeStandardBase64(withAlgorithm(rawPublicKey(signer.privateKey)))}`;
+}
+
 /** Parses `<name>+<hex key id>+<base64(0x01 || 32-byte public key)>`, checking the id against the key. */
 export function parseVerifierKey(verifierKey: string): NoteVerifierKey {
   const [name, keyIdHex, keyBase64] = splitKeyString(verifierKey, 3);

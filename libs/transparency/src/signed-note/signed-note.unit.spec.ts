@@ -6,6 +6,7 @@ import {
   signNote,
   SignedNoteError,
   SignedNoteFailure,
+  verifierKeyFor,
 } from '@pangolin/transparency';
 
 // Reference vector from ../shared/README.md (Go's golang.org/x/mod/sumdb/note).
@@ -94,6 +95,12 @@ describe('signNote and openNote', () => {
     const note = signNote(text, signerKey);
     expect(note.startsWith(`${text}\n\u2014 pangolin.example/log `)).toBe(true);
     expect(openNote(note, [verifierKey])).toEqual({ text, verifiedBy: ['pangolin.example/log'] });
+  });
+
+  it('derives the verifier key from a signer key (the reference pair and a generated one)', () => {
+    expect(verifierKeyFor(REFERENCE_SIGNER_KEY)).toBe(REFERENCE_VERIFIER_KEY);
+    const { signerKey, verifierKey } = generateSignerKey('pangolin.example/log');
+    expect(verifierKeyFor(signerKey)).toBe(verifierKey);
   });
 
   it('refuses a note signed only by an unknown key', () => {

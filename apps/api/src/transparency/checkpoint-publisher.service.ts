@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
+import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { READ_DB } from '../infrastructure/tokens';
+
+/**
+ * Signs checkpoints of the Merkle log: every CHECKPOINT_INTERVAL_MS when the log has grown, and on
+ * demand (an auditor's request, or a receipt that needs a checkpoint holding its events). Signing a
+ * size is idempotent, so several processes may publish side by side.
+ */
+@Injectable()
+export class CheckpointPublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger(CheckpointPublisher.name);
+  private timer?: NodeJS.Timeout;
+  private lastLoggedSize = -1n;
+
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+  ) {}
+
+  start(): void {
+    const { checkpointIntervalMs } = this.config.transparency;
+    if (checkpointIntervalMs === 0) return;
+    this.timer = setInterval(() => this.publish().catch((error) => this.logger.error(`signing a checkpoint failed: ${error instanceof Error ? error.message : error}`)), checkpointIntervalMs);
+  }
+
+  /** Signs the log at its current size (unless already signed) and returns that checkpoint; undefined while the log is empty. */
+  async publish(): Promise<SignedCheckpointRow | undefined> {
+    const { origin, signerKey } = this.config.transparency;
+    const checkpoint = await signCheckpoint(this.db, { origin, signerKey });
+    if (checkpoint && checkpoint.size > this.lastLoggedSize) {
+      this.lastLoggedSize = checkpoint.size;
+      this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);
+    }
+    return checkpoint;
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable, InternalServerErrorException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { giftTraceEvents } from '@pangolin/application';
+import { EventStore } from '@pangolin/event-store';
+import { inclusionProofFor, latestCheckpoint, leafIndicesOf, storedLeafHashAt, type SignedCheckpointRow } from '@pangolin/read-models';
+import { encodeLeaf, formatReceipt, leafHash, RECEIPT_FORMAT, type ReceiptEvent } from '@pangolin/transparency';
+import { EventPipeline } from '../infrastructure/event-pipeline.service';
+import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { CheckpointPublisher } from './checkpoint-publisher.service';
+
+@Injectable()
+export class GiftReceipts {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: DataSource,
+    private readonly pipeline: EventPipeline,
+    private readonly publisher: CheckpointPublisher,
+  ) {}
+
+  /**
+   * The receipt file of a gift (format pangolin-receipt/1, checked by `npx pangolin-verify`): every
+   * event of its trace in its leaf encoding, each with its inclusion proof against one signed checkpoint.
+   */
+  async receiptFor(giftId: string): Promise<string> {
+    const events = await giftTraceEvents(this.store, giftId);
+    if (events.length === 0) throw new NotFoundException(`gift ${giftId} not found`);
+    // Every event of the trace must be a leaf before it can be proven.
+    if (!(await this.pipeline.settle(events[events.length - 1].position))) {
+      throw new ServiceUnavailableException('the transparency log has not yet recorded every event of this gift; try again in a moment');
+    }
+    const manager = this.db.manager;
+    const indices = await leafIndicesOf(manager, events.map((event) => event.eventId));
+    const lastIndex = events.reduce((highest, event) => {
+      const index = indices.get(event.eventId);
+      if (index === undefined) throw new ServiceUnavailableException(`event ${event.eventId} is not yet in the transparency log; try again in a moment`);
+      return index > highest ? index : highest;
+    }, -1n);
+    const checkpoint = await this.checkpointHolding(lastIndex);
+    const entries: ReceiptEvent[] = [];
+    for (const event of events) {
+      const leafIndex = indices.get(event.eventId) as bigint;
+      const leaf = encodeLeaf(event);
+      // Never hand out a receipt that would not verify: the stored event must still hash to its leaf.
+      const logged = await storedLeafHashAt(manager, leafIndex);
+      if (!logged || Buffer.compare(Buffer.from(logged), Buffer.from(leafHash(leaf))) !== 0) {
+        throw new InternalServerErrorException(
+          `event ${event.eventId} (leaf ${leafIndex}) no longer matches the transparency log: the event store may have been altered. Run \`npm run audit\``,
+        );
+      }
+      entries.push({ leafIndex, leaf, inclusionProof: await inclusionProofFor(manager, leafIndex, checkpoint.size) });
+    }
+    return formatReceipt({ format: RECEIPT_FORMAT, giftId, checkpoint: checkpoint.note, events: entries });
+  }
+
+  /** The latest signed checkpoint if it holds leaf `index`, else a new one signed now. */
+  private async checkpointHolding(index: bigint): Promise<SignedCheckpointRow> {
+    const latest = await latestCheckpoint(this.db.manager);
+    if (latest && latest.size > index) return latest;
+    const signed = await this.publisher.publish();
+    if (!signed || signed.size <= index) throw new ServiceUnavailableException('no checkpoint holds this gift yet; try again in a moment');
+    return signed;
+  }
+}

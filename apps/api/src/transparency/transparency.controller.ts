@@ -1,0 +1,145 @@
+import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query as QueryParam, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { InvalidCommand } from '@pangolin/domain';
+import { checkpointAt, consistencyProofBetween, giftTrace, inclusionProofFor, latestCheckpoint, leafIndicesOf, listCheckpoints, merkleLogSize, storedLeafHashAt } from '@pangolin/read-models';
+import { CurrentUser, Public, Roles } from '../auth/decorators';
+import { Principal } from '../auth/principal';
+import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { ParseUuidParam } from '../http/validation';
+import { READ_DB } from '../infrastructure/tokens';
+import { CheckpointPublisher } from './checkpoint-publisher.service';
+import { GiftReceipts } from './gift-receipts.service';
+
+const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
+const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+function treeSizeParameter(field: string, value: string | undefined): bigint | undefined {
+  if (value === undefined) return undefined;
+  if (!DECIMAL.test(value)) throw new InvalidCommand(field, 'must be a whole number in decimal, without leading zeros');
+  return BigInt(value);
+}
+
+/**
+ * The transparency log, open to everyone without login: its signed checkpoints (C2SP
+ * tlog-checkpoint notes), the public key that verifies them, and proofs that an event is in the log
+ * and that the log only ever grew. Sizes and indices are decimal strings, hashes standard base64.
+ */
+@ApiTags('transparency')
+@Controller()
+export class TransparencyController {
+  constructor(
+    @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+    private readonly publisher: CheckpointPublisher,
+    private readonly receipts: GiftReceipts,
+  ) {}
+
+  @Public()
+  @Get('transparency/verifier-key')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @ApiOperation({ summary: 'The public key (C2SP note verifier key) that checks every checkpoint and receipt' })
+  verifierKey() {
+    return `${this.config.transparency.verifierKey}\n`;
+  }
+
+  @Public()
+  @Get('transparency/checkpoint')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @ApiOperation({ summary: 'The latest signed checkpoint (a C2SP signed note holding a tlog-checkpoint)' })
+  async latest() {
+    const checkpoint = await latestCheckpoint(this.db.manager);
+    if (!checkpoint) throw new NotFoundException('no checkpoint has been signed yet');
+    return checkpoint.note;
+  }
+
+  @Public()
+  @Get('transparency/checkpoints')
+  @ApiOperation({ summary: 'Signed checkpoints in increasing size (size, root hash, when signed)' })
+  @ApiQuery({ name: 'after', required: false, description: 'Only checkpoints larger than this size' })
+  @ApiQuery({ name: 'limit', required: false, description: 'At most this many (1 to 1000, default 100)' })
+  async list(@QueryParam('after') after?: string, @QueryParam('limit') limit?: string) {
+    const count = treeSizeParameter('limit', limit) ?? 100n;
+    if (count < 1n || count > 1000n) throw new InvalidCommand('limit', 'must be between 1 and 1000');
+    const rows = await listCheckpoints(this.db.manager, treeSizeParameter('after', after) ?? -1n, Number(count));
+    return rows.map((row) => ({ size: row.size.toString(), rootHash: base64(Buffer.from(row.rootHash, 'hex')), signedAt: row.signedAt, url: `/transparency/checkpoints/${row.size}` }));
+  }
+
+  @Public()
+  @Get('transparency/checkpoints/:size')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  @ApiOperation({ summary: 'The checkpoint signed at this tree size' })
+  async bySize(@Param('size') size: string) {
+    const checkpoint = await checkpointAt(this.db.manager, treeSizeParameter('size', size) as bigint);
+    if (!checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${size}`);
+    return checkpoint.note;
+  }
+
+  @Post('transparency/checkpoints')
+  @HttpCode(201)
+  @Roles('admin', 'auditor')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Sign a checkpoint of the log as it is now (auditors, admins)' })
+  async signNow() {
+    const checkpoint = await this.publisher.publish();
+    if (!checkpoint) throw new NotFoundException('the log is empty: there is nothing to sign');
+    return { size: checkpoint.size.toString(), rootHash: base64(Buffer.from(checkpoint.rootHash, 'hex')), signedAt: checkpoint.signedAt, note: checkpoint.note };
+  }
+
+  @Public()
+  @Get('transparency/events/:eventId/inclusion-proof')
+  @ApiOperation({ summary: 'Proof that an event is a leaf of the log, against a signed checkpoint (default: the latest)' })
+  @ApiQuery({ name: 'treeSize', required: false, description: 'Size of a signed checkpoint' })
+  async inclusion(@Param('eventId') eventId: string, @QueryParam('treeSize') treeSize?: string) {
+    if (!EVENT_ID.test(eventId)) throw new InvalidCommand('eventId', 'must be a UUID');
+    const manager = this.db.manager;
+    const leafIndex = (await leafIndicesOf(manager, [eventId])).get(eventId);
+    if (leafIndex === undefined) throw new NotFoundException(`event ${eventId} is not in the log`);
+    const size = treeSizeParameter('treeSize', treeSize);
+    let checkpoint = size === undefined ? await latestCheckpoint(manager) : await checkpointAt(manager, size);
+    if (size !== undefined && !checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${size}`);
+    if (size === undefined && (!checkpoint || checkpoint.size <= leafIndex)) checkpoint = await this.publisher.publish();
+    if (!checkpoint || checkpoint.size <= leafIndex) {
+      throw new NotFoundException(`event ${eventId} is leaf ${leafIndex}, which the checkpoint of size ${checkpoint?.size ?? 0} does not hold: ask for a later checkpoint`);
+    }
+    return {
+      eventId,
+      leafIndex: leafIndex.toString(),
+      treeSize: checkpoint.size.toString(),
+      leafHash: base64((await storedLeafHashAt(manager, leafIndex)) as Uint8Array),
+      inclusionProof: (await inclusionProofFor(manager, leafIndex, checkpoint.size)).map(base64),
+      checkpoint: checkpoint.note,
+    };
+  }
+
+  @Public()
+  @Get('transparency/consistency-proof')
+  @ApiOperation({ summary: 'Proof that the log at size `to` extends the log at size `from` (nothing rewritten, only appended)' })
+  @ApiQuery({ name: 'from' })
+  @ApiQuery({ name: 'to' })
+  async consistency(@QueryParam('from') from?: string, @QueryParam('to') to?: string) {
+    if (from === undefined) throw new InvalidCommand('from', 'is required');
+    if (to === undefined) throw new InvalidCommand('to', 'is required');
+    const size1 = treeSizeParameter('from', from) as bigint;
+    const size2 = treeSizeParameter('to', to) as bigint;
+    if (size1 < 1n) throw new InvalidCommand('from', 'must be at least 1');
+    if (size1 > size2) throw new InvalidCommand('from', 'must not be larger than to');
+    const size = await merkleLogSize(this.db.manager);
+    if (size2 > size) throw new InvalidCommand('to', `must not be larger than the log, which has ${size} leaves`);
+    return { size1: size1.toString(), size2: size2.toString(), proof: (await consistencyProofBetween(this.db.manager, size1, size2)).map(base64) };
+  }
+
+  @Get('gifts/:giftId/receipt')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "A gift's receipt: its trace's events with inclusion proofs against a signed checkpoint (its donor, auditors, admins). Check it offline with `npx pangolin-verify`" })
+  async receipt(@CurrentUser() user: Principal, @Param('giftId', ParseUuidParam) giftId: string, @Res({ passthrough: true }) reply: { header(name: string, value: string): unknown }) {
+    const trace = await giftTrace(this.db.manager, giftId);
+    const visible = trace && (user.role === 'auditor' || user.role === 'admin' || trace.donorId === user.userId);
+    if (!visible) throw new NotFoundException(`gift ${giftId} not found`);
+    const receipt = await this.receipts.receiptFor(giftId);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="pangolin-receipt-${giftId}.json"`);
+    return receipt;
+  }
+}

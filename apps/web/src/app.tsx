@@ -1,0 +1,113 @@
+import { ReactNode } from 'react';
+import type { Role } from './api';
+import { LANGUAGES, useI18n, type Language } from './i18n/i18n';
+import { DonorPage } from './pages/donor';
+import { GovernmentPage } from './pages/government';
+import { InsurerPage } from './pages/insurer';
+import { LedgerPage } from './pages/ledger';
+import { PublicPage } from './pages/public';
+import { HOME_OF, SignInPage } from './pages/sign-in';
+import { navigate, useHashRoute } from './router';
+import { useSession } from './session';
+
+const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
+
+export function App() {
+  const { t, label, language, setLanguage } = useI18n();
+  const { session, signOut } = useSession();
+  const [page, ...rest] = useHashRoute();
+  const role = session?.user.role;
+
+  /** A page for one role: anyone else is asked to sign in first. */
+  const forRole = (allowed: Role[], content: () => ReactNode) => (role && allowed.includes(role) ? content() : <SignInPage />);
+  let content: ReactNode;
+  switch (page) {
+    case 'sign-in':
+      content = <SignInPage />;
+      break;
+    case 'government':
+      content = forRole(['government'], () => <GovernmentPage key={rest[0] ?? 'own'} region={rest[0]} />);
+      break;
+    case 'donor':
+      content = forRole(['donor'], () => <DonorPage />);
+      break;
+    case 'insurer':
+      content = forRole(['insurer'], () => <InsurerPage />);
+      break;
+    case 'ledger':
+      content = forRole(['auditor', 'admin'], () => <LedgerPage />);
+      break;
+    default:
+      content = <PublicPage />;
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main" onClick={(event) => (event.preventDefault(), document.getElementById('main')?.focus())}>
+        {t('app.skip')}
+      </a>
+      <header className="top">
+        <a className="brand" href="#/">
+          {t('app.name')}
+        </a>
+        <nav aria-label={t('app.navigation')}>
+          <ul>
+            <li>
+              <a href="#/" aria-current={!page ? 'page' : undefined}>
+                {t('nav.public')}
+              </a>
+            </li>
+            {role && (
+              <li>
+                <a href={`#/${HOME_OF[role]}`} aria-current={page === HOME_OF[role] ? 'page' : undefined}>
+                  {t(`nav.${HOME_OF[role]}` as 'nav.government')}
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <div className="top-actions">
+          <label className="language">
+            <span className="visually-hidden">{t('app.language')}</span>
+            <select value={language} onChange={(event) => setLanguage(event.target.value as Language)} aria-label={t('app.language')} data-testid="language">
+              {(Object.keys(LANGUAGES) as Language[]).map((code) => (
+                <option key={code} value={code} lang={code}>
+                  {LANGUAGE_NAMES[code]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {session ? (
+            <>
+              <span className="who">
+                {session.user.displayName} ({label('role', session.user.role)})
+              </span>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => {
+                  signOut();
+                  navigate('sign-in');
+                }}
+              >
+                {t('app.signOut')}
+              </button>
+            </>
+          ) : (
+            <a className="button" href="#/sign-in">
+              {t('app.signIn')}
+            </a>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {content}
+      </main>
+      <footer>
+        <p>
+          {t('app.footer')} · <a href="/docs">{t('app.apiDocs')}</a>
+        </p>
+      </footer>
+    </>
+  );
+}

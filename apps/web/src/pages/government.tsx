@@ -1,0 +1,324 @@
+import { FormEvent, useState } from 'react';
+import { ApiError, type Money } from '../api';
+import { BarChart } from '../components/charts';
+import { Loading, Section, Stat, TableWrap, useLoad } from '../components/common';
+import { Field, FieldError, FormMessage, SelectField } from '../components/form';
+import { firstOrZero, formatBasisPoints, formatMoney } from '../format';
+import { useI18n } from '../i18n/i18n';
+import { navigate } from '../router';
+import { useSession } from '../session';
+
+export const HOUSEHOLD_CATEGORIES = ['low-income', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
+const CLAIM_STATES = ['filed', 'approved', 'rejected', 'paid'] as const;
+
+interface DashboardNode {
+  code: string;
+  level: string;
+  registered: number;
+  eligible: number;
+  covered: number;
+  coverageRateBasisPoints: number | null;
+  money: { currency: string; received: number; allocated: number; claimsPaid: number }[];
+  children: DashboardNode[];
+}
+
+interface Household {
+  householdId: string;
+  householdCode: string;
+  villageCode: string;
+  category: string;
+  size: number;
+  eligible: boolean;
+  covered: boolean;
+  /** Null once the household's personal data has been erased. */
+  personal: { headName: string; headNationalId: string; address: string } | null;
+}
+
+interface Dashboard extends DashboardNode {
+  claims: { byState: Record<(typeof CLAIM_STATES)[number], { count: number; amounts: Money[] }> };
+  uncoveredEligible: Household[];
+}
+
+function villagesOf(node: DashboardNode): DashboardNode[] {
+  return node.level === 'village' ? [node] : node.children.flatMap(villagesOf);
+}
+
+/** The codes from the officer's own region down to the one shown: county -> town -> village. */
+function breadcrumb(own: string, current: string): string[] {
+  return [own, ...[9, 12].filter((length) => length > own.length && length <= current.length).map((length) => current.slice(0, length))];
+}
+
+function csvOf(households: Household[]): string {
+  const quote = (value: string | number) => `"${String(value).replace(/"/g, '""')}"`;
+  const header = ['householdCode', 'householdId', 'villageCode', 'category', 'size', 'headName', 'headNationalId', 'address'];
+  const rows = households.map((h) => [h.householdCode, h.householdId, h.villageCode, h.category, h.size, h.personal?.headName ?? '', h.personal?.headNationalId ?? '', h.personal?.address ?? '']);
+  // A byte order mark, so spreadsheet programs read the Chinese names as UTF-8.
+  return '\uFEFF' + [header, ...rows].map((row) => row.map(quote).join(',')).join('\r\n') + '\r\n';
+}
+
+function download(filename: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+}
+
+export function GovernmentPage({ region }: { region?: string }) {
+  const { t, label, language } = useI18n();
+  const { session, get } = useSession();
+  const own = session!.user.regionCode!;
+  const shown = region ?? own;
+  const dashboard = useLoad(() => get<Dashboard>(`/government/dashboard?region=${encodeURIComponent(shown)}`), [shown]);
+  const households = useLoad(() => get<Household[]>(`/government/households?region=${encodeURIComponent(shown)}`), [shown]);
+  const reload = () => {
+    dashboard.reload();
+    households.reload();
+  };
+
+  if (!dashboard.data) return <Loading error={dashboard.error} />;
+  const view = dashboard.data;
+  const money = view.money[0] ?? { currency: 'CNY', received: 0, allocated: 0, claimsPaid: 0 };
+  const asMoney = (amount: number) => formatMoney({ amount, currency: money.currency }, language);
+
+  return (
+    <>
+      <nav aria-label={t('gov.breadcrumb')} className="breadcrumb">
+        <ol>
+          {breadcrumb(own, shown).map((code) => (
+            <li key={code}>{code === shown ? <span aria-current="page">{code}</span> : <a href={`#/government/${code}`}>{code}</a>}</li>
+          ))}
+        </ol>
+      </nav>
+      <h1>
+        {t('gov.title')} · {label('level', view.level)} {view.code}
+      </h1>
+
+      <Section title={t('gov.households')} id="gov-households">
+        <div className="stats">
+          <Stat label={t('gov.registered')} value={view.registered} testId="stat-registered" />
+          <Stat label={t('gov.eligible')} value={view.eligible} testId="stat-eligible" />
+          <Stat label={t('gov.covered')} value={view.covered} testId="stat-covered" />
+          <Stat label={t('gov.coverageRate')} value={formatBasisPoints(view.coverageRateBasisPoints, language)} testId="stat-coverage" />
+        </div>
+      </Section>
+
+      <div className="grid two">
+        <Section title={t('gov.money')} id="gov-money">
+          <div className="stats">
+            <Stat label={t('gov.received')} value={asMoney(money.received)} testId="stat-received" />
+            <Stat label={t('gov.allocated')} value={asMoney(money.allocated)} testId="stat-allocated" />
+            <Stat label={t('gov.paidOut')} value={asMoney(money.claimsPaid)} testId="stat-paid-out" />
+          </div>
+        </Section>
+        <Section title={t('gov.claims')} id="gov-claims">
+          <div className="stats">
+            {CLAIM_STATES.map((state) => (
+              <Stat key={state} label={label('claimState', state)} value={`${view.claims.byState[state].count} · ${formatMoney(firstOrZero(view.claims.byState[state].amounts), language)}`} testId={`claims-${state}`} />
+            ))}
+          </div>
+        </Section>
+      </div>
+
+      <Section title={t('gov.coverageByVillage')} id="gov-chart">
+        <BarChart
+          title={t('gov.coverageByVillage')}
+          emptyText={t('gov.noVillages')}
+          bars={villagesOf(view).map((village) => ({
+            label: village.code,
+            fraction: village.coverageRateBasisPoints === null ? null : village.coverageRateBasisPoints / 10_000,
+            text: `${formatBasisPoints(village.coverageRateBasisPoints, language)} (${village.covered}/${village.eligible})`,
+          }))}
+        />
+        {view.children.length > 0 && (
+          <TableWrap label={t('gov.areas')}>
+            <caption>{t('gov.areas')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('gov.area')}</th>
+                <th scope="col">{t('gov.registered')}</th>
+                <th scope="col">{t('gov.eligible')}</th>
+                <th scope="col">{t('gov.covered')}</th>
+                <th scope="col">{t('gov.coverageRate')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.children.map((child) => (
+                <tr key={child.code}>
+                  <th scope="row">
+                    <a href={`#/government/${child.code}`} aria-label={t('gov.drillDown', { code: child.code })}>
+                      {label('level', child.level)} {child.code}
+                    </a>
+                  </th>
+                  <td>{child.registered}</td>
+                  <td>{child.eligible}</td>
+                  <td>{child.covered}</td>
+                  <td>{formatBasisPoints(child.coverageRateBasisPoints, language)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </TableWrap>
+        )}
+      </Section>
+
+      <Section title={t('gov.uncovered')} id="gov-uncovered">
+        <p>
+          <button type="button" onClick={() => download(`uncovered-households-${view.code}.csv`, csvOf(view.uncoveredEligible))}>
+            {t('gov.exportCsv')}
+          </button>
+        </p>
+        {view.uncoveredEligible.length === 0 ? (
+          <p className="muted">{t('gov.noneUncovered')}</p>
+        ) : (
+          <HouseholdTable households={view.uncoveredEligible} caption={t('gov.uncovered')} testId="uncovered-table" />
+        )}
+      </Section>
+
+      <Section title={t('gov.allHouseholds')} id="gov-all">
+        {households.data ? <HouseholdTable households={households.data} caption={t('gov.allHouseholds')} testId="households-table" onVerified={reload} /> : <Loading error={households.error} />}
+      </Section>
+
+      <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} onRegistered={reload} />
+      {shown !== own && (
+        <p>
+          <button type="button" className="secondary" onClick={() => navigate('government')}>
+            {t('gov.backToRegion')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+function HouseholdTable({ households, caption, testId, onVerified }: { households: Household[]; caption: string; testId: string; onVerified?: () => void }) {
+  const { t, label } = useI18n();
+  return (
+    <TableWrap label={caption}>
+      <thead>
+        <tr>
+          <th scope="col">{t('gov.code')}</th>
+          <th scope="col">{t('gov.village')}</th>
+          <th scope="col">{t('gov.head')}</th>
+          <th scope="col">{t('gov.category')}</th>
+          <th scope="col">{t('gov.size')}</th>
+          <th scope="col">{t('gov.status')}</th>
+        </tr>
+      </thead>
+      <tbody data-testid={testId}>
+        {households.map((household) => (
+          <tr key={household.householdId} data-household-code={household.householdCode}>
+            <th scope="row">{household.householdCode}</th>
+            <td>{household.villageCode}</td>
+            <td>{household.personal?.headName ?? t('gov.erased')}</td>
+            <td>{label('category', household.category)}</td>
+            <td>{household.size}</td>
+            <td>
+              {household.covered ? t('gov.statusCovered') : household.eligible ? t('gov.statusEligible') : onVerified ? <VerifyEligibility household={household} onVerified={onVerified} /> : t('gov.statusUnverified')}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </TableWrap>
+  );
+}
+
+function VerifyEligibility({ household, onVerified }: { household: Household; onVerified: () => void }) {
+  const { t, label } = useI18n();
+  const { post } = useSession();
+  const [category, setCategory] = useState(household.category);
+  const [error, setError] = useState<string>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      await post(`/households/${household.householdId}/eligibility/verify`, { category });
+      onVerified();
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.fieldErrors.category ?? failure.message : String(failure));
+    }
+  };
+  return (
+    <form className="inline" onSubmit={submit} noValidate aria-label={t('gov.verifyFor', { code: household.householdCode })}>
+      <SelectField label={t('gov.category')} value={category} onChange={setCategory} options={HOUSEHOLD_CATEGORIES.map((value) => ({ value, label: label('category', value) }))} />
+      <button type="submit">{t('gov.verify')}</button>
+      {error && <FieldError message={error} />}
+    </form>
+  );
+}
+
+interface MemberInput {
+  name: string;
+  relation: string;
+}
+
+function RegisterHousehold({ defaultVillage, onRegistered }: { defaultVillage: string; onRegistered: () => void }) {
+  const { t, label } = useI18n();
+  const { post } = useSession();
+  const [villageCode, setVillageCode] = useState(defaultVillage);
+  const [category, setCategory] = useState<string>(HOUSEHOLD_CATEGORIES[0]);
+  const [headName, setHeadName] = useState('');
+  const [headNationalId, setHeadNationalId] = useState('');
+  const [address, setAddress] = useState('');
+  const [members, setMembers] = useState<MemberInput[]>([]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+  const [registered, setRegistered] = useState<string>();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setErrors({});
+    setFormError(undefined);
+    setRegistered(undefined);
+    try {
+      const answer = await post<{ householdId: string; householdCode: string }>('/households', {
+        villageCode: villageCode.trim(),
+        category,
+        personal: { headName, headNationalId: headNationalId.trim(), members, address },
+      });
+      setRegistered(answer.householdCode);
+      setHeadName('');
+      setHeadNationalId('');
+      setAddress('');
+      setMembers([]);
+      onRegistered();
+    } catch (failure) {
+      if (failure instanceof ApiError && Object.keys(failure.fieldErrors).length) setErrors(failure.fieldErrors);
+      else setFormError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  const setMember = (index: number, change: Partial<MemberInput>) => setMembers(members.map((member, i) => (i === index ? { ...member, ...change } : member)));
+
+  return (
+    <Section title={t('gov.register')} id="gov-register">
+      <form onSubmit={submit} noValidate>
+        <div className="grid two">
+          <Field label={t('gov.villageCode')} name="villageCode" inputMode="numeric" value={villageCode} onChange={setVillageCode} error={errors.villageCode} hint={t('gov.villageCodeHint')} />
+          <SelectField label={t('gov.category')} name="category" value={category} onChange={setCategory} error={errors.category} options={HOUSEHOLD_CATEGORIES.map((value) => ({ value, label: label('category', value) }))} />
+          <Field label={t('gov.headName')} name="headName" value={headName} onChange={setHeadName} error={errors['personal.headName']} />
+          <Field label={t('gov.headNationalId')} name="headNationalId" value={headNationalId} onChange={setHeadNationalId} error={errors['personal.headNationalId']} />
+          <Field label={t('gov.address')} name="address" value={address} onChange={setAddress} error={errors['personal.address']} />
+        </div>
+        <fieldset>
+          <legend>{t('gov.members')}</legend>
+          {errors['personal.members'] && <FieldError message={errors['personal.members']} />}
+          {members.map((member, index) => (
+            <div className="member-row" key={index}>
+              <Field label={t('gov.memberName', { n: index + 1 })} value={member.name} onChange={(name) => setMember(index, { name })} error={errors[`personal.members[${index}].name`]} />
+              <Field label={t('gov.memberRelation', { n: index + 1 })} value={member.relation} onChange={(relation) => setMember(index, { relation })} error={errors[`personal.members[${index}].relation`]} />
+              <button type="button" className="secondary" onClick={() => setMembers(members.filter((_, i) => i !== index))}>
+                {t('gov.removeMember', { n: index + 1 })}
+              </button>
+            </div>
+          ))}
+          <button type="button" className="secondary" onClick={() => setMembers([...members, { name: '', relation: '' }])}>
+            {t('gov.addMember')}
+          </button>
+        </fieldset>
+        <FormMessage error={formError} success={registered && t('gov.registerSuccess', { code: registered })} />
+        <button type="submit">{t('gov.registerSubmit')}</button>
+      </form>
+    </Section>
+  );
+}

@@ -1,0 +1,91 @@
+import { FormEvent, useState } from 'react';
+import { ApiError, callApi, type Role } from '../api';
+import { Field, FormMessage } from '../components/form';
+import { Section, TableWrap, useLoad } from '../components/common';
+import { useI18n } from '../i18n/i18n';
+import { navigate } from '../router';
+import { useSession } from '../session';
+
+export const HOME_OF: Record<Role, string> = { government: 'government', donor: 'donor', insurer: 'insurer', auditor: 'ledger', admin: 'ledger' };
+
+interface DemoAccounts {
+  password: string | null;
+  accounts: { username: string; role: Role; displayName: string; regionCode?: string; insurerId?: string }[];
+}
+
+export function SignInPage() {
+  const { t, label } = useI18n();
+  const { signIn } = useSession();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+  const demo = useLoad(() => callApi<DemoAccounts>('GET', '/auth/demo-accounts', undefined), []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setErrors({});
+    setFormError(undefined);
+    try {
+      const user = await signIn(username, password);
+      navigate(HOME_OF[user.role]);
+    } catch (error) {
+      if (error instanceof ApiError && Object.keys(error.fieldErrors).length) setErrors(error.fieldErrors);
+      else setFormError(error instanceof ApiError && error.status === 401 ? t('signIn.wrong') : String(error));
+    }
+  };
+
+  return (
+    <div className="grid two">
+      <Section title={t('signIn.title')} id="sign-in">
+        <form onSubmit={submit} noValidate>
+          <Field label={t('signIn.username')} name="username" value={username} onChange={setUsername} error={errors.username} />
+          <Field label={t('signIn.password')} name="password" type="password" value={password} onChange={setPassword} error={errors.password} />
+          <FormMessage error={formError} />
+          <button type="submit">{t('signIn.submit')}</button>
+        </form>
+      </Section>
+      {demo.data && demo.data.accounts.length > 0 && (
+        <Section title={t('signIn.demoTitle')} id="demo-accounts">
+          <p>{t('signIn.demoIntro', { password: demo.data.password ?? '' })}</p>
+          <TableWrap label={t('signIn.demoTitle')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('signIn.username')}</th>
+                <th scope="col">{t('signIn.role')}</th>
+                <th scope="col">{t('signIn.scope')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('signIn.use')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {demo.data.accounts.map((account) => (
+                <tr key={account.username}>
+                  <td>
+                    <code>{account.username}</code>
+                  </td>
+                  <td>{label('role', account.role)}</td>
+                  <td>{account.regionCode ?? account.insurerId ?? '—'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={t('signIn.useAccount', { username: account.username })}
+                      onClick={() => {
+                        setUsername(account.username);
+                        setPassword(demo.data?.password ?? '');
+                      }}
+                    >
+                      {t('signIn.use')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </TableWrap>
+        </Section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * The web application is built into dist/web, which the API process serves at `/`. Vite's own
+ * Oxc transform compiles the TSX (automatic React runtime); no React plugin is needed for a
+ * production build (the plugin only adds fast refresh for `vite dev`).
+ */
+export default defineConfig({
+  root: here,
+  base: '/',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  // `vite dev` on :5173 forwards API calls to a platform started with `npm start`.
+  server: {
+    proxy: Object.fromEntries(
+      ['/auth', '/users', '/households', '/government', '/donor', '/gifts', '/insurer', '/policies', '/products', '/programmes', '/public', '/ledger'].map((path) => [path, 'http://127.0.0.1:3000']),
+    ),
+  },
+});

@@ -1,0 +1,62 @@
+import { generateSignerKey, openNote, parseCheckpoint } from '@pangolin/transparency';
+import { projectedStory, type ProjectedStory } from '../testing/projected-story';
+import { resetProjections } from '../reset-projections';
+import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
+import { checkpointAt, latestCheckpoint, listCheckpoints, LogForkedError, signCheckpoint } from './checkpoints';
+import { leafIndicesOf, merkleLogSize, merkleRoot } from './merkle-log.queries';
+import { SignedCheckpointRow } from './signed-checkpoint.entity';
+
+describe('signed checkpoints of the Merkle log', () => {
+  const { signerKey, verifierKey } = generateSignerKey('pangolin.test/log');
+  const signer = { origin: 'pangolin.test/log', signerKey };
+  let story: ProjectedStory;
+
+  beforeEach(async () => {
+    story = await projectedStory();
+  });
+  afterEach(() => story.close());
+  const manager = () => story.dataSource.manager;
+
+  it('records which event each leaf is, in log order', async () => {
+    const indices = await leafIndicesOf(manager(), story.events.map((event) => event.eventId));
+    expect(story.events.map((event) => indices.get(event.eventId))).toEqual(story.events.map((_, i) => BigInt(i)));
+    expect((await leafIndicesOf(manager(), ['no-such-event'])).size).toBe(0);
+  });
+
+  it('signs the log at its size as a C2SP checkpoint that verifies with the public key, and keeps it', async () => {
+    const size = await merkleLogSize(manager());
+    const signed = await signCheckpoint(story.dataSource, signer, new Date('2026-11-24T10:00:00Z'));
+    expect(signed?.size).toBe(size);
+    const checkpoint = parseCheckpoint(openNote(signed!.note, [verifierKey]).text);
+    expect(checkpoint).toMatchObject({ origin: 'pangolin.test/log', size });
+    expect(Buffer.from(checkpoint.rootHash)).toEqual(Buffer.from(await merkleRoot(manager())));
+    expect(await latestCheckpoint(manager())).toEqual(signed);
+    expect(await checkpointAt(manager(), size)).toEqual(signed);
+    expect(await checkpointAt(manager(), size - 1n)).toBeUndefined();
+  });
+
+  it('signs a size once, however often it is asked', async () => {
+    const first = await signCheckpoint(story.dataSource, signer, new Date('2026-11-24T10:00:00Z'));
+    const [again, concurrently] = await Promise.all([signCheckpoint(story.dataSource, signer), signCheckpoint(story.dataSource, signer)]);
+    expect(again).toEqual(first);
+    expect(concurrently).toEqual(first);
+    expect(await manager().count(SignedCheckpointRow)).toBe(1);
+  });
+
+  it('keeps its checkpoints when the read models are rebuilt, and lists them in order', async () => {
+    await signCheckpoint(story.dataSource, signer);
+    await resetProjections(story.dataSource);
+    expect(await merkleLogSize(manager())).toBe(0n);
+    expect(await listCheckpoints(manager())).toHaveLength(1);
+  });
+
+  it('refuses to sign a log that no longer extends the last checkpoint, and one that shrank', async () => {
+    const signed = await signCheckpoint(story.dataSource, signer);
+    // An operator rewrites the hash of leaf 0 (as a rebuild from an altered event would) and appends more.
+    await manager().update(MerkleSubtreeHashRow, { level: 0, index: 0n }, { hash: 'ab'.repeat(32) });
+    await expect(signCheckpoint(story.dataSource, signer)).resolves.toEqual(signed);
+    await manager().delete(MerkleSubtreeHashRow, { level: 0, index: signed!.size - 1n });
+    await expect(signCheckpoint(story.dataSource, signer)).rejects.toThrow(LogForkedError);
+    await expect(signCheckpoint(story.dataSource, signer)).rejects.toThrow(/fewer than the .* already signed/);
+  });
+});

@@ -1,0 +1,70 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { formatCheckpoint, signNote, verifyConsistency } from '@pangolin/transparency';
+import { writeLockOf } from '../write-lock';
+import { consistencyProofBetween, merkleLogSize, merkleRoot } from './merkle-log.queries';
+import { SignedCheckpointRow } from './signed-checkpoint.entity';
+
+/** What signs the log's checkpoints: its origin line and a C2SP note signer key. */
+export interface CheckpointSigner {
+  origin: string;
+  signerKey: string;
+}
+
+/** The Merkle log no longer extends a checkpoint the platform already signed: it refuses to sign a fork. */
+export class LogForkedError extends Error {
+  constructor(readonly signedSize: bigint, reason: string) {
+    super(`the Merkle log does not extend the checkpoint signed at size ${signedSize} (${reason}); it was not signed again. Run \`npm run audit\` to find the altered event`);
+    this.name = 'LogForkedError';
+  }
+}
+
+/**
+ * Signs a checkpoint of the Merkle log at its current size and keeps it, unless that size is
+ * already signed (Ed25519 is deterministic, so signing twice would give the same note anyway).
+ * Before signing it checks that the tree extends the latest signed checkpoint: a log rebuilt from
+ * altered events must never get a second, contradicting signature. Returns the checkpoint at the
+ * log's size, or undefined while the log is empty.
+ */
+export async function signCheckpoint(dataSource: DataSource, signer: CheckpointSigner, now = new Date()): Promise<SignedCheckpointRow | undefined> {
+  return writeLockOf(dataSource).run(() =>
+    dataSource.transaction(async (tx) => {
+      const size = await merkleLogSize(tx);
+      if (size === 0n) return undefined;
+      const existing = await tx.findOneBy(SignedCheckpointRow, { size });
+      if (existing) return existing;
+      const root = await merkleRoot(tx, size);
+      const latest = await latestCheckpoint(tx);
+      if (latest && latest.size > size) throw new LogForkedError(latest.size, `the log has ${size} leaves, fewer than the ${latest.size} already signed`);
+      if (latest) {
+        const proof = await consistencyProofBetween(tx, latest.size, size);
+        const check = verifyConsistency(latest.size, size, proof, Buffer.from(latest.rootHash, 'hex'), root);
+        if (!check.ok) throw new LogForkedError(latest.size, check.reason);
+      }
+      const note = signNote(formatCheckpoint({ origin: signer.origin, size, rootHash: root }), signer.signerKey);
+      const row: SignedCheckpointRow = { size, rootHash: Buffer.from(root).toString('hex'), note, signedAt: now.toISOString() };
+      await tx.createQueryBuilder().insert().into(SignedCheckpointRow).values(row).orIgnore().execute();
+      return (await tx.findOneBy(SignedCheckpointRow, { size })) ?? row;
+    }),
+  );
+}
+
+/** The most recent signed checkpoint (the largest), if any. */
+export async function latestCheckpoint(manager: EntityManager): Promise<SignedCheckpointRow | undefined> {
+  const [latest] = await manager.find(SignedCheckpointRow, { order: { size: 'DESC' }, take: 1 });
+  return latest;
+}
+
+/** The checkpoint signed at exactly `size`, if one was. */
+export async function checkpointAt(manager: EntityManager, size: bigint): Promise<SignedCheckpointRow | undefined> {
+  return (await manager.findOneBy(SignedCheckpointRow, { size })) ?? undefined;
+}
+
+/** Signed checkpoints in increasing size, `limit` of them after size `after`. */
+export async function listCheckpoints(manager: EntityManager, after = -1n, limit = 100): Promise<SignedCheckpointRow[]> {
+  return manager
+    .createQueryBuilder(SignedCheckpointRow, 'checkpoint')
+    .where('checkpoint.size > :after', { after: after.toString() })
+    .orderBy('checkpoint.size', 'ASC')
+    .take(limit)
+    .getMany();
+}

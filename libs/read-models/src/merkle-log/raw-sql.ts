@@ -1,0 +1,59 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * Raw SQL for the Merkle log's per-event statements. The projection runs them for every event in
+ * the runner's transaction, and TypeORM's query builders and save() cost more CPU than the queries
+ * themselves (save() also reads the row before writing it); plain statements keep the log's share
+ * of append throughput down.
+ */
+
+/** The entity's table, schema-qualified when the data source has a schema, quoted for the driver. */
+export function quotedTable(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): string {
+  const { schema, tableName } = manager.connection.getMetadata(entity);
+  const { driver } = manager.connection;
+  return schema ? `${driver.escape(schema)}.${driver.escape(tableName)}` : driver.escape(tableName);
+}
+
+/** Runs `sql` with `:name` parameters, written in the driver's placeholder style (? or $n). */
+export function rawQuery<Row = ObjectLiteral>(manager: EntityManager, sql: string, parameters: ObjectLiteral = {}): Promise<Row[]> {
+  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+  return manager.query(query, values);
+}
+
+/**
+ * Runs a statement that writes and returns rows (`INSERT ... RETURNING`) inside `tx`, with `?`
+ * placeholders, on the driver's own connection: on SQLite the statement is prepared once per
+ * connection and reused (TypeORM's path costs more CPU than SQLite's work for such a statement);
+ * on PostgreSQL the placeholders become $1, $2, ...
+ */
+export async function writeReturning<Row = ObjectLiteral>(tx: EntityManager, sql: string, values: readonly unknown[]): Promise<Row[]> {
+  const runner = tx.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('writeReturning runs inside a transaction');
+  if (tx.connection.options.type === 'better-sqlite3') return preparedOn(runner.connection.driver as unknown as SqliteDriver, sql).all(...values) as Row[];
+  let n = 0;
+  const result = await runner.query(sql.replace(/\?/g, () => `$${++n}`), [...values], true);
+  return result.records ?? [];
+}
+
+interface SqliteDriver {
+  databaseConnection: { prepare(sql: string): PreparedStatement };
+}
+interface PreparedStatement {
+  all(...values: unknown[]): unknown[];
+}
+
+const statements = new WeakMap<object, Map<string, PreparedStatement>>();
+const MAX_CACHED_STATEMENTS = 512;
+
+function preparedOn(driver: SqliteDriver, sql: string): PreparedStatement {
+  const database = driver.databaseConnection;
+  let cache = statements.get(database);
+  if (!cache) statements.set(database, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    // Statements differ only in their number of rows, so few are ever made; the bound is a safeguard.
+    if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
+    cache.set(sql, (statement = database.prepare(sql)));
+  }
+  return statement;
+}

@@ -1,0 +1,5 @@
+export * from './receipt';
+export * from './trail';
+export * from './verify-receipt';
+export * from './consistency';
+export { StrictJsonError } from './strict-json';

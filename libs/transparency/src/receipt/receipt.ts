@@ -1,0 +1,95 @@
+/**
+ * A receipt: what a donor keeps to check one gift offline. It holds a signed checkpoint of the
+ * transparency log and, for each event of the gift's money trail, the event's leaf bytes
+ * (encodeLeaf) and their RFC 6962 inclusion proof against that checkpoint.
+ *
+ *   {
+ *     "format": "pangolin-receipt/1",
+ *     "giftId": "<gift id>",
+ *     "checkpoint": "<C2SP signed note of a tlog-checkpoint, signature lines included>",
+ *     "events": [
+ *       { "leafIndex": "<decimal>", "leaf": "<base64 of encodeLeaf(event)>", "inclusionProof": ["<base64 of 32 bytes>", ...] }
+ *     ]
+ *   }
+ *
+ * Keys in this order; decimals without sign or leading zeros; standard padded base64. Whitespace
+ * between tokens is free; every other spelling is refused, so a receipt has one textual form up to
+ * whitespace (formatReceipt writes it pretty-printed).
+ */
+import { HASH_SIZE } from '../merkle/rfc6962';
+import { encodeStandardBase64 } from '../signed-note/base64';
+import {
+  assertCanonicalTokens,
+  expectArray,
+  expectBase64,
+  expectDecimalUint64,
+  expectObject,
+  expectString,
+  parseJsonText,
+  StrictJsonError,
+} from './strict-json';
+
+export const RECEIPT_FORMAT = 'pangolin-receipt/1';
+
+export interface ReceiptEvent {
+  /** The leaf's index in the log: the event's global position - 1. */
+  readonly leafIndex: bigint;
+  /** encodeLeaf(event). */
+  readonly leaf: Uint8Array;
+  /** inclusionProof(store, leafIndex, checkpoint size): the audit path, from the leaf's sibling upwards. */
+  readonly inclusionProof: readonly Uint8Array[];
+}
+
+export interface Receipt {
+  readonly format: typeof RECEIPT_FORMAT;
+  readonly giftId: string;
+  /** The whole signed note (checkpoint text, blank line, signature lines). */
+  readonly checkpoint: string;
+  /** In log order (strictly increasing leafIndex); the first is the gift's GiftPledged. */
+  readonly events: readonly ReceiptEvent[];
+}
+
+const RECEIPT_KEYS = ['format', 'giftId', 'checkpoint', 'events'] as const;
+const EVENT_KEYS = ['leafIndex', 'leaf', 'inclusionProof'] as const;
+
+/** The receipt's file text: pretty-printed JSON with a final newline. Refuses a receipt parseReceipt would refuse. */
+export function formatReceipt(receipt: Receipt): string {
+  const json = {
+    format: receipt.format,
+    giftId: receipt.giftId,
+    checkpoint: receipt.checkpoint,
+    events: receipt.events.map((event) => ({
+      leafIndex: event.leafIndex.toString(10),
+      leaf: encodeStandardBase64(event.leaf),
+      inclusionProof: event.inclusionProof.map(encodeStandardBase64),
+    })),
+  };
+  const text = `${JSON.stringify(json, null, 2)}\n`;
+  parseReceipt(text);
+  return text;
+}
+
+/** Parses receipt text; throws a StrictJsonError naming the JSON path of the first thing refused. */
+export function parseReceipt(text: string): Receipt {
+  const json = parseJsonText(text);
+  const root = expectObject(json, '$', RECEIPT_KEYS);
+  if (root.format !== RECEIPT_FORMAT) {
+    throw new StrictJsonError('$.format', `must be ${JSON.stringify(RECEIPT_FORMAT)}, got ${JSON.stringify(root.format)}`);
+  }
+  const giftId = expectString(root.giftId, '$.giftId');
+  const checkpoint = expectString(root.checkpoint, '$.checkpoint');
+  const eventsJson = expectArray(root.events, '$.events');
+  if (eventsJson.length === 0) throw new StrictJsonError('$.events', 'must hold at least the gift\'s GiftPledged event');
+  const events = eventsJson.map((eventJson, i): ReceiptEvent => {
+    const path = `$.events[${i}]`;
+    const event = expectObject(eventJson, path, EVENT_KEYS);
+    const proof = expectArray(event.inclusionProof, `${path}.inclusionProof`);
+    return {
+      leafIndex: expectDecimalUint64(event.leafIndex, `${path}.leafIndex`),
+      leaf: expectBase64(event.leaf, `${path}.leaf`),
+      inclusionProof: proof.map((hash, j) => expectBase64(hash, `${path}.inclusionProof[${j}]`, HASH_SIZE)),
+    };
+  });
+  assertCanonicalTokens(text, json);
+  return { format: RECEIPT_FORMAT, giftId, checkpoint, events };
+}

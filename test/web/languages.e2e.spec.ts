@@ -1,0 +1,77 @@
+import type { Browser, Page } from 'playwright-core';
+import { chromiumAvailable, launchBrowser, newPerson, pageLayout, rawKeysOnPage, screenshot, signIn, startWebPlatform } from './support/web-platform';
+import type { RunningPlatform } from '../support/platform';
+
+/**
+ * Every page in both languages, switched in the browser as a person would: no dictionary key is
+ * ever rendered in place of its text, the choice is remembered across a reload, and each page
+ * fits a phone-width screen.
+ */
+const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
+
+const PAGES: { user?: string; home?: string; paths: string[]; ready: string }[] = [
+  { paths: ['#/'], ready: '#public-flow' },
+  { paths: ['#/sign-in'], ready: '#demo-accounts' },
+  { user: 'gov.nanshan', home: 'government', paths: ['#/government', '#/government/440305001', '#/government/440305001001'], ready: '#gov-chart' },
+  { user: 'donor.li', home: 'donor', paths: ['#/donor'], ready: '[data-testid="gift"] [data-step="allocated"]' },
+  { user: 'insurer.anxin', home: 'insurer', paths: ['#/insurer'], ready: '#insurer-policies li' },
+  { user: 'auditor', home: 'ledger', paths: ['#/ledger'], ready: '#ledger-balances td' },
+];
+
+describeWithBrowser('the web application in Simplified Chinese and English', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let demoUsernames: string[];
+
+  beforeAll(async () => {
+    platform = await startWebPlatform();
+    browser = await launchBrowser();
+    demoUsernames = (await platform.api.read('/auth/demo-accounts')).accounts.map((account: { username: string }) => account.username);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  async function visitEveryPage(page: Page, language: 'en' | 'zh-CN', phone: boolean) {
+    const found: Record<string, string[]> = {};
+    for (const { user, home, paths, ready } of PAGES) {
+      if (user) await signIn(page, user, home!);
+      for (const path of paths) {
+        await page.goto(`/${path}`);
+        await page.locator(ready).first().waitFor();
+        await screenshot(page, `languages-${language}${phone ? '-phone' : ''}-${path.replace(/[#/]+/g, '-').replace(/^-|-$/g, '') || 'public'}`);
+        const layout = await pageLayout(page);
+        expect(layout.lang).toBe(language);
+        found[path] = await rawKeysOnPage(page, demoUsernames);
+        if (language === 'zh-CN') expect([path, /[\u4e00-\u9fff]{4}/.test(await page.locator('main').innerText())]).toEqual([path, true]);
+        if (phone) {
+          // Readable on a phone: nothing makes the page itself wider than the screen (tables scroll inside their card).
+          expect([path, layout.scrollWidth]).toEqual([path, 375]);
+        }
+      }
+      if (user) await page.getByRole('button', { name: /^(Sign out|退出登录)$/ }).click();
+    }
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((path) => [path, []])));
+  }
+
+  it('switches to Simplified Chinese, remembers it, and leaves no untranslated key on any page', async () => {
+    const { page } = await newPerson(browser, platform.url, { language: 'en' });
+    await page.goto('/#/');
+    await page.getByRole('heading', { name: 'Where the money goes' }).waitFor();
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '资金去向' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: '资金去向' }).waitFor();
+    await visitEveryPage(page, 'zh-CN', false);
+  }, 120_000);
+
+  it('switches back to English on a phone-width screen, with no untranslated key either', async () => {
+    const { page } = await newPerson(browser, platform.url, { language: 'zh-CN', phone: true });
+    await page.goto('/#/');
+    await page.getByRole('heading', { name: '资金去向' }).waitFor();
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('heading', { name: 'Where the money goes' }).waitFor();
+    await visitEveryPage(page, 'en', true);
+  }, 120_000);
+});

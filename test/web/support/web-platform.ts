@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { en } from '../../../apps/web/src/i18n/en';
+import { RunningPlatform, startPlatform } from '../../support/platform';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
+export const DEMO_PASSWORD = 'pangolin-demo';
+
+/**
+ * Whether the browser tests can run. Without Chromium they are skipped, loudly, on a developer's
+ * machine; in CI (CI=true) a missing Chromium fails them, since `.ci/run` installs it.
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI === 'true') throw new Error(`Chromium is missing at ${CHROMIUM}: .ci/run installs it with \`apt-get install -y chromium\``);
+  console.warn(`\n\n*** BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH). ***\n\n`);
+  return false;
+}
+
+/** Builds the web application with Vite into a fresh folder (async: the platform may run in this process). */
+export async function buildWebApp(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'pangolin-web-'));
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'web', 'vite.config.mts'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
+      cwd: ROOT,
+      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${output}`))));
+  });
+  return outDir;
+}
+
+/** The real platform on the embedded stores with the demo seeded, serving the freshly built web application. */
+export async function startWebPlatform(): Promise<RunningPlatform & { webRoot: string }> {
+  const webRoot = await buildWebApp();
+  const platform = await startPlatform({ SEED_DEMO: 'true' }, undefined, { webRoot });
+  return {
+    ...platform,
+    webRoot,
+    async stop() {
+      await platform.stop();
+      rmSync(webRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** A fresh browser profile (own storage) for one person, in `language`, phone-sized if asked. */
+export async function newPerson(browser: Browser, baseURL: string, options: { language?: 'en' | 'zh-CN'; phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL,
+    locale: options.language ?? 'en',
+    viewport: options.phone ? { width: 375, height: 740 } : { width: 1280, height: 900 },
+    deviceScaleFactor: 1,
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Signs in through the sign-in page, as a person would, and waits for the role's home page. */
+export async function signIn(page: Page, username: string, home: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/#/sign-in');
+  await page.locator('#sign-in').getByLabel(/^(Username|用户名)$/).fill(username);
+  await page.locator('#sign-in').getByLabel(/^(Password|密码)$/).fill(password);
+  await page.locator('#sign-in').getByRole('button', { name: /^(Sign in|登录)$/ }).click();
+  await page.waitForURL(`**/#/${home}`);
+}
+
+/** The screenshots the README shows, by the step that takes them; refreshed with README_SCREENSHOTS=1. */
+const README_SCREENSHOTS: Record<string, string> = {
+  'story-06-officer-covered': 'government-dashboard.png',
+  'story-05-donor-timeline': 'donor-portal.png',
+  'story-04-insurer-paid': 'insurer-console.png',
+  'languages-zh-CN-public': 'public-page-zh-CN.png',
+};
+
+/**
+ * Saves a full-page screenshot under artifacts/screenshots (git-ignored), named after the test
+ * file and step; with README_SCREENSHOTS=1, the README's own screenshots go to docs/screenshots too.
+ */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  if (process.env.README_SCREENSHOTS === '1' && README_SCREENSHOTS[name]) {
+    mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
+    copyFileSync(path, join(ROOT, 'docs', 'screenshots', README_SCREENSHOTS[name]));
+  }
+  return path;
+}
+
+/** Every dictionary key, for finding one that was rendered instead of its text. */
+export const MESSAGE_KEYS = Object.keys(en);
+
+/** The page's document, as the function passed to page.evaluate sees it (this file compiles without the DOM library). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
+declare const document: {
+  body: { innerText: string };
+  title: string;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+  activeElement: PageElement | null;
+  documentElement: { lang: string; scrollWidth: number };
+};
+declare const sessionStorage: { getItem(key: string): string | null };
+
+/** The page's language (`<html lang>`) and how wide its content is, in CSS pixels. */
+export function pageLayout(page: Page): Promise<{ lang: string; scrollWidth: number }> {
+  return page.evaluate(() => ({ lang: document.documentElement.lang, scrollWidth: document.documentElement.scrollWidth }));
+}
+
+/** The `name` of the element that has the keyboard focus. */
+export function focusedName(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.getAttribute('name') ?? null);
+}
+
+/** The HTTP status of GET `paths`, sent from the page with the signed-in user's bearer token. */
+export function statusesWithSessionToken(page: Page, paths: string[]): Promise<number[]> {
+  return page.evaluate(async (list) => {
+    const { token } = JSON.parse(sessionStorage.getItem('pangolin.session') ?? '{}') as { token?: string };
+    return Promise.all(list.map(async (path) => (await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status));
+  }, paths);
+}
+
+/**
+ * Text on the page that looks like a dictionary key (`gov.title`, or `category.x` for a value the
+ * API sent that has no label): a key rendered instead of its text. `allowed` lists real text of
+ * that shape (the demo logins: `gov.nanshan`, `donor.li`).
+ */
+export async function rawKeysOnPage(page: Page, allowed: string[] = []): Promise<string[]> {
+  const text = await page.evaluate(() => {
+    const attributes = [...document.querySelectorAll('[aria-label],[title],[placeholder]')].map((element) =>
+      ['aria-label', 'title', 'placeholder'].map((name) => element.getAttribute(name) ?? '').join(' '),
+    );
+    const svgTitles = [...document.querySelectorAll('svg title')].map((title) => title.textContent ?? '');
+    return [document.body.innerText, document.title, ...attributes, ...svgTitles].join('\n');
+  });
+  const prefixes = [...new Set(MESSAGE_KEYS.map((key) => key.split('.')[0]))];
+  const keyLike = new RegExp(`\\b(?:${prefixes.join('|')})\\.[A-Za-z][\\w.-]*[A-Za-z0-9]`, 'g');
+  return [...new Set(text.match(keyLike) ?? [])].filter((token) => !allowed.includes(token));
+}

@@ -82,7 +82,12 @@ export async function openReadDataSource(config: ReadStoreConfig, extra: Paramet
       await bootstrap.destroy();
     }
   }
-  return createReadDataSource(config, extra).initialize();
+  const dataSource = await createReadDataSource(config, extra).initialize();
+  // TypeORM's WAL mode syncs SQLite lazily (synchronous=NORMAL): an OS crash could then lose a
+  // committed transaction. Views would just be projected again, but this database also keeps
+  // records nothing can rebuild (household data keys, logins, signed checkpoints): sync every commit.
+  if (config.type === 'sqlite' && config.path !== ':memory:') await dataSource.query('PRAGMA synchronous = FULL');
+  return dataSource;
 }
 
 /** A connection string with its password hidden, for messages. */

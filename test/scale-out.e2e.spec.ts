@@ -56,6 +56,9 @@ describe('scale-out on PostgreSQL', () => {
   /** Lease holders: sessions holding one of Pangolin's advisory locks, by process. */
   const leaseHolders = async () => (await sql.query(`SELECT DISTINCT a.application_name, l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.classid = ${0x50414e47} AND a.datname = current_database()`)).rows;
 
+  /** Gifts in the backlog: enough that one projector's catch-up, an event per transaction, takes a few seconds. */
+  const GIFTS = 300;
+
   it('keeps one owner per worker, survives the owner being killed mid catch-up, and ends equal to a clean rebuild', async () => {
     // A first projector seeds nothing; the first API seeds the demo, the second shares its database.
     let projectorA: Child | undefined = await startProjector();
@@ -67,14 +70,16 @@ describe('scale-out on PostgreSQL', () => {
 
     // A backlog, written through both APIs while no projector runs.
     const donors = [await login(apiOne.api, 'donor.li'), await login(apiTwo.api, 'donor.wang'), await login(apiOne.api, 'donor.brightfuture')];
-    for (let i = 0; i < 60; i++) {
+    const gift = async (i: number) => {
       const donor = donors[i % donors.length];
       const target = i % 2 ? { kind: 'programme', programmeId: DEMO.programmeId } : { kind: 'household', householdId: DEMO.household(2 + (i % 5)), productId: DEMO.productId };
       const { giftId } = await donor.ok('/gifts', { amount: cny(700 + i), target, remainder: i % 3 ? 'hold' : 'refund' });
       await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `SCALE-${suffix}-${i}`, amount: cny(700 + i) });
-    }
+    };
+    // Twenty at a time: each answer waits SETTLE_TIMEOUT_MS for a projector that is not there.
+    for (let first = 0; first < GIFTS; first += 20) await Promise.all(Array.from({ length: 20 }, (_, k) => gift(first + k)));
 
-    // Projector A catches up; B waits for the leases. Kill A half-way.
+    // Projector A catches up; B waits for the leases. Kill A a third of the way.
     projectorA = await startProjector();
     const projectorB = await startProjector();
     const backlog = await head();
@@ -99,7 +104,7 @@ describe('scale-out on PostgreSQL', () => {
     expect(ledger.total).toEqual([{ currency: 'CNY', total: 0 }]);
     expect(await auditorTwo.read('/ledger')).toEqual(ledger);
     const totals = await apiTwo.api.read('/public/totals');
-    expect(totals.platform.money[0].received).toBe(5000 + Array.from({ length: 60 }, (_, i) => 700 + i).reduce((a, b) => a + b));
+    expect(totals.platform.money[0].received).toBe(5000 + Array.from({ length: GIFTS }, (_, i) => 700 + i).reduce((a, b) => a + b));
 
     // A clean rebuild of every view, from the same log, into another schema: identical, row for row.
     await stop(projectorB);

@@ -6,13 +6,27 @@ import { Principal } from '../auth/principal';
 export interface RequestContext {
   user: Principal;
   correlationId: string;
+  /** Says in the answer that the command's consequences had not all reached the views in time. */
+  markUnsettled(): void;
 }
+
+/**
+ * Header of a command's answer when SETTLE_TIMEOUT_MS ran out before its consequences (allocation,
+ * policy requests, views) were all done: the command is recorded, but a read right after it may not
+ * show everything yet.
+ */
+export const UNSETTLED_HEADER = 'pangolin-settled';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Takes X-Correlation-Id from the caller when it is well formed, else makes one. */
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
   const request = context.switchToHttp().getRequest();
+  const reply = context.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>();
   const given = request.headers['x-correlation-id'];
-  return { user: request.principal, correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID() };
+  return {
+    user: request.principal,
+    correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID(),
+    markUnsettled: () => reply.header(UNSETTLED_HEADER, 'false'),
+  };
 });

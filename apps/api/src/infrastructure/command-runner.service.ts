@@ -8,7 +8,8 @@ import { EVENT_STORE } from './tokens';
 
 /**
  * Runs a user's command against one stream and, before answering, lets its consequences settle
- * (allocation, policy requests, views), so a client reading right after a write sees it.
+ * (allocation, policy requests, views), so a client reading right after a write sees it. If they
+ * take longer than SETTLE_TIMEOUT_MS the answer still comes, marked `Pangolin-Settled: false`.
  */
 @Injectable()
 export class CommandRunner {
@@ -24,7 +25,7 @@ export class CommandRunner {
       correlationId: context.correlationId,
       causationId: context.correlationId,
     });
-    await this.pipeline.settle(decided.position);
+    if (!(await this.pipeline.settle(decided.position))) context.markUnsettled();
     return decided;
   }
 

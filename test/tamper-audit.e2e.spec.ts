@@ -1,24 +1,17 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { householdBody, productTerms, signUp } from './support/actors';
-import { ROOT } from './support/child-process';
+import { ROOT, runToExit } from './support/child-process';
 import { ADMIN, ApiClient, cny, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/platform';
 
 /** Runs a built CLI (dist/…) with `env` on top of a minimal environment; resolves with its exit code and output. */
-function runCli(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, script)], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
+async function runCli(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { code, stdout, stderr } = await runToExit(process.execPath, [join(ROOT, script)], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env } });
+  return { code, output: stdout + stderr };
 }
 
 const audit = (env: Record<string, string>) => runCli('dist/apps/api/src/cli/audit.js', env);
@@ -138,14 +131,8 @@ async function insertRow(copy: StoreCopy, row: EventRow): Promise<void> {
  */
 describe('the audit command', () => {
   beforeAll(async () => {
-    const build = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk) => (output += chunk));
-      child.stderr.on('data', (chunk) => (output += chunk));
-      child.once('close', (code) => resolve({ code, output }));
-    });
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`);
+    const build = await runToExit('npm', ['run', 'build']);
+    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
   }, 120_000);
 
   it('stops with exit code 2 and the reason when it cannot read its configuration or reach a store', async () => {

@@ -95,8 +95,9 @@ export class ProjectionRunner {
         for (const next of batch) {
           for (const projection of this.projections) {
             if ((checkpoints.get(projection.name) ?? 0n) >= next.position) continue;
-            if (projection.applyBatch) forBatches.set(projection, [...(forBatches.get(projection) ?? []), next]);
-            else await projection.apply(next, tx);
+            if (!projection.applyBatch) await projection.apply(next, tx);
+            else if (forBatches.has(projection)) forBatches.get(projection)!.push(next);
+            else forBatches.set(projection, [next]);
             appliedHere.push([projection, next]);
           }
         }

@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { en } from '../../../apps/web/src/i18n/en';
+import { ROOT, runToExit } from '../../support/child-process';
 import { RunningPlatform, startPlatform } from '../../support/platform';
 
-export const ROOT = join(__dirname, '..', '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
 export const DEMO_PASSWORD = 'pangolin-demo';
@@ -26,17 +25,9 @@ export function chromiumAvailable(): boolean {
 /** Builds the web application with Vite into a fresh folder (async: the platform may run in this process). */
 export async function buildWebApp(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'pangolin-web-'));
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'web', 'vite.config.mts'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-      cwd: ROOT,
-      env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (${code}):\n${output}`))));
-  });
+  const vite = [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(ROOT, 'apps', 'web', 'vite.config.mts'), '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'];
+  const build = await runToExit(process.execPath, vite, { env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' } as Record<string, string> });
+  if (build.code !== 0) throw new Error(`vite build failed (${build.code}):\n${build.stdout}${build.stderr}`);
   return outDir;
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
+import { latestCheckpoint, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { READ_DB } from '../infrastructure/tokens';
 
@@ -35,6 +35,14 @@ export class CheckpointPublisher implements OnApplicationShutdown {
       this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);
     }
     return checkpoint;
+  }
+
+  /** The latest signed checkpoint if it holds leaf `index`, else one signed now; undefined if the log does not hold that leaf yet. */
+  async checkpointHolding(index: bigint): Promise<SignedCheckpointRow | undefined> {
+    const latest = await latestCheckpoint(this.db.manager);
+    if (latest && latest.size > index) return latest;
+    const signed = await this.publish();
+    return signed && signed.size > index ? signed : undefined;
   }
 
   onApplicationShutdown(): void {

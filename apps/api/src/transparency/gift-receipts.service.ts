@@ -2,7 +2,7 @@ import { Inject, Injectable, InternalServerErrorException, NotFoundException, Se
 import { DataSource } from 'typeorm';
 import { giftTraceEvents } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
-import { inclusionProofFor, latestCheckpoint, leafIndicesOf, storedLeafHashAt, type SignedCheckpointRow } from '@pangolin/read-models';
+import { inclusionProofFor, leafIndicesOf, storedLeafHashAt } from '@pangolin/read-models';
 import { encodeLeaf, formatReceipt, leafHash, RECEIPT_FORMAT, type ReceiptEvent } from '@pangolin/transparency';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
@@ -35,7 +35,8 @@ export class GiftReceipts {
       if (index === undefined) throw new ServiceUnavailableException(`event ${event.eventId} is not yet in the transparency log; try again in a moment`);
       return index > highest ? index : highest;
     }, -1n);
-    const checkpoint = await this.checkpointHolding(lastIndex);
+    const checkpoint = await this.publisher.checkpointHolding(lastIndex);
+    if (!checkpoint) throw new ServiceUnavailableException('no checkpoint holds this gift yet; try again in a moment');
     const entries: ReceiptEvent[] = [];
     for (const event of events) {
       const leafIndex = indices.get(event.eventId) as bigint;
@@ -50,14 +51,5 @@ export class GiftReceipts {
       entries.push({ leafIndex, leaf, inclusionProof: await inclusionProofFor(manager, leafIndex, checkpoint.size) });
     }
     return formatReceipt({ format: RECEIPT_FORMAT, giftId, checkpoint: checkpoint.note, events: entries });
-  }
-
-  /** The latest signed checkpoint if it holds leaf `index`, else a new one signed now. */
-  private async checkpointHolding(index: bigint): Promise<SignedCheckpointRow> {
-    const latest = await latestCheckpoint(this.db.manager);
-    if (latest && latest.size > index) return latest;
-    const signed = await this.publisher.publish();
-    if (!signed || signed.size <= index) throw new ServiceUnavailableException('no checkpoint holds this gift yet; try again in a moment');
-    return signed;
   }
 }

@@ -97,9 +97,8 @@ export class TransparencyController {
     const leafIndex = (await leafIndicesOf(manager, [eventId])).get(eventId);
     if (leafIndex === undefined) throw new NotFoundException(`event ${eventId} is not in the log`);
     const size = treeSizeParameter('treeSize', treeSize);
-    let checkpoint = size === undefined ? await latestCheckpoint(manager) : await checkpointAt(manager, size);
+    const checkpoint = size === undefined ? await this.publisher.checkpointHolding(leafIndex) : await checkpointAt(manager, size);
     if (size !== undefined && !checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${size}`);
-    if (size === undefined && (!checkpoint || checkpoint.size <= leafIndex)) checkpoint = await this.publisher.publish();
     if (!checkpoint || checkpoint.size <= leafIndex) {
       throw new NotFoundException(`event ${eventId} is leaf ${leafIndex}, which the checkpoint of size ${checkpoint?.size ?? 0} does not hold: ask for a later checkpoint`);
     }

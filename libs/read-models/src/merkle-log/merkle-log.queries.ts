@@ -41,16 +41,6 @@ export async function leafIndicesOf(manager: EntityManager, eventIds: readonly s
   return found;
 }
 
-/** The stored leaf hashes of leaves [from, to), in order: what the log says each event hashed to. */
-export async function storedLeafHashes(manager: EntityManager, from: bigint, to: bigint): Promise<Uint8Array[]> {
-  const rows = await manager
-    .createQueryBuilder(MerkleSubtreeHashRow, 'subtree')
-    .where('subtree.level = 0 AND subtree.index >= :from AND subtree.index < :to', { from: from.toString(), to: to.toString() })
-    .orderBy('subtree.index', 'ASC')
-    .getMany();
-  return rows.map((row) => Uint8Array.from(Buffer.from(row.hash, 'hex')));
-}
-
 /** The stored hash of leaf `index`, if the log has it. */
 export async function storedLeafHashAt(manager: EntityManager, index: bigint): Promise<Uint8Array | undefined> {
   const row = await manager.findOneBy(MerkleSubtreeHashRow, { level: 0, index });

@@ -8,10 +8,13 @@ const here = fileURLToPath(new URL('.', import.meta.url));
  * Oxc transform compiles the TSX (automatic React runtime); no React plugin is needed for a
  * production build (the plugin only adds fast refresh for `vite dev`).
  */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: here,
   base: '/',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  // A build is always React's production build, whatever NODE_ENV the caller has (Jest sets
+  // NODE_ENV=test, and Vite would otherwise bundle React's development build into dist/web).
+  ...(command === 'build' ? { define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
@@ -23,4 +26,4 @@ export default defineConfig({
       ['/auth', '/users', '/households', '/government', '/donor', '/gifts', '/insurer', '/policies', '/products', '/programmes', '/public', '/ledger'].map((path) => [path, 'http://127.0.0.1:3000']),
     ),
   },
-});
+}));

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { verifyConsistency, verifyInclusion } from './verify';
 
-// transparency-dev/merkle's testdata, kept in ../shared beside the repository (see shared/README.md).
-const VECTORS_DIR = path.join(__dirname, '../../../../..', 'shared', 'vectors', 'rfc6962');
+// transparency-dev/merkle's testdata, copied into the repository with its licence (see test-vectors/README.md).
+const VECTORS_DIR = path.join(__dirname, '../../test-vectors/rfc6962');
 const EXPECTED_VECTOR_COUNT = 196;
 
 interface InclusionVector {

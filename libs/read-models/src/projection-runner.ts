@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { EventStore, RecordedEvent, Subscription } from '@pangolin/event-store';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, StuckTracker, type EventStore, type RecordedEvent, type StuckWorker, type Subscription } from '@pangolin/event-store';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
 import { writeLockOf } from './write-lock';
-import { failureMessage, parkEvent, unparkEvent } from './dead-letters/parked-events';
+import { parkEvent, unparkEvent } from './dead-letters/parked-events';
 
 export interface ProjectionLag {
   name: string;
@@ -14,21 +14,11 @@ export interface ProjectionLag {
   behind: bigint;
 }
 
-/** A worker retrying the same event without progress: what it failed on, since when, how often. */
-export interface StuckWorker {
-  worker: string;
-  position: bigint;
-  eventId: string;
-  since: string;
-  failures: number;
-  error: string;
-}
-
 export interface ProjectionRunnerOptions {
   /** Wait before a failed event is delivered again (the store retries it). */
   retryDelayMs?: number;
-  /** Told of every failed attempt (the event is the batch's first when a whole batch failed). */
-  onError?: (error: unknown, event: RecordedEvent) => void;
+  /** Told of every failed attempt, with the projection when one alone failed (the event is the batch's first when a whole batch failed). */
+  onError?: (error: unknown, event: RecordedEvent, projection?: string) => void;
   /** Attempts at one (event, projection) pair before the event is parked for that projection (default 3). */
   maxAttempts?: number;
   /** Wait before the second attempt at a pair, doubled before each further one (default 100 ms). */
@@ -42,8 +32,6 @@ export interface ProjectionRunnerOptions {
 }
 
 const DEFAULT_BATCH_SIZE = 100;
-export const DEFAULT_MAX_ATTEMPTS = 3;
-export const DEFAULT_RETRY_BACKOFF_MS = 100;
 
 type Applied = [Projection, RecordedEvent][];
 
@@ -72,7 +60,7 @@ export class ProjectionRunner {
   private subscribedAfter = 0n;
   /** Every projection here has committed everything up to this position (0n: not known). */
   private committedThrough = 0n;
-  private stuckOn?: StuckWorker;
+  private readonly tracker = new StuckTracker();
   /** The pair that made the current delivery fail, if it was a projection that cannot skip. */
   private failing?: { worker: string; failedOn: RecordedEvent };
 
@@ -119,18 +107,10 @@ export class ProjectionRunner {
     if (event.position <= this.committedThrough) return;
     try {
       await this.applyFrom(event);
-      this.stuckOn = undefined;
+      this.tracker.progressed();
     } catch (error) {
       const { worker, failedOn } = this.failing ?? { worker: 'projections', failedOn: event };
-      const again = this.stuckOn?.worker === worker && this.stuckOn.position === failedOn.position;
-      this.stuckOn = {
-        worker,
-        position: failedOn.position,
-        eventId: failedOn.eventId,
-        since: again ? this.stuckOn!.since : new Date().toISOString(),
-        failures: again ? this.stuckOn!.failures + 1 : 1,
-        error: failureMessage(error),
-      };
+      this.tracker.failed(worker, failedOn, error);
       throw error;
     } finally {
       this.failing = undefined;
@@ -139,7 +119,7 @@ export class ProjectionRunner {
 
   /** The event this runner keeps failing on, if any (cleared once it gets past it). */
   stuck(): StuckWorker | undefined {
-    return this.stuckOn;
+    return this.tracker.stuck;
   }
 
   /**
@@ -247,13 +227,13 @@ export class ProjectionRunner {
         );
         if (outcome === 'skipped') return [];
         if (outcome === 'applied') return [[projection, event]];
-        this.options.onError?.(failure, event);
+        this.options.onError?.(failure, event, projection.name);
         this.options.onParked?.(projection.name, event, failure);
         return [];
       } catch (error) {
         failure = error;
       }
-      this.options.onError?.(failure, event);
+      this.options.onError?.(failure, event, projection.name);
       if (attempt >= maxAttempts) {
         this.failing = { worker: projection.name, failedOn: event };
         throw failure;

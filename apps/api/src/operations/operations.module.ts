@@ -1,27 +1,45 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { DataSource } from 'typeorm';
+import { allProjections, parkedCounts } from '@pangolin/read-models';
+import { READ_DB } from '../infrastructure/tokens';
+import { TransparencyModule } from '../transparency/transparency.module';
 import { HealthController } from './health.controller';
 import { installHttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 import { PangolinMetrics } from './metrics';
-import { PipelinePositions } from './pipeline-positions';
+import { ParkedEventsController } from './parked-events.controller';
+import { PipelinePositions, PROCESS_MANAGERS } from './pipeline-positions';
 import { Readiness } from './readiness';
 
 /**
- * Health probes (GET /health/live, /health/ready, /health) and Prometheus metrics (GET /metrics).
+ * Health probes (GET /health/live, /health/ready, /health), Prometheus metrics (GET /metrics) and
+ * the parked events (dead letters) for administrators (/admin/parked-events).
  * PangolinMetrics itself is provided by InfrastructureModule, which measures the event store and
  * the event pipeline with it.
  */
 @Module({
-  controllers: [HealthController, MetricsController],
+  imports: [TransparencyModule],
+  controllers: [HealthController, MetricsController, ParkedEventsController],
   providers: [PipelinePositions, Readiness],
 })
 export class OperationsModule implements OnModuleInit {
-  constructor(private readonly metrics: PangolinMetrics, private readonly positions: PipelinePositions, private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly metrics: PangolinMetrics,
+    private readonly positions: PipelinePositions,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(READ_DB) private readonly db: DataSource,
+  ) {}
 
   onModuleInit(): void {
     this.metrics.observePositions(() => this.positions.read());
+    // Every worker that can park events has a series, 0 when none is parked.
+    const workers = [...allProjections().filter(({ neverSkips }) => !neverSkips).map(({ name }) => name), ...PROCESS_MANAGERS];
+    this.metrics.observeParked(async () => {
+      const counts = new Map((await parkedCounts(this.db.manager)).map(({ worker, parked }) => [worker, parked]));
+      return workers.map((worker) => ({ worker, parked: counts.get(worker) ?? 0 }));
+    });
     installHttpMetrics(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.metrics);
   }
 }

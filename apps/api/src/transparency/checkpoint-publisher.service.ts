@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { latestCheckpoint, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
+import { latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { READ_DB } from '../infrastructure/tokens';
 
@@ -14,6 +14,8 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(CheckpointPublisher.name);
   private timer?: NodeJS.Timeout;
   private lastLoggedSize = -1n;
+  /** Set when the last attempt to sign found that the log no longer extends a signed checkpoint. */
+  private fork?: LogForkedError;
 
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
@@ -29,12 +31,24 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   /** Signs the log at its current size (unless already signed) and returns that checkpoint; undefined while the log is empty. */
   async publish(): Promise<SignedCheckpointRow | undefined> {
     const { origin, signerKey } = this.config.transparency;
-    const checkpoint = await signCheckpoint(this.db, { origin, signerKey });
+    let checkpoint: SignedCheckpointRow | undefined;
+    try {
+      checkpoint = await signCheckpoint(this.db, { origin, signerKey });
+      this.fork = undefined;
+    } catch (error) {
+      if (error instanceof LogForkedError) this.fork = error;
+      throw error;
+    }
     if (checkpoint && checkpoint.size > this.lastLoggedSize) {
       this.lastLoggedSize = checkpoint.size;
       this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);
     }
     return checkpoint;
+  }
+
+  /** Why the log cannot be signed any more, if the last attempt found it forked (readiness reports it). */
+  forked(): LogForkedError | undefined {
+    return this.fork;
   }
 
   /** The latest signed checkpoint if it holds leaf `index`, else one signed now; undefined if the log does not hold that leaf yet. */

@@ -1,5 +1,5 @@
 import { In, IsNull, Not, type EntityManager } from 'typeorm';
-import type { RecordedEvent } from '@pangolin/event-store';
+import { failureText, type RecordedEvent } from '@pangolin/event-store';
 import { ParkedEventRow } from './parked-event.entity';
 
 /** What is known about an event a worker failed to apply. */
@@ -14,7 +14,7 @@ export interface EventFailure {
 
 /** The message kept for an error: its message, at most 2,000 characters (a stack stays in the log). */
 export function failureMessage(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const text = failureText(error);
   return text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { policyIdFor } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
-import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
+import type { DataSource } from 'typeorm';
+import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
@@ -158,4 +159,56 @@ describe.each(STORE_CONFIGURATIONS)('an event that cannot be applied, on %s', (_
     });
     expect(ready.checks.stuck).toEqual([]);
   }, 60_000);
+});
+
+/**
+ * What must not be parked stops loudly instead: the Merkle log never skips an event (its leaves
+ * are dense), so while it cannot append, the instance is not ready; nor is it when the log no
+ * longer extends a checkpoint it signed (a fork).
+ */
+describe('readiness when the transparency log cannot go on, on the embedded stores', () => {
+  let platform: RunningPlatform;
+  let admin: ApiClient, government: ApiClient;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ SETTLE_TIMEOUT_MS: '200', DEAD_LETTER_BACKOFF_MS: '10' });
+    admin = await platform.api.login(ADMIN.username, ADMIN.password);
+    government = await signUp(platform.api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
+    db = platform.app.get<DataSource>(READ_DB);
+  }, 60_000);
+  afterAll(() => platform?.stop());
+
+  const readiness = () => platform.api.get('/health/ready');
+
+  it('answers 503 naming the Merkle log while it keeps failing on an event, never parks it, and is ready again once it appends', async () => {
+    await db.query(`CREATE TRIGGER refuse_leaves BEFORE INSERT ON merkle_subtree_hashes BEGIN SELECT RAISE(ABORT, 'test: the Merkle log cannot append'); END`);
+    await government.ok('/households', householdBody('440305001001', 1));
+    const stuck = await eventually('the Merkle log reported stuck', async () => {
+      const answer = await readiness();
+      return answer.status === 503 ? answer.body : undefined;
+    });
+    expect(stuck.failed).toContain('stuck.merkle-log');
+    expect(stuck.checks.stuck).toEqual([expect.objectContaining({ worker: 'merkle-log', failures: expect.any(Number) })]);
+    expect((await admin.read('/admin/parked-events')).total).toBe(0);
+
+    await db.query('DROP TRIGGER refuse_leaves');
+    const ready = await eventually('ready again', async () => {
+      const answer = await readiness();
+      return answer.status === 200 ? answer.body : undefined;
+    });
+    expect(ready.checks.stuck).toEqual([]);
+  }, 30_000);
+
+  it('answers 503 naming the transparency log once it no longer extends its last signed checkpoint', async () => {
+    const { size } = await admin.ok('/transparency/checkpoints');
+    // As if the tree had been rebuilt from altered events: the signed root no longer matches it.
+    await db.query(`UPDATE signed_checkpoints SET "rootHash" = ? WHERE size = ?`, ['00'.repeat(32), size]);
+    await government.ok('/households', householdBody('440305001001', 2));
+    expect((await admin.post('/transparency/checkpoints')).status).toBeGreaterThanOrEqual(400);
+    const answer = await readiness();
+    expect(answer.status).toBe(503);
+    expect(answer.body.failed).toEqual(['transparencyLog']);
+    expect(answer.body.checks.transparencyLog).toEqual({ ok: false, forkedFrom: String(size) });
+  });
 });

@@ -4,24 +4,20 @@ import type { FastifyInstance } from 'fastify';
 import { DataSource } from 'typeorm';
 import { allProjections, parkedCounts } from '@pangolin/read-models';
 import { READ_DB } from '../infrastructure/tokens';
-import { TransparencyModule } from '../transparency/transparency.module';
 import { HealthController } from './health.controller';
 import { installHttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 import { PangolinMetrics } from './metrics';
-import { ParkedEventsController } from './parked-events.controller';
 import { PipelinePositions, PROCESS_MANAGERS } from './pipeline-positions';
 import { Readiness } from './readiness';
 
 /**
- * Health probes (GET /health/live, /health/ready, /health), Prometheus metrics (GET /metrics) and
- * the parked events (dead letters) for administrators (/admin/parked-events).
+ * Health probes (GET /health/live, /health/ready, /health) and Prometheus metrics (GET /metrics).
  * PangolinMetrics itself is provided by InfrastructureModule, which measures the event store and
  * the event pipeline with it.
  */
 @Module({
-  imports: [TransparencyModule],
-  controllers: [HealthController, MetricsController, ParkedEventsController],
+  controllers: [HealthController, MetricsController],
   providers: [PipelinePositions, Readiness],
 })
 export class OperationsModule implements OnModuleInit {

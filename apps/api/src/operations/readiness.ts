@@ -5,7 +5,7 @@ import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { parkedCounts } from '@pangolin/read-models';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
-import { CheckpointPublisher } from '../transparency/checkpoint-publisher.service';
+import { LogForkStatus } from './log-fork-status';
 import { PipelinePositions } from './pipeline-positions';
 
 /** A store that does not answer within this time counts as unreachable (probes must not hang). */
@@ -54,12 +54,12 @@ export class Readiness {
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly positions: PipelinePositions,
     private readonly pipeline: EventPipeline,
-    private readonly publisher: CheckpointPublisher,
+    private readonly logFork: LogForkStatus,
   ) {}
 
   async check(): Promise<ReadinessReport> {
     const [eventStore, readDb] = await Promise.all([this.checkEventStore(), this.checkReadDb()]);
-    const fork = this.publisher.forked();
+    const fork = this.logFork.current;
     const stuck = this.pipeline.stuckWorkers().map(({ worker, position, eventId, since, failures }) => ({ worker, position: position.toString(), eventId, since, failures }));
     const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [], parkedEvents: [], stuck, transparencyLog: fork ? { ok: false, forkedFrom: fork.signedSize.toString() } : { ok: true } };
     const failed: string[] = [];

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { READ_DB } from '../infrastructure/tokens';
+import { LogForkStatus } from '../operations/log-fork-status';
 
 /**
  * Signs checkpoints of the Merkle log: every CHECKPOINT_INTERVAL_MS when the log has grown, and on
@@ -14,12 +15,11 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(CheckpointPublisher.name);
   private timer?: NodeJS.Timeout;
   private lastLoggedSize = -1n;
-  /** Set when the last attempt to sign found that the log no longer extends a signed checkpoint. */
-  private fork?: LogForkedError;
 
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+    private readonly forkStatus: LogForkStatus,
   ) {}
 
   start(): void {
@@ -34,9 +34,9 @@ export class CheckpointPublisher implements OnApplicationShutdown {
     let checkpoint: SignedCheckpointRow | undefined;
     try {
       checkpoint = await signCheckpoint(this.db, { origin, signerKey });
-      this.fork = undefined;
+      this.forkStatus.report(undefined);
     } catch (error) {
-      if (error instanceof LogForkedError) this.fork = error;
+      if (error instanceof LogForkedError) this.forkStatus.report(error);
       throw error;
     }
     if (checkpoint && checkpoint.size > this.lastLoggedSize) {
@@ -44,11 +44,6 @@ export class CheckpointPublisher implements OnApplicationShutdown {
       this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);
     }
     return checkpoint;
-  }
-
-  /** Why the log cannot be signed any more, if the last attempt found it forked (readiness reports it). */
-  forked(): LogForkedError | undefined {
-    return this.fork;
   }
 
   /** The latest signed checkpoint if it holds leaf `index`, else one signed now; undefined if the log does not hold that leaf yet. */

@@ -130,6 +130,7 @@ export class ProjectionRunner {
   async replay(projectionName: string, event: RecordedEvent): Promise<void> {
     const projection = this.projections.find(({ name }) => name === projectionName);
     if (!projection) throw new Error(`no projection is called ${projectionName}`);
+    if (projection.neverSkips) throw new Error(`${projectionName} never parks an event, so it has none to replay`);
     await writeLockOf(this.dataSource).run(() =>
       this.dataSource.transaction(async (tx) => {
         await projection.apply(event, tx);

@@ -206,9 +206,9 @@ export class ProjectionRunner {
     const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const backoffMs = this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
     const firstFailedAt = new Date().toISOString();
-    // The first of the maxAttempts attempts was the one made with every projection at once.
-    for (let attempt = 2; ; attempt++) {
-      await sleep(backoffMs * 2 ** (attempt - 2));
+    // The first attempt right away (the event failed with every projection at once, perhaps not because of this one), then with a backoff.
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
       const mayPark = attempt >= maxAttempts && !projection.neverSkips;
       let failure: unknown;
       try {

@@ -28,6 +28,8 @@ export class EventPipeline implements OnApplicationShutdown {
   private readonly allocation: ProcessManagerRunner;
   private readonly checkpoints: TypeOrmCheckpointStore;
   private readonly projectionNames = allProjections().map((projection) => projection.name);
+  /** The projections that park events they cannot apply (all but those that must never skip one). */
+  private readonly parkingProjections = allProjections().filter(({ neverSkips }) => !neverSkips).map(({ name }) => name);
   private readonly processName: string;
   private projectionsWorker?: LeasedWorker;
   private allocationWorker?: LeasedWorker;
@@ -137,7 +139,7 @@ export class EventPipeline implements OnApplicationShutdown {
 
   /** Whether `worker` names a projection or process manager whose events can be parked (and so replayed). */
   parksEventsFor(worker: string): boolean {
-    return worker === this.processName || (this.projectionNames.includes(worker) && !allProjections().find(({ name }) => name === worker)?.neverSkips);
+    return worker === this.processName || this.parkingProjections.includes(worker);
   }
 
   /**

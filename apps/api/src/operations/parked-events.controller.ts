@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query as QueryParam } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Conflict, InvalidCommand, NotFound } from '@pangolin/domain';
@@ -65,6 +65,8 @@ export class ParkedEventsController {
 
   @Post(':worker/:position/replay')
   @HttpCode(200)
+  @ApiParam({ name: 'worker', description: 'The projection or process manager that parked the event (e.g. catalogue, premium-allocation)', schema: { type: 'string', maxLength: 100 } })
+  @ApiParam({ name: 'position', description: "The event's global position, in decimal", schema: { type: 'string', pattern: POSITION.source } })
   @ApiOperation({ summary: 'Apply a parked event to its projection or process manager again (after a fix); success removes the record (admin only)' })
   @ApiResponse({ status: 409, description: 'The event still fails (the record now says why), or it was dismissed' })
   async replay(@Param('worker') worker: string, @Param('position') position: string) {
@@ -81,6 +83,8 @@ export class ParkedEventsController {
 
   @Post(':worker/:position/dismiss')
   @HttpCode(200)
+  @ApiParam({ name: 'worker', description: 'The projection or process manager that parked the event (e.g. catalogue, premium-allocation)', schema: { type: 'string', maxLength: 100 } })
+  @ApiParam({ name: 'position', description: "The event's global position, in decimal", schema: { type: 'string', pattern: POSITION.source } })
   @ApiOperation({ summary: 'Leave a parked event unapplied, with a note; the record is kept among the dismissed (admin only)' })
   @ApiResponse({ status: 409, description: 'Already dismissed' })
   async dismiss(@Param('worker') worker: string, @Param('position') position: string, @Body() body: DismissParkedEventDto, @CurrentUser() user: Principal) {

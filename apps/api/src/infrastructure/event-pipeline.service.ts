@@ -28,7 +28,6 @@ export class EventPipeline implements OnApplicationShutdown {
   private readonly allocation: ProcessManagerRunner;
   private readonly checkpoints: TypeOrmCheckpointStore;
   private readonly projectionNames = allProjections().map((projection) => projection.name);
-  /** The projections that park events they cannot apply (all but those that must never skip one). */
   private readonly parkingProjections = allProjections().filter(({ neverSkips }) => !neverSkips).map(({ name }) => name);
   private readonly processName: string;
   private projectionsWorker?: LeasedWorker;
@@ -137,9 +136,9 @@ export class EventPipeline implements OnApplicationShutdown {
     return running.filter((stuck): stuck is StuckWorker => stuck !== undefined);
   }
 
-  /** Whether `worker` names a projection or process manager whose events can be parked (and so replayed). */
-  parksEventsFor(worker: string): boolean {
-    return worker === this.processName || this.parkingProjections.includes(worker);
+  /** The projections and process managers that park events they cannot apply (all but those that must never skip one). */
+  get parkingWorkers(): string[] {
+    return [...this.parkingProjections, this.processName];
   }
 
   /**

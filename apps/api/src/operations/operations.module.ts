@@ -2,13 +2,14 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { DataSource } from 'typeorm';
-import { allProjections, parkedCounts } from '@pangolin/read-models';
+import { parkedCounts } from '@pangolin/read-models';
+import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { READ_DB } from '../infrastructure/tokens';
 import { HealthController } from './health.controller';
 import { installHttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 import { PangolinMetrics } from './metrics';
-import { PipelinePositions, PROCESS_MANAGERS } from './pipeline-positions';
+import { PipelinePositions } from './pipeline-positions';
 import { Readiness } from './readiness';
 
 /**
@@ -26,15 +27,15 @@ export class OperationsModule implements OnModuleInit {
     private readonly positions: PipelinePositions,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(READ_DB) private readonly db: DataSource,
+    private readonly pipeline: EventPipeline,
   ) {}
 
   onModuleInit(): void {
     this.metrics.observePositions(() => this.positions.read());
     // Every worker that can park events has a series, 0 when none is parked.
-    const workers = [...allProjections().filter(({ neverSkips }) => !neverSkips).map(({ name }) => name), ...PROCESS_MANAGERS];
     this.metrics.observeParked(async () => {
       const counts = new Map((await parkedCounts(this.db.manager)).map(({ worker, parked }) => [worker, parked]));
-      return workers.map((worker) => ({ worker, parked: counts.get(worker) ?? 0 }));
+      return this.pipeline.parkingWorkers.map((worker) => ({ worker, parked: counts.get(worker) ?? 0 }));
     });
     installHttpMetrics(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.metrics);
   }

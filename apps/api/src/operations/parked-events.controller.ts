@@ -95,7 +95,7 @@ export class ParkedEventsController {
   }
 
   private async parked(worker: string, position: bigint): Promise<ParkedEventRow> {
-    const row = this.pipeline.parksEventsFor(worker) ? await findParkedEvent(this.db.manager, worker, position) : null;
+    const row = this.pipeline.parkingWorkers.includes(worker) ? await findParkedEvent(this.db.manager, worker, position) : null;
     if (!row) throw new NotFound(`parked event ${position} of ${worker}`);
     return row;
   }

@@ -10,6 +10,7 @@ import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { DeadLettersModule } from './operations/dead-letters.module';
 import { OperationsModule } from './operations/operations.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ProductsModule } from './products/products.module';
@@ -44,6 +45,7 @@ export class AppModule {
         ViewsModule,
         TransparencyModule,
         OperationsModule,
+        DeadLettersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };

@@ -6,6 +6,8 @@ export * from './registry';
 export * from './data-source';
 export * from './migrations';
 export * from './write-lock';
+export * from './dead-letters/parked-event.entity';
+export * from './dead-letters/parked-events';
 
 export * from './catalogue/product.entity';
 export * from './catalogue/programme.entity';

@@ -1,8 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { EventStore, RecordedEvent, Subscription } from '@pangolin/event-store';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, StuckTracker, type EventStore, type RecordedEvent, type StuckWorker, type Subscription } from '@pangolin/event-store';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
 import { writeLockOf } from './write-lock';
+import { parkEvent, unparkEvent } from './dead-letters/parked-events';
 
 export interface ProjectionLag {
   name: string;
@@ -15,7 +17,14 @@ export interface ProjectionLag {
 export interface ProjectionRunnerOptions {
   /** Wait before a failed event is delivered again (the store retries it). */
   retryDelayMs?: number;
-  onError?: (error: unknown, event: RecordedEvent) => void;
+  /** Told of every failed attempt, with the projection when one alone failed (the event is the batch's first when a whole batch failed). */
+  onError?: (error: unknown, event: RecordedEvent, projection?: string) => void;
+  /** Attempts at one (event, projection) pair before the event is parked for that projection (default 3). */
+  maxAttempts?: number;
+  /** Wait before the second attempt at a pair, doubled before each further one (default 100 ms). */
+  retryBackoffMs?: number;
+  /** Told when an event is parked for a projection. */
+  onParked?: (projection: string, event: RecordedEvent, error: unknown) => void;
   /** Told after each event a projection applied and committed (not about events it skipped as already applied). */
   onApplied?: (projection: string, event: RecordedEvent) => void;
   /** At most this many events applied in one transaction (default 100; 1 applies each alone). */
@@ -23,6 +32,8 @@ export interface ProjectionRunnerOptions {
 }
 
 const DEFAULT_BATCH_SIZE = 100;
+
+type Applied = [Projection, RecordedEvent][];
 
 /**
  * Feeds the event log to projections. Each (event, projection) pair is applied in one transaction
@@ -33,12 +44,25 @@ const DEFAULT_BATCH_SIZE = 100;
  * delivered are applied with it, up to `batchSize` in one transaction: a commit and the checkpoint
  * writes are paid once per batch, not once per event. The subscription then delivers those events
  * too, and they are skipped without a query.
+ *
+ * No single event stops the projections. If a batch fails, its events are applied again one at a
+ * time, and an event that still fails, one projection at a time, so only the failing (event,
+ * projection) pair is held back. That pair is tried `maxAttempts` times with a small backoff, then
+ * parked: a dead-letter record (ParkedEventRow) is written and that projection's checkpoint moves
+ * past the event in the same transaction, while every other event and projection flows on. The
+ * last attempt runs in a savepoint of the transaction that parks, so an event is parked only when
+ * the read database demonstrably works (an outage fails the whole transaction, and the event is
+ * retried later, not parked). A projection that must never skip an event (`neverSkips`: the Merkle
+ * log's leaves are dense) is retried instead, for as long as it fails, and reported as stuck.
  */
 export class ProjectionRunner {
   private subscription: Subscription | undefined;
   private subscribedAfter = 0n;
   /** Every projection here has committed everything up to this position (0n: not known). */
   private committedThrough = 0n;
+  private readonly tracker = new StuckTracker();
+  /** The pair that made the current delivery fail, if it was a projection that cannot skip. */
+  private failing?: { worker: string; failedOn: RecordedEvent };
 
   constructor(
     private readonly store: EventStore,
@@ -81,19 +105,73 @@ export class ProjectionRunner {
    */
   async handle(event: RecordedEvent): Promise<void> {
     if (event.position <= this.committedThrough) return;
+    try {
+      await this.applyFrom(event);
+      this.tracker.progressed();
+    } catch (error) {
+      const { worker, failedOn } = this.failing ?? { worker: 'projections', failedOn: event };
+      this.tracker.failed(worker, failedOn, error);
+      throw error;
+    } finally {
+      this.failing = undefined;
+    }
+  }
+
+  /** The event this runner keeps failing on, if any (cleared once it gets past it). */
+  stuck(): StuckWorker | undefined {
+    return this.tracker.stuck;
+  }
+
+  /**
+   * Applies a parked event to its projection again (after a fix), in one transaction that also
+   * removes its dead-letter record; the projection's checkpoint is already past it. Throws what the
+   * projection throws, and then nothing changed.
+   */
+  async replay(projectionName: string, event: RecordedEvent): Promise<void> {
+    const projection = this.projections.find(({ name }) => name === projectionName);
+    if (!projection) throw new Error(`no projection is called ${projectionName}`);
+    if (projection.neverSkips) throw new Error(`${projectionName} never parks an event, so it has none to replay`);
+    await writeLockOf(this.dataSource).run(() =>
+      this.dataSource.transaction(async (tx) => {
+        await projection.apply(event, tx);
+        await unparkEvent(tx, projection.name, event.position);
+      }),
+    );
+    this.options.onApplied?.(projection.name, event);
+  }
+
+  private async applyFrom(event: RecordedEvent): Promise<void> {
     const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const batch = batchSize > 1 ? [event, ...(await this.store.readAll({ after: event.position, limit: batchSize - 1 }))] : [event];
     const last = batch[batch.length - 1].position;
-    // One transaction for the batch and all projections (not one per projection): every projection
-    // applies the events it has not seen, and the checkpoints advance with them, atomically.
-    const applied = await writeLockOf(this.dataSource).run(() =>
+    let applied: Applied;
+    try {
+      applied = await this.applyTogether(batch);
+    } catch (error) {
+      this.options.onError?.(error, event);
+      applied = [];
+      for (const next of batch) applied.push(...(await this.applyAlone(next, batch.length === 1)));
+    }
+    if (last > this.committedThrough) this.committedThrough = last;
+    for (const [{ name }, applyEvent] of applied) this.options.onApplied?.(name, applyEvent);
+  }
+
+  /**
+   * Applies `batch` to every projection that has not seen its events, in one transaction for the
+   * batch and all projections (not one per projection): the checkpoints advance with the effects,
+   * atomically.
+   */
+  private applyTogether(batch: readonly RecordedEvent[]): Promise<Applied> {
+    const projections = this.projections;
+    const last = batch[batch.length - 1].position;
+    return writeLockOf(this.dataSource).run(() =>
       this.dataSource.transaction(async (tx) => {
         // Read inside the transaction: the committed checkpoints are the only truth about what was applied.
-        const checkpoints = new Map((await tx.findBy(ProjectionCheckpoint, { name: In(this.projections.map(({ name }) => name)) })).map((row) => [row.name, row.position]));
-        const appliedHere: [Projection, RecordedEvent][] = [];
+        const checkpoints = new Map((await tx.findBy(ProjectionCheckpoint, { name: In(projections.map(({ name }) => name)) })).map((row) => [row.name, row.position]));
+        const appliedHere: Applied = [];
         const forBatches = new Map<Projection, RecordedEvent[]>();
         for (const next of batch) {
-          for (const projection of this.projections) {
+          for (const projection of projections) {
             if ((checkpoints.get(projection.name) ?? 0n) >= next.position) continue;
             if (!projection.applyBatch) await projection.apply(next, tx);
             else if (forBatches.has(projection)) forBatches.get(projection)!.push(next);
@@ -102,13 +180,66 @@ export class ProjectionRunner {
           }
         }
         for (const [projection, events] of forBatches) await projection.applyBatch!(events, tx);
-        const behind = this.projections.filter(({ name }) => (checkpoints.get(name) ?? 0n) < last).map(({ name }) => name);
+        const behind = projections.filter(({ name }) => (checkpoints.get(name) ?? 0n) < last).map(({ name }) => name);
         await advanceCheckpoints(tx, behind, checkpoints, last);
         return appliedHere;
       }),
     );
-    if (last > this.committedThrough) this.committedThrough = last;
-    for (const [{ name }, applyEvent] of applied) this.options.onApplied?.(name, applyEvent);
+  }
+
+  /** One event, to every projection at once (unless that just failed); if that fails, to each projection alone. */
+  private async applyAlone(event: RecordedEvent, failedTogether: boolean): Promise<Applied> {
+    if (!failedTogether) {
+      try {
+        return await this.applyTogether([event]);
+      } catch (error) {
+        this.options.onError?.(error, event);
+      }
+    }
+    const applied: Applied = [];
+    for (const projection of this.projections) applied.push(...(await this.applyToOne(projection, event)));
+    return applied;
+  }
+
+  /** Tries one (event, projection) pair until it applies, or parks it after maxAttempts (never for a projection that must not skip). */
+  private async applyToOne(projection: Projection, event: RecordedEvent): Promise<Applied> {
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const backoffMs = this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
+    const firstFailedAt = new Date().toISOString();
+    // The first attempt right away (the event failed with every projection at once, perhaps not because of this one), then with a backoff.
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
+      const mayPark = attempt >= maxAttempts && !projection.neverSkips;
+      let failure: unknown;
+      try {
+        const outcome = await writeLockOf(this.dataSource).run(() =>
+          this.dataSource.transaction(async (tx) => {
+            const checkpoint = (await tx.findOneBy(ProjectionCheckpoint, { name: projection.name }))?.position;
+            if ((checkpoint ?? 0n) >= event.position) return 'skipped';
+            if (!mayPark) await projection.apply(event, tx);
+            else {
+              // In a savepoint: a failure of the projection leaves the transaction usable for parking.
+              await tx.transaction((savepoint) => projection.apply(event, savepoint)).catch((error: unknown) => (failure = error));
+              if (failure !== undefined) await parkEvent(tx, { worker: projection.name, event, error: failure, attempts: attempt, firstFailedAt, lastFailedAt: new Date().toISOString() });
+            }
+            await advanceCheckpoints(tx, [projection.name], new Map(checkpoint === undefined ? [] : [[projection.name, checkpoint]]), event.position);
+            return failure === undefined ? 'applied' : 'parked';
+          }),
+        );
+        if (outcome === 'skipped') return [];
+        if (outcome === 'applied') return [[projection, event]];
+        this.options.onError?.(failure, event, projection.name);
+        this.options.onParked?.(projection.name, event, failure);
+        return [];
+      } catch (error) {
+        failure = error;
+      }
+      this.options.onError?.(failure, event, projection.name);
+      if (attempt >= maxAttempts) {
+        this.failing = { worker: projection.name, failedOn: event };
+        throw failure;
+      }
+    }
   }
 
   async lag(): Promise<ProjectionLag[]> {

@@ -14,4 +14,9 @@ export interface Projection {
    * projection may implement it only if it neither reads other projections' tables nor is read by them.
    */
   applyBatch?(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+  /**
+   * True for a projection that must apply every event, in order (the Merkle log: its leaf indices
+   * are dense). The runner never parks an event for it: it retries, and reports itself stuck.
+   */
+  readonly neverSkips?: boolean;
 }

@@ -29,6 +29,8 @@ export interface PangolinConfig {
   readinessMaxLag: number;
   /** At most this many events the projections apply in one transaction when the log is ahead of them. */
   projectionBatchSize: number;
+  /** An event a projection or process manager cannot apply is tried this often, with a doubling backoff, then parked. */
+  deadLetters: { maxAttempts: number; retryBackoffMs: number };
   transparency: TransparencyConfig;
 }
 
@@ -179,6 +181,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     leaseRetryMs: integer('LEASE_RETRY_MS', 2000, env),
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
     projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 100, env),
+    deadLetters: { maxAttempts: positive('DEAD_LETTER_MAX_ATTEMPTS', 3, env), retryBackoffMs: integer('DEAD_LETTER_BACKOFF_MS', 100, env) },
     transparency: transparency(env, dataDir, store),
   };
 }

@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In } from 'typeorm';
 import { PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/application';
-import { EventStore, RecordedEvent } from '@pangolin/event-store';
+import { EventStore, failureText, RecordedEvent, StuckWorker } from '@pangolin/event-store';
 import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionCheckpoint, ProjectionRunner } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { PangolinMetrics } from '../operations/metrics';
 import { EVENT_STORE, READ_DB } from './tokens';
 import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
+import { TypeOrmDeadLetterStore } from './typeorm-dead-letter-store';
 import { LeasedWorker, PostgresWorkerLease } from './worker-lease';
 
 /** How often a process that does not run a worker itself looks at that worker's checkpoint. */
@@ -27,6 +28,7 @@ export class EventPipeline implements OnApplicationShutdown {
   private readonly allocation: ProcessManagerRunner;
   private readonly checkpoints: TypeOrmCheckpointStore;
   private readonly projectionNames = allProjections().map((projection) => projection.name);
+  private readonly parkingProjections = allProjections().filter(({ neverSkips }) => !neverSkips).map(({ name }) => name);
   private readonly processName: string;
   private projectionsWorker?: LeasedWorker;
   private allocationWorker?: LeasedWorker;
@@ -37,9 +39,17 @@ export class EventPipeline implements OnApplicationShutdown {
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     metrics: PangolinMetrics,
   ) {
-    const onError = (name: string) => (error: unknown, event: RecordedEvent) =>
-      this.logger.error(`${name} failed on event ${event.position} (${event.type}); retrying: ${error instanceof Error ? error.stack : error}`);
-    this.projections = new ProjectionRunner(store, db, allProjections(), { onError: onError('projection'), onApplied: metrics.projectionApplied, batchSize: config.projectionBatchSize });
+    const { maxAttempts, retryBackoffMs } = config.deadLetters;
+    const onError = (name: string) => (error: unknown, event: RecordedEvent, worker = name) => {
+      metrics.workerFailures.inc({ worker });
+      this.logger.error(`${worker} failed on event ${event.position} (${event.type}); retrying: ${error instanceof Error ? error.stack : error}`);
+    };
+    const onParked = (worker: string, event: RecordedEvent, error: unknown) => {
+      metrics.eventsParked.inc({ worker });
+      this.logger.error(`${worker} parked event ${event.position} (${event.type}, ${event.eventId}) after ${maxAttempts} attempts and moved on: ${failureText(error)}. See GET /admin/parked-events`);
+    };
+    const retries = { maxAttempts, retryBackoffMs, onParked };
+    this.projections = new ProjectionRunner(store, db, allProjections(), { ...retries, onError: onError('projections'), onApplied: metrics.projectionApplied, batchSize: config.projectionBatchSize });
     this.checkpoints = new TypeOrmCheckpointStore(db);
     const process = new PremiumAllocationProcess(store, {
       // The read model must include every event up to now before it is asked.
@@ -53,7 +63,7 @@ export class EventPipeline implements OnApplicationShutdown {
       },
     });
     this.processName = process.name;
-    this.allocation = new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, onError('premium allocation'));
+    this.allocation = new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, new TypeOrmDeadLetterStore(db), { ...retries, onError: onError(process.name) });
   }
 
   /** Starts the workers, if this process runs them. */
@@ -115,6 +125,31 @@ export class EventPipeline implements OnApplicationShutdown {
   /** Each projection's checkpoint against the head of the log (read from the database: true wherever the projections run). */
   projectionLag() {
     return this.projections.lag();
+  }
+
+  /** The workers running in this process that keep failing on one event (a worker running elsewhere reports in its own process). */
+  stuckWorkers(): StuckWorker[] {
+    const running = [
+      this.projectionsWorker?.active ? this.projections.stuck() : undefined,
+      this.allocationWorker?.active ? this.allocation.stuck() : undefined,
+    ];
+    return running.filter((stuck): stuck is StuckWorker => stuck !== undefined);
+  }
+
+  /** The projections and process managers that park events they cannot apply (all but those that must never skip one). */
+  get parkingWorkers(): string[] {
+    return [...this.parkingProjections, this.processName];
+  }
+
+  /**
+   * Applies a parked event to its projection, or hands it to its process manager, again (after a
+   * fix); success removes its record. Throws what the worker throws, and then the record stays.
+   */
+  async replayParked(worker: string, position: bigint): Promise<void> {
+    const [event] = await this.store.readAll({ after: position - 1n, limit: 1 });
+    if (!event || event.position !== position) throw new Error(`the log holds no event at position ${position}`);
+    if (worker === this.processName) await this.allocation.replay(event);
+    else await this.projections.replay(worker, event);
   }
 
   /** Stops the workers running here (at shutdown, or to hold the pipeline still in a test). */

@@ -11,6 +11,7 @@ import { openEventStore } from './open-event-store';
 import { openReadDatabase } from './read-database';
 import { InstrumentedEventStore } from '../operations/instrumented-event-store';
 import { PangolinMetrics } from '../operations/metrics';
+import { LogForkStatus } from '../operations/log-fork-status';
 
 /** The stores (chosen by configuration) and what runs on them, shared by every context module. */
 @Global()
@@ -24,6 +25,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
       providers: [
         { provide: PANGOLIN_CONFIG, useValue: config },
         PangolinMetrics,
+        LogForkStatus,
         {
           provide: EVENT_STORE,
           // Household personal data is sealed with its household's key (kept in the read database) before it is stored.
@@ -37,7 +39,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         EventPipeline,
         CommandRunner,
       ],
-      exports: [PANGOLIN_CONFIG, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics],
+      exports: [PANGOLIN_CONFIG, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics, LogForkStatus],
     };
   }
 

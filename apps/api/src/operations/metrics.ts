@@ -22,6 +22,7 @@ export class PangolinMetrics {
   private readonly logger = new Logger(PangolinMetrics.name);
   readonly registry = new Registry();
   private positions?: () => Promise<PipelinePosition[]>;
+  private parked?: () => Promise<{ worker: string; parked: number }[]>;
 
   readonly eventsAppended = new Counter({
     name: 'pangolin_events_appended_total',
@@ -67,6 +68,28 @@ export class PangolinMetrics {
     collect: (): Promise<void> => this.collectLag(this.processLag, 'process-manager', 'process'),
   });
 
+  readonly workerFailures = new Counter({
+    name: 'pangolin_worker_failures_total',
+    help: 'Failed attempts at applying an event, by worker (a projection, "projections" when a whole batch or event failed, or a process manager); each is retried, then parked.',
+    labelNames: ['worker'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsParked = new Counter({
+    name: 'pangolin_events_parked_total',
+    help: 'Events a projection or process manager parked (dead letters) after its attempts, by worker.',
+    labelNames: ['worker'] as const,
+    registers: [this.registry],
+  });
+
+  readonly parkedEvents: Gauge<'worker'> = new Gauge({
+    name: 'pangolin_parked_events',
+    help: 'Events parked and neither replayed nor dismissed, by worker, read from the read database at scrape time.',
+    labelNames: ['worker'] as const,
+    registers: [this.registry],
+    collect: (): Promise<void> => this.collectParked(),
+  });
+
   readonly httpRequests = new Counter({
     name: 'pangolin_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern (never the raw URL; "unmatched" when no route matched) and status code.',
@@ -89,6 +112,11 @@ export class PangolinMetrics {
   /** Tells the lag gauges where to read positions from at each scrape. */
   observePositions(read: () => Promise<PipelinePosition[]>): void {
     this.positions = read;
+  }
+
+  /** Tells the parked-events gauge where to read the counts from at each scrape. */
+  observeParked(read: () => Promise<{ worker: string; parked: number }[]>): void {
+    this.parked = read;
   }
 
   /** The Prometheus text exposition of every metric (the lag gauges are read from the stores now). */
@@ -114,6 +142,16 @@ export class PangolinMetrics {
         this.eventsHandled.inc({ process: name });
       },
     };
+  }
+
+  private async collectParked(): Promise<void> {
+    this.parkedEvents.reset();
+    if (!this.parked) return;
+    try {
+      for (const { worker, parked } of await this.parked()) this.parkedEvents.set({ worker }, parked);
+    } catch (error) {
+      this.logger.warn(`parked events are not available for /metrics: ${error instanceof Error ? error.message : error}`);
+    }
   }
 
   private async collectLag<L extends string>(gauge: Gauge<L>, kind: PipelinePosition['kind'], label: L): Promise<void> {

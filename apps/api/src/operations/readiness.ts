@@ -2,7 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { parkedCounts } from '@pangolin/read-models';
+import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { LogForkStatus } from './log-fork-status';
 import { PipelinePositions } from './pipeline-positions';
 
 /** A store that does not answer within this time counts as unreachable (probes must not hang). */
@@ -21,13 +24,25 @@ export interface ReadinessReport {
     readDb: { ok: boolean };
     /** Each projection, then each process manager; positions are decimal strings (64-bit). */
     projections: { name: string; kind: 'projection' | 'process-manager'; checkpoint: string; behind: string; ok: boolean }[];
+    /**
+     * Events parked (dead letters, see GET /admin/parked-events), per worker. They do not make the
+     * instance unready: the worker has moved on and everything else is served.
+     */
+    parkedEvents: { worker: string; parked: number }[];
+    /** Workers running here that keep failing on one event without progress: each fails the check `stuck.<worker>`. */
+    stuck: { worker: string; position: string; eventId: string; since: string; failures: number }[];
+    /** False when the Merkle log no longer extends the checkpoint last signed (a fork): `transparencyLog` fails. */
+    transparencyLog: { ok: boolean; forkedFrom?: string };
   };
 }
 
 /**
  * Whether this instance can serve: both stores answer, and every projection and process manager
  * is at most READINESS_MAX_LAG events behind the head of the log (further behind, its views or
- * its reactions would be too stale to be worth routing traffic to).
+ * its reactions would be too stale to be worth routing traffic to). Not ready either while a
+ * worker running here keeps failing on one event (the Merkle log, which never skips one, or any
+ * worker while its store fails), or while the Merkle log has forked from its signed checkpoints.
+ * Parked events are listed but keep it ready: their workers have moved on.
  */
 @Injectable()
 export class Readiness {
@@ -38,11 +53,15 @@ export class Readiness {
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly positions: PipelinePositions,
+    private readonly pipeline: EventPipeline,
+    private readonly logFork: LogForkStatus,
   ) {}
 
   async check(): Promise<ReadinessReport> {
     const [eventStore, readDb] = await Promise.all([this.checkEventStore(), this.checkReadDb()]);
-    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [] };
+    const fork = this.logFork.current;
+    const stuck = this.pipeline.stuckWorkers().map(({ worker, position, eventId, since, failures }) => ({ worker, position: position.toString(), eventId, since, failures }));
+    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [], parkedEvents: [], stuck, transparencyLog: fork ? { ok: false, forkedFrom: fork.signedSize.toString() } : { ok: true } };
     const failed: string[] = [];
     if (!eventStore.ok) failed.push('eventStore');
     if (!readDb.ok) failed.push('readDb');
@@ -56,6 +75,14 @@ export class Readiness {
     } catch (error) {
       this.logger.warn(`readiness: could not read the projections' positions: ${messageOf(error)}`);
       failed.push('projections');
+    }
+    for (const { worker } of stuck) failed.push(`stuck.${worker}`);
+    if (fork) failed.push('transparencyLog');
+    try {
+      checks.parkedEvents = await withTimeout(parkedCounts(this.db.manager), 'reading the parked events');
+    } catch (error) {
+      this.logger.warn(`readiness: could not count the parked events: ${messageOf(error)}`);
+      failed.push('parkedEvents');
     }
     return { status: failed.length ? 'not-ready' : 'ready', failed, checks };
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { latestCheckpoint, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
+import { latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { READ_DB } from '../infrastructure/tokens';
+import { LogForkStatus } from '../operations/log-fork-status';
 
 /**
  * Signs checkpoints of the Merkle log: every CHECKPOINT_INTERVAL_MS when the log has grown, and on
@@ -18,6 +19,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+    private readonly forkStatus: LogForkStatus,
   ) {}
 
   start(): void {
@@ -29,7 +31,14 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   /** Signs the log at its current size (unless already signed) and returns that checkpoint; undefined while the log is empty. */
   async publish(): Promise<SignedCheckpointRow | undefined> {
     const { origin, signerKey } = this.config.transparency;
-    const checkpoint = await signCheckpoint(this.db, { origin, signerKey });
+    let checkpoint: SignedCheckpointRow | undefined;
+    try {
+      checkpoint = await signCheckpoint(this.db, { origin, signerKey });
+      this.forkStatus.report(undefined);
+    } catch (error) {
+      if (error instanceof LogForkedError) this.forkStatus.report(error);
+      throw error;
+    }
     if (checkpoint && checkpoint.size > this.lastLoggedSize) {
       this.lastLoggedSize = checkpoint.size;
       this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);

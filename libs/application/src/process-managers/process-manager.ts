@@ -1,4 +1,5 @@
-import { EventStore, RecordedEvent, Subscription } from '@pangolin/event-store';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, EventStore, RecordedEvent, StuckTracker, StuckWorker, Subscription } from '@pangolin/event-store';
 
 /**
  * A process manager reacts to events by issuing commands (appends to other streams).
@@ -18,25 +19,70 @@ export interface CheckpointStore {
   save(name: string, position: bigint): Promise<void>;
 }
 
+/** An event a worker gave up on after its attempts. */
+export interface WorkerFailure {
+  worker: string;
+  event: RecordedEvent;
+  error: unknown;
+  attempts: number;
+  firstFailedAt: string;
+  lastFailedAt: string;
+}
+
+/** Where events a process manager cannot handle are parked (dead letters), and removed once replayed. */
+export interface DeadLetterStore {
+  park(failure: WorkerFailure): Promise<void>;
+  unpark(worker: string, position: bigint): Promise<void>;
+}
+
+export interface ProcessManagerRunnerOptions {
+  /** Told of every failed attempt. */
+  onError?: (error: unknown, event: RecordedEvent) => void;
+  /** Attempts at one event before it is parked (default 3). */
+  maxAttempts?: number;
+  /** Wait before the second attempt, doubled before each further one (default 100 ms). */
+  retryBackoffMs?: number;
+  /** Told when an event is parked. */
+  onParked?: (worker: string, event: RecordedEvent, error: unknown) => void;
+}
+
+/**
+ * Feeds the log to a process manager. An event it cannot handle is tried `maxAttempts` times with
+ * a small backoff, then parked in `deadLetters` with its reason, and the process moves on. An
+ * event store that does not answer at that moment is an outage, not a poison event: nothing is
+ * parked, and the subscription delivers the event again later.
+ */
 export class ProcessManagerRunner {
   private subscription?: Subscription;
+  private readonly tracker = new StuckTracker();
 
   constructor(
     private readonly store: EventStore,
     private readonly checkpoints: CheckpointStore,
     private readonly manager: ProcessManager,
-    private readonly onError: (error: unknown, event: RecordedEvent) => void = () => undefined,
+    private readonly deadLetters: DeadLetterStore,
+    private readonly options: ProcessManagerRunnerOptions = {},
   ) {}
+
+  get name(): string {
+    return this.manager.name;
+  }
 
   async start(): Promise<void> {
     const from = await this.checkpoints.load(this.manager.name);
     this.subscription = this.store.subscribe(
       from,
       async (event) => {
-        await this.manager.handle(event);
-        await this.checkpoints.save(this.manager.name, event.position);
+        try {
+          await this.handleOrPark(event);
+          await this.checkpoints.save(this.manager.name, event.position);
+          this.tracker.progressed();
+        } catch (error) {
+          this.tracker.failed(this.manager.name, event, error);
+          throw error;
+        }
       },
-      { onError: this.onError },
+      { onError: this.options.onError },
     );
   }
 
@@ -48,5 +94,38 @@ export class ProcessManagerRunner {
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = undefined;
+  }
+
+  /** The event this process keeps failing on here, if any. */
+  stuck(): StuckWorker | undefined {
+    return this.tracker.stuck;
+  }
+
+  /** Handles a parked event again (after a fix) and, if that works, removes its record. Throws what the process throws. */
+  async replay(event: RecordedEvent): Promise<void> {
+    await this.manager.handle(event);
+    await this.deadLetters.unpark(this.manager.name, event.position);
+  }
+
+  private async handleOrPark(event: RecordedEvent): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const backoffMs = this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS;
+    const firstFailedAt = new Date().toISOString();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.manager.handle(event);
+      } catch (error) {
+        this.options.onError?.(error, event);
+        if (attempt < maxAttempts) {
+          await sleep(backoffMs * 2 ** (attempt - 1));
+          continue;
+        }
+        // Throws if the event store does not answer: then the failure says nothing about the event.
+        await this.store.headPosition();
+        await this.deadLetters.park({ worker: this.manager.name, event, error, attempts: attempt, firstFailedAt, lastFailedAt: new Date().toISOString() });
+        this.options.onParked?.(this.manager.name, event, error);
+        return;
+      }
+    }
   }
 }

@@ -22,6 +22,7 @@ import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
  */
 export class MerkleLogProjection implements Projection {
   readonly name = 'merkle-log';
+  readonly neverSkips = true;
   private known?: Tree;
 
   apply(event: RecordedEvent, tx: EntityManager): Promise<void> {

@@ -66,7 +66,8 @@ describe('leaf decoding', () => {
     ['data with a duplicate key', leafBytes({ data: '{"a":1,"a":1}' }), 'data is not canonical JSON'],
     ['data with a needless escape', leafBytes({ data: '{"a":"\\u0041"}' }), 'data is not canonical JSON'],
     ['data with a number spelt 1.0', leafBytes({ data: '{"a":1.0}' }), 'data is not canonical JSON'],
-    ['data with an unpaired surrogate escape', leafBytes({ data: '{"a":"\\ud800"}' }), 'data holds a value canonical JSON refuses'],
+    ['data with an upper-case surrogate escape', leafBytes({ data: '{"a":"\\uD800"}' }), 'data is not canonical JSON'],
+    ['data with a surrogate pair escaped', leafBytes({ data: '{"a":"\\ud83d\\ude00"}' }), 'data is not canonical JSON'],
     ['metadata that is not canonical', leafBytes({ metadata: '{ }' }), 'metadata is not canonical JSON'],
   ])('refuses %s', (_, bytes, message) => {
     expect(() => decodeLeaf(bytes)).toThrow(LeafDecodingError);

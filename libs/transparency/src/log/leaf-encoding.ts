@@ -21,9 +21,14 @@
  * formatting) with the keys of every object sorted by UTF-16 code units (as Array.prototype.sort and
  * RFC 8785 do), recursively. Object properties whose value is `undefined` are left out, as
  * JSON.stringify leaves them out, so an event encodes the same before and after a JSON round trip.
+ * A string (or key) holding an unpaired UTF-16 surrogate is written as JSON.stringify writes it,
+ * with the surrogate as a lower-case `\udXXX` escape: such a string can be stored (the embedded
+ * event store keeps data as JSON text), so every stored event must have a leaf, and the escape
+ * keeps the text valid UTF-8, the encoding injective, and every other string's bytes unchanged.
  * Every other value that JSON cannot hold is rejected with a TypeError: `undefined` elsewhere,
  * functions, symbols, bigints, non-finite numbers, objects that are not plain (Date, Map, class
- * instances), strings with unpaired surrogates, and cycles.
+ * instances), and cycles. The other fields (eventId, streamId, type) are written as UTF-8 and must
+ * be well-formed: both stores read them back well-formed (an unpaired surrogate comes back as U+FFFD).
  */
 
 import { createHash } from 'node:crypto';
@@ -184,7 +189,7 @@ function writeFast(value: unknown, depth: number): string | undefined {
     case 'number':
       return Number.isFinite(value) ? JSON.stringify(value) : undefined;
     case 'string':
-      return value.isWellFormed() ? JSON.stringify(value) : undefined;
+      return JSON.stringify(value);
     case 'object':
       break;
     default:
@@ -206,7 +211,6 @@ function writeFast(value: unknown, depth: number): string | undefined {
   const members: string[] = [];
   for (const key of Object.keys(record).sort()) {
     if (record[key] === undefined) continue;
-    if (!key.isWellFormed()) return undefined;
     const text = writeFast(record[key], depth + 1);
     if (text === undefined) return undefined;
     members.push(`${JSON.stringify(key)}:${text}`);
@@ -223,7 +227,6 @@ function write(value: unknown, path: string, ancestors: Set<object>): string {
       if (!Number.isFinite(value)) throw new TypeError(`${path}: ${value} is not a JSON number`);
       return JSON.stringify(value);
     case 'string':
-      if (LONE_SURROGATE.test(value)) throw new TypeError(`${path}: string has an unpaired surrogate`);
       return JSON.stringify(value);
     case 'object':
       break;
@@ -245,7 +248,6 @@ function write(value: unknown, path: string, ancestors: Set<object>): string {
     const members: string[] = [];
     for (const key of Object.keys(record).sort()) {
       if (record[key] === undefined) continue;
-      if (LONE_SURROGATE.test(key)) throw new TypeError(`${path}: key has an unpaired surrogate`);
       members.push(`${JSON.stringify(key)}:${write(record[key], `${path}.${key}`, ancestors)}`);
     }
     return `{${members.join(',')}}`;

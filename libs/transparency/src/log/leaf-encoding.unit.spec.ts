@@ -1,5 +1,5 @@
 import { leafHash } from '../merkle/rfc6962';
-import { canonicalJson, encodeLeaf, eventLeafHash, type LeafEvent } from './leaf-encoding';
+import { canonicalJson, decodeLeaf, encodeLeaf, eventLeafHash, type LeafEvent } from './leaf-encoding';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -82,9 +82,21 @@ describe('leaf encoding', () => {
     ['a Date', { at: new Date(0) }],
     ['a Map', new Map()],
     ['a symbol', Symbol('s')],
-    ['an unpaired surrogate', { s: '\uD800' }],
   ])('rejects %s in data', (_, data) => {
     expect(() => encodeLeaf({ ...event, data })).toThrow(TypeError);
+  });
+
+  it('writes an unpaired surrogate in data as its escape, which decodes back to the same event', () => {
+    const lone = { ...event, data: { reference: 'BANK-\uD800-\uDFFF', ['key\uDC00']: '\uD83D\uDE00' }, metadata: { note: '\uDBFF' } };
+    expect(canonicalJson(lone.data)).toBe('{"key\\udc00":"\uD83D\uDE00","reference":"BANK-\\ud800-\\udfff"}');
+    const bytes = encodeLeaf(lone);
+    expect(decodeLeaf(bytes)).toEqual(lone);
+    expect(hex(eventLeafHash(lone))).toBe(hex(leafHash(bytes)));
+    // Deeper than the fast path goes, the same text.
+    let deep: unknown = '\uD800';
+    for (let level = 0; level < 100; level++) deep = [deep];
+    expect(canonicalJson(deep)).toBe(`${'['.repeat(100)}"\\ud800"${']'.repeat(100)}`);
+    expect(hex(eventLeafHash({ ...event, data: deep }))).toBe(hex(leafHash(encodeLeaf({ ...event, data: deep }))));
   });
 
   it('rejects cycles and bad revisions', () => {

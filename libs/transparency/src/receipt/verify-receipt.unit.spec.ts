@@ -1,6 +1,6 @@
 import { generateSignerKey } from '../signed-note/signed-note';
 import { describeTrail, formatMoney, formatReceipt, parseReceipt, verifyReceipt } from '.';
-import { giftStoryLog, TEST_LOG_ORIGIN } from './testing/receipt-fixture';
+import { giftStoryLog, TEST_LOG_ORIGIN, TestLog } from './testing/receipt-fixture';
 
 const EXPECTED_TRAIL = [
   '2026-01-05  Gift g1 of 500.00 CNY pledged by donor d1 for household h1 (product p1); money no premium can use is to be refunded',
@@ -53,6 +53,18 @@ describe('verifyReceipt', () => {
       claimsPaid: [{ claimId: 'c1', policyId: 'pol1', amount: { amount: 1000000, currency: 'CNY' } }],
     });
     expect(describeTrail(result.trail)).toBe(EXPECTED_TRAIL);
+  });
+
+  it('verifies a receipt whose events hold an unpaired surrogate, as the embedded store can keep one', async () => {
+    const log = new TestLog();
+    const metadata = { actor: 'system:test', correlationId: 'c', causationId: 'k', occurredAt: '2026-01-05T08:00:00.000Z', schemaVersion: 1 };
+    await log.append(
+      { eventId: 'e1', streamId: 'gift-g1', revision: 0, type: 'GiftPledged', metadata, data: { giftId: 'g1', donorId: 'd1', amount: { amount: 100, currency: 'CNY' }, target: { kind: 'household', householdId: 'h1', productId: 'p1' }, remainder: 'refund', pledgedAt: '2026-01-05T08:00:00.000Z' } },
+      { eventId: 'e2', streamId: 'gift-g1', revision: 1, type: 'GiftPaymentConfirmed', metadata, data: { giftId: 'g1', donorId: 'd1', paymentReference: 'PAY-\uD800', amount: { amount: 100, currency: 'CNY' }, confirmedAt: '2026-01-05T08:05:00.000Z' } },
+    );
+    const result = verifyReceipt(await log.receipt('g1', [0, 1]), log.keys.verifierKey);
+    if (!result.ok) throw new Error(result.failure);
+    expect(result.trail.steps.map((step) => step.kind)).toEqual(['gift-pledged', 'payment-confirmed']);
   });
 
   it('verifies the same receipt given as bytes, and against an older checkpoint', async () => {

@@ -1,0 +1,102 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query as QueryParam } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { Conflict, InvalidCommand, NotFound } from '@pangolin/domain';
+import { failureText } from '@pangolin/event-store';
+import { dismissParkedEvent, findParkedEvent, listParkedEvents, ParkedEventRow, recordReplayFailure, writeLockOf, type ParkedStatus } from '@pangolin/read-models';
+import { CurrentUser, Roles } from '../auth/decorators';
+import { Principal } from '../auth/principal';
+import { EventPipeline } from '../infrastructure/event-pipeline.service';
+import { READ_DB } from '../infrastructure/tokens';
+
+const POSITION = /^[1-9][0-9]{0,18}$/;
+const PAGE = /^[1-9][0-9]{0,5}$/;
+const MAX_PAGE_SIZE = 200;
+
+export class DismissParkedEventDto {
+  @ApiProperty({ description: 'Why the event can be left unapplied (kept with the record)', minLength: 1, maxLength: 1000 })
+  @IsString()
+  @Matches(/\S/, { message: 'note must not be blank' })
+  @MaxLength(1000)
+  note: string;
+}
+
+/** A parked event as answered: positions as decimal strings (64-bit). */
+function view(row: ParkedEventRow) {
+  return { ...row, position: row.position.toString() };
+}
+
+function positionParameter(value: string): bigint {
+  if (!POSITION.test(value)) throw new InvalidCommand('position', 'must be a positive whole number in decimal, without leading zeros');
+  return BigInt(value);
+}
+
+function pageParameter(field: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!PAGE.test(value) || Number(value) > max) throw new InvalidCommand(field, `must be a whole number from 1 to ${max}`);
+  return Number(value);
+}
+
+/**
+ * Dead letters, for administrators: the events a projection or process manager could not apply
+ * after its retries and parked to keep the platform flowing. After a fix, an event is replayed
+ * (applied to its worker again; success removes the record), or dismissed with a note.
+ */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('admin/parked-events')
+export class ParkedEventsController {
+  constructor(@Inject(READ_DB) private readonly db: DataSource, private readonly pipeline: EventPipeline) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Parked events, oldest position first (admin only)' })
+  @ApiQuery({ name: 'status', required: false, enum: ['parked', 'dismissed'], description: 'default parked' })
+  @ApiQuery({ name: 'page', required: false, description: 'from 1 (default 1)' })
+  @ApiQuery({ name: 'pageSize', required: false, description: `1 to ${MAX_PAGE_SIZE} (default 50)` })
+  async list(@QueryParam('status') status: string | undefined, @QueryParam('page') page: string | undefined, @QueryParam('pageSize') pageSize: string | undefined) {
+    if (status !== undefined && status !== 'parked' && status !== 'dismissed') throw new InvalidCommand('status', 'must be parked or dismissed');
+    const size = pageParameter('pageSize', pageSize, 50, MAX_PAGE_SIZE);
+    const number = pageParameter('page', page, 1, 999_999);
+    const { total, items } = await listParkedEvents(this.db.manager, { status: (status ?? 'parked') as ParkedStatus, offset: (number - 1) * size, limit: size });
+    return { total, page: number, pageSize: size, items: items.map(view) };
+  }
+
+  @Post(':worker/:position/replay')
+  @HttpCode(200)
+  @ApiParam({ name: 'worker', description: 'The projection or process manager that parked the event (e.g. catalogue, premium-allocation)', schema: { type: 'string', maxLength: 100 } })
+  @ApiParam({ name: 'position', description: "The event's global position, in decimal", schema: { type: 'string', pattern: POSITION.source } })
+  @ApiOperation({ summary: 'Apply a parked event to its projection or process manager again (after a fix); success removes the record (admin only)' })
+  @ApiResponse({ status: 409, description: 'The event still fails (the record now says why), or it was dismissed' })
+  async replay(@Param('worker') worker: string, @Param('position') position: string) {
+    const row = await this.parked(worker, positionParameter(position));
+    if (row.dismissedAt) throw new Conflict(`event ${row.position} was dismissed for ${worker}; it is not replayed`);
+    try {
+      await this.pipeline.replayParked(worker, row.position);
+    } catch (error) {
+      await writeLockOf(this.db).run(() => recordReplayFailure(this.db.manager, worker, row.position, error, new Date().toISOString()));
+      throw new Conflict(`the replay failed again, the event stays parked: ${failureText(error)}`);
+    }
+    return { worker, position: row.position.toString(), replayed: true };
+  }
+
+  @Post(':worker/:position/dismiss')
+  @HttpCode(200)
+  @ApiParam({ name: 'worker', description: 'The projection or process manager that parked the event (e.g. catalogue, premium-allocation)', schema: { type: 'string', maxLength: 100 } })
+  @ApiParam({ name: 'position', description: "The event's global position, in decimal", schema: { type: 'string', pattern: POSITION.source } })
+  @ApiOperation({ summary: 'Leave a parked event unapplied, with a note; the record is kept among the dismissed (admin only)' })
+  @ApiResponse({ status: 409, description: 'Already dismissed' })
+  async dismiss(@Param('worker') worker: string, @Param('position') position: string, @Body() body: DismissParkedEventDto, @CurrentUser() user: Principal) {
+    const row = await this.parked(worker, positionParameter(position));
+    if (row.dismissedAt) throw new Conflict(`event ${row.position} was already dismissed for ${worker}`);
+    await writeLockOf(this.db).run(() => dismissParkedEvent(this.db.manager, worker, row.position, { by: user.username, note: body.note, at: new Date().toISOString() }));
+    return view((await findParkedEvent(this.db.manager, worker, row.position))!);
+  }
+
+  private async parked(worker: string, position: bigint): Promise<ParkedEventRow> {
+    const row = this.pipeline.parkingWorkers.includes(worker) ? await findParkedEvent(this.db.manager, worker, position) : null;
+    if (!row) throw new NotFound(`parked event ${position} of ${worker}`);
+    return row;
+  }
+}

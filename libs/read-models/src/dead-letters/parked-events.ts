@@ -1,0 +1,84 @@
+import { In, IsNull, Not, type EntityManager } from 'typeorm';
+import { failureText, type RecordedEvent } from '@pangolin/event-store';
+import { ParkedEventRow } from './parked-event.entity';
+
+/** What is known about an event a worker failed to apply. */
+export interface EventFailure {
+  worker: string;
+  event: Pick<RecordedEvent, 'position' | 'eventId' | 'type'>;
+  error: unknown;
+  attempts: number;
+  firstFailedAt: string;
+  lastFailedAt: string;
+}
+
+/** The message kept for an error: its message, at most 2,000 characters (a stack stays in the log). */
+export function failureMessage(error: unknown): string {
+  const text = failureText(error);
+  return text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
+}
+
+/** Parks an event for a worker (again, after a rebuild: the record is replaced). */
+export async function parkEvent(tx: EntityManager, failure: EventFailure): Promise<void> {
+  const { worker, event } = failure;
+  await tx.delete(ParkedEventRow, { worker, position: event.position });
+  await tx.insert(ParkedEventRow, {
+    worker,
+    position: event.position,
+    eventId: event.eventId,
+    eventType: event.type,
+    error: failureMessage(failure.error),
+    attempts: failure.attempts,
+    firstFailedAt: failure.firstFailedAt,
+    lastFailedAt: failure.lastFailedAt,
+    dismissedAt: null,
+    dismissedBy: null,
+    note: null,
+  });
+}
+
+export type ParkedStatus = 'parked' | 'dismissed';
+
+/** One page of dead letters, oldest position first. */
+export async function listParkedEvents(manager: EntityManager, options: { status: ParkedStatus; offset: number; limit: number }): Promise<{ total: number; items: ParkedEventRow[] }> {
+  const where = { dismissedAt: options.status === 'parked' ? IsNull() : Not(IsNull()) };
+  const [items, total] = await manager.findAndCount(ParkedEventRow, { where, order: { position: 'ASC', worker: 'ASC' }, skip: options.offset, take: options.limit });
+  return { total, items };
+}
+
+/** Events parked (not dismissed), per worker. */
+export async function parkedCounts(manager: EntityManager): Promise<{ worker: string; parked: number }[]> {
+  const rows: { worker: string; parked: string | number }[] = await manager
+    .createQueryBuilder(ParkedEventRow, 'parked')
+    .select('parked.worker', 'worker')
+    .addSelect('COUNT(*)', 'parked')
+    .where('parked.dismissedAt IS NULL')
+    .groupBy('parked.worker')
+    .orderBy('parked.worker')
+    .getRawMany();
+  return rows.map(({ worker, parked }) => ({ worker, parked: Number(parked) }));
+}
+
+export function findParkedEvent(manager: EntityManager, worker: string, position: bigint): Promise<ParkedEventRow | null> {
+  return manager.findOneBy(ParkedEventRow, { worker, position });
+}
+
+/** Removes a worker's record of an event: it has now been applied. */
+export async function unparkEvent(tx: EntityManager, worker: string, position: bigint): Promise<void> {
+  await tx.delete(ParkedEventRow, { worker, position });
+}
+
+/** A replay failed again: the record says so. */
+export async function recordReplayFailure(manager: EntityManager, worker: string, position: bigint, error: unknown, at: string): Promise<void> {
+  await manager.increment(ParkedEventRow, { worker, position }, 'attempts', 1);
+  await manager.update(ParkedEventRow, { worker, position }, { error: failureMessage(error), lastFailedAt: at });
+}
+
+export async function dismissParkedEvent(manager: EntityManager, worker: string, position: bigint, dismissal: { by: string; note: string; at: string }): Promise<void> {
+  await manager.update(ParkedEventRow, { worker, position }, { dismissedAt: dismissal.at, dismissedBy: dismissal.by, note: dismissal.note });
+}
+
+/** Forgets the records of these projections (their read models are being rebuilt). */
+export async function forgetParkedEvents(tx: EntityManager, workers: readonly string[]): Promise<void> {
+  if (workers.length) await tx.delete(ParkedEventRow, { worker: In(workers) });
+}

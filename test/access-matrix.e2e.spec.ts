@@ -126,6 +126,9 @@ const RULES: Record<string, Rule> = {
   'GET /health/ready': read([() => '/health/ready', PUBLIC]),
   'GET /health': read([() => '/health', PUBLIC]),
   'GET /metrics': read([() => '/metrics', PUBLIC]),
+  'GET /admin/parked-events': read([() => '/admin/parked-events', ['admin']]),
+  'POST /admin/parked-events/{worker}/{position}/replay': write(() => '/admin/parked-events/projections/999999/replay', ['admin']),
+  'POST /admin/parked-events/{worker}/{position}/dismiss': write(() => '/admin/parked-events/projections/999999/dismiss', ['admin']),
 
   'POST /households': write(() => '/households', withRole('government')),
   'POST /households/{householdId}/eligibility/verify': write(() => `/households/${unknown()}/eligibility/verify`, withRole('government')),

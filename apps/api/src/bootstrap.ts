@@ -8,6 +8,7 @@ import { PangolinConfig } from './config/configuration';
 import { seedDemo } from './demo/seed-demo';
 import { buildOpenApiDocument } from './http/openapi';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './http/json-body';
+import { answerMalformedUrl } from './http/malformed-url';
 import { pangolinValidationPipe } from './http/validation';
 import { EventPipeline } from './infrastructure/event-pipeline.service';
 import { PolicyExpirySweeper } from './policies/policy-expiry.sweeper';
@@ -23,7 +24,7 @@ export async function createPangolin(
   config: PangolinConfig,
   options: { logger?: false | ('error' | 'warn' | 'log')[]; /** folder of the built web application (default dist/web) */ webRoot?: string } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerMalformedUrl }), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
   });

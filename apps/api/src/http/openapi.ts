@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
-import { IS_PUBLIC } from '../auth/decorators';
+import { IS_PUBLIC, REQUIRED_ROLES } from '../auth/decorators';
 import { ParseUuidParam } from './validation';
 
 type Schema = Record<string, any>;
@@ -21,7 +21,8 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'
 /**
  * The OpenAPI document served at /docs. What it says about security and limits is read from what
  * the server enforces, so the two cannot drift: the auth guard's @Public() marks, the DTOs'
- * class-validator rules and the UUID pipes on path and query parameters.
+ * class-validator rules and the UUID pipes on path and query parameters. Each operation names the
+ * roles that may call it in `x-pangolin-roles` (absent: any signed-in caller, or anyone if public).
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
@@ -39,6 +40,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     const handler = handlers.get(operation.operationId);
     if (!handler) continue;
     operation.security = securityOf(handler);
+    if (handler.roles) operation['x-pangolin-roles'] = handler.roles;
     for (const parameter of operation.parameters ?? []) {
       if (handler.uuidParameters.has(`${parameter.in}:${parameter.name}`)) parameter.schema = { ...parameter.schema, type: 'string', format: 'uuid' };
     }
@@ -48,6 +50,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 interface RouteHandler {
   isPublic: boolean;
+  /** The roles @Roles() allows (any signed-in caller when absent). */
+  roles?: string[];
   /** Public, and answers more to a signed-in caller (marked with @ApiBearerAuth on the method). */
   tokenOptional: boolean;
   /** `path:householdId`, `query:productId`: parameters checked by ParseUuidParam. */
@@ -76,6 +80,7 @@ function routeHandlers(app: INestApplication): Map<string, RouteHandler> {
         const method = controller.prototype[name];
         if (name === 'constructor' || typeof method !== 'function') continue;
         const isPublic = Reflect.getMetadata(IS_PUBLIC, method) ?? classPublic;
+        const roles: string[] | undefined = Reflect.getMetadata(REQUIRED_ROLES, method) ?? Reflect.getMetadata(REQUIRED_ROLES, controller);
         const uuidParameters = new Set<string>();
         const args: Record<string, { data?: string; pipes?: unknown[] }> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {};
         for (const [key, argument] of Object.entries(args)) {
@@ -83,7 +88,7 @@ function routeHandlers(app: INestApplication): Map<string, RouteHandler> {
           const location = type === RouteParamtypes.PARAM ? 'path' : type === RouteParamtypes.QUERY ? 'query' : undefined;
           if (location && argument.data && argument.pipes?.some((pipe) => pipe === ParseUuidParam || pipe instanceof ParseUuidParam)) uuidParameters.add(`${location}:${argument.data}`);
         }
-        handlers.set(`${controller.name}_${name}`, { isPublic, tokenOptional: isPublic && Reflect.getMetadata('swagger/apiSecurity', method) !== undefined, uuidParameters });
+        handlers.set(`${controller.name}_${name}`, { isPublic, roles, tokenOptional: isPublic && Reflect.getMetadata('swagger/apiSecurity', method) !== undefined, uuidParameters });
       }
     }
   }

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, BadRequestException, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidatorOptions } from 'class-validator';
-import { checkText, textViolations } from './text';
+import { textViolations } from './text';
 
 interface Violation {
   field: string;
@@ -39,9 +39,10 @@ export class PangolinValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata) {
-    if ((metadata.type === 'query' || metadata.type === 'param') && typeof value === 'string') {
-      const violation = checkText(metadata.data ?? metadata.type, value);
-      if (violation) throw badRequest([violation]);
+    if (metadata.type === 'query' || metadata.type === 'param') {
+      // A repeated query parameter arrives as an array: each of its strings is checked.
+      const found = textViolations(value, metadata.data ?? metadata.type);
+      if (found.length) throw badRequest(found);
     }
     const expectsObject = metadata.type === 'body' && this.toValidate(metadata);
     if (expectsObject && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {

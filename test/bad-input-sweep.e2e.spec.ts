@@ -278,35 +278,7 @@ describe.each(STORE_CONFIGURATIONS)('bad input to every operation of the OpenAPI
     expect(securityMismatches).toEqual([]);
   });
 
-  it('answers every generated bad request in under a second, never with a 5xx, and writes nothing when it refuses', async () => {
-    const failures: string[] = [];
-    let sent = 0;
-    // Commands that end something (a cancel, an erasure) go last, so the others find their targets as they were.
-    const ending = (template: string) => /\/(cancel|expire|erasure|revoke|close|retire)$/.test(template);
-    const templates = Object.keys(document.paths).sort((a, b) => Number(ending(a)) - Number(ending(b)));
-    for (const template of templates) {
-      for (const [method, operation] of Object.entries<Schema>(document.paths[template])) {
-        const roles: string[] = operation['x-pangolin-roles'] ?? ['admin'];
-        const client = operation.security?.length ? clients[roles[0]] : undefined;
-        for (const probe of probesFor(document, method, template, operation, ids)) {
-          const before = await writes();
-          const answer = await send(probe, client);
-          sent += 1;
-          const after = await writes();
-          if (answer.status >= 500) failures.push(`${probe.what} -> ${answer.status} ${answer.text.slice(0, 200)}`);
-          if (answer.ms > SLOWEST_ANSWER_MS) failures.push(`${probe.what} took ${Math.round(answer.ms)} ms`);
-          if (answer.status >= 400 && answer.status < 500 && JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${probe.what} -> ${answer.status} but wrote: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
-          if (answer.status === 400 && answer.text.startsWith('{')) {
-            const body = JSON.parse(answer.text);
-            if (!Array.isArray(body.violations) || !body.violations.every((v: Schema) => typeof v.field === 'string' && typeof v.rule === 'string')) failures.push(`${probe.what} -> 400 without violations: ${answer.text.slice(0, 200)}`);
-          }
-        }
-      }
-    }
-    expect(failures).toEqual([]);
-    expect(sent).toBeGreaterThan(500);
-  });
-
+  // Before the sweep, whose many logins may trip a login rate limit.
   it('refuses at the edge what used to be stored, crash or be read wrongly', async () => {
     const expectations: [Probe, number, { field: string; rule: string }?][] = [
       [{ what: 'lone surrogate in a payment reference', method: 'POST', path: `/gifts/${ids.giftId}/payment`, body: { paymentReference: 'PAY-\ud800', amount: cny(1_000) } }, 400, { field: 'paymentReference', rule: 'isWellFormedUnicode' }],
@@ -334,6 +306,35 @@ describe.each(STORE_CONFIGURATIONS)('bad input to every operation of the OpenAPI
       expect(answer.ms).toBeLessThan(SLOWEST_ANSWER_MS);
       if (violation) expect(JSON.parse(answer.text).violations).toEqual(expect.arrayContaining([violation]));
     }
+  });
+
+  it('answers every generated bad request in under a second, never with a 5xx, and writes nothing when it refuses', async () => {
+    const failures: string[] = [];
+    let sent = 0;
+    // Commands that end something (a cancel, an erasure) go last, so the others find their targets as they were.
+    const ending = (template: string) => /\/(cancel|expire|erasure|revoke|close|retire)$/.test(template);
+    const templates = Object.keys(document.paths).sort((a, b) => Number(ending(a)) - Number(ending(b)));
+    for (const template of templates) {
+      for (const [method, operation] of Object.entries<Schema>(document.paths[template])) {
+        const roles: string[] = operation['x-pangolin-roles'] ?? ['admin'];
+        const client = operation.security?.length ? clients[roles[0]] : undefined;
+        for (const probe of probesFor(document, method, template, operation, ids)) {
+          const before = await writes();
+          const answer = await send(probe, client);
+          sent += 1;
+          const after = await writes();
+          if (answer.status >= 500) failures.push(`${probe.what} -> ${answer.status} ${answer.text.slice(0, 200)}`);
+          if (answer.ms > SLOWEST_ANSWER_MS) failures.push(`${probe.what} took ${Math.round(answer.ms)} ms`);
+          if (answer.status >= 400 && answer.status < 500 && JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${probe.what} -> ${answer.status} but wrote: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+          if (answer.status === 400 && answer.text.startsWith('{')) {
+            const body = JSON.parse(answer.text);
+            if (!Array.isArray(body.violations) || !body.violations.every((v: Schema) => typeof v.field === 'string' && typeof v.rule === 'string')) failures.push(`${probe.what} -> 400 without violations: ${answer.text.slice(0, 200)}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(sent).toBeGreaterThan(500);
   });
 
   it('still settles a normal gift afterwards, and the views show it', async () => {

@@ -16,6 +16,8 @@ interface ValidationRule {
   each?: boolean;
 }
 const BEARER = 'bearer';
+/** Where @ApiBearerAuth() on a method records itself (@nestjs/swagger's DECORATORS.API_SECURITY). */
+const API_SECURITY = 'swagger/apiSecurity';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
@@ -88,7 +90,7 @@ function routeHandlers(app: INestApplication): Map<string, RouteHandler> {
           const location = type === RouteParamtypes.PARAM ? 'path' : type === RouteParamtypes.QUERY ? 'query' : undefined;
           if (location && argument.data && argument.pipes?.some((pipe) => pipe === ParseUuidParam || pipe instanceof ParseUuidParam)) uuidParameters.add(`${location}:${argument.data}`);
         }
-        handlers.set(`${controller.name}_${name}`, { isPublic, roles, tokenOptional: isPublic && Reflect.getMetadata('swagger/apiSecurity', method) !== undefined, uuidParameters });
+        handlers.set(`${controller.name}_${name}`, { isPublic, roles, tokenOptional: isPublic && Reflect.getMetadata(API_SECURITY, method) !== undefined, uuidParameters });
       }
     }
   }

@@ -29,7 +29,6 @@ const REGION_SCHEMA = { type: 'string', pattern: REGION_CODE.source } as const;
 const DATE_SCHEMA = { type: 'string', format: 'date' } as const;
 
 @ApiTags('views')
-@ApiBearerAuth()
 @Controller()
 export class ViewsController {
   constructor(private readonly queryBus: QueryBus) {}

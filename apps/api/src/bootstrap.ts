@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AccountsService } from './auth/accounts.service';
 import { PangolinConfig } from './config/configuration';
 import { seedDemo } from './demo/seed-demo';
+import { buildOpenApiDocument } from './http/openapi';
+import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './http/json-body';
+import { answerMalformedUrl } from './http/malformed-url';
 import { pangolinValidationPipe } from './http/validation';
 import { EventPipeline } from './infrastructure/event-pipeline.service';
 import { PolicyExpirySweeper } from './policies/policy-expiry.sweeper';
@@ -21,21 +24,14 @@ export async function createPangolin(
   config: PangolinConfig,
   options: { logger?: false | ('error' | 'warn' | 'log')[]; /** folder of the built web application (default dist/web) */ webRoot?: string } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 1_048_576 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerMalformedUrl }), {
     logger: options.logger ?? ['error', 'warn', 'log'],
+    bodyParser: false,
   });
+  acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(pangolinValidationPipe());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Pangolin')
-      .setDescription('Directed insurance donations: every yuan traceable from gift to premium, policy and claim. Money is integer minor units (fen).')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   serveWebApp(app, options.webRoot ?? defaultWebRoot());
   await app.init();
   await app.get(EventPipeline).start();

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { CLAIM_KINDS, ClaimKind } from '@pangolin/domain';
-import { ISO_DATE, MoneyDto } from '../http/money.dto';
+import { IsCalendarDate, MoneyDto } from '../http/money.dto';
+import { MultilineText } from '../http/text';
 
 export class FileClaimDto {
-  @ApiProperty({ example: '2027-02-10' }) @Matches(ISO_DATE, { message: 'incidentDate must be a date in the form YYYY-MM-DD' })
+  @ApiProperty({ example: '2027-02-10' }) @IsCalendarDate()
   incidentDate: string;
 
   @ApiProperty({ enum: CLAIM_KINDS }) @IsIn(CLAIM_KINDS)
@@ -25,12 +26,12 @@ export class ApproveClaimDto {
   @ValidateIf((o: ApproveClaimDto) => o.approvedAmount !== undefined) @IsObject() @ValidateNested() @Type(() => MoneyDto)
   approvedAmount?: MoneyDto;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500)
+  @ApiPropertyOptional() @IsOptional() @MultilineText() @IsString() @MaxLength(500)
   note?: string;
 }
 
 export class RejectClaimDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500)
+  @ApiProperty() @MultilineText() @IsString() @IsNotEmpty() @MaxLength(500)
   reason: string;
 }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { HOUSEHOLD_CATEGORIES, HouseholdCategory } from '@pangolin/domain';
+import { MultilineText } from '../http/text';
 
 export class HouseholdMemberDto {
   @ApiProperty({ example: '张小明' }) @IsString() @IsNotEmpty() @MaxLength(100)
@@ -47,12 +48,12 @@ export class VerifyEligibilityDto {
 }
 
 export class RevokeEligibilityDto {
-  @ApiProperty({ example: 'moved out of the county' }) @IsString() @IsNotEmpty() @MaxLength(500)
+  @ApiProperty({ example: 'moved out of the county' }) @MultilineText() @IsString() @IsNotEmpty() @MaxLength(500)
   reason: string;
 }
 
 export class EraseHouseholdPersonalDataDto {
   @ApiProperty({ example: 'the household asked for its data to be erased', description: 'Recorded in the event log for good: never put personal data in it' })
-  @IsString() @IsNotEmpty() @MaxLength(500)
+  @MultilineText() @IsString() @IsNotEmpty() @MaxLength(500)
   reason: string;
 }

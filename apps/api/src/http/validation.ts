@@ -1,7 +1,15 @@
 import { ArgumentMetadata, BadRequestException, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidatorOptions } from 'class-validator';
+import { textViolations } from './text';
+
+interface Violation {
+  field: string;
+  rule: string;
+  message: string;
+}
 
 /** Flattens class-validator's tree into one entry per broken rule, naming the field by its full path. */
-function violations(errors: ValidationError[], parent = ''): { field: string; rule: string; message: string }[] {
+function violations(errors: ValidationError[], parent = ''): Violation[] {
   return errors.flatMap((error) => {
     // Array items are named like the domain names them: personal.members[0].name.
     const field = !parent ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
@@ -14,17 +22,45 @@ function violations(errors: ValidationError[], parent = ''): { field: string; ru
   });
 }
 
-/** Whitelisting DTO validation: unknown fields are refused, every failure names the field and the rule. */
+/** The 400 every refused input gets: each broken rule in `message`, and as {field, rule} in `violations`. */
+export function badRequest(list: Violation[]): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: list.map((v) => v.message), violations: list.map(({ field, rule }) => ({ field, rule })) });
+}
+
+/**
+ * Whitelisting DTO validation: unknown fields are refused, every failure names the field and the
+ * rule. On top of each DTO's own rules, for every request: a body a DTO is expected for must be a
+ * JSON object (`null` is not read as `{}`), and every string, in the body, the query or the path,
+ * must be well-formed text (see ./text.ts).
+ */
+export class PangolinValidationPipe extends ValidationPipe {
+  constructor() {
+    super({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: (errors) => badRequest(violations(errors)) });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'query' || metadata.type === 'param') {
+      // A repeated query parameter arrives as an array: each of its strings is checked.
+      const found = textViolations(value, metadata.data ?? metadata.type);
+      if (found.length) throw badRequest(found);
+    }
+    const expectsObject = metadata.type === 'body' && this.toValidate(metadata);
+    if (expectsObject && value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw badRequest([{ field: 'body', rule: 'isObject', message: 'body must be a JSON object' }]);
+    }
+    return super.transform(value, metadata);
+  }
+
+  protected override async validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, validatorOptions);
+    // Named by their full path already: the flattening above keeps a top-level property as the field.
+    const textErrors = textViolations(object).map(({ field, rule, message }): ValidationError => ({ property: field, constraints: { [rule]: message }, children: [] }));
+    return [...errors, ...textErrors];
+  }
+}
+
 export function pangolinValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => {
-      const list = violations(errors);
-      return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: list.map((v) => v.message), violations: list.map(({ field, rule }) => ({ field, rule })) });
-    },
-  });
+  return new PangolinValidationPipe();
 }
 
 /** ParseUUIDPipe whose 400 names the parameter and the rule, in the same shape as a body's violations. */
@@ -36,7 +72,7 @@ export class ParseUuidParam extends ParseUUIDPipe {
     } catch (error) {
       if (!(error instanceof BadRequestException)) throw error;
       const field = metadata.data ?? metadata.type;
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`${field} must be a UUID`], violations: [{ field, rule: 'isUuid' }] });
+      throw badRequest([{ field, rule: 'isUuid', message: `${field} must be a UUID` }]);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { REGION_CODE } from '../http/money.dto';
+import { MultilineText } from '../http/text';
 
 export class LaunchProgrammeDto {
   @ApiProperty({ example: 'Nanshan livelihood cover 2026' }) @IsString() @IsNotEmpty() @MaxLength(200)
@@ -15,6 +16,6 @@ export class LaunchProgrammeDto {
 }
 
 export class CloseProgrammeDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500)
+  @ApiProperty() @MultilineText() @IsString() @IsNotEmpty() @MaxLength(500)
   reason: string;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Query as QueryParam, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { InvalidCommand } from '@pangolin/domain';
 import { checkpointAt, consistencyProofBetween, giftTrace, inclusionProofFor, latestCheckpoint, leafIndicesOf, listCheckpoints, merkleLogSize, storedLeafHashAt } from '@pangolin/read-models';
@@ -11,14 +11,20 @@ import { READ_DB } from '../infrastructure/tokens';
 import { CheckpointPublisher } from './checkpoint-publisher.service';
 import { GiftReceipts } from './gift-receipts.service';
 
-const DECIMAL = /^(0|[1-9][0-9]{0,19})$/;
+const DECIMAL = /^(0|[1-9][0-9]{0,99})$/;
+/** The stores keep sizes and indices as signed 64-bit integers; no log comes near this size. */
+const LARGEST_STORED_SIZE = 2n ** 63n - 1n;
 const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Sizes and indices are decimal strings (they may pass 2^53). */
+const TREE_SIZE_SCHEMA = { type: 'string', pattern: DECIMAL.source, maxLength: 100 } as const;
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 function treeSizeParameter(field: string, value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;
   if (!DECIMAL.test(value)) throw new InvalidCommand(field, 'must be a whole number in decimal, without leading zeros');
-  return BigInt(value);
+  // A size beyond any log finds nothing (404, or an empty list) instead of overflowing the database's integers.
+  const size = BigInt(value);
+  return size > LARGEST_STORED_SIZE ? LARGEST_STORED_SIZE : size;
 }
 
 /**
@@ -57,8 +63,8 @@ export class TransparencyController {
   @Public()
   @Get('transparency/checkpoints')
   @ApiOperation({ summary: 'Signed checkpoints in increasing size (size, root hash, when signed)' })
-  @ApiQuery({ name: 'after', required: false, description: 'Only checkpoints larger than this size' })
-  @ApiQuery({ name: 'limit', required: false, description: 'At most this many (1 to 1000, default 100)' })
+  @ApiQuery({ name: 'after', required: false, schema: TREE_SIZE_SCHEMA, description: 'Only checkpoints larger than this size' })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' }, description: 'At most this many (1 to 1000, default 100)' })
   async list(@QueryParam('after') after?: string, @QueryParam('limit') limit?: string) {
     const count = treeSizeParameter('limit', limit) ?? 100n;
     if (count < 1n || count > 1000n) throw new InvalidCommand('limit', 'must be between 1 and 1000');
@@ -70,6 +76,7 @@ export class TransparencyController {
   @Get('transparency/checkpoints/:size')
   @Header('content-type', 'text/plain; charset=utf-8')
   @ApiOperation({ summary: 'The checkpoint signed at this tree size' })
+  @ApiParam({ name: 'size', schema: TREE_SIZE_SCHEMA })
   async bySize(@Param('size') size: string) {
     const checkpoint = await checkpointAt(this.db.manager, treeSizeParameter('size', size) as bigint);
     if (!checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${size}`);
@@ -90,7 +97,8 @@ export class TransparencyController {
   @Public()
   @Get('transparency/events/:eventId/inclusion-proof')
   @ApiOperation({ summary: 'Proof that an event is a leaf of the log, against a signed checkpoint (default: the latest)' })
-  @ApiQuery({ name: 'treeSize', required: false, description: 'Size of a signed checkpoint' })
+  @ApiParam({ name: 'eventId', format: 'uuid' })
+  @ApiQuery({ name: 'treeSize', required: false, schema: TREE_SIZE_SCHEMA, description: 'Size of a signed checkpoint' })
   async inclusion(@Param('eventId') eventId: string, @QueryParam('treeSize') treeSize?: string) {
     if (!EVENT_ID.test(eventId)) throw new InvalidCommand('eventId', 'must be a UUID');
     const manager = this.db.manager;
@@ -98,7 +106,7 @@ export class TransparencyController {
     if (leafIndex === undefined) throw new NotFoundException(`event ${eventId} is not in the log`);
     const size = treeSizeParameter('treeSize', treeSize);
     const checkpoint = size === undefined ? await this.publisher.checkpointHolding(leafIndex) : await checkpointAt(manager, size);
-    if (size !== undefined && !checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${size}`);
+    if (size !== undefined && !checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${treeSize}`);
     if (!checkpoint || checkpoint.size <= leafIndex) {
       throw new NotFoundException(`event ${eventId} is leaf ${leafIndex}, which the checkpoint of size ${checkpoint?.size ?? 0} does not hold: ask for a later checkpoint`);
     }
@@ -115,8 +123,8 @@ export class TransparencyController {
   @Public()
   @Get('transparency/consistency-proof')
   @ApiOperation({ summary: 'Proof that the log at size `to` extends the log at size `from` (nothing rewritten, only appended)' })
-  @ApiQuery({ name: 'from' })
-  @ApiQuery({ name: 'to' })
+  @ApiQuery({ name: 'from', schema: TREE_SIZE_SCHEMA, description: 'A size of the log, at least 1' })
+  @ApiQuery({ name: 'to', schema: TREE_SIZE_SCHEMA, description: 'A size of the log, at least `from`, at most the log\'s size' })
   async consistency(@QueryParam('from') from?: string, @QueryParam('to') to?: string) {
     if (from === undefined) throw new InvalidCommand('from', 'is required');
     if (to === undefined) throw new InvalidCommand('to', 'is required');

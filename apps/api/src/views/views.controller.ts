@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { assertIsoDate, InvalidCommand } from '@pangolin/domain';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
-import { ISO_DATE, REGION_CODE } from '../http/money.dto';
+import { REGION_CODE } from '../http/money.dto';
 import { ParseUuidParam } from '../http/validation';
 import {
   CatalogueQuery,
@@ -25,8 +25,10 @@ function regionParameter(value: string | undefined, field = 'region'): string | 
   return value;
 }
 
+const REGION_SCHEMA = { type: 'string', pattern: REGION_CODE.source } as const;
+const DATE_SCHEMA = { type: 'string', format: 'date' } as const;
+
 @ApiTags('views')
-@ApiBearerAuth()
 @Controller()
 export class ViewsController {
   constructor(private readonly queryBus: QueryBus) {}
@@ -34,8 +36,8 @@ export class ViewsController {
   @Public()
   @Get('households/uncovered')
   @ApiOperation({ summary: 'Eligible households still needing a premium for a product, anonymised (anyone)' })
-  @ApiQuery({ name: 'region', example: '440305' })
-  @ApiQuery({ name: 'productId' })
+  @ApiQuery({ name: 'region', example: '440305', schema: REGION_SCHEMA })
+  @ApiQuery({ name: 'productId', schema: { type: 'string', format: 'uuid' } })
   uncovered(@QueryParam('region') region: string, @QueryParam('productId', ParseUuidParam) productId: string) {
     if (!region) throw new InvalidCommand('region', 'is required');
     return this.queryBus.execute(new UncoveredHouseholdsQuery(regionParameter(region) as string, productId));
@@ -44,6 +46,7 @@ export class ViewsController {
   @Public()
   @Get('households/:householdId')
   @ApiOperation({ summary: 'A household: full record for its government and insurer of record, pseudonymous for everyone else' })
+  @ApiBearerAuth() // optional: a signed-in government or insurer of record sees more
   household(@CurrentUser() user: Principal | undefined, @Param('householdId', ParseUuidParam) householdId: string) {
     return this.queryBus.execute(new HouseholdQuery(user, householdId));
   }
@@ -51,7 +54,7 @@ export class ViewsController {
   @Get('government/dashboard')
   @Roles('government')
   @ApiOperation({ summary: 'Coverage of your region, rolled up county -> town -> village' })
-  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
   governmentDashboard(@CurrentUser() user: Principal, @QueryParam('region') region?: string) {
     return this.queryBus.execute(new GovernmentDashboardQuery(user, regionParameter(region)));
   }
@@ -59,7 +62,7 @@ export class ViewsController {
   @Get('government/households')
   @Roles('government')
   @ApiOperation({ summary: 'Households of your region with their personal data' })
-  @ApiQuery({ name: 'region', required: false })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
   governmentHouseholds(@CurrentUser() user: Principal, @QueryParam('region') region?: string) {
     return this.queryBus.execute(new GovernmentHouseholdsQuery(user, regionParameter(region)));
   }
@@ -80,17 +83,17 @@ export class ViewsController {
   @Get('insurer/dashboard')
   @Roles('insurer')
   @ApiOperation({ summary: 'Products, policies by state, premiums, claims queue and loss ratio' })
-  @ApiQuery({ name: 'asOf', required: false, description: 'Date premiums are earned up to (default today)' })
+  @ApiQuery({ name: 'asOf', required: false, schema: DATE_SCHEMA, description: 'Date premiums are earned up to (default today)' })
   insurerDashboard(@CurrentUser() user: Principal, @QueryParam('asOf') asOf?: string) {
-    if (asOf !== undefined && !ISO_DATE.test(asOf)) throw new InvalidCommand('asOf', 'must be a date in the form YYYY-MM-DD');
+    if (asOf !== undefined) assertIsoDate(asOf, 'asOf');
     return this.queryBus.execute(new InsurerViewQuery(user.insurerId as string, asOf ?? new Date().toISOString().slice(0, 10)));
   }
 
   @Get('insurer/loss-ratio')
   @Roles('insurer')
   @ApiOperation({ summary: 'Cumulative loss ratio at each month-end up to a date, per currency' })
-  @ApiQuery({ name: 'to', required: false, description: 'Last day of the series (default today)' })
-  @ApiQuery({ name: 'months', required: false, description: 'Number of points, 1 to 60 (default 12)' })
+  @ApiQuery({ name: 'to', required: false, schema: DATE_SCHEMA, description: 'Last day of the series (default today)' })
+  @ApiQuery({ name: 'months', required: false, schema: { type: 'integer', minimum: 1, maximum: 60 }, description: 'Number of points, 1 to 60 (default 12)' })
   insurerLossRatio(@CurrentUser() user: Principal, @QueryParam('to') to?: string, @QueryParam('months') months?: string) {
     const lastDay = to ?? new Date().toISOString().slice(0, 10);
     assertIsoDate(lastDay, 'to');

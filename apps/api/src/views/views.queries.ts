@@ -52,6 +52,7 @@ export class UncoveredHouseholdsQueryHandler implements IQueryHandler<UncoveredH
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async execute({ regionCode, productId }: UncoveredHouseholdsQuery) {
+    if (!(await views.findProduct(this.db.manager, productId))) throw new NotFoundException(`product ${productId} not found`);
     return views.listUncoveredEligible(this.db.manager, regionCode, productId);
   }
 }
@@ -206,7 +207,11 @@ export class LedgerQueryHandler implements IQueryHandler<LedgerQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async execute({ giftId }: LedgerQuery) {
-    if (giftId) return views.entriesForGift(this.db.manager, giftId);
+    if (giftId) {
+      // An unknown gift is not a gift without entries.
+      if (!(await views.giftTrace(this.db.manager, giftId))) throw new NotFoundException(`gift ${giftId} not found`);
+      return views.entriesForGift(this.db.manager, giftId);
+    }
     return { total: await views.ledgerTotal(this.db.manager), balances: await views.accountBalances(this.db.manager) };
   }
 }

@@ -7,6 +7,7 @@ import { failureText } from '@pangolin/event-store';
 import { dismissParkedEvent, findParkedEvent, listParkedEvents, ParkedEventRow, recordReplayFailure, writeLockOf, type ParkedStatus } from '@pangolin/read-models';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
+import { MultilineText } from '../http/text';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { READ_DB } from '../infrastructure/tokens';
 
@@ -19,6 +20,7 @@ export class DismissParkedEventDto {
   @IsString()
   @Matches(/\S/, { message: 'note must not be blank' })
   @MaxLength(1000)
+  @MultilineText()
   note: string;
 }
 
@@ -53,8 +55,8 @@ export class ParkedEventsController {
   @Get()
   @ApiOperation({ summary: 'Parked events, oldest position first (admin only)' })
   @ApiQuery({ name: 'status', required: false, enum: ['parked', 'dismissed'], description: 'default parked' })
-  @ApiQuery({ name: 'page', required: false, description: 'from 1 (default 1)' })
-  @ApiQuery({ name: 'pageSize', required: false, description: `1 to ${MAX_PAGE_SIZE} (default 50)` })
+  @ApiQuery({ name: 'page', required: false, description: 'from 1 (default 1)', schema: { type: 'string', pattern: PAGE.source } })
+  @ApiQuery({ name: 'pageSize', required: false, description: `1 to ${MAX_PAGE_SIZE} (default 50)`, schema: { type: 'string', pattern: PAGE.source } })
   async list(@QueryParam('status') status: string | undefined, @QueryParam('page') page: string | undefined, @QueryParam('pageSize') pageSize: string | undefined) {
     if (status !== undefined && status !== 'parked' && status !== 'dismissed') throw new InvalidCommand('status', 'must be parked or dismissed');
     const size = pageParameter('pageSize', pageSize, 50, MAX_PAGE_SIZE);

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Clock } from '@pangolin/application';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -19,9 +20,15 @@ import { CheckpointPublisher } from './transparency/checkpoint-publisher.service
  */
 export async function createPangolin(
   config: PangolinConfig,
-  options: { logger?: false | ('error' | 'warn' | 'log')[]; /** folder of the built web application (default dist/web) */ webRoot?: string } = {},
+  options: {
+    logger?: false | ('error' | 'warn' | 'log')[];
+    /** folder of the built web application (default dist/web) */
+    webRoot?: string;
+    /** what time-dependent rules take as now (default: the system clock); tests pass a fixed or shifted one */
+    clock?: Clock;
+  } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: 1_048_576 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.clock), new FastifyAdapter({ bodyLimit: 1_048_576 }), {
     logger: options.logger ?? ['error', 'warn', 'log'],
   });
   app.useGlobalPipes(pangolinValidationPipe());

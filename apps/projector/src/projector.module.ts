@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { systemClock } from '@pangolin/application';
 import { PangolinConfig } from '../../api/src/config/configuration';
 import { InfrastructureModule } from '../../api/src/infrastructure/infrastructure.module';
 import { OperationsModule } from '../../api/src/operations/operations.module';
@@ -9,6 +10,6 @@ import { CheckpointPublisher } from '../../api/src/transparency/checkpoint-publi
 @Module({})
 export class ProjectorModule {
   static forRoot(config: PangolinConfig): DynamicModule {
-    return { module: ProjectorModule, imports: [InfrastructureModule.forRoot(config), OperationsModule], providers: [PolicyExpirySweeper, CheckpointPublisher] };
+    return { module: ProjectorModule, imports: [InfrastructureModule.forRoot(config, systemClock), OperationsModule], providers: [PolicyExpirySweeper, CheckpointPublisher] };
   }
 }

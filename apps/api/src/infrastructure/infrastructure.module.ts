@@ -1,12 +1,12 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
-import { SealingEventStore } from '@pangolin/application';
+import { Clock, SealingEventStore } from '@pangolin/application';
 import { HouseholdKeyVault } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { CommandRunner } from './command-runner.service';
 import { EventPipeline } from './event-pipeline.service';
-import { EVENT_STORE, READ_DB } from './tokens';
+import { CLOCK, EVENT_STORE, READ_DB } from './tokens';
 import { openEventStore } from './open-event-store';
 import { openReadDatabase } from './read-database';
 import { InstrumentedEventStore } from '../operations/instrumented-event-store';
@@ -18,11 +18,12 @@ import { PangolinMetrics } from '../operations/metrics';
 export class InfrastructureModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_DB) private readonly db: DataSource) {}
 
-  static forRoot(config: PangolinConfig): DynamicModule {
+  static forRoot(config: PangolinConfig, clock: Clock): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: PANGOLIN_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
         PangolinMetrics,
         {
           provide: EVENT_STORE,
@@ -37,7 +38,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         EventPipeline,
         CommandRunner,
       ],
-      exports: [PANGOLIN_CONFIG, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics],
+      exports: [PANGOLIN_CONFIG, CLOCK, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics],
     };
   }
 

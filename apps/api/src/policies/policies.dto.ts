@@ -1,12 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { ISO_DATE } from '../http/money.dto';
 
 export class IssuePolicyDto {
   @ApiProperty({ example: 'PICC-2026-000123' }) @IsString() @IsNotEmpty() @MaxLength(64)
   policyNumber: string;
 
-  @ApiProperty({ example: '2026-12-01' }) @Matches(ISO_DATE, { message: 'startDate must be a date in the form YYYY-MM-DD' })
+  @ApiProperty({ example: '2026-12-01', description: 'First day of cover: from the day the premium was funded to POLICY_START_WINDOW_DAYS (default 30) days later' }) @Matches(ISO_DATE, { message: 'startDate must be a date in the form YYYY-MM-DD' })
   startDate: string;
 }
 
@@ -16,10 +16,4 @@ export class CancelPolicyDto {
 
   @ApiProperty({ example: '2027-03-01', description: 'First day without cover' }) @Matches(ISO_DATE, { message: 'effectiveDate must be a date in the form YYYY-MM-DD' })
   effectiveDate: string;
-}
-
-export class ExpirePolicyDto {
-  @ApiPropertyOptional({ description: 'The date to judge expiry on (defaults to today, UTC)' })
-  @IsOptional() @Matches(ISO_DATE, { message: 'today must be a date in the form YYYY-MM-DD' })
-  today?: string;
 }

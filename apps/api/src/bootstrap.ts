@@ -9,6 +9,7 @@ import { PangolinConfig } from './config/configuration';
 import { seedDemo } from './demo/seed-demo';
 import { pangolinValidationPipe } from './http/validation';
 import { EventPipeline } from './infrastructure/event-pipeline.service';
+import { PledgeExpirySweeper } from './gifts/pledge-expiry.sweeper';
 import { PolicyExpirySweeper } from './policies/policy-expiry.sweeper';
 import { defaultWebRoot, serveWebApp } from './web/web-app';
 import { CheckpointPublisher } from './transparency/checkpoint-publisher.service';
@@ -50,6 +51,7 @@ export async function createPangolin(
   if (config.seedDemo) await seedDemo(app);
   if (config.processRole === 'all') {
     app.get(PolicyExpirySweeper).start();
+    app.get(PledgeExpirySweeper).start();
     app.get(CheckpointPublisher).start();
   }
   return app;

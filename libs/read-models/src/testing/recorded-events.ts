@@ -22,6 +22,8 @@ export function streamOf(event: PangolinEvent): string {
     case 'GiftRemainderHeld':
     case 'GiftRemainderRefunded':
     case 'GiftPremiumRefundCredited':
+    case 'GiftPledgeExpired':
+    case 'GiftPledgeWithdrawn':
       return streams.gift(event.data.giftId);
     case 'PremiumContributionAccepted':
     case 'PremiumContributionDeclined':

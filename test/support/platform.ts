@@ -94,6 +94,20 @@ export class TestClock implements Clock {
   set(instant: string): void {
     this.instant = Date.parse(instant);
   }
+
+  /** The clock's calendar date (UTC), YYYY-MM-DD. */
+  today(): string {
+    return new Date(this.instant).toISOString().slice(0, 10);
+  }
+
+  advanceDays(days: number): void {
+    this.instant += days * 86_400_000;
+  }
+}
+
+/** The calendar date `days` after `date` (YYYY-MM-DD). */
+export function daysAfter(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 async function dropPostgresSchemas(config: PangolinConfig): Promise<void> {

@@ -54,12 +54,13 @@ export async function seedDemo(app: INestApplication): Promise<void> {
   const { nationalIdIndexKey } = app.get<PangolinConfig>(PANGOLIN_CONFIG);
   const as = (user: { role: string; userId: string }) => ({ actor: `${user.role}:${user.userId}`, correlationId: 'demo-seed', causationId: 'demo-seed' });
 
+  // No waiting period, so the README walk-through can claim for an incident on the policy's first day.
   await executeCommand(store, productDecider, streams.product(DEMO.productId), {
     type: 'PublishProduct',
     data: {
       productId: DEMO.productId,
       insurerId: DEMO.insurerId,
-      terms: { name: 'Rural accident & illness cover', coverageKind: 'accident-illness', annualPremium: { amount: 5000, currency: 'CNY' }, sumInsured: { amount: 5_000_000, currency: 'CNY' }, waitingPeriodDays: 30, termDays: 365 },
+      terms: { name: 'Rural accident & illness cover', coverageKind: 'accident-illness', annualPremium: { amount: 5000, currency: 'CNY' }, sumInsured: { amount: 5_000_000, currency: 'CNY' }, waitingPeriodDays: 0, termDays: 365 },
       now: now(),
     },
   }, as(insurer));

@@ -51,8 +51,21 @@ export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseho
     // Refusals first, so a refused registration writes nothing: the registration itself, then every number.
     householdDecider.decide(register, await this.commands.state(householdDecider, streams.household(householdId)));
     for (const { streamId, reserve } of reservations) nationalIdDecider.decide(reserve, await this.commands.state(nationalIdDecider, streamId));
-    for (const { streamId, reserve } of reservations) await this.commands.run(nationalIdDecider, streamId, reserve, context);
-    await this.commands.run(householdDecider, streams.household(householdId), register, context);
+    const reserved: string[] = [];
+    try {
+      for (const { streamId, reserve } of reservations) {
+        // Only what this attempt wrote: a retry finds its numbers already held, and must not free them.
+        if ((await this.commands.run(nationalIdDecider, streamId, reserve, context)).events.length) reserved.push(streamId);
+      }
+      await this.commands.run(householdDecider, streams.household(householdId), register, context);
+    } catch (error) {
+      // Lost a race for a number (or the write failed): free what this attempt took, so no number
+      // stays held by a household that was never registered.
+      for (const streamId of reserved) {
+        await this.commands.run(nationalIdDecider, streamId, { type: 'ReleaseNationalId', data: { householdId, reason: 'registration refused', now } }, context);
+      }
+      throw error;
+    }
     return { householdId, householdCode };
   }
 }

@@ -43,6 +43,8 @@ export type RequestPolicy = {
     waitingPeriodDays: number;
     termDays: number;
     contributions: Contribution[];
+    /** When the premium was fully funded (PremiumFullyFunded.fundedAt): cover may not start before that day. */
+    fundedAt: string;
     now: string;
   };
 };

@@ -29,7 +29,7 @@ export interface PolicyTerms {
   waitingPeriodDays: number;
   termDays: number;
   contributions: Contribution[];
-  /** The day the premium was fully funded: the process manager requests the policy as soon as it is. */
+  /** The day the premium was fully funded. */
   fundedOn: string;
   claims: ReadonlyMap<string, PolicyClaim>;
 }
@@ -75,8 +75,9 @@ function decide(command: PolicyCommand, state: PolicyState): PolicyEvent[] {
 /** Folds policy and claim events alike: the policy and claims deciders share it. */
 export function evolvePolicy(state: PolicyState, event: PolicyStreamEvent): PolicyState {
   if (event.type === 'PolicyRequested') {
-    const { requestedAt, ...terms } = event.data;
-    return { ...terms, fundedOn: dateOf(requestedAt), status: 'requested', claims: new Map() };
+    // Policies requested before fundedAt was recorded: the request followed the funding at once.
+    const { requestedAt, fundedAt = requestedAt, ...terms } = event.data;
+    return { ...terms, fundedOn: dateOf(fundedAt), status: 'requested', claims: new Map() };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -119,6 +120,7 @@ export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyStreamEven
 
 function request(command: RequestPolicy['data'], state: PolicyState): PolicyEvent[] {
   const { now, ...terms } = command;
+  if (Number.isNaN(Date.parse(terms.fundedAt))) throw new InvalidCommand('fundedAt', 'must be an ISO 8601 time stamp');
   assertText(terms.householdId, 'householdId');
   assertText(terms.productId, 'productId');
   assertText(terms.insurerId, 'insurerId');

@@ -9,8 +9,9 @@ import { policyDecider, remainingCover } from './policy.decider';
 
 const spec = deciderSpecification(policyDecider);
 const now = '2025-03-01T08:00:00.000Z';
-/** The premium was fully funded, and the policy requested, shortly before cover starts on 2025-01-01. */
+/** The premium was fully funded shortly before cover starts on 2025-01-01, and the policy requested a day later. */
 const fundedAt = '2024-12-20T08:00:00.000Z';
+const requestedAt = '2024-12-21T08:00:00.000Z';
 const cny = (amount: number) => money(amount, 'CNY');
 const policyId = 'policy-1';
 const contributions = [
@@ -22,11 +23,11 @@ const requestPolicy: RequestPolicy = {
   type: 'RequestPolicy',
   data: {
     policyId, householdId: 'hh-1', productId: 'prod-1', productVersion: 1, insurerId: 'ins-1',
-    premium: cny(5_000), sumInsured: cny(2_000_000), waitingPeriodDays: 30, termDays: 365, contributions, now: fundedAt,
+    premium: cny(5_000), sumInsured: cny(2_000_000), waitingPeriodDays: 30, termDays: 365, contributions, fundedAt, now: requestedAt,
   },
 };
 const { now: _requestNow, ...requestTerms } = requestPolicy.data;
-const requested: PolicyEvent = { type: 'PolicyRequested', data: { ...requestTerms, requestedAt: fundedAt } };
+const requested: PolicyEvent = { type: 'PolicyRequested', data: { ...requestTerms, requestedAt } };
 const issued: PolicyEvent = {
   type: 'PolicyIssued',
   data: { policyId, householdId: 'hh-1', insurerId: 'ins-1', policyNumber: 'PN-001', startDate: '2025-01-01', endDate: '2025-12-31', premium: cny(5_000), contributions, issuedAt: now },
@@ -74,6 +75,11 @@ describe('policy decider', () => {
 
     it('refuses a start date before the day the premium was funded: cover cannot reach back before anyone paid', () =>
       spec.given([requested]).when(issue('ins-1', '2015-01-01')).thenThrows(InvalidCommand, /^startDate must be from 2024-12-20, the day the premium was funded, to 2025-01-19/));
+
+    it('takes the day of the request as the funding day of a policy requested before fundedAt was recorded', () => {
+      const { fundedAt: _unrecorded, ...older } = requestTerms;
+      spec.given([{ type: 'PolicyRequested', data: { ...older, requestedAt } }]).when(issue('ins-1', '2024-12-20')).thenThrows(InvalidCommand, /^startDate must be from 2024-12-21/);
+    });
 
     it('refuses a start date later than the window after funding', () =>
       spec.given([requested]).when(issue('ins-1', '2025-01-20')).thenThrows(InvalidCommand, /^startDate must be from 2024-12-20,.* to 2025-01-19 \(30 days later\)/));

@@ -1,6 +1,6 @@
 import { PolicyExpirySweeper } from '../apps/api/src/policies/policy-expiry.sweeper';
 import { householdBody, productTerms, signUp } from './support/actors';
-import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
+import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';
 
 /**
  * The whole story of issue #3, over HTTP against the real platform on the embedded store:
@@ -13,6 +13,9 @@ import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } 
  * verified in that order, get 3,000 each and 1,000 is held in escrow, as C chose, until H6 is
  * verified eligible and receives it. A claim of 8,000 yuan on H1's policy is approved for 6,000
  * yuan and paid.
+ *
+ * The platform runs on a TestClock: the gifts are paid on 2026-01-01 and the policies start that
+ * day, the claims are filed in May, and the policies expire on 2027-01-01.
  */
 describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %s', (_, storeEnvironment) => {
   let platform: RunningPlatform;
@@ -22,9 +25,10 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
   const gifts: Record<string, string> = {};
   const policies: Record<string, string> = {};
   let claimId: string;
+  const clock = new TestClock('2026-01-01T08:00:00Z');
 
   beforeAll(async () => {
-    platform = await startPlatform(storeEnvironment());
+    platform = await startPlatform(storeEnvironment(), undefined, { clock });
     const { api } = platform;
     government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
     otherGovernment = await signUp(api, { username: 'gov.baoan', role: 'government', regionCode: '440306' });
@@ -83,6 +87,7 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
     for (const [name, policyId] of Object.entries(policies)) {
       await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: `ANX-2026-${name}`, startDate: '2026-01-01' });
     }
+    clock.set('2026-05-10T08:00:00Z');
     ({ claimId } = await government.ok(`/policies/${policies.H1}/claims`, { incidentDate: '2026-03-15', kind: 'illness', amountClaimed: cny(800_000), evidence: ['hospital-invoice-8841.pdf'] }));
     await insurer.ok(`/policies/${policies.H1}/claims/${claimId}/approve`, { approvedAmount: cny(600_000), note: 'outpatient costs not covered' });
     await insurer.ok(`/policies/${policies.H1}/claims/${claimId}/payment`, { payoutReference: 'BANK-TRF-0001' });
@@ -194,8 +199,10 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
   });
 
   it('expires policies after their last day of cover, and the households need a premium again', async () => {
-    expect(await platform.app.get(PolicyExpirySweeper).sweep('2026-12-31')).toEqual([]);
-    const expired = await platform.app.get(PolicyExpirySweeper).sweep('2027-01-01');
+    clock.set('2026-12-31T23:59:59Z');
+    expect(await platform.app.get(PolicyExpirySweeper).sweep()).toEqual([]);
+    clock.set('2027-01-01T00:00:00Z');
+    const expired = await platform.app.get(PolicyExpirySweeper).sweep();
     expect(expired.sort()).toEqual(Object.values(policies).sort());
     expect((await insurer.read('/insurer/dashboard?asOf=2027-01-01')).policies.counts).toEqual({ requested: 0, active: 0, expired: 3, cancelled: 0 });
     const dashboard = await government.read('/government/dashboard');

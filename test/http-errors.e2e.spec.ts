@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
 import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
-import { ADMIN, ApiClient, ApiResponse, cny, RunningPlatform, startPlatform } from './support/platform';
+import { ADMIN, ApiClient, ApiResponse, cny, RunningPlatform, startPlatform, TestClock } from './support/platform';
 
 // ---------------------------------------------------------------------------------------------
 // The world every case runs against
@@ -29,6 +29,12 @@ const SUM_INSURED = 100_000;
 const PREMIUM = 3_000;
 /** Dashboards are read as of a fixed day, so the earned premium does not move with the clock. */
 const AS_OF = '2026-06-30';
+/**
+ * The platform's clock: P1's premium is paid on POLICY_START, its claims filed in June, and every
+ * case runs on 2026-06-15, inside P1's period.
+ */
+const clock = new TestClock(`${POLICY_START}T08:00:00Z`);
+const CASES_RUN_ON = '2026-06-15';
 
 const ROLES = ['donor', 'insurer', 'government', 'auditor', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -241,7 +247,7 @@ const unknownId = () => randomUUID();
 // ---------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  platform = await startPlatform(undefined, undefined, { clock });
   store = platform.app.get<EventStore>(EVENT_STORE);
   const anonymous = platform.api;
   const admin = await anonymous.login(ADMIN.username, ADMIN.password);
@@ -297,6 +303,7 @@ beforeAll(async () => {
 
   w.unpaidGift = (await post('donorA', '/gifts', giftToHousehold(w.eligibleHousehold))).giftId;
 
+  clock.set(`${CASES_RUN_ON}T08:00:00Z`);
   const file = async (amount: number, by: Who = 'insurerA') => (await post(by, paths.claims(w.activePolicy), claimBody({ amountClaimed: cny(amount) }))).claimId as string;
   // The household's own government may file: the 404s for other governments are about scope, not role.
   w.filedClaim = await file(1_000, 'govA');
@@ -574,17 +581,17 @@ describe('POST /policies/:id/cancel', () => {
 });
 
 describe('POST /policies/:id/expire', () => {
-  const expire = (by: Who, id: () => string, body: unknown = { today: '2026-06-01' }) => () => ({ by, path: paths.expire(id()), body });
+  const expire = (by: Who, id: () => string, body: unknown = {}) => () => ({ by, path: paths.expire(id()), body });
   refusals([
-    ['400 for a date not in YYYY-MM-DD form', expire('insurerA', () => w.activePolicy, { today: '2027/01/01' }), invalid('today', 'isCalendarDate')],
-    ['400 for a date that is not a calendar date', expire('insurerA', () => w.activePolicy, { today: '2027-02-29' }), invalid('today', 'isCalendarDate')],
     malformedId('policyId', expire('insurerA', () => 'p1')),
-    ...wrongRoles(['insurer', 'admin'], () => ({ path: paths.expire(w.activePolicy), body: { today: '2026-06-01' } })),
+    ...wrongRoles(['insurer', 'admin'], () => ({ path: paths.expire(w.activePolicy), body: {} })),
     ['404 for an unknown policy', expire('admin', unknownId), notFound(/policy [0-9a-f-]{36} not found/)],
     ["404 for another insurer's policy", expire('insurerB', () => w.activePolicy), notFound(/policy [0-9a-f-]{36} not found/)],
-    ['409 for a policy still inside its period', expire('insurerA', () => w.activePolicy), conflict(/covers until 2026-12-31 inclusive, so it cannot expire on 2026-06-01/)],
-    ['409 for a policy inside its period on its last day', expire('insurerA', () => w.activePolicy, { today: '2026-12-31' }), conflict(/cannot expire on 2026-12-31/)],
-    ['409 for a cancelled policy', expire('admin', () => w.cancelledPolicy, { today: '2027-06-01' }), conflict(/is cancelled; only an active policy can expire/)],
+    ['409 for a policy still inside its period by the server\'s clock', expire('insurerA', () => w.activePolicy), conflict(/covers until 2026-12-31 inclusive, so it cannot expire on 2026-06-15/)],
+    // The caller's idea of the date is not asked for and changes nothing: cover runs to its end.
+    ['409 for a policy inside its period, whatever date the caller sends', expire('insurerA', () => w.activePolicy, { today: '2099-01-01' }), conflict(/cannot expire on 2026-06-15/)],
+    ['409 for a policy inside its period, even for the admin', expire('admin', () => w.activePolicy, { today: '2099-01-01' }), conflict(/cannot expire on 2026-06-15/)],
+    ['409 for a cancelled policy', expire('admin', () => w.cancelledPolicy), conflict(/is cancelled; only an active policy can expire/)],
   ]);
 });
 
@@ -614,7 +621,8 @@ describe('POST /policies/:id/claims', () => {
     ["404 for the government of another town of the household's county", file('govTownA2', onP1), notFound(/policy [0-9a-f-]{36} not found/)],
     ['409 for an incident inside the waiting period', file('insurerA', onP1, claimBody({ incidentDate: '2026-01-15' })), conflict(/incident date 2026-01-15 is inside the waiting period, which ends on 2026-01-30/)],
     ['409 for an incident before the policy period', file('govA', onP1, claimBody({ incidentDate: '2025-12-31' })), conflict(/incident date 2025-12-31 is outside the policy period 2026-01-01 to 2026-12-31/)],
-    ['409 for an incident after the policy period', file('insurerA', onP1, claimBody({ incidentDate: '2027-01-05' })), conflict(/outside the policy period/)],
+    // Inside the policy period, but after today by the server's clock: it has not happened.
+    ['400 for an incident that has not happened yet', file('insurerA', onP1, claimBody({ incidentDate: '2026-06-16' })), invalid('incidentDate', 'must not be after today (2026-06-15)')],
     ['409 for more than the remaining cover', file('insurerA', onP1, claimBody({ amountClaimed: cny(40_001) })), conflict(/amount claimed 40001 exceeds the remaining cover of 40000 CNY minor units/)],
     ['409 for a cancelled policy', file('insurerA', () => w.cancelledPolicy), conflict(/is cancelled; claims can only be filed on an active or expired policy/)],
   ]);

@@ -42,5 +42,5 @@ describe('moving from the embedded stores to PostgreSQL', () => {
       await restarted.stop();
       rmSync(embedded.dataDir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });

@@ -100,7 +100,7 @@ describe.each(STORE_CONFIGURATIONS)('erasing a household\'s personal data, on %s
     ({ giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: erased.householdId, productId }, remainder: 'refund' }));
     await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'ERASE-1', amount: cny(3000) });
     policyId = (await donor.read(`/gifts/${giftId}`)).allocations[0].policyId;
-    await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-ERASE-1', startDate: '2026-01-01' });
+    await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-ERASE-1', startDate: new Date().toISOString().slice(0, 10) });
 
     expect(await government.read(`/households/${erased.householdId}`)).toMatchObject({ personal: erasedBody.personal, personalDataErased: false });
     expect(await insurer.read(`/households/${erased.householdId}`)).toMatchObject({ personal: erasedBody.personal, personalDataErased: false });

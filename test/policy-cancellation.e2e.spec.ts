@@ -1,5 +1,5 @@
 import { householdBody, productTerms, signUp } from './support/actors';
-import { ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
+import { ApiClient, cny, RunningPlatform, startPlatform, TestClock } from './support/platform';
 
 /**
  * A cancelled policy gives its unearned premium back, pro rata by day, to the gifts that paid it,
@@ -17,7 +17,8 @@ describe('cancelling a policy', () => {
   let householdId: string, productId: string, policyId: string;
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    // The premium is paid on 2026-01-01, the day cover starts.
+    platform = await startPlatform(undefined, undefined, { clock: new TestClock('2026-01-01T08:00:00Z') });
     government = await signUp(platform.api, { username: 'gov', role: 'government', regionCode: '440305' });
     insurer = await signUp(platform.api, { username: 'insurer', role: 'insurer', insurerId: 'anxin-mutual' });
     donorA = await signUp(platform.api, { username: 'donor.a', role: 'donor' });

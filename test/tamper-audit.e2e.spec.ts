@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ROOT, runToExit } from './support/child-process';
-import { ADMIN, ApiClient, cny, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/platform';
+import { ADMIN, ApiClient, cny, daysAfter, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL, TEST_SIGNING_KEY, TestClock } from './support/platform';
 
 /** Runs a built CLI (dist/…) with `env` on top of a minimal environment; resolves with its exit code and output. */
 async function runCli(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -156,7 +156,8 @@ describe('the audit command', () => {
     /** Three households' premiums funded, their policies issued and a claim paid on each; a checkpoint after the first and at the end. */
     beforeAll(async () => {
       const env: Record<string, string> = { ...storeEnvironment(), CHECKPOINT_INTERVAL_MS: '0' };
-      const platform = await startPlatform(env);
+      const clock = new TestClock('2026-01-01T08:00:00Z');
+      const platform = await startPlatform(env, undefined, { clock });
       const { api } = platform;
       const government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
       const insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
@@ -169,8 +170,11 @@ describe('the audit command', () => {
         const gift = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
         await donor.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: `PAY-AUDIT-${n}`, amount: cny(3000) });
         const [allocation] = (await donor.read(`/gifts/${gift.giftId}`)).allocations;
-        await insurer.ok(`/policies/${allocation.policyId}/issue`, { policyNumber: `AUDIT-${n}`, startDate: '2026-01-01' });
-        const { claimId } = await government.ok(`/policies/${allocation.policyId}/claims`, { incidentDate: '2026-03-15', kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
+        await insurer.ok(`/policies/${allocation.policyId}/issue`, { policyNumber: `AUDIT-${n}`, startDate: clock.today() });
+        // The incident happens after the 30-day waiting period, and the claim is filed later still.
+        const incidentDate = daysAfter(clock.today(), 45);
+        clock.advanceDays(60);
+        const { claimId } = await government.ok(`/policies/${allocation.policyId}/claims`, { incidentDate, kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
         await insurer.ok(`/policies/${allocation.policyId}/claims/${claimId}/approve`, { approvedAmount: cny(80_000) });
         await insurer.ok(`/policies/${allocation.policyId}/claims/${claimId}/payment`, { payoutReference: `BANK-AUDIT-${n}` });
       };

@@ -7,7 +7,7 @@ import { encodeLeaf, leafHash, openNote, parseCheckpoint, parseVerifierKey, veri
 import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ROOT, runToExit } from './support/child-process';
-import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
+import { ApiClient, cny, daysAfter, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';
 
 const fromBase64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
 
@@ -22,6 +22,7 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
   let government: ApiClient, insurer: ApiClient, donor: ApiClient, otherDonor: ApiClient, auditor: ApiClient, admin: ApiClient;
   let productId: string, householdId: string, giftId: string, policyId: string;
   let verifierKey: string;
+  const clock = new TestClock('2026-01-01T08:00:00Z');
 
   /** A household's whole premium from one donor, its policy issued and one claim paid. */
   async function giftWithPaidClaim(n: number, by: ApiClient): Promise<{ giftId: string; policyId: string }> {
@@ -30,8 +31,11 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
     const gift = await by.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
     await by.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: `PAY-T-${n}`, amount: cny(3000) });
     const [allocation] = (await by.read(`/gifts/${gift.giftId}`)).allocations;
-    await insurer.ok(`/policies/${allocation.policyId}/issue`, { policyNumber: `T-${n}`, startDate: '2026-01-01' });
-    const { claimId } = await government.ok(`/policies/${allocation.policyId}/claims`, { incidentDate: '2026-03-15', kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
+    await insurer.ok(`/policies/${allocation.policyId}/issue`, { policyNumber: `T-${n}`, startDate: clock.today() });
+    // The incident happens after the 30-day waiting period, and the claim is filed later still.
+    const incidentDate = daysAfter(clock.today(), 45);
+    clock.advanceDays(60);
+    const { claimId } = await government.ok(`/policies/${allocation.policyId}/claims`, { incidentDate, kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
     await insurer.ok(`/policies/${allocation.policyId}/claims/${claimId}/approve`, { approvedAmount: cny(100_000) });
     await insurer.ok(`/policies/${allocation.policyId}/claims/${claimId}/payment`, { payoutReference: `BANK-T-${n}` });
     householdId = household.householdId;
@@ -41,7 +45,7 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
   beforeAll(async () => {
     const build = await runToExit('npm', ['run', 'build']);
     if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-    platform = await startPlatform({ ...storeEnvironment(), CHECKPOINT_INTERVAL_MS: '0' });
+    platform = await startPlatform({ ...storeEnvironment(), CHECKPOINT_INTERVAL_MS: '0' }, undefined, { clock });
     store = platform.app.get<EventStore>(EVENT_STORE);
     const { api } = platform;
     government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { Clock } from '@pangolin/application';
 import { generateSignerKey } from '@pangolin/transparency';
 import { createPangolin, listen } from '../../apps/api/src/bootstrap';
 import { loadConfiguration, PangolinConfig } from '../../apps/api/src/config/configuration';
@@ -48,10 +49,15 @@ export const STORE_CONFIGURATIONS: [string, () => Record<string, string>][] = [
 export async function startPlatform(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'pangolin-test-')),
-  options: { /** the built web application to serve (default dist/web) */ webRoot?: string } = {},
+  options: {
+    /** the built web application to serve (default dist/web) */
+    webRoot?: string;
+    /** what the platform's rules take as now (default the system clock), e.g. a TestClock */
+    clock?: Clock;
+  } = {},
 ): Promise<RunningPlatform> {
   const config = loadConfiguration({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...env });
-  const app = await createPangolin(config, { logger: ['error'], webRoot: options.webRoot });
+  const app = await createPangolin(config, { logger: ['error'], webRoot: options.webRoot, clock: options.clock });
   const url = await listen(app, config);
   return {
     app,
@@ -66,6 +72,42 @@ export async function startPlatform(
       await dropPostgresSchemas(config);
     },
   };
+}
+
+/**
+ * A clock a test sets: a story runs on fixed calendar dates (fund and issue on 2026-01-01, claim in
+ * March, expire in January 2027) while the platform's rules judge time by it as by the real one.
+ * Each reading moves it on by a millisecond, as time would, so things done one after the other
+ * keep their order.
+ */
+export class TestClock implements Clock {
+  private instant: number;
+
+  constructor(instant: string) {
+    this.instant = Date.parse(instant);
+  }
+
+  now(): string {
+    return new Date(this.instant++).toISOString();
+  }
+
+  set(instant: string): void {
+    this.instant = Date.parse(instant);
+  }
+
+  /** The clock's calendar date (UTC), YYYY-MM-DD. */
+  today(): string {
+    return new Date(this.instant).toISOString().slice(0, 10);
+  }
+
+  advanceDays(days: number): void {
+    this.instant += days * 86_400_000;
+  }
+}
+
+/** The calendar date `days` after `date` (YYYY-MM-DD). */
+export function daysAfter(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 async function dropPostgresSchemas(config: PangolinConfig): Promise<void> {

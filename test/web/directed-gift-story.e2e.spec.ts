@@ -73,12 +73,15 @@ describeWithBrowser('the web application, end to end in Chromium', () => {
     await signIn(insurer, 'insurer.anxin', 'insurer');
     const policy = insurer.locator(`[data-testid="policies"] li[data-household-code="${householdCode}"]`);
     await policy.getByLabel('Policy number').fill('ANX-WEB-0001');
-    await policy.getByLabel('Start date').fill('2026-01-01');
+    // The donor paid the premium today (on the real clock): cover starts today, and the demo
+    // product has no waiting period, so today's incident is covered.
+    const today = new Date().toISOString().slice(0, 10);
+    await policy.getByLabel('Start date').fill(today);
     await policy.getByRole('button', { name: 'Issue policy' }).click();
     await insurer.locator(`[data-testid="policies"] li[data-household-code="${householdCode}"][data-policy-state="active"]`).waitFor();
 
     await policy.getByRole('button', { name: 'File a claim' }).click();
-    await policy.getByLabel('Incident date').fill('2026-03-15');
+    await policy.getByLabel('Incident date').fill(today);
     await policy.getByLabel('Kind of claim').selectOption('illness');
     await policy.getByLabel('Amount claimed (yuan)').fill('3000');
     await policy.getByLabel('Evidence').fill('hospital-invoice-77.pdf');

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Clock, systemClock } from '@pangolin/application';
 import { createSecretKey } from 'node:crypto';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -21,11 +22,11 @@ import { ViewsModule } from './views/views.module';
 /** One module per bounded context, each a thin shell (controller + command handlers) around its decider. */
 @Module({})
 export class AppModule {
-  static forRoot(config: PangolinConfig): DynamicModule {
+  static forRoot(config: PangolinConfig, clock: Clock = systemClock): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        InfrastructureModule.forRoot(config),
+        InfrastructureModule.forRoot(config, clock),
         CqrsModule.forRoot(),
         JwtModule.register({
           global: true,

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Clock } from '@pangolin/application';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -11,6 +12,7 @@ import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './http/json-body';
 import { answerMalformedUrl } from './http/malformed-url';
 import { pangolinValidationPipe } from './http/validation';
 import { EventPipeline } from './infrastructure/event-pipeline.service';
+import { PledgeExpirySweeper } from './gifts/pledge-expiry.sweeper';
 import { PolicyExpirySweeper } from './policies/policy-expiry.sweeper';
 import { defaultWebRoot, serveWebApp } from './web/web-app';
 import { CheckpointPublisher } from './transparency/checkpoint-publisher.service';
@@ -22,9 +24,15 @@ import { CheckpointPublisher } from './transparency/checkpoint-publisher.service
  */
 export async function createPangolin(
   config: PangolinConfig,
-  options: { logger?: false | ('error' | 'warn' | 'log')[]; /** folder of the built web application (default dist/web) */ webRoot?: string } = {},
+  options: {
+    logger?: false | ('error' | 'warn' | 'log')[];
+    /** folder of the built web application (default dist/web) */
+    webRoot?: string;
+    /** what time-dependent rules take as now (default: the system clock); tests pass a fixed or shifted one */
+    clock?: Clock;
+  } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerMalformedUrl }), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.clock), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerMalformedUrl }), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
   });
@@ -39,6 +47,7 @@ export async function createPangolin(
   if (config.seedDemo) await seedDemo(app);
   if (config.processRole === 'all') {
     app.get(PolicyExpirySweeper).start();
+    app.get(PledgeExpirySweeper).start();
     app.get(CheckpointPublisher).start();
   }
   return app;

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigurationError, loadConfiguration } from '../../api/src/config/configuration';
 import { EventPipeline } from '../../api/src/infrastructure/event-pipeline.service';
+import { PledgeExpirySweeper } from '../../api/src/gifts/pledge-expiry.sweeper';
 import { PolicyExpirySweeper } from '../../api/src/policies/policy-expiry.sweeper';
 import { logTransparencyKey } from '../../api/src/bootstrap';
 import { CheckpointPublisher } from '../../api/src/transparency/checkpoint-publisher.service';
@@ -21,6 +22,7 @@ async function main() {
   await app.init();
   await app.get(EventPipeline).start();
   app.get(PolicyExpirySweeper).start();
+  app.get(PledgeExpirySweeper).start();
   app.get(CheckpointPublisher).start();
   await app.listen(config.port, config.host);
   Logger.log(`Pangolin projector is running; health and metrics at ${await app.getUrl()}`, 'Projector');

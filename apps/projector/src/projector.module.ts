@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { systemClock } from '@pangolin/application';
 import { PangolinConfig } from '../../api/src/config/configuration';
 import { InfrastructureModule } from '../../api/src/infrastructure/infrastructure.module';
 import { OperationsModule } from '../../api/src/operations/operations.module';
+import { PledgeExpirySweeper } from '../../api/src/gifts/pledge-expiry.sweeper';
 import { PolicyExpirySweeper } from '../../api/src/policies/policy-expiry.sweeper';
 import { CheckpointPublisher } from '../../api/src/transparency/checkpoint-publisher.service';
 
@@ -9,6 +11,6 @@ import { CheckpointPublisher } from '../../api/src/transparency/checkpoint-publi
 @Module({})
 export class ProjectorModule {
   static forRoot(config: PangolinConfig): DynamicModule {
-    return { module: ProjectorModule, imports: [InfrastructureModule.forRoot(config), OperationsModule], providers: [PolicyExpirySweeper, CheckpointPublisher] };
+    return { module: ProjectorModule, imports: [InfrastructureModule.forRoot(config, systemClock), OperationsModule], providers: [PolicyExpirySweeper, PledgeExpirySweeper, CheckpointPublisher] };
   }
 }

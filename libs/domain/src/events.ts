@@ -6,9 +6,11 @@ import { GiftEvent } from './gifts/events';
 import { PaymentReferenceEvent } from './gifts/payment-reference.decider';
 import { PremiumFundingEvent, PolicyEvent } from './policies/events';
 import { ClaimEvent } from './claims/events';
+import { PolicyNumberEvent } from './policies/policy-number.decider';
+import { NationalIdEvent } from './households/national-id-reservation.decider';
 
 /** Every event Pangolin records, as a union discriminated by `type`. */
-export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PaymentReferenceEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent;
+export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PaymentReferenceEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent | PolicyNumberEvent | NationalIdEvent;
 export type PangolinEventType = PangolinEvent['type'];
 export type EventOfType<T extends PangolinEventType> = Extract<PangolinEvent, { type: T }>;
 
@@ -22,4 +24,8 @@ export const streams = {
   paymentReference: (paymentReference: string) => `payment-${deterministicId('payment-reference', paymentReference)}`,
   premiumFunding: (householdId: string, productId: string) => `funding-${householdId}.${productId}`,
   policy: (policyId: string) => `policy-${policyId}`,
+  /** Hashed: a policy number is free text chosen by its insurer. */
+  policyNumber: (insurerId: string, policyNumber: string) => `policynumber-${deterministicId('policy-number', insurerId, policyNumber)}`,
+  /** `digest` is nationalIdDigest(...): the number itself never appears in the log. */
+  nationalId: (digest: string) => `nationalid-${digest}`,
 };

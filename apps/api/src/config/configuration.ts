@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateSignerKey, parseSignerKey, verifierKeyFor } from '@pangolin/transparency';
@@ -32,6 +32,14 @@ export interface PangolinConfig {
   /** An event a projection or process manager cannot apply is tried this often, with a doubling backoff, then parked. */
   deadLetters: { maxAttempts: number; retryBackoffMs: number };
   transparency: TransparencyConfig;
+  /** A policy may start on the day its premium was funded or up to this many days later. */
+  policyStartWindowDays: number;
+  /** A pledge not paid within this many hours expires. */
+  pledgeExpiryHours: number;
+  /** How often pledges past PLEDGE_EXPIRY_HOURS are expired; 0 turns the sweep off. */
+  pledgeExpirySweepMs: number;
+  /** Secret key of the national ID index (see nationalIdDigest): it must never change for a registry. */
+  nationalIdIndexKey: Buffer;
 }
 
 /** The transparency log's identity and the key that signs its checkpoints. */
@@ -162,10 +170,23 @@ function transparency(env: NodeJS.ProcessEnv, dataDir: string, store: PangolinCo
   return { origin: env.TRANSPARENCY_LOG_ORIGIN || name, signerKey, verifierKey: verifierKeyFor(signerKey), keySource, checkpointIntervalMs };
 }
 
+/**
+ * The national ID index key: NATIONAL_ID_INDEX_KEY (64 hex characters) if set, else derived from the
+ * transparency signing key, which is already durable and the same in every process (the server
+ * modes require it to be given). Changing it later would hide the IDs registered before.
+ */
+function nationalIdIndexKey(env: NodeJS.ProcessEnv, signerKey: string): Buffer {
+  const raw = env.NATIONAL_ID_INDEX_KEY;
+  if (raw === undefined || raw === '') return createHmac('sha256', 'pangolin/national-id-index-key/v1').update(signerKey).digest();
+  if (!/^[0-9a-fA-F]{64}$/.test(raw)) throw new ConfigurationError('NATIONAL_ID_INDEX_KEY must be 64 hexadecimal characters (32 bytes)');
+  return Buffer.from(raw, 'hex');
+}
+
 export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): PangolinConfig {
   const dataDir = resolve(env.DATA_DIR ?? 'data');
   mkdirSync(dataDir, { recursive: true });
   const store = eventStore(env, dataDir);
+  const transparencyConfig = transparency(env, dataDir, store);
   return {
     port: integer('PORT', 3000, env),
     host: env.HOST ?? '127.0.0.1',
@@ -182,7 +203,11 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
     projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 100, env),
     deadLetters: { maxAttempts: positive('DEAD_LETTER_MAX_ATTEMPTS', 3, env), retryBackoffMs: integer('DEAD_LETTER_BACKOFF_MS', 100, env) },
-    transparency: transparency(env, dataDir, store),
+    transparency: transparencyConfig,
+    policyStartWindowDays: integer('POLICY_START_WINDOW_DAYS', 30, env),
+    pledgeExpiryHours: positive('PLEDGE_EXPIRY_HOURS', 72, env),
+    pledgeExpirySweepMs: integer('PLEDGE_EXPIRY_SWEEP_MS', 600_000, env),
+    nationalIdIndexKey: nationalIdIndexKey(env, transparencyConfig.signerKey),
   };
 }
 

@@ -1,11 +1,13 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import { executeCommand } from '@pangolin/application';
-import { deterministicId, giftDecider, householdDecider, HouseholdCategory, nationalIdWithChecksum, paymentReferenceDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
+import { Clock, executeCommand } from '@pangolin/application';
+import { deterministicId, giftDecider, householdDecider, HouseholdCategory, nationalIdDecider, nationalIdWithChecksum, paymentReferenceDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
+import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { householdCodeFor } from '../households/household-code';
+import { nationalIdReservations } from '../households/households.commands';
 import { AccountsService } from '../auth/accounts.service';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE } from '../infrastructure/tokens';
+import { CLOCK, EVENT_STORE } from '../infrastructure/tokens';
 
 /**
  * Demo data for the embedded mode: logins for every role, a county with two towns and three
@@ -47,15 +49,18 @@ export async function seedDemo(app: INestApplication): Promise<void> {
 
   const store = app.get<EventStore>(EVENT_STORE);
   if ((await store.headPosition()) > 0n) return;
-  const now = () => new Date().toISOString();
+  const clock = app.get<Clock>(CLOCK);
+  const now = () => clock.now();
+  const { nationalIdIndexKey } = app.get<PangolinConfig>(PANGOLIN_CONFIG);
   const as = (user: { role: string; userId: string }) => ({ actor: `${user.role}:${user.userId}`, correlationId: 'demo-seed', causationId: 'demo-seed' });
 
+  // No waiting period, so the README walk-through can claim for an incident on the policy's first day.
   await executeCommand(store, productDecider, streams.product(DEMO.productId), {
     type: 'PublishProduct',
     data: {
       productId: DEMO.productId,
       insurerId: DEMO.insurerId,
-      terms: { name: 'Rural accident & illness cover', coverageKind: 'accident-illness', annualPremium: { amount: 5000, currency: 'CNY' }, sumInsured: { amount: 5_000_000, currency: 'CNY' }, waitingPeriodDays: 30, termDays: 365 },
+      terms: { name: 'Rural accident & illness cover', coverageKind: 'accident-illness', annualPremium: { amount: 5000, currency: 'CNY' }, sumInsured: { amount: 5_000_000, currency: 'CNY' }, waitingPeriodDays: 0, termDays: 365 },
       now: now(),
     },
   }, as(insurer));
@@ -64,22 +69,18 @@ export async function seedDemo(app: INestApplication): Promise<void> {
     const householdId = DEMO.household(index + 1);
     const government = household.village.startsWith('440306') ? baoan : nanshan;
     const region = government.regionCode as string;
+    const householdCode = householdCodeFor(householdId);
+    const personal = {
+      headName: household.head,
+      headNationalId: nationalIdWithChecksum(`${household.village.slice(0, 6)}19680101${String(index + 1).padStart(3, '0')}`),
+      members: Array.from({ length: household.members }, (_, m) => ({ name: `${household.head.slice(0, 1)}家成员${m + 1}`, relation: m === 0 ? 'spouse' : 'child' })),
+      address: `${household.village} 村 ${index + 1} 号`,
+    };
+    const reservations = nationalIdReservations(nationalIdIndexKey, personal, { householdId, householdCode, villageCode: household.village }, region, now());
+    for (const { streamId, reserve } of reservations) await executeCommand(store, nationalIdDecider, streamId, reserve, as(government));
     await executeCommand(store, householdDecider, streams.household(householdId), {
       type: 'RegisterHousehold',
-      data: {
-        householdId,
-        householdCode: householdCodeFor(householdId),
-        villageCode: household.village,
-        registrarRegion: region,
-        category: household.category,
-        personal: {
-          headName: household.head,
-          headNationalId: nationalIdWithChecksum(`${household.village.slice(0, 6)}19680101${String(index + 1).padStart(3, '0')}`),
-          members: Array.from({ length: household.members }, (_, m) => ({ name: `${household.head.slice(0, 1)}家成员${m + 1}`, relation: m === 0 ? 'spouse' : 'child' })),
-          address: `${household.village} 村 ${index + 1} 号`,
-        },
-        now: now(),
-      },
+      data: { householdId, householdCode, villageCode: household.village, registrarRegion: region, category: household.category, personal, nationalIdDigests: reservations.map((r) => r.digest), now: now() },
     }, as(government));
     if (household.verified) {
       await executeCommand(store, householdDecider, streams.household(householdId), { type: 'VerifyEligibility', data: { householdId, category: household.category, verifierRegion: region, now: now() } }, as(government));

@@ -77,4 +77,22 @@ export class ConfirmPaymentHandler implements ICommandHandler<ConfirmPaymentComm
   }
 }
 
-export const giftCommandHandlers = [PledgeGiftHandler, ConfirmPaymentHandler];
+export class WithdrawPledgeCommand extends Command<void> {
+  constructor(readonly context: RequestContext, readonly giftId: string) {
+    super();
+  }
+}
+
+/** A donor takes back their own unpaid pledge; to anyone else the gift does not exist (404). */
+@CommandHandler(WithdrawPledgeCommand)
+export class WithdrawPledgeHandler implements ICommandHandler<WithdrawPledgeCommand> {
+  constructor(private readonly commands: CommandRunner) {}
+
+  async execute({ context, giftId }: WithdrawPledgeCommand) {
+    const gift = await this.commands.state(giftDecider, streams.gift(giftId));
+    if (!gift.pledged || context.user.role !== 'donor' || gift.donorId !== context.user.userId) throw new NotFoundException(`gift ${giftId} not found`);
+    await this.commands.run(giftDecider, streams.gift(giftId), { type: 'WithdrawPledge', data: { giftId, donorId: context.user.userId, now: this.commands.now() } }, context);
+  }
+}
+
+export const giftCommandHandlers = [PledgeGiftHandler, ConfirmPaymentHandler, WithdrawPledgeHandler];

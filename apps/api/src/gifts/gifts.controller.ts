@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
-import { ConfirmPaymentCommand, PledgeGiftCommand } from './gifts.commands';
+import { ConfirmPaymentCommand, PledgeGiftCommand, WithdrawPledgeCommand } from './gifts.commands';
 import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
 
 @ApiTags('gifts')
@@ -27,5 +27,14 @@ export class GiftsController {
   async confirmPayment(@Ctx() context: RequestContext, @Param('giftId', ParseUuidParam) giftId: string, @Body() body: ConfirmPaymentDto) {
     await this.commandBus.execute(new ConfirmPaymentCommand(context, giftId, body));
     return { giftId, paymentReference: body.paymentReference, confirmed: true };
+  }
+
+  @Post(':giftId/withdrawal')
+  @HttpCode(200)
+  @Roles('donor')
+  @ApiOperation({ summary: 'Withdraw your own pledge before it is paid (409 once paid); unpaid pledges also expire after PLEDGE_EXPIRY_HOURS' })
+  async withdraw(@Ctx() context: RequestContext, @Param('giftId', ParseUuidParam) giftId: string) {
+    await this.commandBus.execute(new WithdrawPledgeCommand(context, giftId));
+    return { giftId, status: 'withdrawn' };
   }
 }

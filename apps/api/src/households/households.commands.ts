@@ -1,7 +1,8 @@
-import { ForbiddenException } from '@nestjs/common';
+import { ForbiddenException, Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { householdDecider, streams } from '@pangolin/domain';
+import { HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdDigest, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
+import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { householdCodeFor } from './household-code';
@@ -19,17 +20,52 @@ export class RegisterHouseholdCommand extends Command<{ householdId: string; hou
   }
 }
 
+/** The reservation of each national ID of a registration, in a stream named by its keyed digest. */
+export function nationalIdReservations(indexKey: Uint8Array, personal: HouseholdPersonalData, holder: NationalIdHolder, registrarRegion: string, now: string) {
+  return nationalIdsOf(personal).map(({ field, nationalId }) => {
+    const digest = nationalIdDigest(indexKey, nationalId);
+    const reserve: ReserveNationalId = { type: 'ReserveNationalId', data: { field, holder, registrarRegion, now } };
+    return { digest, streamId: streams.nationalId(digest), reserve };
+  });
+}
+
+/**
+ * Each national ID of the registration is reserved for the household before it is recorded
+ * (national-id-reservation.decider.ts): a number another household holds is refused with 409, and
+ * nothing is written. A retry for the same household finds its own reservations and goes on.
+ */
 @CommandHandler(RegisterHouseholdCommand)
 export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseholdCommand> {
-  constructor(private readonly commands: CommandRunner) {}
+  constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
   async execute({ context, body }: RegisterHouseholdCommand) {
     const householdId = randomUUID();
     const householdCode = householdCodeFor(householdId);
-    await this.commands.run(householdDecider, streams.household(householdId), {
-      type: 'RegisterHousehold',
-      data: { householdId, householdCode, villageCode: body.villageCode, registrarRegion: governmentRegion(context), category: body.category, personal: body.personal, now: this.commands.now() },
-    }, context);
+    const registrarRegion = governmentRegion(context);
+    const now = this.commands.now();
+    const reservations = nationalIdReservations(this.config.nationalIdIndexKey, body.personal, { householdId, householdCode, villageCode: body.villageCode }, registrarRegion, now);
+    const register = {
+      type: 'RegisterHousehold' as const,
+      data: { householdId, householdCode, villageCode: body.villageCode, registrarRegion, category: body.category, personal: body.personal, nationalIdDigests: reservations.map((r) => r.digest), now },
+    };
+    // Refusals first, so a refused registration writes nothing: the registration itself, then every number.
+    householdDecider.decide(register, await this.commands.state(householdDecider, streams.household(householdId)));
+    for (const { streamId, reserve } of reservations) nationalIdDecider.decide(reserve, await this.commands.state(nationalIdDecider, streamId));
+    const reserved: string[] = [];
+    try {
+      for (const { streamId, reserve } of reservations) {
+        // Only what this attempt wrote: a retry finds its numbers already held, and must not free them.
+        if ((await this.commands.run(nationalIdDecider, streamId, reserve, context)).events.length) reserved.push(streamId);
+      }
+      await this.commands.run(householdDecider, streams.household(householdId), register, context);
+    } catch (error) {
+      // Lost a race for a number (or the write failed): free what this attempt took, so no number
+      // stays held by a household that was never registered.
+      for (const streamId of reserved) {
+        await this.commands.run(nationalIdDecider, streamId, { type: 'ReleaseNationalId', data: { householdId, reason: 'registration refused', now } }, context);
+      }
+      throw error;
+    }
     return { householdId, householdCode };
   }
 }
@@ -76,15 +112,21 @@ export class EraseHouseholdPersonalDataCommand extends Command<void> {
   }
 }
 
+/** Erasing a household's personal data also frees its national IDs, so the people can be registered again. */
 @CommandHandler(EraseHouseholdPersonalDataCommand)
 export class EraseHouseholdPersonalDataHandler implements ICommandHandler<EraseHouseholdPersonalDataCommand> {
   constructor(private readonly commands: CommandRunner) {}
 
   async execute({ context, householdId, body }: EraseHouseholdPersonalDataCommand) {
-    await this.commands.run(householdDecider, streams.household(householdId), {
-      type: 'EraseHouseholdPersonalData',
-      data: { householdId, reason: body.reason, eraserRegion: governmentRegion(context), now: this.commands.now() },
-    }, context);
+    const erase = { type: 'EraseHouseholdPersonalData' as const, data: { householdId, reason: body.reason, eraserRegion: governmentRegion(context), now: this.commands.now() } };
+    const household = await this.commands.state(householdDecider, streams.household(householdId));
+    // Refusals first (wrong region, already erased); then the numbers are freed, then the data erased,
+    // so a retry after a failure part-way frees what is left (releasing is idempotent).
+    householdDecider.decide(erase, household);
+    for (const digest of household.registered ? household.nationalIdDigests : []) {
+      await this.commands.run(nationalIdDecider, streams.nationalId(digest), { type: 'ReleaseNationalId', data: { householdId, reason: 'personal data erased', now: erase.data.now } }, context);
+    }
+    await this.commands.run(householdDecider, streams.household(householdId), erase, context);
   }
 }
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider } from '@pangolin/domain';
-import { Decided, executeCommand, loadState } from '@pangolin/application';
+import { Clock, Decided, executeCommand, loadState } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import { RequestContext } from '../http/request-context';
 import { EventPipeline } from './event-pipeline.service';
-import { EVENT_STORE } from './tokens';
+import { CLOCK, EVENT_STORE } from './tokens';
 
 /**
  * Runs a user's command against one stream and, before answering, lets its consequences settle
@@ -13,10 +13,10 @@ import { EVENT_STORE } from './tokens';
  */
 @Injectable()
 export class CommandRunner {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly pipeline: EventPipeline) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, private readonly pipeline: EventPipeline, @Inject(CLOCK) private readonly clock: Clock) {}
 
   now(): string {
-    return new Date().toISOString();
+    return this.clock.now();
   }
 
   async run<C, S, E extends { type: string; data: unknown }, R = E>(decider: Decider<C, S, E, R>, streamId: string, command: C, context: RequestContext): Promise<Decided<S, E>> {

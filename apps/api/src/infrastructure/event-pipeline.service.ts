@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In } from 'typeorm';
-import { PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/application';
+import { Clock, PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/application';
 import { EventStore, failureText, RecordedEvent, StuckWorker } from '@pangolin/event-store';
 import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionCheckpoint, ProjectionRunner } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { PangolinMetrics } from '../operations/metrics';
-import { EVENT_STORE, READ_DB } from './tokens';
+import { CLOCK, EVENT_STORE, READ_DB } from './tokens';
 import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
 import { TypeOrmDeadLetterStore } from './typeorm-dead-letter-store';
 import { LeasedWorker, PostgresWorkerLease } from './worker-lease';
@@ -38,6 +38,7 @@ export class EventPipeline implements OnApplicationShutdown {
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     metrics: PangolinMetrics,
+    @Inject(CLOCK) clock: Clock,
   ) {
     const { maxAttempts, retryBackoffMs } = config.deadLetters;
     const onError = (name: string) => (error: unknown, event: RecordedEvent, worker = name) => {
@@ -61,7 +62,7 @@ export class EventPipeline implements OnApplicationShutdown {
         await this.projectionsReached(await store.headPosition(), Infinity);
         return giftsHoldingMoneyFor(db.manager, target);
       },
-    });
+    }, () => clock.now());
     this.processName = process.name;
     this.allocation = new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, new TypeOrmDeadLetterStore(db), { ...retries, onError: onError(process.name) });
   }

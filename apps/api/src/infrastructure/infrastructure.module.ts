@@ -1,12 +1,12 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
-import { SealingEventStore } from '@pangolin/application';
+import { Clock, SealingEventStore } from '@pangolin/application';
 import { HouseholdKeyVault } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { CommandRunner } from './command-runner.service';
 import { EventPipeline } from './event-pipeline.service';
-import { EVENT_STORE, READ_DB } from './tokens';
+import { CLOCK, EVENT_STORE, READ_DB } from './tokens';
 import { openEventStore } from './open-event-store';
 import { openReadDatabase } from './read-database';
 import { InstrumentedEventStore } from '../operations/instrumented-event-store';
@@ -19,11 +19,12 @@ import { LogForkStatus } from '../operations/log-fork-status';
 export class InfrastructureModule implements OnApplicationShutdown {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_DB) private readonly db: DataSource) {}
 
-  static forRoot(config: PangolinConfig): DynamicModule {
+  static forRoot(config: PangolinConfig, clock: Clock): DynamicModule {
     return {
       module: InfrastructureModule,
       providers: [
         { provide: PANGOLIN_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clock },
         PangolinMetrics,
         LogForkStatus,
         {
@@ -39,7 +40,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
         EventPipeline,
         CommandRunner,
       ],
-      exports: [PANGOLIN_CONFIG, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics, LogForkStatus],
+      exports: [PANGOLIN_CONFIG, CLOCK, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics, LogForkStatus],
     };
   }
 

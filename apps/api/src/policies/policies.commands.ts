@@ -1,10 +1,11 @@
-import { ForbiddenException, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { householdDecider, policyDecider, PolicyState, regionContains, streams } from '@pangolin/domain';
+import { householdDecider, IssuePolicy, policyDecider, policyNumberDecider, PolicyState, regionContains, streams } from '@pangolin/domain';
+import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { actingInsurer } from '../products/products.commands';
-import { CancelPolicyDto, ExpirePolicyDto, IssuePolicyDto } from './policies.dto';
+import { CancelPolicyDto, IssuePolicyDto } from './policies.dto';
 
 /**
  * A policy exists for its insurer, the government of its household's region and admins; to
@@ -31,12 +32,21 @@ export class IssuePolicyCommand extends Command<void> {
 
 @CommandHandler(IssuePolicyCommand)
 export class IssuePolicyHandler implements ICommandHandler<IssuePolicyCommand> {
-  constructor(private readonly commands: CommandRunner) {}
+  constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
   async execute({ context, policyId, body }: IssuePolicyCommand) {
     const insurerId = actingInsurer(context);
-    await policyVisibleTo(this.commands, policyId, context);
-    await this.commands.run(policyDecider, streams.policy(policyId), { type: 'IssuePolicy', data: { policyId, insurerId, policyNumber: body.policyNumber, startDate: body.startDate, now: this.commands.now() } }, context);
+    const policy = await policyVisibleTo(this.commands, policyId, context);
+    const { policyNumber, startDate } = body;
+    const issue: IssuePolicy = { type: 'IssuePolicy', data: { policyId, insurerId, policyNumber, startDate, startWindowDays: this.config.policyStartWindowDays, now: this.commands.now() } };
+    // Nothing is written for an issue the policy would refuse; then the number is reserved for this
+    // policy, so the same number on another household's policy is refused before anything is issued.
+    policyDecider.decide(issue, policy);
+    await this.commands.run(policyNumberDecider, streams.policyNumber(insurerId, policyNumber), {
+      type: 'ReservePolicyNumber',
+      data: { insurerId, policyNumber, policyId, householdId: policy.householdId, now: issue.data.now },
+    }, context);
+    await this.commands.run(policyDecider, streams.policy(policyId), issue, context);
   }
 }
 
@@ -58,7 +68,7 @@ export class CancelPolicyHandler implements ICommandHandler<CancelPolicyCommand>
 }
 
 export class ExpirePolicyCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly policyId: string, readonly body: ExpirePolicyDto) {
+  constructor(readonly context: RequestContext, readonly policyId: string) {
     super();
   }
 }
@@ -67,11 +77,11 @@ export class ExpirePolicyCommand extends Command<void> {
 export class ExpirePolicyHandler implements ICommandHandler<ExpirePolicyCommand> {
   constructor(private readonly commands: CommandRunner) {}
 
-  async execute({ context, policyId, body }: ExpirePolicyCommand) {
+  /** Judged on the server's clock: a caller cannot say what day it is. */
+  async execute({ context, policyId }: ExpirePolicyCommand) {
     if (context.user.role !== 'admin' && context.user.role !== 'insurer') throw new ForbiddenException('only the insurer or an admin can expire a policy');
     await policyVisibleTo(this.commands, policyId, context);
-    const now = this.commands.now();
-    await this.commands.run(policyDecider, streams.policy(policyId), { type: 'ExpirePolicy', data: { policyId, today: body.today ?? now.slice(0, 10), now } }, context);
+    await this.commands.run(policyDecider, streams.policy(policyId), { type: 'ExpirePolicy', data: { policyId, now: this.commands.now() } }, context);
   }
 }
 

@@ -5,7 +5,7 @@ import { Roles } from '../auth/decorators';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { CancelPolicyCommand, ExpirePolicyCommand, IssuePolicyCommand } from './policies.commands';
-import { CancelPolicyDto, ExpirePolicyDto, IssuePolicyDto } from './policies.dto';
+import { CancelPolicyDto, IssuePolicyDto } from './policies.dto';
 
 @ApiTags('policies')
 @ApiBearerAuth()
@@ -34,9 +34,9 @@ export class PoliciesController {
   @Post(':policyId/expire')
   @HttpCode(200)
   @Roles('insurer', 'admin')
-  @ApiOperation({ summary: 'Expire a policy whose period has ended; funding for the household reopens' })
-  async expire(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: ExpirePolicyDto) {
-    await this.commandBus.execute(new ExpirePolicyCommand(context, policyId, body));
+  @ApiOperation({ summary: 'Expire a policy whose period has ended by the server\'s clock (409 before); funding for the household reopens' })
+  async expire(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string) {
+    await this.commandBus.execute(new ExpirePolicyCommand(context, policyId));
     return { policyId, status: 'expired' };
   }
 }

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { IsCalendarDate } from '../http/money.dto';
 import { MultilineText } from '../http/text';
 
@@ -7,7 +7,7 @@ export class IssuePolicyDto {
   @ApiProperty({ example: 'PICC-2026-000123' }) @IsString() @IsNotEmpty() @MaxLength(64)
   policyNumber: string;
 
-  @ApiProperty({ example: '2026-12-01' }) @IsCalendarDate()
+  @ApiProperty({ example: '2026-12-01', description: 'First day of cover: from the day the premium was funded to POLICY_START_WINDOW_DAYS (default 30) days later' }) @IsCalendarDate()
   startDate: string;
 }
 
@@ -17,10 +17,4 @@ export class CancelPolicyDto {
 
   @ApiProperty({ example: '2027-03-01', description: 'First day without cover' }) @IsCalendarDate()
   effectiveDate: string;
-}
-
-export class ExpirePolicyDto {
-  @ApiPropertyOptional({ description: 'The date to judge expiry on (defaults to today, UTC)' })
-  @IsOptional() @IsCalendarDate()
-  today?: string;
 }

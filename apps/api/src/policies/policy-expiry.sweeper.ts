@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { executeCommand } from '@pangolin/application';
+import { Clock, executeCommand, todayOf } from '@pangolin/application';
 import { policyDecider, streams } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
 import { activePoliciesEndedBefore } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { CLOCK, EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 
 /**
  * Expires policies whose period has ended, every POLICY_EXPIRY_SWEEP_MS: the premium-allocation
@@ -22,6 +22,7 @@ export class PolicyExpirySweeper implements OnApplicationShutdown {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly pipeline: EventPipeline,
   ) {}
 
@@ -30,13 +31,14 @@ export class PolicyExpirySweeper implements OnApplicationShutdown {
     this.timer = setInterval(() => this.sweep().catch((error) => this.logger.error(`policy expiry sweep failed: ${error}`)), this.config.policyExpirySweepMs);
   }
 
-  /** Expires every active policy whose end date is before `today` (UTC date); returns their ids. */
-  async sweep(today = new Date().toISOString().slice(0, 10)): Promise<string[]> {
+  /** Expires every active policy whose end date is before today by the clock; returns their ids. */
+  async sweep(): Promise<string[]> {
+    const today = todayOf(this.clock);
     const due = await activePoliciesEndedBefore(this.db.manager, today);
     let last = 0n;
     for (const { policyId } of due) {
-      const now = new Date().toISOString();
-      const { position } = await executeCommand(this.store, policyDecider, streams.policy(policyId), { type: 'ExpirePolicy', data: { policyId, today, now } }, {
+      const now = this.clock.now();
+      const { position } = await executeCommand(this.store, policyDecider, streams.policy(policyId), { type: 'ExpirePolicy', data: { policyId, now } }, {
         actor: 'system:policy-expiry',
         correlationId: `policy-expiry:${today}`,
         causationId: `policy-expiry:${today}`,

@@ -33,10 +33,7 @@ export class HouseholdQueryHandler implements IQueryHandler<HouseholdQuery> {
 
 async function maySeePersonalData(db: DataSource, user: Principal | undefined, householdId: string, villageCode: string): Promise<boolean> {
   if (user?.role === 'government' && user.regionCode) return regionContains(user.regionCode, villageCode);
-  if (user?.role === 'insurer' && user.insurerId) {
-    const policies = await views.policiesOfHousehold(db.manager, householdId);
-    return policies.some((policy) => policy.insurerId === user.insurerId);
-  }
+  if (user?.role === 'insurer' && user.insurerId) return views.isInsurerOfRecord(db.manager, householdId, user.insurerId);
   return false;
 }
 

@@ -84,6 +84,8 @@ export const en = {
   'giftStatus.holding-remainder': 'Holding the remainder',
   'giftStatus.settled': 'Settled',
   'giftStatus.refunded': 'Refunded',
+  'giftStatus.expired': 'Expired unpaid',
+  'giftStatus.withdrawn': 'Withdrawn',
 
   'refundKind.remainder-refunded': 'Remainder refunded',
   'refundKind.premium-credited': 'Unearned premium credited back',

@@ -82,6 +82,8 @@ export const zhCN: Record<MessageKey, string> = {
   'giftStatus.holding-remainder': '余额留存中',
   'giftStatus.settled': '已完成',
   'giftStatus.refunded': '已退款',
+  'giftStatus.expired': '逾期未付，已失效',
+  'giftStatus.withdrawn': '已撤回',
 
   'refundKind.remainder-refunded': '余额已退回',
   'refundKind.premium-credited': '未到期保费已退回',

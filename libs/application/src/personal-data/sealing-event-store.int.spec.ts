@@ -37,7 +37,7 @@ describe('household personal data sealed on the way into the event store', () =>
     store = new SealingEventStore(raw, vault);
     await executeCommand(store, householdDecider, streams.household(householdId), {
       type: 'RegisterHousehold',
-      data: { householdId, householdCode: 'HH-440305001001-SEAL', villageCode: '440305001001', registrarRegion: '440305', category: 'low-income', personal, now: now() },
+      data: { householdId, householdCode: 'HH-440305001001-SEAL', villageCode: '440305001001', registrarRegion: '440305', category: 'low-income', personal, nationalIdDigests: [], now: now() },
     }, government);
     await executeCommand(store, householdDecider, streams.household(householdId), { type: 'VerifyEligibility', data: { householdId, category: 'low-income', verifierRegion: '440305', now: now() } }, government);
   });

@@ -179,6 +179,7 @@ export class PremiumAllocationProcess implements ProcessManager {
         waitingPeriodDays: terms.waitingPeriodDays,
         termDays: terms.termDays,
         contributions: funded.contributions,
+        fundedAt: funded.fundedAt,
         now: this.now(),
       },
     });

@@ -1,4 +1,4 @@
-import { addDays, assertIsoDate } from '../shared/dates';
+import { addDays, assertIsoDate, dateOf } from '../shared/dates';
 import { Decider } from '../shared/decider';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { assertMoney, Money } from '../shared/money';
@@ -34,6 +34,8 @@ function file(command: FileClaim['data'], state: PolicyState): ClaimEvent[] {
   const { policyId, claimId, incidentDate, kind, amountClaimed, evidence, filedBy, now } = command;
   assertText(claimId, 'claimId');
   assertIsoDate(incidentDate, 'incidentDate');
+  // By the server's clock (`now`): an incident that has not happened yet cannot be claimed.
+  if (incidentDate > dateOf(now)) throw new InvalidCommand('incidentDate', `must not be after today (${dateOf(now)})`);
   if (!(CLAIM_KINDS as readonly string[]).includes(kind)) throw new InvalidCommand('kind', `must be one of ${CLAIM_KINDS.join(', ')}`);
   assertMoney(amountClaimed, 'amountClaimed');
   evidence.forEach((item, i) => assertText(item, `evidence[${i}]`));

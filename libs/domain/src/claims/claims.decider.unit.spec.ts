@@ -10,6 +10,7 @@ import { ClaimEvent, ClaimFiler } from './events';
 
 const spec = deciderSpecification(claimsDecider);
 const now = '2025-03-01T08:00:00.000Z';
+const afterCover = '2026-01-05T08:00:00.000Z';
 const cny = (amount: number) => money(amount, 'CNY');
 const policyId = 'policy-1';
 const contributions = [
@@ -59,8 +60,8 @@ describe('claims decider', () => {
     it('files a claim on an expired policy for an incident during its period', () =>
       spec
         .given([...active, { type: 'PolicyExpired', data: { policyId, householdId: 'hh-1', productId: 'prod-1', endDate: '2025-12-31', expiredAt: now } }])
-        .when(fileClaim('cl-1', 300_000, '2025-12-31'))
-        .then([filed('cl-1', 300_000, '2025-12-31')]));
+        .when({ ...fileClaim('cl-1', 300_000, '2025-12-31'), data: { ...fileClaim('cl-1', 300_000, '2025-12-31').data, now: afterCover } })
+        .then([{ ...filed('cl-1', 300_000, '2025-12-31'), data: { ...filed('cl-1', 300_000, '2025-12-31').data, filedAt: afterCover } } as ClaimEvent]));
 
     it('is not found without a policy', () => spec.given([]).when(fileClaim('cl-1', 1)).thenThrows(NotFound, /policy policy-1/));
 
@@ -68,7 +69,13 @@ describe('claims decider', () => {
 
     it('refuses an incident outside the policy period', () => {
       spec.given(active).when(fileClaim('cl-1', 1, '2024-12-31')).thenThrows(Conflict, /outside the policy period 2025-01-01 to 2025-12-31/);
-      spec.given(active).when(fileClaim('cl-1', 1, '2026-01-01')).thenThrows(Conflict, /outside the policy period/);
+      const dayAfterCover = fileClaim('cl-1', 1, '2026-01-01');
+      spec.given(active).when({ ...dayAfterCover, data: { ...dayAfterCover.data, now: afterCover } }).thenThrows(Conflict, /outside the policy period/);
+    });
+
+    it('refuses an incident after today by the server clock, even inside the policy period', () => {
+      spec.given(active).when(fileClaim('cl-1', 1, '2025-03-02')).thenThrows(InvalidCommand, /^incidentDate must not be after today \(2025-03-01\)/);
+      spec.given(active).when(fileClaim('cl-1', 1, '2025-03-01')).then([filed('cl-1', 1, '2025-03-01')]);
     });
 
     it('refuses an incident inside the waiting period, and covers the day after it', () => {

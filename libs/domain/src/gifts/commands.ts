@@ -31,4 +31,19 @@ export type CreditPremiumRefund = {
   data: { giftId: string; policyId: string; amount: Money; now: string };
 };
 
-export type GiftCommand = PledgeGift | ConfirmPayment | RecordAllocation | SettleRemainder | CreditPremiumRefund;
+/**
+ * Scheduler: a pledge still unpaid `expiryHours` (PLEDGE_EXPIRY_HOURS) after it was made expires,
+ * judged on the server's clock (`now`). Idempotent.
+ */
+export type ExpirePledge = {
+  type: 'ExpirePledge';
+  data: { giftId: string; expiryHours: number; now: string };
+};
+
+/** The donor takes back a pledge not yet paid. Idempotent. */
+export type WithdrawPledge = {
+  type: 'WithdrawPledge';
+  data: { giftId: string; donorId: string; now: string };
+};
+
+export type GiftCommand = PledgeGift | ConfirmPayment | RecordAllocation | SettleRemainder | CreditPremiumRefund | ExpirePledge | WithdrawPledge;

@@ -26,4 +26,8 @@ export type GiftEvent =
   | { type: 'GiftRemainderHeld'; data: { giftId: string; amount: Money; reason: string; heldAt: string } }
   | { type: 'GiftRemainderRefunded'; data: { giftId: string; donorId: string; amount: Money; reason: string; refundedAt: string } }
   /** Unearned premium of a cancelled policy comes back into this gift's escrow. */
-  | { type: 'GiftPremiumRefundCredited'; data: { giftId: string; policyId: string; amount: Money; creditedAt: string } };
+  | { type: 'GiftPremiumRefundCredited'; data: { giftId: string; policyId: string; amount: Money; creditedAt: string } }
+  /** The pledge was never paid and lapsed after PLEDGE_EXPIRY_HOURS: no money moved, and none can be paid into it. */
+  | { type: 'GiftPledgeExpired'; data: { giftId: string; donorId: string; amount: Money; expiredAt: string } }
+  /** The donor took back the pledge before paying it. */
+  | { type: 'GiftPledgeWithdrawn'; data: { giftId: string; donorId: string; amount: Money; withdrawnAt: string } };

@@ -1,8 +1,8 @@
 import { Decider } from '../shared/decider';
-import { Conflict, InvalidCommand, NotFound } from '../shared/errors';
+import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { assertMoney, assertSameCurrency, money, Money } from '../shared/money';
 import { assertRegionCode } from '../shared/region-code';
-import { ConfirmPayment, CreditPremiumRefund, GiftCommand, PledgeGift, RecordAllocation, SettleRemainder } from './commands';
+import { ConfirmPayment, CreditPremiumRefund, ExpirePledge, GiftCommand, PledgeGift, RecordAllocation, SettleRemainder, WithdrawPledge } from './commands';
 import { GiftEvent, GiftTarget, RemainderChoice } from './events';
 
 const MAX_PAYMENT_REFERENCE_LENGTH = 100;
@@ -17,6 +17,9 @@ export type GiftState =
       amount: Money;
       target: GiftTarget;
       remainder: RemainderChoice;
+      pledgedAt: string;
+      /** An unpaid pledge that ended: it can no longer be paid. */
+      lapsed: 'expired' | 'withdrawn' | null;
       /** Set once the payment is confirmed. */
       paymentReference: string | null;
       received: number;
@@ -48,14 +51,18 @@ function decide(command: GiftCommand, state: GiftState): GiftEvent[] {
       return settleRemainder(command.data, state);
     case 'CreditPremiumRefund':
       return creditPremiumRefund(command.data, state);
+    case 'ExpirePledge':
+      return expirePledge(command.data, state);
+    case 'WithdrawPledge':
+      return withdrawPledge(command.data, state);
   }
 }
 
 function evolve(state: GiftState, event: GiftEvent): GiftState {
   if (event.type === 'GiftPledged') {
-    const { giftId, donorId, amount, target, remainder } = event.data;
+    const { giftId, donorId, amount, target, remainder, pledgedAt } = event.data;
     return {
-      pledged: true, giftId, donorId, amount, target, remainder, paymentReference: null,
+      pledged: true, giftId, donorId, amount, target, remainder, pledgedAt, lapsed: null, paymentReference: null,
       received: 0, allocated: 0, credited: 0, refunded: 0, held: 0,
       allocationIds: new Set(), allocatedByPolicy: new Map(), creditedPolicies: new Set(),
     };
@@ -75,6 +82,10 @@ function evolve(state: GiftState, event: GiftEvent): GiftState {
       return capHeld({ ...state, refunded: state.refunded + event.data.amount.amount });
     case 'GiftPremiumRefundCredited':
       return { ...state, credited: state.credited + event.data.amount.amount, creditedPolicies: new Set(state.creditedPolicies).add(event.data.policyId) };
+    case 'GiftPledgeExpired':
+      return { ...state, lapsed: 'expired' };
+    case 'GiftPledgeWithdrawn':
+      return { ...state, lapsed: 'withdrawn' };
   }
 }
 
@@ -106,6 +117,7 @@ function confirmPayment(command: ConfirmPayment['data'], state: GiftState): Gift
   assertMoney(amount, 'amount');
   const gift = pledgedGift(giftId, state);
   if (gift.paymentReference === paymentReference) return [];
+  if (gift.lapsed) throw new Conflict(`gift ${giftId} was ${gift.lapsed} before it was paid; pledge again to give`);
   if (gift.paymentReference !== null) {
     throw new Conflict(`gift ${giftId} is already paid by payment ${gift.paymentReference}; payment ${paymentReference} is a second payment`);
   }
@@ -155,6 +167,27 @@ function creditPremiumRefund(command: CreditPremiumRefund['data'], state: GiftSt
     throw new Conflict(`refund of ${formatMoney(amount)} for policy ${policyId} exceeds the ${formatMoney(money(allocatedToPolicy, gift.amount.currency))} gift ${giftId} paid towards it`);
   }
   return [{ type: 'GiftPremiumRefundCredited', data: { giftId, policyId, amount, creditedAt: now } }];
+}
+
+function expirePledge(command: ExpirePledge['data'], state: GiftState): GiftEvent[] {
+  const { giftId, expiryHours, now } = command;
+  if (!Number.isSafeInteger(expiryHours) || expiryHours < 1) throw new InvalidCommand('expiryHours', 'must be a whole number from 1');
+  const gift = pledgedGift(giftId, state);
+  if (gift.lapsed) return [];
+  if (gift.paymentReference !== null) throw new Conflict(`gift ${giftId} is paid; only an unpaid pledge expires`);
+  const expiresAt = new Date(Date.parse(gift.pledgedAt) + expiryHours * 3_600_000).toISOString();
+  if (now < expiresAt) throw new Conflict(`the pledge of gift ${giftId} may still be paid until ${expiresAt}`);
+  return [{ type: 'GiftPledgeExpired', data: { giftId, donorId: gift.donorId, amount: gift.amount, expiredAt: now } }];
+}
+
+function withdrawPledge(command: WithdrawPledge['data'], state: GiftState): GiftEvent[] {
+  const { giftId, donorId, now } = command;
+  const gift = pledgedGift(giftId, state);
+  if (gift.donorId !== donorId) throw new Forbidden(`gift ${giftId} is another donor's`);
+  if (gift.lapsed === 'withdrawn') return [];
+  if (gift.lapsed === 'expired') throw new Conflict(`the pledge of gift ${giftId} has already expired`);
+  if (gift.paymentReference !== null) throw new Conflict(`gift ${giftId} is already paid (payment ${gift.paymentReference}); a paid gift cannot be withdrawn`);
+  return [{ type: 'GiftPledgeWithdrawn', data: { giftId, donorId, amount: gift.amount, withdrawnAt: now } }];
 }
 
 function pledgedGift(giftId: string, state: GiftState): PledgedGift {

@@ -1,6 +1,6 @@
 import { deciderSpecification } from '../shared/decider-specification';
 import { foldEvents } from '../shared/decider';
-import { Conflict, InvalidCommand, NotFound } from '../shared/errors';
+import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { money } from '../shared/money';
 import { escrowBalance, giftDecider } from './gift.decider';
 import { GiftEvent, GiftTarget, RemainderChoice } from './events';
@@ -21,6 +21,7 @@ const allocated = (allocationId: string, amount: number, policyId = 'policy-1'):
   data: { giftId, allocationId, householdId: 'hh-1', productId: 'prod-1', policyId, amount: cny(amount), allocatedAt: now },
 });
 const held = (amount: number): GiftEvent => ({ type: 'GiftRemainderHeld', data: { giftId, amount: cny(amount), reason: 'covered', heldAt: now } });
+const withdrawn: GiftEvent = { type: 'GiftPledgeWithdrawn', data: { giftId, donorId: 'donor-1', amount: cny(10_000), withdrawnAt: now } };
 const credited = (amount: number, policyId = 'policy-1'): GiftEvent => ({ type: 'GiftPremiumRefundCredited', data: { giftId, policyId, amount: cny(amount), creditedAt: now } });
 
 describe('gift decider', () => {
@@ -124,6 +125,45 @@ describe('gift decider', () => {
       spec.given([pledged(), paid, allocated('alloc-1', 4_000)]).when(credit(4_001)).thenThrows(Conflict, /exceeds the 4000 CNY .* gift gift-1 paid towards it/));
 
     it('refuses a policy the gift never paid for', () => spec.given([pledged(), paid, allocated('alloc-1', 4_000)]).when(credit(1, 'policy-9')).thenThrows(Conflict, /policy-9/));
+  });
+
+  describe('ExpirePledge', () => {
+    // Pledged at 2025-03-01T08:00Z; with 72 hours to pay, it may be paid until 2025-03-04T08:00Z.
+    const expire = (at: string, expiryHours = 72) => ({ type: 'ExpirePledge' as const, data: { giftId, expiryHours, now: at } });
+    const expired: GiftEvent = { type: 'GiftPledgeExpired', data: { giftId, donorId: 'donor-1', amount: cny(10_000), expiredAt: '2025-03-04T08:00:00.000Z' } };
+
+    it('expires a pledge left unpaid for the expiry time, by the clock', () => spec.given([pledged()]).when(expire('2025-03-04T08:00:00.000Z')).then([expired]));
+
+    it('leaves a pledge that may still be paid', () =>
+      spec.given([pledged()]).when(expire('2025-03-04T07:59:59.999Z')).thenThrows(Conflict, /may still be paid until 2025-03-04T08:00:00.000Z/));
+
+    it('never expires a paid gift', () => spec.given([pledged(), paid]).when(expire('2026-01-01T00:00:00.000Z')).thenThrows(Conflict, /is paid; only an unpaid pledge expires/));
+
+    it('does nothing to a pledge already expired or withdrawn', () => {
+      spec.given([pledged(), expired]).when(expire('2025-03-05T00:00:00.000Z')).thenNothingHappens();
+      spec.given([pledged(), withdrawn]).when(expire('2025-03-05T00:00:00.000Z')).thenNothingHappens();
+    });
+
+    it('cannot be paid once expired', () =>
+      spec.given([pledged(), expired]).when({ type: 'ConfirmPayment', data: { giftId, paymentReference: 'PAY-1', amount: cny(10_000), now } }).thenThrows(Conflict, /was expired before it was paid; pledge again/));
+  });
+
+  describe('WithdrawPledge', () => {
+    const withdraw = (donorId = 'donor-1') => ({ type: 'WithdrawPledge' as const, data: { giftId, donorId, now } });
+
+    it('lets the donor withdraw an unpaid pledge', () => spec.given([pledged()]).when(withdraw()).then([withdrawn]));
+
+    it('is refused once the gift is paid', () => spec.given([pledged(), paid]).when(withdraw()).thenThrows(Conflict, /already paid \(payment PAY-1\); a paid gift cannot be withdrawn/));
+
+    it('is the donor\'s own', () => spec.given([pledged()]).when(withdraw('donor-2')).thenThrows(Forbidden, /another donor's/));
+
+    it('does nothing the second time, and refuses an expired pledge', () => {
+      spec.given([pledged(), withdrawn]).when(withdraw()).thenNothingHappens();
+      spec.given([pledged(), { type: 'GiftPledgeExpired', data: { giftId, donorId: 'donor-1', amount: cny(10_000), expiredAt: now } }]).when(withdraw()).thenThrows(Conflict, /already expired/);
+    });
+
+    it('cannot be paid once withdrawn', () =>
+      spec.given([pledged(), withdrawn]).when({ type: 'ConfirmPayment', data: { giftId, paymentReference: 'PAY-1', amount: cny(10_000), now } }).thenThrows(Conflict, /was withdrawn before it was paid/));
   });
 
   describe('escrowBalance', () => {

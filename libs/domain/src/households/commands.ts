@@ -12,6 +12,8 @@ export type RegisterHousehold = {
     registrarRegion: string;
     category: HouseholdCategory;
     personal: HouseholdPersonalData;
+    /** nationalIdDigest of every national ID in `personal`: what erasure releases (the numbers themselves are sealed). */
+    nationalIdDigests: string[];
     now: string;
   };
 };

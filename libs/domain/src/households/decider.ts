@@ -20,6 +20,8 @@ export type HouseholdState =
       size: number;
       eligible: boolean;
       personalDataErased: boolean;
+      /** The national ID reservations it holds until its personal data are erased. */
+      nationalIdDigests: string[];
     };
 type RegisteredHousehold = Extract<HouseholdState, { registered: true }>;
 
@@ -40,8 +42,8 @@ function decide(command: HouseholdCommand, state: HouseholdState): DecidedHouseh
 function evolve(state: HouseholdState, event: DecidedHouseholdEvent | HouseholdEvent): HouseholdState {
   switch (event.type) {
     case 'HouseholdRegistered': {
-      const { householdCode, villageCode, registeredBy, category, size } = event.data;
-      return { registered: true, householdCode, villageCode, registeredBy, category, size, eligible: false, personalDataErased: false };
+      const { householdCode, villageCode, registeredBy, category, size, nationalIdDigests = [] } = event.data;
+      return { registered: true, householdCode, villageCode, registeredBy, category, size, eligible: false, personalDataErased: false, nationalIdDigests };
     }
     case 'HouseholdEligibilityVerified':
       return state.registered ? { ...state, category: event.data.category, eligible: true } : state;
@@ -59,7 +61,7 @@ export const householdDecider: Decider<HouseholdCommand, HouseholdState, Decided
 };
 
 function register(command: RegisterHousehold['data'], state: HouseholdState): DecidedHouseholdEvent[] {
-  const { householdId, householdCode, villageCode, registrarRegion, category, personal, now } = command;
+  const { householdId, householdCode, villageCode, registrarRegion, category, personal, nationalIdDigests, now } = command;
   assertText(householdCode, 'householdCode');
   assertRegionCode(villageCode, 'villageCode', 'village');
   assertRegionCode(registrarRegion, 'registrarRegion');
@@ -68,7 +70,7 @@ function register(command: RegisterHousehold['data'], state: HouseholdState): De
   if (!regionContains(registrarRegion, villageCode)) throw new Forbidden(`village ${villageCode} is outside region ${registrarRegion}`);
   if (state.registered) throw new Conflict(`household ${householdId} is already registered`);
   const size = 1 + personal.members.length;
-  return [{ type: 'HouseholdRegistered', data: { householdId, householdCode, villageCode, registeredBy: registrarRegion, category, size, personal, registeredAt: now } }];
+  return [{ type: 'HouseholdRegistered', data: { householdId, householdCode, villageCode, registeredBy: registrarRegion, category, size, personal, nationalIdDigests, registeredAt: now } }];
 }
 
 function verify(command: VerifyEligibility['data'], state: HouseholdState): DecidedHouseholdEvent[] {
@@ -111,13 +113,27 @@ function inScope(householdId: string, state: HouseholdState, actorRegion: string
 
 function assertPersonalData(personal: HouseholdPersonalData): void {
   assertText(personal.headName, 'personal.headName');
-  assertNationalId(personal.headNationalId, 'personal.headNationalId');
   personal.members.forEach((member, i) => {
     assertText(member.name, `personal.members[${i}].name`);
     assertText(member.relation, `personal.members[${i}].relation`);
-    if (member.nationalId !== undefined) assertNationalId(member.nationalId, `personal.members[${i}].nationalId`);
   });
+  const seen = new Map<string, string>();
+  for (const { field, nationalId } of nationalIdsOf(personal)) {
+    assertNationalId(nationalId, field);
+    const first = seen.get(nationalId);
+    if (first) throw new InvalidCommand(field, `must differ from ${first}: one person, one household member`);
+    seen.set(nationalId, field);
+  }
   assertText(personal.address, 'personal.address');
+}
+
+/** Every national ID a registration carries, with the field it stands in: the head's, then the members' that have one. */
+export function nationalIdsOf(personal: HouseholdPersonalData): { field: string; nationalId: string }[] {
+  const ids = [{ field: 'personal.headNationalId', nationalId: personal.headNationalId }];
+  personal.members.forEach((member, i) => {
+    if (member.nationalId !== undefined) ids.push({ field: `personal.members[${i}].nationalId`, nationalId: member.nationalId });
+  });
+  return ids;
 }
 
 function assertNationalId(value: string, field: string): void {

@@ -16,6 +16,9 @@ const later = '2025-04-01T08:00:00.000Z';
 const headNationalId = nationalIdWithChecksum('44030519700101001');
 const childNationalId = nationalIdWithChecksum('44030520100615002');
 
+/** What the handler computes with nationalIdDigest (a keyed digest per ID); the decider only records them. */
+const nationalIdDigests = ['digest-of-head-id', 'digest-of-child-id'];
+
 const personal = {
   headName: 'Li Wei',
   headNationalId,
@@ -29,14 +32,14 @@ const personal = {
 function registerCommand(overrides: Partial<RegisterHousehold['data']> = {}): RegisterHousehold {
   return {
     type: 'RegisterHousehold',
-    data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registrarRegion: '440305', category: 'low-income', personal, now, ...overrides },
+    data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registrarRegion: '440305', category: 'low-income', personal, nationalIdDigests, now, ...overrides },
   };
 }
 
 /** As the decider emits it; the store records it sealed (`recordedRegistration`). */
 const registered: DecidedHouseholdEvent = {
   type: 'HouseholdRegistered',
-  data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registeredBy: '440305', category: 'low-income', size: 3, personal, registeredAt: now },
+  data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registeredBy: '440305', category: 'low-income', size: 3, personal, nationalIdDigests, registeredAt: now },
 };
 const recordedRegistration: HouseholdEvent = { type: 'HouseholdRegistered', data: { ...registered.data, personal: sealPersonalData(personal, newPersonalDataKey(), householdId) } };
 const verified: HouseholdEvent = { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'low-income', verifiedBy: '440305', verifiedAt: now } };
@@ -74,6 +77,7 @@ describe('household decider', () => {
       ['an empty address', { personal: { ...personal, address: '' } }, 'personal.address'],
       ['a member without a name', { personal: { ...personal, members: [{ name: '', relation: 'spouse' }] } }, 'personal.members[0].name'],
       ['a member without a relation', { personal: { ...personal, members: [{ name: 'Li Na', relation: '' }] } }, 'personal.members[0].relation'],
+      ['a member with the head\'s ID', { personal: { ...personal, members: [{ name: 'Li Na', relation: 'spouse', nationalId: headNationalId }] } }, 'personal.members[0].nationalId'],
       ['a member with an invalid ID', { personal: { ...personal, members: [personal.members[0], { name: 'Li Ming', relation: 'child', nationalId: '123' }] } }, 'personal.members[1].nationalId'],
     ])('rejects %s, naming the field', (_, overrides, field) => {
       let thrown: unknown;
@@ -189,6 +193,11 @@ describe('household decider', () => {
       expect(householdDecider.initialState()).toEqual({ registered: false });
     });
 
+    it('folds a registration recorded before national IDs were reserved as holding none', () => {
+      const { nationalIdDigests: _none, ...older } = registered.data;
+      expect(foldEvents(householdDecider, [{ type: 'HouseholdRegistered', data: older }])).toMatchObject({ registered: true, nationalIdDigests: [] });
+    });
+
     it('folds a recorded (sealed) registration like the decided one', () => {
       expect(foldEvents(householdDecider, [recordedRegistration])).toEqual(foldEvents(householdDecider, [registered]));
     });
@@ -203,6 +212,7 @@ describe('household decider', () => {
         size: 3,
         eligible: false,
         personalDataErased: false,
+        nationalIdDigests,
       });
       const reverified: HouseholdEvent = { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'disabled', verifiedBy: '44', verifiedAt: later } };
       expect(foldEvents(householdDecider, [registered, verified, reverified])).toMatchObject({ category: 'disabled', eligible: true });

@@ -28,6 +28,8 @@ export interface HouseholdRegisteredData<Personal> {
   /** Head of household plus members. */
   size: number;
   personal: Personal;
+  /** Keyed digests of its national IDs (their reservation streams); absent on households registered before IDs were unique. */
+  nationalIdDigests?: string[];
   registeredAt: string;
 }
 

@@ -3,3 +3,4 @@ export * from './commands';
 export * from './decider';
 export * from './national-id';
 export * from './sealed-personal-data';
+export * from './national-id-reservation.decider';

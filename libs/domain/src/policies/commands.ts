@@ -43,14 +43,20 @@ export type RequestPolicy = {
     waitingPeriodDays: number;
     termDays: number;
     contributions: Contribution[];
+    /** When the premium was fully funded (PremiumFullyFunded.fundedAt): cover may not start before that day. */
+    fundedAt: string;
     now: string;
   };
 };
 
-/** The insurer issues the requested policy; `insurerId` is the acting insurer. */
+/**
+ * The insurer issues the requested policy; `insurerId` is the acting insurer. Cover may start on the
+ * day the premium was funded or up to `startWindowDays` later (POLICY_START_WINDOW_DAYS), never
+ * before: a policy back-dated before its premium was paid would cover what happened before anyone paid.
+ */
 export type IssuePolicy = {
   type: 'IssuePolicy';
-  data: { policyId: string; insurerId: string; policyNumber: string; startDate: string; now: string };
+  data: { policyId: string; insurerId: string; policyNumber: string; startDate: string; startWindowDays: number; now: string };
 };
 
 /** The insurer, or an administrator (`insurerId: null`), cancels a policy from `effectiveDate` on. */
@@ -59,10 +65,10 @@ export type CancelPolicy = {
   data: { policyId: string; insurerId: string | null; reason: string; effectiveDate: string; now: string };
 };
 
-/** Scheduler: an active policy whose last day of cover is before `today` expires. Idempotent. */
+/** Scheduler, insurer or admin: an active policy whose last day of cover is before today (the date of `now`, the server's clock) expires. Idempotent. */
 export type ExpirePolicy = {
   type: 'ExpirePolicy';
-  data: { policyId: string; today: string; now: string };
+  data: { policyId: string; now: string };
 };
 
 export type PolicyCommand = RequestPolicy | IssuePolicy | CancelPolicy | ExpirePolicy;

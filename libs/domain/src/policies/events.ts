@@ -62,6 +62,8 @@ export type PolicyEvent =
         waitingPeriodDays: number;
         termDays: number;
         contributions: Contribution[];
+        /** When the premium was fully funded; absent on policies requested before it was recorded (requestedAt stands in). */
+        fundedAt?: string;
         requestedAt: string;
       };
     }

@@ -1,5 +1,5 @@
 import { ClaimEvent } from '../claims/events';
-import { addDays, assertIsoDate, daysBetween } from '../shared/dates';
+import { addDays, assertIsoDate, dateOf, daysBetween } from '../shared/dates';
 import { Decider } from '../shared/decider';
 import { Conflict, InvalidCommand } from '../shared/errors';
 import { assertMoney, money, Money, splitProportionally } from '../shared/money';
@@ -29,6 +29,8 @@ export interface PolicyTerms {
   waitingPeriodDays: number;
   termDays: number;
   contributions: Contribution[];
+  /** The day the premium was fully funded. */
+  fundedOn: string;
   claims: ReadonlyMap<string, PolicyClaim>;
 }
 
@@ -73,8 +75,9 @@ function decide(command: PolicyCommand, state: PolicyState): PolicyEvent[] {
 /** Folds policy and claim events alike: the policy and claims deciders share it. */
 export function evolvePolicy(state: PolicyState, event: PolicyStreamEvent): PolicyState {
   if (event.type === 'PolicyRequested') {
-    const { requestedAt: _requestedAt, ...terms } = event.data;
-    return { ...terms, status: 'requested', claims: new Map() };
+    // Policies requested before fundedAt was recorded: the request followed the funding at once.
+    const { requestedAt, fundedAt = requestedAt, ...terms } = event.data;
+    return { ...terms, fundedOn: dateOf(fundedAt), status: 'requested', claims: new Map() };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -117,6 +120,7 @@ export const policyDecider: Decider<PolicyCommand, PolicyState, PolicyStreamEven
 
 function request(command: RequestPolicy['data'], state: PolicyState): PolicyEvent[] {
   const { now, ...terms } = command;
+  if (Number.isNaN(Date.parse(terms.fundedAt))) throw new InvalidCommand('fundedAt', 'must be an ISO 8601 time stamp');
   assertText(terms.householdId, 'householdId');
   assertText(terms.productId, 'productId');
   assertText(terms.insurerId, 'insurerId');
@@ -132,12 +136,17 @@ function request(command: RequestPolicy['data'], state: PolicyState): PolicyEven
 }
 
 function issue(command: IssuePolicy['data'], state: PolicyState): PolicyEvent[] {
-  const { policyId, insurerId, policyNumber, startDate, now } = command;
+  const { policyId, insurerId, policyNumber, startDate, startWindowDays, now } = command;
   assertText(policyNumber, 'policyNumber');
   assertIsoDate(startDate, 'startDate');
+  assertWholeNumber(startWindowDays, 'startWindowDays', 0);
   const policy = existingPolicy(policyId, state);
   assertInsurerOfRecord(policy, insurerId);
   if (policy.status !== 'requested') throw new Conflict(`policy ${policyId} is ${policy.status}; only a requested policy can be issued`);
+  const latestStart = addDays(policy.fundedOn, startWindowDays);
+  if (startDate < policy.fundedOn || startDate > latestStart) {
+    throw new InvalidCommand('startDate', `must be from ${policy.fundedOn}, the day the premium was funded, to ${latestStart} (${startWindowDays} days later)`);
+  }
   // Cover includes both the start and the end date, so a 365-day term ends 364 days after it starts.
   const endDate = addDays(startDate, policy.termDays - 1);
   const { householdId, premium, contributions } = policy;
@@ -168,8 +177,8 @@ function cancel(command: CancelPolicy['data'], state: PolicyState): PolicyEvent[
 }
 
 function expire(command: ExpirePolicy['data'], state: PolicyState): PolicyEvent[] {
-  const { policyId, today, now } = command;
-  assertIsoDate(today, 'today');
+  const { policyId, now } = command;
+  const today = dateOf(now);
   const policy = existingPolicy(policyId, state);
   if (policy.status === 'expired') return [];
   if (policy.status !== 'active') throw new Conflict(`policy ${policyId} is ${policy.status}; only an active policy can expire`);

@@ -9,6 +9,9 @@ import { policyDecider, remainingCover } from './policy.decider';
 
 const spec = deciderSpecification(policyDecider);
 const now = '2025-03-01T08:00:00.000Z';
+/** The premium was fully funded shortly before cover starts on 2025-01-01, and the policy requested a day later. */
+const fundedAt = '2024-12-20T08:00:00.000Z';
+const requestedAt = '2024-12-21T08:00:00.000Z';
 const cny = (amount: number) => money(amount, 'CNY');
 const policyId = 'policy-1';
 const contributions = [
@@ -20,11 +23,11 @@ const requestPolicy: RequestPolicy = {
   type: 'RequestPolicy',
   data: {
     policyId, householdId: 'hh-1', productId: 'prod-1', productVersion: 1, insurerId: 'ins-1',
-    premium: cny(5_000), sumInsured: cny(2_000_000), waitingPeriodDays: 30, termDays: 365, contributions, now,
+    premium: cny(5_000), sumInsured: cny(2_000_000), waitingPeriodDays: 30, termDays: 365, contributions, fundedAt, now: requestedAt,
   },
 };
 const { now: _requestNow, ...requestTerms } = requestPolicy.data;
-const requested: PolicyEvent = { type: 'PolicyRequested', data: { ...requestTerms, requestedAt: now } };
+const requested: PolicyEvent = { type: 'PolicyRequested', data: { ...requestTerms, requestedAt } };
 const issued: PolicyEvent = {
   type: 'PolicyIssued',
   data: { policyId, householdId: 'hh-1', insurerId: 'ins-1', policyNumber: 'PN-001', startDate: '2025-01-01', endDate: '2025-12-31', premium: cny(5_000), contributions, issuedAt: now },
@@ -52,7 +55,7 @@ describe('policy decider', () => {
   });
 
   describe('IssuePolicy', () => {
-    const issue = (insurerId = 'ins-1', startDate = '2025-01-01') => ({ type: 'IssuePolicy' as const, data: { policyId, insurerId, policyNumber: 'PN-001', startDate, now } });
+    const issue = (insurerId = 'ins-1', startDate = '2025-01-01') => ({ type: 'IssuePolicy' as const, data: { policyId, insurerId, policyNumber: 'PN-001', startDate, startWindowDays: 30, now } });
 
     it('issues the policy for termDays days, the end date included', () => spec.given([requested]).when(issue()).then([issued]));
 
@@ -63,6 +66,23 @@ describe('policy decider', () => {
     it('is issued once', () => spec.given([requested, issued]).when(issue()).thenThrows(Conflict, /is active; only a requested policy can be issued/));
 
     it('requires a calendar start date', () => spec.given([requested]).when(issue('ins-1', '2025-02-30')).thenThrows(InvalidCommand, /^startDate/));
+
+    it('may start on the day the premium was funded or up to the window after it', () => {
+      const startingOn = (startDate: string) => policyDecider.decide(issue('ins-1', startDate), foldEvents(policyDecider, [requested]));
+      expect(startingOn('2024-12-20')).toMatchObject([{ type: 'PolicyIssued', data: { startDate: '2024-12-20', endDate: '2025-12-19' } }]);
+      expect(startingOn('2025-01-19')).toMatchObject([{ type: 'PolicyIssued', data: { startDate: '2025-01-19' } }]);
+    });
+
+    it('refuses a start date before the day the premium was funded: cover cannot reach back before anyone paid', () =>
+      spec.given([requested]).when(issue('ins-1', '2015-01-01')).thenThrows(InvalidCommand, /^startDate must be from 2024-12-20, the day the premium was funded, to 2025-01-19/));
+
+    it('takes the day of the request as the funding day of a policy requested before fundedAt was recorded', () => {
+      const { fundedAt: _unrecorded, ...older } = requestTerms;
+      spec.given([{ type: 'PolicyRequested', data: { ...older, requestedAt } }]).when(issue('ins-1', '2024-12-20')).thenThrows(InvalidCommand, /^startDate must be from 2024-12-21/);
+    });
+
+    it('refuses a start date later than the window after funding', () =>
+      spec.given([requested]).when(issue('ins-1', '2025-01-20')).thenThrows(InvalidCommand, /^startDate must be from 2024-12-20,.* to 2025-01-19 \(30 days later\)/));
   });
 
   describe('CancelPolicy', () => {
@@ -106,9 +126,14 @@ describe('policy decider', () => {
   });
 
   describe('ExpirePolicy', () => {
-    const expire = (today: string) => ({ type: 'ExpirePolicy' as const, data: { policyId, today, now } });
+    /** `today` is the server's date: the command carries only the clock's now. */
+    const expire = (today: string) => ({ type: 'ExpirePolicy' as const, data: { policyId, now: `${today}T00:00:01.000Z` } });
+    const expiredOn = (today: string): PolicyEvent => ({ type: 'PolicyExpired', data: { ...expired.data, expiredAt: `${today}T00:00:01.000Z` } });
 
-    it('expires an active policy after its last day', () => spec.given([requested, issued]).when(expire('2026-01-01')).then([expired]));
+    it('expires an active policy after its last day', () => spec.given([requested, issued]).when(expire('2026-01-01')).then([expiredOn('2026-01-01')]));
+
+    it('refuses months before the end of cover, whatever the caller wishes', () =>
+      spec.given([requested, issued]).when(expire('2025-06-01')).thenThrows(Conflict, /covers until 2025-12-31 inclusive, so it cannot expire on 2025-06-01/));
 
     it('refuses on the last day of cover', () => spec.given([requested, issued]).when(expire('2025-12-31')).thenThrows(Conflict, /covers until 2025-12-31 inclusive/));
 

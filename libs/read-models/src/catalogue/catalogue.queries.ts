@@ -1,4 +1,4 @@
-import { EntityManager, Like } from 'typeorm';
+import { EntityManager, IsNull, Like, Not } from 'typeorm';
 import type { Money } from '@pangolin/domain';
 import { ProductRow } from './product.entity';
 import { ProgrammeRow } from './programme.entity';
@@ -189,4 +189,14 @@ export function claimView(row: ClaimRow): ClaimView {
 export async function activePoliciesEndedBefore(manager: EntityManager, today: string): Promise<PolicyView[]> {
   const rows = await manager.createQueryBuilder(PolicyRow, 'policy').where('policy.status = :status', { status: 'active' }).andWhere('policy.endDate < :today', { today }).orderBy('policy.endDate').addOrderBy('policy.policyId').getMany();
   return rows.map(policyView);
+}
+
+/**
+ * The insurer of record of a household: an insurer that has issued it a policy (whether still in
+ * force, expired or cancelled since). A policy only requested (its premium funded, awaiting issue)
+ * does not make its insurer one: anyone can publish a product and have a donor fund it, and that
+ * must not open a household's personal data to them.
+ */
+export async function isInsurerOfRecord(manager: EntityManager, householdId: string, insurerId: string): Promise<boolean> {
+  return manager.exists(PolicyRow, { where: { householdId, insurerId, issuedAt: Not(IsNull()) } });
 }

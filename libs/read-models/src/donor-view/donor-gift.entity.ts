@@ -4,9 +4,10 @@ import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../
 /**
  * Where a gift stands, from the donor's side:
  * pledged -> paid (in escrow) -> partly-allocated | holding-remainder -> settled (escrow empty, premiums paid)
- * or refunded (escrow empty, nothing kept for premiums).
+ * or refunded (escrow empty, nothing kept for premiums); an unpaid pledge may instead end expired
+ * (PLEDGE_EXPIRY_HOURS passed) or withdrawn (by its donor).
  */
-export type GiftStatus = 'pledged' | 'paid' | 'partly-allocated' | 'holding-remainder' | 'settled' | 'refunded';
+export type GiftStatus = 'pledged' | 'paid' | 'partly-allocated' | 'holding-remainder' | 'settled' | 'refunded' | 'expired' | 'withdrawn';
 
 @Entity('donor_gifts')
 export class DonorGiftRow {

@@ -74,6 +74,13 @@ export class DonorViewProjection implements Projection {
         await this.updateGift(tx, giftId, (gift) => ({ premiumRefundsCredited: gift.premiumRefundsCredited + amount.amount }));
         return;
       }
+      // An unpaid pledge that ended has no figures to change, only its status.
+      case 'GiftPledgeExpired':
+        await tx.update(DonorGiftRow, { giftId: event.data.giftId }, { status: 'expired' });
+        return;
+      case 'GiftPledgeWithdrawn':
+        await tx.update(DonorGiftRow, { giftId: event.data.giftId }, { status: 'withdrawn' });
+        return;
     }
   }
 

@@ -178,3 +178,15 @@ export async function giftsHoldingMoneyFor(manager: EntityManager, target: { hou
     .getMany();
   return rows.map((row) => row.giftId);
 }
+
+/** Gifts pledged before `cutoff` (an ISO time stamp) and still unpaid: due to expire. */
+export async function unpaidPledgesBefore(manager: EntityManager, cutoff: string): Promise<{ giftId: string }[]> {
+  return manager
+    .createQueryBuilder(DonorGiftRow, 'gift')
+    .select('gift.giftId', 'giftId')
+    .where('gift.status = :status', { status: 'pledged' satisfies GiftStatus })
+    .andWhere('gift.pledgedAt < :cutoff', { cutoff })
+    .orderBy('gift.pledgedAt')
+    .addOrderBy('gift.giftId')
+    .getRawMany<{ giftId: string }>();
+}

@@ -35,6 +35,11 @@ export class PublicViewProjection implements Projection {
       case 'GiftPaymentConfirmed':
         await addToGift(tx, event.data.giftId, 'received', event.data.amount.amount);
         return;
+      // A pledge that ended unpaid moved no money: the public figures forget it.
+      case 'GiftPledgeExpired':
+      case 'GiftPledgeWithdrawn':
+        await tx.delete(PublicGiftRow, { giftId: event.data.giftId });
+        return;
       case 'GiftAllocated': {
         const { allocationId, giftId, householdId, policyId, amount } = event.data;
         const gift = await tx.findOneByOrFail(PublicGiftRow, { giftId });

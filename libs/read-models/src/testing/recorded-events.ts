@@ -22,6 +22,8 @@ export function streamOf(event: PangolinEvent): string {
     case 'GiftRemainderHeld':
     case 'GiftRemainderRefunded':
     case 'GiftPremiumRefundCredited':
+    case 'GiftPledgeExpired':
+    case 'GiftPledgeWithdrawn':
       return streams.gift(event.data.giftId);
     case 'PremiumContributionAccepted':
     case 'PremiumContributionDeclined':
@@ -30,6 +32,11 @@ export function streamOf(event: PangolinEvent): string {
       return streams.premiumFunding(event.data.householdId, event.data.productId);
     case 'PaymentReferenceReserved':
       return streams.paymentReference(event.data.paymentReference);
+    case 'PolicyNumberReserved':
+      return streams.policyNumber(event.data.insurerId, event.data.policyNumber);
+    case 'NationalIdReserved':
+    case 'NationalIdReleased':
+      throw new Error(`${event.type} names no stream of its own: its stream is named by a keyed digest of the number`);
     default:
       return streams.policy(event.data.policyId);
   }

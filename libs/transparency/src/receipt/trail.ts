@@ -79,7 +79,9 @@ export type TrailStep =
     })
   | (Step<'remainder-held'> & { readonly amount: Money; readonly reason: string })
   | (Step<'remainder-refunded'> & { readonly amount: Money; readonly donorId: string; readonly reason: string })
-  | (Step<'premium-refund-credited'> & { readonly policyId: string; readonly amount: Money });
+  | (Step<'premium-refund-credited'> & { readonly policyId: string; readonly amount: Money })
+  /** An unpaid pledge ended: no money moved. */
+  | (Step<'pledge-expired' | 'pledge-withdrawn'> & { readonly amount: Money });
 
 export type PolicyStatus = 'funding' | 'requested' | 'issued' | 'cancelled' | 'expired';
 
@@ -123,6 +125,8 @@ const GIFT_EVENT_TYPES = new Set([
   'GiftRemainderHeld',
   'GiftRemainderRefunded',
   'GiftPremiumRefundCredited',
+  'GiftPledgeExpired',
+  'GiftPledgeWithdrawn',
 ]);
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -175,6 +179,10 @@ export class TrailBuilder {
         this.creditedBack += amount.amount;
         return this.push({ kind: 'premium-refund-credited', event, at: data.string('creditedAt'), policyId: data.string('policyId'), amount });
       }
+      case 'GiftPledgeExpired':
+        return this.push({ kind: 'pledge-expired', event, at: data.string('expiredAt'), amount: this.giftMoney(data, 'amount') });
+      case 'GiftPledgeWithdrawn':
+        return this.push({ kind: 'pledge-withdrawn', event, at: data.string('withdrawnAt'), amount: this.giftMoney(data, 'amount') });
       case 'PremiumContributionAccepted':
         return this.contributionAccepted(event, data);
       case 'PremiumFullyFunded':
@@ -505,6 +513,10 @@ function describeStep(step: TrailStep, giftId: string): string {
       return `${formatMoney(step.amount)} refunded to donor ${step.donorId} (${step.reason})`;
     case 'premium-refund-credited':
       return `${formatMoney(step.amount)} of unearned premium of policy ${step.policyId} credited back to the gift`;
+    case 'pledge-expired':
+      return `The pledge of ${formatMoney(step.amount)} expired unpaid`;
+    case 'pledge-withdrawn':
+      return `The pledge of ${formatMoney(step.amount)} was withdrawn by the donor before it was paid`;
   }
 }
 

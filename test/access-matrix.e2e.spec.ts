@@ -151,6 +151,7 @@ const RULES: Record<string, Rule> = {
   'GET /programmes': read([() => '/programmes', PUBLIC]),
 
   'POST /gifts': write(() => '/gifts', withRole('donor')),
+  'POST /gifts/{giftId}/withdrawal': write(() => `/gifts/${unknown()}/withdrawal`, withRole('donor')),
   'POST /gifts/{giftId}/payment': write(() => `/gifts/${unknown()}/payment`, [...withRole('donor'), 'admin']),
   'GET /gifts/{giftId}': read([() => `/gifts/${w.giftOfDonorA}`, ['donorA', 'auditor', 'admin']], [() => `/gifts/${w.giftOfDonorB}`, ['donorB', 'auditor', 'admin']]),
   'GET /gifts/{giftId}/receipt': read([() => `/gifts/${w.giftOfDonorA}/receipt`, ['donorA', 'auditor', 'admin']]),

@@ -8,6 +8,7 @@ import { ClaimsModule } from './claims/claims.module';
 import { PangolinConfig } from './config/configuration';
 import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
+import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { OperationsModule } from './operations/operations.module';
@@ -45,7 +46,10 @@ export class AppModule {
         TransparencyModule,
         OperationsModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
+      ],
     };
   }
 }

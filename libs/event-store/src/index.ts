@@ -3,3 +3,4 @@ export * from './sqlite/sqlite-event-store';
 export * from './postgres/postgres-event-store';
 export * from './kurrentdb/kurrentdb-event-store';
 export * from './forwarding-event-store';
+export * from './database-unavailable';

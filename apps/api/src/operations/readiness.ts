@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { leasesHeld } from '../infrastructure/worker-lease';
 import { PipelinePositions } from './pipeline-positions';
 
 /** A store that does not answer within this time counts as unreachable (probes must not hang). */
@@ -21,13 +23,18 @@ export interface ReadinessReport {
     readDb: { ok: boolean };
     /** Each projection, then each process manager; positions are decimal strings (64-bit). */
     projections: { name: string; kind: 'projection' | 'process-manager'; checkpoint: string; behind: string; ok: boolean }[];
+    /**
+     * Each background worker (the projections, the process manager): whether it runs in this process,
+     * and whether it runs at all: here, or (server mode) in whichever process holds its lease.
+     */
+    workers: { name: string; runsHere: boolean; ok: boolean }[];
   };
 }
 
 /**
- * Whether this instance can serve: both stores answer, and every projection and process manager
+ * Whether this instance can serve: both stores answer, every projection and process manager
  * is at most READINESS_MAX_LAG events behind the head of the log (further behind, its views or
- * its reactions would be too stale to be worth routing traffic to).
+ * its reactions would be too stale to be worth routing traffic to), and every worker runs somewhere.
  */
 @Injectable()
 export class Readiness {
@@ -38,11 +45,12 @@ export class Readiness {
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly positions: PipelinePositions,
+    private readonly pipeline: EventPipeline,
   ) {}
 
   async check(): Promise<ReadinessReport> {
     const [eventStore, readDb] = await Promise.all([this.checkEventStore(), this.checkReadDb()]);
-    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [] };
+    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [], workers: [] };
     const failed: string[] = [];
     if (!eventStore.ok) failed.push('eventStore');
     if (!readDb.ok) failed.push('readDb');
@@ -57,7 +65,27 @@ export class Readiness {
       this.logger.warn(`readiness: could not read the projections' positions: ${messageOf(error)}`);
       failed.push('projections');
     }
+    try {
+      checks.workers = await withTimeout(this.checkWorkers(), 'looking up the workers');
+      for (const { name, ok } of checks.workers) if (!ok) failed.push(`workers.${name}`);
+    } catch (error) {
+      this.logger.warn(`readiness: could not tell whether the workers run: ${messageOf(error)}`);
+      failed.push('workers');
+    }
     return { status: failed.length ? 'not-ready' : 'ready', failed, checks };
+  }
+
+  /**
+   * A worker runs if it runs here or, with leases (a PostgreSQL read database), some session holds
+   * its lease. After the database comes back, workers retake their leases a little after the stores
+   * answer: until then this instance is not ready, since nothing would project or allocate.
+   */
+  private async checkWorkers(): Promise<ReadinessReport['checks']['workers']> {
+    const workers = this.pipeline.workers();
+    const { readDb } = this.config;
+    const elsewhere = workers.filter(({ runsHere }) => !runsHere).map(({ name }) => name);
+    const held = readDb.type === 'postgres' && elsewhere.length ? await leasesHeld((sql, parameters) => this.db.query(sql, parameters), readDb.schema, elsewhere) : new Set<string>();
+    return workers.map(({ name, runsHere }) => ({ name, runsHere, ok: runsHere || held.has(name) }));
   }
 
   private async checkEventStore(): Promise<ReadinessReport['checks']['eventStore']> {

@@ -89,7 +89,16 @@ export class ProjectionRunner {
     const applied = await writeLockOf(this.dataSource).run(() =>
       this.dataSource.transaction(async (tx) => {
         // Read inside the transaction: the committed checkpoints are the only truth about what was applied.
-        const checkpoints = new Map((await tx.findBy(ProjectionCheckpoint, { name: In(this.projections.map(({ name }) => name)) })).map((row) => [row.name, row.position]));
+        // Locked on PostgreSQL: a runner of another process whose lease just ended may still be
+        // committing the same events; this waits for it and then reads what it committed.
+        const checkpoints = new Map(
+          (
+            await tx.find(ProjectionCheckpoint, {
+              where: { name: In(this.projections.map(({ name }) => name)) },
+              lock: tx.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' } : undefined,
+            })
+          ).map((row) => [row.name, row.position]),
+        );
         const appliedHere: [Projection, RecordedEvent][] = [];
         const forBatches = new Map<Projection, RecordedEvent[]>();
         for (const next of batch) {

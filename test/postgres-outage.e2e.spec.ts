@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
+import { LEASE_NAMESPACE } from '../apps/api/src/infrastructure/worker-lease';
 import { Child, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
 import { TEST_SIGNING_KEY } from './support/platform';
@@ -71,9 +72,9 @@ describe('PostgreSQL outages under load', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  /** Sessions holding one of Pangolin's worker leases (advisory locks in its namespace). */
+  /** Sessions holding one of Pangolin's worker leases (advisory locks in its namespace; the cluster is this test's alone). */
   const leasesHeld = async () =>
-    Number((await cluster.query(`SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = ${0x50414e47}`, [], DATABASE))[0].held);
+    Number((await cluster.query(`SELECT count(*) AS held FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1::bigint::oid`, [LEASE_NAMESPACE], DATABASE))[0].held);
 
   it('survives a fast restart, terminated connections and a 10 s outage: no exit, 503 not 500, ready again with every worker, nothing lost or doubled', async () => {
     processes.all = await startChild('dist/apps/api/src/main.js', { ...env, PROCESS_ROLE: 'all', SEED_DEMO: 'true' }, /Pangolin is serving/);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
+import { leaseKey, LEASE_NAMESPACE } from '../apps/api/src/infrastructure/worker-lease';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
 import { ApiClient, cny, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/platform';
@@ -50,8 +51,16 @@ describe('scale-out on PostgreSQL', () => {
     return rows.length < 6 ? 0n : rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
   };
   const processCheckpoint = async () => BigInt((await sql.query(`SELECT position FROM "${schemas.read}".process_checkpoints`)).rows[0]?.position ?? 0);
-  /** Lease holders: sessions holding one of Pangolin's advisory locks, by process. */
-  const leaseHolders = async () => (await sql.query(`SELECT DISTINCT a.application_name, l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.classid = ${0x50414e47} AND a.datname = current_database()`)).rows;
+  /** Lease holders: sessions holding one of this platform's worker leases (advisory locks), by process. */
+  const leaseHolders = async () =>
+    (
+      await sql.query(
+        `SELECT DISTINCT a.application_name, l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND a.datname = current_database()
+           AND l.objid IN (SELECT (hashtext(key)::bigint & 4294967295)::oid FROM unnest($2::text[]) AS key)`,
+        [LEASE_NAMESPACE, ['projections', 'premium-allocation'].map((worker) => leaseKey(schemas.read, worker))],
+      )
+    ).rows;
 
   /** Gifts in the backlog: enough that one projector's catch-up, an event per transaction, takes a few seconds. */
   const GIFTS = 300;

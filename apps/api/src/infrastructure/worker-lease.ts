@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 
 /** First key of every lease's two-part advisory lock, so Pangolin's leases cannot collide with other locks. */
-const LEASE_NAMESPACE = 0x5041_4e47; // "PANG"
+export const LEASE_NAMESPACE = 0x5041_4e47; // "PANG"
 
 /** Where the leases live: the read database (its schema scopes them, so platforms on other schemas of one database do not share them). */
 export interface LeaseDatabase {
@@ -13,7 +13,7 @@ export interface LeaseDatabase {
 }
 
 /** The text whose hash is the second key of a worker's advisory lock. */
-function leaseKey(schema: string, workerName: string): string {
+export function leaseKey(schema: string, workerName: string): string {
   return `${schema}/${workerName}`;
 }
 

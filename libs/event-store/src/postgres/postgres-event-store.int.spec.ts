@@ -293,6 +293,24 @@ if (skipPostgres) {
       expect(await store.headPosition()).toBe(1n);
     });
 
+    it('keeps a subscription whose reads fail, and delivers again once they succeed', async () => {
+      const fresh = newSchema();
+      const store = await open({ schema: fresh });
+      await store.append('account-1', 'no-stream', [newEvent()]);
+      const delivered: bigint[] = [];
+      const subscription = store.subscribe(0n, async (event) => void delivered.push(event.position), { retryDelayMs: 20 });
+      await subscription.caughtUpTo(1n);
+
+      // Every read fails while the table is away (as while the database is unreachable).
+      await admin.query(`ALTER TABLE ${fresh}.events RENAME TO events_away`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await admin.query(`ALTER TABLE ${fresh}.events_away RENAME TO events`);
+
+      await store.append('account-1', 0, [newEvent()]);
+      await subscription.caughtUpTo(2n);
+      expect(delivered).toEqual([1n, 2n]);
+    });
+
     it('stops its subscriptions on close', async () => {
       const store = await open();
       const head = await store.headPosition();

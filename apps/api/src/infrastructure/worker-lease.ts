@@ -112,11 +112,6 @@ export class LeasedWorker {
     return this.running;
   }
 
-  /** Whether the worker runs under a lease (and so may run in another process instead). */
-  get leased(): boolean {
-    return this.newLease !== undefined;
-  }
-
   async start(): Promise<void> {
     if (!this.newLease) {
       await this.worker.start();

@@ -99,8 +99,7 @@ describe('PostgreSQL outages under load', () => {
       try {
         const response = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(ANSWER_DEADLINE_MS) });
         const text = await response.text();
-        const answer = { status: response.status, ms: Date.now() - started, retryAfter: response.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined, during: sentDuring };
-        return answer;
+        return { status: response.status, ms: Date.now() - started, retryAfter: response.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined, during: sentDuring };
       } catch (error) {
         // 0: no answer in time, or the process is gone.
         return { status: 0, ms: Date.now() - started, retryAfter: null, body: String(error), during: sentDuring };
@@ -113,8 +112,12 @@ describe('PostgreSQL outages under load', () => {
     };
     const donors = [await login('donor.li'), await login('donor.wang'), await login('donor.brightfuture')];
 
-    // The load: each gift a pledge, then its payment, through either API process.
-    const pledged = new Map<string, { amount: number; paid: boolean }>();
+    // The load: each gift a pledge, then its payment, through either API process. A payment refused
+    // with 503 is sent again, as a client would, with the same payment reference (so at most one
+    // payment, even if the refused attempt was in fact recorded).
+    const PAYMENT_ATTEMPTS = 5;
+    /** Each acknowledged gift, and whether its payment was acknowledged. */
+    const pledged = new Map<string, { paid: boolean }>();
     let next = 0;
     const giveUntilStopped = async () => {
       while (!loadStopped && next < MAX_GIFTS) {
@@ -127,10 +130,14 @@ describe('PostgreSQL outages under load', () => {
         answers.push(pledge);
         if (pledge.status < 300) {
           const { giftId } = pledge.body;
-          pledged.set(giftId, { amount, paid: false });
-          const payment = await send(api, 'POST', `/gifts/${giftId}/payment`, donor, { paymentReference: `OUTAGE-${i}`, amount: { amount, currency: 'CNY' } });
-          answers.push(payment);
-          if (payment.status < 300) pledged.get(giftId)!.paid = true;
+          pledged.set(giftId, { paid: false });
+          for (let attempt = 1; attempt <= PAYMENT_ATTEMPTS; attempt++) {
+            const payment = await send(api, 'POST', `/gifts/${giftId}/payment`, donor, { paymentReference: `OUTAGE-${i}`, amount: { amount, currency: 'CNY' } });
+            answers.push(payment);
+            pledged.get(giftId)!.paid = payment.status < 300;
+            if (payment.status !== 503) break;
+            await sleep(300 * attempt);
+          }
         }
         await sleep(pledge.status === 503 ? 200 : 20);
       }

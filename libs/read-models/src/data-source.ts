@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import { POSTGRES_KEEPALIVE } from '@pangolin/event-store';
 import { readModelMigrations } from './migrations';
 import { durableRecordEntities, readModelEntities } from './registry';
 
@@ -67,7 +68,7 @@ export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities
 function postgresConnectionOptions(config: PostgresReadStoreConfig) {
   return {
     connectTimeoutMS: config.connectTimeoutMs ?? 5000,
-    extra: { statement_timeout: config.statementTimeoutMs ?? 30_000, keepAlive: true },
+    extra: { statement_timeout: config.statementTimeoutMs ?? 30_000, ...POSTGRES_KEEPALIVE },
     // An idle connection that broke (the server restarted, the backend was terminated): the pool has
     // already discarded it and opens a new one when needed. Unheard, the event would crash the process.
     poolErrorHandler: () => undefined,

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { POSTGRES_KEEPALIVE } from '@pangolin/event-store';
 
 /** First key of every lease's two-part advisory lock, so Pangolin's leases cannot collide with other locks. */
 export const LEASE_NAMESPACE = 0x5041_4e47; // "PANG"
@@ -33,7 +34,7 @@ export class PostgresWorkerLease {
     const client = new Client({
       connectionString: this.database.url,
       connectionTimeoutMillis: this.database.connectTimeoutMs,
-      keepAlive: true,
+      ...POSTGRES_KEEPALIVE,
       application_name: `pangolin lease ${this.workerName}`,
     });
     let held = false;

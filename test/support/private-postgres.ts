@@ -1,13 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runToExit } from './child-process';
 
-/** Where PostgreSQL 15's server programs are (Debian's layout); PANGOLIN_TEST_POSTGRES_BIN overrides it. */
-const POSTGRES_BIN = process.env.PANGOLIN_TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Where the PostgreSQL server programs are: PANGOLIN_TEST_POSTGRES_BIN, else Debian's layout (version 15, else the newest installed). */
+const POSTGRES_BIN = process.env.PANGOLIN_TEST_POSTGRES_BIN ?? debianPostgresBin();
+
+function debianPostgresBin(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((version) => existsSync(join(root, version, 'bin', 'initdb'))) : [];
+  const chosen = versions.includes('15') ? '15' : versions.sort((a, b) => Number(b) - Number(a))[0] ?? '15';
+  return join(root, chosen, 'bin');
+}
 
 /**
  * A PostgreSQL cluster of a test's own, in a temporary folder on a free port, that the test may
@@ -19,7 +26,7 @@ export class PrivatePostgres {
 
   static async create(): Promise<PrivatePostgres> {
     if (!existsSync(join(POSTGRES_BIN, 'initdb'))) {
-      throw new Error(`no PostgreSQL server programs in ${POSTGRES_BIN}: install PostgreSQL 15 (apt-get install postgresql-15) or set PANGOLIN_TEST_POSTGRES_BIN`);
+      throw new Error(`no PostgreSQL server programs in ${POSTGRES_BIN}: install the PostgreSQL server (apt-get install postgresql) or set PANGOLIN_TEST_POSTGRES_BIN to the folder holding initdb and pg_ctl`);
     }
     const folder = mkdtempSync(join(tmpdir(), 'pangolin-private-postgres-'));
     const asServerUser = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];

@@ -9,6 +9,7 @@ import { ClaimsModule } from './claims/claims.module';
 import { PangolinConfig } from './config/configuration';
 import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
+import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { DeadLettersModule } from './operations/dead-letters.module';
@@ -48,7 +49,10 @@ export class AppModule {
         OperationsModule,
         DeadLettersModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
+      ],
     };
   }
 }

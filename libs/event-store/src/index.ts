@@ -4,3 +4,4 @@ export * from './postgres/postgres-event-store';
 export * from './kurrentdb/kurrentdb-event-store';
 export * from './forwarding-event-store';
 export * from './subscription/stuck-worker';
+export * from './database-unavailable';

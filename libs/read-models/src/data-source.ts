@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import { POSTGRES_KEEPALIVE } from '@pangolin/event-store';
 import { readModelMigrations } from './migrations';
 import { durableRecordEntities, readModelEntities } from './registry';
 
@@ -14,6 +15,10 @@ export interface PostgresReadStoreConfig {
   url: string;
   /** PostgreSQL schema holding the tables (default `public`). */
   schema?: string;
+  /** Opening a connection, or waiting for a free one in the pool, fails after this long (default 5000). */
+  connectTimeoutMs?: number;
+  /** The server cancels a statement running longer than this (statement_timeout); 0 never (default 30000). */
+  statementTimeoutMs?: number;
 }
 
 export type ReadStoreConfig = SqliteReadStoreConfig | PostgresReadStoreConfig;
@@ -39,6 +44,7 @@ export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities
       migrations: [...readModelMigrations, ...(extra.migrations ?? [])],
       migrationsRun: true,
       migrationsTransactionMode: 'each',
+      ...postgresConnectionOptions(config),
     };
   }
   return {
@@ -55,6 +61,20 @@ export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities
   };
 }
 
+/**
+ * Bounds on waiting for the server, so an unreachable one fails calls quickly, and the pool's error
+ * handler. (TypeORM listens for errors on the connections it has checked out of the pool.)
+ */
+function postgresConnectionOptions(config: PostgresReadStoreConfig) {
+  return {
+    connectTimeoutMS: config.connectTimeoutMs ?? 5000,
+    extra: { statement_timeout: config.statementTimeoutMs ?? 30_000, ...POSTGRES_KEEPALIVE },
+    // An idle connection that broke (the server restarted, the backend was terminated): the pool has
+    // already discarded it and opens a new one when needed. Unheard, the event would crash the process.
+    poolErrorHandler: () => undefined,
+  };
+}
+
 /** A DataSource over the read models, not yet initialised: call `initialize()`, and `destroy()` when done. */
 export function createReadDataSource(config: ReadStoreConfig, extra: { entities?: readonly EntityClass[]; migrations?: readonly MigrationClass[] } = {}): DataSource {
   return new DataSource(readDataSourceOptions(config, extra));
@@ -67,7 +87,7 @@ export function createReadDataSource(config: ReadStoreConfig, extra: { entities?
  */
 export async function openReadDataSource(config: ReadStoreConfig, extra: Parameters<typeof createReadDataSource>[1] = {}): Promise<DataSource> {
   if (config.type === 'postgres') {
-    const bootstrap = new DataSource({ type: 'postgres', url: config.url });
+    const bootstrap = new DataSource({ type: 'postgres', url: config.url, ...postgresConnectionOptions(config) });
     try {
       await bootstrap.initialize();
     } catch (error) {

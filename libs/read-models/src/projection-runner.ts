@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, StuckTracker, type EventStore, type RecordedEvent, type StuckWorker, type Subscription } from '@pangolin/event-store';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, isDatabaseUnavailable, StuckTracker, type EventStore, type RecordedEvent, type StuckWorker, type Subscription } from '@pangolin/event-store';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
 import { writeLockOf } from './write-lock';
@@ -166,8 +166,7 @@ export class ProjectionRunner {
     const last = batch[batch.length - 1].position;
     return writeLockOf(this.dataSource).run(() =>
       this.dataSource.transaction(async (tx) => {
-        // Read inside the transaction: the committed checkpoints are the only truth about what was applied.
-        const checkpoints = new Map((await tx.findBy(ProjectionCheckpoint, { name: In(projections.map(({ name }) => name)) })).map((row) => [row.name, row.position]));
+        const checkpoints = await committedCheckpoints(tx, projections.map(({ name }) => name));
         const appliedHere: Applied = [];
         const forBatches = new Map<Projection, RecordedEvent[]>();
         for (const next of batch) {
@@ -214,12 +213,16 @@ export class ProjectionRunner {
       try {
         const outcome = await writeLockOf(this.dataSource).run(() =>
           this.dataSource.transaction(async (tx) => {
-            const checkpoint = (await tx.findOneBy(ProjectionCheckpoint, { name: projection.name }))?.position;
+            const checkpoint = (await committedCheckpoints(tx, [projection.name])).get(projection.name);
             if ((checkpoint ?? 0n) >= event.position) return 'skipped';
             if (!mayPark) await projection.apply(event, tx);
             else {
               // In a savepoint: a failure of the projection leaves the transaction usable for parking.
-              await tx.transaction((savepoint) => projection.apply(event, savepoint)).catch((error: unknown) => (failure = error));
+              await tx.transaction((savepoint) => projection.apply(event, savepoint)).catch((error: unknown) => {
+                // A database that went away is no fault of the event: it is retried, never parked.
+                if (isDatabaseUnavailable(error)) throw error;
+                failure = error;
+              });
               if (failure !== undefined) await parkEvent(tx, { worker: projection.name, event, error: failure, attempts: attempt, firstFailedAt, lastFailedAt: new Date().toISOString() });
             }
             await advanceCheckpoints(tx, [projection.name], new Map(checkpoint === undefined ? [] : [[projection.name, checkpoint]]), event.position);
@@ -256,6 +259,19 @@ export class ProjectionRunner {
     const row = await manager.findOneBy(ProjectionCheckpoint, { name });
     return row?.position ?? 0n;
   }
+}
+
+/**
+ * The committed checkpoints of `names`, read inside the transaction that applies events (the only
+ * truth about what was applied). Locked on PostgreSQL: a runner of another process whose lease just
+ * ended may still be committing the same events; this waits for it and then reads what it committed.
+ */
+async function committedCheckpoints(tx: EntityManager, names: readonly string[]): Promise<Map<string, bigint>> {
+  const rows = await tx.find(ProjectionCheckpoint, {
+    where: { name: In([...names]) },
+    lock: tx.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' } : undefined,
+  });
+  return new Map(rows.map((row) => [row.name, row.position]));
 }
 
 /**

@@ -11,8 +11,8 @@ export interface PangolinConfig {
   port: number;
   host: string;
   dataDir: string;
-  eventStore: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string } | { kind: 'kurrentdb'; url: string };
-  readDb: { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; schema: string };
+  eventStore: { kind: 'sqlite'; path: string } | ({ kind: 'postgres'; url: string; schema: string } & PostgresTimeouts) | { kind: 'kurrentdb'; url: string };
+  readDb: { type: 'sqlite'; path: string } | ({ type: 'postgres'; url: string; schema: string } & PostgresTimeouts);
   jwt: { secret: string; ttlSeconds: number };
   seedDemo: boolean;
   /** An administrator account ensured at start-up (ADMIN_USERNAME / ADMIN_PASSWORD), if set. */
@@ -40,6 +40,14 @@ export interface PangolinConfig {
   pledgeExpirySweepMs: number;
   /** Secret key of the national ID index (see nationalIdDigest): it must never change for a registry. */
   nationalIdIndexKey: Buffer;
+}
+
+/** Bounds on waiting for PostgreSQL, so that an unreachable server fails requests quickly (503) instead of holding them. */
+export interface PostgresTimeouts {
+  /** DB_CONNECT_TIMEOUT_MS: opening a connection, or waiting for a free one in a pool. */
+  connectTimeoutMs: number;
+  /** DB_STATEMENT_TIMEOUT_MS: the server cancels a longer statement (statement_timeout); 0 never. */
+  statementTimeoutMs: number;
 }
 
 /** The transparency log's identity and the key that signs its checkpoints. */
@@ -96,7 +104,12 @@ function eventStore(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['ev
     case 'sqlite':
       return { kind: 'sqlite', path: env.EVENT_STORE_PATH ?? join(dataDir, 'events.sqlite') };
     case 'postgres':
-      return { kind: 'postgres', url: required('EVENT_STORE_URL', env, 'when EVENT_STORE=postgres (e.g. postgres://user:password@host:5432/pangolin)'), schema: env.EVENT_STORE_SCHEMA ?? 'pangolin_events' };
+      return {
+        kind: 'postgres',
+        url: required('EVENT_STORE_URL', env, 'when EVENT_STORE=postgres (e.g. postgres://user:password@host:5432/pangolin)'),
+        schema: env.EVENT_STORE_SCHEMA ?? 'pangolin_events',
+        ...postgresTimeouts(env),
+      };
     case 'kurrentdb':
       return { kind: 'kurrentdb', url: required('EVENT_STORE_URL', env, 'when EVENT_STORE=kurrentdb (e.g. kurrentdb://host:2113?tls=false)') };
   }
@@ -104,7 +117,16 @@ function eventStore(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['ev
 
 function readDb(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['readDb'] {
   if (oneOf('READ_DB', ['sqlite', 'postgres'] as const, 'sqlite', env) === 'sqlite') return { type: 'sqlite', path: env.READ_DB_PATH ?? join(dataDir, 'read.sqlite') };
-  return { type: 'postgres', url: required('READ_DB_URL', env, 'when READ_DB=postgres (e.g. postgres://user:password@host:5432/pangolin)'), schema: env.READ_DB_SCHEMA ?? 'pangolin_read' };
+  return {
+    type: 'postgres',
+    url: required('READ_DB_URL', env, 'when READ_DB=postgres (e.g. postgres://user:password@host:5432/pangolin)'),
+    schema: env.READ_DB_SCHEMA ?? 'pangolin_read',
+    ...postgresTimeouts(env),
+  };
+}
+
+function postgresTimeouts(env: NodeJS.ProcessEnv): PostgresTimeouts {
+  return { connectTimeoutMs: positive('DB_CONNECT_TIMEOUT_MS', 5000, env), statementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 30_000, env) };
 }
 
 function processRole(env: NodeJS.ProcessEnv): PangolinConfig['processRole'] {

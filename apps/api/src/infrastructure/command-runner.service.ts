@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider } from '@pangolin/domain';
 import { Clock, Decided, executeCommand, loadState } from '@pangolin/application';
-import { EventStore } from '@pangolin/event-store';
+import { EventStore, isDatabaseUnavailable } from '@pangolin/event-store';
 import { RequestContext } from '../http/request-context';
 import { EventPipeline } from './event-pipeline.service';
 import { CLOCK, EVENT_STORE } from './tokens';
@@ -25,8 +25,18 @@ export class CommandRunner {
       correlationId: context.correlationId,
       causationId: context.correlationId,
     });
-    if (!(await this.pipeline.settle(decided.position))) context.markUnsettled();
+    if (!(await this.settled(decided.position))) context.markUnsettled();
     return decided;
+  }
+
+  /** The command is recorded: if the database goes away while its consequences settle, it is still answered (as not settled). */
+  private async settled(position: bigint): Promise<boolean> {
+    try {
+      return await this.pipeline.settle(position);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) return false;
+      throw error;
+    }
   }
 
   async state<C, S, E, R = E>(decider: Decider<C, S, E, R>, streamId: string): Promise<S> {

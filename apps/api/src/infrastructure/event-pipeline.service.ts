@@ -71,7 +71,7 @@ export class EventPipeline implements OnApplicationShutdown {
   async start(): Promise<void> {
     if (this.config.processRole === 'api') return;
     const { readDb } = this.config;
-    const lease = (name: string) => (readDb.type === 'postgres' ? () => new PostgresWorkerLease(readDb.url, name) : undefined);
+    const lease = (name: string) => (readDb.type === 'postgres' ? () => new PostgresWorkerLease(readDb, name) : undefined);
     this.projectionsWorker = new LeasedWorker('projections', this.projections, lease('projections'), this.config.leaseRetryMs);
     this.allocationWorker = new LeasedWorker(this.processName, this.allocation, lease(this.processName), this.config.leaseRetryMs);
     await this.projectionsWorker.start();
@@ -121,6 +121,14 @@ export class EventPipeline implements OnApplicationShutdown {
       if (Date.now() >= deadline) return false;
       await sleep(CHECKPOINT_POLL_MS);
     }
+  }
+
+  /** The workers of the pipeline (wherever they run) and whether each runs in this process now. */
+  workers(): { name: string; runsHere: boolean }[] {
+    return [
+      { name: 'projections', runsHere: this.projectionsWorker?.active ?? false },
+      { name: this.processName, runsHere: this.allocationWorker?.active ?? false },
+    ];
   }
 
   /** Each projection's checkpoint against the head of the log (read from the database: true wherever the projections run). */

@@ -176,7 +176,9 @@ describe('operations: readiness when something is wrong', () => {
       const response = await platform.api.get('/health/ready');
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({ status: 'not-ready', checks: { eventStore: { ok: true }, readDb: { ok: true } } });
-      expect(response.body.failed.sort()).toEqual([...PROJECTIONS, ...PROCESS_MANAGERS].map((name) => `projections.${name}`).sort());
+      // Stopped, the workers run nowhere (embedded: no other process could hold their leases).
+      const stoppedWorkers = ['projections', ...PROCESS_MANAGERS].map((name) => `workers.${name}`);
+      expect(response.body.failed.sort()).toEqual([...[...PROJECTIONS, ...PROCESS_MANAGERS].map((name) => `projections.${name}`), ...stoppedWorkers].sort());
       for (const entry of response.body.checks.projections) expect(entry).toMatchObject({ behind: '1', ok: false });
 
       const { samples } = await scrape(platform);

@@ -5,6 +5,7 @@ import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { parkedCounts } from '@pangolin/read-models';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { leasesHeld } from '../infrastructure/worker-lease';
 import { LogForkStatus } from './log-fork-status';
 import { PipelinePositions } from './pipeline-positions';
 
@@ -33,13 +34,19 @@ export interface ReadinessReport {
     stuck: { worker: string; position: string; eventId: string; since: string; failures: number }[];
     /** False when the Merkle log no longer extends the checkpoint last signed (a fork): `transparencyLog` fails. */
     transparencyLog: { ok: boolean; forkedFrom?: string };
+    /**
+     * Each background worker (the projections, the process manager): whether it runs in this process,
+     * and whether it runs at all: here, or (server mode) in whichever process holds its lease.
+     */
+    workers: { name: string; runsHere: boolean; ok: boolean }[];
   };
 }
 
 /**
- * Whether this instance can serve: both stores answer, and every projection and process manager
+ * Whether this instance can serve: both stores answer, every projection and process manager
  * is at most READINESS_MAX_LAG events behind the head of the log (further behind, its views or
- * its reactions would be too stale to be worth routing traffic to). Not ready either while a
+ * its reactions would be too stale to be worth routing traffic to), and every worker runs
+ * somewhere: here, or (server mode) in the process holding its lease. Not ready either while a
  * worker running here keeps failing on one event (the Merkle log, which never skips one, or any
  * worker while its store fails), or while the Merkle log has forked from its signed checkpoints.
  * Parked events are listed but keep it ready: their workers have moved on.
@@ -61,7 +68,7 @@ export class Readiness {
     const [eventStore, readDb] = await Promise.all([this.checkEventStore(), this.checkReadDb()]);
     const fork = this.logFork.current;
     const stuck = this.pipeline.stuckWorkers().map(({ worker, position, eventId, since, failures }) => ({ worker, position: position.toString(), eventId, since, failures }));
-    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [], parkedEvents: [], stuck, transparencyLog: fork ? { ok: false, forkedFrom: fork.signedSize.toString() } : { ok: true } };
+    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [], workers: [], parkedEvents: [], stuck, transparencyLog: fork ? { ok: false, forkedFrom: fork.signedSize.toString() } : { ok: true } };
     const failed: string[] = [];
     if (!eventStore.ok) failed.push('eventStore');
     if (!readDb.ok) failed.push('readDb');
@@ -76,6 +83,13 @@ export class Readiness {
       this.logger.warn(`readiness: could not read the projections' positions: ${messageOf(error)}`);
       failed.push('projections');
     }
+    try {
+      checks.workers = await withTimeout(this.checkWorkers(), 'looking up the workers');
+      for (const { name, ok } of checks.workers) if (!ok) failed.push(`workers.${name}`);
+    } catch (error) {
+      this.logger.warn(`readiness: could not tell whether the workers run: ${messageOf(error)}`);
+      failed.push('workers');
+    }
     for (const { worker } of stuck) failed.push(`stuck.${worker}`);
     if (fork) failed.push('transparencyLog');
     try {
@@ -85,6 +99,19 @@ export class Readiness {
       failed.push('parkedEvents');
     }
     return { status: failed.length ? 'not-ready' : 'ready', failed, checks };
+  }
+
+  /**
+   * A worker runs if it runs here or, with leases (a PostgreSQL read database), some session holds
+   * its lease. After the database comes back, workers retake their leases a little after the stores
+   * answer: until then this instance is not ready, since nothing would project or allocate.
+   */
+  private async checkWorkers(): Promise<ReadinessReport['checks']['workers']> {
+    const workers = this.pipeline.workers();
+    const { readDb } = this.config;
+    const elsewhere = workers.filter(({ runsHere }) => !runsHere).map(({ name }) => name);
+    const held = readDb.type === 'postgres' && elsewhere.length ? await leasesHeld((sql, parameters) => this.db.query(sql, parameters), readDb.schema, elsewhere) : new Set<string>();
+    return workers.map(({ name, runsHere }) => ({ name, runsHere, ok: runsHere || held.has(name) }));
   }
 
   private async checkEventStore(): Promise<ReadinessReport['checks']['eventStore']> {

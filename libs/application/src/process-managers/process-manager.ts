@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, EventStore, RecordedEvent, StuckTracker, StuckWorker, Subscription } from '@pangolin/event-store';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, EventStore, isDatabaseUnavailable, RecordedEvent, StuckTracker, StuckWorker, Subscription } from '@pangolin/event-store';
 
 /**
  * A process manager reacts to events by issuing commands (appends to other streams).
@@ -116,6 +116,9 @@ export class ProcessManagerRunner {
         return await this.manager.handle(event);
       } catch (error) {
         this.options.onError?.(error, event);
+        // A database that went away (event store or read database) is no fault of the event: the
+        // subscription delivers it again later, and it is never parked for that.
+        if (isDatabaseUnavailable(error)) throw error;
         if (attempt < maxAttempts) {
           await sleep(backoffMs * 2 ** (attempt - 1));
           continue;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { eventStoreContract } from '../contract';
+import { isDatabaseUnavailable } from '../database-unavailable';
 import { NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
 
@@ -259,6 +260,55 @@ if (skipPostgres) {
           await pool.end();
         }
       });
+    });
+
+    it('survives its connection being terminated in the middle of an append: the append fails as the database being unavailable, the next one succeeds', async () => {
+      const fresh = newSchema();
+      const store = await open({ schema: fresh });
+      // Another session holds the schema's append lock, so the append waits for it inside its transaction.
+      const blocker = await connectAdmin();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query(`SELECT pg_advisory_xact_lock((x'50474c41'::bigint << 32) | oid::bigint) FROM pg_namespace WHERE nspname = $1`, [fresh]);
+        const appending = store.append('account-1', 'no-stream', [newEvent()]).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        const { pid: blockerPid } = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0];
+        let waiting: number | undefined;
+        for (const deadline = Date.now() + 10_000; waiting === undefined && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+          waiting = (await admin.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]?.pid;
+        }
+        expect(waiting).toBeDefined();
+        // The checked-out connection then emits 'error'; unheard, that would end the process (and this test run).
+        await admin.query('SELECT pg_terminate_backend($1)', [waiting]);
+        const failure = await appending;
+        expect(failure).toMatchObject({ code: '57P01' });
+        expect(isDatabaseUnavailable(failure)).toBe(true);
+        await blocker.query('COMMIT');
+      } finally {
+        await blocker.end();
+      }
+      await store.append('account-1', 'no-stream', [newEvent()]);
+      expect(await store.headPosition()).toBe(1n);
+    });
+
+    it('keeps a subscription whose reads fail, and delivers again once they succeed', async () => {
+      const fresh = newSchema();
+      const store = await open({ schema: fresh });
+      await store.append('account-1', 'no-stream', [newEvent()]);
+      const delivered: bigint[] = [];
+      const subscription = store.subscribe(0n, async (event) => void delivered.push(event.position), { retryDelayMs: 20 });
+      await subscription.caughtUpTo(1n);
+
+      // Every read fails while the table is away (as while the database is unreachable).
+      await admin.query(`ALTER TABLE ${fresh}.events RENAME TO events_away`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await admin.query(`ALTER TABLE ${fresh}.events_away RENAME TO events`);
+
+      await store.append('account-1', 0, [newEvent()]);
+      await subscription.caughtUpTo(2n);
+      expect(delivered).toEqual([1n, 2n]);
     });
 
     it('stops its subscriptions on close', async () => {

@@ -27,11 +27,21 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
   /** How many events a subscription reads per query. Default 500. */
   subscriptionBatchSize?: number;
+  /**
+   * How long getting a connection may take (opening one, or waiting for a free one in the pool)
+   * before the operation fails; an unreachable server then fails calls quickly instead of
+   * queueing them. Default 5000.
+   */
+  connectTimeoutMs?: number;
+  /** The server cancels a statement running longer than this (statement_timeout); 0 never. Default 30000. */
+  statementTimeoutMs?: number;
 }
 
 const DEFAULT_SCHEMA = 'pangolin';
 const DEFAULT_POLL_INTERVAL_MS = 1000;
 const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 const LISTENER_RECONNECT_DELAY_MS = 1000;
 /** PostgreSQL truncates identifiers (and application names) to 63 bytes. */
 const MAX_IDENTIFIER_LENGTH = 63;
@@ -144,7 +154,7 @@ export class PostgresEventStore implements EventStore {
     this.schema = quoteIdentifier(schemaName);
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.subscriptionBatchSize = options.subscriptionBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE;
-    this.listener = new AppendListener(connectionString, schemaName, () => this.wakeSubscriptions());
+    this.listener = new AppendListener(connectionOptions(connectionString, options), schemaName, () => this.wakeSubscriptions());
   }
 
   /**
@@ -156,9 +166,10 @@ export class PostgresEventStore implements EventStore {
     if (!SCHEMA_NAME.test(schemaName) || schemaName.length > MAX_IDENTIFIER_LENGTH) {
       throw new RangeError(`schema must be 1 to ${MAX_IDENTIFIER_LENGTH} lower-case letters, digits or '_', got '${schemaName}'`);
     }
-    const pool = new Pool({ connectionString, application_name: 'pangolin-event-store' });
+    const pool = new Pool({ ...connectionOptions(connectionString, options), application_name: 'pangolin-event-store' });
     // An idle connection that breaks (e.g. the server restarts) is reported here; the pool has already
     // discarded it and the next query opens a new one. Unhandled, the event would crash the process.
+    // (A connection checked out of the pool is covered by runInTransaction, pool.query by the pool.)
     pool.on('error', () => {});
     try {
       await migrate(pool, schemaName);
@@ -325,25 +336,51 @@ export class PostgresEventStore implements EventStore {
 }
 
 /**
+ * TCP keepalive for every PostgreSQL connection of the platform: a peer that vanished without closing
+ * the connection (a network partition, a dead host) is noticed within about a minute instead of the
+ * operating system's two hours, so an idle pooled connection or a lease is given up and reopened.
+ */
+export const POSTGRES_KEEPALIVE = { keepAlive: true, keepAliveInitialDelayMillis: 10_000 } as const;
+
+/** What every connection of the store is opened with. */
+function connectionOptions(connectionString: string, options: PostgresEventStoreOptions) {
+  return {
+    connectionString,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    ...POSTGRES_KEEPALIVE,
+  };
+}
+
+/**
  * Runs `work` in a READ COMMITTED transaction (stated, not left to the database's default: the locking
  * above relies on each statement taking a fresh snapshot). If COMMIT fails, the outcome is unknown;
  * the caller may retry, and an append's retry is recognised as a replay.
  */
 async function runInTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // While checked out, a connection's 'error' event (the server restarts, the backend is terminated)
+  // has no listener of the pool's: without this one it would crash the process. The statement in
+  // flight fails with the same error, and the rollback below then discards the connection.
+  const ignoreConnectionError = () => {};
+  client.on('error', ignoreConnectionError);
+  const release = (error?: Error) => {
+    client.removeListener('error', ignoreConnectionError);
+    client.release(error);
+  };
   try {
     await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     const result = await work(client);
     await client.query('COMMIT');
-    client.release();
+    release();
     return result;
   } catch (error) {
     try {
       await client.query('ROLLBACK');
-      client.release();
+      release();
     } catch (rollbackError) {
       // The connection is unusable: release(error) closes it instead of returning it to the pool.
-      client.release(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)));
+      release(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)));
     }
     throw error;
   }
@@ -427,7 +464,7 @@ class AppendListener {
   private stopped = false;
 
   constructor(
-    private readonly connectionString: string,
+    private readonly connection: ReturnType<typeof connectionOptions>,
     private readonly schemaName: string,
     private readonly onAppend: () => void,
   ) {}
@@ -435,7 +472,7 @@ class AppendListener {
   /** Connects and listens; rejects if the first connection fails. */
   async start(): Promise<void> {
     const client = new Client({
-      connectionString: this.connectionString,
+      ...this.connection,
       application_name: `pangolin-event-store-listener:${this.schemaName}`.slice(0, MAX_IDENTIFIER_LENGTH),
     });
     // Errors are followed by 'end', handled below; unhandled, an 'error' event would crash the process.

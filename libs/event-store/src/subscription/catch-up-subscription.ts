@@ -2,7 +2,10 @@ import { RecordedEvent, SubscribeOptions, SubscriptionHandler } from '../event-s
 import { DeliveringSubscription } from './delivering-subscription';
 
 export interface CatchUpSubscriptionSettings {
-  /** Reads at most `limit` events after `position`, in global order. Rejecting ends the subscription. */
+  /**
+   * Reads at most `limit` events after `position`, in global order. A rejected read (e.g. the
+   * database is restarting) is tried again after the subscription's retry delay.
+   */
   readAfter: (position: bigint, limit: number) => Promise<RecordedEvent[]>;
   /** How many events one read asks for. */
   batchSize: number;
@@ -35,7 +38,12 @@ export class CatchUpSubscription extends DeliveringSubscription {
   protected override async deliverUntilStopped(): Promise<void> {
     while (!this.stopRequested) {
       this.appendSeen = false;
-      const batch = await this.settings.readAfter(this.deliveredThrough, this.settings.batchSize);
+      const batch = await this.settings.readAfter(this.deliveredThrough, this.settings.batchSize).catch(() => undefined);
+      if (batch === undefined) {
+        // The store could not be read (a lost connection): the subscription outlives the outage.
+        await this.sleep(this.retryDelayMs);
+        continue;
+      }
       if (batch.length === 0) {
         // The read is asynchronous: an append that committed after its snapshot but before this point
         // has already called wake(), which appendSeen remembers.

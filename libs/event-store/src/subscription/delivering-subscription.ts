@@ -25,7 +25,7 @@ export abstract class DeliveringSubscription implements Subscription {
   private failure: unknown;
   private pause: { finish: () => void; endsOnWake: boolean } | undefined;
   private readonly progressWaiters = new Set<ProgressWaiter>();
-  private readonly retryDelayMs: number;
+  protected readonly retryDelayMs: number;
   private readonly onError: ((error: unknown, event: RecordedEvent) => void) | undefined;
   private readonly loop: Promise<void>;
 

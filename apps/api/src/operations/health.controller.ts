@@ -23,7 +23,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: 200 when both stores answer and no projection is more than READINESS_MAX_LAG events behind, else 503 naming the failed checks' })
+  @ApiOperation({ summary: 'Readiness: 200 when both stores answer, every worker runs (here or under its lease elsewhere), none is more than READINESS_MAX_LAG events behind or stuck on one event, and the transparency log has not forked; else 503 naming the failed checks' })
   @ApiResponse({ status: 503, description: 'Not ready: `failed` names the checks that failed' })
   ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
     return this.answer(reply);

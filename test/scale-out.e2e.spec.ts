@@ -31,7 +31,7 @@ describe('scale-out on PostgreSQL', () => {
     LEASE_RETRY_MS: '200',
     DATA_DIR: `/tmp/pangolin-scale-out-${suffix}`,
   };
-  const startApi = (seed: boolean) => startChild('dist/apps/api/src/main.js', { ...shared, PROCESS_ROLE: 'api', SEED_DEMO: String(seed), SETTLE_TIMEOUT_MS: '100' }, /Pangolin is serving/);
+  const startApi = (seed: boolean) => startChild('dist/apps/api/src/main.js', { ...shared, PROCESS_ROLE: 'api', SEED_DEMO: String(seed), ALLOW_DEMO_IN_SERVER_MODE: String(seed), SETTLE_TIMEOUT_MS: '100' }, /Pangolin is serving/);
   // One event per transaction, so that a catch-up of this backlog takes long enough to be interrupted half-way.
   const startProjector = () => startChild('dist/apps/projector/src/main.js', { ...shared, PROJECTION_BATCH_SIZE: '1' }, /health and metrics at/);
   let sql: Client;

@@ -1,6 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { householdDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
@@ -24,7 +23,7 @@ export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseho
   constructor(private readonly commands: CommandRunner) {}
 
   async execute({ context, body }: RegisterHouseholdCommand) {
-    const householdId = randomUUID();
+    const householdId = context.newId();
     const householdCode = householdCodeFor(householdId);
     await this.commands.run(householdDecider, streams.household(householdId), {
       type: 'RegisterHousehold',

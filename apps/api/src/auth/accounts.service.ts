@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Conflict, deterministicId } from '@pangolin/domain';
 import { writeLockOf } from '@pangolin/read-models';
-import { DEMO_PASSWORD } from '../config/configuration';
+import { ConfigurationError, DEMO_PASSWORD, PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EarlierCreation, IdempotentCreation } from '../http/idempotency';
 import { READ_DB } from '../infrastructure/tokens';
 import { hashPassword, verifyPassword } from './passwords';
@@ -24,10 +24,27 @@ export interface NewAccount {
 
 
 @Injectable()
-export class AccountsService {
+export class AccountsService implements OnApplicationBootstrap {
   private readonly demo: Principal[] = [];
 
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
+
+  /**
+   * A server must not start with demo logins whose password is published (seeded under an older
+   * default, or copied from a demo installation by move-to-server-stores) unless it is declared
+   * a demonstration. Demo logins are recognised by their ids, which derive from their usernames.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.demoPasswordAllowed) return;
+    const demoLogins = (await this.db.getRepository(UserAccount).find()).filter((row) => row.userId === demoUserId(row.username));
+    const exposed = demoLogins.filter((row) => verifyPassword(DEMO_PASSWORD, row.passwordHash)).map((row) => row.username);
+    if (exposed.length) {
+      throw new ConfigurationError(
+        `the demo logins ${exposed.join(', ')} have the published password "${DEMO_PASSWORD}" and this server uses a server store: ` +
+          'delete them from user_accounts, or set ALLOW_DEMO_IN_SERVER_MODE=true if this server is only a demonstration',
+      );
+    }
+  }
 
   async create(account: NewAccount): Promise<Principal> {
     const repository = this.db.getRepository(UserAccount);
@@ -74,7 +91,7 @@ export class AccountsService {
    */
   async ensureDemoAccount(account: Omit<NewAccount, 'password'>): Promise<Principal> {
     const existing = await this.db.getRepository(UserAccount).findOneBy({ username: account.username });
-    const principal = existing ? toPrincipal(existing) : await this.create({ userId: deterministicId('demo', 'user', account.username), ...account, password: DEMO_PASSWORD });
+    const principal = existing ? toPrincipal(existing) : await this.create({ userId: demoUserId(account.username), ...account, password: DEMO_PASSWORD });
     this.demo.push(principal);
     return principal;
   }
@@ -107,4 +124,8 @@ function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const code = (error.driverError as { code?: string } | undefined)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function demoUserId(username: string): string {
+  return deterministicId('demo', 'user', username);
 }

@@ -16,6 +16,8 @@ export interface PangolinConfig {
   jwt: { secret: string; ttlSeconds: number };
   /** Whether the demo data and its logins (shared password `pangolin-demo`) are seeded: by default only in embedded mode. */
   seedDemo: boolean;
+  /** Whether logins with the demo password may exist: in embedded mode, or with ALLOW_DEMO_IN_SERVER_MODE=true. */
+  demoPasswordAllowed: boolean;
   login: LoginLimits;
   /** An administrator account ensured at start-up (ADMIN_USERNAME / ADMIN_PASSWORD), if set. */
   initialAdmin?: { username: string; password: string };
@@ -133,16 +135,16 @@ function initialAdmin(env: NodeJS.ProcessEnv, embedded: boolean): PangolinConfig
  * README and on the sign-in page, so a server (any server store) seeds them only when the operator
  * says twice that it is a demonstration: SEED_DEMO=true and ALLOW_DEMO_IN_SERVER_MODE=true.
  */
-function seedDemo(env: NodeJS.ProcessEnv, embedded: boolean): boolean {
+function demoSettings(env: NodeJS.ProcessEnv, embedded: boolean): Pick<PangolinConfig, 'seedDemo' | 'demoPasswordAllowed'> {
   const seed = oneOf('SEED_DEMO', ['true', 'false'] as const, embedded ? 'true' : 'false', env) === 'true';
-  const allowed = oneOf('ALLOW_DEMO_IN_SERVER_MODE', ['true', 'false'] as const, 'false', env) === 'true';
-  if (seed && !embedded && !allowed) {
+  const allowed = embedded || oneOf('ALLOW_DEMO_IN_SERVER_MODE', ['true', 'false'] as const, 'false', env) === 'true';
+  if (seed && !allowed) {
     throw new ConfigurationError(
       `SEED_DEMO=true with a server store (EVENT_STORE or READ_DB other than sqlite) would create logins with the published password "${DEMO_PASSWORD}"; ` +
         'set ALLOW_DEMO_IN_SERVER_MODE=true as well if this server is only a demonstration',
     );
   }
-  return seed;
+  return { seedDemo: seed, demoPasswordAllowed: allowed };
 }
 
 export const DEFAULT_LOG_ORIGIN = 'pangolin.localhost/log';
@@ -206,7 +208,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     eventStore: store,
     readDb: reads,
     jwt: { secret: jwtSecret(env, dataDir), ttlSeconds: integer('JWT_TTL_SECONDS', 8 * 3600, env) },
-    seedDemo: seedDemo(env, embedded),
+    ...demoSettings(env, embedded),
     login: {
       maxFailuresPerAccount: positive('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, env),
       maxFailuresPerAddress: positive('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, env),

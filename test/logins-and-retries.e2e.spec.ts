@@ -222,11 +222,44 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
     expect(await store.headPosition()).toBe(head);
   });
 
+  it('claim filing honours Idempotency-Key (the claim lives in its policy\'s stream)', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const { productId: noWaiting } = await insurer.ok('/products', productTerms({ name: 'Cover without waiting period', waitingPeriodDays: 0 }));
+    const { householdId: covered } = await government.ok('/households', householdBody('440305001001', 70));
+    await government.ok(`/households/${covered}/eligibility/verify`, { category: 'low-income' });
+    const { giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: covered, productId: noWaiting }, remainder: 'refund' });
+    await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `PAY-CLAIM-${giftId}`, amount: cny(3000) });
+    const { policies } = await insurer.read(`/insurer/dashboard?asOf=${today}`);
+    const { policyId } = policies.list.find((policy: { householdId: string }) => policy.householdId === covered);
+    await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: `KEYED-${policyId}`, startDate: today });
+
+    const claim = (amount: number) => ({ incidentDate: today, kind: 'illness', amountClaimed: cny(amount), evidence: ['invoice.pdf'] });
+    const key = randomUUID();
+    const first = await government.post(`/policies/${policyId}/claims`, claim(10_000), keyed(key));
+    expect(first.status).toBe(201);
+    const head = await store.headPosition();
+    expect(await government.post(`/policies/${policyId}/claims`, claim(10_000), keyed(key))).toMatchObject({ status: 201, body: first.body });
+    expect((await government.post(`/policies/${policyId}/claims`, claim(20_000), keyed(key))).status).toBe(422);
+    expect(await store.headPosition()).toBe(head);
+    // The insurer's own request with the same key is its own claim.
+    const insurers = await insurer.post(`/policies/${policyId}/claims`, claim(10_000), keyed(key));
+    expect(insurers.status).toBe(201);
+    expect(insurers.body.claimId).not.toBe(first.body.claimId);
+  });
+
   it('leaves a household\'s personal data out of the fingerprint (no hash of it may outlive an erasure): a retry differing only there gets the first answer', async () => {
     const key = randomUUID();
     const first = await government.post('/households', householdBody('440305001001', 60), keyed(key));
     const samePlaceOtherPerson = await government.post('/households', householdBody('440305001001', 61), keyed(key));
     expect(samePlaceOtherPerson).toMatchObject({ status: 201, body: first.body });
+  });
+
+  it('documents the header in OpenAPI on every command that creates something', async () => {
+    const { paths } = await platform.api.read('/docs-json');
+    for (const path of ['/gifts', '/households', '/policies/{policyId}/claims', '/products', '/programmes', '/users']) {
+      expect(paths[path].post.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
+      expect(Object.keys(paths[path].post.responses)).toEqual(expect.arrayContaining(['409', '422']));
+    }
   });
 
   it('login creation honours Idempotency-Key: the same request gets the same account, another password or body 422', async () => {

@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { writeLockOf } from '@pangolin/read-models';
 import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
-import { ADMIN, ApiClient, ApiResponse, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
+import { ADMIN, ApiClient, ApiExchange, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
 /** Polls `condition` every 20 ms until it holds; fails after 5 s. */
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
@@ -44,17 +44,17 @@ describe('login rate limits', () => {
   });
   afterAll(() => platform.stop());
 
-  const login = (username: string, password: string) => platform.api.post('/auth/login', { username, password });
-  const retryAfter = (answer: ApiResponse) => Number(answer.headers.get('retry-after'));
+  const login = (username: string, password: string) => platform.api.exchange('POST', '/auth/login', { username, password });
+  const retryAfter = (answer: ApiExchange) => Number(answer.headers.get('retry-after'));
   /** Waits out the window that a 429 names (its Retry-After, at most the window). */
-  const waitOut = async (answer: ApiResponse) => {
+  const waitOut = async (answer: ApiExchange) => {
     expect(retryAfter(answer)).toBeGreaterThanOrEqual(1);
     expect(retryAfter(answer)).toBeLessThanOrEqual(WINDOW_SECONDS);
     await sleep(retryAfter(answer) * 1000 + 300);
   };
 
   it('locks an account after 5 wrong passwords: 30 guesses at 20 per second, then the right password waits for the window', async () => {
-    const guesses: Promise<ApiResponse>[] = [];
+    const guesses: Promise<ApiExchange>[] = [];
     for (let n = 0; n < 30; n++) {
       guesses.push(login(ADMIN.username, `wrong-password-${n}`));
       await sleep(50);

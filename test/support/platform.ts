@@ -83,6 +83,10 @@ async function dropPostgresSchemas(config: PangolinConfig): Promise<void> {
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
+}
+
+/** An answer with its response headers. */
+export interface ApiExchange<T = any> extends ApiResponse<T> {
   headers: Headers;
 }
 
@@ -123,6 +127,12 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const { status, body: answer } = await this.exchange<T>(method, path, body, extraHeaders);
+    return { status, body: answer };
+  }
+
+  /** Any request, with extra request headers; the answer includes the response headers. */
+  async exchange<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiExchange<T>> {
     const headers: Record<string, string> = { ...extraHeaders };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';

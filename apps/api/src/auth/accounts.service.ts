@@ -22,7 +22,6 @@ export interface NewAccount {
   creationFingerprint?: string;
 }
 
-
 @Injectable()
 export class AccountsService implements OnApplicationBootstrap {
   private readonly demo: Principal[] = [];
@@ -36,7 +35,8 @@ export class AccountsService implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.demoPasswordAllowed) return;
-    const demoLogins = (await this.db.getRepository(UserAccount).find()).filter((row) => row.userId === demoUserId(row.username));
+    const logins = await this.db.getRepository(UserAccount).find({ select: { userId: true, username: true, passwordHash: true } });
+    const demoLogins = logins.filter((row) => row.userId === demoUserId(row.username));
     const exposed = demoLogins.filter((row) => verifyPassword(DEMO_PASSWORD, row.passwordHash)).map((row) => row.username);
     if (exposed.length) {
       throw new ConfigurationError(

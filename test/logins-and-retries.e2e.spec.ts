@@ -202,6 +202,8 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
       expect(answer.status).toBe(400);
       expect(answer.body.violations).toEqual([{ field: 'Idempotency-Key', rule: 'idempotencyKey' }]);
     }
+    const loneSurrogate = await donor.post('/gifts', { ...pledge(), remainder: '\ud800' }, keyed(randomUUID()));
+    expect(loneSurrogate.status).toBe(400);
     expect((await donor.post('/gifts', pledge(), keyed('x'.repeat(128)))).status).toBe(201);
     expect(await store.headPosition()).toBeGreaterThan(head);
   });

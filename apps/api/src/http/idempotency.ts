@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { finalize, Observable, of } from 'rxjs';
 import { Conflict, deterministicId } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
+import { canonicalJson } from '@pangolin/transparency';
 import { Principal } from '../auth/principal';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE } from '../infrastructure/tokens';
@@ -94,22 +95,18 @@ export function createdByEvent(streamOf: (createdId: string, params: Record<stri
   };
 }
 
-/** JSON with object keys sorted at every level: equal bodies give equal text whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
+/** SHA-256 of the body as canonical JSON (keys sorted: equal bodies, equal fingerprints, whatever the key order). */
 function fingerprintOf(body: unknown, omits: string[]): string {
   const kept = body && typeof body === 'object' && !Array.isArray(body) ? Object.fromEntries(Object.entries(body).filter(([field]) => !omits.includes(field))) : body;
-  return createHash('sha256').update(canonicalJson(kept ?? null)).digest('hex');
+  let canonical: string;
+  try {
+    canonical = canonicalJson(kept ?? null);
+  } catch {
+    // Unpaired surrogates (or nesting too deep to walk): this runs before the body's own checks.
+    const message = 'a request with an Idempotency-Key needs a body that is well-formed Unicode JSON';
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], violations: [{ field: 'body', rule: 'canonicalJson' }] });
+  }
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 function parseKey(header: string | string[]): string {

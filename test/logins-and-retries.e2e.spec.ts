@@ -10,6 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '@pangolin/event-store';
 import { DataSource } from 'typeorm';
 import { writeLockOf } from '@pangolin/read-models';
+import { claimsDecider, Conflict, streams } from '@pangolin/domain';
+import { Principal } from '../apps/api/src/auth/principal';
+import { RequestContext } from '../apps/api/src/http/request-context';
+import { CommandRunner } from '../apps/api/src/infrastructure/command-runner.service';
 import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ADMIN, ApiClient, ApiExchange, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
@@ -90,6 +94,7 @@ describe('login rate limits', () => {
 });
 
 describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, storeEnvironment) => {
+  const env = storeEnvironment();
   let platform: RunningPlatform;
   let store: EventStore;
   let admin: ApiClient;
@@ -101,7 +106,7 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
   let productId: string;
 
   beforeAll(async () => {
-    platform = await startPlatform(storeEnvironment());
+    platform = await startPlatform(env);
     store = platform.app.get<EventStore>(EVENT_STORE);
     const { api } = platform;
     admin = await api.login(ADMIN.username, ADMIN.password);
@@ -235,7 +240,7 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
     const { policyId } = policies.list.find((policy: { householdId: string }) => policy.householdId === covered);
     await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: `KEYED-${policyId}`, startDate: today });
 
-    const claim = (amount: number) => ({ incidentDate: today, kind: 'illness', amountClaimed: cny(amount), evidence: ['invoice.pdf'] });
+    const claim = (amount: number) => ({ incidentDate: today, kind: 'illness' as const, amountClaimed: cny(amount), evidence: ['invoice.pdf'] });
     const key = randomUUID();
     const first = await government.post(`/policies/${policyId}/claims`, claim(10_000), keyed(key));
     expect(first.status).toBe(201);
@@ -247,6 +252,21 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
     const insurers = await insurer.post(`/policies/${policyId}/claims`, claim(10_000), keyed(key));
     expect(insurers.status).toBe(201);
     expect(insurers.body.claimId).not.toBe(first.body.claimId);
+
+    // Two API processes racing with one key (each with its own list of requests in flight) both pass
+    // their lookups and both run the command, for the same id: the loser, decided again on the
+    // fresh state, is refused because that id exists. Running the command twice is that race.
+    const me: Principal = await government.read('/auth/me');
+    const createdId = randomUUID();
+    const context: RequestContext = { user: me, correlationId: createdId, markUnsettled: () => undefined, idempotency: { key: 'race', createdId, fingerprint: 'f' }, newId: () => createdId };
+    const fileClaim = {
+      type: 'FileClaim' as const,
+      data: { ...claim(1000), policyId, claimId: createdId, filedBy: { role: 'government' as const, id: me.regionCode! }, now: new Date().toISOString() },
+    };
+    const commands = platform.app.get(CommandRunner);
+    await commands.run(claimsDecider, streams.policy(policyId), fileClaim, context);
+    await expect(commands.run(claimsDecider, streams.policy(policyId), fileClaim, context)).rejects.toThrow(new Conflict(`claim ${createdId} is already filed`));
+    expect((await store.readStream(streams.policy(policyId))).filter((event) => event.metadata.idempotency?.createdId === createdId)).toHaveLength(1);
   });
 
   it('leaves a household\'s personal data out of the fingerprint (no hash of it may outlive an erasure): a retry differing only there gets the first answer', async () => {

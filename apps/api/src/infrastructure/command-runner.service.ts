@@ -25,9 +25,6 @@ export class CommandRunner {
       correlationId: context.correlationId,
       causationId: context.correlationId,
       clientIdempotency: context.idempotency,
-      // With an Idempotency-Key, event ids derive from what the request creates: the same request
-      // racing in another process then re-appends the same events, which the store ignores.
-      idempotencyKey: context.idempotency?.createdId,
     });
     if (!(await this.pipeline.settle(decided.position))) context.markUnsettled();
     return decided;

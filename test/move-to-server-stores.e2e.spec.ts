@@ -35,7 +35,10 @@ describe('moving from the embedded stores to PostgreSQL', () => {
     // Running it again copies nothing more.
     expect(await moveToServerStores(embedded.config, server.config)).toEqual({ eventsCopied: 0, eventsAlreadyThere: moved.eventsCopied, loginsCopied: 0, loginsKept: expect.any(Array), householdKeysCopied: 0, checkpointsCopied: 0 });
 
-    const restarted = await startPlatform({ ...postgresEnv, SEED_DEMO: 'false' });
+    // The moved demo logins keep their published password: a server accepts them only as a declared demonstration.
+    const refused = startPlatform({ ...postgresEnv, SEED_DEMO: 'false' });
+    await expect(refused).rejects.toThrow(/the demo logins .*gov\.nanshan.* have the published password "pangolin-demo" .*ALLOW_DEMO_IN_SERVER_MODE=true/);
+    const restarted = await startPlatform({ ...postgresEnv, SEED_DEMO: 'false', ALLOW_DEMO_IN_SERVER_MODE: 'true' });
     try {
       expect(await views(restarted.api)).toEqual(before);
     } finally {

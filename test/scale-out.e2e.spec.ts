@@ -27,6 +27,8 @@ describe('scale-out on PostgreSQL', () => {
     JWT_SECRET: `scale-out-${suffix}`,
     TRANSPARENCY_SIGNING_KEY: TEST_SIGNING_KEY.signerKey,
     LEASE_RETRY_MS: '200',
+    // The demo's logins, with their published password, on a server: only as a declared demonstration.
+    ALLOW_DEMO_IN_SERVER_MODE: 'true',
     DATA_DIR: `/tmp/pangolin-scale-out-${suffix}`,
   };
   const startApi = (seed: boolean) => startChild('dist/apps/api/src/main.js', { ...shared, PROCESS_ROLE: 'api', SEED_DEMO: String(seed), SETTLE_TIMEOUT_MS: '100' }, /Pangolin is serving/);

@@ -127,6 +127,11 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+/** An answer with its response headers. */
+export interface ApiExchange<T = any> extends ApiResponse<T> {
+  headers: Headers;
+}
+
 /** A thin HTTP client over fetch, the way any API user would call Pangolin. */
 export class ApiClient {
   constructor(readonly url: string, private readonly token?: string) {}
@@ -145,8 +150,9 @@ export class ApiClient {
     return this.request('GET', path);
   }
 
-  post<T = any>(path: string, body: unknown = {}): Promise<ApiResponse<T>> {
-    return this.request('POST', path, body);
+  /** `headers`: extra request headers (e.g. Idempotency-Key). */
+  post<T = any>(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    return this.request('POST', path, body, headers);
   }
 
   /** Like post, but fails the test unless the status is 2xx. */
@@ -162,14 +168,20 @@ export class ApiClient {
     return response.body;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = {};
+  private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const { status, body: answer } = await this.exchange<T>(method, path, body, extraHeaders);
+    return { status, body: answer };
+  }
+
+  /** Any request, with extra request headers; the answer includes the response headers. */
+  async exchange<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiExchange<T>> {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     const json = response.headers.get('content-type')?.includes('json');
-    return { status: response.status, body: text ? (json ? JSON.parse(text) : text) : undefined };
+    return { status: response.status, body: text ? (json ? JSON.parse(text) : text) : undefined, headers: response.headers };
   }
 }
 

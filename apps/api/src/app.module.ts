@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Clock, systemClock } from '@pangolin/application';
 import { createSecretKey } from 'node:crypto';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthModule } from './auth/auth.module';
@@ -11,6 +11,7 @@ import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { IdempotencyInterceptor } from './http/idempotency';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
 import { DeadLettersModule } from './operations/dead-letters.module';
 import { OperationsModule } from './operations/operations.module';
@@ -52,6 +53,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -41,10 +41,16 @@ export async function createPangolin(
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   serveWebApp(app, options.webRoot ?? defaultWebRoot());
-  await app.init();
-  await app.get(EventPipeline).start();
-  if (config.initialAdmin) await app.get(AccountsService).ensureAdmin(config.initialAdmin.username, config.initialAdmin.password);
-  if (config.seedDemo) await seedDemo(app);
+  try {
+    await app.init();
+    await app.get(EventPipeline).start();
+    if (config.initialAdmin) await app.get(AccountsService).ensureAdmin(config.initialAdmin.username, config.initialAdmin.password);
+    if (config.seedDemo) await seedDemo(app);
+  } catch (error) {
+    // A refusal at start-up (e.g. demo logins on a server) must not leave the stores' connections open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   if (config.processRole === 'all') {
     app.get(PolicyExpirySweeper).start();
     app.get(PledgeExpirySweeper).start();

@@ -9,6 +9,8 @@ export interface ActingContext {
   causationId: string;
   /** Set when the effect may be retried (process managers): event ids are then derived from it. */
   idempotencyKey?: string;
+  /** A client's Idempotency-Key for the request, recorded in the metadata so that a retry finds what it created. */
+  clientIdempotency?: { key: string; createdId: string; fingerprint: string };
 }
 
 export interface Decided<State, Event> {
@@ -59,7 +61,14 @@ export async function executeCommand<C, S, E extends { type: string; data: unkno
       eventId: context.idempotencyKey ? deterministicEventId(context.idempotencyKey, streamId, index) : randomUUID(),
       type: event.type,
       data: event.data,
-      metadata: { actor: context.actor, correlationId: context.correlationId, causationId: context.causationId, occurredAt, schemaVersion: SCHEMA_VERSION } satisfies EventMetadata,
+      metadata: {
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        occurredAt,
+        schemaVersion: SCHEMA_VERSION,
+        ...(context.clientIdempotency ? { idempotency: context.clientIdempotency } : {}),
+      } satisfies EventMetadata,
     }));
     try {
       const result = await store.append(streamId, revision, newEvents);

@@ -14,6 +14,8 @@ export interface EventMetadata {
   /** ISO-8601 time the event was recorded. */
   occurredAt: string;
   schemaVersion: number;
+  /** On the event that created something for a request with an Idempotency-Key: which key, what it created, the body's fingerprint. */
+  idempotency?: { key: string; createdId: string; fingerprint: string };
 }
 
 export interface NewEvent {

@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { Conflict, deterministicId } from '@pangolin/domain';
 import { writeLockOf } from '@pangolin/read-models';
+import { ConfigurationError, DEMO_PASSWORD, PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { EarlierCreation, IdempotentCreation } from '../http/idempotency';
 import { READ_DB } from '../infrastructure/tokens';
 import { hashPassword, verifyPassword } from './passwords';
 import { Principal, Role } from './principal';
@@ -16,20 +18,38 @@ export interface NewAccount {
   role: Role;
   insurerId?: string;
   regionCode?: string;
+  /** Fingerprint of the Idempotency-Key request that creates the account (userId derives from the key). */
+  creationFingerprint?: string;
 }
 
-/** The password every seeded demo account shares; shown on the sign-in page in embedded demo mode only. */
-export const DEMO_PASSWORD = 'pangolin-demo';
-
 @Injectable()
-export class AccountsService {
+export class AccountsService implements OnApplicationBootstrap {
   private readonly demo: Principal[] = [];
 
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(@Inject(READ_DB) private readonly db: DataSource, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
+
+  /**
+   * A server must not start with demo logins whose password is published (seeded under an older
+   * default, or copied from a demo installation by move-to-server-stores) unless it is declared
+   * a demonstration. Demo logins are recognised by their ids, which derive from their usernames.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.demoPasswordAllowed) return;
+    const logins = await this.db.getRepository(UserAccount).find({ select: { userId: true, username: true, passwordHash: true } });
+    const demoLogins = logins.filter((row) => row.userId === demoUserId(row.username));
+    const exposed = demoLogins.filter((row) => verifyPassword(DEMO_PASSWORD, row.passwordHash)).map((row) => row.username);
+    if (exposed.length) {
+      throw new ConfigurationError(
+        `the demo logins ${exposed.join(', ')} have the published password "${DEMO_PASSWORD}" and this server uses a server store: ` +
+          'delete them from user_accounts, or set ALLOW_DEMO_IN_SERVER_MODE=true if this server is only a demonstration',
+      );
+    }
+  }
 
   async create(account: NewAccount): Promise<Principal> {
     const repository = this.db.getRepository(UserAccount);
-    if (await repository.existsBy({ username: account.username })) throw new Conflict(`username ${account.username} is taken`);
+    const taken = new Conflict(`username ${account.username} is taken`);
+    if (await repository.existsBy({ username: account.username })) throw taken;
     const row = repository.create({
       userId: account.userId ?? randomUUID(),
       username: account.username,
@@ -38,9 +58,25 @@ export class AccountsService {
       insurerId: account.insurerId ?? null,
       regionCode: account.regionCode ?? null,
       passwordHash: hashPassword(account.password),
+      creationFingerprint: account.creationFingerprint ?? null,
     });
-    await writeLockOf(this.db).run(() => repository.save(row));
+    try {
+      // insert, never save: save would update an account that a concurrent request has just created.
+      await writeLockOf(this.db).run(() => repository.insert(row));
+    } catch (error) {
+      // Another request created this username (or this idempotent userId) since the check above.
+      if (isUniqueViolation(error)) throw taken;
+      throw error;
+    }
     return toPrincipal(row);
+  }
+
+  /** The account an earlier POST /users with this Idempotency-Key created, if any; the password is compared with its hash. */
+  async createdBy(creation: IdempotentCreation, password: unknown): Promise<EarlierCreation | undefined> {
+    const row = await this.db.getRepository(UserAccount).findOneBy({ userId: creation.createdId });
+    if (!row) return undefined;
+    const sameRequest = row.creationFingerprint === creation.fingerprint && typeof password === 'string' && verifyPassword(password, row.passwordHash);
+    return { sameRequest, answer: toPrincipal(row) };
   }
 
   /** Creates the configured administrator on first start; leaves an existing one as it is. */
@@ -55,13 +91,15 @@ export class AccountsService {
    */
   async ensureDemoAccount(account: Omit<NewAccount, 'password'>): Promise<Principal> {
     const existing = await this.db.getRepository(UserAccount).findOneBy({ username: account.username });
-    const principal = existing ? toPrincipal(existing) : await this.create({ userId: deterministicId('demo', 'user', account.username), ...account, password: DEMO_PASSWORD });
+    const principal = existing ? toPrincipal(existing) : await this.create({ userId: demoUserId(account.username), ...account, password: DEMO_PASSWORD });
     this.demo.push(principal);
     return principal;
   }
 
+  /** The seeded demo logins and their shared password; undefined when no demo data was seeded. */
   demoAccounts() {
-    return { password: this.demo.length ? DEMO_PASSWORD : null, accounts: this.demo.map(({ username, role, displayName, regionCode, insurerId }) => ({ username, role, displayName, regionCode, insurerId })) };
+    if (!this.demo.length) return undefined;
+    return { password: DEMO_PASSWORD, accounts: this.demo.map(({ username, role, displayName, regionCode, insurerId }) => ({ username, role, displayName, regionCode, insurerId })) };
   }
 
   async authenticate(username: string, password: string): Promise<Principal | undefined> {
@@ -79,4 +117,15 @@ function toPrincipal(row: UserAccount): Principal {
     ...(row.insurerId ? { insurerId: row.insurerId } : {}),
     ...(row.regionCode ? { regionCode: row.regionCode } : {}),
   };
+}
+
+/** A unique or primary key constraint refused the row: PostgreSQL SQLSTATE 23505, or SQLite's constraint codes. */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error.driverError as { code?: string } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function demoUserId(username: string): string {
+  return deterministicId('demo', 'user', username);
 }

@@ -28,4 +28,11 @@ export class UserAccount {
   /** scrypt$<salt hex>$<hash hex> */
   @Column({ type: 'varchar', length: 300 })
   passwordHash: string;
+
+  /**
+   * For a login created with an Idempotency-Key (its userId then derives from the key): the
+   * fingerprint of the request, so a retry with another body is told apart (see http/idempotency.ts).
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  creationFingerprint: string | null;
 }

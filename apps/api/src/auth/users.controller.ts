@@ -1,6 +1,8 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { CreationLookup, IdempotentCreationRoute } from '../http/idempotency';
+import { Ctx, RequestContext } from '../http/request-context';
 import { AccountsService } from './accounts.service';
 import { Roles } from './decorators';
 import { Role, ROLES } from './principal';
@@ -27,6 +29,9 @@ export class CreateUserDto {
   regionCode?: string;
 }
 
+/** The login an earlier request with the Idempotency-Key created. */
+const createdAccount: CreationLookup = ({ creation, body }, services) => services.get(AccountsService, { strict: false }).createdBy(creation, (body as { password?: unknown } | undefined)?.password);
+
 @ApiTags('auth')
 @ApiBearerAuth()
 @Controller('users')
@@ -35,8 +40,16 @@ export class UsersController {
 
   @Post()
   @Roles('admin')
+  // The password stays out of the stored fingerprint (an unsalted hash of it): a retry's password is checked against the account's own hash.
+  @IdempotentCreationRoute(createdAccount, { fingerprintOmits: ['password'] })
   @ApiOperation({ summary: 'Create a login (admin only)' })
-  create(@Body() body: CreateUserDto) {
-    return this.accounts.create({ ...body, insurerId: body.role === 'insurer' ? body.insurerId : undefined, regionCode: body.role === 'government' ? body.regionCode : undefined });
+  create(@Ctx() context: RequestContext, @Body() body: CreateUserDto) {
+    return this.accounts.create({
+      ...body,
+      userId: context.newId(),
+      insurerId: body.role === 'insurer' ? body.insurerId : undefined,
+      regionCode: body.role === 'government' ? body.regionCode : undefined,
+      creationFingerprint: context.idempotency?.fingerprint,
+    });
   }
 }

@@ -1,6 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { claimsDecider, ClaimFiler, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
@@ -24,7 +23,7 @@ export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
     if (role !== 'insurer' && role !== 'government') throw new ForbiddenException('claims are filed by the insurer of record or the household\'s government');
     await policyVisibleTo(this.commands, policyId, context);
     const filedBy: ClaimFiler = role === 'insurer' ? { role, id: insurerId as string } : { role, id: regionCode as string };
-    const claimId = randomUUID();
+    const claimId = context.newId();
     await this.commands.run(claimsDecider, streams.policy(policyId), {
       type: 'FileClaim',
       data: { policyId, claimId, incidentDate: body.incidentDate, kind: body.kind, amountClaimed: body.amountClaimed, evidence: body.evidence, filedBy, now: this.commands.now() },

@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { streams } from '@pangolin/domain';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
+import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { DecideClaimCommand, FileClaimCommand } from './claims.commands';
@@ -14,6 +16,7 @@ export class ClaimsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @IdempotentCreationRoute(createdByEvent((_, { policyId }) => streams.policy(policyId), (claimId, { policyId }) => ({ claimId, policyId, status: 'filed' })))
   @Roles('insurer', 'government')
   @ApiOperation({ summary: 'File a claim against an active policy (insurer of record or the household\'s government)' })
   file(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: FileClaimDto) {

@@ -14,7 +14,11 @@ export interface PangolinConfig {
   eventStore: { kind: 'sqlite'; path: string } | ({ kind: 'postgres'; url: string; schema: string } & PostgresTimeouts) | { kind: 'kurrentdb'; url: string };
   readDb: { type: 'sqlite'; path: string } | ({ type: 'postgres'; url: string; schema: string } & PostgresTimeouts);
   jwt: { secret: string; ttlSeconds: number };
+  /** Whether the demo data and its logins (shared password `pangolin-demo`) are seeded: by default only in embedded mode. */
   seedDemo: boolean;
+  /** Whether logins with the demo password may exist: in embedded mode, or with ALLOW_DEMO_IN_SERVER_MODE=true. */
+  demoPasswordAllowed: boolean;
+  login: LoginLimits;
   /** An administrator account ensured at start-up (ADMIN_USERNAME / ADMIN_PASSWORD), if set. */
   initialAdmin?: { username: string; password: string };
   /** How long a command's response waits for its effects (allocation, views) to settle. */
@@ -63,6 +67,19 @@ export interface TransparencyConfig {
   /** How often a new checkpoint is signed when the log has grown; 0 turns the schedule off. */
   checkpointIntervalMs: number;
 }
+
+/** How many failed logins are allowed before further attempts are refused with 429 until the window has passed. */
+export interface LoginLimits {
+  /** Failed logins for one username within the window (LOGIN_MAX_FAILURES_PER_ACCOUNT). */
+  maxFailuresPerAccount: number;
+  /** Failed logins from one client address, whatever the usernames, within the window (LOGIN_MAX_FAILURES_PER_ADDRESS). */
+  maxFailuresPerAddress: number;
+  /** LOGIN_FAILURE_WINDOW_SECONDS: counted from a key's first failure; the lockout ends with it. */
+  windowSeconds: number;
+}
+
+/** The password every seeded demo account shares: published on the sign-in page, so never acceptable on a server. */
+export const DEMO_PASSWORD = 'pangolin-demo';
 
 export class ConfigurationError extends Error {}
 
@@ -136,12 +153,30 @@ function processRole(env: NodeJS.ProcessEnv): PangolinConfig['processRole'] {
   return role;
 }
 
-function initialAdmin(env: NodeJS.ProcessEnv): PangolinConfig['initialAdmin'] {
+function initialAdmin(env: NodeJS.ProcessEnv, embedded: boolean): PangolinConfig['initialAdmin'] {
   const { ADMIN_USERNAME: username, ADMIN_PASSWORD: password } = env;
   if (!username && !password) return undefined;
   if (!username || !password) throw new ConfigurationError('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   if (password.length < 10) throw new ConfigurationError('ADMIN_PASSWORD must be at least 10 characters');
+  if (!embedded && password === DEMO_PASSWORD) throw new ConfigurationError(`ADMIN_PASSWORD must not be the published demo password "${DEMO_PASSWORD}" with a server store (EVENT_STORE or READ_DB other than sqlite)`);
   return { username, password };
+}
+
+/**
+ * Demo data is on by default only in embedded mode. Its logins share a password printed in the
+ * README and on the sign-in page, so a server (any server store) seeds them only when the operator
+ * says twice that it is a demonstration: SEED_DEMO=true and ALLOW_DEMO_IN_SERVER_MODE=true.
+ */
+function demoSettings(env: NodeJS.ProcessEnv, embedded: boolean): Pick<PangolinConfig, 'seedDemo' | 'demoPasswordAllowed'> {
+  const seed = oneOf('SEED_DEMO', ['true', 'false'] as const, embedded ? 'true' : 'false', env) === 'true';
+  const allowed = embedded || oneOf('ALLOW_DEMO_IN_SERVER_MODE', ['true', 'false'] as const, 'false', env) === 'true';
+  if (seed && !allowed) {
+    throw new ConfigurationError(
+      `SEED_DEMO=true with a server store (EVENT_STORE or READ_DB other than sqlite) would create logins with the published password "${DEMO_PASSWORD}"; ` +
+        'set ALLOW_DEMO_IN_SERVER_MODE=true as well if this server is only a demonstration',
+    );
+  }
+  return { seedDemo: seed, demoPasswordAllowed: allowed };
 }
 
 export const DEFAULT_LOG_ORIGIN = 'pangolin.localhost/log';
@@ -208,16 +243,23 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
   const dataDir = resolve(env.DATA_DIR ?? 'data');
   mkdirSync(dataDir, { recursive: true });
   const store = eventStore(env, dataDir);
+  const reads = readDb(env, dataDir);
+  const embedded = store.kind === 'sqlite' && reads.type === 'sqlite';
   const transparencyConfig = transparency(env, dataDir, store);
   return {
     port: integer('PORT', 3000, env),
     host: env.HOST ?? '127.0.0.1',
     dataDir,
     eventStore: store,
-    readDb: readDb(env, dataDir),
+    readDb: reads,
     jwt: { secret: jwtSecret(env, dataDir), ttlSeconds: integer('JWT_TTL_SECONDS', 8 * 3600, env) },
-    seedDemo: oneOf('SEED_DEMO', ['true', 'false'] as const, 'true', env) === 'true',
-    initialAdmin: initialAdmin(env),
+    ...demoSettings(env, embedded),
+    login: {
+      maxFailuresPerAccount: positive('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, env),
+      maxFailuresPerAddress: positive('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, env),
+      windowSeconds: positive('LOGIN_FAILURE_WINDOW_SECONDS', 900, env),
+    },
+    initialAdmin: initialAdmin(env, embedded),
     settleTimeoutMs: integer('SETTLE_TIMEOUT_MS', 5000, env),
     policyExpirySweepMs: integer('POLICY_EXPIRY_SWEEP_MS', 3_600_000, env),
     processRole: processRole(env),

@@ -1,6 +1,5 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { Conflict, giftDecider, GiftTarget, householdDecider, InvalidCommand, paymentReferenceDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
@@ -29,7 +28,7 @@ export class PledgeGiftHandler implements ICommandHandler<PledgeGiftCommand> {
     if (product.terms.annualPremium.currency !== body.amount.currency) {
       throw new InvalidCommand('amount.currency', `must be ${product.terms.annualPremium.currency}, the currency of the product's premium`);
     }
-    const giftId = randomUUID();
+    const giftId = context.newId();
     await this.commands.run(giftDecider, streams.gift(giftId), {
       type: 'PledgeGift',
       data: { giftId, donorId: context.user.userId, amount: body.amount, target, remainder: body.remainder, now: this.commands.now() },

@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { streams } from '@pangolin/domain';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
+import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { ConfirmPaymentCommand, PledgeGiftCommand, WithdrawPledgeCommand } from './gifts.commands';
@@ -14,6 +16,7 @@ export class GiftsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @IdempotentCreationRoute(createdByEvent(streams.gift, (giftId) => ({ giftId })))
   @Roles('donor')
   @ApiOperation({ summary: 'Pledge a gift to a household\'s premium or to a programme (donor)' })
   pledge(@Ctx() context: RequestContext, @Body() body: PledgeGiftDto) {

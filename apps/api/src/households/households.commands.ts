@@ -1,6 +1,5 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdDigest, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { RequestContext } from '../http/request-context';
@@ -39,7 +38,7 @@ export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseho
   constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
   async execute({ context, body }: RegisterHouseholdCommand) {
-    const householdId = randomUUID();
+    const householdId = context.newId();
     const householdCode = householdCodeFor(householdId);
     const registrarRegion = governmentRegion(context);
     const now = this.commands.now();

@@ -1,7 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { streams } from '@pangolin/domain';
+import { householdCodeFor } from './household-code';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
+import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { EraseHouseholdPersonalDataCommand, RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
@@ -14,6 +17,7 @@ export class HouseholdsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @IdempotentCreationRoute(createdByEvent(streams.household, (householdId) => ({ householdId, householdCode: householdCodeFor(householdId) })), { fingerprintOmits: ['personal'] })
   @Roles('government')
   @ApiOperation({ summary: 'Register a household in one of your villages (government)' })
   register(@Ctx() context: RequestContext, @Body() body: RegisterHouseholdDto) {

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Principal } from '../auth/principal';
+import type { IdempotentCreation } from './idempotency';
 
 /** Who made the request and the correlation id that will tie together every event it causes. */
 export interface RequestContext {
@@ -8,6 +9,10 @@ export interface RequestContext {
   correlationId: string;
   /** Says in the answer that the command's consequences had not all reached the views in time. */
   markUnsettled(): void;
+  /** Set when the request came with a valid Idempotency-Key on a route that creates something. */
+  idempotency?: IdempotentCreation;
+  /** The id for what this request creates: derived from its Idempotency-Key, so a retry creates the same thing; else random. */
+  newId(): string;
 }
 
 /**
@@ -28,5 +33,7 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
     user: request.principal,
     correlationId: typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID(),
     markUnsettled: () => reply.header(UNSETTLED_HEADER, 'false'),
+    idempotency: request.idempotency,
+    newId: () => request.idempotency?.createdId ?? randomUUID(),
   };
 });

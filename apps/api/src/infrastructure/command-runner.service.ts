@@ -24,6 +24,7 @@ export class CommandRunner {
       actor: `${context.user.role}:${context.user.userId}`,
       correlationId: context.correlationId,
       causationId: context.correlationId,
+      clientIdempotency: context.idempotency,
     });
     if (!(await this.settled(decided.position))) context.markUnsettled();
     return decided;

@@ -1,6 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { productDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
@@ -23,7 +22,7 @@ export class PublishProductHandler implements ICommandHandler<PublishProductComm
   constructor(private readonly commands: CommandRunner) {}
 
   async execute({ context, body }: PublishProductCommand) {
-    const productId = randomUUID();
+    const productId = context.newId();
     await this.commands.run(productDecider, streams.product(productId), { type: 'PublishProduct', data: { productId, insurerId: actingInsurer(context), terms: body.terms, now: this.commands.now() } }, context);
     return { productId, version: 1 };
   }

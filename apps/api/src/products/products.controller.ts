@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { streams } from '@pangolin/domain';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
+import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { PublishProductCommand, RetireProductCommand, ReviseProductCommand } from './products.commands';
@@ -14,6 +16,7 @@ export class ProductsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @IdempotentCreationRoute(createdByEvent(streams.product, (productId) => ({ productId, version: 1 })))
   @Roles('insurer')
   @ApiOperation({ summary: 'Publish a product (insurer)' })
   publish(@Ctx() context: RequestContext, @Body() body: PublishProductDto) {

@@ -1,6 +1,5 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { Conflict, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
@@ -28,7 +27,7 @@ export class LaunchProgrammeHandler implements ICommandHandler<LaunchProgrammeCo
     const product = await this.commands.state(productDecider, streams.product(body.productId));
     if (!product.published) throw new NotFoundException(`product ${body.productId} not found`);
     if (product.retired) throw new Conflict(`product ${body.productId} is retired and takes no new policies`);
-    const programmeId = randomUUID();
+    const programmeId = context.newId();
     await this.commands.run(programmeDecider, streams.programme(programmeId), {
       type: 'LaunchProgramme',
       data: { programmeId, name: body.name, regionCode: body.regionCode, productId: body.productId, launcherRegion, now: this.commands.now() },

@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { streams } from '@pangolin/domain';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/decorators';
+import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { CloseProgrammeCommand, LaunchProgrammeCommand } from './programmes.commands';
@@ -14,6 +16,7 @@ export class ProgrammesController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @IdempotentCreationRoute(createdByEvent(streams.programme, (programmeId) => ({ programmeId })))
   @Roles('government', 'admin')
   @ApiOperation({ summary: 'Launch a programme that covers eligible households of a region with a product' })
   launch(@Ctx() context: RequestContext, @Body() body: LaunchProgrammeDto) {

@@ -16,6 +16,8 @@ it('builds React\'s production bundle even when NODE_ENV is test', async () => {
     const bundle = scripts.map((name) => readFileSync(join(outDir, 'assets', name), 'utf8')).join('\n');
     expect(bundle).toContain('createRoot');
     expect(bundle).not.toContain('act(...)');
+    // JSX compiled for development calls jsxDEV, which React's production build does not have.
+    expect(bundle).not.toContain('jsxDEV');
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

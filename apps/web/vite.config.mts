@@ -11,9 +11,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig(({ command }) => ({
   root: here,
   base: '/',
-  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   // A build is always React's production build, whatever NODE_ENV the caller has (Jest sets
-  // NODE_ENV=test, and Vite would otherwise bundle React's development build into dist/web).
+  // NODE_ENV=test, and Vite would otherwise bundle React's development build into dist/web):
+  // production JSX calls and React's production entry points, together.
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react', development: command !== 'build' } },
   ...(command === 'build' ? { define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),

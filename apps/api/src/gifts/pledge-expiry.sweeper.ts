@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, executeCommand } from '@pangolin/application';
 import { Conflict, giftDecider, streams } from '@pangolin/domain';
@@ -6,6 +6,7 @@ import { EventStore } from '@pangolin/event-store';
 import { unpaidPledgesBefore } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
+import { PeriodicSweep } from '../infrastructure/periodic-sweep';
 import { CLOCK, EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 
 /**
@@ -15,9 +16,8 @@ import { CLOCK, EVENT_STORE, READ_DB } from '../infrastructure/tokens';
  * before the sweep reaches it stays paid.
  */
 @Injectable()
-export class PledgeExpirySweeper implements OnApplicationShutdown {
-  private readonly logger = new Logger(PledgeExpirySweeper.name);
-  private timer?: NodeJS.Timeout;
+export class PledgeExpirySweeper extends PeriodicSweep {
+  protected readonly logger = new Logger(PledgeExpirySweeper.name);
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -25,11 +25,12 @@ export class PledgeExpirySweeper implements OnApplicationShutdown {
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly pipeline: EventPipeline,
-  ) {}
+  ) {
+    super();
+  }
 
-  start(): void {
-    if (this.config.pledgeExpirySweepMs === 0) return;
-    this.timer = setInterval(() => this.sweep().catch((error) => this.logger.error(`pledge expiry sweep failed: ${error}`)), this.config.pledgeExpirySweepMs);
+  protected get intervalMs(): number {
+    return this.config.pledgeExpirySweepMs;
   }
 
   /** Expires every pledge unpaid for PLEDGE_EXPIRY_HOURS by the clock; returns their gift ids. */
@@ -60,9 +61,5 @@ export class PledgeExpirySweeper implements OnApplicationShutdown {
       await this.pipeline.settle(last);
     }
     return expired;
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
   }
 }

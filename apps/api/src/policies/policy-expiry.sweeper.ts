@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, executeCommand, todayOf } from '@pangolin/application';
 import { policyDecider, streams } from '@pangolin/domain';
@@ -6,6 +6,7 @@ import { EventStore } from '@pangolin/event-store';
 import { activePoliciesEndedBefore } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
+import { PeriodicSweep } from '../infrastructure/periodic-sweep';
 import { CLOCK, EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 
 /**
@@ -14,9 +15,8 @@ import { CLOCK, EVENT_STORE, READ_DB } from '../infrastructure/tokens';
  * ExpirePolicy is idempotent, so two sweepers (or a retried sweep) expire a policy once.
  */
 @Injectable()
-export class PolicyExpirySweeper implements OnApplicationShutdown {
-  private readonly logger = new Logger(PolicyExpirySweeper.name);
-  private timer?: NodeJS.Timeout;
+export class PolicyExpirySweeper extends PeriodicSweep {
+  protected readonly logger = new Logger(PolicyExpirySweeper.name);
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -24,11 +24,12 @@ export class PolicyExpirySweeper implements OnApplicationShutdown {
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly pipeline: EventPipeline,
-  ) {}
+  ) {
+    super();
+  }
 
-  start(): void {
-    if (this.config.policyExpirySweepMs === 0) return;
-    this.timer = setInterval(() => this.sweep().catch((error) => this.logger.error(`policy expiry sweep failed: ${error}`)), this.config.policyExpirySweepMs);
+  protected get intervalMs(): number {
+    return this.config.policyExpirySweepMs;
   }
 
   /** Expires every active policy whose end date is before today by the clock; returns their ids. */
@@ -51,9 +52,5 @@ export class PolicyExpirySweeper implements OnApplicationShutdown {
       await this.pipeline.settle(last);
     }
     return due.map(({ policyId }) => policyId);
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
   }
 }

@@ -256,7 +256,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     ...demoSettings(env, embedded),
     login: {
       maxFailuresPerAccount: positive('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, env),
-      maxFailuresPerAddress: positive('LOGIN_MAX_FAILURES_PER_ADDRESS', 20, env),
+      maxFailuresPerAddress: positive('LOGIN_MAX_FAILURES_PER_ADDRESS', 100, env),
       windowSeconds: positive('LOGIN_FAILURE_WINDOW_SECONDS', 900, env),
     },
     initialAdmin: initialAdmin(env, embedded),

@@ -49,7 +49,7 @@ describe('demo data and the demo password by store configuration', () => {
   });
 
   it('limits failed logins by default, and names a wrong limit', () => {
-    expect(loadConfiguration({ DATA_DIR: dataDir }).login).toEqual({ maxFailuresPerAccount: 5, maxFailuresPerAddress: 20, windowSeconds: 900 });
+    expect(loadConfiguration({ DATA_DIR: dataDir }).login).toEqual({ maxFailuresPerAccount: 5, maxFailuresPerAddress: 100, windowSeconds: 900 });
     expect(refusal({ DATA_DIR: dataDir, LOGIN_MAX_FAILURES_PER_ACCOUNT: '0' })).toMatch(/LOGIN_MAX_FAILURES_PER_ACCOUNT must be at least 1/);
   });
 });

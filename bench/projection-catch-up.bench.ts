@@ -37,6 +37,8 @@ import { BenchRow, formatRate, nowMs } from './stats';
 const EVENTS = Number(process.env.PROJECTION_BENCH_EVENTS ?? 50_000);
 const RUNS = Number(process.env.PROJECTION_BENCH_RUNS ?? 3);
 const POSTGRES_URL = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The runner's batch size (PROJECTION_BATCH_SIZE, as the app reads it); unset, the runner's default. */
+const BATCH_SIZE = process.env.PROJECTION_BATCH_SIZE ? Number(process.env.PROJECTION_BATCH_SIZE) : undefined;
 const PAGE = 500;
 const EVENTS_PER_HOUSEHOLD = 12;
 
@@ -175,7 +177,7 @@ async function projectOnce(backend: Backend, store: EventStore, head: bigint, ho
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
     let failure: unknown;
-    const runner = new ProjectionRunner(store, read.dataSource, allProjections(), { onError: (error) => (failure ??= error) });
+    const runner = new ProjectionRunner(store, read.dataSource, allProjections(), { batchSize: BATCH_SIZE, onError: (error) => (failure ??= error) });
     const started = nowMs();
     await runner.start();
     await runner.caughtUpTo(head);

@@ -9,9 +9,11 @@ export interface Projection {
   readonly name: string;
   apply(event: RecordedEvent, tx: EntityManager): Promise<void>;
   /**
-   * Optional: applies several events (in log order) at once, in the same transaction. The runner
-   * then hands it a batch's events after the other projections have applied them one by one, so a
-   * projection may implement it only if it neither reads other projections' tables nor is read by them.
+   * Optional: applies several events (in log order) at once, in the same transaction, with the same
+   * result as applying them one by one (`apply` of one event is then usually `applyBatch([event])`).
+   * The runner hands it a batch's events after the projections without it have applied them one by
+   * one, so a projection may implement it only if it neither reads other projections' tables nor
+   * is read by them. Every projection of the registry does (see shared/row-set.ts).
    */
   applyBatch?(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
   /**

@@ -1,144 +1,166 @@
 import type { EntityManager } from 'typeorm';
+import type { PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import type { Projection } from '../projection';
-import { pangolinEvent } from '../shared/pangolin-event';
+import { applyThroughRowSets, keysIn, RowSet } from '../shared/row-set';
 import { ProductRow } from './product.entity';
 import { ProgrammeRow } from './programme.entity';
 import { PolicyRow } from './policy.entity';
 import { ClaimRow } from './claim.entity';
 
-/** Lookup tables the API routes and authorises commands with: products, programmes, policies, claims. */
+type Tables = ReturnType<typeof tablesOf>;
+
+function tablesOf(tx: EntityManager) {
+  return { products: new RowSet(tx, ProductRow), programmes: new RowSet(tx, ProgrammeRow), policies: new RowSet(tx, PolicyRow), claims: new RowSet(tx, ClaimRow) };
+}
+
+/** Lookup tables the API routes and authorises commands with: products, programmes, policies, claims. Applied a batch at a time (see RowSet). */
 export class CatalogueProjection implements Projection {
   readonly name = 'catalogue';
 
-  async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
-    const event = pangolinEvent(recorded);
-    switch (event.type) {
-      case 'ProductPublished': {
-        const { productId, insurerId, version, terms, publishedAt } = event.data;
-        await tx.insert(ProductRow, {
-          productId,
-          insurerId,
-          version,
-          name: terms.name,
-          coverageKind: terms.coverageKind,
-          annualPremium: terms.annualPremium.amount,
-          sumInsured: terms.sumInsured.amount,
-          currency: terms.annualPremium.currency,
-          waitingPeriodDays: terms.waitingPeriodDays,
-          termDays: terms.termDays,
-          retired: false,
-          publishedAt,
-          updatedAt: publishedAt,
-        });
-        return;
-      }
-      case 'ProductRevised': {
-        const { productId, version, terms, revisedAt } = event.data;
-        await tx.update(ProductRow, { productId }, {
-          version,
-          name: terms.name,
-          coverageKind: terms.coverageKind,
-          annualPremium: terms.annualPremium.amount,
-          sumInsured: terms.sumInsured.amount,
-          currency: terms.annualPremium.currency,
-          waitingPeriodDays: terms.waitingPeriodDays,
-          termDays: terms.termDays,
-          updatedAt: revisedAt,
-        });
-        return;
-      }
-      case 'ProductRetired':
-        await tx.update(ProductRow, { productId: event.data.productId }, { retired: true, updatedAt: event.data.retiredAt });
-        return;
-      case 'ProgrammeLaunched': {
-        const { programmeId, name, regionCode, productId, launchedBy, launchedAt } = event.data;
-        await tx.insert(ProgrammeRow, { programmeId, name, regionCode, productId, launchedBy, launchedAt, closed: false, closedAt: null });
-        return;
-      }
-      case 'ProgrammeClosed':
-        await tx.update(ProgrammeRow, { programmeId: event.data.programmeId }, { closed: true, closedAt: event.data.closedAt });
-        return;
-      case 'PolicyRequested': {
-        const d = event.data;
-        await tx.insert(PolicyRow, {
-          policyId: d.policyId,
-          householdId: d.householdId,
-          productId: d.productId,
-          productVersion: d.productVersion,
-          insurerId: d.insurerId,
-          status: 'requested',
-          policyNumber: null,
-          premium: d.premium.amount,
-          sumInsured: d.sumInsured.amount,
-          currency: d.premium.currency,
-          waitingPeriodDays: d.waitingPeriodDays,
-          termDays: d.termDays,
-          startDate: null,
-          endDate: null,
-          claimsPaid: 0,
-          requestedAt: d.requestedAt,
-          issuedAt: null,
-          cancellationEffectiveDate: null,
-          unearnedPremiumReturned: 0,
-        });
-        return;
-      }
-      case 'PolicyIssued': {
-        const { policyId, policyNumber, startDate, endDate, issuedAt } = event.data;
-        await tx.update(PolicyRow, { policyId }, { status: 'active', policyNumber, startDate, endDate, issuedAt });
-        return;
-      }
-      case 'PolicyCancelled': {
-        const { policyId, effectiveDate, wasIssued, unearnedPremium } = event.data;
-        await tx.update(PolicyRow, { policyId }, {
-          status: 'cancelled',
-          cancellationEffectiveDate: effectiveDate,
-          unearnedPremiumReturned: wasIssued ? unearnedPremium.amount : 0,
-        });
-        return;
-      }
-      case 'PolicyExpired':
-        await tx.update(PolicyRow, { policyId: event.data.policyId }, { status: 'expired' });
-        return;
-      case 'ClaimFiled': {
-        const d = event.data;
-        const policy = await tx.findOneByOrFail(PolicyRow, { policyId: d.policyId });
-        await tx.insert(ClaimRow, {
-          claimId: d.claimId,
-          policyId: d.policyId,
-          householdId: d.householdId,
-          insurerId: policy.insurerId,
-          state: 'filed',
-          kind: d.kind,
-          incidentDate: d.incidentDate,
-          amountClaimed: d.amountClaimed.amount,
-          approvedAmount: null,
-          paidAmount: null,
-          currency: d.amountClaimed.currency,
-          filedByRole: d.filedBy.role,
-          filedById: d.filedBy.id,
-          filedAt: d.filedAt,
-          decidedAt: null,
-          rejectionReason: null,
-          paidAt: null,
-          payoutReference: null,
-          fundedBy: null,
-        });
-        return;
-      }
-      case 'ClaimApproved':
-        await tx.update(ClaimRow, { claimId: event.data.claimId }, { state: 'approved', approvedAmount: event.data.approvedAmount.amount, decidedAt: event.data.approvedAt });
-        return;
-      case 'ClaimRejected':
-        await tx.update(ClaimRow, { claimId: event.data.claimId }, { state: 'rejected', rejectionReason: event.data.reason, decidedAt: event.data.rejectedAt });
-        return;
-      case 'ClaimPaid': {
-        const { claimId, policyId, amount, paidAt, payoutReference, fundedBy } = event.data;
-        await tx.update(ClaimRow, { claimId }, { state: 'paid', paidAmount: amount.amount, paidAt, payoutReference, fundedBy });
-        await tx.increment(PolicyRow, { policyId }, 'claimsPaid', amount.amount);
-        return;
-      }
+  apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
+    return this.applyBatch([event], tx);
+  }
+
+  applyBatch(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    return applyThroughRowSets(tablesOf(tx), events, prefetch, applyEvent);
+  }
+}
+
+async function prefetch(tables: Tables, events: readonly PangolinEvent[]): Promise<void> {
+  const field = (event: PangolinEvent, name: string) => (event.data as Record<string, unknown>)[name] as string | undefined;
+  await tables.products.load('productId', keysIn(events, (event) => (event.type.startsWith('Product') ? field(event, 'productId') : undefined)));
+  await tables.programmes.load('programmeId', keysIn(events, (event) => (event.type.startsWith('Programme') ? field(event, 'programmeId') : undefined)));
+  await tables.policies.load('policyId', keysIn(events, (event) => (event.type.startsWith('Policy') || event.type.startsWith('Claim') ? field(event, 'policyId') : undefined)));
+  await tables.claims.load('claimId', keysIn(events, (event) => (event.type.startsWith('Claim') ? field(event, 'claimId') : undefined)));
+}
+
+async function applyEvent({ products, programmes, policies, claims }: Tables, event: PangolinEvent): Promise<void> {
+  switch (event.type) {
+    case 'ProductPublished': {
+      const { productId, insurerId, version, terms, publishedAt } = event.data;
+      await products.insert({
+        productId,
+        insurerId,
+        version,
+        name: terms.name,
+        coverageKind: terms.coverageKind,
+        annualPremium: terms.annualPremium.amount,
+        sumInsured: terms.sumInsured.amount,
+        currency: terms.annualPremium.currency,
+        waitingPeriodDays: terms.waitingPeriodDays,
+        termDays: terms.termDays,
+        retired: false,
+        publishedAt,
+        updatedAt: publishedAt,
+      });
+      return;
+    }
+    case 'ProductRevised': {
+      const { productId, version, terms, revisedAt } = event.data;
+      await products.update({ productId }, {
+        version,
+        name: terms.name,
+        coverageKind: terms.coverageKind,
+        annualPremium: terms.annualPremium.amount,
+        sumInsured: terms.sumInsured.amount,
+        currency: terms.annualPremium.currency,
+        waitingPeriodDays: terms.waitingPeriodDays,
+        termDays: terms.termDays,
+        updatedAt: revisedAt,
+      });
+      return;
+    }
+    case 'ProductRetired':
+      await products.update({ productId: event.data.productId }, { retired: true, updatedAt: event.data.retiredAt });
+      return;
+    case 'ProgrammeLaunched': {
+      const { programmeId, name, regionCode, productId, launchedBy, launchedAt } = event.data;
+      await programmes.insert({ programmeId, name, regionCode, productId, launchedBy, launchedAt, closed: false, closedAt: null });
+      return;
+    }
+    case 'ProgrammeClosed':
+      await programmes.update({ programmeId: event.data.programmeId }, { closed: true, closedAt: event.data.closedAt });
+      return;
+    case 'PolicyRequested': {
+      const d = event.data;
+      await policies.insert({
+        policyId: d.policyId,
+        householdId: d.householdId,
+        productId: d.productId,
+        productVersion: d.productVersion,
+        insurerId: d.insurerId,
+        status: 'requested',
+        policyNumber: null,
+        premium: d.premium.amount,
+        sumInsured: d.sumInsured.amount,
+        currency: d.premium.currency,
+        waitingPeriodDays: d.waitingPeriodDays,
+        termDays: d.termDays,
+        startDate: null,
+        endDate: null,
+        claimsPaid: 0,
+        requestedAt: d.requestedAt,
+        issuedAt: null,
+        cancellationEffectiveDate: null,
+        unearnedPremiumReturned: 0,
+      });
+      return;
+    }
+    case 'PolicyIssued': {
+      const { policyId, policyNumber, startDate, endDate, issuedAt } = event.data;
+      await policies.update({ policyId }, { status: 'active', policyNumber, startDate, endDate, issuedAt });
+      return;
+    }
+    case 'PolicyCancelled': {
+      const { policyId, effectiveDate, wasIssued, unearnedPremium } = event.data;
+      await policies.update({ policyId }, {
+        status: 'cancelled',
+        cancellationEffectiveDate: effectiveDate,
+        unearnedPremiumReturned: wasIssued ? unearnedPremium.amount : 0,
+      });
+      return;
+    }
+    case 'PolicyExpired':
+      await policies.update({ policyId: event.data.policyId }, { status: 'expired' });
+      return;
+    case 'ClaimFiled': {
+      const d = event.data;
+      const policy = await policies.getOrFail({ policyId: d.policyId });
+      await claims.insert({
+        claimId: d.claimId,
+        policyId: d.policyId,
+        householdId: d.householdId,
+        insurerId: policy.insurerId,
+        state: 'filed',
+        kind: d.kind,
+        incidentDate: d.incidentDate,
+        amountClaimed: d.amountClaimed.amount,
+        approvedAmount: null,
+        paidAmount: null,
+        currency: d.amountClaimed.currency,
+        filedByRole: d.filedBy.role,
+        filedById: d.filedBy.id,
+        filedAt: d.filedAt,
+        decidedAt: null,
+        rejectionReason: null,
+        paidAt: null,
+        payoutReference: null,
+        fundedBy: null,
+      });
+      return;
+    }
+    case 'ClaimApproved':
+      await claims.update({ claimId: event.data.claimId }, { state: 'approved', approvedAmount: event.data.approvedAmount.amount, decidedAt: event.data.approvedAt });
+      return;
+    case 'ClaimRejected':
+      await claims.update({ claimId: event.data.claimId }, { state: 'rejected', rejectionReason: event.data.reason, decidedAt: event.data.rejectedAt });
+      return;
+    case 'ClaimPaid': {
+      const { claimId, policyId, amount, paidAt, payoutReference, fundedBy } = event.data;
+      await claims.update({ claimId }, { state: 'paid', paidAmount: amount.amount, paidAt, payoutReference, fundedBy });
+      await policies.increment({ policyId }, 'claimsPaid', amount.amount);
+      return;
     }
   }
 }

@@ -1,65 +1,95 @@
 import type { EntityManager } from 'typeorm';
+import type { PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import type { Projection } from '../projection';
-import { pangolinEvent } from '../shared/pangolin-event';
+import { applyThroughRowSets, keysIn, RowSet } from '../shared/row-set';
 import { DashboardHouseholdRow } from './dashboard-household.entity';
 import { DashboardGiftRow } from './dashboard-gift.entity';
 import { RegionMoneyRow } from './region-money.entity';
 
 type RegionFigure = 'received' | 'allocated' | 'claimsPaid';
 
-/** Household counts and money per region, rolled up county -> town -> village at query time. */
+type Tables = ReturnType<typeof tablesOf>;
+
+function tablesOf(tx: EntityManager) {
+  return { households: new RowSet(tx, DashboardHouseholdRow), gifts: new RowSet(tx, DashboardGiftRow), money: new RowSet(tx, RegionMoneyRow) };
+}
+
+/** Household counts and money per region, rolled up county -> town -> village at query time. Applied a batch at a time (see RowSet). */
 export class GovernmentDashboardProjection implements Projection {
   readonly name = 'government-dashboard';
 
-  async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
-    const event = pangolinEvent(recorded);
-    switch (event.type) {
-      case 'HouseholdRegistered':
-        await tx.insert(DashboardHouseholdRow, { householdId: event.data.householdId, villageCode: event.data.villageCode, eligible: false, activePolicies: 0 });
-        return;
-      case 'HouseholdEligibilityVerified':
-        await tx.update(DashboardHouseholdRow, { householdId: event.data.householdId }, { eligible: true });
-        return;
-      case 'HouseholdEligibilityRevoked':
-        await tx.update(DashboardHouseholdRow, { householdId: event.data.householdId }, { eligible: false });
-        return;
-      case 'PolicyIssued':
-        await tx.increment(DashboardHouseholdRow, { householdId: event.data.householdId }, 'activePolicies', 1);
-        return;
-      case 'PolicyCancelled':
-        if (event.data.wasIssued) await tx.decrement(DashboardHouseholdRow, { householdId: event.data.householdId }, 'activePolicies', 1);
-        return;
-      case 'PolicyExpired':
-        await tx.decrement(DashboardHouseholdRow, { householdId: event.data.householdId }, 'activePolicies', 1);
-        return;
-      case 'GiftPledged': {
-        const { giftId, target } = event.data;
-        const regionCode = target.kind === 'programme' ? target.regionCode : await villageOf(tx, target.householdId);
-        await tx.insert(DashboardGiftRow, { giftId, regionCode });
-        return;
-      }
-      case 'GiftPaymentConfirmed': {
-        const gift = await tx.findOneByOrFail(DashboardGiftRow, { giftId: event.data.giftId });
-        await addMoney(tx, gift.regionCode, event.data.amount.currency, 'received', event.data.amount.amount);
-        return;
-      }
-      case 'GiftAllocated':
-        await addMoney(tx, await villageOf(tx, event.data.householdId), event.data.amount.currency, 'allocated', event.data.amount.amount);
-        return;
-      case 'ClaimPaid':
-        await addMoney(tx, await villageOf(tx, event.data.householdId), event.data.amount.currency, 'claimsPaid', event.data.amount.amount);
-        return;
-    }
+  apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
+    return this.applyBatch([event], tx);
+  }
+
+  applyBatch(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    return applyThroughRowSets(tablesOf(tx), events, prefetch, applyEvent);
   }
 }
 
-async function villageOf(tx: EntityManager, householdId: string): Promise<string> {
-  return (await tx.findOneByOrFail(DashboardHouseholdRow, { householdId })).villageCode;
+/** The household an event names, if any (a gift to a household names it in its target). */
+function householdOf(event: PangolinEvent): string | undefined {
+  if (event.type === 'GiftPledged') return event.data.target.kind === 'household' ? event.data.target.householdId : undefined;
+  return (event.data as { householdId?: string }).householdId;
 }
 
-async function addMoney(tx: EntityManager, regionCode: string, currency: string, figure: RegionFigure, amount: number): Promise<void> {
-  const existing = await tx.findOneBy(RegionMoneyRow, { regionCode, currency });
-  if (existing) await tx.increment(RegionMoneyRow, { regionCode, currency }, figure, amount);
-  else await tx.insert(RegionMoneyRow, { regionCode, currency, received: 0, allocated: 0, claimsPaid: 0, [figure]: amount });
+async function prefetch({ households, gifts, money }: Tables, events: readonly PangolinEvent[]): Promise<void> {
+  await households.load('householdId', keysIn(events, householdOf));
+  await gifts.load('giftId', keysIn(events, (event) => (event.type === 'GiftPaymentConfirmed' ? event.data.giftId : undefined)));
+  // The regions money goes to, as far as the stored rows tell (a gift pledged in this batch is looked up when paid).
+  const regions: string[] = [];
+  for (const event of events) {
+    let region: string | undefined;
+    if (event.type === 'GiftPaymentConfirmed') region = (await gifts.get({ giftId: event.data.giftId }))?.regionCode;
+    else if (event.type === 'GiftAllocated' || event.type === 'ClaimPaid') region = (await households.get({ householdId: event.data.householdId }))?.villageCode;
+    if (region !== undefined) regions.push(region);
+  }
+  await money.load('regionCode', regions);
+}
+
+async function applyEvent({ households, gifts, money }: Tables, event: PangolinEvent): Promise<void> {
+  switch (event.type) {
+    case 'HouseholdRegistered':
+      await households.insert({ householdId: event.data.householdId, villageCode: event.data.villageCode, eligible: false, activePolicies: 0 });
+      return;
+    case 'HouseholdEligibilityVerified':
+      await households.update({ householdId: event.data.householdId }, { eligible: true });
+      return;
+    case 'HouseholdEligibilityRevoked':
+      await households.update({ householdId: event.data.householdId }, { eligible: false });
+      return;
+    case 'PolicyIssued':
+      await households.increment({ householdId: event.data.householdId }, 'activePolicies', 1);
+      return;
+    case 'PolicyCancelled':
+      if (event.data.wasIssued) await households.increment({ householdId: event.data.householdId }, 'activePolicies', -1);
+      return;
+    case 'PolicyExpired':
+      await households.increment({ householdId: event.data.householdId }, 'activePolicies', -1);
+      return;
+    case 'GiftPledged': {
+      const { giftId, target } = event.data;
+      const regionCode = target.kind === 'programme' ? target.regionCode : (await households.getOrFail({ householdId: target.householdId })).villageCode;
+      await gifts.insert({ giftId, regionCode });
+      return;
+    }
+    case 'GiftPaymentConfirmed': {
+      const gift = await gifts.getOrFail({ giftId: event.data.giftId });
+      await addMoney(money, gift.regionCode, event.data.amount.currency, 'received', event.data.amount.amount);
+      return;
+    }
+    case 'GiftAllocated':
+      await addMoney(money, (await households.getOrFail({ householdId: event.data.householdId })).villageCode, event.data.amount.currency, 'allocated', event.data.amount.amount);
+      return;
+    case 'ClaimPaid':
+      await addMoney(money, (await households.getOrFail({ householdId: event.data.householdId })).villageCode, event.data.amount.currency, 'claimsPaid', event.data.amount.amount);
+      return;
+  }
+}
+
+async function addMoney(money: RowSet<RegionMoneyRow>, regionCode: string, currency: string, figure: RegionFigure, amount: number): Promise<void> {
+  const existing = await money.get({ regionCode, currency });
+  if (existing) money.change(existing, { [figure]: existing[figure] + amount });
+  else await money.insert({ regionCode, currency, received: 0, allocated: 0, claimsPaid: 0, [figure]: amount });
 }

@@ -1,24 +1,34 @@
 import type { EntityManager } from 'typeorm';
-import { postingsFor } from '@pangolin/domain';
+import { postingsFor, type PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import type { Projection } from '../projection';
-import { pangolinEvent } from '../shared/pangolin-event';
+import { applyThroughRowSets, RowSet } from '../shared/row-set';
 import { LedgerPostingRow } from './ledger-posting.entity';
 import { LedgerEntryRow } from './ledger-entry.entity';
 
-/** Double-entry ledger of every money movement, as the domain's posting rules derive it from events. */
+type Tables = ReturnType<typeof tablesOf>;
+
+function tablesOf(tx: EntityManager) {
+  return { postings: new RowSet(tx, LedgerPostingRow), entries: new RowSet(tx, LedgerEntryRow) };
+}
+
+/** Double-entry ledger of every money movement, as the domain's posting rules derive it from events. Only appended to, a batch at a time. */
 export class LedgerProjection implements Projection {
   readonly name = 'ledger';
 
-  async apply(recorded: RecordedEvent, tx: EntityManager): Promise<void> {
-    const postings = postingsFor(pangolinEvent(recorded), { eventId: recorded.eventId, position: recorded.position, occurredAt: recorded.metadata.occurredAt });
-    for (const posting of postings) {
-      const { postingId, kind, currency, giftIds, eventId, position } = posting;
-      await tx.insert(LedgerPostingRow, { postingId, kind, currency, giftIds, eventId, position });
-      await tx.insert(
-        LedgerEntryRow,
-        posting.entries.map((entry, line) => ({ postingId, line, account: entry.account, amount: entry.amount, currency, giftIds, eventId, position })),
-      );
-    }
+  apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
+    return this.applyBatch([event], tx);
+  }
+
+  applyBatch(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    return applyThroughRowSets(tablesOf(tx), events, async () => {}, appendPostings);
+  }
+}
+
+async function appendPostings({ postings, entries }: Tables, event: PangolinEvent, recorded: RecordedEvent): Promise<void> {
+  for (const posting of postingsFor(event, { eventId: recorded.eventId, position: recorded.position, occurredAt: recorded.metadata.occurredAt })) {
+    const { postingId, kind, currency, giftIds, eventId, position } = posting;
+    postings.append({ postingId, kind, currency, giftIds, eventId, position });
+    for (const [line, entry] of posting.entries.entries()) entries.append({ postingId, line, account: entry.account, amount: entry.amount, currency, giftIds, eventId, position });
   }
 }

@@ -4,7 +4,7 @@ import { eventLeafHash, extendBorder, rightBorder, type SubtreeHash } from '@pan
 import type { Projection } from '../projection';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 import { merkleLogSize } from './merkle-log.queries';
-import { quotedTable, writeReturning } from './raw-sql';
+import { quotedTable, preparedQuery } from '../shared/raw-sql';
 import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
 
 /**
@@ -57,11 +57,11 @@ export class MerkleLogProjection implements Projection {
       values.push((from.size - 1n).toString());
     }
     const selects = first.map(() => 'SELECT CAST(? AS integer), CAST(? AS bigint), CAST(? AS varchar(64)), CAST(? AS varchar(100))').join(' UNION ALL ');
-    const inserted = await writeReturning(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") SELECT * FROM (${selects}) AS new_rows WHERE ${holdsTree} RETURNING "level"`, values);
+    const inserted = await preparedQuery(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") SELECT * FROM (${selects}) AS new_rows WHERE ${holdsTree} RETURNING "level"`, values);
     if (inserted.length === 0) return false;
     // The first INSERT proved the database holds the tree; the rest of a large batch follows it.
     for (const chunk of rest) {
-      await writeReturning(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')} RETURNING "level"`, chunk.flatMap(row));
+      await preparedQuery(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')} RETURNING "level"`, chunk.flatMap(row));
     }
     this.known = { size: extended.size, border: extended.border };
     return true;

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { consistencyProof, inclusionProof, rootAt } from '@pangolin/transparency';
 import { In } from 'typeorm';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
-import { quotedTable, rawQuery } from './raw-sql';
+import { quotedTable, rawQuery } from '../shared/raw-sql';
 import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
 
 /** Number of leaves (events) in the log: one more than the last leaf's index, as leaves have no gaps. */

@@ -1,7 +1,7 @@
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import { subtreeKeyId, type SubtreeHash, type SubtreeHashStore, type SubtreeKey } from '@pangolin/transparency';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
-import { quotedTable, rawQuery } from './raw-sql';
+import { quotedTable, rawQuery } from '../shared/raw-sql';
 
 /** Rows per INSERT, well under SQLite's and PostgreSQL's bound-parameter limits. */
 const INSERT_CHUNK = 200;

@@ -1,10 +1,11 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
- * Raw SQL for the Merkle log's per-event statements. The projection runs them for every event in
- * the runner's transaction, and TypeORM's query builders and save() cost more CPU than the queries
- * themselves (save() also reads the row before writing it); plain statements keep the log's share
- * of append throughput down.
+ * Raw SQL for the projections' hot statements. The projections run them for every batch in the
+ * runner's transaction, and TypeORM's query builders and save() cost more CPU than the queries
+ * themselves (save() also reads the row before writing it, and TypeORM's cache of prepared
+ * statements is smaller than the projections' set); plain prepared statements keep the read side's
+ * share of throughput down.
  */
 
 /** The entity's table, schema-qualified when the data source has a schema, quoted for the driver. */
@@ -21,15 +22,20 @@ export function rawQuery<Row = ObjectLiteral>(manager: EntityManager, sql: strin
 }
 
 /**
- * Runs a statement that writes and returns rows (`INSERT ... RETURNING`) inside `tx`, with `?`
- * placeholders, on the driver's own connection: on SQLite the statement is prepared once per
- * connection and reused (TypeORM's path costs more CPU than SQLite's work for such a statement);
- * on PostgreSQL the placeholders become $1, $2, ...
+ * Runs a statement inside `tx`, with `?` placeholders, on the driver's own connection: on SQLite
+ * the statement is prepared once per connection and reused (TypeORM's path costs more CPU than
+ * SQLite's work for such a statement); on PostgreSQL the placeholders become $1, $2, ...
+ * Returns the rows of a statement that yields rows (a SELECT, `INSERT ... RETURNING`), else none.
  */
-export async function writeReturning<Row = ObjectLiteral>(tx: EntityManager, sql: string, values: readonly unknown[]): Promise<Row[]> {
+export async function preparedQuery<Row = ObjectLiteral>(tx: EntityManager, sql: string, values: readonly unknown[]): Promise<Row[]> {
   const runner = tx.queryRunner;
-  if (!runner?.isTransactionActive) throw new Error('writeReturning runs inside a transaction');
-  if (tx.connection.options.type === 'better-sqlite3') return preparedOn(runner.connection.driver as unknown as SqliteDriver, sql).all(...values) as Row[];
+  if (!runner?.isTransactionActive) throw new Error('prepared statements of the projections run inside a transaction');
+  if (tx.connection.options.type === 'better-sqlite3') {
+    const statement = preparedOn(runner.connection.driver as unknown as SqliteDriver, sql);
+    if (statement.reader) return statement.all(...values) as Row[];
+    statement.run(...values);
+    return [];
+  }
   let n = 0;
   const result = await runner.query(sql.replace(/\?/g, () => `$${++n}`), [...values], true);
   return result.records ?? [];
@@ -39,7 +45,9 @@ interface SqliteDriver {
   databaseConnection: { prepare(sql: string): PreparedStatement };
 }
 interface PreparedStatement {
+  readonly reader: boolean;
   all(...values: unknown[]): unknown[];
+  run(...values: unknown[]): unknown;
 }
 
 const statements = new WeakMap<object, Map<string, PreparedStatement>>();

@@ -1,0 +1,254 @@
+import { EntityNotFoundError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { PangolinEvent } from '@pangolin/domain';
+import type { RecordedEvent } from '@pangolin/event-store';
+import { pangolinEvent } from './pangolin-event';
+import { preparedQuery, quotedTable } from './raw-sql';
+
+/**
+ * The rows of one read-model table that a batch of events touches, held in memory while the batch
+ * is applied, so a projection applies a batch set by set rather than event by event:
+ *
+ *   1. `load` the stored rows the batch will read, in one query per column (a projection scans the
+ *      batch's events for the keys first), and anything read later that was not loaded is loaded
+ *      then;
+ *   2. apply the events in log order to the rows in memory (`get`, `where`, `insert`, `update`,
+ *      `delete`): a later event of the batch sees what an earlier one did;
+ *   3. `flush`: the changed rows go back in multi-row upserts, the deleted ones in a DELETE.
+ *
+ * It behaves as the same statements run one by one would: updating or deleting a row that does not
+ * exist does nothing, inserting a row whose key is taken throws, and the flushed rows are those the
+ * statements would have left. Values go through the driver's own conversions (TypeORM's
+ * preparePersistentValue and prepareHydratedValue), so rows read the same as rows TypeORM wrote.
+ * Statements are raw and prepared (see raw-sql.ts) and of a few fixed sizes, so few are ever made.
+ */
+export class RowSet<Row extends ObjectLiteral> {
+  private readonly entries = new Map<string, Entry<Row>>();
+  private readonly loaded = new Map<string, Set<unknown>>();
+  /** Rows of a table only ever appended to, written with a plain INSERT: the database refuses a taken key. */
+  private readonly appended: Row[] = [];
+  private readonly table: string;
+  private readonly columns: readonly ColumnMetadata[];
+  private readonly keyColumns: readonly ColumnMetadata[];
+  private readonly columnsByProperty: ReadonlyMap<string, ColumnMetadata>;
+
+  constructor(
+    private readonly tx: EntityManager,
+    private readonly entity: EntityTarget<Row>,
+  ) {
+    const metadata = tx.connection.getMetadata(entity);
+    this.table = quotedTable(tx, entity);
+    this.columns = metadata.columns;
+    this.keyColumns = metadata.primaryColumns;
+    this.columnsByProperty = new Map(metadata.columns.map((column) => [column.propertyName, column]));
+  }
+
+  /** Loads the stored rows whose `column` holds one of `values`, but for values already loaded. */
+  async load(column: keyof Row & string, values: Iterable<unknown>): Promise<void> {
+    let done = this.loaded.get(column);
+    if (!done) this.loaded.set(column, (done = new Set()));
+    const wanted = [...new Set(values)].filter((value) => value !== undefined && value !== null && !done.has(value));
+    if (wanted.length === 0) return;
+    for (const value of wanted) done.add(value);
+    const metadata = this.column(column);
+    const selected = this.columns.map(({ databaseName }) => this.escape(databaseName)).join(', ');
+    for (const chunk of fixedSizeChunks(wanted)) {
+      const sql = `SELECT ${selected} FROM ${this.table} WHERE ${this.escape(metadata.databaseName)} IN (${placeholders(chunk.length)})`;
+      const rows = await preparedQuery(this.tx, sql, chunk.map((value) => this.persisted(value, metadata)));
+      for (const stored of rows) {
+        const row = this.hydrated(stored);
+        const key = this.keyOf(row);
+        // What the batch did to a row wins over what is stored.
+        if (!this.entries.has(key)) this.entries.set(key, { row, stored: true, changed: false });
+      }
+    }
+  }
+
+  /** The row with this primary key as the batch left it, if any. */
+  async get(key: Partial<Row>): Promise<Row | undefined> {
+    await this.load(this.keyColumns[0].propertyName, [key[this.keyColumns[0].propertyName]]);
+    return this.entries.get(this.keyOf(key))?.row ?? undefined;
+  }
+
+  /** As `get`, but throws as TypeORM's findOneByOrFail does when there is no such row. */
+  async getOrFail(key: Partial<Row>): Promise<Row> {
+    const row = await this.get(key);
+    if (!row) throw new EntityNotFoundError(this.entity, key);
+    return row;
+  }
+
+  /** The rows whose `column` holds `value`, as the batch left them. */
+  async where<Column extends keyof Row & string>(column: Column, value: Row[Column]): Promise<Row[]> {
+    await this.load(column, [value]);
+    const rows: Row[] = [];
+    for (const { row } of this.entries.values()) if (row && row[column] === value) rows.push(row);
+    return rows;
+  }
+
+  /** Adds a row (every column given); throws if its key is taken, as an INSERT would. */
+  async insert(row: Row): Promise<void> {
+    if (await this.get(row)) throw new Error(`${this.table} already holds a row with the key ${this.keyOf(row)}`);
+    const key = this.keyOf(row);
+    this.entries.set(key, { row: { ...row }, stored: this.entries.get(key)?.stored ?? false, changed: true });
+  }
+
+  /** Adds a row to a table the batch never reads; the database checks its key when it is flushed. */
+  append(row: Row): void {
+    this.appended.push(row);
+  }
+
+  /** Changes the row with this key, if there is one. */
+  async update(key: Partial<Row>, changes: Partial<Row>): Promise<void> {
+    const row = await this.get(key);
+    if (row) this.change(row, changes);
+  }
+
+  /** Adds `amount` to a number of the row with this key, if there is one (as TypeORM's increment). */
+  async increment(key: Partial<Row>, column: keyof Row & string, amount: number): Promise<void> {
+    const row = await this.get(key);
+    if (row) this.change(row, { [column]: (row[column] as number) + amount } as Partial<Row>);
+  }
+
+  /** Changes every row whose `column` holds `value`. */
+  async updateWhere<Column extends keyof Row & string>(column: Column, value: Row[Column], changes: Partial<Row> | ((row: Row) => Partial<Row>)): Promise<void> {
+    for (const row of await this.where(column, value)) this.change(row, typeof changes === 'function' ? changes(row) : changes);
+  }
+
+  /** Changes a row this set gave out. */
+  change(row: Row, changes: Partial<Row>): void {
+    const entry = this.entries.get(this.keyOf(row));
+    if (!entry || entry.row !== row) throw new Error(`${this.table}: a row changed must come from this set`);
+    Object.assign(row, changes);
+    entry.changed = true;
+  }
+
+  /** Removes the row with this key, if there is one. */
+  async delete(key: Partial<Row>): Promise<void> {
+    const row = await this.get(key);
+    if (!row) return;
+    const entry = this.entries.get(this.keyOf(row))!;
+    entry.deleted = row;
+    entry.row = null;
+    entry.changed = true;
+  }
+
+  /** Writes what the batch changed: the deleted rows, then the changed ones in multi-row upserts, then the appended ones. */
+  async flush(): Promise<void> {
+    const deleted: Row[] = [];
+    const changed: Row[] = [];
+    for (const entry of this.entries.values()) {
+      if (!entry.changed) continue;
+      if (entry.row) changed.push(entry.row);
+      else if (entry.stored) deleted.push(entry.deleted!);
+      entry.changed = false;
+      entry.stored = entry.row !== null;
+    }
+    for (const chunk of fixedSizeChunks(deleted)) await this.deleteRows(chunk);
+    for (const chunk of fixedSizeChunks(changed)) await this.insertRows(chunk, true);
+    for (const chunk of fixedSizeChunks(this.appended.splice(0))) await this.insertRows(chunk, false);
+  }
+
+  private async insertRows(rows: readonly Row[], upsert: boolean): Promise<void> {
+    const names = this.columns.map(({ databaseName }) => this.escape(databaseName));
+    const row = `(${placeholders(names.length)})`;
+    let sql = `INSERT INTO ${this.table} (${names.join(', ')}) VALUES ${rows.map(() => row).join(', ')}`;
+    if (upsert) {
+      const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
+      const updated = names.filter((name) => !keys.includes(name));
+      sql += ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
+    }
+    await preparedQuery(this.tx, sql, rows.flatMap((value) => this.columns.map((column) => this.persisted(this.valueOf(value, column), column))));
+  }
+
+  private async deleteRows(rows: readonly Row[]): Promise<void> {
+    const matchesKey = `(${this.keyColumns.map(({ databaseName }) => `${this.escape(databaseName)} = ?`).join(' AND ')})`;
+    const sql = `DELETE FROM ${this.table} WHERE ${rows.map(() => matchesKey).join(' OR ')}`;
+    await preparedQuery(this.tx, sql, rows.flatMap((row) => this.keyColumns.map((column) => this.persisted(row[column.propertyName], column))));
+  }
+
+  private valueOf(row: Row, column: ColumnMetadata): unknown {
+    const value = row[column.propertyName];
+    if (value === undefined) throw new Error(`${this.table}: a row is written without ${column.propertyName}`);
+    return value;
+  }
+
+  private keyOf(row: Partial<Row>): string {
+    return this.keyColumns.map(({ propertyName }) => String(row[propertyName])).join('\u0000');
+  }
+
+  private column(property: string): ColumnMetadata {
+    const column = this.columnsByProperty.get(property);
+    if (!column) throw new Error(`${this.table} has no column ${property}`);
+    return column;
+  }
+
+  private escape(name: string): string {
+    return this.tx.connection.driver.escape(name);
+  }
+
+  private persisted(value: unknown, column: ColumnMetadata): unknown {
+    return this.tx.connection.driver.preparePersistentValue(value, column);
+  }
+
+  private hydrated(stored: ObjectLiteral): Row {
+    const row: ObjectLiteral = {};
+    for (const column of this.columns) row[column.propertyName] = this.tx.connection.driver.prepareHydratedValue(stored[column.databaseName], column);
+    return row as Row;
+  }
+}
+
+interface Entry<Row> {
+  /** The row as the batch left it; null once deleted. */
+  row: Row | null;
+  /** The row as it was when deleted (for its key). */
+  deleted?: Row;
+  /** The database holds a row with this key (before the flush). */
+  stored: boolean;
+  changed: boolean;
+}
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/** Statement sizes: a batch's rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
+const CHUNK_SIZES = [256, 64, 16, 4, 1];
+
+function fixedSizeChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  let start = 0;
+  for (const size of CHUNK_SIZES) {
+    while (items.length - start >= size) {
+      chunks.push(items.slice(start, start + size));
+      start += size;
+    }
+  }
+  return chunks;
+}
+
+/**
+ * Applies a batch of events through row sets: `prefetch` loads what the batch reads (scanning its
+ * events for keys), `applyEvent` applies each event in log order in memory, and every set is flushed.
+ */
+export async function applyThroughRowSets<Sets extends Record<string, RowSet<ObjectLiteral>>>(
+  sets: Sets,
+  recorded: readonly RecordedEvent[],
+  prefetch: (sets: Sets, events: readonly PangolinEvent[]) => Promise<void>,
+  applyEvent: (sets: Sets, event: PangolinEvent, recorded: RecordedEvent) => Promise<void>,
+): Promise<void> {
+  const events = recorded.map(pangolinEvent);
+  await prefetch(sets, events);
+  for (const [index, event] of events.entries()) await applyEvent(sets, event, recorded[index]);
+  for (const set of Object.values(sets)) await set.flush();
+}
+
+/** The values `pick` finds in the events (undefined where an event has none). */
+export function keysIn<T>(events: readonly PangolinEvent[], pick: (event: PangolinEvent) => T | readonly T[] | undefined): T[] {
+  const keys: T[] = [];
+  for (const event of events) {
+    const picked = pick(event);
+    if (Array.isArray(picked)) keys.push(...picked);
+    else if (picked !== undefined) keys.push(picked as T);
+  }
+  return keys;
+}

@@ -34,6 +34,13 @@ export type GiftState =
     };
 export type PledgedGift = Extract<GiftState, { pledged: true }>;
 
+/** A pledged gift as the fold builds it, in place (see Decider). */
+interface FoldedGift extends PledgedGift {
+  allocationIds: Set<string>;
+  allocatedByPolicy: Map<string, number>;
+  creditedPolicies: Set<string>;
+}
+
 /** Money of this gift still in escrow: received - allocated + credited - refunded. */
 export function escrowBalance(state: GiftState): number {
   return state.pledged ? state.received - state.allocated + state.credited - state.refunded : 0;
@@ -61,37 +68,50 @@ function decide(command: GiftCommand, state: GiftState): GiftEvent[] {
 function evolve(state: GiftState, event: GiftEvent): GiftState {
   if (event.type === 'GiftPledged') {
     const { giftId, donorId, amount, target, remainder, pledgedAt } = event.data;
-    return {
+    const pledged: FoldedGift = {
       pledged: true, giftId, donorId, amount, target, remainder, pledgedAt, lapsed: null, paymentReference: null,
       received: 0, allocated: 0, credited: 0, refunded: 0, held: 0,
       allocationIds: new Set(), allocatedByPolicy: new Map(), creditedPolicies: new Set(),
     };
+    return pledged;
   }
   if (!state.pledged) return state;
+  const gift = state as FoldedGift;
   switch (event.type) {
     case 'GiftPaymentConfirmed':
-      return { ...state, paymentReference: event.data.paymentReference, received: state.received + event.data.amount.amount };
+      gift.paymentReference = event.data.paymentReference;
+      gift.received += event.data.amount.amount;
+      return gift;
     case 'GiftAllocated': {
       const { allocationId, policyId, amount } = event.data;
-      const allocatedByPolicy = new Map(state.allocatedByPolicy).set(policyId, (state.allocatedByPolicy.get(policyId) ?? 0) + amount.amount);
-      return capHeld({ ...state, allocated: state.allocated + amount.amount, allocationIds: new Set(state.allocationIds).add(allocationId), allocatedByPolicy });
+      gift.allocated += amount.amount;
+      gift.allocationIds.add(allocationId);
+      gift.allocatedByPolicy.set(policyId, (gift.allocatedByPolicy.get(policyId) ?? 0) + amount.amount);
+      return capHeld(gift);
     }
     case 'GiftRemainderHeld':
-      return { ...state, held: state.held + event.data.amount.amount };
+      gift.held += event.data.amount.amount;
+      return gift;
     case 'GiftRemainderRefunded':
-      return capHeld({ ...state, refunded: state.refunded + event.data.amount.amount });
+      gift.refunded += event.data.amount.amount;
+      return capHeld(gift);
     case 'GiftPremiumRefundCredited':
-      return { ...state, credited: state.credited + event.data.amount.amount, creditedPolicies: new Set(state.creditedPolicies).add(event.data.policyId) };
+      gift.credited += event.data.amount.amount;
+      gift.creditedPolicies.add(event.data.policyId);
+      return gift;
     case 'GiftPledgeExpired':
-      return { ...state, lapsed: 'expired' };
+      gift.lapsed = 'expired';
+      return gift;
     case 'GiftPledgeWithdrawn':
-      return { ...state, lapsed: 'withdrawn' };
+      gift.lapsed = 'withdrawn';
+      return gift;
   }
 }
 
 /** Held money spent or refunded is no longer held. */
-function capHeld(state: PledgedGift): PledgedGift {
-  return { ...state, held: Math.min(state.held, escrowBalance(state)) };
+function capHeld(gift: FoldedGift): FoldedGift {
+  gift.held = Math.min(gift.held, escrowBalance(gift));
+  return gift;
 }
 
 export const giftDecider: Decider<GiftCommand, GiftState, GiftEvent> = {

@@ -140,12 +140,12 @@ export class PremiumAllocationProcess implements ProcessManager {
         if (amount <= 0) continue;
         const contributionId = deterministicId('contribution', event.eventId, giftId, householdId);
         const outcome = await this.offer(event, giftId, householdId, productId, product, contributionId, money(amount, currency));
-        if (outcome?.accepted) allocations.push({ allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, currency) });
+        if (outcome?.accepted) allocations.push({ allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, currency), now: this.now() });
       }
       if (allocations.length === 0) continue;
       await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), {
         type: 'RecordAllocation',
-        data: { giftId, allocations, now: this.now() },
+        data: { giftId, allocations },
       });
     }
   }

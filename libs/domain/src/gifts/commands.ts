@@ -19,10 +19,13 @@ export type PlanProgrammeAllocation = {
   data: { giftId: string; planId: string; allocations: PlannedAllocation[]; now: string };
 };
 
-/** Process manager: parts of the escrow pay households' premiums, one allocation per policy. Idempotent per allocationId. */
+/**
+ * Process manager: parts of the escrow paid households' premiums, one allocation per premium. Each
+ * carries `now`, the server's time when the premium took the money. Idempotent per allocationId.
+ */
 export type RecordAllocation = {
   type: 'RecordAllocation';
-  data: { giftId: string; allocations: { allocationId: string; householdId: string; productId: string; policyId: string; amount: Money }[]; now: string };
+  data: { giftId: string; allocations: { allocationId: string; householdId: string; productId: string; policyId: string; amount: Money; now: string }[] };
 };
 
 /** Process manager: escrow money nobody can use now is refunded or held, as the donor chose. */

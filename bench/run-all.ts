@@ -10,6 +10,7 @@ import { runEventStoreAppend } from './event-store-append.bench';
 import { runGiftsOverHttp } from './gifts-over-http.bench';
 import { describeMachine, formatMachine } from './machine';
 import { runPostgresVsEmmett } from './postgres-vs-emmett.bench';
+import { runProgrammeAllocation } from './programme-allocation.bench';
 import { BenchRow, markdownTable } from './stats';
 import { runTransparency } from './transparency.bench';
 
@@ -26,6 +27,7 @@ async function main() {
   rows.push(...(await runGiftsOverHttp({ printMachine: false })));
   rows.push(...(await runPostgresVsEmmett({ printMachine: false })));
   rows.push(...(await runTransparency({ printMachine: false })));
+  rows.push(...(await runProgrammeAllocation({ printMachine: false })));
 
   console.log('## Summary\n');
   console.log(markdownTable(rows));

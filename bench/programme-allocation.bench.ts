@@ -30,7 +30,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActingContext, executeCommand, loadState, PremiumAllocationProcess, ProcessManagerRunner, SealingEventStore } from '@pangolin/application';
 import { Decider, foldEvents, giftDecider, householdDecider, money, nationalIdWithChecksum, policyDecider, policyIdFor, premiumFundingDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { NewEvent, SqliteEventStore } from '@pangolin/event-store';
-import { allProjections, GiftAllocationRow, giftsHoldingMoneyFor, HouseholdKeyVault, openReadDataSource, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
+import { allProjections, GiftAllocationRow, giftsHoldingMoneyFor, HouseholdKeyVault, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
+import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
 import { TypeOrmCheckpointStore } from '../apps/api/src/infrastructure/typeorm-checkpoint-store';
 import { TypeOrmDeadLetterStore } from '../apps/api/src/infrastructure/typeorm-dead-letter-store';
 import { longGiftHistory, longPolicyHistory, longPremiumFundingHistory } from '../libs/domain/src/shared/long-histories';
@@ -72,7 +73,7 @@ interface AllocationFigures {
 
 async function programmeAllocation(households: number, dir: string): Promise<AllocationFigures> {
   const raw = SqliteEventStore.open(join(dir, 'events.sqlite'));
-  const db = await openReadDataSource({ type: 'sqlite', path: join(dir, 'read.sqlite') });
+  const db = await openReadDatabase({ type: 'sqlite', path: join(dir, 'read.sqlite') });
   const store = new SealingEventStore(raw, new HouseholdKeyVault(db));
   const projections = new ProjectionRunner(store, db, allProjections());
   const process = new PremiumAllocationProcess(store, {

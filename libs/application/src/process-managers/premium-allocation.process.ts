@@ -20,7 +20,6 @@ import {
   ProductTerms,
   GiftTarget,
   ProgrammeCandidate,
-  RecordAllocation,
   streams,
 } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
@@ -31,6 +30,8 @@ type PublishedProduct = Extract<ProductState, { published: true }>;
 
 /** Households whose allocations are recorded on the gift in one append. */
 const ALLOCATIONS_PER_APPEND = 500;
+/** Households offered their part of a gift concurrently. */
+const OFFERS_AT_ONCE = 64;
 
 export interface AllocationReadModel {
   /** Eligible households of the region whose premium for the product is not fully funded. */
@@ -127,26 +128,25 @@ export class PremiumAllocationProcess implements ProcessManager {
 
   /**
    * Offers each household its part of the gift and records on the gift what the premiums accepted,
-   * ALLOCATIONS_PER_APPEND households at a time (one append to the gift's stream for each batch, so
-   * that a programme gift reaching many households does not reload its growing stream per household).
+   * ALLOCATIONS_PER_APPEND households at a time: one append to the gift's stream per batch, so that a
+   * programme gift reaching many households does not reload its growing stream per household. The
+   * households of a batch are offered their parts OFFERS_AT_ONCE at a time (each in its own funding
+   * stream), so that a store that commits concurrent appends together (group commit) can.
    */
   private async contribute(event: RecordedEvent, giftId: string, productId: string, offers: readonly PlannedAllocation[]): Promise<void> {
     const { state: product } = await loadState(this.store, productDecider, streams.product(productId));
     if (!product.published) return;
     const { currency } = product.terms.annualPremium;
     for (let first = 0; first < offers.length; first += ALLOCATIONS_PER_APPEND) {
-      const allocations: RecordAllocation['data']['allocations'] = [];
-      for (const { householdId, amount } of offers.slice(first, first + ALLOCATIONS_PER_APPEND)) {
-        if (amount <= 0) continue;
+      const batch = offers.slice(first, first + ALLOCATIONS_PER_APPEND).filter(({ amount }) => amount > 0);
+      const outcomes = await mapConcurrently(batch, OFFERS_AT_ONCE, async ({ householdId, amount }) => {
         const contributionId = deterministicId('contribution', event.eventId, giftId, householdId);
         const outcome = await this.offer(event, giftId, householdId, productId, product, contributionId, money(amount, currency));
-        if (outcome?.accepted) allocations.push({ allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, currency), now: this.now() });
-      }
-      if (allocations.length === 0) continue;
-      await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), {
-        type: 'RecordAllocation',
-        data: { giftId, allocations },
+        return outcome?.accepted ? { allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, currency) } : undefined;
       });
+      const allocations = outcomes.filter((allocation) => allocation !== undefined);
+      if (allocations.length === 0) continue;
+      await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), { type: 'RecordAllocation', data: { giftId, allocations, now: this.now() } });
     }
   }
 
@@ -243,4 +243,24 @@ export class PremiumAllocationProcess implements ProcessManager {
     };
     return executeCommand(this.store, decider, streamId, command, context, this.now);
   }
+}
+
+/** `work` applied to every item, at most `limit` at a time; the results in the items' order. After a failure no more items are started. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -19,13 +19,10 @@ export type PlanProgrammeAllocation = {
   data: { giftId: string; planId: string; allocations: PlannedAllocation[]; now: string };
 };
 
-/**
- * Process manager: parts of the escrow paid households' premiums, one allocation per premium. Each
- * carries `now`, the server's time when the premium took the money. Idempotent per allocationId.
- */
+/** Process manager: parts of the escrow paid households' premiums, one allocation per premium. Idempotent per allocationId. */
 export type RecordAllocation = {
   type: 'RecordAllocation';
-  data: { giftId: string; allocations: { allocationId: string; householdId: string; productId: string; policyId: string; amount: Money; now: string }[] };
+  data: { giftId: string; allocations: { allocationId: string; householdId: string; productId: string; policyId: string; amount: Money }[]; now: string };
 };
 
 /** Process manager: escrow money nobody can use now is refunded or held, as the donor chose. */

@@ -178,12 +178,12 @@ function planAllocation(command: PlanProgrammeAllocation['data'], state: GiftSta
 }
 
 function recordAllocation(command: RecordAllocation['data'], state: GiftState): GiftEvent[] {
-  const { giftId, allocations } = command;
+  const { giftId, allocations, now } = command;
   const gift = pledgedGift(giftId, state);
   const events: GiftEvent[] = [];
   const recorded = new Set<string>();
   let balance = escrowBalance(gift);
-  for (const [i, { allocationId, householdId, productId, policyId, amount, now }] of allocations.entries()) {
+  for (const [i, { allocationId, householdId, productId, policyId, amount }] of allocations.entries()) {
     assertText(allocationId, `allocations[${i}].allocationId`);
     assertMoney(amount, `allocations[${i}].amount`);
     if (gift.allocationIds.has(allocationId) || recorded.has(allocationId)) continue;

@@ -68,7 +68,7 @@ describe('gift decider', () => {
   describe('RecordAllocation', () => {
     const allocate = (allocationId: string, amount: number, ...more: [string, number][]) => ({
       type: 'RecordAllocation' as const,
-      data: { giftId, allocations: [[allocationId, amount] as [string, number], ...more].map(([id, sum]) => ({ allocationId: id, householdId: 'hh-1', productId: 'prod-1', policyId: 'policy-1', amount: cny(sum), now })) },
+      data: { giftId, allocations: [[allocationId, amount] as [string, number], ...more].map(([id, sum]) => ({ allocationId: id, householdId: 'hh-1', productId: 'prod-1', policyId: 'policy-1', amount: cny(sum) })), now },
     });
 
     it('allocates escrow money to a policy', () => spec.given([pledged(), paid]).when(allocate('alloc-1', 4_000)).then([allocated('alloc-1', 4_000)]));

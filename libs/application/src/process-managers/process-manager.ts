@@ -73,7 +73,7 @@ export class ProcessManagerRunner {
 
   async start(): Promise<void> {
     const from = await this.checkpoints.load(this.manager.name);
-    const checkpoint = new BatchedCheckpoint(this.checkpoints, this.manager.name, this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, this.options.onError);
+    const checkpoint = new BatchedCheckpoint(this.checkpoints, this.manager.name, from, this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, this.options.onError);
     this.checkpoint = checkpoint;
     this.subscription = this.store.subscribe(
       from,
@@ -91,9 +91,12 @@ export class ProcessManagerRunner {
     );
   }
 
+  /** Resolves once the events through `position` are handled and the checkpoint saved past them. */
   async caughtUpTo(position: bigint): Promise<void> {
-    if (!this.subscription) throw new Error(`process manager ${this.manager.name} is not running`);
+    if (!this.subscription || !this.checkpoint) throw new Error(`process manager ${this.manager.name} is not running`);
+    const checkpoint = this.checkpoint;
     await this.subscription.caughtUpTo(position);
+    await checkpoint.savedThrough(position);
   }
 
   async stop(): Promise<void> {
@@ -152,10 +155,13 @@ export class BatchedCheckpoint {
   private unsaved = 0;
   private saving: Promise<void> | undefined;
   private stopping = false;
+  private readonly waiters = new Set<{ position: bigint; resolve: () => void; reject: (error: Error) => void }>();
 
   constructor(
     private readonly store: CheckpointStore,
     private readonly name: string,
+    /** The checkpoint as loaded. */
+    private saved: bigint,
     private readonly retryDelayMs: number,
     private readonly onError: (error: unknown, lastHandled: RecordedEvent) => void = () => undefined,
   ) {}
@@ -167,10 +173,23 @@ export class BatchedCheckpoint {
     this.saving ??= this.saveWhileUnsaved();
   }
 
+  /** Resolves once a save has covered `position` (an event handled before it was called); rejects if stopped first. */
+  savedThrough(position: bigint): Promise<void> {
+    if (this.saved >= position) return Promise.resolve();
+    if (this.stopping) return Promise.reject(this.stoppedBefore(position));
+    return new Promise((resolve, reject) => this.waiters.add({ position, resolve, reject }));
+  }
+
   /** Waits for the save under way and what it has left to save; a save that fails from now on is not tried again. */
   async stop(): Promise<void> {
     this.stopping = true;
     while (this.saving) await this.saving;
+    for (const waiter of this.waiters) waiter.reject(this.stoppedBefore(waiter.position));
+    this.waiters.clear();
+  }
+
+  private stoppedBefore(position: bigint): Error {
+    return new Error(`the checkpoint of ${this.name} was stopped at position ${this.saved}, before reaching ${position}`);
   }
 
   private async saveWhileUnsaved(): Promise<void> {
@@ -182,6 +201,12 @@ export class BatchedCheckpoint {
         try {
           await this.store.save(this.name, event.position, handled);
           delayMs = this.retryDelayMs;
+          this.saved = event.position;
+          for (const waiter of this.waiters) {
+            if (waiter.position > this.saved) continue;
+            waiter.resolve();
+            this.waiters.delete(waiter);
+          }
         } catch (error) {
           this.unsaved += handled;
           this.onError(error, event);

@@ -65,6 +65,8 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
 interface AllocationFigures {
   households: number;
   setupMs: number;
+  /** Until the process manager had handled the payment: every allocation recorded on the gift. */
+  allocatedMs: number;
   allocatedAndProjectedMs: number;
   settledMs: number;
   eventsCaused: number;
@@ -114,8 +116,10 @@ async function programmeAllocation(households: number, dir: string): Promise<All
     const headBefore = await store.headPosition();
     const started = nowMs();
     const payment = await executeCommand(store, giftDecider, streams.gift(giftId), { type: 'ConfirmPayment', data: { giftId, paymentReference: `BENCH-${giftId}`, amount, now: now() } }, donor);
+    const handled = allocation.caughtUpTo(payment.position).then(() => nowMs() - started);
     await until(async () => (await db.manager.countBy(GiftAllocationRow, { giftId })) >= households, `${households} allocations in the donor view`);
     const allocatedAndProjectedMs = nowMs() - started;
+    const allocatedMs = await handled;
     let target = payment.position;
     for (;;) {
       await allocation.caughtUpTo(target);
@@ -128,7 +132,7 @@ async function programmeAllocation(households: number, dir: string): Promise<All
     const eventsCaused = Number(target - headBefore);
 
     const referenceMs = await referenceAppends(households, join(dir, 'reference.sqlite'));
-    return { households, setupMs, allocatedAndProjectedMs, settledMs, eventsCaused, referenceMs };
+    return { households, setupMs, allocatedMs, allocatedAndProjectedMs, settledMs, eventsCaused, referenceMs };
   } finally {
     await allocation.stop();
     await projections.stop();
@@ -262,6 +266,7 @@ export async function runProgrammeAllocation(options: { printMachine?: boolean; 
     console.log(`## A programme gift reaching ${households.toLocaleString('en-US')} eligible households (embedded store, pipeline in this process)`);
     const figures = await programmeAllocation(households, dir);
     console.log(`setup (register, verify and project the households; not timed below): ${(figures.setupMs / 1000).toFixed(1)} s`);
+    console.log(`payment appended -> process manager done with it (plan, ${households.toLocaleString('en-US')} contributions, allocations recorded): ${(figures.allocatedMs / 1000).toFixed(2)} s`);
     console.log(`payment appended -> all ${households.toLocaleString('en-US')} allocations in the donor view: ${(figures.allocatedAndProjectedMs / 1000).toFixed(2)} s`);
     console.log(`payment appended -> everything it caused handled and projected (${figures.eventsCaused.toLocaleString('en-US')} events, policy requests included): ${(figures.settledMs / 1000).toFixed(2)} s`);
     console.log(`reference: the same writes by a plain append loop, no reads/decisions/projections: ${(figures.referenceMs / 1000).toFixed(2)} s; ratio ${(figures.settledMs / figures.referenceMs).toFixed(1)}x`);
@@ -273,7 +278,7 @@ export async function runProgrammeAllocation(options: { printMachine?: boolean; 
       latencyOf: 'payment -> all allocations projected',
       p50: `${(figures.allocatedAndProjectedMs / 1000).toFixed(2)} s`,
       p99: 'n/a (one run)',
-      notes: `all settled ${(figures.settledMs / 1000).toFixed(2)} s; raw append loop ${(figures.referenceMs / 1000).toFixed(2)} s (${(figures.settledMs / figures.referenceMs).toFixed(1)}x)`,
+      notes: `allocations recorded ${(figures.allocatedMs / 1000).toFixed(2)} s; all settled ${(figures.settledMs / 1000).toFixed(2)} s; raw append loop ${(figures.referenceMs / 1000).toFixed(2)} s (${(figures.settledMs / figures.referenceMs).toFixed(1)}x)`,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

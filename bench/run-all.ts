@@ -11,6 +11,7 @@ import { runGiftsOverHttp } from './gifts-over-http.bench';
 import { describeMachine, formatMachine } from './machine';
 import { runPostgresVsEmmett } from './postgres-vs-emmett.bench';
 import { runProjectionCatchUp } from './projection-catch-up.bench';
+import { runProgrammeAllocation } from './programme-allocation.bench';
 import { BenchRow, markdownTable } from './stats';
 import { runTransparency } from './transparency.bench';
 
@@ -28,6 +29,7 @@ async function main() {
   rows.push(...(await runPostgresVsEmmett({ printMachine: false })));
   rows.push(...(await runTransparency({ printMachine: false })));
   rows.push(...(await runProjectionCatchUp({ printMachine: false })));
+  rows.push(...(await runProgrammeAllocation({ printMachine: false })));
 
   console.log('## Summary\n');
   console.log(markdownTable(rows));

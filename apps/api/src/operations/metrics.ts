@@ -133,13 +133,13 @@ export class PangolinMetrics {
     this.eventsProjected.inc({ projection });
   };
 
-  /** A process manager's checkpoint store that also counts the events it has dealt with (it saves once per event). */
+  /** A process manager's checkpoint store that also counts the events it has dealt with (each save says how many it covers). */
   countingHandled(checkpoints: CheckpointStore): CheckpointStore {
     return {
       load: (name) => checkpoints.load(name),
-      save: async (name, position) => {
+      save: async (name, position, handled = 1) => {
         await checkpoints.save(name, position);
-        this.eventsHandled.inc({ process: name });
+        this.eventsHandled.inc({ process: name }, handled);
       },
     };
   }

@@ -1,17 +1,22 @@
 import {
   contributionOutcome,
+  ContributionOutcome,
   deterministicId,
   EventOfType,
   escrowBalance,
   giftDecider,
   householdDecider,
   money,
+  Money,
   planProgrammeAllocation,
+  PlannedAllocation,
+  PledgedGift,
   policyDecider,
   policyIdFor,
   premiumFundingDecider,
   ProductEvent,
   productDecider,
+  ProductState,
   ProductTerms,
   GiftTarget,
   ProgrammeCandidate,
@@ -20,6 +25,13 @@ import {
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
 import { ActingContext, executeCommand, loadState } from '../command-executor';
 import { ProcessManager } from './process-manager';
+
+type PublishedProduct = Extract<ProductState, { published: true }>;
+
+/** Households whose allocations are recorded on the gift in one append. */
+const ALLOCATIONS_PER_APPEND = 500;
+/** Households offered their part of a gift concurrently. */
+const OFFERS_AT_ONCE = 64;
 
 export interface AllocationReadModel {
   /** Eligible households of the region whose premium for the product is not fully funded. */
@@ -31,7 +43,8 @@ export interface AllocationReadModel {
 /**
  * Moves money from gifts to premiums and premiums to policy requests:
  * - a paid gift is offered to its household's premium, or shared among a programme's households
- *   (planProgrammeAllocation), and what no premium can use is held or refunded;
+ *   (planProgrammeAllocation; the plan is recorded on the gift first), and what no premium can use
+ *   is held or refunded;
  * - a fully funded premium becomes a policy request to the insurer;
  * - a cancelled policy's unearned premium goes back to the gifts that paid it, and funding for
  *   the household reopens; so does an expired policy's;
@@ -90,31 +103,64 @@ export class PremiumAllocationProcess implements ProcessManager {
     const { state: gift } = await loadState(this.store, giftDecider, streams.gift(giftId));
     if (!gift.pledged) return undefined;
     const { target } = gift;
-    if (target.kind === 'household') {
-      await this.contribute(event, giftId, target.householdId, target.productId, escrowBalance(gift));
-    } else {
-      // First finish what an interrupted earlier run of this handler began (see contributionsAlreadyMade).
-      for (const { householdId, amount } of await this.contributionsAlreadyMade(event, giftId)) await this.contribute(event, giftId, householdId, target.productId, amount);
-      const { state: current } = await loadState(this.store, giftDecider, streams.gift(giftId));
-      const plan = planProgrammeAllocation(escrowBalance(current), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
-      for (const { householdId, amount } of plan.allocations) await this.contribute(event, giftId, householdId, target.productId, amount);
-    }
+    const offers = target.kind === 'household' ? [{ householdId: target.householdId, amount: escrowBalance(gift) }] : await this.programmePlan(event, gift);
+    await this.contribute(event, giftId, target.productId, offers);
     return target;
   }
 
-  /** Offers `offered` of the gift to one household's premium and records what was accepted on the gift. */
-  private async contribute(event: RecordedEvent, giftId: string, householdId: string, productId: string, offered: number): Promise<void> {
-    if (offered <= 0) return;
-    const product = await loadState(this.store, productDecider, streams.product(productId));
+  /**
+   * How `event` shares a programme gift among the programme's eligible households. The plan is
+   * recorded on the gift's stream before any of it is carried out, so a retry after a crash (the
+   * event handled again) reads the same plan back: planning again would leave out a household
+   * whose premium the first run already funded and spend its share twice.
+   */
+  private async programmePlan(event: RecordedEvent, gift: PledgedGift): Promise<readonly PlannedAllocation[]> {
+    const { giftId, target } = gift;
+    if (target.kind !== 'programme') throw new Error(`gift ${giftId} is not a programme gift`);
+    const planId = deterministicId('programme-allocation-plan', event.eventId, giftId);
+    const recorded = gift.plans.get(planId);
+    if (recorded) return recorded;
+    const { allocations } = planProgrammeAllocation(escrowBalance(gift), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
+    if (allocations.length === 0) return [];
+    await this.execute(event, `plan:${giftId}`, giftDecider, streams.gift(giftId), { type: 'PlanProgrammeAllocation', data: { giftId, planId, allocations, now: this.now() } });
+    return allocations;
+  }
+
+  /**
+   * Offers each household its part of the gift and records on the gift what the premiums accepted,
+   * ALLOCATIONS_PER_APPEND households at a time: one append to the gift's stream per batch, so that a
+   * programme gift reaching many households does not reload its growing stream per household. The
+   * households of a batch are offered their parts OFFERS_AT_ONCE at a time (each in its own funding
+   * stream), so that a store that commits concurrent appends together (group commit) can.
+   */
+  private async contribute(event: RecordedEvent, giftId: string, productId: string, offers: readonly PlannedAllocation[]): Promise<void> {
+    const { state: product } = await loadState(this.store, productDecider, streams.product(productId));
+    if (!product.published) return;
+    const { currency } = product.terms.annualPremium;
+    for (let first = 0; first < offers.length; first += ALLOCATIONS_PER_APPEND) {
+      const batch = offers.slice(first, first + ALLOCATIONS_PER_APPEND).filter(({ amount }) => amount > 0);
+      const outcomes = await mapConcurrently(batch, OFFERS_AT_ONCE, async ({ householdId, amount }) => {
+        const contributionId = deterministicId('contribution', event.eventId, giftId, householdId);
+        const outcome = await this.offer(event, giftId, householdId, productId, product, contributionId, money(amount, currency));
+        return outcome?.accepted ? { allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, currency) } : undefined;
+      });
+      const allocations = outcomes.filter((allocation) => allocation !== undefined);
+      if (allocations.length === 0) continue;
+      await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), { type: 'RecordAllocation', data: { giftId, allocations, now: this.now() } });
+    }
+  }
+
+  /** Offers `offered` of the gift to one household's premium; what became of it (undefined if it was not offered). */
+  private async offer(
+    event: RecordedEvent, giftId: string, householdId: string, productId: string, product: PublishedProduct, contributionId: string, offered: Money,
+  ): Promise<ContributionOutcome | undefined> {
     const household = await loadState(this.store, householdDecider, streams.household(householdId));
-    if (!product.state.published) return;
-    const contributionId = deterministicId('contribution', event.eventId, giftId, householdId);
     const fundingStream = streams.premiumFunding(householdId, productId);
     // A premium already fully funded has no use for the money: offering it anyway would only record
     // a decline, and an over-subscribed household's stream would grow with every gift. (A retry
     // still goes on if this contribution was decided before.)
     const { state: current } = await loadState(this.store, premiumFundingDecider, fundingStream);
-    if (current.fullyFunded && !contributionOutcome(current, contributionId)) return;
+    if (current.fullyFunded && !contributionOutcome(current, contributionId)) return undefined;
     const { state: funding } = await this.execute(event, `contribute:${giftId}:${householdId}`, premiumFundingDecider, fundingStream, {
       type: 'Contribute',
       data: {
@@ -122,44 +168,14 @@ export class PremiumAllocationProcess implements ProcessManager {
         productId,
         contributionId,
         giftId,
-        offered: money(offered, product.state.terms.annualPremium.currency),
-        product: { version: product.state.version, premium: product.state.terms.annualPremium, insurerId: product.state.insurerId },
+        offered,
+        product: { version: product.version, premium: product.terms.annualPremium, insurerId: product.insurerId },
         householdEligible: household.state.registered && household.state.eligible,
-        productRetired: product.state.retired,
+        productRetired: product.retired,
         now: this.now(),
       },
     });
-    const outcome = contributionOutcome(funding, contributionId);
-    if (!outcome?.accepted) return;
-    await this.execute(event, `allocate:${giftId}:${householdId}`, giftDecider, streams.gift(giftId), {
-      type: 'RecordAllocation',
-      data: { giftId, allocationId: contributionId, householdId, productId, policyId: outcome.policyId, amount: money(outcome.amount, product.state.terms.annualPremium.currency), now: this.now() },
-    });
-  }
-
-  /**
-   * Contributions of the gift that an earlier run of this handler made for `event` (a process that
-   * dies between a household accepting its share and the gift recording it leaves one behind).
-   * Such a household is funded now, so it is no longer a programme candidate: planning again
-   * without it would spend the same money twice. Whatever a run caused follows `event` in the
-   * log, and comes before anything caused by an event after it (events are handled in order),
-   * so the scan stops there.
-   */
-  private async contributionsAlreadyMade(event: RecordedEvent, giftId: string): Promise<{ householdId: string; amount: number }[]> {
-    const made: { householdId: string; amount: number }[] = [];
-    const laterEvents = new Set<string>();
-    for (let after = event.position; ; ) {
-      const batch = await this.store.readAll({ after, limit: 500 });
-      if (batch.length === 0) return made;
-      for (const later of batch) {
-        if (laterEvents.has(later.metadata.causationId)) return made;
-        laterEvents.add(later.eventId);
-        if (later.type !== 'PremiumContributionAccepted' || later.metadata.causationId !== event.eventId) continue;
-        const accepted = later.data as EventOfType<'PremiumContributionAccepted'>['data'];
-        if (accepted.giftId === giftId) made.push({ householdId: accepted.householdId, amount: accepted.amount.amount });
-      }
-      after = batch[batch.length - 1].position;
-    }
+    return contributionOutcome(funding, contributionId);
   }
 
   private async requestPolicy(event: RecordedEvent, funded: EventOfType<'PremiumFullyFunded'>['data']): Promise<void> {
@@ -227,4 +243,24 @@ export class PremiumAllocationProcess implements ProcessManager {
     };
     return executeCommand(this.store, decider, streamId, command, context, this.now);
   }
+}
+
+/** `work` applied to every item, at most `limit` at a time; the results in the items' order. After a failure no more items are started. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

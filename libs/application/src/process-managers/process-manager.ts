@@ -6,8 +6,9 @@ import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, EventStore, isDatabaseU
  * Its effects live in the event store, not in the read database, so its checkpoint cannot be
  * committed in the same transaction as its effect. Instead every effect it causes is idempotent
  * (deciders return [] for a command already applied, and event ids are derived from the
- * triggering event), and the checkpoint is saved after the effects: a crash in between re-runs
- * the handler, which then finds nothing left to do.
+ * triggering event), and the checkpoint is saved after the effects, per batch of handled events
+ * (see BatchedCheckpoint): a crash in between re-runs the handlers since the last save, which then
+ * find nothing left to do.
  */
 export interface ProcessManager {
   readonly name: string;
@@ -16,7 +17,8 @@ export interface ProcessManager {
 
 export interface CheckpointStore {
   load(name: string): Promise<bigint>;
-  save(name: string, position: bigint): Promise<void>;
+  /** `handled`: how many events this save covers since the previous one (for metrics). */
+  save(name: string, position: bigint, handled?: number): Promise<void>;
 }
 
 /** An event a worker gave up on after its attempts. */
@@ -54,6 +56,7 @@ export interface ProcessManagerRunnerOptions {
  */
 export class ProcessManagerRunner {
   private subscription?: Subscription;
+  private checkpoint?: BatchedCheckpoint;
   private readonly tracker = new StuckTracker();
 
   constructor(
@@ -70,12 +73,14 @@ export class ProcessManagerRunner {
 
   async start(): Promise<void> {
     const from = await this.checkpoints.load(this.manager.name);
+    const checkpoint = new BatchedCheckpoint(this.checkpoints, this.manager.name, from, this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, this.options.onError);
+    this.checkpoint = checkpoint;
     this.subscription = this.store.subscribe(
       from,
       async (event) => {
         try {
           await this.handleOrPark(event);
-          await this.checkpoints.save(this.manager.name, event.position);
+          checkpoint.handled(event);
           this.tracker.progressed();
         } catch (error) {
           this.tracker.failed(this.manager.name, event, error);
@@ -86,14 +91,19 @@ export class ProcessManagerRunner {
     );
   }
 
+  /** Resolves once the events through `position` are handled and the checkpoint saved past them. */
   async caughtUpTo(position: bigint): Promise<void> {
-    if (!this.subscription) throw new Error(`process manager ${this.manager.name} is not running`);
+    if (!this.subscription || !this.checkpoint) throw new Error(`process manager ${this.manager.name} is not running`);
+    const checkpoint = this.checkpoint;
     await this.subscription.caughtUpTo(position);
+    await checkpoint.savedThrough(position);
   }
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
     this.subscription = undefined;
+    await this.checkpoint?.stop();
+    this.checkpoint = undefined;
   }
 
   /** The event this process keeps failing on here, if any. */
@@ -129,6 +139,85 @@ export class ProcessManagerRunner {
         this.options.onParked?.(this.manager.name, event, error);
         return;
       }
+    }
+  }
+}
+
+/**
+ * A process manager's checkpoint, saved per batch of handled events rather than after each one:
+ * one save at a time, and every event handled while it runs is covered by the next save. Safe
+ * because the process manager's effects are idempotent: a crash before a save re-handles the events
+ * since the previous one, which find nothing left to do. A failed save is reported and tried again
+ * after `retryDelayMs` (doubling, up to 5 s) until it succeeds or the checkpoint is stopped.
+ */
+export class BatchedCheckpoint {
+  private handledThrough: RecordedEvent | undefined;
+  private unsaved = 0;
+  private saving: Promise<void> | undefined;
+  private stopping = false;
+  private readonly waiters = new Set<{ position: bigint; resolve: () => void; reject: (error: Error) => void }>();
+
+  constructor(
+    private readonly store: CheckpointStore,
+    private readonly name: string,
+    /** The checkpoint as loaded. */
+    private saved: bigint,
+    private readonly retryDelayMs: number,
+    private readonly onError: (error: unknown, lastHandled: RecordedEvent) => void = () => undefined,
+  ) {}
+
+  /** `event` and every event before it are handled: saved with the next save (started now if none is under way). */
+  handled(event: RecordedEvent): void {
+    this.handledThrough = event;
+    this.unsaved++;
+    this.saving ??= this.saveWhileUnsaved();
+  }
+
+  /** Resolves once a save has covered `position` (an event handled before it was called); rejects if stopped first. */
+  savedThrough(position: bigint): Promise<void> {
+    if (this.saved >= position) return Promise.resolve();
+    if (this.stopping) return Promise.reject(this.stoppedBefore(position));
+    return new Promise((resolve, reject) => this.waiters.add({ position, resolve, reject }));
+  }
+
+  /** Waits for the save under way and what it has left to save; a save that fails from now on is not tried again. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    while (this.saving) await this.saving;
+    for (const waiter of this.waiters) waiter.reject(this.stoppedBefore(waiter.position));
+    this.waiters.clear();
+  }
+
+  private stoppedBefore(position: bigint): Error {
+    return new Error(`the checkpoint of ${this.name} was stopped at position ${this.saved}, before reaching ${position}`);
+  }
+
+  private async saveWhileUnsaved(): Promise<void> {
+    let delayMs = this.retryDelayMs;
+    try {
+      while (this.unsaved > 0 && this.handledThrough) {
+        const [event, handled] = [this.handledThrough, this.unsaved];
+        this.unsaved = 0;
+        try {
+          await this.store.save(this.name, event.position, handled);
+          delayMs = this.retryDelayMs;
+          this.saved = event.position;
+          for (const waiter of this.waiters) {
+            if (waiter.position > this.saved) continue;
+            waiter.resolve();
+            this.waiters.delete(waiter);
+          }
+        } catch (error) {
+          this.unsaved += handled;
+          this.onError(error, event);
+          // Stopped: the checkpoint stays behind, which is safe (see above).
+          if (this.stopping) return;
+          await sleep(delayMs);
+          delayMs = Math.min(delayMs * 2, 5_000);
+        }
+      }
+    } finally {
+      this.saving = undefined;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Money } from '../shared/money';
-import { GiftTarget, RemainderChoice } from './events';
+import { GiftTarget, PlannedAllocation, RemainderChoice } from './events';
 
 /** A donor promises a gift to a household's or a programme's premium. */
 export type PledgeGift = {
@@ -13,10 +13,16 @@ export type ConfirmPayment = {
   data: { giftId: string; paymentReference: string; amount: Money; now: string };
 };
 
-/** Process manager: part of the escrow pays a household's premium for `policyId`. Idempotent per allocationId. */
+/** Process manager: records how a programme gift's escrow is to be shared, before sharing it. Idempotent per planId. */
+export type PlanProgrammeAllocation = {
+  type: 'PlanProgrammeAllocation';
+  data: { giftId: string; planId: string; allocations: PlannedAllocation[]; now: string };
+};
+
+/** Process manager: parts of the escrow paid households' premiums, one allocation per premium. Idempotent per allocationId. */
 export type RecordAllocation = {
   type: 'RecordAllocation';
-  data: { giftId: string; allocationId: string; householdId: string; productId: string; policyId: string; amount: Money; now: string };
+  data: { giftId: string; allocations: { allocationId: string; householdId: string; productId: string; policyId: string; amount: Money }[]; now: string };
 };
 
 /** Process manager: escrow money nobody can use now is refunded or held, as the donor chose. */
@@ -46,4 +52,4 @@ export type WithdrawPledge = {
   data: { giftId: string; donorId: string; now: string };
 };
 
-export type GiftCommand = PledgeGift | ConfirmPayment | RecordAllocation | SettleRemainder | CreditPremiumRefund | ExpirePledge | WithdrawPledge;
+export type GiftCommand = PledgeGift | ConfirmPayment | PlanProgrammeAllocation | RecordAllocation | SettleRemainder | CreditPremiumRefund | ExpirePledge | WithdrawPledge;

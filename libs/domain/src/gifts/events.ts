@@ -4,6 +4,12 @@ export type GiftTarget =
   | { kind: 'household'; householdId: string; productId: string }
   | { kind: 'programme'; programmeId: string; regionCode: string; productId: string };
 
+/** Minor units of a programme gift planned for one household's premium (in the gift's currency). */
+export interface PlannedAllocation {
+  householdId: string;
+  amount: number;
+}
+
 /** What the donor wants done with money that cannot be used for a premium. */
 export type RemainderChoice = 'hold' | 'refund';
 
@@ -17,6 +23,16 @@ export type GiftEvent =
       data: { giftId: string; donorId: string; amount: Money; target: GiftTarget; remainder: RemainderChoice; pledgedAt: string };
     }
   | { type: 'GiftPaymentConfirmed'; data: { giftId: string; donorId: string; paymentReference: string; amount: Money; confirmedAt: string } }
+  /**
+   * How a programme gift's escrow is to be shared among the programme's eligible households
+   * (planProgrammeAllocation), recorded before any of it is carried out: the contributions and
+   * GiftAllocated events that follow carry it out, and a retry after a crash carries out this plan
+   * rather than planning again. `planId` is derived from the event that caused the plan.
+   */
+  | {
+      type: 'ProgrammeAllocationPlanned';
+      data: { giftId: string; planId: string; programmeId: string; productId: string; allocations: PlannedAllocation[]; total: Money; plannedAt: string };
+    }
   /** Part of the gift pays (part of) one household's premium for the policy `policyId`. */
   | {
       type: 'GiftAllocated';

@@ -2,8 +2,8 @@ import { Decider } from '../shared/decider';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { assertMoney, assertSameCurrency, money, Money } from '../shared/money';
 import { assertRegionCode } from '../shared/region-code';
-import { ConfirmPayment, CreditPremiumRefund, ExpirePledge, GiftCommand, PledgeGift, RecordAllocation, SettleRemainder, WithdrawPledge } from './commands';
-import { GiftEvent, GiftTarget, RemainderChoice } from './events';
+import { ConfirmPayment, CreditPremiumRefund, ExpirePledge, GiftCommand, PlanProgrammeAllocation, PledgeGift, RecordAllocation, SettleRemainder, WithdrawPledge } from './commands';
+import { GiftEvent, GiftTarget, PlannedAllocation, RemainderChoice } from './events';
 
 const MAX_PAYMENT_REFERENCE_LENGTH = 100;
 
@@ -31,8 +31,18 @@ export type GiftState =
       allocationIds: ReadonlySet<string>;
       allocatedByPolicy: ReadonlyMap<string, number>;
       creditedPolicies: ReadonlySet<string>;
+      /** A programme gift's recorded allocation plans, by planId. */
+      plans: ReadonlyMap<string, readonly PlannedAllocation[]>;
     };
 export type PledgedGift = Extract<GiftState, { pledged: true }>;
+
+/** A pledged gift as the fold builds it, in place (see Decider). */
+interface FoldedGift extends PledgedGift {
+  allocationIds: Set<string>;
+  allocatedByPolicy: Map<string, number>;
+  creditedPolicies: Set<string>;
+  plans: Map<string, readonly PlannedAllocation[]>;
+}
 
 /** Money of this gift still in escrow: received - allocated + credited - refunded. */
 export function escrowBalance(state: GiftState): number {
@@ -45,6 +55,8 @@ function decide(command: GiftCommand, state: GiftState): GiftEvent[] {
       return pledge(command.data, state);
     case 'ConfirmPayment':
       return confirmPayment(command.data, state);
+    case 'PlanProgrammeAllocation':
+      return planAllocation(command.data, state);
     case 'RecordAllocation':
       return recordAllocation(command.data, state);
     case 'SettleRemainder':
@@ -61,37 +73,53 @@ function decide(command: GiftCommand, state: GiftState): GiftEvent[] {
 function evolve(state: GiftState, event: GiftEvent): GiftState {
   if (event.type === 'GiftPledged') {
     const { giftId, donorId, amount, target, remainder, pledgedAt } = event.data;
-    return {
+    const pledged: FoldedGift = {
       pledged: true, giftId, donorId, amount, target, remainder, pledgedAt, lapsed: null, paymentReference: null,
       received: 0, allocated: 0, credited: 0, refunded: 0, held: 0,
-      allocationIds: new Set(), allocatedByPolicy: new Map(), creditedPolicies: new Set(),
+      allocationIds: new Set(), allocatedByPolicy: new Map(), creditedPolicies: new Set(), plans: new Map(),
     };
+    return pledged;
   }
   if (!state.pledged) return state;
+  const gift = state as FoldedGift;
   switch (event.type) {
     case 'GiftPaymentConfirmed':
-      return { ...state, paymentReference: event.data.paymentReference, received: state.received + event.data.amount.amount };
+      gift.paymentReference = event.data.paymentReference;
+      gift.received += event.data.amount.amount;
+      return gift;
+    case 'ProgrammeAllocationPlanned':
+      gift.plans.set(event.data.planId, event.data.allocations);
+      return gift;
     case 'GiftAllocated': {
       const { allocationId, policyId, amount } = event.data;
-      const allocatedByPolicy = new Map(state.allocatedByPolicy).set(policyId, (state.allocatedByPolicy.get(policyId) ?? 0) + amount.amount);
-      return capHeld({ ...state, allocated: state.allocated + amount.amount, allocationIds: new Set(state.allocationIds).add(allocationId), allocatedByPolicy });
+      gift.allocated += amount.amount;
+      gift.allocationIds.add(allocationId);
+      gift.allocatedByPolicy.set(policyId, (gift.allocatedByPolicy.get(policyId) ?? 0) + amount.amount);
+      return capHeld(gift);
     }
     case 'GiftRemainderHeld':
-      return { ...state, held: state.held + event.data.amount.amount };
+      gift.held += event.data.amount.amount;
+      return gift;
     case 'GiftRemainderRefunded':
-      return capHeld({ ...state, refunded: state.refunded + event.data.amount.amount });
+      gift.refunded += event.data.amount.amount;
+      return capHeld(gift);
     case 'GiftPremiumRefundCredited':
-      return { ...state, credited: state.credited + event.data.amount.amount, creditedPolicies: new Set(state.creditedPolicies).add(event.data.policyId) };
+      gift.credited += event.data.amount.amount;
+      gift.creditedPolicies.add(event.data.policyId);
+      return gift;
     case 'GiftPledgeExpired':
-      return { ...state, lapsed: 'expired' };
+      gift.lapsed = 'expired';
+      return gift;
     case 'GiftPledgeWithdrawn':
-      return { ...state, lapsed: 'withdrawn' };
+      gift.lapsed = 'withdrawn';
+      return gift;
   }
 }
 
 /** Held money spent or refunded is no longer held. */
-function capHeld(state: PledgedGift): PledgedGift {
-  return { ...state, held: Math.min(state.held, escrowBalance(state)) };
+function capHeld(gift: FoldedGift): FoldedGift {
+  gift.held = Math.min(gift.held, escrowBalance(gift));
+  return gift;
 }
 
 export const giftDecider: Decider<GiftCommand, GiftState, GiftEvent> = {
@@ -127,17 +155,46 @@ function confirmPayment(command: ConfirmPayment['data'], state: GiftState): Gift
   return [{ type: 'GiftPaymentConfirmed', data: { giftId, donorId: gift.donorId, paymentReference, amount, confirmedAt: now } }];
 }
 
-function recordAllocation(command: RecordAllocation['data'], state: GiftState): GiftEvent[] {
-  const { giftId, allocationId, householdId, productId, policyId, amount, now } = command;
-  assertText(allocationId, 'allocationId');
-  assertMoney(amount, 'amount');
+function planAllocation(command: PlanProgrammeAllocation['data'], state: GiftState): GiftEvent[] {
+  const { giftId, planId, allocations, now } = command;
+  assertText(planId, 'planId');
+  if (!Array.isArray(allocations) || allocations.length === 0) throw new InvalidCommand('allocations', 'must name at least one household');
+  const households = new Set<string>();
+  allocations.forEach(({ householdId, amount }, i) => {
+    assertText(householdId, `allocations[${i}].householdId`);
+    if (!Number.isSafeInteger(amount) || amount < 1) throw new InvalidCommand(`allocations[${i}].amount`, 'must be a whole number from 1');
+    if (households.has(householdId)) throw new InvalidCommand(`allocations[${i}].householdId`, 'must name each household once');
+    households.add(householdId);
+  });
   const gift = pledgedGift(giftId, state);
-  if (gift.allocationIds.has(allocationId)) return [];
+  if (gift.plans.has(planId)) return [];
+  if (gift.target.kind !== 'programme') throw new Conflict(`gift ${giftId} is for one household, not a programme`);
   if (gift.paymentReference === null) throw new Conflict(`gift ${giftId} cannot be allocated before its payment is confirmed`);
-  assertSameCurrency(amount, gift.amount, `allocation of gift ${giftId}`);
+  const total = money(allocations.reduce((sum, { amount }) => sum + amount, 0), gift.amount.currency);
   const balance = escrowBalance(gift);
-  if (amount.amount > balance) throw new Conflict(`allocation of ${formatMoney(amount)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`);
-  return [{ type: 'GiftAllocated', data: { giftId, allocationId, householdId, productId, policyId, amount, allocatedAt: now } }];
+  if (total.amount > balance) throw new Conflict(`a plan of ${formatMoney(total)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`);
+  const { programmeId, productId } = gift.target;
+  return [{ type: 'ProgrammeAllocationPlanned', data: { giftId, planId, programmeId, productId, allocations, total, plannedAt: now } }];
+}
+
+function recordAllocation(command: RecordAllocation['data'], state: GiftState): GiftEvent[] {
+  const { giftId, allocations, now } = command;
+  const gift = pledgedGift(giftId, state);
+  const events: GiftEvent[] = [];
+  const recorded = new Set<string>();
+  let balance = escrowBalance(gift);
+  for (const [i, { allocationId, householdId, productId, policyId, amount }] of allocations.entries()) {
+    assertText(allocationId, `allocations[${i}].allocationId`);
+    assertMoney(amount, `allocations[${i}].amount`);
+    if (gift.allocationIds.has(allocationId) || recorded.has(allocationId)) continue;
+    recorded.add(allocationId);
+    if (gift.paymentReference === null) throw new Conflict(`gift ${giftId} cannot be allocated before its payment is confirmed`);
+    assertSameCurrency(amount, gift.amount, `allocation of gift ${giftId}`);
+    if (amount.amount > balance) throw new Conflict(`allocation of ${formatMoney(amount)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`);
+    balance -= amount.amount;
+    events.push({ type: 'GiftAllocated', data: { giftId, allocationId, householdId, productId, policyId, amount, allocatedAt: now } });
+  }
+  return events;
 }
 
 function settleRemainder(command: SettleRemainder['data'], state: GiftState): GiftEvent[] {

@@ -66,9 +66,9 @@ describe('gift decider', () => {
   });
 
   describe('RecordAllocation', () => {
-    const allocate = (allocationId: string, amount: number) => ({
+    const allocate = (allocationId: string, amount: number, ...more: [string, number][]) => ({
       type: 'RecordAllocation' as const,
-      data: { giftId, allocationId, householdId: 'hh-1', productId: 'prod-1', policyId: 'policy-1', amount: cny(amount), now },
+      data: { giftId, allocations: [[allocationId, amount] as [string, number], ...more].map(([id, sum]) => ({ allocationId: id, householdId: 'hh-1', productId: 'prod-1', policyId: 'policy-1', amount: cny(sum) })), now },
     });
 
     it('allocates escrow money to a policy', () => spec.given([pledged(), paid]).when(allocate('alloc-1', 4_000)).then([allocated('alloc-1', 4_000)]));
@@ -83,6 +83,41 @@ describe('gift decider', () => {
       spec.given([pledged(), paid, allocated('alloc-1', 10_000), credited(2_500)]).when(allocate('alloc-2', 2_500)).then([allocated('alloc-2', 2_500)]));
 
     it('refuses before the payment is confirmed', () => spec.given([pledged()]).when(allocate('alloc-1', 1)).thenThrows(Conflict, /payment is confirmed/));
+
+    it('records several allocations at once, each once, within the escrow balance', () => {
+      spec.given([pledged(), paid, allocated('alloc-1', 4_000)]).when(allocate('alloc-1', 4_000, ['alloc-2', 3_000], ['alloc-2', 3_000], ['alloc-3', 3_000])).then([allocated('alloc-2', 3_000), allocated('alloc-3', 3_000)]);
+      spec.given([pledged(), paid]).when(allocate('alloc-1', 6_000, ['alloc-2', 4_001])).thenThrows(Conflict, /4001 CNY minor units exceeds the escrow balance of 4000 CNY/);
+    });
+  });
+
+  describe('PlanProgrammeAllocation', () => {
+    const programme: GiftTarget = { kind: 'programme', programmeId: 'prog-1', regionCode: '440305', productId: 'prod-1' };
+    const programmeGift: GiftEvent = { type: 'GiftPledged', data: { giftId, donorId: 'donor-1', amount: cny(10_000), target: programme, remainder: 'refund', pledgedAt: now } };
+    const allocations = [{ householdId: 'hh-1', amount: 5_000 }, { householdId: 'hh-2', amount: 3_000 }];
+    const plan = (planId: string, planned = allocations) => ({ type: 'PlanProgrammeAllocation' as const, data: { giftId, planId, allocations: planned, now } });
+    const planned: GiftEvent = { type: 'ProgrammeAllocationPlanned', data: { giftId, planId: 'plan-1', programmeId: 'prog-1', productId: 'prod-1', allocations, total: cny(8_000), plannedAt: now } };
+
+    it('records the plan with its total', () => spec.given([programmeGift, paid]).when(plan('plan-1')).then([planned]));
+
+    it('records a plan once: a retry finds it in the state and carries it out', () => {
+      spec.given([programmeGift, paid, planned]).when(plan('plan-1', [{ householdId: 'hh-9', amount: 1 }])).thenNothingHappens();
+      const state = foldEvents(giftDecider, [programmeGift, paid, planned]);
+      expect(state.pledged && state.plans.get('plan-1')).toEqual(allocations);
+    });
+
+    it('refuses a plan beyond the escrow balance', () =>
+      spec.given([programmeGift, paid, allocated('alloc-1', 5_000)]).when(plan('plan-2')).thenThrows(Conflict, /plan of 8000 CNY .* exceeds the escrow balance of 5000 CNY/));
+
+    it('plans only a paid programme gift', () => {
+      spec.given([programmeGift]).when(plan('plan-1')).thenThrows(Conflict, /payment is confirmed/);
+      spec.given([pledged(), paid]).when(plan('plan-1')).thenThrows(Conflict, /not a programme/);
+    });
+
+    it('requires each household once, with a positive amount', () => {
+      spec.given([programmeGift, paid]).when(plan('plan-1', [])).thenThrows(InvalidCommand, /^allocations must name at least one household/);
+      spec.given([programmeGift, paid]).when(plan('plan-1', [{ householdId: 'hh-1', amount: 0 }])).thenThrows(InvalidCommand, /^allocations\[0\]\.amount/);
+      spec.given([programmeGift, paid]).when(plan('plan-1', [allocations[0], allocations[0]])).thenThrows(InvalidCommand, /^allocations\[1\]\.householdId must name each household once/);
+    });
   });
 
   describe('SettleRemainder', () => {

@@ -83,32 +83,38 @@ export function evolvePolicy(state: PolicyState, event: PolicyStreamEvent): Poli
   switch (event.type) {
     case 'PolicyIssued': {
       const { policyNumber, startDate, endDate } = event.data;
-      return { ...state, status: 'active', policyNumber, startDate, endDate };
+      return Object.assign(state, { status: 'active' as const, policyNumber, startDate, endDate });
     }
     case 'PolicyCancelled':
-      return { ...state, status: 'cancelled' };
+      return Object.assign(state, { status: 'cancelled' as const });
     case 'PolicyExpired':
-      return state.status === 'active' ? { ...state, status: 'expired' } : state;
+      return state.status === 'active' ? Object.assign(state, { status: 'expired' as const }) : state;
     default:
-      return { ...state, claims: evolveClaims(state.claims, event) };
+      // The fold owns the claims map it created at PolicyRequested (see Decider): it grows in place.
+      evolveClaims(state.claims as Map<string, PolicyClaim>, event);
+      return state;
   }
 }
 
-function evolveClaims(claims: ReadonlyMap<string, PolicyClaim>, event: ClaimEvent): ReadonlyMap<string, PolicyClaim> {
+function evolveClaims(claims: Map<string, PolicyClaim>, event: ClaimEvent): void {
   const { claimId } = event.data;
   const claim = claims.get(claimId);
   if (event.type === 'ClaimFiled') {
     const { amountClaimed, incidentDate } = event.data;
-    return new Map(claims).set(claimId, { status: 'filed', amountClaimed, incidentDate, approvedAmount: null, payoutReference: null });
+    claims.set(claimId, { status: 'filed', amountClaimed, incidentDate, approvedAmount: null, payoutReference: null });
+    return;
   }
-  if (!claim) return claims;
+  if (!claim) return;
   switch (event.type) {
     case 'ClaimApproved':
-      return new Map(claims).set(claimId, { ...claim, status: 'approved', approvedAmount: event.data.approvedAmount });
+      claims.set(claimId, { ...claim, status: 'approved', approvedAmount: event.data.approvedAmount });
+      return;
     case 'ClaimRejected':
-      return new Map(claims).set(claimId, { ...claim, status: 'rejected' });
+      claims.set(claimId, { ...claim, status: 'rejected' });
+      return;
     case 'ClaimPaid':
-      return new Map(claims).set(claimId, { ...claim, status: 'paid', payoutReference: event.data.payoutReference });
+      claims.set(claimId, { ...claim, status: 'paid', payoutReference: event.data.payoutReference });
+      return;
   }
 }
 

@@ -17,10 +17,16 @@ export interface PremiumFundingState {
   /** Minor units accepted in this round. */
   fundedTotal: number;
   fullyFunded: boolean;
-  /** This round's accepted money per gift, in the order the gifts first contributed. */
-  contributions: Contribution[];
+  /** This round's accepted minor units per giftId, in the order the gifts first contributed. */
+  contributions: ReadonlyMap<string, number>;
   /** Every contribution ever decided, by contributionId. */
   outcomes: ReadonlyMap<string, ContributionOutcome>;
+}
+
+/** The state as the fold builds it, in place (see Decider). */
+interface FoldedFunding extends PremiumFundingState {
+  contributions: Map<string, number>;
+  outcomes: Map<string, ContributionOutcome>;
 }
 
 /** Minor units still needed this round; `currentPremium` is the product's premium, used when the round has not begun. */
@@ -43,31 +49,32 @@ function decide(command: PremiumFundingCommand, state: PremiumFundingState): Pre
   }
 }
 
-function evolve(state: PremiumFundingState, event: PremiumFundingEvent): PremiumFundingState {
+function evolve(folded: PremiumFundingState, event: PremiumFundingEvent): PremiumFundingState {
+  const state = folded as FoldedFunding;
   switch (event.type) {
     case 'PremiumContributionAccepted': {
       const { round, policyId, contributionId, giftId, amount, fundedTotal, premium, productVersion } = event.data;
-      return {
-        ...state,
-        roundTerms: state.roundTerms ?? { productVersion, premium },
-        fundedTotal: fundedTotal.amount,
-        contributions: addContribution(state.contributions, giftId, amount.amount),
-        outcomes: new Map(state.outcomes).set(contributionId, { accepted: true, round, policyId, amount: amount.amount }),
-      };
+      state.roundTerms ??= { productVersion, premium };
+      state.fundedTotal = fundedTotal.amount;
+      state.contributions.set(giftId, (state.contributions.get(giftId) ?? 0) + amount.amount);
+      state.outcomes.set(contributionId, { accepted: true, round, policyId, amount: amount.amount });
+      return state;
     }
     case 'PremiumContributionDeclined':
-      return { ...state, outcomes: new Map(state.outcomes).set(event.data.contributionId, { accepted: false, reason: event.data.reason }) };
+      state.outcomes.set(event.data.contributionId, { accepted: false, reason: event.data.reason });
+      return state;
     case 'PremiumFullyFunded':
-      return { ...state, fullyFunded: true };
+      state.fullyFunded = true;
+      return state;
     case 'PremiumFundingReopened':
-      return { ...state, round: event.data.round, roundTerms: null, fundedTotal: 0, fullyFunded: false, contributions: [] };
+      return Object.assign(state, { round: event.data.round, roundTerms: null, fundedTotal: 0, fullyFunded: false, contributions: new Map() });
   }
 }
 
 export const premiumFundingDecider: Decider<PremiumFundingCommand, PremiumFundingState, PremiumFundingEvent> = {
   decide,
   evolve,
-  initialState: () => ({ round: 1, roundTerms: null, fundedTotal: 0, fullyFunded: false, contributions: [], outcomes: new Map() }),
+  initialState: (): FoldedFunding => ({ round: 1, roundTerms: null, fundedTotal: 0, fullyFunded: false, contributions: new Map(), outcomes: new Map() }),
 };
 
 function contribute(command: Contribute['data'], state: PremiumFundingState): PremiumFundingEvent[] {
@@ -94,7 +101,7 @@ function contribute(command: Contribute['data'], state: PremiumFundingState): Pr
     },
   };
   if (fundedTotal < premium.amount) return [accepted];
-  const contributions = addContribution(state.contributions, giftId, amount);
+  const contributions = contributionsWith(state.contributions, giftId, amount);
   return [accepted, { type: 'PremiumFullyFunded', data: { householdId, productId, productVersion, round, policyId, premium, contributions, fundedAt: now } }];
 }
 
@@ -116,8 +123,8 @@ function reopen(command: Reopen['data'], state: PremiumFundingState): PremiumFun
   return [{ type: 'PremiumFundingReopened', data: { householdId, productId, round: round + 1, reason, reopenedAt: now } }];
 }
 
-function addContribution(contributions: readonly Contribution[], giftId: string, amount: number): Contribution[] {
-  const known = contributions.some((c) => c.giftId === giftId);
-  if (!known) return [...contributions, { giftId, amount }];
-  return contributions.map((c) => (c.giftId === giftId ? { giftId, amount: c.amount + amount } : c));
+/** The round's contributions once `giftId` has added `amount`: a new list, the state is not changed. */
+function contributionsWith(contributions: ReadonlyMap<string, number>, giftId: string, amount: number): Contribution[] {
+  const total = new Map(contributions).set(giftId, (contributions.get(giftId) ?? 0) + amount);
+  return [...total].map(([id, sum]) => ({ giftId: id, amount: sum }));
 }

@@ -4,6 +4,12 @@
  * `evolve` folds one event into the state. No I/O, no clock, no randomness: ids and times come
  * in on the command, so the same history and command always give the same events.
  *
+ * The fold owns the state it builds. So that a stream of n events folds in O(n), `evolve` may
+ * update the state it is given in place (a set of ids grows by one entry; it is not copied per
+ * event) and return it: whoever calls `evolve` hands it the state and keeps only what it returns.
+ * Every state starts from `initialState()`, a fresh object each call, so two folds never share
+ * one; `evolve` never changes an event. `decide` reads the state and never changes it.
+ *
  * `Recorded` is the form the event store gives the events back in, when it differs from what
  * `decide` emits (households: personal data is sealed on the way into the store). `evolve` folds
  * both, so it must not depend on what differs.

@@ -18,6 +18,7 @@ export function streamOf(event: PangolinEvent): string {
       return streams.programme(event.data.programmeId);
     case 'GiftPledged':
     case 'GiftPaymentConfirmed':
+    case 'ProgrammeAllocationPlanned':
     case 'GiftAllocated':
     case 'GiftRemainderHeld':
     case 'GiftRemainderRefunded':

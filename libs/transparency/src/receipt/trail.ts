@@ -40,6 +40,13 @@ export type TrailStep =
       readonly fundedTotal: Money;
       readonly premium: Money;
     })
+  /** How a programme gift is to be shared among the programme's households, recorded before it is carried out. */
+  | (Step<'allocation-planned'> & {
+      readonly programmeId: string;
+      readonly productId: string;
+      readonly allocations: readonly { readonly householdId: string; readonly amount: Money }[];
+      readonly total: Money;
+    })
   | (Step<'allocated'> & { readonly policyId: string; readonly householdId: string; readonly productId: string; readonly amount: Money })
   | (Step<'premium-fully-funded'> & { readonly policyId: string; readonly householdId: string; readonly premium: Money; readonly giftShare: Money })
   | (Step<'policy-requested'> & {
@@ -121,6 +128,7 @@ export class TrailError extends Error {}
 const GIFT_EVENT_TYPES = new Set([
   'GiftPledged',
   'GiftPaymentConfirmed',
+  'ProgrammeAllocationPlanned',
   'GiftAllocated',
   'GiftRemainderHeld',
   'GiftRemainderRefunded',
@@ -158,6 +166,8 @@ export class TrailBuilder {
         this.received += amount.amount;
         return this.push({ kind: 'payment-confirmed', event, at: data.string('confirmedAt'), amount, paymentReference: data.string('paymentReference') });
       }
+      case 'ProgrammeAllocationPlanned':
+        return this.allocationPlanned(event, data);
       case 'GiftAllocated': {
         const amount = this.giftMoney(data, 'amount');
         const policyId = data.string('policyId');
@@ -234,6 +244,14 @@ export class TrailBuilder {
     if (remainder !== 'hold' && remainder !== 'refund') throw new TrailError(`data.remainder must be "hold" or "refund", got ${JSON.stringify(remainder)}`);
     this.pledge = { donorId: data.string('donorId'), amount, target };
     this.push({ kind: 'gift-pledged', event, at: data.string('pledgedAt'), donorId: this.pledge.donorId, amount, target, remainder });
+  }
+
+  private allocationPlanned(event: ProvenEvent, data: DataReader): void {
+    const total = this.giftMoney(data, 'total');
+    const allocations = data.list('allocations').map((entry) => ({ householdId: entry.string('householdId'), amount: { amount: entry.count('amount'), currency: total.currency } }));
+    const sum = allocations.reduce((planned, { amount }) => planned + amount.amount, 0);
+    if (sum !== total.amount) throw new TrailError(`data.allocations add up to ${sum}, not data.total ${total.amount}`);
+    this.push({ kind: 'allocation-planned', event, at: data.string('plannedAt'), programmeId: data.string('programmeId'), productId: data.string('productId'), allocations, total });
   }
 
   /** Gift events must come from the gift's own stream, every one of them, in revision order. */
@@ -434,12 +452,14 @@ class DataReader {
   }
 
   contributions(key: string): { giftId: string; amount: number }[] {
+    return this.list(key).map((entry) => ({ giftId: entry.string('giftId'), amount: entry.count('amount') }));
+  }
+
+  /** A list of objects, each read by a DataReader of its own. */
+  list(key: string): DataReader[] {
     const list = this.record[key];
     if (!Array.isArray(list)) throw new TrailError(`${this.path}.${key} must be an array`);
-    return list.map((item, i) => {
-      const entry = new DataReader(item, `${this.path}.${key}[${i}]`);
-      return { giftId: entry.string('giftId'), amount: entry.count('amount') };
-    });
+    return list.map((item, i) => new DataReader(item, `${this.path}.${key}[${i}]`));
   }
 }
 
@@ -493,6 +513,8 @@ function describeStep(step: TrailStep, giftId: string): string {
       return `Payment of ${formatMoney(step.amount)} confirmed (reference ${step.paymentReference})`;
     case 'contribution-accepted':
       return `${formatMoney(step.amount)} accepted towards the premium of household ${step.householdId} (policy ${step.policyId}): ${formatMoney(step.fundedTotal)} of ${formatMoney(step.premium)} funded`;
+    case 'allocation-planned':
+      return `Sharing planned among ${step.allocations.length} household${step.allocations.length === 1 ? '' : 's'} of programme ${step.programmeId}: ${formatMoney(step.total)} in all`;
     case 'allocated':
       return `${formatMoney(step.amount)} allocated to the premium of policy ${step.policyId} for household ${step.householdId}`;
     case 'premium-fully-funded':

@@ -67,6 +67,29 @@ describe('verifyReceipt', () => {
     expect(result.trail.steps.map((step) => step.kind)).toEqual(['gift-pledged', 'payment-confirmed']);
   });
 
+  it("proves a programme gift's allocation plan, and refuses one whose allocations do not add up to its total", async () => {
+    const log = new TestLog();
+    const metadata = { actor: 'system:test', correlationId: 'c', causationId: 'k', occurredAt: '2026-01-05T08:00:00.000Z', schemaVersion: 1 };
+    const target = { kind: 'programme', programmeId: 'prog1', regionCode: '440305', productId: 'p1' };
+    const plan = (eventId: string, total: number) => ({
+      eventId, streamId: 'gift-g1', revision: 2, type: 'ProgrammeAllocationPlanned', metadata,
+      data: { giftId: 'g1', planId: 'plan1', programmeId: 'prog1', productId: 'p1', allocations: [{ householdId: 'h1', amount: 60 }, { householdId: 'h2', amount: 40 }], total: { amount: total, currency: 'CNY' }, plannedAt: '2026-01-05T08:05:01.000Z' },
+    });
+    await log.append(
+      { eventId: 'e1', streamId: 'gift-g1', revision: 0, type: 'GiftPledged', metadata, data: { giftId: 'g1', donorId: 'd1', amount: { amount: 100, currency: 'CNY' }, target, remainder: 'refund', pledgedAt: '2026-01-05T08:00:00.000Z' } },
+      { eventId: 'e2', streamId: 'gift-g1', revision: 1, type: 'GiftPaymentConfirmed', metadata, data: { giftId: 'g1', donorId: 'd1', paymentReference: 'PAY-1', amount: { amount: 100, currency: 'CNY' }, confirmedAt: '2026-01-05T08:05:00.000Z' } },
+      plan('e3', 100),
+      plan('e4', 99),
+    );
+    const result = verifyReceipt(await log.receipt('g1', [0, 1, 2]), log.keys.verifierKey);
+    if (!result.ok) throw new Error(result.failure);
+    expect(result.trail.steps[2]).toMatchObject({ kind: 'allocation-planned', programmeId: 'prog1', total: { amount: 100, currency: 'CNY' }, allocations: [{ householdId: 'h1', amount: { amount: 60, currency: 'CNY' } }, { householdId: 'h2' }] });
+    expect(describeTrail(result.trail)).toContain('2026-01-05  Sharing planned among 2 households of programme prog1: 1.00 CNY in all');
+    expect(expectFailure(verifyReceipt(await log.receipt('g1', [0, 1, 3]), log.keys.verifierKey))).toBe(
+      'event 3 (leaf 3), ProgrammeAllocationPlanned: data.allocations add up to 100, not data.total 99',
+    );
+  });
+
   it('verifies the same receipt given as bytes, and against an older checkpoint', async () => {
     const { log, trail } = await giftStoryLog();
     expect(verifyReceipt(Buffer.from(await log.receipt('g1', trail), 'utf8'), log.keys.verifierKey).ok).toBe(true);

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NewEvent, RecordedEvent, SqliteEventStore } from '@pangolin/event-store';
+import { CheckpointStore, DeadLetterStore, ProcessManager, ProcessManagerRunner } from './process-manager';
+
+const EVENTS = 300;
+
+/** Checkpoints in memory, each save taking a little while (as a database write does); the saves are recorded. */
+class SlowCheckpoints implements CheckpointStore {
+  readonly saves: { position: bigint; handled: number }[] = [];
+  failNextSaves = 0;
+  private position = 0n;
+
+  async load(): Promise<bigint> {
+    return this.position;
+  }
+
+  async save(_name: string, position: bigint, handled = 1): Promise<void> {
+    await sleep(2);
+    if (this.failNextSaves > 0) {
+      this.failNextSaves--;
+      throw new Error('the read database is restarting');
+    }
+    this.position = position;
+    this.saves.push({ position, handled });
+  }
+}
+
+class RecordingProcess implements ProcessManager {
+  readonly name = 'recording';
+  readonly handled: bigint[] = [];
+
+  async handle(event: RecordedEvent): Promise<void> {
+    this.handled.push(event.position);
+  }
+}
+
+const noDeadLetters: DeadLetterStore = {
+  park: async ({ event }) => {
+    throw new Error(`nothing should be parked, got event ${event.position}`);
+  },
+  unpark: async () => undefined,
+};
+
+const newEvent = (i: number): NewEvent => ({
+  eventId: randomUUID(),
+  type: 'Something',
+  data: { i },
+  metadata: { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+});
+
+describe('process manager runner: checkpoint per batch of handled events', () => {
+  let directory: string;
+  let store: SqliteEventStore;
+
+  beforeEach(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'pangolin-pm-checkpoint-'));
+    store = SqliteEventStore.open(join(directory, 'events.sqlite'), { pollIntervalMs: 5 });
+    for (let i = 0; i < EVENTS; i += 50) await store.append(`stream-${i}`, 'no-stream', Array.from({ length: 50 }, (_, j) => newEvent(i + j)));
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('handles every event once and in order, saving the checkpoint far less often than once per event', async () => {
+    const checkpoints = new SlowCheckpoints();
+    const process = new RecordingProcess();
+    const runner = new ProcessManagerRunner(store, checkpoints, process, noDeadLetters);
+    await runner.start();
+    await runner.caughtUpTo(BigInt(EVENTS));
+    // Caught up means handled and saved.
+    expect(checkpoints.saves.at(-1)?.position).toBe(BigInt(EVENTS));
+    await runner.stop();
+
+    expect(process.handled).toEqual(Array.from({ length: EVENTS }, (_, i) => BigInt(i + 1)));
+    expect(checkpoints.saves.at(-1)?.position).toBe(BigInt(EVENTS));
+    expect(checkpoints.saves.reduce((sum, { handled }) => sum + handled, 0)).toBe(EVENTS);
+    // Events are handled while a save is under way, so one save covers many of them.
+    expect(checkpoints.saves.length).toBeLessThan(EVENTS / 5);
+    expect(checkpoints.saves.map(({ position }) => position)).toEqual([...checkpoints.saves.map(({ position }) => position)].sort((a, b) => (a < b ? -1 : 1)));
+
+    // Started again from its checkpoint, it is caught up at once.
+    const again = new ProcessManagerRunner(store, checkpoints, new RecordingProcess(), noDeadLetters);
+    await again.start();
+    await again.caughtUpTo(BigInt(EVENTS));
+    await again.stop();
+  });
+
+  it('reports a failed save and tries it again until it succeeds, also once every event is handled', async () => {
+    const checkpoints = new SlowCheckpoints();
+    checkpoints.failNextSaves = 2;
+    const errors: unknown[] = [];
+    const process = new RecordingProcess();
+    const runner = new ProcessManagerRunner(store, checkpoints, process, noDeadLetters, { retryBackoffMs: 5, onError: (error) => errors.push(error) });
+    await runner.start();
+    await runner.caughtUpTo(BigInt(EVENTS));
+    await runner.stop();
+
+    expect(process.handled).toHaveLength(EVENTS);
+    expect(checkpoints.saves.at(-1)?.position).toBe(BigInt(EVENTS));
+    expect(checkpoints.saves.reduce((sum, { handled }) => sum + handled, 0)).toBe(EVENTS);
+    expect(errors.map((error) => (error as Error).message)).toEqual(['the read database is restarting', 'the read database is restarting']);
+  });
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { eventStoreContract } from '../contract';
 import { isDatabaseUnavailable } from '../database-unavailable';
-import { NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
 
 const connectionString = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -21,6 +21,24 @@ if (skipPostgres) {
     return name;
   };
   let admin: Client;
+
+  /** A session of its own, in a transaction holding the schema's append lock until it ends. */
+  async function holdAppendLock(schemaName: string): Promise<Client> {
+    const blocker = await connectAdmin();
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT pg_advisory_xact_lock((x'50474c41'::bigint << 32) | oid::bigint) FROM pg_namespace WHERE nspname = $1`, [schemaName]);
+    return blocker;
+  }
+
+  /** The pid of a session waiting for a lock that `blocker` holds, once there is one (10 s at most). */
+  async function waitUntilBlocked(blocker: Client): Promise<number> {
+    const { pid: blockerPid } = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0];
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      const waiting = (await admin.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]?.pid;
+      if (waiting !== undefined) return waiting;
+    }
+    throw new Error(`no session waited for the lock of ${blockerPid} within 10 s`);
+  }
 
   beforeAll(async () => {
     admin = await connectAdmin();
@@ -53,8 +71,8 @@ if (skipPostgres) {
 
         const stores = await Promise.all(Array.from({ length: 6 }, () => open({ schema: fresh })));
 
-        const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations`);
-        expect(rows).toEqual([{ version: 1 }]);
+        const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations ORDER BY version`);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
         await stores[0].append('account-1', 'no-stream', [newEvent()]);
         expect(await stores[5].headPosition()).toBe(1n);
       });
@@ -62,9 +80,33 @@ if (skipPostgres) {
       it('refuses a schema migrated by newer code', async () => {
         const fresh = newSchema();
         await open({ schema: fresh });
-        await admin.query(`INSERT INTO ${fresh}.schema_migrations (version, description) VALUES (2, 'from the future')`);
+        await admin.query(`INSERT INTO ${fresh}.schema_migrations (version, description) VALUES (99, 'from the future')`);
 
-        await expect(open({ schema: fresh })).rejects.toThrow(/schema version 2/);
+        await expect(open({ schema: fresh })).rejects.toThrow(/schema version 99/);
+      });
+
+      it('upgrades a schema written by version 1 (appends in several statements) to the append function, keeping its events', async () => {
+        const fresh = newSchema();
+        // What the store of schema version 1 created, with one event it appended.
+        await admin.query(`
+          CREATE SCHEMA ${fresh};
+          CREATE TABLE ${fresh}.schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+          INSERT INTO ${fresh}.schema_migrations (version, description) VALUES (1, 'events table');
+          CREATE TABLE ${fresh}.events (
+            position bigint PRIMARY KEY CHECK (position > 0), event_id text NOT NULL UNIQUE, stream_id text NOT NULL,
+            revision integer NOT NULL CHECK (revision >= 0), type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, revision)
+          );
+          INSERT INTO ${fresh}.events (position, event_id, stream_id, revision, type, data, metadata)
+          VALUES (1, 'stored-before-upgrade', 'account-1', 0, 'Opened', '{}', '{}');
+        `);
+
+        const store = await open({ schema: fresh });
+
+        const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations ORDER BY version`);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+        await expect(store.append('account-1', 'no-stream', [newEvent()])).rejects.toBeInstanceOf(WrongExpectedRevision);
+        expect(await store.append('account-1', 0, [newEvent()])).toEqual({ nextRevision: 1, lastPosition: 2n, alreadyStored: false });
       });
 
       it('refuses a schema name that would need quoting', async () => {
@@ -167,6 +209,66 @@ if (skipPostgres) {
       });
     });
 
+    describe('group commit', () => {
+      it('sends the appends made while one is in flight together, in one transaction, each checked on its own', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+        const taken = newEvent();
+        await store.append('existing', 'no-stream', [taken]);
+        const blocker = await holdAppendLock(fresh);
+        let group: PromiseSettledResult<unknown>[];
+        const fine = Array.from({ length: 6 }, () => newStreamId());
+        try {
+          // The first append waits for the lock inside its statement; the next ones queue up behind it.
+          const inFlight = store.append(newStreamId(), 'no-stream', [newEvent()]);
+          await waitUntilBlocked(blocker);
+          const gathered = Promise.allSettled([
+            ...fine.map((streamId) => store.append(streamId, 'no-stream', [newEvent(), newEvent()])),
+            store.append('existing', 'no-stream', [newEvent()]),
+            store.append(newStreamId(), 'no-stream', [{ ...taken }]),
+          ]);
+          await blocker.query('COMMIT');
+          await inFlight;
+          group = await gathered;
+        } finally {
+          await blocker.end();
+        }
+
+        expect(group.slice(0, 6).map((outcome) => outcome.status)).toEqual(Array(6).fill('fulfilled'));
+        expect(group[6]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 0 } });
+        expect(group[7]).toMatchObject({ status: 'rejected', reason: { constructor: DuplicateEventId, eventId: taken.eventId, streamId: 'existing' } });
+        const { rows } = await admin.query(`SELECT DISTINCT xmin::text FROM ${fresh}.events WHERE stream_id = ANY($1)`, [fine]);
+        expect(rows).toHaveLength(1);
+        const positions = (await store.readAll()).map((event) => event.position);
+        expect(positions).toEqual(Array.from({ length: 14 }, (_, index) => BigInt(index + 1)));
+      });
+
+      it('fails only the append whose data jsonb refuses, when it came in a group', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+        const blocker = await holdAppendLock(fresh);
+        let group: PromiseSettledResult<unknown>[];
+        try {
+          const inFlight = store.append(newStreamId(), 'no-stream', [newEvent()]);
+          await waitUntilBlocked(blocker);
+          const gathered = Promise.allSettled([
+            store.append(newStreamId(), 'no-stream', [newEvent()]),
+            store.append(newStreamId(), 'no-stream', [{ ...newEvent(), data: { text: 'nul \u0000 inside' } }]),
+            store.append(newStreamId(), 'no-stream', [newEvent()]),
+          ]);
+          await blocker.query('COMMIT');
+          await inFlight;
+          group = await gathered;
+        } finally {
+          await blocker.end();
+        }
+
+        expect(group.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((group[1] as PromiseRejectedResult).reason.message).toMatch(/Unicode escape/);
+        expect(await store.headPosition()).toBe(3n);
+      });
+    });
+
     describe('readers never skip an event whose transaction commits late', () => {
       const WRITERS = 8;
       const EVENTS_PER_WRITER = 5_000;
@@ -265,21 +367,14 @@ if (skipPostgres) {
     it('survives its connection being terminated in the middle of an append: the append fails as the database being unavailable, the next one succeeds', async () => {
       const fresh = newSchema();
       const store = await open({ schema: fresh });
-      // Another session holds the schema's append lock, so the append waits for it inside its transaction.
-      const blocker = await connectAdmin();
+      // Another session holds the schema's append lock, so the append waits for it inside its statement.
+      const blocker = await holdAppendLock(fresh);
       try {
-        await blocker.query('BEGIN');
-        await blocker.query(`SELECT pg_advisory_xact_lock((x'50474c41'::bigint << 32) | oid::bigint) FROM pg_namespace WHERE nspname = $1`, [fresh]);
         const appending = store.append('account-1', 'no-stream', [newEvent()]).then(
           () => undefined,
           (error: unknown) => error,
         );
-        const { pid: blockerPid } = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0];
-        let waiting: number | undefined;
-        for (const deadline = Date.now() + 10_000; waiting === undefined && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
-          waiting = (await admin.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]?.pid;
-        }
-        expect(waiting).toBeDefined();
+        const waiting = await waitUntilBlocked(blocker);
         // The checked-out connection then emits 'error'; unheard, that would end the process (and this test run).
         await admin.query('SELECT pg_terminate_backend($1)', [waiting]);
         const failure = await appending;

@@ -330,7 +330,7 @@ export class PostgresEventStore implements EventStore {
     rejectRepeatedIds(streamId, serialized);
     if (serialized.length === 0) {
       // Nothing to write, so no lock is needed: one query sees a consistent stream head.
-      const head = await this.selectStreamHead(this.pool, streamId);
+      const head = await this.selectStreamHead(streamId);
       requireExpected(streamId, expected, head);
       return { nextRevision: head?.revision ?? -1, lastPosition: head ? BigInt(head.position) : 0n, alreadyStored: false };
     }
@@ -400,8 +400,8 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  private async selectStreamHead(queryable: Pool | PoolClient, streamId: string): Promise<StreamHeadRow | undefined> {
-    const { rows } = await queryable.query<StreamHeadRow>(
+  private async selectStreamHead(streamId: string): Promise<StreamHeadRow | undefined> {
+    const { rows } = await this.pool.query<StreamHeadRow>(
       `SELECT revision, position FROM ${this.schema}.events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`,
       [streamId],
     );
@@ -416,8 +416,16 @@ export class PostgresEventStore implements EventStore {
    */
   private async sendWaitingAppends(): Promise<void> {
     this.sendingAppends = true;
-    while (this.waitingAppends.length > 0) await this.appendGroup(takeGroup(this.waitingAppends));
-    this.sendingAppends = false;
+    try {
+      while (this.waitingAppends.length > 0) {
+        await this.appendGroup(takeGroup(this.waitingAppends));
+        // One turn of the event loop, so that callers whose appends just settled can make their next
+        // ones (several promise steps away) in time to join the next group rather than the one after.
+        await new Promise(setImmediate);
+      }
+    } finally {
+      this.sendingAppends = false;
+    }
   }
 
   /** Settles every append of the group, each with its own outcome; never rejects. */

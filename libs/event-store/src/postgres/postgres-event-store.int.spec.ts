@@ -275,9 +275,13 @@ if (skipPostgres) {
       /** Small batches: many short transactions, so the writers' commits interleave. */
       const BATCH_SIZE = 10;
 
+      /** Two writers per store: each store gathers its writers' appends into groups, which interleave with the other stores'. */
+      const STORES = WRITERS / 2;
+
       it(`delivers ${WRITERS} concurrent writers' ${WRITERS * EVENTS_PER_WRITER} events to a live subscriber, in position order, each once`, async () => {
         const reader = await open({ subscriptionBatchSize: 200 });
-        const writers = await Promise.all(Array.from({ length: WRITERS }, () => open()));
+        const stores = await Promise.all(Array.from({ length: STORES }, () => open()));
+        const writers = Array.from({ length: WRITERS }, (_, index) => stores[index % STORES]);
         const before = await reader.headPosition();
         const delivered: RecordedEvent[] = [];
         const subscription = reader.subscribe(before, async (event) => {

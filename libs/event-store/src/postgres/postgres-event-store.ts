@@ -109,7 +109,11 @@ const MIGRATIONS: readonly Migration[] = [
         event_data text[],
         event_metadata text[]
       ) RETURNS TABLE (outcome text, next_revision integer, last_position bigint, actual_revision integer, clash_event_id text, clash_stream_id text)
-      LANGUAGE plpgsql AS $function$
+      LANGUAGE plpgsql
+      -- Plans for the values at hand and the table's current size. A session's generic plans (cached from
+      -- the sixth call on) may have been made while the table was small, and scan it once it is not.
+      SET plan_cache_mode = force_custom_plan
+      AS $function$
       DECLARE
         log_head bigint;
         first_event integer := 1;

@@ -110,9 +110,9 @@ const MIGRATIONS: readonly Migration[] = [
         event_metadata text[]
       ) RETURNS TABLE (outcome text, next_revision integer, last_position bigint, actual_revision integer, clash_event_id text, clash_stream_id text)
       LANGUAGE plpgsql
-      -- Plans for the values at hand and the table's current size. A session's generic plans (cached from
-      -- the sixth call on) may have been made while the table was small, and scan it once it is not.
-      SET plan_cache_mode = force_custom_plan
+      -- Every query here has an index to follow. A session caches its plans (generic ones from the sixth
+      -- call on); made while the table was small, they would scan the whole table ever after.
+      SET enable_seqscan = off
       AS $function$
       DECLARE
         log_head bigint;

@@ -210,61 +210,85 @@ if (skipPostgres) {
     });
 
     describe('group commit', () => {
-      it('sends the appends made while one is in flight together, in one transaction, each checked on its own', async () => {
-        const fresh = newSchema();
-        const store = await open({ schema: fresh });
-        const taken = newEvent();
-        await store.append('existing', 'no-stream', [taken]);
-        const blocker = await holdAppendLock(fresh);
-        let group: PromiseSettledResult<unknown>[];
-        const fine = Array.from({ length: 6 }, () => newStreamId());
+      /**
+       * Holds the schema's append lock while one append waits for it, makes `appends` meanwhile (they
+       * queue behind the one in flight), then lets go; returns their outcomes.
+       */
+      async function gathered(store: PostgresEventStore, schemaName: string, appends: () => Promise<unknown>[]) {
+        const blocker = await holdAppendLock(schemaName);
         try {
-          // The first append waits for the lock inside its statement; the next ones queue up behind it.
           const inFlight = store.append(newStreamId(), 'no-stream', [newEvent()]);
           await waitUntilBlocked(blocker);
-          const gathered = Promise.allSettled([
-            ...fine.map((streamId) => store.append(streamId, 'no-stream', [newEvent(), newEvent()])),
-            store.append('existing', 'no-stream', [newEvent()]),
-            store.append(newStreamId(), 'no-stream', [{ ...taken }]),
-          ]);
+          const outcomes = Promise.allSettled(appends());
           await blocker.query('COMMIT');
           await inFlight;
-          group = await gathered;
+          return await outcomes;
         } finally {
           await blocker.end();
         }
+      }
 
-        expect(group.slice(0, 6).map((outcome) => outcome.status)).toEqual(Array(6).fill('fulfilled'));
-        expect(group[6]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 0 } });
-        expect(group[7]).toMatchObject({ status: 'rejected', reason: { constructor: DuplicateEventId, eventId: taken.eventId, streamId: 'existing' } });
-        const { rows } = await admin.query(`SELECT DISTINCT xmin::text FROM ${fresh}.events WHERE stream_id = ANY($1)`, [fine]);
-        expect(rows).toHaveLength(1);
+      const transactionsOf = async (schemaName: string, streamIds: string[]) =>
+        (await admin.query(`SELECT DISTINCT xmin::text FROM ${schemaName}.events WHERE stream_id = ANY($1)`, [streamIds])).rows.length;
+
+      it('sends the appends made while one is in flight together, in one transaction, each checked on its own', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+        await store.append('existing', 'no-stream', [newEvent()]);
+        const fine = Array.from({ length: 6 }, () => newStreamId());
+
+        const outcomes = await gathered(store, fresh, () => [
+          ...fine.map((streamId) => store.append(streamId, 'no-stream', [newEvent(), newEvent()])),
+          store.append('existing', 'no-stream', [newEvent()]),
+        ]);
+
+        expect(outcomes.slice(0, 6).map((outcome) => outcome.status)).toEqual(Array(6).fill('fulfilled'));
+        expect(outcomes[6]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 0 } });
+        expect(await transactionsOf(fresh, fine)).toBe(1);
         const positions = (await store.readAll()).map((event) => event.position);
         expect(positions).toEqual(Array.from({ length: 14 }, (_, index) => BigInt(index + 1)));
+      });
+
+      it('takes a group one append at a time when it repeats a stream or a stored id: replays, duplicates and conflicts as if sent one by one', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+        const taken = newEvent();
+        const original = await store.append('existing', 'no-stream', [taken]);
+        const twice = newStreamId();
+        const fine = newStreamId();
+
+        const outcomes = await gathered(store, fresh, () => [
+          store.append(twice, 'no-stream', [newEvent()]),
+          store.append(twice, 0, [newEvent()]),
+          store.append(twice, 0, [newEvent()]),
+          store.append('existing', 'no-stream', [taken]),
+          store.append(newStreamId(), 'no-stream', [{ ...taken }]),
+          store.append(fine, 'no-stream', [newEvent()]),
+        ]);
+
+        expect(outcomes.slice(0, 2)).toMatchObject([
+          { status: 'fulfilled', value: { nextRevision: 0 } },
+          { status: 'fulfilled', value: { nextRevision: 1 } },
+        ]);
+        expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 1 } });
+        expect(outcomes[3]).toEqual({ status: 'fulfilled', value: { ...original, alreadyStored: true } });
+        expect(outcomes[4]).toMatchObject({ status: 'rejected', reason: { constructor: DuplicateEventId, eventId: taken.eventId, streamId: 'existing' } });
+        expect(outcomes[5]).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0, lastPosition: 5n } });
+        expect(await transactionsOf(fresh, [twice, fine])).toBe(1);
       });
 
       it('fails only the append whose data jsonb refuses, when it came in a group', async () => {
         const fresh = newSchema();
         const store = await open({ schema: fresh });
-        const blocker = await holdAppendLock(fresh);
-        let group: PromiseSettledResult<unknown>[];
-        try {
-          const inFlight = store.append(newStreamId(), 'no-stream', [newEvent()]);
-          await waitUntilBlocked(blocker);
-          const gathered = Promise.allSettled([
-            store.append(newStreamId(), 'no-stream', [newEvent()]),
-            store.append(newStreamId(), 'no-stream', [{ ...newEvent(), data: { text: 'nul \u0000 inside' } }]),
-            store.append(newStreamId(), 'no-stream', [newEvent()]),
-          ]);
-          await blocker.query('COMMIT');
-          await inFlight;
-          group = await gathered;
-        } finally {
-          await blocker.end();
-        }
 
-        expect(group.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-        expect((group[1] as PromiseRejectedResult).reason.message).toMatch(/Unicode escape/);
+        const outcomes = await gathered(store, fresh, () => [
+          store.append(newStreamId(), 'no-stream', [newEvent()]),
+          store.append(newStreamId(), 'no-stream', [{ ...newEvent(), data: { text: 'nul \u0000 inside' } }]),
+          store.append(newStreamId(), 'no-stream', [newEvent()]),
+        ]);
+
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((outcomes[1] as PromiseRejectedResult).reason.message).toMatch(/Unicode escape/);
         expect(await store.headPosition()).toBe(3n);
       });
     });

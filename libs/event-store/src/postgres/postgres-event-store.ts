@@ -116,6 +116,9 @@ const MIGRATIONS: readonly Migration[] = [
       AS $function$
       DECLARE
         log_head bigint;
+        group_head bigint;
+        stream_heads integer[];
+        accepted boolean[] := '{}';
         first_event integer := 1;
         last_event integer;
         batch_ids text[];
@@ -130,56 +133,99 @@ const MIGRATIONS: readonly Migration[] = [
         END IF;
         PERFORM pg_advisory_xact_lock((${APPEND_LOCK_CLASS}::bigint << 32) | '${schema}'::regnamespace::oid::bigint);
         SELECT COALESCE(MAX(position), 0) INTO log_head FROM ${schema}.events;
-        FOR i IN 1 .. COALESCE(cardinality(append_stream_ids), 0) LOOP
-          last_event := first_event + append_sizes[i] - 1;
-          batch_ids := event_ids[first_event:last_event];
-          outcome := NULL; next_revision := NULL; last_position := NULL;
-          actual_revision := NULL; clash_event_id := NULL; clash_stream_id := NULL;
-
-          SELECT count(*) INTO stored_count FROM ${schema}.events AS stored WHERE stored.event_id = ANY (batch_ids);
-          IF stored_count > 0 THEN
-            -- A replay: every id stored in this stream, at consecutive revisions in batch order.
-            SELECT count(*) INTO replayed_count
-            FROM unnest(batch_ids) WITH ORDINALITY AS batch (event_id, ordinal)
-            JOIN ${schema}.events AS stored USING (event_id)
-            CROSS JOIN (SELECT first_row.revision FROM ${schema}.events AS first_row WHERE first_row.event_id = batch_ids[1]) AS first_stored
-            WHERE stored.stream_id = append_stream_ids[i] AND stored.revision = first_stored.revision + batch.ordinal::integer - 1;
-            IF replayed_count = cardinality(batch_ids) THEN
-              outcome := 'replay';
-              SELECT stored.revision, stored.position INTO next_revision, last_position
-              FROM ${schema}.events AS stored WHERE stored.event_id = batch_ids[cardinality(batch_ids)];
-            ELSE
-              -- Any other reuse of a stored id; the clash named is one in another stream if there is one.
-              outcome := 'duplicate_event_id';
-              SELECT stored.event_id, stored.stream_id INTO clash_event_id, clash_stream_id
-              FROM unnest(batch_ids) WITH ORDINALITY AS batch (event_id, ordinal)
-              JOIN ${schema}.events AS stored USING (event_id)
-              ORDER BY stored.stream_id = append_stream_ids[i], batch.ordinal
-              LIMIT 1;
-            END IF;
-          ELSE
-            SELECT stored.revision INTO stream_head
-            FROM ${schema}.events AS stored WHERE stored.stream_id = append_stream_ids[i]
-            ORDER BY stored.revision DESC LIMIT 1;
-            IF append_expected_revisions[i] IS NOT NULL AND append_expected_revisions[i] <> COALESCE(stream_head, -1) THEN
-              outcome := 'wrong_expected_revision';
-              actual_revision := stream_head;
-            ELSE
-              INSERT INTO ${schema}.events (position, event_id, stream_id, revision, type, data, metadata)
-              SELECT log_head + batch.ordinal, batch.event_id, append_stream_ids[i], COALESCE(stream_head, -1) + batch.ordinal::integer,
-                     batch.event_type, batch.data::jsonb, batch.metadata::jsonb
-              FROM unnest(batch_ids, event_types[first_event:last_event], event_data[first_event:last_event], event_metadata[first_event:last_event])
-                   WITH ORDINALITY AS batch (event_id, event_type, data, metadata, ordinal);
+        -- The common case, in a fixed number of statements whatever the group's size: no id of the group
+        -- is stored yet, and no id or stream comes twice in it. Otherwise the appends are taken one at a
+        -- time (the loop after ELSE), which also recognises replays and names duplicates.
+        IF NOT EXISTS (SELECT FROM ${schema}.events AS stored WHERE stored.event_id = ANY (event_ids))
+           AND (SELECT count(DISTINCT id) FROM unnest(event_ids) AS id) = cardinality(event_ids)
+           AND (SELECT count(DISTINCT id) FROM unnest(append_stream_ids) AS id) = cardinality(append_stream_ids) THEN
+          SELECT array_agg(head.revision ORDER BY request.ordinal) INTO stream_heads
+          FROM unnest(append_stream_ids) WITH ORDINALITY AS request (stream_id, ordinal)
+          LEFT JOIN LATERAL (
+            SELECT stored.revision FROM ${schema}.events AS stored
+            WHERE stored.stream_id = request.stream_id ORDER BY stored.revision DESC LIMIT 1
+          ) AS head ON true;
+          group_head := log_head;
+          FOR i IN 1 .. cardinality(append_stream_ids) LOOP
+            outcome := NULL; next_revision := NULL; last_position := NULL;
+            actual_revision := NULL; clash_event_id := NULL; clash_stream_id := NULL;
+            accepted[i] := append_expected_revisions[i] IS NULL OR append_expected_revisions[i] = COALESCE(stream_heads[i], -1);
+            IF accepted[i] THEN
               log_head := log_head + append_sizes[i];
               outcome := 'appended';
-              next_revision := COALESCE(stream_head, -1) + append_sizes[i];
+              next_revision := COALESCE(stream_heads[i], -1) + append_sizes[i];
               last_position := log_head;
-              appended_any := true;
+            ELSE
+              outcome := 'wrong_expected_revision';
+              actual_revision := stream_heads[i];
             END IF;
-          END IF;
-          RETURN NEXT;
-          first_event := last_event + 1;
-        END LOOP;
+            RETURN NEXT;
+          END LOOP;
+          -- The accepted appends' events, positions following on from the log's head in group order.
+          INSERT INTO ${schema}.events (position, event_id, stream_id, revision, type, data, metadata)
+          SELECT group_head + row_number() OVER (ORDER BY batch.ordinal), batch.event_id, append_stream_ids[batch.request],
+                 COALESCE(stream_heads[batch.request], -1) + (row_number() OVER (PARTITION BY batch.request ORDER BY batch.ordinal))::integer,
+                 batch.event_type, batch.data::jsonb, batch.metadata::jsonb
+          FROM unnest(event_ids, event_types, event_data, event_metadata,
+                      -- each event's append: 1 append_sizes[1] times, then 2 append_sizes[2] times...
+                      ARRAY(SELECT request.ordinal::integer
+                            FROM unnest(append_sizes) WITH ORDINALITY AS request (size, ordinal), generate_series(1, request.size)
+                            ORDER BY request.ordinal))
+               WITH ORDINALITY AS batch (event_id, event_type, data, metadata, request, ordinal)
+          WHERE accepted[batch.request];
+          appended_any := log_head > group_head;
+        ELSE
+          FOR i IN 1 .. COALESCE(cardinality(append_stream_ids), 0) LOOP
+            last_event := first_event + append_sizes[i] - 1;
+            batch_ids := event_ids[first_event:last_event];
+            outcome := NULL; next_revision := NULL; last_position := NULL;
+            actual_revision := NULL; clash_event_id := NULL; clash_stream_id := NULL;
+
+            SELECT count(*) INTO stored_count FROM ${schema}.events AS stored WHERE stored.event_id = ANY (batch_ids);
+            IF stored_count > 0 THEN
+              -- A replay: every id stored in this stream, at consecutive revisions in batch order.
+              SELECT count(*) INTO replayed_count
+              FROM unnest(batch_ids) WITH ORDINALITY AS batch (event_id, ordinal)
+              JOIN ${schema}.events AS stored USING (event_id)
+              CROSS JOIN (SELECT first_row.revision FROM ${schema}.events AS first_row WHERE first_row.event_id = batch_ids[1]) AS first_stored
+              WHERE stored.stream_id = append_stream_ids[i] AND stored.revision = first_stored.revision + batch.ordinal::integer - 1;
+              IF replayed_count = cardinality(batch_ids) THEN
+                outcome := 'replay';
+                SELECT stored.revision, stored.position INTO next_revision, last_position
+                FROM ${schema}.events AS stored WHERE stored.event_id = batch_ids[cardinality(batch_ids)];
+              ELSE
+                -- Any other reuse of a stored id; the clash named is one in another stream if there is one.
+                outcome := 'duplicate_event_id';
+                SELECT stored.event_id, stored.stream_id INTO clash_event_id, clash_stream_id
+                FROM unnest(batch_ids) WITH ORDINALITY AS batch (event_id, ordinal)
+                JOIN ${schema}.events AS stored USING (event_id)
+                ORDER BY stored.stream_id = append_stream_ids[i], batch.ordinal
+                LIMIT 1;
+              END IF;
+            ELSE
+              SELECT stored.revision INTO stream_head
+              FROM ${schema}.events AS stored WHERE stored.stream_id = append_stream_ids[i]
+              ORDER BY stored.revision DESC LIMIT 1;
+              IF append_expected_revisions[i] IS NOT NULL AND append_expected_revisions[i] <> COALESCE(stream_head, -1) THEN
+                outcome := 'wrong_expected_revision';
+                actual_revision := stream_head;
+              ELSE
+                INSERT INTO ${schema}.events (position, event_id, stream_id, revision, type, data, metadata)
+                SELECT log_head + batch.ordinal, batch.event_id, append_stream_ids[i], COALESCE(stream_head, -1) + batch.ordinal::integer,
+                       batch.event_type, batch.data::jsonb, batch.metadata::jsonb
+                FROM unnest(batch_ids, event_types[first_event:last_event], event_data[first_event:last_event], event_metadata[first_event:last_event])
+                     WITH ORDINALITY AS batch (event_id, event_type, data, metadata, ordinal);
+                log_head := log_head + append_sizes[i];
+                outcome := 'appended';
+                next_revision := COALESCE(stream_head, -1) + append_sizes[i];
+                last_position := log_head;
+                appended_any := true;
+              END IF;
+            END IF;
+            RETURN NEXT;
+            first_event := last_event + 1;
+          END LOOP;
+        END IF;
         -- Delivered to every listening connection when (and only if) the transaction commits.
         IF appended_any THEN
           PERFORM pg_notify('${NOTIFICATION_CHANNEL}', '${schemaName}');

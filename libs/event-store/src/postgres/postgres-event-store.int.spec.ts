@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { eventStoreContract } from '../contract';
 import { isDatabaseUnavailable } from '../database-unavailable';
-import { DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { AppendResult, DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
 
 const connectionString = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -237,16 +237,21 @@ if (skipPostgres) {
         await store.append('existing', 'no-stream', [newEvent()]);
         const fine = Array.from({ length: 6 }, () => newStreamId());
 
+        const appendFine = (streamId: string) => store.append(streamId, 'no-stream', [newEvent(), newEvent()]);
+
         const outcomes = await gathered(store, fresh, () => [
-          ...fine.map((streamId) => store.append(streamId, 'no-stream', [newEvent(), newEvent()])),
+          ...fine.slice(0, 3).map(appendFine),
           store.append('existing', 'no-stream', [newEvent()]),
+          ...fine.slice(3).map(appendFine),
         ]);
 
-        expect(outcomes.slice(0, 6).map((outcome) => outcome.status)).toEqual(Array(6).fill('fulfilled'));
-        expect(outcomes[6]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 0 } });
+        expect(outcomes[3]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 0 } });
+        const results = outcomes.filter((outcome, index) => index !== 3).map((outcome) => (outcome as PromiseFulfilledResult<AppendResult>).value);
+        expect(results.map((result) => result.lastPosition)).toEqual([4n, 6n, 8n, 10n, 12n, 14n]);
         expect(await transactionsOf(fresh, fine)).toBe(1);
-        const positions = (await store.readAll()).map((event) => event.position);
-        expect(positions).toEqual(Array.from({ length: 14 }, (_, index) => BigInt(index + 1)));
+        const stored = await store.readAll();
+        expect(stored.map((event) => event.position)).toEqual(Array.from({ length: 14 }, (_, index) => BigInt(index + 1)));
+        expect(stored.slice(2).map((event) => [event.streamId, event.revision])).toEqual(fine.flatMap((streamId) => [[streamId, 0], [streamId, 1]]));
       });
 
       it('takes a group one append at a time when it repeats a stream or a stored id: replays, duplicates and conflicts as if sent one by one', async () => {

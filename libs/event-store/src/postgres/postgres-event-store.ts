@@ -119,6 +119,11 @@ const MIGRATIONS: readonly Migration[] = [
         group_head bigint;
         stream_heads integer[];
         accepted boolean[] := '{}';
+        -- per append of the group: events of the appends before it, and of those refused before it
+        events_before integer[] := '{}';
+        refused_before integer[] := '{}';
+        events_seen integer := 0;
+        events_refused integer := 0;
         first_event integer := 1;
         last_event integer;
         batch_ids text[];
@@ -150,21 +155,26 @@ const MIGRATIONS: readonly Migration[] = [
             outcome := NULL; next_revision := NULL; last_position := NULL;
             actual_revision := NULL; clash_event_id := NULL; clash_stream_id := NULL;
             accepted[i] := append_expected_revisions[i] IS NULL OR append_expected_revisions[i] = COALESCE(stream_heads[i], -1);
+            events_before[i] := events_seen;
+            refused_before[i] := events_refused;
+            events_seen := events_seen + append_sizes[i];
             IF accepted[i] THEN
               log_head := log_head + append_sizes[i];
               outcome := 'appended';
               next_revision := COALESCE(stream_heads[i], -1) + append_sizes[i];
               last_position := log_head;
             ELSE
+              events_refused := events_refused + append_sizes[i];
               outcome := 'wrong_expected_revision';
               actual_revision := stream_heads[i];
             END IF;
             RETURN NEXT;
           END LOOP;
-          -- The accepted appends' events, positions following on from the log's head in group order.
+          -- The accepted appends' events, positions following on from the log's head in group order
+          -- (leaving out the refused appends' events), revisions from their stream's head.
           INSERT INTO ${schema}.events (position, event_id, stream_id, revision, type, data, metadata)
-          SELECT group_head + row_number() OVER (ORDER BY batch.ordinal), batch.event_id, append_stream_ids[batch.request],
-                 COALESCE(stream_heads[batch.request], -1) + (row_number() OVER (PARTITION BY batch.request ORDER BY batch.ordinal))::integer,
+          SELECT group_head + batch.ordinal - refused_before[batch.request], batch.event_id, append_stream_ids[batch.request],
+                 COALESCE(stream_heads[batch.request], -1) + (batch.ordinal - events_before[batch.request])::integer,
                  batch.event_type, batch.data::jsonb, batch.metadata::jsonb
           FROM unnest(event_ids, event_types, event_data, event_metadata,
                       -- each event's append: 1 append_sizes[1] times, then 2 append_sizes[2] times...

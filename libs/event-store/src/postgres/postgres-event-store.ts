@@ -89,7 +89,7 @@ const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     description: 'append_events: a group of appends in one statement',
-    // Called by PostgresEventStore.appendGroup; see the class comment for why positions stay dense and
+    // Called by PostgresEventStore.callAppendEvents; see the class comment for why positions stay dense and
     // readers never skip. VOLATILE (the default) matters: under READ COMMITTED each statement of a
     // volatile function takes a fresh snapshot, so every read after the lock sees the previous
     // holder's commit. Each append of the group is checked on its own and its outcome returned as a
@@ -306,7 +306,8 @@ const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, meta
  * from a sequence, a transaction holding a lower value could commit after one holding a higher value,
  * and a reader that saw the higher one would advance its checkpoint past the lower one for good (the
  * COUNTER-EXAMPLE test shows it). Instead, appends go through the SQL function append_events, called
- * as one statement in a READ COMMITTED transaction of its own. Its first step takes a
+ * as one statement in a READ COMMITTED transaction of its own (the store's connections make READ
+ * COMMITTED their default, and the function refuses any other level). Its first step takes a
  * transaction-scoped advisory lock (one per schema); only then does it read MAX(position) and write
  * the next positions. The function is VOLATILE, so each of its statements after the lock takes a fresh
  * snapshot, which includes the commit of the previous lock holder. The lock is released only after the
@@ -317,8 +318,10 @@ const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, meta
  * one call of append_events, so one statement, one transaction and one commit serve them all. Inside,
  * the function takes them in order, each checked on its own (replay by event ids, expected revision)
  * and each given the positions after the previous one's, exactly as if they had come one by one; a
- * conflict is an outcome row for that append, not an error, so it fails alone. Positions stay dense
- * and in commit order, since the whole group commits at once under the lock.
+ * conflict is an outcome row for that append, not an error, so it fails alone. (A statement that fails
+ * as a whole, e.g. because jsonb refuses one append's data, is tried again append by append, so that
+ * only that one fails.) Positions stay dense and in commit order, since the whole group commits at
+ * once under the lock.
  *
  * The alternative keeps concurrent appends: tag each event with the writing transaction's id
  * (pg_current_xact_id()) and let readers take only events of transactions older than

@@ -142,8 +142,9 @@ const MIGRATIONS: readonly Migration[] = [
         -- is stored yet, and no id or stream comes twice in it. Otherwise the appends are taken one at a
         -- time (the loop after ELSE), which also recognises replays and names duplicates.
         IF NOT EXISTS (SELECT FROM ${schema}.events AS stored WHERE stored.event_id = ANY (event_ids))
-           AND (SELECT count(DISTINCT id) FROM unnest(event_ids) AS id) = cardinality(event_ids)
-           AND (SELECT count(DISTINCT id) FROM unnest(append_stream_ids) AS id) = cardinality(append_stream_ids) THEN
+           -- (COLLATE "C": equality is all that matters here, and byte order sorts fastest)
+           AND (SELECT count(DISTINCT id COLLATE "C") FROM unnest(event_ids) AS id) = cardinality(event_ids)
+           AND (SELECT count(DISTINCT id COLLATE "C") FROM unnest(append_stream_ids) AS id) = cardinality(append_stream_ids) THEN
           SELECT array_agg(head.revision ORDER BY request.ordinal) INTO stream_heads
           FROM unnest(append_stream_ids) WITH ORDINALITY AS request (stream_id, ordinal)
           LEFT JOIN LATERAL (

@@ -1,7 +1,10 @@
 /**
  * Benchmark (not a test): our PostgreSQL event store (PostgresEventStore) side by side with Emmett's
  * (@event-driven-io/emmett-postgresql, getPostgreSQLEventStore), in the same run, on the same server,
- * each in the same freshly created database (created here, dropped at the end, also on failure).
+ * each in the same freshly created database (created here, dropped at the end, also on failure). In
+ * (1) to (3) a third contender is the reference: raw pg, one multi-row INSERT of the same rows into a
+ * table shaped like ours, autocommit (rawPgContender). Each of (1) to (3) runs ROUNDS times per
+ * contender, the order rotating each round; the median run is reported, with the ratios.
  *
  *   (1) single:     one event per append, each on a new stream (ours 'no-stream', Emmett STREAM_DOES_NOT_EXIST);
  *   (2) batched:    100 events per append, each batch on a new stream;
@@ -18,8 +21,7 @@
  * Same payloads for both: a GiftPledged-like event of about 200 bytes of JSON data, plus our metadata
  * (actor, correlation, causation, time, schema version; Emmett keeps it in message_metadata and adds
  * its own messageId). Events are built before the clock starts. Latency = from calling append (or
- * appendToStream) to its promise resolving. Within each scenario the two stores run one after the
- * other, the order alternating between scenarios.
+ * appendToStream) to its promise resolving.
  *
  * Needs PostgreSQL on 127.0.0.1:5432 with trust auth for user postgres, or PG_BENCH_URL pointing at
  * a server's `postgres` database with the right to CREATE DATABASE.
@@ -29,7 +31,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { dumbo } from '@event-driven-io/dumbo';
 import { Event, STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, PostgresEventStore as EmmettEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
@@ -39,9 +41,11 @@ import { BenchRow, formatMs, formatRate, nowMs, percentile } from './stats';
 
 const ADMIN_URL = process.env.PG_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WARMUP = { singles: 200, batches: 5 };
-const SINGLE = { appends: 2_000 };
-const BATCHED = { appends: 200, batchSize: 100 };
-const CONCURRENT = { writers: 8, appendsPerWriter: 500 };
+const SINGLE = { appends: 1_000 };
+const BATCHED = { appends: 100, batchSize: 100 };
+const CONCURRENT = { writers: 8, appendsPerWriter: 250 };
+/** Each append scenario runs this many times per contender, the order rotating; medians are reported. */
+const ROUNDS = 3;
 const CATCH_UP_BATCH_SIZE = 500;
 
 type GiftData = {
@@ -79,9 +83,11 @@ function payload(): Payload {
 const toPangolin = (p: Payload): NewEvent => ({ eventId: p.eventId, type: 'GiftPledged', data: p.data, metadata: p.metadata });
 const toEmmett = (p: Payload): EmmettGiftPledged => ({ type: 'GiftPledged', data: p.data, metadata: { ...p.metadata } });
 
-/** The two stores behind one tiny interface, so every scenario runs the same code for both. */
+type ContenderName = 'Pangolin' | 'Emmett' | 'raw pg';
+
+/** The two stores (and the raw driver) behind one tiny interface, so every scenario runs the same code for both. */
 interface Contender {
-  name: 'Pangolin' | 'Emmett';
+  name: ContenderName;
   /** Appends `events` to the new stream `stream`. */
   appendNew(stream: string, events: readonly Payload[]): Promise<void>;
 }
@@ -126,6 +132,42 @@ async function concurrent(store: Contender): Promise<Measured> {
   const seconds = (nowMs() - started) / 1000;
   const events = CONCURRENT.writers * CONCURRENT.appendsPerWriter;
   return { events, seconds, eventsPerSecond: events / seconds, latencies };
+}
+
+/**
+ * The reference: the same rows, as our events table holds them (same columns, keys and unique indexes,
+ * positions from an identity column), written by one multi-row INSERT through pg, autocommit. No lock,
+ * no replay check, no expected revision: what the database costs, with nothing of an event store.
+ */
+async function rawPgContender(pool: Pool): Promise<Contender> {
+  await pool.query(`
+    CREATE TABLE raw_events (
+      position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      event_id text NOT NULL UNIQUE,
+      stream_id text NOT NULL,
+      revision integer NOT NULL CHECK (revision >= 0),
+      type text NOT NULL,
+      data jsonb NOT NULL,
+      metadata jsonb NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (stream_id, revision)
+    )`);
+  return {
+    name: 'raw pg',
+    appendNew: async (stream, events) => {
+      await pool.query(
+        `INSERT INTO raw_events (event_id, stream_id, revision, type, data, metadata)
+         SELECT batch.event_id, $1, batch.ordinality::integer - 1, 'GiftPledged', batch.data::jsonb, batch.metadata::jsonb
+         FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS batch(event_id, data, metadata, ordinality)`,
+        [stream, events.map((p) => p.eventId), events.map((p) => JSON.stringify(p.data)), events.map((p) => JSON.stringify(p.metadata))],
+      );
+    },
+  };
+}
+
+/** The run whose events/s is the median of `runs` (an odd number of them). */
+function median(runs: readonly Measured[]): Measured {
+  return [...runs].sort((a, b) => a.eventsPerSecond - b.eventsPerSecond)[Math.floor(runs.length / 2)]!;
 }
 
 async function warmUp(store: Contender): Promise<number> {
@@ -264,6 +306,8 @@ interface Row {
   scenario: string;
   pangolin: Measured;
   emmett: Measured;
+  /** Absent for catch-up. */
+  rawPg?: Measured;
 }
 
 function describe(name: string, m: Measured): string {
@@ -286,7 +330,16 @@ function emmettVersion(): string {
 }
 
 export function comparisonTable(rows: readonly Row[]): string {
-  const header = ['Scenario', 'Pangolin events/s', 'Emmett events/s', 'Ratio (Pangolin / Emmett)', 'Pangolin append p50 / p99', 'Emmett append p50 / p99'];
+  const header = [
+    'Scenario',
+    'Pangolin events/s',
+    'Emmett events/s',
+    'raw pg events/s',
+    'Pangolin / Emmett',
+    'Pangolin / raw pg',
+    'Pangolin append p50 / p99',
+    'Emmett append p50 / p99',
+  ];
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
@@ -296,7 +349,9 @@ export function comparisonTable(rows: readonly Row[]): string {
           row.scenario,
           formatRate(row.pangolin.eventsPerSecond),
           formatRate(row.emmett.eventsPerSecond),
+          row.rawPg ? formatRate(row.rawPg.eventsPerSecond) : 'n/a',
           `${(row.pangolin.eventsPerSecond / row.emmett.eventsPerSecond).toFixed(2)}×`,
+          row.rawPg ? `${(row.pangolin.eventsPerSecond / row.rawPg.eventsPerSecond).toFixed(2)}×` : 'n/a',
           latencyCell(row.pangolin),
           latencyCell(row.emmett),
         ].join(' | ')} |`,
@@ -311,6 +366,7 @@ export async function runPostgresVsEmmett(options: { printMachine?: boolean } = 
   const rows = await withBenchDatabase(async (url) => {
     const ours = await PostgresEventStore.connect(url, { schema: 'pangolin_bench' });
     const theirs = getPostgreSQLEventStore(url);
+    const rawPool = new Pool({ connectionString: url });
     try {
       await theirs.schema.migrate();
       const pangolin: Contender = {
@@ -325,9 +381,14 @@ export async function runPostgresVsEmmett(options: { printMachine?: boolean } = 
           await theirs.appendToStream<EmmettGiftPledged>(stream, events.map(toEmmett), { expectedStreamVersion: STREAM_DOES_NOT_EXIST });
         },
       };
+      const rawPg = await rawPgContender(rawPool);
+      const contenders = [pangolin, emmett, rawPg];
 
       let written = 0;
-      for (const store of [pangolin, emmett]) written = await warmUp(store);
+      for (const store of contenders) {
+        const warmed = await warmUp(store);
+        if (store === pangolin) written = warmed;
+      }
 
       const result: Row[] = [];
       const scenarios: { scenario: string; run: (store: Contender) => Promise<Measured> }[] = [
@@ -338,17 +399,24 @@ export async function runPostgresVsEmmett(options: { printMachine?: boolean } = 
         },
         { scenario: `(3) ${CONCURRENT.writers} concurrent writers × ${CONCURRENT.appendsPerWriter}, 1 event per append`, run: concurrent },
       ];
-      for (const [index, { scenario, run }] of scenarios.entries()) {
-        console.log(scenario);
-        const order = index % 2 === 0 ? [pangolin, emmett] : [emmett, pangolin];
-        const measured = new Map<string, Measured>();
-        for (const store of order) {
-          const m = await run(store);
-          measured.set(store.name, m);
-          console.log(describe(store.name, m));
+      for (const { scenario, run } of scenarios) {
+        console.log(`${scenario}; median of ${ROUNDS} rounds`);
+        const runs = new Map<ContenderName, Measured[]>(contenders.map((store) => [store.name, []]));
+        for (let round = 0; round < ROUNDS; round++) {
+          // The order rotates each round, so no contender always runs first (or after the same one).
+          const order = contenders.map((_, index) => contenders[(index + round) % contenders.length]);
+          for (const store of order) {
+            const m = await run(store);
+            runs.get(store.name)!.push(m);
+            if (store === pangolin) written += m.events;
+          }
         }
-        written += measured.get('Pangolin')!.events;
-        result.push({ scenario, pangolin: measured.get('Pangolin')!, emmett: measured.get('Emmett')! });
+        const [p, e, r] = contenders.map((store) => median(runs.get(store.name)!));
+        for (const store of contenders) {
+          console.log(describe(store.name, median(runs.get(store.name)!)));
+          console.log(`    rounds: ${runs.get(store.name)!.map((m) => formatRate(m.eventsPerSecond)).join(', ')} events/s`);
+        }
+        result.push({ scenario, pangolin: p, emmett: e, rawPg: r });
       }
 
       const backwards = await emmettBackwardSteps(url);
@@ -370,6 +438,7 @@ export async function runPostgresVsEmmett(options: { printMachine?: boolean } = 
     } finally {
       await ours.close();
       await theirs.close();
+      await rawPool.end();
     }
   });
 
@@ -379,7 +448,8 @@ export async function runPostgresVsEmmett(options: { printMachine?: boolean } = 
   console.log(`
 What the figures measure:
 - events/s: events written (1-3) or delivered to the handler (4) divided by the wall-clock time of the whole scenario;
-  in (3) the 8 writers run at once, so it is the aggregate. Ratio > 1: Pangolin is faster.
+  in (3) the 8 writers run at once, so it is the aggregate. (1)-(3): the median of ${ROUNDS} rounds per contender,
+  the order rotating each round. Ratio > 1: Pangolin is faster.
 - append p50 / p99: one append call, from the call to its promise resolving (n/a for catch-up).
 - (4) Pangolin: subscribe(0n, no-op) until caughtUpTo(head); 500 events per query, the handler awaited per event,
   no checkpoint stored (subscribers keep their own). Emmett (4a): store.consumer() with a no-op reactor,
@@ -388,11 +458,15 @@ What the figures measure:
   500 per query, nothing stored.
 
 Why they differ:
-- Pangolin's append is one READ COMMITTED transaction that first takes a per-schema advisory lock
-  (pg_advisory_xact_lock), then looks for an idempotent replay (event ids), reads the stream head, inserts at
-  MAX(position)+1.., and NOTIFYs: about 7 round trips, all appends to the store serialised behind the lock.
-  In exchange, positions are gap-free and commit in position order, so a reader following position > checkpoint
-  can never skip an event, and one bigint is the whole checkpoint.
+- Pangolin's append is one statement, autocommit: a call of the plpgsql function append_events, which takes a
+  per-schema advisory lock (pg_advisory_xact_lock), looks for an idempotent replay (event ids), checks the
+  expected revision against the stream head, inserts at MAX(position)+1.., and NOTIFYs. Appends to the schema are
+  serialised behind the lock, but appends a process makes while its previous call is in flight go together in
+  the next call: one statement, one transaction and one commit for the group (each append checked on its own).
+  In exchange for the lock, positions are gap-free and commit in position order, so a reader following
+  position > checkpoint can never skip an event, and one bigint is the whole checkpoint.
+- raw pg: the same rows into a table with the same keys and indexes, one INSERT ... SELECT FROM unnest(...),
+  autocommit; positions from an identity column; no lock, replay check, expected revision or notification.
 - Emmett's append is one call of the plpgsql function emt_append_to_stream (BEGIN, SELECT, COMMIT: 3 round
   trips) that inserts/updates the stream row (the optimistic check) and inserts the messages with
   global_position from a sequence (nextval, not serialised) and transaction_id = pg_current_xact_id().
@@ -415,7 +489,10 @@ Why they differ:
     latencyOf: row.pangolin.latencies.length > 0 ? 'one append (Pangolin)' : 'n/a',
     p50: row.pangolin.latencies.length > 0 ? formatMs(percentile(row.pangolin.latencies, 50)) : 'n/a',
     p99: row.pangolin.latencies.length > 0 ? formatMs(percentile(row.pangolin.latencies, 99)) : 'n/a',
-    notes: `ratio ${(row.pangolin.eventsPerSecond / row.emmett.eventsPerSecond).toFixed(2)}×; Emmett p50/p99 ${latencyCell(row.emmett)}`,
+    notes:
+      `ratio ${(row.pangolin.eventsPerSecond / row.emmett.eventsPerSecond).toFixed(2)}× Emmett` +
+      (row.rawPg ? `, ${(row.pangolin.eventsPerSecond / row.rawPg.eventsPerSecond).toFixed(2)}× raw pg (${formatRate(row.rawPg.eventsPerSecond)} events/s)` : '') +
+      `; Emmett p50/p99 ${latencyCell(row.emmett)}`,
   }));
 }
 

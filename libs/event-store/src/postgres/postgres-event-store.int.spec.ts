@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { eventStoreContract } from '../contract';
 import { isDatabaseUnavailable } from '../database-unavailable';
-import { NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { AppendResult, DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
 
 const connectionString = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -21,6 +21,24 @@ if (skipPostgres) {
     return name;
   };
   let admin: Client;
+
+  /** A session of its own, in a transaction holding the schema's append lock until it ends. */
+  async function holdAppendLock(schemaName: string): Promise<Client> {
+    const blocker = await connectAdmin();
+    await blocker.query('BEGIN');
+    await blocker.query(`SELECT pg_advisory_xact_lock((x'50474c41'::bigint << 32) | oid::bigint) FROM pg_namespace WHERE nspname = $1`, [schemaName]);
+    return blocker;
+  }
+
+  /** The pid of a session waiting for a lock that `blocker` holds, once there is one (10 s at most). */
+  async function waitUntilBlocked(blocker: Client): Promise<number> {
+    const { pid: blockerPid } = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0];
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      const waiting = (await admin.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]?.pid;
+      if (waiting !== undefined) return waiting;
+    }
+    throw new Error(`no session waited for the lock of ${blockerPid} within 10 s`);
+  }
 
   beforeAll(async () => {
     admin = await connectAdmin();
@@ -53,8 +71,8 @@ if (skipPostgres) {
 
         const stores = await Promise.all(Array.from({ length: 6 }, () => open({ schema: fresh })));
 
-        const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations`);
-        expect(rows).toEqual([{ version: 1 }]);
+        const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations ORDER BY version`);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
         await stores[0].append('account-1', 'no-stream', [newEvent()]);
         expect(await stores[5].headPosition()).toBe(1n);
       });
@@ -62,9 +80,33 @@ if (skipPostgres) {
       it('refuses a schema migrated by newer code', async () => {
         const fresh = newSchema();
         await open({ schema: fresh });
-        await admin.query(`INSERT INTO ${fresh}.schema_migrations (version, description) VALUES (2, 'from the future')`);
+        await admin.query(`INSERT INTO ${fresh}.schema_migrations (version, description) VALUES (99, 'from the future')`);
 
-        await expect(open({ schema: fresh })).rejects.toThrow(/schema version 2/);
+        await expect(open({ schema: fresh })).rejects.toThrow(/schema version 99/);
+      });
+
+      it('upgrades a schema written by version 1 (appends in several statements) to the append function, keeping its events', async () => {
+        const fresh = newSchema();
+        // What the store of schema version 1 created, with one event it appended.
+        await admin.query(`
+          CREATE SCHEMA ${fresh};
+          CREATE TABLE ${fresh}.schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+          INSERT INTO ${fresh}.schema_migrations (version, description) VALUES (1, 'events table');
+          CREATE TABLE ${fresh}.events (
+            position bigint PRIMARY KEY CHECK (position > 0), event_id text NOT NULL UNIQUE, stream_id text NOT NULL,
+            revision integer NOT NULL CHECK (revision >= 0), type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, revision)
+          );
+          INSERT INTO ${fresh}.events (position, event_id, stream_id, revision, type, data, metadata)
+          VALUES (1, 'stored-before-upgrade', 'account-1', 0, 'Opened', '{}', '{}');
+        `);
+
+        const store = await open({ schema: fresh });
+
+        const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations ORDER BY version`);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+        await expect(store.append('account-1', 'no-stream', [newEvent()])).rejects.toBeInstanceOf(WrongExpectedRevision);
+        expect(await store.append('account-1', 0, [newEvent()])).toEqual({ nextRevision: 1, lastPosition: 2n, alreadyStored: false });
       });
 
       it('refuses a schema name that would need quoting', async () => {
@@ -167,15 +209,108 @@ if (skipPostgres) {
       });
     });
 
+    describe('group commit', () => {
+      /**
+       * Holds the schema's append lock while one append waits for it, makes `appends` meanwhile (they
+       * queue behind the one in flight), then lets go; returns their outcomes.
+       */
+      async function gathered(store: PostgresEventStore, schemaName: string, appends: () => Promise<unknown>[]) {
+        const blocker = await holdAppendLock(schemaName);
+        try {
+          const inFlight = store.append(newStreamId(), 'no-stream', [newEvent()]);
+          await waitUntilBlocked(blocker);
+          const outcomes = Promise.allSettled(appends());
+          await blocker.query('COMMIT');
+          await inFlight;
+          return await outcomes;
+        } finally {
+          await blocker.end();
+        }
+      }
+
+      const transactionsOf = async (schemaName: string, streamIds: string[]) =>
+        (await admin.query(`SELECT DISTINCT xmin::text FROM ${schemaName}.events WHERE stream_id = ANY($1)`, [streamIds])).rows.length;
+
+      it('sends the appends made while one is in flight together, in one transaction, each checked on its own', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+        await store.append('existing', 'no-stream', [newEvent()]);
+        const fine = Array.from({ length: 6 }, () => newStreamId());
+
+        const appendFine = (streamId: string) => store.append(streamId, 'no-stream', [newEvent(), newEvent()]);
+
+        const outcomes = await gathered(store, fresh, () => [
+          ...fine.slice(0, 3).map(appendFine),
+          store.append('existing', 'no-stream', [newEvent()]),
+          ...fine.slice(3).map(appendFine),
+        ]);
+
+        expect(outcomes[3]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 0 } });
+        const results = outcomes.filter((outcome, index) => index !== 3).map((outcome) => (outcome as PromiseFulfilledResult<AppendResult>).value);
+        expect(results.map((result) => result.lastPosition)).toEqual([4n, 6n, 8n, 10n, 12n, 14n]);
+        expect(await transactionsOf(fresh, fine)).toBe(1);
+        const stored = await store.readAll();
+        expect(stored.map((event) => event.position)).toEqual(Array.from({ length: 14 }, (_, index) => BigInt(index + 1)));
+        expect(stored.slice(2).map((event) => [event.streamId, event.revision])).toEqual(fine.flatMap((streamId) => [[streamId, 0], [streamId, 1]]));
+      });
+
+      it('takes a group one append at a time when it repeats a stream or a stored id: replays, duplicates and conflicts as if sent one by one', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+        const taken = newEvent();
+        const original = await store.append('existing', 'no-stream', [taken]);
+        const twice = newStreamId();
+        const fine = newStreamId();
+
+        const outcomes = await gathered(store, fresh, () => [
+          store.append(twice, 'no-stream', [newEvent()]),
+          store.append(twice, 0, [newEvent()]),
+          store.append(twice, 0, [newEvent()]),
+          store.append('existing', 'no-stream', [taken]),
+          store.append(newStreamId(), 'no-stream', [{ ...taken }]),
+          store.append(fine, 'no-stream', [newEvent()]),
+        ]);
+
+        expect(outcomes.slice(0, 2)).toMatchObject([
+          { status: 'fulfilled', value: { nextRevision: 0 } },
+          { status: 'fulfilled', value: { nextRevision: 1 } },
+        ]);
+        expect(outcomes[2]).toMatchObject({ status: 'rejected', reason: { constructor: WrongExpectedRevision, actual: 1 } });
+        expect(outcomes[3]).toEqual({ status: 'fulfilled', value: { ...original, alreadyStored: true } });
+        expect(outcomes[4]).toMatchObject({ status: 'rejected', reason: { constructor: DuplicateEventId, eventId: taken.eventId, streamId: 'existing' } });
+        expect(outcomes[5]).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0, lastPosition: 5n } });
+        expect(await transactionsOf(fresh, [twice, fine])).toBe(1);
+      });
+
+      it('fails only the append whose data jsonb refuses, when it came in a group', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+
+        const outcomes = await gathered(store, fresh, () => [
+          store.append(newStreamId(), 'no-stream', [newEvent()]),
+          store.append(newStreamId(), 'no-stream', [{ ...newEvent(), data: { text: 'nul \u0000 inside' } }]),
+          store.append(newStreamId(), 'no-stream', [newEvent()]),
+        ]);
+
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((outcomes[1] as PromiseRejectedResult).reason.message).toMatch(/Unicode escape/);
+        expect(await store.headPosition()).toBe(3n);
+      });
+    });
+
     describe('readers never skip an event whose transaction commits late', () => {
       const WRITERS = 8;
       const EVENTS_PER_WRITER = 5_000;
       /** Small batches: many short transactions, so the writers' commits interleave. */
       const BATCH_SIZE = 10;
 
+      /** Two writers per store: each store gathers its writers' appends into groups, which interleave with the other stores'. */
+      const STORES = WRITERS / 2;
+
       it(`delivers ${WRITERS} concurrent writers' ${WRITERS * EVENTS_PER_WRITER} events to a live subscriber, in position order, each once`, async () => {
         const reader = await open({ subscriptionBatchSize: 200 });
-        const writers = await Promise.all(Array.from({ length: WRITERS }, () => open()));
+        const stores = await Promise.all(Array.from({ length: STORES }, () => open()));
+        const writers = Array.from({ length: WRITERS }, (_, index) => stores[index % STORES]);
         const before = await reader.headPosition();
         const delivered: RecordedEvent[] = [];
         const subscription = reader.subscribe(before, async (event) => {
@@ -265,21 +400,14 @@ if (skipPostgres) {
     it('survives its connection being terminated in the middle of an append: the append fails as the database being unavailable, the next one succeeds', async () => {
       const fresh = newSchema();
       const store = await open({ schema: fresh });
-      // Another session holds the schema's append lock, so the append waits for it inside its transaction.
-      const blocker = await connectAdmin();
+      // Another session holds the schema's append lock, so the append waits for it inside its statement.
+      const blocker = await holdAppendLock(fresh);
       try {
-        await blocker.query('BEGIN');
-        await blocker.query(`SELECT pg_advisory_xact_lock((x'50474c41'::bigint << 32) | oid::bigint) FROM pg_namespace WHERE nspname = $1`, [fresh]);
         const appending = store.append('account-1', 'no-stream', [newEvent()]).then(
           () => undefined,
           (error: unknown) => error,
         );
-        const { pid: blockerPid } = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0];
-        let waiting: number | undefined;
-        for (const deadline = Date.now() + 10_000; waiting === undefined && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
-          waiting = (await admin.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]?.pid;
-        }
-        expect(waiting).toBeDefined();
+        const waiting = await waitUntilBlocked(blocker);
         // The checked-out connection then emits 'error'; unheard, that would end the process (and this test run).
         await admin.query('SELECT pg_terminate_backend($1)', [waiting]);
         const failure = await appending;

@@ -14,6 +14,7 @@ import {
   SubscriptionHandler,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { isDatabaseUnavailable } from '../database-unavailable';
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 
 export interface PostgresEventStoreOptions {
@@ -62,8 +63,8 @@ const NOTIFICATION_CHANNEL = 'pangolin_event_store';
 interface Migration {
   version: number;
   description: string;
-  /** The statements, given the quoted schema name. */
-  sql: (schema: string) => string;
+  /** The statements, given the quoted schema name and the name itself. */
+  sql: (schema: string, schemaName: string) => string;
 }
 
 /** Applied in order, each once; never edit a released step, add a new one. */
@@ -83,6 +84,165 @@ const MIGRATIONS: readonly Migration[] = [
         recorded_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (stream_id, revision)
       );
+    `,
+  },
+  {
+    version: 2,
+    description: 'append_events: a group of appends in one statement',
+    // Called by PostgresEventStore.callAppendEvents; see the class comment for why positions stay dense and
+    // readers never skip. VOLATILE (the default) matters: under READ COMMITTED each statement of a
+    // volatile function takes a fresh snapshot, so every read after the lock sees the previous
+    // holder's commit. Each append of the group is checked on its own and its outcome returned as a
+    // row, in order: 'appended', 'replay' (every id stored in this stream, in order: the original
+    // result), 'wrong_expected_revision' (with the actual revision, NULL: no stream) or
+    // 'duplicate_event_id' (with the stored event that clashes). Appends later in the group see
+    // the earlier ones' events, exactly as if they had come one after another.
+    sql: (schema, schemaName) => `
+      CREATE FUNCTION ${schema}.append_events(
+        append_stream_ids text[],
+        -- NULL: any revision; -1: the stream must not exist
+        append_expected_revisions integer[],
+        -- append i's events are the next append_sizes[i] elements of the event arrays
+        append_sizes integer[],
+        event_ids text[],
+        event_types text[],
+        event_data text[],
+        event_metadata text[]
+      ) RETURNS TABLE (outcome text, next_revision integer, last_position bigint, actual_revision integer, clash_event_id text, clash_stream_id text)
+      LANGUAGE plpgsql
+      -- Every query here has an index to follow. A session caches its plans (generic ones from the sixth
+      -- call on); made while the table was small, they would scan the whole table ever after.
+      SET enable_seqscan = off
+      AS $function$
+      DECLARE
+        log_head bigint;
+        group_head bigint;
+        stream_heads integer[];
+        accepted boolean[] := '{}';
+        -- per append of the group: events of the appends before it, and of those refused before it
+        events_before integer[] := '{}';
+        refused_before integer[] := '{}';
+        events_seen integer := 0;
+        events_refused integer := 0;
+        first_event integer := 1;
+        last_event integer;
+        batch_ids text[];
+        stream_head integer;
+        stored_count integer;
+        replayed_count integer;
+        appended_any boolean := false;
+      BEGIN
+        IF current_setting('transaction_isolation') <> 'read committed' THEN
+          RAISE EXCEPTION 'append_events needs READ COMMITTED, where each statement takes a fresh snapshot; this transaction is %',
+            current_setting('transaction_isolation');
+        END IF;
+        PERFORM pg_advisory_xact_lock((${APPEND_LOCK_CLASS}::bigint << 32) | '${schema}'::regnamespace::oid::bigint);
+        SELECT COALESCE(MAX(position), 0) INTO log_head FROM ${schema}.events;
+        -- The common case, in a fixed number of statements whatever the group's size: no id of the group
+        -- is stored yet, and no id or stream comes twice in it. Otherwise the appends are taken one at a
+        -- time (the loop after ELSE), which also recognises replays and names duplicates.
+        IF NOT EXISTS (SELECT FROM ${schema}.events AS stored WHERE stored.event_id = ANY (event_ids))
+           -- (COLLATE "C": equality is all that matters here, and byte order sorts fastest)
+           AND (SELECT count(DISTINCT id COLLATE "C") FROM unnest(event_ids) AS id) = cardinality(event_ids)
+           AND (SELECT count(DISTINCT id COLLATE "C") FROM unnest(append_stream_ids) AS id) = cardinality(append_stream_ids) THEN
+          SELECT array_agg(head.revision ORDER BY request.ordinal) INTO stream_heads
+          FROM unnest(append_stream_ids) WITH ORDINALITY AS request (stream_id, ordinal)
+          LEFT JOIN LATERAL (
+            SELECT stored.revision FROM ${schema}.events AS stored
+            WHERE stored.stream_id = request.stream_id ORDER BY stored.revision DESC LIMIT 1
+          ) AS head ON true;
+          group_head := log_head;
+          FOR i IN 1 .. cardinality(append_stream_ids) LOOP
+            outcome := NULL; next_revision := NULL; last_position := NULL;
+            actual_revision := NULL; clash_event_id := NULL; clash_stream_id := NULL;
+            accepted[i] := append_expected_revisions[i] IS NULL OR append_expected_revisions[i] = COALESCE(stream_heads[i], -1);
+            events_before[i] := events_seen;
+            refused_before[i] := events_refused;
+            events_seen := events_seen + append_sizes[i];
+            IF accepted[i] THEN
+              log_head := log_head + append_sizes[i];
+              outcome := 'appended';
+              next_revision := COALESCE(stream_heads[i], -1) + append_sizes[i];
+              last_position := log_head;
+            ELSE
+              events_refused := events_refused + append_sizes[i];
+              outcome := 'wrong_expected_revision';
+              actual_revision := stream_heads[i];
+            END IF;
+            RETURN NEXT;
+          END LOOP;
+          -- The accepted appends' events, positions following on from the log's head in group order
+          -- (leaving out the refused appends' events), revisions from their stream's head.
+          INSERT INTO ${schema}.events (position, event_id, stream_id, revision, type, data, metadata)
+          SELECT group_head + batch.ordinal - refused_before[batch.request], batch.event_id, append_stream_ids[batch.request],
+                 COALESCE(stream_heads[batch.request], -1) + (batch.ordinal - events_before[batch.request])::integer,
+                 batch.event_type, batch.data::jsonb, batch.metadata::jsonb
+          FROM unnest(event_ids, event_types, event_data, event_metadata,
+                      -- each event's append: 1 append_sizes[1] times, then 2 append_sizes[2] times...
+                      ARRAY(SELECT request.ordinal::integer
+                            FROM unnest(append_sizes) WITH ORDINALITY AS request (size, ordinal), generate_series(1, request.size)
+                            ORDER BY request.ordinal))
+               WITH ORDINALITY AS batch (event_id, event_type, data, metadata, request, ordinal)
+          WHERE accepted[batch.request];
+          appended_any := log_head > group_head;
+        ELSE
+          FOR i IN 1 .. COALESCE(cardinality(append_stream_ids), 0) LOOP
+            last_event := first_event + append_sizes[i] - 1;
+            batch_ids := event_ids[first_event:last_event];
+            outcome := NULL; next_revision := NULL; last_position := NULL;
+            actual_revision := NULL; clash_event_id := NULL; clash_stream_id := NULL;
+
+            SELECT count(*) INTO stored_count FROM ${schema}.events AS stored WHERE stored.event_id = ANY (batch_ids);
+            IF stored_count > 0 THEN
+              -- A replay: every id stored in this stream, at consecutive revisions in batch order.
+              SELECT count(*) INTO replayed_count
+              FROM unnest(batch_ids) WITH ORDINALITY AS batch (event_id, ordinal)
+              JOIN ${schema}.events AS stored USING (event_id)
+              CROSS JOIN (SELECT first_row.revision FROM ${schema}.events AS first_row WHERE first_row.event_id = batch_ids[1]) AS first_stored
+              WHERE stored.stream_id = append_stream_ids[i] AND stored.revision = first_stored.revision + batch.ordinal::integer - 1;
+              IF replayed_count = cardinality(batch_ids) THEN
+                outcome := 'replay';
+                SELECT stored.revision, stored.position INTO next_revision, last_position
+                FROM ${schema}.events AS stored WHERE stored.event_id = batch_ids[cardinality(batch_ids)];
+              ELSE
+                -- Any other reuse of a stored id; the clash named is one in another stream if there is one.
+                outcome := 'duplicate_event_id';
+                SELECT stored.event_id, stored.stream_id INTO clash_event_id, clash_stream_id
+                FROM unnest(batch_ids) WITH ORDINALITY AS batch (event_id, ordinal)
+                JOIN ${schema}.events AS stored USING (event_id)
+                ORDER BY stored.stream_id = append_stream_ids[i], batch.ordinal
+                LIMIT 1;
+              END IF;
+            ELSE
+              SELECT stored.revision INTO stream_head
+              FROM ${schema}.events AS stored WHERE stored.stream_id = append_stream_ids[i]
+              ORDER BY stored.revision DESC LIMIT 1;
+              IF append_expected_revisions[i] IS NOT NULL AND append_expected_revisions[i] <> COALESCE(stream_head, -1) THEN
+                outcome := 'wrong_expected_revision';
+                actual_revision := stream_head;
+              ELSE
+                INSERT INTO ${schema}.events (position, event_id, stream_id, revision, type, data, metadata)
+                SELECT log_head + batch.ordinal, batch.event_id, append_stream_ids[i], COALESCE(stream_head, -1) + batch.ordinal::integer,
+                       batch.event_type, batch.data::jsonb, batch.metadata::jsonb
+                FROM unnest(batch_ids, event_types[first_event:last_event], event_data[first_event:last_event], event_metadata[first_event:last_event])
+                     WITH ORDINALITY AS batch (event_id, event_type, data, metadata, ordinal);
+                log_head := log_head + append_sizes[i];
+                outcome := 'appended';
+                next_revision := COALESCE(stream_head, -1) + append_sizes[i];
+                last_position := log_head;
+                appended_any := true;
+              END IF;
+            END IF;
+            RETURN NEXT;
+            first_event := last_event + 1;
+          END LOOP;
+        END IF;
+        -- Delivered to every listening connection when (and only if) the transaction commits.
+        IF appended_any THEN
+          PERFORM pg_notify('${NOTIFICATION_CHANNEL}', '${schemaName}');
+        END IF;
+      END;
+      $function$;
     `,
   },
 ];
@@ -111,6 +271,33 @@ interface SerializedEvent {
   metadata: string;
 }
 
+/** An append waiting to be sent with the next group. */
+interface PendingAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: readonly SerializedEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A row of append_events: the outcome of one append of the group. */
+interface AppendOutcomeRow {
+  outcome: 'appended' | 'replay' | 'wrong_expected_revision' | 'duplicate_event_id';
+  next_revision: number | null;
+  /** int8 as a string. */
+  last_position: string | null;
+  /** NULL: the stream does not exist. */
+  actual_revision: number | null;
+  clash_event_id: string | null;
+  clash_stream_id: string | null;
+}
+
+/**
+ * At most this many events go in one call of append_events, bounding the statement's size; a larger
+ * append goes alone.
+ */
+const MAX_EVENTS_PER_GROUP = 5_000;
+
 const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
 
 /**
@@ -118,18 +305,32 @@ const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, meta
  *
  * Why readers can never skip an event. A reader follows `position > checkpoint`. Had positions come
  * from a sequence, a transaction holding a lower value could commit after one holding a higher value,
- * and a reader that saw the higher one would advance its checkpoint past the lower one for good.
- * Instead, every append transaction first takes a transaction-scoped advisory lock (one per schema),
- * and only then reads MAX(position) and writes the next positions. The lock is released after the
- * commit has become visible, so appends commit one after another in position order and positions are
- * gap-free: once a reader sees position n, every position below n is already visible to it.
+ * and a reader that saw the higher one would advance its checkpoint past the lower one for good (the
+ * COUNTER-EXAMPLE test shows it). Instead, appends go through the SQL function append_events, called
+ * as one statement in a READ COMMITTED transaction of its own (the store's connections make READ
+ * COMMITTED their default, and the function refuses any other level). Its first step takes a
+ * transaction-scoped advisory lock (one per schema); only then does it read MAX(position) and write
+ * the next positions. The function is VOLATILE, so each of its statements after the lock takes a fresh
+ * snapshot, which includes the commit of the previous lock holder. The lock is released only after the
+ * commit has become visible, so append transactions commit one after another in position order and
+ * positions are gap-free: once a reader sees position n, every position below n is already visible to it.
+ *
+ * Group commit. Appends a process makes while its previous call is in flight wait, then go together in
+ * one call of append_events, so one statement, one transaction and one commit serve them all. Inside,
+ * the function takes them in order, each checked on its own (replay by event ids, expected revision)
+ * and each given the positions after the previous one's, exactly as if they had come one by one; a
+ * conflict is an outcome row for that append, not an error, so it fails alone. (A statement that fails
+ * as a whole, e.g. because jsonb refuses one append's data, is tried again append by append, so that
+ * only that one fails.) Positions stay dense and in commit order, since the whole group commits at
+ * once under the lock.
  *
  * The alternative keeps concurrent appends: tag each event with the writing transaction's id
  * (pg_current_xact_id()) and let readers take only events of transactions older than
  * pg_snapshot_xmin(pg_current_snapshot()), ordered by (transaction id, position). It was not chosen
  * because a reader's checkpoint then has two parts, and the port's single bigint position, which
  * subscribers already store, would no longer be enough. The price of the lock: appends to one schema
- * are serialised, so throughput is bounded by one append transaction's round trips and commit.
+ * are serialised, one transaction at a time; group commit and the single round trip make each
+ * transaction short and let it carry many appends.
  *
  * Data is stored as jsonb, which keeps values but not key order or whitespace, and refuses strings
  * holding \u0000 or unpaired surrogates (such an append fails and writes nothing).
@@ -141,14 +342,15 @@ export class PostgresEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly subscriptionBatchSize: number;
   private readonly listener: AppendListener;
+  /** Appends waiting for the group in flight; they go together in the next one. */
+  private readonly waitingAppends: PendingAppend[] = [];
+  private sendingAppends = false;
   private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly pool: Pool,
     connectionString: string,
     private readonly schemaName: string,
-    /** int8 as a string, passed as a query parameter. */
-    private readonly appendLockKey: string,
     options: PostgresEventStoreOptions,
   ) {
     this.schema = quoteIdentifier(schemaName);
@@ -173,11 +375,7 @@ export class PostgresEventStore implements EventStore {
     pool.on('error', () => {});
     try {
       await migrate(pool, schemaName);
-      const { rows } = await pool.query<{ key: string }>(
-        'SELECT ($1::bigint << 32 | oid::bigint)::text AS key FROM pg_namespace WHERE nspname = $2',
-        [APPEND_LOCK_CLASS.toString(), schemaName],
-      );
-      const store = new PostgresEventStore(pool, connectionString, schemaName, rows[0].key, options);
+      const store = new PostgresEventStore(pool, connectionString, schemaName, options);
       await store.listener.start();
       return store;
     } catch (error) {
@@ -196,27 +394,15 @@ export class PostgresEventStore implements EventStore {
     rejectRepeatedIds(streamId, serialized);
     if (serialized.length === 0) {
       // Nothing to write, so no lock is needed: one query sees a consistent stream head.
-      const head = await this.selectStreamHead(this.pool, streamId);
+      const head = await this.selectStreamHead(streamId);
       requireExpected(streamId, expected, head);
       return { nextRevision: head?.revision ?? -1, lastPosition: head ? BigInt(head.position) : 0n, alreadyStored: false };
     }
 
-    const result = await runInTransaction(this.pool, async (client) => {
-      // Its own statement: under READ COMMITTED each later statement takes a fresh snapshot, which
-      // therefore includes the commit of the previous lock holder.
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.appendLockKey]);
-      const replay = await this.findReplay(client, streamId, serialized);
-      if (replay) return replay;
-
-      const head = await this.selectStreamHead(client, streamId);
-      requireExpected(streamId, expected, head);
-      const lastPosition = await this.insertEvents(client, streamId, head?.revision ?? -1, serialized);
-      // Delivered to every listening connection when (and only if) the transaction commits.
-      await client.query('SELECT pg_notify($1, $2)', [NOTIFICATION_CHANNEL, this.schemaName]);
-      return { nextRevision: (head?.revision ?? -1) + serialized.length, lastPosition, alreadyStored: false };
+    return new Promise((resolve, reject) => {
+      this.waitingAppends.push({ streamId, expected, events: serialized, resolve, reject });
+      if (!this.sendingAppends) void this.sendWaitingAppends();
     });
-    if (!result.alreadyStored) this.wakeSubscriptions();
-    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -278,60 +464,95 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  private async selectStreamHead(queryable: Pool | PoolClient, streamId: string): Promise<StreamHeadRow | undefined> {
-    const { rows } = await queryable.query<StreamHeadRow>(
+  private async selectStreamHead(streamId: string): Promise<StreamHeadRow | undefined> {
+    const { rows } = await this.pool.query<StreamHeadRow>(
       `SELECT revision, position FROM ${this.schema}.events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`,
       [streamId],
     );
     return rows[0];
   }
 
-  /** One multi-row INSERT; positions follow the log's head and revisions the stream's, in batch order. Returns the last position. */
-  private async insertEvents(client: PoolClient, streamId: string, streamRevision: number, events: readonly SerializedEvent[]): Promise<bigint> {
-    const { rows } = await client.query<{ last_position: string }>(
-      `WITH inserted AS (
-         INSERT INTO ${this.schema}.events (position, event_id, stream_id, revision, type, data, metadata)
-         SELECT log.head + batch.ordinality, batch.event_id, $1, $2::integer + batch.ordinality::integer,
-                batch.type, batch.data::jsonb, batch.metadata::jsonb
-         FROM (SELECT COALESCE(MAX(position), 0) AS head FROM ${this.schema}.events) AS log,
-              unnest($3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS batch(event_id, type, data, metadata, ordinality)
-         RETURNING position
-       )
-       SELECT MAX(position) AS last_position FROM inserted`,
+  /**
+   * Sends the waiting appends, a group at a time, until none is left. Appends that arrive while a
+   * group is in flight wait for it, and then go together in the next: one statement, one transaction
+   * and one commit for all of them (group commit). Sending one group at a time loses nothing, since
+   * the schema's append lock serialises appends anyway.
+   */
+  private async sendWaitingAppends(): Promise<void> {
+    this.sendingAppends = true;
+    try {
+      while (this.waitingAppends.length > 0) {
+        await this.appendGroup(takeGroup(this.waitingAppends));
+        // One turn of the event loop, so that callers whose appends just settled can make their next
+        // ones (several promise steps away) in time to join the next group rather than the one after.
+        await new Promise(setImmediate);
+      }
+    } finally {
+      this.sendingAppends = false;
+    }
+  }
+
+  /** Settles every append of the group, each with its own outcome; never rejects. */
+  private async appendGroup(group: readonly PendingAppend[]): Promise<void> {
+    let outcomes: AppendOutcomeRow[];
+    try {
+      outcomes = await this.callAppendEvents(group);
+    } catch (error) {
+      // The statement failed as a whole and wrote nothing, e.g. because jsonb refused one append's data:
+      // each append is then sent alone, so that only the faulty one fails. An unavailable database
+      // fails them all (the outcome of a commit cut short is unknown; a retry is recognised as a replay).
+      if (group.length > 1 && !isDatabaseUnavailable(error)) {
+        for (const append of group) await this.appendGroup([append]);
+      } else {
+        for (const append of group) append.reject(error);
+      }
+      return;
+    }
+    if (outcomes.some((row) => row.outcome === 'appended')) this.wakeSubscriptions();
+    group.forEach((append, index) => settleAppend(append, outcomes[index]));
+  }
+
+  /** One statement (one round trip, its own transaction): the schema's append_events (migration 2). */
+  private async callAppendEvents(group: readonly PendingAppend[]): Promise<AppendOutcomeRow[]> {
+    const events = group.flatMap((append) => append.events);
+    const { rows } = await this.pool.query<AppendOutcomeRow>(
+      `SELECT outcome, next_revision, last_position, actual_revision, clash_event_id, clash_stream_id
+       FROM ${this.schema}.append_events($1::text[], $2::integer[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[])`,
       [
-        streamId,
-        streamRevision,
+        group.map((append) => append.streamId),
+        group.map((append) => (append.expected === 'any' ? null : append.expected === 'no-stream' ? -1 : append.expected)),
+        group.map((append) => append.events.length),
         events.map((event) => event.eventId),
         events.map((event) => event.type),
         events.map((event) => event.data),
         events.map((event) => event.metadata),
       ],
     );
-    return BigInt(rows[0].last_position);
+    if (rows.length !== group.length) throw new Error(`append_events answered ${rows.length} outcomes for ${group.length} appends`);
+    return rows;
   }
+}
 
-  /**
-   * An append is a replay when every id of the batch is stored in this stream, in batch order at
-   * consecutive revisions: the result of the original append is returned, whatever `expected` says.
-   * Any other reuse of a stored id is a DuplicateEventId. Returns undefined when no id is stored.
-   */
-  private async findReplay(client: PoolClient, streamId: string, events: readonly SerializedEvent[]): Promise<AppendResult | undefined> {
-    const { rows } = await client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${this.schema}.events WHERE event_id = ANY($1::text[])`, [
-      events.map((event) => event.eventId),
-    ]);
-    if (rows.length === 0) return undefined;
+/** Takes the next group off the front of `waiting`: as many appends as fit MAX_EVENTS_PER_GROUP, at least one. */
+function takeGroup(waiting: PendingAppend[]): PendingAppend[] {
+  let count = 1;
+  let events = waiting[0].events.length;
+  while (count < waiting.length && events + waiting[count].events.length <= MAX_EVENTS_PER_GROUP) events += waiting[count++].events.length;
+  return waiting.splice(0, count);
+}
 
-    const storedById = new Map(rows.map((row) => [row.event_id, row]));
-    const stored = events.map(({ eventId }) => storedById.get(eventId));
-    const isReplay = stored.every(
-      (row, index) => row !== undefined && row.stream_id === streamId && (index === 0 || row.revision === stored[0]!.revision + index),
-    );
-    if (!isReplay) {
-      const clash = stored.find((row) => row !== undefined && row.stream_id !== streamId) ?? stored.find((row) => row !== undefined)!;
-      throw new DuplicateEventId(clash.event_id, clash.stream_id);
-    }
-    const last = stored[stored.length - 1]!;
-    return { nextRevision: last.revision, lastPosition: BigInt(last.position), alreadyStored: true };
+function settleAppend(append: PendingAppend, row: AppendOutcomeRow): void {
+  switch (row.outcome) {
+    case 'appended':
+    case 'replay':
+      append.resolve({ nextRevision: row.next_revision!, lastPosition: BigInt(row.last_position!), alreadyStored: row.outcome === 'replay' });
+      return;
+    case 'wrong_expected_revision':
+      append.reject(new WrongExpectedRevision(append.streamId, append.expected, row.actual_revision ?? 'no-stream'));
+      return;
+    case 'duplicate_event_id':
+      append.reject(new DuplicateEventId(row.clash_event_id!, row.clash_stream_id!));
+      return;
   }
 }
 
@@ -348,14 +569,16 @@ function connectionOptions(connectionString: string, options: PostgresEventStore
     connectionString,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    // An append is one statement in a transaction of its own, so it gets the session's default isolation,
+    // stated here whatever the server's default: append_events relies on READ COMMITTED (and checks it).
+    options: '-c default_transaction_isolation=read\\ committed',
     ...POSTGRES_KEEPALIVE,
   };
 }
 
 /**
  * Runs `work` in a READ COMMITTED transaction (stated, not left to the database's default: the locking
- * above relies on each statement taking a fresh snapshot). If COMMIT fails, the outcome is unknown;
- * the caller may retry, and an append's retry is recognised as a replay.
+ * relies on each statement taking a fresh snapshot).
  */
 async function runInTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -408,7 +631,7 @@ async function migrate(pool: Pool, schemaName: string): Promise<void> {
       throw new Error(`schema ${schemaName} has event store schema version ${applied}; this code supports up to ${LATEST_SCHEMA_VERSION}`);
     }
     for (const migration of MIGRATIONS.filter((step) => step.version > applied)) {
-      await client.query(migration.sql(schema));
+      await client.query(migration.sql(schema, schemaName));
       await client.query(`INSERT INTO ${schema}.schema_migrations (version, description) VALUES ($1, $2)`, [
         migration.version,
         migration.description,

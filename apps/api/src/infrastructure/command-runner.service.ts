@@ -20,14 +20,25 @@ export class CommandRunner {
     return this.clock.now();
   }
 
-  async run<C, S, E extends { type: string; data: unknown }, R = E>(decider: Decider<C, S, E, R>, streamId: string, command: C, context: RequestContext): Promise<Decided<S, E>> {
+  /**
+   * `settle: false` only records the command, for a request that runs another one after it: that
+   * one's settling covers this one's consequences too (same correlation id, earlier position), so
+   * the request waits once instead of twice.
+   */
+  async run<C, S, E extends { type: string; data: unknown }, R = E>(
+    decider: Decider<C, S, E, R>,
+    streamId: string,
+    command: C,
+    context: RequestContext,
+    { settle = true }: { settle?: boolean } = {},
+  ): Promise<Decided<S, E>> {
     const decided = await executeCommand(this.store, decider, streamId, command, {
       actor: `${context.user.role}:${context.user.userId}`,
       correlationId: context.correlationId,
       causationId: context.correlationId,
       clientIdempotency: context.idempotency,
     });
-    if (!(await this.settled(decided.position, context.correlationId))) context.markUnsettled();
+    if (settle && !(await this.settled(decided.position, context.correlationId))) context.markUnsettled();
     return decided;
   }
 

@@ -8,11 +8,11 @@
  * One gift = POST /gifts (pledge) then POST /gifts/:id/payment (confirmation), by one of the three
  * demo donors, alternately to the demo programme and to a demo household. Each response is sent only
  * after CommandRunner.run has appended the command's event AND EventPipeline.settle has seen the
- * premium-allocation process manager handle everything up to the log's head (and what that caused),
- * and every projection apply it, or after SETTLE_TIMEOUT_MS (5 s), whichever comes first. So a
- * payment's latency includes its allocation (contributions, allocation records, remainder refund,
- * policy request) and the read models being updated, and under load also the work of every other
- * request appended before it. The demo households' premiums are fully funded during the first few
+ * premium-allocation process manager handle it and what it caused (the events carrying the request's
+ * correlation id), and every projection apply them, or after SETTLE_TIMEOUT_MS (5 s), whichever comes
+ * first. So a payment's latency includes its allocation (contributions, allocation records, remainder
+ * refund, policy request) and the read models being updated, and under load also the work of the
+ * requests appended before it (the workers apply the log in order). The demo households' premiums are fully funded during the first few
  * dozen gifts (the warm-up), so in the measured phase almost every gift's money is refunded as
  * "more than needed": the events appended per gift are counted and printed.
  *
@@ -352,7 +352,7 @@ export async function runGiftsOverHttp(options: { printMachine?: boolean; scenar
   console.log(
     `gift = POST /gifts (pledge) + POST /gifts/:id/payment (confirm) by 3 demo donors, ${GIFT_AMOUNT.amount} fen each, alternately to the demo programme and to the 7 verified demo households;`,
   );
-  console.log('each response waits for allocation and every view to settle (EventPipeline.settle, SETTLE_TIMEOUT_MS=5000); closed-loop clients; fresh platform per concurrency level');
+  console.log('each response waits for its allocation and every view to settle (EventPipeline.settle, SETTLE_TIMEOUT_MS=5000); closed-loop clients; fresh platform per concurrency level');
   console.log(
     `reference, same run, same clients: a bare Fastify route doing one raw SQLite INSERT (WAL, synchronous=FULL) in its own child process; ` +
       `${ROUNDS} rounds each, alternating (Pangolin's share of the gifts / ${BARE_ROUND_MS / 1000} s of the bare route), medians of the rounds`,

@@ -7,10 +7,12 @@
  *   (b) batched:    100 events per append, each batch on a new stream;
  *   (c) concurrent: 8 async writers, each appending one event at a time to its own streams.
  *
- * Every append is one IMMEDIATE transaction, so one commit (and one WAL fsync) per append.
- * better-sqlite3 is synchronous: append() does all of its work, fsync included, on the calling
- * thread before its promise resolves, so (c) measures interleaving on one event loop, not
- * parallel writes. Latency = from calling append() to its promise resolving.
+ * The store commits in groups: the appends made in one turn of the event loop share one IMMEDIATE
+ * transaction, so one commit (and one WAL fsync). In (a) and (b) each append waits for the last, so
+ * each is a group of its own; in (c) the 8 writers' appends of one turn share a commit.
+ * better-sqlite3 is synchronous: the commit, fsync included, runs on the event loop's thread, so
+ * (c) measures grouping on one event loop, not parallel writes. Latency = from calling append()
+ * to its promise resolving.
  *
  * Run: npm run build && node dist/bench/event-store-append.bench.js
  */

@@ -8,16 +8,21 @@
  * One gift = POST /gifts (pledge) then POST /gifts/:id/payment (confirmation), by one of the three
  * demo donors, alternately to the demo programme and to a demo household. Each response is sent only
  * after CommandRunner.run has appended the command's event AND EventPipeline.settle has seen the
- * premium-allocation process manager handle everything up to the log's head (and what that caused),
- * and every projection apply it, or after SETTLE_TIMEOUT_MS (5 s), whichever comes first. So a
- * payment's latency includes its allocation (contributions, allocation records, remainder refund,
- * policy request) and the read models being updated, and under load also the work of every other
- * request appended before it. The demo households' premiums are fully funded during the first few
+ * premium-allocation process manager handle it and what it caused (the events carrying the request's
+ * correlation id), and every projection apply them, or after SETTLE_TIMEOUT_MS (5 s), whichever comes
+ * first. So a payment's latency includes its allocation (contributions, allocation records, remainder
+ * refund, policy request) and the read models being updated, and under load also the work of the
+ * requests appended before it (the workers apply the log in order). The demo households' premiums are fully funded during the first few
  * dozen gifts (the warm-up), so in the measured phase almost every gift's money is refunded as
  * "more than needed": the events appended per gift are counted and printed.
  *
  * Each concurrency level runs on a freshly started platform: W warm-up gifts, then N measured gifts,
  * issued by C closed-loop clients (each client starts its next gift when its last one is answered).
+ *
+ * The reference, measured in the same run by the same clients: a bare Fastify route doing one raw
+ * SQLite INSERT with the platform's pragmas (WAL, synchronous=FULL), bare-insert-server.ts in its own
+ * child process. The two sides take turns (3 rounds each, the order alternating); the medians of the
+ * rounds are reported, and the ratio of Pangolin's gifts/s to the bare route's requests/s.
  *
  * Run: npm run build && node dist/bench/gifts-over-http.bench.js
  */
@@ -28,9 +33,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { printMachine } from './machine';
-import { BenchRow, CpuMeter, formatCores, formatMs, nowMs, percentile } from './stats';
+import { BenchRow, CpuMeter, formatCores, formatMs, formatRate, nowMs, percentile } from './stats';
 
 const MAIN_JS = join(__dirname, '..', 'apps', 'api', 'src', 'main.js');
+const BARE_SERVER_JS = join(__dirname, 'bare-insert-server.js');
 const DEMO_PASSWORD = 'pangolin-demo';
 const DONORS = ['donor.li', 'donor.wang', 'donor.brightfuture'];
 /** Verified demo households (seed-demo.ts: 1-6 in Nanshan, 8 in Bao'an; 7 is not verified). */
@@ -42,13 +48,18 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export interface GiftScenario {
   concurrency: number;
   warmupGifts: number;
+  /** Measured gifts, shared evenly by the rounds. */
   gifts: number;
 }
 
+/** Rounds per scenario: Pangolin and the bare route take turns, each round of each side reported, then the medians. */
+const ROUNDS = 3;
+/** How long each round of the bare route lasts. */
+const BARE_ROUND_MS = 3000;
+
 export const DEFAULT_SCENARIOS: GiftScenario[] = [
-  { concurrency: 1, warmupGifts: 64, gifts: 200 },
-  { concurrency: 16, warmupGifts: 64, gifts: 1200 },
-  { concurrency: 32, warmupGifts: 64, gifts: 1200 },
+  { concurrency: 1, warmupGifts: 32, gifts: 150 },
+  { concurrency: 16, warmupGifts: 64, gifts: 900 },
 ];
 
 interface Server {
@@ -57,6 +68,67 @@ interface Server {
   dataDir: string;
   startupMs: number;
   stop(): Promise<void>;
+}
+
+/** Waits for `child` to print where it listens (the first group of `pattern`); from then on shows only its errors. */
+async function waitForUrl(child: ChildProcess, pattern: RegExp, name: string): Promise<string> {
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${name} did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${name} exited (${code}) before serving:\n${output}`));
+    });
+  });
+  // From now on only errors are worth showing.
+  child.stdout!.removeAllListeners('data');
+  child.stderr!.removeAllListeners('data');
+  child.removeAllListeners('exit');
+  child.stdout!.resume();
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`));
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    if (/ERROR|WARN/.test(text)) process.stderr.write(`[${name}] ${text}`);
+  });
+  return url;
+}
+
+/** Stops a child server (SIGTERM, SIGKILL after 10 s) and waits for it to exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The reference: a bare Fastify route doing one raw SQLite INSERT (bare-insert-server.ts), in its own child process. */
+async function startBareServer(): Promise<Server> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-bench-bare-'));
+  const started = nowMs();
+  const child = spawn(process.execPath, [BARE_SERVER_JS, join(dataDir, 'bare.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitForUrl(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 'bare route');
+  return {
+    url,
+    child,
+    dataDir,
+    startupMs: nowMs() - started,
+    async stop() {
+      await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Starts the compiled platform in a child process and waits for it to say where it listens. */
@@ -80,46 +152,14 @@ async function startServer(): Promise<Server> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   delete env.BENCH_SERVER_NODE_ARGS;
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the platform did not start within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Pangolin is serving (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the platform exited (${code}) before serving:\n${output}`));
-    });
-  });
-  // From now on only errors are worth showing.
-  child.stdout!.removeAllListeners('data');
-  child.stderr!.removeAllListeners('data');
-  child.stdout!.resume();
-  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[platform] ${chunk}`));
-  child.stdout!.on('data', (chunk: Buffer) => {
-    const text = chunk.toString();
-    if (/ERROR|WARN/.test(text)) process.stderr.write(`[platform] ${text}`);
-  });
+  const url = await waitForUrl(child, /Pangolin is serving (http:\/\/127\.0\.0\.1:\d+)/, 'platform');
   return {
     url,
     child,
     dataDir,
     startupMs: nowMs() - started,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -184,16 +224,46 @@ async function giveMany(url: string, tokens: string[], first: number, count: num
   return timings;
 }
 
+interface Round {
+  /** Gifts/s for Pangolin, requests/s for the bare route. */
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** `concurrency` closed-loop clients POST to the bare route for `durationMs`. */
+async function bareRound(url: string, concurrency: number, durationMs: number): Promise<Round> {
+  const latencies: number[] = [];
+  const started = nowMs();
+  const end = started + durationMs;
+  const client = async () => {
+    for (let n = 0; nowMs() < end; n++) {
+      const sent = nowMs();
+      await call(url, 'POST', '/items', undefined, { amount: GIFT_AMOUNT, reference: `BARE-${n}` });
+      latencies.push(nowMs() - sent);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return { perSecond: latencies.length / ((nowMs() - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
 export interface GiftScenarioResult {
   scenario: GiftScenario;
-  seconds: number;
+  pangolinRounds: Round[];
+  bareRounds: Round[];
+  /** Medians over the rounds. */
   giftsPerSecond: number;
   total: { p50: number; p99: number; max: number };
+  bare: { requestsPerSecond: number; p50: number; p99: number };
   pledge: { p50: number; p99: number };
   payment: { p50: number; p99: number };
   /** Requests that took at least SETTLE_TIMEOUT_MS: answered, perhaps, before their effects settled. */
   slowerThanSettleTimeout: number;
-  /** Cores used during the measured phase (1 = one core busy): by the platform, by this load generator, by anything else. */
+  /** Cores used during Pangolin's rounds (1 = one core busy): by the platform, by this load generator, by anything else (medians). */
   cpu: { platform: number | undefined; loadGenerator: number | undefined; others: number | undefined };
   startupMs: number;
   ledgerTotals: { currency: string; total: number }[];
@@ -202,8 +272,12 @@ export interface GiftScenarioResult {
   eventsByType: Record<string, number>;
 }
 
+function medianOrUndefined(values: (number | undefined)[]): number | undefined {
+  return values.every((value) => value !== undefined) ? median(values as number[]) : undefined;
+}
+
 async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> {
-  const server = await startServer();
+  const [server, bareServer] = [await startServer(), await startBareServer()];
   // A read-only look at the platform's event log (WAL lets a reader in another process in), to count what the gifts appended.
   const log = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
   try {
@@ -212,29 +286,55 @@ async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> 
     const auditor = await login(url, 'auditor');
     const runId = `${process.pid}-${scenario.concurrency}`;
     await giveMany(url, tokens, 0, scenario.warmupGifts, scenario.concurrency, runId);
+    await bareRound(bareServer.url, scenario.concurrency, BARE_ROUND_MS / 3);
 
     const firstPosition = Number(log.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get());
-    const meter = new CpuMeter([server.child.pid, process.pid]);
-    const started = nowMs();
-    const timings = await giveMany(url, tokens, scenario.warmupGifts, scenario.gifts, scenario.concurrency, runId);
-    const seconds = (nowMs() - started) / 1000;
-    const { perPid: [platformCores, loadGeneratorCores], others } = meter.stop();
+    const giftsPerRound = Math.ceil(scenario.gifts / ROUNDS);
+    const timings: GiftTiming[] = [];
+    const pangolinRounds: Round[] = [];
+    const bareRounds: Round[] = [];
+    const cpu: { platform: number | undefined; loadGenerator: number | undefined; others: number | undefined }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternating which side goes first, so that neither always follows the other.
+      const sides = [
+        async () => bareRounds.push(await bareRound(bareServer.url, scenario.concurrency, BARE_ROUND_MS)),
+        async () => {
+          const meter = new CpuMeter([server.child.pid, process.pid]);
+          const started = nowMs();
+          const first = scenario.warmupGifts + round * giftsPerRound;
+          const roundTimings = await giveMany(url, tokens, first, giftsPerRound, scenario.concurrency, runId);
+          const seconds = (nowMs() - started) / 1000;
+          const { perPid: [platform, loadGenerator], others } = meter.stop();
+          cpu.push({ platform, loadGenerator, others });
+          timings.push(...roundTimings);
+          const totals = roundTimings.map((t) => t.totalMs);
+          pangolinRounds.push({ perSecond: giftsPerRound / seconds, p50: percentile(totals, 50), p99: percentile(totals, 99) });
+        },
+      ];
+      if (round % 2 === 1) sides.reverse();
+      for (const side of sides) await side();
+    }
 
     const ledger = await call<{ total: { currency: string; total: number }[]; balances: { account: string; balance: number }[] }>(url, 'GET', '/ledger', auditor);
     const escrowLeft = ledger.balances.filter((b) => b.account.startsWith('escrow:')).reduce((sum, b) => sum + b.balance, 0);
     const eventRows = log.prepare('SELECT type, COUNT(*) AS n FROM events WHERE position > ? GROUP BY type ORDER BY n DESC').all(firstPosition) as { type: string; n: bigint | number }[];
-    const totals = timings.map((t) => t.totalMs);
     const pledges = timings.map((t) => t.pledgeMs);
     const payments = timings.map((t) => t.paymentMs);
     return {
-      scenario,
-      seconds,
-      giftsPerSecond: scenario.gifts / seconds,
-      total: { p50: percentile(totals, 50), p99: percentile(totals, 99), max: Math.max(...totals) },
+      scenario: { ...scenario, gifts: giftsPerRound * ROUNDS },
+      pangolinRounds,
+      bareRounds,
+      giftsPerSecond: median(pangolinRounds.map((r) => r.perSecond)),
+      total: { p50: median(pangolinRounds.map((r) => r.p50)), p99: median(pangolinRounds.map((r) => r.p99)), max: Math.max(...timings.map((t) => t.totalMs)) },
+      bare: { requestsPerSecond: median(bareRounds.map((r) => r.perSecond)), p50: median(bareRounds.map((r) => r.p50)), p99: median(bareRounds.map((r) => r.p99)) },
       pledge: { p50: percentile(pledges, 50), p99: percentile(pledges, 99) },
       payment: { p50: percentile(payments, 50), p99: percentile(payments, 99) },
       slowerThanSettleTimeout: [...pledges, ...payments].filter((ms) => ms >= SETTLE_TIMEOUT_MS).length,
-      cpu: { platform: platformCores, loadGenerator: loadGeneratorCores, others },
+      cpu: {
+        platform: medianOrUndefined(cpu.map((c) => c.platform)),
+        loadGenerator: medianOrUndefined(cpu.map((c) => c.loadGenerator)),
+        others: medianOrUndefined(cpu.map((c) => c.others)),
+      },
       startupMs: server.startupMs,
       ledgerTotals: ledger.total,
       escrowLeft,
@@ -242,7 +342,7 @@ async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> 
     };
   } finally {
     log.close();
-    await server.stop();
+    await Promise.all([server.stop(), bareServer.stop()]);
   }
 }
 
@@ -252,44 +352,57 @@ export async function runGiftsOverHttp(options: { printMachine?: boolean; scenar
   console.log(
     `gift = POST /gifts (pledge) + POST /gifts/:id/payment (confirm) by 3 demo donors, ${GIFT_AMOUNT.amount} fen each, alternately to the demo programme and to the 7 verified demo households;`,
   );
-  console.log('each response waits for allocation and every view to settle (EventPipeline.settle, SETTLE_TIMEOUT_MS=5000); closed-loop clients; fresh platform per concurrency level');
+  console.log('each response waits for its allocation and every view to settle (EventPipeline.settle, SETTLE_TIMEOUT_MS=5000); closed-loop clients; fresh platform per concurrency level');
+  console.log(
+    `reference, same run, same clients: a bare Fastify route doing one raw SQLite INSERT (WAL, synchronous=FULL) in its own child process; ` +
+      `${ROUNDS} rounds each, alternating (Pangolin's share of the gifts / ${BARE_ROUND_MS / 1000} s of the bare route), medians of the rounds`,
+  );
   const rows: BenchRow[] = [];
   for (const scenario of options.scenarios ?? DEFAULT_SCENARIOS) {
     const r = await runScenario(scenario);
     const ledgerText = r.ledgerTotals.map((t) => `${t.currency} ${t.total}`).join(', ') || '(empty)';
     const balanced = r.ledgerTotals.length > 0 && r.ledgerTotals.every((t) => t.total === 0);
     const events = Object.values(r.eventsByType).reduce((sum, n) => sum + n, 0);
+    const ratio = r.giftsPerSecond / r.bare.requestsPerSecond;
+    const clients = `${scenario.concurrency} concurrent client${scenario.concurrency === 1 ? '' : 's'}`;
     console.log(
-      `${scenario.concurrency} concurrent client${scenario.concurrency === 1 ? '' : 's'}: ${scenario.gifts} gifts (after ${scenario.warmupGifts} warm-up) in ${r.seconds.toFixed(2)} s → ` +
-        `${r.giftsPerSecond.toFixed(1)} gifts/s; gift latency p50 ${formatMs(r.total.p50)}, p99 ${formatMs(r.total.p99)}, max ${formatMs(r.total.max)}`,
+      `${clients}: ${r.scenario.gifts} gifts (after ${scenario.warmupGifts} warm-up) → ${r.giftsPerSecond.toFixed(1)} gifts/s; ` +
+        `gift latency p50 ${formatMs(r.total.p50)}, p99 ${formatMs(r.total.p99)}, max ${formatMs(r.total.max)}`,
     );
+    console.log(
+      `  bare route: ${formatRate(r.bare.requestsPerSecond)} req/s, p50 ${formatMs(r.bare.p50)}, p99 ${formatMs(r.bare.p99)} → ratio gifts/s ÷ bare req/s = ${ratio.toFixed(3)}`,
+    );
+    const roundText = (rounds: Round[], unit: string) => rounds.map((round) => `${round.perSecond.toFixed(1)} ${unit} (p99 ${formatMs(round.p99)})`).join(', ');
+    console.log(`  rounds: Pangolin ${roundText(r.pangolinRounds, 'gifts/s')}; bare ${roundText(r.bareRounds, 'req/s')}`);
     console.log(`  pledge p50 ${formatMs(r.pledge.p50)} / p99 ${formatMs(r.pledge.p99)}; payment p50 ${formatMs(r.payment.p50)} / p99 ${formatMs(r.payment.p99)}; requests ≥ settle timeout (${SETTLE_TIMEOUT_MS} ms): ${r.slowerThanSettleTimeout}`);
     console.log(
       `  CPU (100% = one core busy): platform ${formatCores(r.cpu.platform)}, load generator ${formatCores(r.cpu.loadGenerator)}, other processes ${formatCores(r.cpu.others)}; ` +
         `platform start-up incl. demo seed ${formatMs(r.startupMs)}`,
     );
     console.log(
-      `  events appended: ${events} (${(events / scenario.gifts).toFixed(2)} per gift): ` +
+      `  events appended: ${events} (${(events / r.scenario.gifts).toFixed(2)} per gift): ` +
         Object.entries(r.eventsByType).map(([type, n]) => `${type} ${n}`).join(', '),
     );
     console.log(`  ledger check (GET /ledger as auditor): total ${ledgerText} → ${balanced ? 'balanced (sums to 0)' : 'NOT BALANCED'}; money left in gift escrow: ${r.escrowLeft} fen`);
     if (!balanced) process.exitCode = 1;
     rows.push({
       benchmark: 'gifts over HTTP',
-      scenario: `${scenario.concurrency} concurrent client${scenario.concurrency === 1 ? '' : 's'}`,
-      measured: `${scenario.gifts.toLocaleString('en-US')} gifts (${events.toLocaleString('en-US')} events)`,
+      scenario: clients,
+      measured: `${r.scenario.gifts.toLocaleString('en-US')} gifts (${events.toLocaleString('en-US')} events)`,
       throughput: `${r.giftsPerSecond.toFixed(1)} gifts/s`,
       latencyOf: 'pledge + payment',
       p50: formatMs(r.total.p50),
       p99: formatMs(r.total.p99),
-      notes: `ledger total ${ledgerText}${balanced ? ' ✓' : ' ✗ NOT BALANCED'}; CPU: platform ${formatCores(r.cpu.platform)}, others ${formatCores(r.cpu.others)}; ${r.slowerThanSettleTimeout} requests hit the settle timeout`,
+      notes:
+        `bare Fastify + raw INSERT ${formatRate(r.bare.requestsPerSecond)} req/s (p99 ${formatMs(r.bare.p99)}), ratio ${ratio.toFixed(3)}; ` +
+        `ledger total ${ledgerText}${balanced ? ' ✓' : ' ✗ NOT BALANCED'}; CPU: platform ${formatCores(r.cpu.platform)}, others ${formatCores(r.cpu.others)}; ${r.slowerThanSettleTimeout} requests hit the settle timeout`,
     });
   }
   console.log('');
   return rows;
 }
 
-/** `node gifts-over-http.bench.js [CONCURRENCY:GIFTS ...]`, e.g. `16:1200 32:1200`; no argument runs DEFAULT_SCENARIOS. */
+/** `node gifts-over-http.bench.js [CONCURRENCY:GIFTS ...]`, e.g. `16:900 32:900`; no argument runs DEFAULT_SCENARIOS. */
 if (require.main === module) {
   const scenarios = process.argv.slice(2).map((arg) => {
     const [concurrency, gifts] = arg.split(':').map(Number);

@@ -71,7 +71,7 @@ export class ConfirmPaymentHandler implements ICommandHandler<ConfirmPaymentComm
     // Nothing is written for a payment the gift would refuse (wrong amount, already paid); then the
     // reference is reserved for this gift, so on another gift it is refused before anything is paid.
     giftDecider.decide(confirm, gift);
-    await this.commands.run(paymentReferenceDecider, streams.paymentReference(paymentReference), { type: 'ReservePaymentReference', data: { paymentReference, giftId, now: confirm.data.now } }, context);
+    await this.commands.run(paymentReferenceDecider, streams.paymentReference(paymentReference), { type: 'ReservePaymentReference', data: { paymentReference, giftId, now: confirm.data.now } }, context, { settle: false });
     await this.commands.run(giftDecider, streams.gift(giftId), confirm, context);
   }
 }

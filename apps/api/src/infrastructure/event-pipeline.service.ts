@@ -82,15 +82,31 @@ export class EventPipeline implements OnApplicationShutdown {
    * Waits until the process manager has dealt with `position` and with whatever it caused in turn,
    * and the views show all of it; gives up quietly after SETTLE_TIMEOUT_MS (the work still
    * completes in the background; only the answer comes before it).
+   *
+   * With the request's `correlationId` (which the process manager copies onto the events it appends
+   * because of it), only the request's own consequences are followed, not the rest of the log: under
+   * load the answer does not wait for what other requests set off meanwhile. Without it, everything
+   * up to the head of the log at each step is.
    */
-  async settle(position: bigint): Promise<boolean> {
+  async settle(position: bigint, correlationId?: string): Promise<boolean> {
     const deadline = Date.now() + this.config.settleTimeoutMs;
     let target = position;
+    let scannedThrough = position;
     for (;;) {
       if (!(await this.allocationReached(target, deadline))) return false;
-      const head = await this.store.headPosition();
-      if (head <= target) break;
-      target = head;
+      if (correlationId === undefined) {
+        const head = await this.store.headPosition();
+        if (head <= target) break;
+        target = head;
+        continue;
+      }
+      // Everything the process manager did because of events up to `target` is in the log by now.
+      const later = await this.store.readAll({ after: scannedThrough });
+      if (later.length > 0) scannedThrough = later[later.length - 1]!.position;
+      const caused = later.filter((event) => event.metadata.correlationId === correlationId);
+      const lastCaused = caused.length > 0 ? caused[caused.length - 1]!.position : target;
+      if (lastCaused <= target) break;
+      target = lastCaused;
     }
     return this.projectionsReached(target, deadline);
   }

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '../contract';
-import { NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { AppendResult, DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { SqliteEventStore } from './sqlite-event-store';
 
 let directory: string;
@@ -97,6 +97,98 @@ describe('SqliteEventStore', () => {
 
     await expect(subscription.caughtUpTo(1n)).rejects.toThrow(/stopped/);
     expect(() => store.subscribe(0n, async () => {})).toThrow(/closed/);
+  });
+
+  describe('group commit', () => {
+    it('checks each append of a group on its own: the refused ones fail alone, the others are stored in order', async () => {
+      const store = open(newDatabaseFile());
+      await store.append('taken', 'no-stream', [newEvent()]);
+      const reused = newEvent();
+      await store.append('holder', 'no-stream', [reused]);
+
+      // Made in one turn of the event loop, so committed as one group.
+      const outcomes = await Promise.allSettled([
+        store.append('a', 'no-stream', [newEvent()]),
+        store.append('taken', 'no-stream', [newEvent()]),
+        store.append('b', 'no-stream', [newEvent(), newEvent()]),
+        store.append('c', 'no-stream', [reused]),
+        store.append('a', 0, [newEvent()]),
+        store.append('a', 0, [newEvent()]),
+      ]);
+
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+      expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventId);
+      expect((outcomes[5] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevision);
+      const stored = await store.readAll({ after: 2n });
+      expect(stored.map(({ streamId, revision, position }) => [streamId, revision, position])).toEqual([
+        ['a', 0, 3n],
+        ['b', 0, 4n],
+        ['b', 1, 5n],
+        ['a', 1, 6n],
+      ]);
+      expect((outcomes[4] as PromiseFulfilledResult<AppendResult>).value).toEqual({ nextRevision: 1, lastPosition: 6n, alreadyStored: false });
+    });
+
+    it('replays a retry that comes in the same group as the original', async () => {
+      const store = open(newDatabaseFile());
+      const batch = [newEvent(), newEvent()];
+
+      const [original, retry] = await Promise.all([store.append('s', 'no-stream', batch), store.append('s', 'no-stream', batch)]);
+
+      expect(original).toEqual({ nextRevision: 1, lastPosition: 2n, alreadyStored: false });
+      expect(retry).toEqual({ nextRevision: 1, lastPosition: 2n, alreadyStored: true });
+    });
+
+    it('writes the appends made together in one commit, and acknowledges them once it is done', async () => {
+      const file = newDatabaseFile();
+      const writer = open(file);
+      const reader = open(file);
+      await writer.append('first', 'no-stream', [newEvent()]);
+      const walBefore = statSync(`${file}-wal`).size;
+
+      const results = await Promise.all(Array.from({ length: 20 }, (_, n) => writer.append(`stream-${n}`, 'no-stream', [newEvent()])));
+
+      // A commit appends a frame to the WAL for each page it changed (here a few: the table, its indexes,
+      // the sequence); 20 commits, one per append, would write at least 20 frames.
+      const raw = new Database(file, { readonly: true });
+      const frameSize = 24 + Number(raw.pragma('page_size', { simple: true }));
+      raw.close();
+      expect((statSync(`${file}-wal`).size - walBefore) / frameSize).toBeLessThan(10);
+      expect(await reader.headPosition()).toBe(21n);
+      expect(results.map((result) => result.lastPosition).sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 20 }, (_, n) => BigInt(n + 2)));
+    });
+
+    it('commits the appends still waiting when it is closed', async () => {
+      const file = newDatabaseFile();
+      const store = SqliteEventStore.open(file);
+      const appended = store.append('s', 'no-stream', [newEvent()]);
+      await store.close();
+
+      expect(await appended).toMatchObject({ lastPosition: 1n });
+      expect(await open(file).headPosition()).toBe(1n);
+    });
+  });
+
+  it('gives every subscription the events from one read, including events another connection appended', async () => {
+    const file = newDatabaseFile();
+    const writer = open(file);
+    const store = open(file);
+    await store.append('own', 'no-stream', [newEvent()]);
+    await writer.append('other', 'no-stream', [newEvent(), newEvent()]);
+    await store.append('own', 0, [newEvent()]);
+    const deliveries = [[], [], []].map((delivered: RecordedEvent[]) => ({
+      delivered,
+      subscription: store.subscribe(0n, async (event) => {
+        delivered.push(event);
+      }),
+    }));
+    await Promise.all(deliveries.map(({ subscription }) => subscription.caughtUpTo(4n)));
+
+    const all = await writer.readAll();
+    expect(all.map((event) => [event.streamId, event.position])).toEqual([['own', 1n], ['other', 2n], ['other', 3n], ['own', 4n]]);
+    for (const { delivered } of deliveries) expect(delivered).toEqual(all);
+    expect(await store.readAll({ after: 1n, limit: 2 })).toEqual(all.slice(1, 3));
   });
 
   describe('two connections on one file', () => {

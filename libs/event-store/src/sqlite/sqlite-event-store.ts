@@ -75,6 +75,21 @@ interface SerializedEvent {
   metadata: string;
 }
 
+/** An append waiting for the next group commit. */
+interface PendingAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: readonly SerializedEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What one append of a group came to: its result and the events it wrote, or why it was refused. */
+type GroupedOutcome = { result: AppendResult; written: RecordedEvent[] } | { refused: unknown };
+
+/** How many of the latest events the store keeps in memory for its subscribers (a multiple of their batch size). */
+const RECENT_EVENTS_PER_BATCH = 4;
+
 /**
  * The embedded event store: one SQLite file (or ':memory:'), which several processes may share.
  *
@@ -86,6 +101,9 @@ interface SerializedEvent {
  */
 export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<CatchUpSubscription>();
+  /** Appends made since the last group commit, committed together on the next turn of the event loop. */
+  private pendingAppends: PendingAppend[] = [];
+  private readonly recent: RecentEvents;
   private readonly pollIntervalMs: number;
   private readonly subscriptionBatchSize: number;
   private closing: Promise<void> | undefined;
@@ -98,8 +116,9 @@ export class SqliteEventStore implements EventStore {
   private readonly selectAllAfter: Database.Statement<[bigint, number], EventRow>;
   private readonly selectHeadPosition: Database.Statement<[], bigint>;
   private readonly appendTransaction: Database.Transaction<
-    (streamId: string, expected: ExpectedRevision, events: readonly SerializedEvent[]) => AppendResult
+    (streamId: string, expected: ExpectedRevision, events: readonly SerializedEvent[]) => { result: AppendResult; written: RecordedEvent[] }
   >;
+  private readonly groupTransaction: Database.Transaction<(group: readonly PendingAppend[]) => GroupedOutcome[]>;
 
   private constructor(private readonly db: Database.Database, options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
@@ -119,7 +138,10 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectAllAfter = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
     this.selectHeadPosition = db.prepare<[], bigint>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
+    // Called inside groupTransaction, this nested transaction is a savepoint: a refused append leaves nothing behind.
     this.appendTransaction = db.transaction((streamId, expected, events) => this.appendWithinTransaction(streamId, expected, events));
+    this.groupTransaction = db.transaction((group) => group.map((pending) => this.appendInGroup(pending)));
+    this.recent = new RecentEvents(this.subscriptionBatchSize * RECENT_EVENTS_PER_BATCH);
   }
 
   /** Opens (creating if needed) the store in `filename`, or in memory for ':memory:'. */
@@ -144,6 +166,13 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * Group commit: an append waits for the next turn of the event loop, and every append made until
+   * then is written in one IMMEDIATE transaction, so in one commit and one fsync. Each append is
+   * checked (replay, expected revision) against the stream as the appends before it in the group
+   * left it, inside a savepoint of its own, and is refused alone. It is acknowledged (its promise
+   * settles) only after the commit; if the commit fails, every append of the group fails with it.
+   */
   async append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
     const serialized = events.map((event) => ({
       eventId: event.eventId,
@@ -151,13 +180,42 @@ export class SqliteEventStore implements EventStore {
       data: JSON.stringify(event.data ?? null),
       metadata: JSON.stringify(event.metadata),
     }));
-    // IMMEDIATE takes the write lock before the revision check, so no other connection (in this or
-    // another process) can append to the stream between the check and the insert.
-    const result = this.appendTransaction.immediate(streamId, expected, serialized);
-    if (!result.alreadyStored && events.length > 0) {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ streamId, expected, events: serialized, resolve, reject });
+      // setImmediate runs after the I/O callbacks of this turn: the appends of every request read in it join the group.
+      if (this.pendingAppends.length === 1) setImmediate(() => this.commitPendingAppends());
+    });
+  }
+
+  private commitPendingAppends(): void {
+    const group = this.pendingAppends;
+    if (group.length === 0) return;
+    this.pendingAppends = [];
+    let outcomes: GroupedOutcome[];
+    try {
+      // IMMEDIATE takes the write lock before the revision checks, so no other connection (in this or
+      // another process) can append to a stream between a check and its insert.
+      outcomes = this.groupTransaction.immediate(group);
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      return;
+    }
+    const written = outcomes.flatMap((outcome) => ('written' in outcome ? outcome.written : []));
+    if (written.length > 0) {
+      this.recent.add(written);
       for (const subscription of this.subscriptions) subscription.wake();
     }
-    return result;
+    outcomes.forEach((outcome, index) => ('result' in outcome ? group[index]!.resolve(outcome.result) : group[index]!.reject(outcome.refused)));
+  }
+
+  private appendInGroup({ streamId, expected, events }: PendingAppend): GroupedOutcome {
+    try {
+      return this.appendTransaction(streamId, expected, events);
+    } catch (error) {
+      // An error that ended the whole transaction (SQLite rolls back on some, e.g. a full disk) fails the group.
+      if (!this.db.inTransaction) throw error;
+      return { refused: error };
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -171,7 +229,7 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
-    return this.readAllAfter(options.after ?? 0n, limit);
+    return this.readAllAfter(options.after ?? 0n, limit, { upToLimit: true });
   }
 
   async headPosition(): Promise<bigint> {
@@ -183,7 +241,7 @@ export class SqliteEventStore implements EventStore {
     const subscription: CatchUpSubscription = new CatchUpSubscription(checkpoint, handler, options, {
       // better-sqlite3 reads synchronously; the promise only fits the shared interface. Either way an append
       // between the read and the pause is not missed: CatchUpSubscription remembers its wake().
-      readAfter: async (position, limit) => this.readAllAfter(position, limit),
+      readAfter: async (position, limit) => this.readAllAfter(position, limit, { upToLimit: false }),
       batchSize: this.subscriptionBatchSize,
       // Appends through this store wake the subscription at once (append() calls wake()); SQLite cannot
       // notify other connections, so polling is how appends by other processes are found.
@@ -196,19 +254,36 @@ export class SqliteEventStore implements EventStore {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.commitPendingAppends();
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
       this.db.close();
     })();
     return this.closing;
   }
 
-  private readAllAfter(position: bigint, limit: number): RecordedEvent[] {
-    return this.selectAllAfter.all(position, limit).map(toRecordedEvent);
+  /**
+   * Events after `position`: those this store holds in memory (its own latest appends, and what it
+   * last read), then (if `upToLimit`) the rest from the database. So the subscriptions of this process share one read
+   * of each new event (and none at all of the events appended here), however many there are.
+   */
+  private readAllAfter(position: bigint, limit: number, { upToLimit }: { upToLimit: boolean }): RecordedEvent[] {
+    const remembered = this.recent.after(position, limit);
+    const left = limit === NO_LIMIT ? NO_LIMIT : limit - remembered.length;
+    // A subscription reads again until it finds nothing: it needs no more than what memory holds.
+    if (left === 0 || (!upToLimit && remembered.length > 0)) return remembered;
+    const readFrom = remembered.length > 0 ? remembered[remembered.length - 1]!.position : position;
+    const read = this.selectAllAfter.all(readFrom, left).map(toRecordedEvent);
+    this.recent.add(read);
+    return remembered.length === 0 ? read : remembered.concat(read);
   }
 
-  private appendWithinTransaction(streamId: string, expected: ExpectedRevision, events: readonly SerializedEvent[]): AppendResult {
+  private appendWithinTransaction(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly SerializedEvent[],
+  ): { result: AppendResult; written: RecordedEvent[] } {
     const replay = this.findReplay(streamId, events);
-    if (replay) return replay;
+    if (replay) return { result: replay, written: [] };
 
     const head = this.selectStreamHead.get(streamId);
     const actual = head ? Number(head.revision) : 'no-stream';
@@ -216,12 +291,22 @@ export class SqliteEventStore implements EventStore {
 
     let revision = head ? Number(head.revision) : -1;
     let lastPosition = head?.position ?? 0n;
+    const written: RecordedEvent[] = [];
     for (const event of events) {
       revision += 1;
       const { lastInsertRowid } = this.insertEvent.run(event.eventId, streamId, revision, event.type, event.data, event.metadata);
       lastPosition = BigInt(lastInsertRowid);
+      written.push({
+        eventId: event.eventId,
+        streamId,
+        revision,
+        position: lastPosition,
+        type: event.type,
+        data: JSON.parse(event.data),
+        metadata: JSON.parse(event.metadata),
+      });
     }
-    return { nextRevision: revision, lastPosition, alreadyStored: false };
+    return { result: { nextRevision: revision, lastPosition, alreadyStored: false }, written };
   }
 
   /**
@@ -251,6 +336,36 @@ export class SqliteEventStore implements EventStore {
     }
     const last = stored[stored.length - 1]!;
     return { nextRevision: Number(last.revision), lastPosition: last.position, alreadyStored: true };
+  }
+}
+
+/**
+ * The latest events of the log, an unbroken run of positions, kept for the subscriptions to read
+ * from memory. Events that do not continue the run (another process appended in between) start a
+ * new one. The same objects go to every subscriber, as the same row would: handlers must not change them.
+ */
+class RecentEvents {
+  private events: RecordedEvent[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  add(events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    const last = this.events[this.events.length - 1];
+    const first = events[0]!.position;
+    // Older than what is kept (a subscription catching up): the latest events are the ones worth keeping.
+    if (last !== undefined && first <= last.position) return;
+    if (last === undefined || first !== last.position + 1n) this.events = [];
+    this.events.push(...events);
+    if (this.events.length > this.capacity) this.events = this.events.slice(this.events.length - this.capacity);
+  }
+
+  /** Up to `limit` (NO_LIMIT: all) remembered events right after `position`; none unless the run covers position + 1. */
+  after(position: bigint, limit: number): RecordedEvent[] {
+    const first = this.events[0];
+    if (first === undefined || position < first.position - 1n) return [];
+    const start = Number(position - first.position + 1n);
+    return this.events.slice(start, limit === NO_LIMIT ? undefined : start + limit);
   }
 }
 

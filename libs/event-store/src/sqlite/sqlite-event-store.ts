@@ -227,9 +227,10 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  /** Always what the database holds (an audit reads the stored bytes; memory serves only the subscriptions). */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
-    return this.readAllAfter(options.after ?? 0n, limit, { upToLimit: true });
+    return this.selectAllAfter.all(options.after ?? 0n, limit).map(toRecordedEvent);
   }
 
   async headPosition(): Promise<bigint> {
@@ -241,7 +242,7 @@ export class SqliteEventStore implements EventStore {
     const subscription: CatchUpSubscription = new CatchUpSubscription(checkpoint, handler, options, {
       // better-sqlite3 reads synchronously; the promise only fits the shared interface. Either way an append
       // between the read and the pause is not missed: CatchUpSubscription remembers its wake().
-      readAfter: async (position, limit) => this.readAllAfter(position, limit, { upToLimit: false }),
+      readAfter: async (position, limit) => this.recentOrStoredAfter(position, limit),
       batchSize: this.subscriptionBatchSize,
       // Appends through this store wake the subscription at once (append() calls wake()); SQLite cannot
       // notify other connections, so polling is how appends by other processes are found.
@@ -262,19 +263,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Events after `position`: those this store holds in memory (its own latest appends, and what it
-   * last read), then (if `upToLimit`) the rest from the database. So the subscriptions of this process share one read
-   * of each new event (and none at all of the events appended here), however many there are.
+   * Events after `position` for a subscription: those this store holds in memory (its own latest
+   * appends, and what it last read), else the next page from the database. So the subscriptions of
+   * this process share one read of each new event (and none at all of the events appended here),
+   * however many there are. A subscription reads again until it finds nothing.
    */
-  private readAllAfter(position: bigint, limit: number, { upToLimit }: { upToLimit: boolean }): RecordedEvent[] {
+  private recentOrStoredAfter(position: bigint, limit: number): RecordedEvent[] {
     const remembered = this.recent.after(position, limit);
-    const left = limit === NO_LIMIT ? NO_LIMIT : limit - remembered.length;
-    // A subscription reads again until it finds nothing: it needs no more than what memory holds.
-    if (left === 0 || (!upToLimit && remembered.length > 0)) return remembered;
-    const readFrom = remembered.length > 0 ? remembered[remembered.length - 1]!.position : position;
-    const read = this.selectAllAfter.all(readFrom, left).map(toRecordedEvent);
+    if (remembered.length > 0) return remembered;
+    const read = this.selectAllAfter.all(position, limit).map(toRecordedEvent);
     this.recent.add(read);
-    return remembered.length === 0 ? read : remembered.concat(read);
+    return read;
   }
 
   private appendWithinTransaction(

@@ -31,7 +31,7 @@
  * be well-formed: both stores read them back well-formed (an unpaired surrogate comes back as U+FFFD).
  */
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const LEAF_ENCODING_VERSION = 1;
 
@@ -45,54 +45,65 @@ export interface LeafEvent {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-const MAX_FIELD_LENGTH = 0xffffffff;
 
 export function encodeLeaf(event: LeafEvent): Uint8Array {
-  const fields = leafFields(event);
-  const out = new Uint8Array(1 + fields.reduce((total, field) => total + 4 + field.length, 0));
-  const view = new DataView(out.buffer);
-  out[0] = LEAF_ENCODING_VERSION;
-  let offset = 1;
-  for (const field of fields) {
-    view.setUint32(offset, field.length, false);
-    out.set(field, offset + 4);
-    offset += 4 + field.length;
-  }
-  return out;
+  const { bytes, end } = writeLeafHashInput(event);
+  return new Uint8Array(bytes.subarray(1, end));
 }
 
 /**
- * The RFC 6962 leaf hash of an event, SHA-256(0x00 || encodeLeaf(event)), with the fields fed to
- * the hash one by one instead of copied into the encoding first: the Merkle log computes it for
- * every event it appends.
+ * The RFC 6962 leaf hash of an event, SHA-256(0x00 || encodeLeaf(event)), hashed in one call from a
+ * reused buffer: the Merkle log computes it for every event it appends.
  */
 export function eventLeafHash(event: LeafEvent): Uint8Array {
-  const hash = createHash('sha256').update(LEAF_HASH_HEADER);
-  const prefix = Buffer.alloc(4);
-  for (const field of leafFields(event)) {
-    prefix.writeUInt32BE(field.length);
-    hash.update(prefix).update(field);
-  }
-  return new Uint8Array(hash.digest());
+  const { bytes, end } = writeLeafHashInput(event);
+  return new Uint8Array(hash('sha256', bytes.subarray(0, end), 'buffer'));
 }
 
-/** The encoding's six fields, in order, as UTF-8 bytes (each checked). */
-function leafFields(event: LeafEvent): Uint8Array[] {
+/**
+ * The buffer leaves are written into, reused from one event to the next (everything here is
+ * synchronous); grown for a larger event, up to MAX_SCRATCH_BYTES, beyond which a leaf gets a buffer
+ * of its own, so one huge event does not keep its memory.
+ */
+let scratch = Buffer.allocUnsafe(16 * 1024);
+const MAX_SCRATCH_BYTES = 1024 * 1024;
+
+/**
+ * Writes 0x00 || encodeLeaf(event) (RFC 6962's leaf prefix, then the encoding) into a buffer,
+ * checking every field; returns the buffer and where the bytes end.
+ */
+function writeLeafHashInput(event: LeafEvent): { bytes: Buffer; end: number } {
   if (!Number.isSafeInteger(event.revision) || event.revision < 0) {
     throw new TypeError(`revision must be a non-negative safe integer, got ${event.revision}`);
   }
-  return [
-    utf8('eventId', event.eventId),
-    utf8('streamId', event.streamId),
-    utf8('revision', String(event.revision)),
-    utf8('type', event.type),
-    utf8('data', canonicalJson(event.data)),
-    utf8('metadata', canonicalJson(event.metadata)),
+  // canonicalJson never writes an unpaired surrogate (JSON.stringify escapes it), so only the plain strings are checked.
+  const fields = [
+    wellFormed('eventId', event.eventId),
+    wellFormed('streamId', event.streamId),
+    String(event.revision),
+    wellFormed('type', event.type),
+    canonicalJson(event.data),
+    canonicalJson(event.metadata),
   ];
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  let bound = 2;
+  for (const text of fields) bound += 4 + 3 * text.length;
+  let bytes = scratch;
+  if (bound > bytes.length) {
+    bytes = Buffer.allocUnsafe(bound);
+    if (bound <= MAX_SCRATCH_BYTES) scratch = bytes;
+  }
+  bytes[0] = 0x00;
+  bytes[1] = LEAF_ENCODING_VERSION;
+  let offset = 2;
+  // A field's length always fits its uint32 prefix: a string holds under 2^29 code units, so under 2^31 bytes.
+  for (const text of fields) {
+    const length = bytes.write(text, offset + 4, 'utf8');
+    bytes.writeUInt32BE(length, offset);
+    offset += 4 + length;
+  }
+  return { bytes, end: offset };
 }
-
-/** RFC 6962's leaf prefix, then the encoding's version byte. */
-const LEAF_HASH_HEADER = Uint8Array.of(0x00, LEAF_ENCODING_VERSION);
 
 /** Leaf bytes were refused by decodeLeaf; the message says which field and why. */
 export class LeafDecodingError extends Error {
@@ -196,26 +207,41 @@ function writeFast(value: unknown, depth: number): string | undefined {
       return undefined;
   }
   if (depth >= FAST_PATH_DEPTH) return undefined;
+  // Built by concatenation, not arrays joined: this runs for every leaf.
   if (Array.isArray(value)) {
-    const items: string[] = [];
-    for (const item of value) {
-      const text = writeFast(item, depth + 1);
-      if (text === undefined) return undefined;
-      items.push(text);
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = writeFast(value[i], depth + 1);
+      if (item === undefined) return undefined;
+      text += i === 0 ? item : `,${item}`;
     }
-    return `[${items.join(',')}]`;
+    return `${text}]`;
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return undefined;
   const record = value as Record<string, unknown>;
-  const members: string[] = [];
+  let text = '{';
   for (const key of Object.keys(record).sort()) {
-    if (record[key] === undefined) continue;
-    const text = writeFast(record[key], depth + 1);
-    if (text === undefined) return undefined;
-    members.push(`${JSON.stringify(key)}:${text}`);
+    const member = record[key];
+    if (member === undefined) continue;
+    const memberText = writeFast(member, depth + 1);
+    if (memberText === undefined) return undefined;
+    text += `${text.length === 1 ? '' : ','}${quotedKey(key)}:${memberText}`;
   }
-  return `{${members.join(',')}}`;
+  return `${text}}`;
+}
+
+/** Keys repeat from one event to the next (the events' field names), so their JSON is kept; a few thousand at most. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 function write(value: unknown, path: string, ancestors: Set<object>): string {
@@ -256,10 +282,8 @@ function write(value: unknown, path: string, ancestors: Set<object>): string {
   }
 }
 
-function utf8(name: string, text: string): Uint8Array {
+function wellFormed(name: string, text: string): string {
   if (typeof text !== 'string') throw new TypeError(`${name} must be a string`);
   if (LONE_SURROGATE.test(text)) throw new TypeError(`${name} has an unpaired surrogate`);
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length > MAX_FIELD_LENGTH) throw new RangeError(`${name} is longer than ${MAX_FIELD_LENGTH} bytes`);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  return text;
 }

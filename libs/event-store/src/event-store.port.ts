@@ -95,11 +95,18 @@ export interface SubscribeOptions {
   retryDelayMs?: number;
   /** Told about each handler failure, before the retry. */
   onError?: (error: unknown, event: RecordedEvent) => void;
+  /** How many events one read of the log asks for, where the adapter reads in pages (default: the adapter's). */
+  readBatchSize?: number;
 }
 
 export interface SubscriptionHandler {
-  /** Called for each event in global order. The subscription waits for it before the next. */
-  (event: RecordedEvent): Promise<void>;
+  /**
+   * Called for each event in global order. The subscription waits for it before the next.
+   * `read`, when the adapter gives it, is the page of events this one was read with, in order (the
+   * event among them): a handler may apply the ones after it at once, instead of reading them again;
+   * they are still delivered next.
+   */
+  (event: RecordedEvent, read?: readonly RecordedEvent[]): Promise<void>;
 }
 
 export interface Subscription {

@@ -51,8 +51,9 @@ type Applied = [Projection, RecordedEvent][];
  * Whatever has piled up is applied together, live as in a catch-up: the events already stored after
  * the one delivered are applied with it, up to `batchSize` in one transaction, each projection
  * handed the whole batch (`applyBatch`): a commit, the checkpoint writes and each projection's
- * statements are paid once per batch, not once per event. The subscription then delivers those
- * events too, and they are skipped without a query.
+ * statements are paid once per batch, not once per event. The subscription reads pages of
+ * `batchSize` events and hands the runner each event's page, so a batch is the rest of the page,
+ * read once; it then delivers those events too, and they are skipped without a query.
  *
  * No single event stops the projections. If a batch fails, its events are applied again one at a
  * time, and an event that still fails, one projection at a time, so only the failing (event,
@@ -89,9 +90,12 @@ export class ProjectionRunner {
     const checkpoints = await Promise.all(this.projections.map((projection) => this.checkpointOf(this.dataSource.manager, projection.name)));
     this.subscribedAfter = checkpoints.reduce((lowest, position) => (position < lowest ? position : lowest), checkpoints[0] ?? 0n);
     this.committedThrough = this.subscribedAfter;
-    this.subscription = this.store.subscribe(this.subscribedAfter, (event) => this.handle(event), {
+    const batchSize = this.batchSize();
+    this.subscription = this.store.subscribe(this.subscribedAfter, (event, read) => this.handle(event, read), {
       retryDelayMs: this.options.retryDelayMs,
       onError: this.options.onError,
+      // Pages as large as a batch: a batch is then the rest of the page, and no event is read twice.
+      readBatchSize: batchSize > 1 ? batchSize : undefined,
     });
   }
 
@@ -111,11 +115,13 @@ export class ProjectionRunner {
   /**
    * Applies one event to every projection that has not seen it yet. Public so a caller that already
    * holds events (a rebuild, a test) can feed them without a subscription; redelivery is harmless.
+   * `read`: the page of the log the event came in (see SubscriptionHandler); the events after it
+   * there are applied with it. Without it, the events stored after it are read.
    */
-  async handle(event: RecordedEvent): Promise<void> {
+  async handle(event: RecordedEvent, read?: readonly RecordedEvent[]): Promise<void> {
     if (event.position <= this.committedThrough) return;
     try {
-      await this.applyFrom(event);
+      await this.applyFrom(event, read);
       this.tracker.progressed();
     } catch (error) {
       const { worker, failedOn } = this.failing ?? { worker: 'projections', failedOn: event };
@@ -149,9 +155,21 @@ export class ProjectionRunner {
     this.options.onApplied?.(projection.name, event);
   }
 
-  private async applyFrom(event: RecordedEvent): Promise<void> {
-    const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
-    const batch = batchSize > 1 ? [event, ...(await this.store.readAll({ after: event.position, limit: batchSize - 1 }))] : [event];
+  private batchSize(): number {
+    return this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+  }
+
+  /** `event` and up to batchSize - 1 events after it: the rest of its page when given, else read from the store. */
+  private async batchFrom(event: RecordedEvent, read: readonly RecordedEvent[] | undefined): Promise<RecordedEvent[]> {
+    const batchSize = this.batchSize();
+    if (batchSize <= 1) return [event];
+    const at = read ? read.indexOf(event) : -1;
+    if (at < 0) return [event, ...(await this.store.readAll({ after: event.position, limit: batchSize - 1 }))];
+    return read!.slice(at, at + batchSize);
+  }
+
+  private async applyFrom(event: RecordedEvent, read: readonly RecordedEvent[] | undefined): Promise<void> {
+    const batch = await this.batchFrom(event, read);
     const last = batch[batch.length - 1].position;
     let applied: Applied;
     try {

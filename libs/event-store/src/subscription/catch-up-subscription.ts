@@ -7,7 +7,7 @@ export interface CatchUpSubscriptionSettings {
    * database is restarting) is tried again after the subscription's retry delay.
    */
   readAfter: (position: bigint, limit: number) => Promise<RecordedEvent[]>;
-  /** How many events one read asks for. */
+  /** How many events one read asks for, unless the subscriber asks for another number (readBatchSize). */
   batchSize: number;
   /** How long a caught-up subscription waits for a wake() before it reads again anyway. */
   pollIntervalMs: number;
@@ -24,9 +24,11 @@ export interface CatchUpSubscriptionSettings {
 export class CatchUpSubscription extends DeliveringSubscription {
   /** Set by wake(): an append committed since the last read started, so the next one must not wait. */
   private appendSeen = false;
+  private readonly readBatchSize: number;
 
   constructor(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions, private readonly settings: CatchUpSubscriptionSettings) {
     super(checkpoint, handler, options, settings.onEnded);
+    this.readBatchSize = options.readBatchSize ?? settings.batchSize;
   }
 
   /** Called by the store when an append it can see may have committed. */
@@ -38,7 +40,7 @@ export class CatchUpSubscription extends DeliveringSubscription {
   protected override async deliverUntilStopped(): Promise<void> {
     while (!this.stopRequested) {
       this.appendSeen = false;
-      const batch = await this.settings.readAfter(this.deliveredThrough, this.settings.batchSize).catch(() => undefined);
+      const batch = await this.settings.readAfter(this.deliveredThrough, this.readBatchSize).catch(() => undefined);
       if (batch === undefined) {
         // The store could not be read (a lost connection): the subscription outlives the outage.
         await this.sleep(this.retryDelayMs);
@@ -51,7 +53,7 @@ export class CatchUpSubscription extends DeliveringSubscription {
         continue;
       }
       for (const event of batch) {
-        if (!(await this.deliver(event))) return;
+        if (!(await this.deliver(event, batch))) return;
       }
     }
   }

@@ -68,12 +68,12 @@ export abstract class DeliveringSubscription implements Subscription {
 
   /**
    * Retries the event until the handler succeeds, then records it as delivered; false if the
-   * subscription was stopped first.
+   * subscription was stopped first. `read`: the page the event was read with, if any (see SubscriptionHandler).
    */
-  protected async deliver(event: RecordedEvent): Promise<boolean> {
+  protected async deliver(event: RecordedEvent, read?: readonly RecordedEvent[]): Promise<boolean> {
     while (!this.stopRequested) {
       try {
-        await this.handler(event);
+        await this.handler(event, read);
         this.deliveredThrough = event.position;
         this.resolveReachedWaiters();
         return true;

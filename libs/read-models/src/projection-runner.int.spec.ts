@@ -102,6 +102,25 @@ describe('ProjectionRunner', () => {
     expect((await dashboard(story.dataSource.manager, REGION.village21)).registered).toBe(3);
   });
 
+  it('applies a catch-up in batches of the pages the subscription read, reading no event twice', async () => {
+    await resetProjections(story.dataSource);
+    const batches: bigint[][] = [];
+    const recording: Projection = {
+      name: 'recording',
+      apply: (event) => Promise.resolve(void batches.push([event.position])),
+      applyBatch: (events) => Promise.resolve(void batches.push(events.map(({ position }) => position))),
+    };
+    const readAll = jest.spyOn(story.store, 'readAll');
+    const runner = new ProjectionRunner(story.store, story.dataSource, [recording], { batchSize: 10 });
+    await runner.start();
+    await runner.caughtUpTo(await story.store.headPosition());
+    await runner.stop();
+
+    expect(readAll).not.toHaveBeenCalled();
+    expect(batches.flat()).toEqual(story.events.map(({ position }) => position));
+    expect(batches.slice(0, -1).every((batch) => batch.length === 10)).toBe(true);
+  });
+
   it('rebuilds the same read models after a reset', async () => {
     const before = await everything(story.dataSource.manager);
     await resetProjections(story.dataSource);

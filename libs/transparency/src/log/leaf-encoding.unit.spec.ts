@@ -110,7 +110,18 @@ describe('leaf encoding', () => {
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
   });
 
-  it('streams the leaf hash of an event: the same as hashing its encoding', () => {
+  it('encodes events larger than its reused buffer, and smaller ones after them, exactly', () => {
+    // Multi-byte text: the buffer is sized by the worst case of 3 UTF-8 bytes per UTF-16 unit.
+    const large: LeafEvent = { ...event, data: { note: '捐赠😀'.repeat(200_000) } };
+    const bytes = encodeLeaf(large);
+    expect(decodeLeaf(bytes)).toEqual(large);
+    expect(hex(eventLeafHash(large))).toBe(hex(leafHash(bytes)));
+    // What the large event left in the buffer must not leak into the next.
+    expect(decodeLeaf(encodeLeaf(small))).toEqual(small);
+    expect(hex(eventLeafHash(small))).toBe(hex(leafHash(encodeLeaf(small))));
+  });
+
+  it('hashes an event the same as hashing its encoding', () => {
     const deep: Record<string, unknown> = { level: 0 };
     let cursor = deep;
     for (let level = 1; level < 100; level++) cursor = (cursor.next = { level }) as Record<string, unknown>;

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, isDatabaseUnavailable, StuckTracker, type EventStore, type RecordedEvent, type StuckWorker, type Subscription } from '@pangolin/event-store';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
 import { writeLockOf } from './write-lock';
 import { parkEvent, unparkEvent } from './dead-letters/parked-events';
+import { preparedQuery, quotedTable } from './shared/raw-sql';
 
 export interface ProjectionLag {
   name: string;
@@ -294,21 +295,26 @@ export class ProjectionRunner {
  * ended may still be committing the same events; this waits for it and then reads what it committed.
  */
 async function committedCheckpoints(tx: EntityManager, names: readonly string[]): Promise<Map<string, bigint>> {
-  const rows = await tx.find(ProjectionCheckpoint, {
-    where: { name: In([...names]) },
-    lock: tx.connection.options.type === 'postgres' ? { mode: 'pessimistic_write' } : undefined,
-  });
-  return new Map(rows.map((row) => [row.name, row.position]));
+  const lock = tx.connection.options.type === 'postgres' ? ' FOR UPDATE' : '';
+  const rows = await preparedQuery<{ name: string; position: number | string | bigint }>(
+    tx,
+    `SELECT "name", "position" FROM ${quotedTable(tx, ProjectionCheckpoint)} WHERE "name" IN (${names.map(() => '?').join(', ')})${lock}`,
+    names,
+  );
+  return new Map(rows.map((row) => [row.name, BigInt(row.position)]));
 }
 
 /**
  * Moves the checkpoints of `names` to `position`: one UPDATE for those that exist (this runs for
- * every event, and save() would read and write each row), an INSERT for those that do not yet.
+ * every batch, as prepared statements: TypeORM's path costs more than the statements), an INSERT
+ * for those that do not yet.
  */
 async function advanceCheckpoints(tx: EntityManager, names: readonly string[], existing: ReadonlyMap<string, bigint>, position: bigint): Promise<void> {
   const updatedAt = new Date().toISOString();
+  const table = quotedTable(tx, ProjectionCheckpoint);
   const known = names.filter((name) => existing.has(name));
   const fresh = names.filter((name) => !existing.has(name));
-  if (known.length) await tx.createQueryBuilder().update(ProjectionCheckpoint).set({ position, updatedAt }).where({ name: In(known) }).execute();
-  if (fresh.length) await tx.insert(ProjectionCheckpoint, fresh.map((name) => ({ name, position, updatedAt })));
+  const placeholders = (count: number, each: string) => Array.from({ length: count }, () => each).join(', ');
+  if (known.length) await preparedQuery(tx, `UPDATE ${table} SET "position" = ?, "updatedAt" = ? WHERE "name" IN (${placeholders(known.length, '?')})`, [position.toString(), updatedAt, ...known]);
+  if (fresh.length) await preparedQuery(tx, `INSERT INTO ${table} ("name", "position", "updatedAt") VALUES ${placeholders(fresh.length, '(?, ?, ?)')}`, fresh.flatMap((name) => [name, position.toString(), updatedAt]));
 }

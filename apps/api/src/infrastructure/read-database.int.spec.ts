@@ -4,6 +4,7 @@ import { durableRecordEntities, openReadDataSource, readModelEntities } from '@p
 import { UserAccount } from '../auth/user-account.entity';
 import { applicationMigrations } from './migrations';
 import { ProcessCheckpoint } from './process-checkpoint.entity';
+import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
 
 const url = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -30,5 +31,13 @@ describe('read database migrations on PostgreSQL', () => {
 
   it('runs again as a no-op on an up-to-date database', async () => {
     expect(await db.runMigrations()).toEqual([]);
+  });
+
+  it('keeps process-manager checkpoints (written by an upsert, read back exactly)', async () => {
+    const checkpoints = new TypeOrmCheckpointStore(db);
+    expect(await checkpoints.load('premium-allocation')).toBe(0n);
+    await checkpoints.save('premium-allocation', 5n);
+    await checkpoints.save('premium-allocation', 9_007_199_254_740_993n);
+    expect(await checkpoints.load('premium-allocation')).toBe(9_007_199_254_740_993n);
   });
 });

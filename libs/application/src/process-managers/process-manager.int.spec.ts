@@ -29,6 +29,15 @@ class SlowCheckpoints implements CheckpointStore {
   }
 }
 
+/** Waits (at most 5 s) until the recorded saves reach `position`. */
+async function savedThrough(checkpoints: SlowCheckpoints, position: bigint): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((checkpoints.saves.at(-1)?.position ?? 0n) < position) {
+    if (Date.now() > deadline) throw new Error(`the checkpoint did not reach ${position} within 5 s`);
+    await sleep(5);
+  }
+}
+
 class RecordingProcess implements ProcessManager {
   readonly name = 'recording';
   readonly handled: bigint[] = [];
@@ -73,8 +82,8 @@ describe('process manager runner: checkpoint per batch of handled events', () =>
     const runner = new ProcessManagerRunner(store, checkpoints, process, noDeadLetters);
     await runner.start();
     await runner.caughtUpTo(BigInt(EVENTS));
-    // Caught up means handled and saved.
-    expect(checkpoints.saves.at(-1)?.position).toBe(BigInt(EVENTS));
+    // Caught up means handled (the effects are stored); the checkpoint follows, and a stop saves what is left.
+    expect(process.handled).toHaveLength(EVENTS);
     await runner.stop();
 
     expect(process.handled).toEqual(Array.from({ length: EVENTS }, (_, i) => BigInt(i + 1)));
@@ -99,11 +108,35 @@ describe('process manager runner: checkpoint per batch of handled events', () =>
     const runner = new ProcessManagerRunner(store, checkpoints, process, noDeadLetters, { retryBackoffMs: 5, onError: (error) => errors.push(error) });
     await runner.start();
     await runner.caughtUpTo(BigInt(EVENTS));
+    await savedThrough(checkpoints, BigInt(EVENTS));
     await runner.stop();
 
     expect(process.handled).toHaveLength(EVENTS);
     expect(checkpoints.saves.at(-1)?.position).toBe(BigInt(EVENTS));
     expect(checkpoints.saves.reduce((sum, { handled }) => sum + handled, 0)).toBe(EVENTS);
     expect(errors.map((error) => (error as Error).message)).toEqual(['the read database is restarting', 'the read database is restarting']);
+  });
+
+  it('is caught up once the events are handled, without waiting for the checkpoint to be saved', async () => {
+    // Saves are held back until released.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const heldSaves = new SlowCheckpoints();
+    const held: CheckpointStore = {
+      load: () => heldSaves.load(),
+      save: async (name, position, handled) => {
+        await released;
+        await heldSaves.save(name, position, handled);
+      },
+    };
+    const process = new RecordingProcess();
+    const runner = new ProcessManagerRunner(store, held, process, noDeadLetters);
+    await runner.start();
+    const caughtUp = runner.caughtUpTo(BigInt(EVENTS)).then(() => 'caught up' as const);
+    expect(await Promise.race([caughtUp, sleep(3_000).then(() => 'timed out' as const)])).toBe('caught up');
+    expect(heldSaves.saves).toEqual([]);
+    release();
+    await runner.stop();
+    expect(heldSaves.saves.at(-1)?.position).toBe(BigInt(EVENTS));
   });
 });

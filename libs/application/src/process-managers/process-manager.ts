@@ -8,8 +8,12 @@ import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, EventStore, isDatabaseU
  * (deciders return [] for a command already applied, and event ids are derived from the
  * triggering event), and the checkpoint is saved after the effects, per batch of handled events
  * (see BatchedCheckpoint): a crash in between re-runs the handlers since the last save, which then
- * find nothing left to do.
+ * find nothing left to do. For the same reason a command's answer need not wait for the save: once
+ * its event is handled, its effects are in the log, and a crash cannot undo them.
  */
+/** Saves of a process manager's checkpoint are at least this far apart (so under load a save covers many events). */
+export const DEFAULT_MIN_SAVE_INTERVAL_MS = 25;
+
 export interface ProcessManager {
   readonly name: string;
   handle(event: RecordedEvent): Promise<void>;
@@ -73,7 +77,7 @@ export class ProcessManagerRunner {
 
   async start(): Promise<void> {
     const from = await this.checkpoints.load(this.manager.name);
-    const checkpoint = new BatchedCheckpoint(this.checkpoints, this.manager.name, from, this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, this.options.onError);
+    const checkpoint = new BatchedCheckpoint(this.checkpoints, this.manager.name, this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, this.options.onError);
     this.checkpoint = checkpoint;
     this.subscription = this.store.subscribe(
       from,
@@ -91,12 +95,13 @@ export class ProcessManagerRunner {
     );
   }
 
-  /** Resolves once the events through `position` are handled and the checkpoint saved past them. */
+  /**
+   * Resolves once the events through `position` are handled: their effects are appended (the
+   * checkpoint may be saved past them later; see BatchedCheckpoint).
+   */
   async caughtUpTo(position: bigint): Promise<void> {
-    if (!this.subscription || !this.checkpoint) throw new Error(`process manager ${this.manager.name} is not running`);
-    const checkpoint = this.checkpoint;
+    if (!this.subscription) throw new Error(`process manager ${this.manager.name} is not running`);
     await this.subscription.caughtUpTo(position);
-    await checkpoint.savedThrough(position);
   }
 
   async stop(): Promise<void> {
@@ -145,7 +150,8 @@ export class ProcessManagerRunner {
 
 /**
  * A process manager's checkpoint, saved per batch of handled events rather than after each one:
- * one save at a time, and every event handled while it runs is covered by the next save. Safe
+ * one save at a time, at most one every `minSaveIntervalMs` (each is a commit, an fsync, of the
+ * read database), and every event handled meanwhile is covered by the next save. Safe
  * because the process manager's effects are idempotent: a crash before a save re-handles the events
  * since the previous one, which find nothing left to do. A failed save is reported and tried again
  * after `retryDelayMs` (doubling, up to 5 s) until it succeeds or the checkpoint is stopped.
@@ -155,15 +161,14 @@ export class BatchedCheckpoint {
   private unsaved = 0;
   private saving: Promise<void> | undefined;
   private stopping = false;
-  private readonly waiters = new Set<{ position: bigint; resolve: () => void; reject: (error: Error) => void }>();
+  private lastSaveStartedAt = 0;
 
   constructor(
     private readonly store: CheckpointStore,
     private readonly name: string,
-    /** The checkpoint as loaded. */
-    private saved: bigint,
     private readonly retryDelayMs: number,
     private readonly onError: (error: unknown, lastHandled: RecordedEvent) => void = () => undefined,
+    private readonly minSaveIntervalMs = DEFAULT_MIN_SAVE_INTERVAL_MS,
   ) {}
 
   /** `event` and every event before it are handled: saved with the next save (started now if none is under way). */
@@ -173,40 +178,25 @@ export class BatchedCheckpoint {
     this.saving ??= this.saveWhileUnsaved();
   }
 
-  /** Resolves once a save has covered `position` (an event handled before it was called); rejects if stopped first. */
-  savedThrough(position: bigint): Promise<void> {
-    if (this.saved >= position) return Promise.resolve();
-    if (this.stopping) return Promise.reject(this.stoppedBefore(position));
-    return new Promise((resolve, reject) => this.waiters.add({ position, resolve, reject }));
-  }
-
   /** Waits for the save under way and what it has left to save; a save that fails from now on is not tried again. */
   async stop(): Promise<void> {
     this.stopping = true;
     while (this.saving) await this.saving;
-    for (const waiter of this.waiters) waiter.reject(this.stoppedBefore(waiter.position));
-    this.waiters.clear();
-  }
-
-  private stoppedBefore(position: bigint): Error {
-    return new Error(`the checkpoint of ${this.name} was stopped at position ${this.saved}, before reaching ${position}`);
   }
 
   private async saveWhileUnsaved(): Promise<void> {
     let delayMs = this.retryDelayMs;
     try {
       while (this.unsaved > 0 && this.handledThrough) {
+        // At most one save per interval: the events handled meanwhile join it (a stop saves at once).
+        const wait = this.lastSaveStartedAt + this.minSaveIntervalMs - Date.now();
+        if (wait > 0 && !this.stopping) await sleep(wait);
         const [event, handled] = [this.handledThrough, this.unsaved];
         this.unsaved = 0;
+        this.lastSaveStartedAt = Date.now();
         try {
           await this.store.save(this.name, event.position, handled);
           delayMs = this.retryDelayMs;
-          this.saved = event.position;
-          for (const waiter of this.waiters) {
-            if (waiter.position > this.saved) continue;
-            waiter.resolve();
-            this.waiters.delete(waiter);
-          }
         } catch (error) {
           this.unsaved += handled;
           this.onError(error, event);

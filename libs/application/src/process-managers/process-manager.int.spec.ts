@@ -133,7 +133,8 @@ describe('process manager runner: checkpoint per batch of handled events', () =>
     const runner = new ProcessManagerRunner(store, held, process, noDeadLetters);
     await runner.start();
     const caughtUp = runner.caughtUpTo(BigInt(EVENTS)).then(() => 'caught up' as const);
-    expect(await Promise.race([caughtUp, sleep(3_000).then(() => 'timed out' as const)])).toBe('caught up');
+    // The deadline's timer is unreferenced: it must not keep Jest alive once the test is over.
+    expect(await Promise.race([caughtUp, sleep(3_000, 'timed out' as const, { ref: false })])).toBe('caught up');
     expect(heldSaves.saves).toEqual([]);
     release();
     await runner.stop();

@@ -190,7 +190,8 @@ export class BatchedCheckpoint {
       while (this.unsaved > 0 && this.handledThrough) {
         // At most one save per interval: the events handled meanwhile join it (a stop saves at once).
         const wait = this.lastSaveStartedAt + this.minSaveIntervalMs - Date.now();
-        if (wait > 0 && !this.stopping) await sleep(wait);
+        // Unreferenced: a pending save never keeps a finished process alive (stop() saves at once).
+        if (wait > 0 && !this.stopping) await sleep(wait, undefined, { ref: false });
         const [event, handled] = [this.handledThrough, this.unsaved];
         this.unsaved = 0;
         this.lastSaveStartedAt = Date.now();
@@ -202,7 +203,7 @@ export class BatchedCheckpoint {
           this.onError(error, event);
           // Stopped: the checkpoint stays behind, which is safe (see above).
           if (this.stopping) return;
-          await sleep(delayMs);
+          await sleep(delayMs, undefined, { ref: false });
           delayMs = Math.min(delayMs * 2, 5_000);
         }
       }

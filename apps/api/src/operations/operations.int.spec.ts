@@ -3,6 +3,7 @@
  * orchestrator and a Prometheus server would see.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { allProjections } from '@pangolin/read-models';
@@ -11,7 +12,7 @@ import { cny, RunningPlatform, startPlatform } from '../../../../test/support/pl
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { streamCategory } from './metrics';
-import { PROCESS_MANAGERS } from './pipeline-positions';
+import { PipelinePositions, PROCESS_MANAGERS } from './pipeline-positions';
 
 const PROJECTIONS = allProjections().map(({ name }) => name);
 
@@ -53,6 +54,11 @@ async function scrape(platform: RunningPlatform): Promise<{ contentType: string 
 async function caughtUp(platform: RunningPlatform): Promise<bigint> {
   const head = await platform.app.get<EventStore>(EVENT_STORE).headPosition();
   expect(await platform.app.get(EventPipeline).settle(head)).toBe(true);
+  // The process manager saves its checkpoint a moment after handling (at most every 25 ms, off the
+  // answer's path): wait, within a deadline, until every saved checkpoint has reached the head.
+  const deadline = Date.now() + 5_000;
+  const saved = async () => (await platform.app.get(PipelinePositions).read()).every(({ checkpoint }) => checkpoint >= head);
+  while (!(await saved()) && Date.now() < deadline) await sleep(25);
   return head;
 }
 

@@ -1,5 +1,5 @@
 // NestJS 12 ships ES modules; Jest on Node 20 loads CommonJS, so @swc/jest transforms TypeScript
-// and those ESM-only packages alike (see ../shared/README.md, toolchain notes).
+// and those ESM-only packages alike.
 const swcTransform = [
   '@swc/jest',
   {

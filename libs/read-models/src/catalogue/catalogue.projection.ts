@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { PangolinEvent } from '@pangolin/domain';
+import type { PangolinEvent, ProductTerms } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import type { Projection } from '../projection';
 import { applyThroughRowSets, keysIn, RowSet } from '../shared/row-set';
@@ -43,13 +43,7 @@ async function applyEvent({ products, programmes, policies, claims }: Tables, ev
         productId,
         insurerId,
         version,
-        name: terms.name,
-        coverageKind: terms.coverageKind,
-        annualPremium: terms.annualPremium.amount,
-        sumInsured: terms.sumInsured.amount,
-        currency: terms.annualPremium.currency,
-        waitingPeriodDays: terms.waitingPeriodDays,
-        termDays: terms.termDays,
+        ...termsColumns(terms),
         retired: false,
         publishedAt,
         updatedAt: publishedAt,
@@ -60,13 +54,7 @@ async function applyEvent({ products, programmes, policies, claims }: Tables, ev
       const { productId, version, terms, revisedAt } = event.data;
       await products.update({ productId }, {
         version,
-        name: terms.name,
-        coverageKind: terms.coverageKind,
-        annualPremium: terms.annualPremium.amount,
-        sumInsured: terms.sumInsured.amount,
-        currency: terms.annualPremium.currency,
-        waitingPeriodDays: terms.waitingPeriodDays,
-        termDays: terms.termDays,
+        ...termsColumns(terms),
         updatedAt: revisedAt,
       });
       return;
@@ -163,4 +151,17 @@ async function applyEvent({ products, programmes, policies, claims }: Tables, ev
       return;
     }
   }
+}
+
+/** The product row's columns that come from its terms (published or revised). */
+function termsColumns(terms: ProductTerms) {
+  return {
+    name: terms.name,
+    coverageKind: terms.coverageKind,
+    annualPremium: terms.annualPremium.amount,
+    sumInsured: terms.sumInsured.amount,
+    currency: terms.annualPremium.currency,
+    waitingPeriodDays: terms.waitingPeriodDays,
+    termDays: terms.termDays,
+  };
 }

@@ -9,7 +9,7 @@ import {
   verifierKeyFor,
 } from '@pangolin/transparency';
 
-// Reference vector from ../shared/README.md (Go's golang.org/x/mod/sumdb/note).
+// Reference vector of Go's golang.org/x/mod/sumdb/note (signer key, text and signature quoted below).
 const REFERENCE_SIGNER_KEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
 const REFERENCE_VERIFIER_KEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
 const REFERENCE_TEXT =

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadDataSource } from './data-source';
+import { runRebuildableWrite } from './write-lock';
 
 /** The embedded read database keeps records nothing can rebuild (household keys, logins, signed checkpoints): it must not lose a commit. */
 // SQLite only: the int-postgres project runs this file too, against nothing it concerns.
@@ -16,6 +17,22 @@ sqliteOnly('the embedded read database', () => {
       expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('synchronous')).toBe(2); // FULL
       expect(await pragma('secure_delete')).toBe(1);
+
+      // Writes the event log can make again commit without a sync of their own; the level is back to FULL after them, even after a failure.
+      await dataSource.query('CREATE TABLE rebuildable (n INTEGER)');
+      await runRebuildableWrite(dataSource, () => dataSource.transaction((tx) => tx.query('INSERT INTO rebuildable (n) VALUES (1)')));
+      expect(await pragma('synchronous')).toBe(2);
+      let levelDuring: unknown;
+      await expect(runRebuildableWrite(dataSource, async () => {
+        levelDuring = await pragma('synchronous');
+        await dataSource.transaction(async (tx) => {
+          await tx.query('INSERT INTO rebuildable (n) VALUES (2)');
+          throw new Error('the projection failed');
+        });
+      })).rejects.toThrow('the projection failed');
+      expect(levelDuring).toBe(1); // NORMAL
+      expect(await pragma('synchronous')).toBe(2);
+      expect(await dataSource.query('SELECT n FROM rebuildable')).toEqual([{ n: 1 }]);
     } finally {
       await dataSource.destroy();
       rmSync(folder, { recursive: true, force: true });

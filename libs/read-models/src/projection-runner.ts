@@ -3,7 +3,7 @@ import { type DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, isDatabaseUnavailable, StuckTracker, type EventStore, type RecordedEvent, type StuckWorker, type Subscription } from '@pangolin/event-store';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
-import { writeLockOf } from './write-lock';
+import { runRebuildableWrite, writeLockOf } from './write-lock';
 import { parkEvent, unparkEvent } from './dead-letters/parked-events';
 import { preparedQuery, quotedTable } from './shared/raw-sql';
 
@@ -192,7 +192,8 @@ export class ProjectionRunner {
   private applyTogether(batch: readonly RecordedEvent[]): Promise<Applied> {
     const projections = this.projections;
     const last = batch[batch.length - 1].position;
-    return writeLockOf(this.dataSource).run(() =>
+    // Rebuildable: a batch lost with its checkpoints to a power cut is applied again (see runRebuildableWrite).
+    return runRebuildableWrite(this.dataSource, () =>
       this.dataSource.transaction(async (tx) => {
         const checkpoints = await committedCheckpoints(tx, projections.map(({ name }) => name));
         const appliedHere: Applied = [];

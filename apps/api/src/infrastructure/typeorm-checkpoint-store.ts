@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CheckpointStore } from '@pangolin/application';
-import { quotedTable, rawQuery, writeLockOf } from '@pangolin/read-models';
+import { quotedTable, rawQuery, runRebuildableWrite } from '@pangolin/read-models';
 import { ProcessCheckpoint } from './process-checkpoint.entity';
 
 export class TypeOrmCheckpointStore implements CheckpointStore {
@@ -11,10 +11,14 @@ export class TypeOrmCheckpointStore implements CheckpointStore {
     return row ? BigInt(row.position) : 0n;
   }
 
-  /** One upsert (save() would read the row and write it in a transaction of its own: four statements per batch). */
+  /**
+   * One upsert (save() would read the row and write it in a transaction of its own: four statements
+   * per batch), not synced on its own: a checkpoint lost to a power cut only makes the process manager
+   * handle some events again, which its idempotent effects allow (see runRebuildableWrite).
+   */
   async save(name: string, position: bigint): Promise<void> {
     const table = quotedTable(this.db.manager, ProcessCheckpoint);
-    await writeLockOf(this.db).run(() =>
+    await runRebuildableWrite(this.db, () =>
       rawQuery(this.db.manager, `INSERT INTO ${table} ("name", "position") VALUES (:name, :position) ON CONFLICT ("name") DO UPDATE SET "position" = excluded."position"`, { name, position: position.toString() }),
     );
   }

@@ -6,6 +6,7 @@ import { EventStore, failureText, RecordedEvent, StuckWorker } from '@pangolin/e
 import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionCheckpoint, ProjectionRunner } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { PangolinMetrics } from '../operations/metrics';
+import { CausedEvents, RecordingCausedEvents } from './caused-events';
 import { CLOCK, EVENT_STORE, READ_DB } from './tokens';
 import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
 import { TypeOrmDeadLetterStore } from './typeorm-dead-letter-store';
@@ -32,6 +33,10 @@ export class EventPipeline implements OnApplicationShutdown {
   private readonly processName: string;
   private projectionsWorker?: LeasedWorker;
   private allocationWorker?: LeasedWorker;
+  /** What the process manager appended here, by correlation id (see settle). */
+  private readonly caused = new CausedEvents();
+  /** Whether the process manager can run in this process only (no lease: no other process runs it). */
+  private allocationOnlyHere = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -52,14 +57,14 @@ export class EventPipeline implements OnApplicationShutdown {
     const retries = { maxAttempts, retryBackoffMs, onParked };
     this.projections = new ProjectionRunner(store, db, allProjections(), { ...retries, onError: onError('projections'), onApplied: metrics.projectionApplied, batchSize: config.projectionBatchSize });
     this.checkpoints = new TypeOrmCheckpointStore(db);
-    const process = new PremiumAllocationProcess(store, {
+    const process = new PremiumAllocationProcess(new RecordingCausedEvents(store, this.caused), {
       // The read model must include every event up to now before it is asked.
       uncoveredEligible: async (regionCode, productId) => {
-        await this.projectionsReached(await store.headPosition(), Infinity);
+        await this.projectionsReached(await store.headPosition());
         return programmeCandidates(db.manager, regionCode, productId);
       },
       giftsHoldingMoneyFor: async (target) => {
-        await this.projectionsReached(await store.headPosition(), Infinity);
+        await this.projectionsReached(await store.headPosition());
         return giftsHoldingMoneyFor(db.manager, target);
       },
     }, () => clock.now());
@@ -74,6 +79,7 @@ export class EventPipeline implements OnApplicationShutdown {
     const lease = (name: string) => (readDb.type === 'postgres' ? () => new PostgresWorkerLease(readDb, name) : undefined);
     this.projectionsWorker = new LeasedWorker('projections', this.projections, lease('projections'), this.config.leaseRetryMs);
     this.allocationWorker = new LeasedWorker(this.processName, this.allocation, lease(this.processName), this.config.leaseRetryMs);
+    this.allocationOnlyHere = lease(this.processName) === undefined;
     await this.projectionsWorker.start();
     await this.allocationWorker.start();
   }
@@ -89,52 +95,62 @@ export class EventPipeline implements OnApplicationShutdown {
    * up to the head of the log at each step is.
    */
   async settle(position: bigint, correlationId?: string): Promise<boolean> {
-    const deadline = Date.now() + this.config.settleTimeoutMs;
-    let target = position;
-    let scannedThrough = position;
-    for (;;) {
-      if (!(await this.allocationReached(target, deadline))) return false;
-      if (correlationId === undefined) {
-        const head = await this.store.headPosition();
-        if (head <= target) break;
-        target = head;
-        continue;
+    const deadline = new Deadline(this.config.settleTimeoutMs);
+    try {
+      let target = position;
+      let scannedThrough = position;
+      for (;;) {
+        if (!(await this.allocationReached(target, deadline))) return false;
+        if (correlationId === undefined) {
+          const head = await this.store.headPosition();
+          if (head <= target) break;
+          target = head;
+          continue;
+        }
+        // Everything the process manager did because of events up to `target` is in the log by now.
+        // When it runs only here, its appends were recorded on the way (no read of the log needed).
+        const recorded = this.allocationOnlyHere && this.allocationWorker?.active ? this.caused.lastAfter(correlationId, target) : 'unknown';
+        let lastCaused = target;
+        if (recorded !== 'unknown') lastCaused = recorded ?? target;
+        else {
+          const later = await this.store.readAll({ after: scannedThrough });
+          if (later.length > 0) scannedThrough = later[later.length - 1]!.position;
+          const caused = later.filter((event) => event.metadata.correlationId === correlationId);
+          if (caused.length > 0) lastCaused = caused[caused.length - 1]!.position;
+        }
+        if (lastCaused <= target) break;
+        target = lastCaused;
       }
-      // Everything the process manager did because of events up to `target` is in the log by now.
-      const later = await this.store.readAll({ after: scannedThrough });
-      if (later.length > 0) scannedThrough = later[later.length - 1]!.position;
-      const caused = later.filter((event) => event.metadata.correlationId === correlationId);
-      const lastCaused = caused.length > 0 ? caused[caused.length - 1]!.position : target;
-      if (lastCaused <= target) break;
-      target = lastCaused;
+      return await this.projectionsReached(target, deadline);
+    } finally {
+      deadline.cancel();
     }
-    return this.projectionsReached(target, deadline);
   }
 
-  private projectionsReached(position: bigint, deadline: number): Promise<boolean> {
+  private projectionsReached(position: bigint, deadline?: Deadline): Promise<boolean> {
     return this.reached(this.projectionsWorker, this.projections, position, deadline, async () => {
       const rows = await this.db.manager.findBy(ProjectionCheckpoint, { name: In(this.projectionNames) });
       return rows.length < this.projectionNames.length ? 0n : rows.reduce((lowest, row) => (row.position < lowest ? row.position : lowest), rows[0].position);
     });
   }
 
-  private allocationReached(position: bigint, deadline: number): Promise<boolean> {
+  private allocationReached(position: bigint, deadline: Deadline): Promise<boolean> {
     return this.reached(this.allocationWorker, this.allocation, position, deadline, () => this.checkpoints.load(this.processName));
   }
 
   /**
    * A worker running here says when it has got there; one running elsewhere is followed through
-   * its committed checkpoint (also the fallback if it stops here while we wait).
+   * its committed checkpoint (also the fallback if it stops here while we wait). No deadline: waits as long as it takes.
    */
-  private async reached(worker: LeasedWorker | undefined, runner: { caughtUpTo(position: bigint): Promise<void> }, position: bigint, deadline: number, checkpoint: () => Promise<bigint>): Promise<boolean> {
+  private async reached(worker: LeasedWorker | undefined, runner: { caughtUpTo(position: bigint): Promise<void> }, position: bigint, deadline: Deadline | undefined, checkpoint: () => Promise<bigint>): Promise<boolean> {
     if (worker?.active) {
-      const timedOut = sleep(Math.min(Math.max(0, deadline - Date.now()), 2 ** 31 - 1), 'timeout' as const, { ref: false });
-      const outcome = await Promise.race([runner.caughtUpTo(position).then(() => 'reached' as const, () => 'stopped' as const), timedOut]);
+      const progress = runner.caughtUpTo(position).then(() => 'reached' as const, () => 'stopped' as const);
+      const outcome = await (deadline ? Promise.race([progress, deadline.passed]) : progress);
       if (outcome !== 'stopped') return outcome === 'reached';
     }
     for (;;) {
       if ((await checkpoint()) >= position) return true;
-      if (Date.now() >= deadline) return false;
+      if (deadline?.hasPassed()) return false;
       await sleep(CHECKPOINT_POLL_MS);
     }
   }
@@ -185,5 +201,34 @@ export class EventPipeline implements OnApplicationShutdown {
 
   onApplicationShutdown(): Promise<void> {
     return this.stopWorkers();
+  }
+}
+
+/** One timer per settle, however many waits it takes, cleared when the settle is done (an uncleared one per wait piled up under load). */
+class Deadline {
+  private readonly at: number;
+  private timer?: NodeJS.Timeout;
+  private passedPromise?: Promise<'timeout'>;
+
+  constructor(ms: number) {
+    this.at = Date.now() + ms;
+  }
+
+  /** Resolves when the deadline passes (made on first use). */
+  get passed(): Promise<'timeout'> {
+    this.passedPromise ??= new Promise((resolve) => {
+      // Unreferenced: a pending deadline never keeps a finished process alive.
+      this.timer = setTimeout(() => resolve('timeout'), Math.min(Math.max(0, this.at - Date.now()), 2 ** 31 - 1));
+      this.timer.unref();
+    });
+    return this.passedPromise;
+  }
+
+  hasPassed(): boolean {
+    return Date.now() >= this.at;
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
   }
 }

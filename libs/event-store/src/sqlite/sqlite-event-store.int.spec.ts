@@ -218,6 +218,23 @@ describe('SqliteEventStore', () => {
       await expect(second.append('order-1', 'no-stream', [newEvent()])).rejects.toBeInstanceOf(WrongExpectedRevision);
       expect(await second.append('order-1', 'no-stream', batch)).toMatchObject({ alreadyStored: true, lastPosition: 1n });
     });
+
+    it("reads a stream it knows in memory afresh once the other connection has written to it", async () => {
+      const file = newDatabaseFile();
+      const first = open(file);
+      const second = open(file);
+      await first.append('order-1', 'no-stream', [newEvent()]);
+      expect(await second.readStream('order-1')).toHaveLength(1);
+      await second.append('order-1', 0, [newEvent()]);
+      expect(await first.readStream('order-1')).toHaveLength(2);
+
+      await first.append('order-1', 1, [newEvent()]);
+      const read = await second.readStream('order-1');
+      expect(read.map(({ revision }) => revision)).toEqual([0, 1, 2]);
+      // Each reader gets its own array: changing it changes nothing stored.
+      read.pop();
+      expect(await second.readStream('order-1')).toEqual(await first.readStream('order-1'));
+    });
   });
 
   /**

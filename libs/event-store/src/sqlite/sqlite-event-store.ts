@@ -104,6 +104,7 @@ export class SqliteEventStore implements EventStore {
   /** Appends made since the last group commit, committed together on the next turn of the event loop. */
   private pendingAppends: PendingAppend[] = [];
   private readonly recent: RecentEvents;
+  private readonly streams = new CachedStreams();
   private readonly pollIntervalMs: number;
   private readonly subscriptionBatchSize: number;
   private closing: Promise<void> | undefined;
@@ -115,6 +116,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
   private readonly selectAllAfter: Database.Statement<[bigint, number], EventRow>;
   private readonly selectHeadPosition: Database.Statement<[], bigint>;
+  private readonly selectDataVersion: Database.Statement<[], bigint>;
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, expected: ExpectedRevision, events: readonly SerializedEvent[]) => { result: AppendResult; written: RecordedEvent[] }
   >;
@@ -138,6 +140,7 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectAllAfter = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
     this.selectHeadPosition = db.prepare<[], bigint>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
+    this.selectDataVersion = db.prepare<[], bigint>('PRAGMA data_version').pluck();
     // Called inside groupTransaction, this nested transaction is a savepoint: a refused append leaves nothing behind.
     this.appendTransaction = db.transaction((streamId, expected, events) => this.appendWithinTransaction(streamId, expected, events));
     this.groupTransaction = db.transaction((group) => group.map((pending) => this.appendInGroup(pending)));
@@ -202,6 +205,7 @@ export class SqliteEventStore implements EventStore {
     }
     const written = outcomes.flatMap((outcome) => ('written' in outcome ? outcome.written : []));
     if (written.length > 0) {
+      this.streams.appended(written);
       this.recent.add(written);
       for (const subscription of this.subscriptions) subscription.wake();
     }
@@ -219,12 +223,21 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    // A whole stream (what a command loads) comes from memory when this connection knows it is current.
+    const whole = options.direction !== 'backwards' && !options.fromRevision && options.limit === undefined;
+    if (whole) {
+      this.streams.validate(this.selectDataVersion.get()!);
+      const cached = this.streams.get(streamId);
+      if (cached) return cached;
+    }
     const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
     const rows =
       options.direction === 'backwards'
         ? this.selectStreamBackwards.all(streamId, requireCount('fromRevision', options.fromRevision ?? Number.MAX_SAFE_INTEGER), limit)
         : this.selectStreamForwards.all(streamId, requireCount('fromRevision', options.fromRevision ?? 0), limit);
-    return rows.map(toRecordedEvent);
+    const events = rows.map(toRecordedEvent);
+    if (whole) this.streams.set(streamId, events.slice());
+    return events;
   }
 
   /** Always what the database holds (an audit reads the stored bytes; memory serves only the subscriptions). */
@@ -335,6 +348,60 @@ export class SqliteEventStore implements EventStore {
     }
     const last = stored[stored.length - 1]!;
     return { nextRevision: Number(last.revision), lastPosition: last.position, alreadyStored: true };
+  }
+}
+
+/** Streams kept in memory, the least recently used forgotten beyond this. */
+const CACHED_STREAMS = 2_048;
+/** Longer streams are always read from the database (a cached copy would cost as much as the read). */
+const MAX_CACHED_STREAM_LENGTH = 256;
+
+/**
+ * Whole streams this store has read or created, with the events it appended to them since, so that
+ * a command (and each step of a process manager) loads its stream without a query: a request read
+ * the same few streams several times (its checks, the command, the process manager's steps). Correct
+ * only while no other connection writes: SQLite's data_version changes when one has committed, and
+ * then everything is forgotten (validate). The events are the same objects as the stored ones for
+ * every reader (as RecentEvents'): callers must not change them; each gets its own array.
+ */
+class CachedStreams {
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private dataVersion: bigint | undefined;
+
+  /** Forgets everything if another connection has committed since the last call (`dataVersion`: PRAGMA data_version). */
+  validate(dataVersion: bigint): void {
+    if (dataVersion === this.dataVersion) return;
+    this.streams.clear();
+    this.dataVersion = dataVersion;
+  }
+
+  get(streamId: string): RecordedEvent[] | undefined {
+    const events = this.streams.get(streamId);
+    if (!events) return undefined;
+    // Most recently used last.
+    this.streams.delete(streamId);
+    this.streams.set(streamId, events);
+    return events.slice();
+  }
+
+  set(streamId: string, events: RecordedEvent[]): void {
+    // An empty stream is not kept: a stream is created by an append, which is the one to remember (appended).
+    if (events.length === 0 || events.length > MAX_CACHED_STREAM_LENGTH) return;
+    this.streams.delete(streamId);
+    this.streams.set(streamId, events);
+    if (this.streams.size > CACHED_STREAMS) this.streams.delete(this.streams.keys().next().value!);
+  }
+
+  /** Events this connection has just committed, in order: added to their streams (a new stream starts with them). */
+  appended(written: readonly RecordedEvent[]): void {
+    for (const event of written) {
+      const events = this.streams.get(event.streamId);
+      if (events && events[events.length - 1]!.revision === event.revision - 1) {
+        if (events.length < MAX_CACHED_STREAM_LENGTH) events.push(event);
+        else this.streams.delete(event.streamId);
+      } else if (event.revision === 0) this.set(event.streamId, [event]);
+      else this.streams.delete(event.streamId);
+    }
   }
 }
 

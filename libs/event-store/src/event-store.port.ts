@@ -97,6 +97,12 @@ export interface SubscribeOptions {
   onError?: (error: unknown, event: RecordedEvent) => void;
   /** How many events one read of the log asks for, where the adapter reads in pages (default: the adapter's). */
   readBatchSize?: number;
+  /**
+   * A subscriber that does the same work for one event as for many (a commit per batch) can ask to
+   * have its reads wait for the appends this store is about to commit, so that they are read together
+   * rather than one group commit at a time. Adapters without group commit ignore it.
+   */
+  gatherPendingAppends?: boolean;
 }
 
 export interface SubscriptionHandler {

@@ -97,6 +97,8 @@ export class ProjectionRunner {
       onError: this.options.onError,
       // Pages as large as a batch: a batch is then the rest of the page, and no event is read twice.
       readBatchSize: batchSize > 1 ? batchSize : undefined,
+      // A batch costs a commit however few events it holds: under load, take what is being appended with it.
+      gatherPendingAppends: batchSize > 1,
     });
   }
 

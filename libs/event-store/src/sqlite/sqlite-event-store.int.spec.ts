@@ -170,6 +170,23 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  it('lets a subscription that gathers read the appends made in reaction to a commit together with it', async () => {
+    const store = open(newDatabaseFile());
+    const pageSizes = (gatherPendingAppends: boolean) => {
+      const sizes: number[] = [];
+      const subscription = store.subscribe(0n, async (event, read) => {
+        if (read?.[0] === event) sizes.push(read.length);
+      }, { gatherPendingAppends });
+      return { sizes, subscription };
+    };
+    const gathering = pageSizes(true);
+    const plain = pageSizes(false);
+    await store.append('order-1', 'no-stream', [newEvent()]).then(() => store.append('order-2', 'no-stream', [newEvent()]));
+    await Promise.all([gathering.subscription.caughtUpTo(2n), plain.subscription.caughtUpTo(2n)]);
+    expect(gathering.sizes).toEqual([2]);
+    expect(plain.sizes).toEqual([1, 1]);
+  });
+
   it('gives every subscription the events from one read, including events another connection appended', async () => {
     const file = newDatabaseFile();
     const writer = open(file);

@@ -13,6 +13,7 @@ import {
   SubscriptionHandler,
   WrongExpectedRevision,
 } from '../event-store.port';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 
 export interface SqliteEventStoreOptions {
@@ -103,6 +104,8 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<CatchUpSubscription>();
   /** Appends made since the last group commit, committed together on the next turn of the event loop. */
   private pendingAppends: PendingAppend[] = [];
+  /** Told when the group commit of the appends pending now is done (see gatherPendingAppends). */
+  private pendingCommitWaiters: (() => void)[] = [];
   private readonly recent: RecentEvents;
   private readonly streams = new CachedStreams();
   private readonly pollIntervalMs: number;
@@ -194,6 +197,8 @@ export class SqliteEventStore implements EventStore {
     const group = this.pendingAppends;
     if (group.length === 0) return;
     this.pendingAppends = [];
+    const waiters = this.pendingCommitWaiters;
+    this.pendingCommitWaiters = [];
     let outcomes: GroupedOutcome[];
     try {
       // IMMEDIATE takes the write lock before the revision checks, so no other connection (in this or
@@ -201,6 +206,7 @@ export class SqliteEventStore implements EventStore {
       outcomes = this.groupTransaction.immediate(group);
     } catch (error) {
       for (const pending of group) pending.reject(error);
+      for (const waiter of waiters) waiter();
       return;
     }
     const written = outcomes.flatMap((outcome) => ('written' in outcome ? outcome.written : []));
@@ -210,6 +216,19 @@ export class SqliteEventStore implements EventStore {
       for (const subscription of this.subscriptions) subscription.wake();
     }
     outcomes.forEach((outcome, index) => ('result' in outcome ? group[index]!.resolve(outcome.result) : group[index]!.reject(outcome.refused)));
+    for (const waiter of waiters) waiter();
+  }
+
+  /**
+   * For a subscription that gathers (gatherPendingAppends): lets the appends made in reaction to the
+   * last commit be made (one turn of the event loop; an append then schedules its group commit before
+   * this resumes), then waits for their group commit, if any. Under load a read then takes the events
+   * of two group commits or more, not one; with nothing appended meanwhile it costs one turn.
+   */
+  private async pendingAppendsCommitted(): Promise<void> {
+    await nextTurn();
+    if (this.pendingAppends.length === 0) return;
+    await new Promise<void>((resolve) => this.pendingCommitWaiters.push(resolve));
   }
 
   private appendInGroup({ streamId, expected, events }: PendingAppend): GroupedOutcome {
@@ -255,7 +274,10 @@ export class SqliteEventStore implements EventStore {
     const subscription: CatchUpSubscription = new CatchUpSubscription(checkpoint, handler, options, {
       // better-sqlite3 reads synchronously; the promise only fits the shared interface. Either way an append
       // between the read and the pause is not missed: CatchUpSubscription remembers its wake().
-      readAfter: async (position, limit) => this.recentOrStoredAfter(position, limit),
+      readAfter: async (position, limit) => {
+        if (options.gatherPendingAppends) await this.pendingAppendsCommitted();
+        return this.recentOrStoredAfter(position, limit);
+      },
       batchSize: this.subscriptionBatchSize,
       // Appends through this store wake the subscription at once (append() calls wake()); SQLite cannot
       // notify other connections, so polling is how appends by other processes are found.

@@ -71,6 +71,8 @@ export class ProjectionRunner {
   private subscribedAfter = 0n;
   /** Every projection here has committed everything up to this position (0n: not known). */
   private committedThrough = 0n;
+  /** Callers of caughtUpTo told as soon as committedThrough reaches their position (see advanceTo). */
+  private readonly committedWaiters = new Set<{ position: bigint; resolve: () => void }>();
   private readonly tracker = new StuckTracker();
   /** The pair that made the current delivery fail, if it was a projection that cannot skip. */
   private failing?: { worker: string; failedOn: RecordedEvent };
@@ -106,13 +108,30 @@ export class ProjectionRunner {
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.stop();
+    this.committedWaiters.clear();
   }
 
-  /** Resolves once every projection has applied everything up to `position`. */
+  /**
+   * Resolves once every projection has applied everything up to `position`: when the subscription
+   * has delivered it, or earlier, when a batch that failed was applied event by event up to there
+   * (the events before a failing one need not wait for its retries). Rejects if the subscription stops first.
+   */
   async caughtUpTo(position: bigint): Promise<void> {
     if (!this.subscription) throw new Error('projection runner is not started');
-    if (position <= this.subscribedAfter) return;
-    await this.subscription.caughtUpTo(position);
+    if (position <= this.subscribedAfter || position <= this.committedThrough) return;
+    let waiter: { position: bigint; resolve: () => void } | undefined;
+    const committed = new Promise<void>((resolve) => this.committedWaiters.add((waiter = { position, resolve })));
+    try {
+      await Promise.race([this.subscription.caughtUpTo(position), committed]);
+    } finally {
+      this.committedWaiters.delete(waiter!);
+    }
+  }
+
+  private advanceTo(position: bigint): void {
+    if (position <= this.committedThrough) return;
+    this.committedThrough = position;
+    for (const waiter of this.committedWaiters) if (waiter.position <= position) waiter.resolve();
   }
 
   /**
@@ -180,9 +199,12 @@ export class ProjectionRunner {
     } catch (error) {
       this.options.onError?.(error, event);
       applied = [];
-      for (const next of batch) applied.push(...(await this.applyAlone(next, batch.length === 1)));
+      for (const next of batch) {
+        applied.push(...(await this.applyAlone(next, batch.length === 1)));
+        this.advanceTo(next.position);
+      }
     }
-    if (last > this.committedThrough) this.committedThrough = last;
+    this.advanceTo(last);
     for (const [{ name }, applyEvent] of applied) this.options.onApplied?.(name, applyEvent);
   }
 

@@ -1,9 +1,7 @@
-import type Database from 'better-sqlite3';
-import { extname, join } from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import {
   AppendResult,
+  DuplicateEventId,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -13,10 +11,10 @@ import {
   SubscribeOptions,
   Subscription,
   SubscriptionHandler,
+  WrongExpectedRevision,
 } from '../event-store.port';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
-import type { WriterRequest, WriterSettings } from './sqlite-append-worker';
-import { AppendRequest, fromPortable, GroupCommit, openConnection, PortableError, SerializedEvent, SqliteAppends } from './sqlite-appends';
 
 export interface SqliteEventStoreOptions {
   /**
@@ -28,8 +26,6 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How many events a subscription reads per query. Default 500. */
   subscriptionBatchSize?: number;
-  /** false: a store on a file writes its appends on this thread too (default: on a writer thread). */
-  writerThread?: boolean;
 }
 
 const SCHEMA_VERSION = 1;
@@ -68,6 +64,18 @@ interface EventRow {
   metadata: string;
 }
 
+interface StreamHeadRow {
+  revision: bigint;
+  position: bigint;
+}
+
+interface SerializedEvent {
+  eventId: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
 /** An append waiting for the next group commit. */
 interface PendingAppend {
   streamId: string;
@@ -76,6 +84,9 @@ interface PendingAppend {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
+
+/** What one append of a group came to: its result and the events it wrote, or why it was refused. */
+type GroupedOutcome = { result: AppendResult; written: RecordedEvent[] } | { refused: unknown };
 
 /** How many of the latest events the store keeps in memory for its subscribers (a multiple of their batch size). */
 const RECENT_EVENTS_PER_BATCH = 4;
@@ -91,29 +102,39 @@ const RECENT_EVENTS_PER_BATCH = 4;
  */
 export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<CatchUpSubscription>();
-  /** Appends made since the last group commit began, committed together next. */
+  /** Appends made since the last group commit, committed together on the next turn of the event loop. */
   private pendingAppends: PendingAppend[] = [];
   /** Told when the group commit of the appends pending now is done (see gatherPendingAppends). */
   private pendingCommitWaiters: (() => void)[] = [];
-  private commitScheduled = false;
-  /** The group commit under way, if any: one at a time, in order. */
-  private inFlight: Promise<void> | undefined;
-  /** The head of the log as this store last knew it, its own appends included (see CachedStreams). */
-  private knownHead: bigint;
   private readonly recent: RecentEvents;
   private readonly streams = new CachedStreams();
   private readonly pollIntervalMs: number;
   private readonly subscriptionBatchSize: number;
   private closing: Promise<void> | undefined;
 
+  private readonly selectStreamHead: Database.Statement<[string], StreamHeadRow>;
+  private readonly selectByEventIds: Database.Statement<[string], EventRow>;
+  private readonly insertEvent: Database.Statement<[string, string, number, string, string, string]>;
   private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
   private readonly selectStreamBackwards: Database.Statement<[string, number, number], EventRow>;
   private readonly selectAllAfter: Database.Statement<[bigint, number], EventRow>;
   private readonly selectHeadPosition: Database.Statement<[], bigint>;
+  private readonly selectDataVersion: Database.Statement<[], bigint>;
+  private readonly appendTransaction: Database.Transaction<
+    (streamId: string, expected: ExpectedRevision, events: readonly SerializedEvent[]) => { result: AppendResult; written: RecordedEvent[] }
+  >;
+  private readonly groupTransaction: Database.Transaction<(group: readonly PendingAppend[]) => GroupedOutcome[]>;
 
-  private constructor(private readonly db: Database.Database, private readonly writer: Writer, options: SqliteEventStoreOptions) {
+  private constructor(private readonly db: Database.Database, options: SqliteEventStoreOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.subscriptionBatchSize = options.subscriptionBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE;
+    this.selectStreamHead = db.prepare(
+      'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+    );
+    this.selectByEventIds = db.prepare('SELECT * FROM events WHERE event_id IN (SELECT value FROM json_each(?))');
+    this.insertEvent = db.prepare(
+      'INSERT INTO events (event_id, stream_id, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.selectStreamForwards = db.prepare(
       'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
     );
@@ -122,26 +143,29 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectAllAfter = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?');
     this.selectHeadPosition = db.prepare<[], bigint>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
-    this.knownHead = this.selectHeadPosition.get()!;
+    this.selectDataVersion = db.prepare<[], bigint>('PRAGMA data_version').pluck();
+    // Called inside groupTransaction, this nested transaction is a savepoint: a refused append leaves nothing behind.
+    this.appendTransaction = db.transaction((streamId, expected, events) => this.appendWithinTransaction(streamId, expected, events));
+    this.groupTransaction = db.transaction((group) => group.map((pending) => this.appendInGroup(pending)));
     this.recent = new RecentEvents(this.subscriptionBatchSize * RECENT_EVENTS_PER_BATCH);
   }
 
-  /**
-   * Opens (creating if needed) the store in `filename`, or in memory for ':memory:'. On a file the
-   * appends are written by a thread of their own, on a second connection (see append).
-   */
+  /** Opens (creating if needed) the store in `filename`, or in memory for ':memory:'. */
   static open(filename: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-    const db = openConnection(filename, busyTimeoutMs);
+    const db = new Database(filename);
     try {
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
+      // WAL lets readers (subscriptions in other processes) run while a writer commits; a no-op in memory.
+      db.pragma('journal_mode = WAL');
+      // In WAL mode the default (NORMAL) may lose the last commits on power loss; FULL syncs every commit.
+      db.pragma('synchronous = FULL');
+      db.defaultSafeIntegers(true);
       db.transaction(() => db.exec(SCHEMA)).immediate();
       const version = Number(db.prepare('SELECT version FROM schema_version').pluck().get());
       if (version !== SCHEMA_VERSION) {
         throw new Error(`${filename} has event store schema version ${version}; this code supports ${SCHEMA_VERSION}`);
       }
-      // An in-memory database is private to its connection: its appends are written here.
-      const writer = filename === ':memory:' || options.writerThread === false ? new SameThreadWriter(new SqliteAppends(db)) : new WriterThread(filename, busyTimeoutMs);
-      return new SqliteEventStore(db, writer, options);
+      return new SqliteEventStore(db, options);
     } catch (error) {
       db.close();
       throw error;
@@ -154,11 +178,6 @@ export class SqliteEventStore implements EventStore {
    * checked (replay, expected revision) against the stream as the appends before it in the group
    * left it, inside a savepoint of its own, and is refused alone. It is acknowledged (its promise
    * settles) only after the commit; if the commit fails, every append of the group fails with it.
-   *
-   * On a file, the group is written by the writer thread: the commit's fsync (synchronous=FULL) no
-   * longer stops this event loop (measured under load: ~0.3-2.6 ms per group commit, about one per
-   * gift over HTTP), and the appends made while it syncs form the next group. One group is written at
-   * a time, in order. A reader on this thread sees a group once it is committed and synced.
    */
   async append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
     const serialized = events.map((event) => ({
@@ -169,61 +188,35 @@ export class SqliteEventStore implements EventStore {
     }));
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ streamId, expected, events: serialized, resolve, reject });
-      this.scheduleCommit();
+      // setImmediate runs after the I/O callbacks of this turn: the appends of every request read in it join the group.
+      if (this.pendingAppends.length === 1) setImmediate(() => this.commitPendingAppends());
     });
   }
 
-  private scheduleCommit(): void {
-    if (this.commitScheduled || this.inFlight) return;
-    this.commitScheduled = true;
-    // setImmediate runs after the I/O callbacks of this turn: the appends of every request read in it join the group.
-    setImmediate(() => {
-      this.commitScheduled = false;
-      this.commitNextGroup();
-    });
-  }
-
-  private commitNextGroup(): void {
+  private commitPendingAppends(): void {
     const group = this.pendingAppends;
-    if (group.length === 0 || this.inFlight) return;
+    if (group.length === 0) return;
     this.pendingAppends = [];
     const waiters = this.pendingCommitWaiters;
     this.pendingCommitWaiters = [];
-    this.inFlight = this.writer
-      .commit(group.map(({ streamId, expected, events }) => ({ streamId, expected, events })))
-      .then(
-        (commit) => this.committed(group, commit),
-        (error: unknown) => {
-          for (const pending of group) pending.reject(error);
-        },
-      )
-      .finally(() => {
-        this.inFlight = undefined;
-        for (const waiter of waiters) waiter();
-        if (this.pendingAppends.length > 0) this.scheduleCommit();
-      });
-  }
-
-  private committed(group: readonly PendingAppend[], { outcomes, headBefore, headAfter }: GroupCommit<Error>): void {
-    // Another connection appended since this store last looked: the streams it keeps may lack those events.
-    if (headBefore !== this.knownHead) this.streams.clear();
-    this.knownHead = headAfter;
-    const written: RecordedEvent[] = [];
-    outcomes.forEach((outcome, index) => {
-      if (!('positions' in outcome)) return;
-      const { streamId, events } = group[index]!;
-      const firstRevision = outcome.result.nextRevision - outcome.positions.length + 1;
-      outcome.positions.forEach((position, at) => {
-        const event = events[at]!;
-        written.push({ eventId: event.eventId, streamId, revision: firstRevision + at, position, type: event.type, data: JSON.parse(event.data), metadata: JSON.parse(event.metadata) });
-      });
-    });
+    let outcomes: GroupedOutcome[];
+    try {
+      // IMMEDIATE takes the write lock before the revision checks, so no other connection (in this or
+      // another process) can append to a stream between a check and its insert.
+      outcomes = this.groupTransaction.immediate(group);
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+      for (const waiter of waiters) waiter();
+      return;
+    }
+    const written = outcomes.flatMap((outcome) => ('written' in outcome ? outcome.written : []));
     if (written.length > 0) {
       this.streams.appended(written);
       this.recent.add(written);
       for (const subscription of this.subscriptions) subscription.wake();
     }
     outcomes.forEach((outcome, index) => ('result' in outcome ? group[index]!.resolve(outcome.result) : group[index]!.reject(outcome.refused)));
+    for (const waiter of waiters) waiter();
   }
 
   /**
@@ -234,21 +227,25 @@ export class SqliteEventStore implements EventStore {
    */
   private async pendingAppendsCommitted(): Promise<void> {
     await nextTurn();
-    if (this.pendingAppends.length > 0) await new Promise<void>((resolve) => this.pendingCommitWaiters.push(resolve));
-    else await this.inFlight;
+    if (this.pendingAppends.length === 0) return;
+    await new Promise<void>((resolve) => this.pendingCommitWaiters.push(resolve));
+  }
+
+  private appendInGroup({ streamId, expected, events }: PendingAppend): GroupedOutcome {
+    try {
+      return this.appendTransaction(streamId, expected, events);
+    } catch (error) {
+      // An error that ended the whole transaction (SQLite rolls back on some, e.g. a full disk) fails the group.
+      if (!this.db.inTransaction) throw error;
+      return { refused: error };
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     // A whole stream (what a command loads) comes from memory when this connection knows it is current.
     const whole = options.direction !== 'backwards' && !options.fromRevision && options.limit === undefined;
     if (whole) {
-      // The head moved on without this store's knowledge: another connection appended (or the writer
-      // thread's commit is not reported yet): the streams kept may lack those events.
-      const head = this.selectHeadPosition.get()!;
-      if (head !== this.knownHead) {
-        this.streams.clear();
-        this.knownHead = head;
-      }
+      this.streams.validate(this.selectDataVersion.get()!);
       const cached = this.streams.get(streamId);
       if (cached) return cached;
     }
@@ -293,13 +290,8 @@ export class SqliteEventStore implements EventStore {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      // The appends still waiting are committed first.
-      while (this.inFlight || this.pendingAppends.length > 0) {
-        this.commitNextGroup();
-        await this.inFlight;
-      }
+      this.commitPendingAppends();
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-      await this.writer.close();
       this.db.close();
     })();
     return this.closing;
@@ -318,6 +310,67 @@ export class SqliteEventStore implements EventStore {
     this.recent.add(read);
     return read;
   }
+
+  private appendWithinTransaction(
+    streamId: string,
+    expected: ExpectedRevision,
+    events: readonly SerializedEvent[],
+  ): { result: AppendResult; written: RecordedEvent[] } {
+    const replay = this.findReplay(streamId, events);
+    if (replay) return { result: replay, written: [] };
+
+    const head = this.selectStreamHead.get(streamId);
+    const actual = head ? Number(head.revision) : 'no-stream';
+    if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevision(streamId, expected, actual);
+
+    let revision = head ? Number(head.revision) : -1;
+    let lastPosition = head?.position ?? 0n;
+    const written: RecordedEvent[] = [];
+    for (const event of events) {
+      revision += 1;
+      const { lastInsertRowid } = this.insertEvent.run(event.eventId, streamId, revision, event.type, event.data, event.metadata);
+      lastPosition = BigInt(lastInsertRowid);
+      written.push({
+        eventId: event.eventId,
+        streamId,
+        revision,
+        position: lastPosition,
+        type: event.type,
+        data: JSON.parse(event.data),
+        metadata: JSON.parse(event.metadata),
+      });
+    }
+    return { result: { nextRevision: revision, lastPosition, alreadyStored: false }, written };
+  }
+
+  /**
+   * An append is a replay when every id of the batch is stored in this stream, in batch order at
+   * consecutive revisions: the result of the original append is returned, whatever `expected` says.
+   * Any other reuse of a stored id is a DuplicateEventId. Returns undefined when no id is stored.
+   */
+  private findReplay(streamId: string, events: readonly SerializedEvent[]): AppendResult | undefined {
+    const batchIds = new Set<string>();
+    for (const { eventId } of events) {
+      if (batchIds.has(eventId)) throw new DuplicateEventId(eventId, streamId);
+      batchIds.add(eventId);
+    }
+    if (batchIds.size === 0) return undefined;
+
+    const storedById = new Map(this.selectByEventIds.all(JSON.stringify([...batchIds])).map((row) => [row.event_id, row]));
+    if (storedById.size === 0) return undefined;
+
+    const stored = events.map(({ eventId }) => storedById.get(eventId));
+    const isReplay = stored.every(
+      (row, index) =>
+        row !== undefined && row.stream_id === streamId && (index === 0 || row.revision === stored[0]!.revision + BigInt(index)),
+    );
+    if (!isReplay) {
+      const clash = stored.find((row) => row !== undefined && row.stream_id !== streamId) ?? stored.find((row) => row !== undefined)!;
+      throw new DuplicateEventId(clash.event_id, clash.stream_id);
+    }
+    const last = stored[stored.length - 1]!;
+    return { nextRevision: Number(last.revision), lastPosition: last.position, alreadyStored: true };
+  }
 }
 
 /** Streams kept in memory, the least recently used forgotten beyond this. */
@@ -329,15 +382,19 @@ const MAX_CACHED_STREAM_LENGTH = 256;
  * Whole streams this store has read or created, with the events it appended to them since, so that
  * a command (and each step of a process manager) loads its stream without a query: a request read
  * the same few streams several times (its checks, the command, the process manager's steps). Correct
- * only while no other connection writes: the store forgets them all when the head of the log has
- * moved past what it knows of (its own appends included). The events are the same objects as the stored ones for
+ * only while no other connection writes: SQLite's data_version changes when one has committed, and
+ * then everything is forgotten (validate). The events are the same objects as the stored ones for
  * every reader (as RecentEvents'): callers must not change them; each gets its own array.
  */
 class CachedStreams {
   private readonly streams = new Map<string, RecordedEvent[]>();
+  private dataVersion: bigint | undefined;
 
-  clear(): void {
+  /** Forgets everything if another connection has committed since the last call (`dataVersion`: PRAGMA data_version). */
+  validate(dataVersion: bigint): void {
+    if (dataVersion === this.dataVersion) return;
     this.streams.clear();
+    this.dataVersion = dataVersion;
   }
 
   get(streamId: string): RecordedEvent[] | undefined {
@@ -415,94 +472,4 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 function requireCount(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
   return value;
-}
-
-/** Where a store's group commits are written. */
-interface Writer {
-  /** Commits `group`: the outcome of each append (a refusal as the error), or a rejection if the whole group failed. */
-  commit(group: readonly AppendRequest[]): Promise<GroupCommit<Error>>;
-  close(): Promise<void>;
-}
-
-/** On the store's own connection and thread (a database in memory, which no other connection can open). */
-class SameThreadWriter implements Writer {
-  constructor(private readonly appends: SqliteAppends) {}
-
-  async commit(group: readonly AppendRequest[]): Promise<GroupCommit<Error>> {
-    return this.appends.commit(group) as GroupCommit<Error>;
-  }
-
-  async close(): Promise<void> {}
-}
-
-/** Loads the writer thread's module: compiled JavaScript, or TypeScript compiled on load (tests run the sources). */
-const WRITER_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-if (workerData.compiler) {
-  const { readFileSync } = require('node:fs');
-  const { transformSync } = require(workerData.compiler);
-  require.extensions['.ts'] = (module, filename) => {
-    const options = { filename, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } };
-    module._compile(transformSync(readFileSync(filename, 'utf8'), options).code, filename);
-  };
-}
-require(workerData.script);
-`;
-
-type WriterReply = { commit: GroupCommit<PortableError> } | { failed: PortableError };
-
-/** On a connection of its own, in a worker thread (sqlite-append-worker): one group at a time. */
-class WriterThread implements Writer {
-  private readonly worker: Worker;
-  private waiting: { resolve: (commit: GroupCommit<Error>) => void; reject: (error: unknown) => void } | undefined;
-  /** Why the thread cannot write any more (it failed or exited). */
-  private failure: Error | undefined;
-  private readonly exited: Promise<void>;
-
-  constructor(filename: string, busyTimeoutMs: number) {
-    const script = join(__dirname, `sqlite-append-worker${extname(__filename)}`);
-    const settings: WriterSettings & { script: string; compiler?: string } = { filename, busyTimeoutMs, script };
-    if (extname(__filename) === '.ts') settings.compiler = require.resolve('@swc/core');
-    this.worker = new Worker(WRITER_BOOTSTRAP, { eval: true, workerData: settings });
-    // Only a group being written keeps the process alive (see commit).
-    this.worker.unref();
-    this.worker.on('message', (reply: WriterReply) => {
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      this.worker.unref();
-      if ('failed' in reply) return waiting?.reject(fromPortable(reply.failed));
-      const { outcomes, headBefore, headAfter } = reply.commit;
-      waiting?.resolve({ headBefore, headAfter, outcomes: outcomes.map((outcome) => ('refused' in outcome ? { refused: fromPortable(outcome.refused) } : outcome)) });
-    });
-    this.worker.on('error', (error) => this.fail(error));
-    this.exited = new Promise((resolve) => this.worker.once('exit', (code) => {
-      this.fail(new Error(`the event store's writer thread exited (code ${code})`));
-      resolve();
-    }));
-  }
-
-  commit(group: readonly AppendRequest[]): Promise<GroupCommit<Error>> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.waiting) return Promise.reject(new Error('a group commit is already under way'));
-    return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
-      this.worker.ref();
-      this.worker.postMessage({ group } satisfies WriterRequest);
-    });
-  }
-
-  async close(): Promise<void> {
-    if (!this.failure) {
-      this.worker.ref();
-      this.worker.postMessage({ close: true } satisfies WriterRequest);
-    }
-    await this.exited;
-  }
-
-  private fail(error: Error): void {
-    this.failure ??= error;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.reject(error);
-  }
 }

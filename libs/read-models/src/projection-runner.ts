@@ -128,9 +128,8 @@ export class ProjectionRunner {
     }
   }
 
-  private advanceTo(position: bigint): void {
-    if (position <= this.committedThrough) return;
-    this.committedThrough = position;
+  /** Every projection has committed everything up to `position`: the callers of caughtUpTo waiting for it are told. */
+  private committedUpTo(position: bigint): void {
     for (const waiter of this.committedWaiters) if (waiter.position <= position) waiter.resolve();
   }
 
@@ -201,10 +200,12 @@ export class ProjectionRunner {
       applied = [];
       for (const next of batch) {
         applied.push(...(await this.applyAlone(next, batch.length === 1)));
-        this.advanceTo(next.position);
+        // (committedThrough stays: a redelivery of the batch's first event must try the batch again.)
+        this.committedUpTo(next.position);
       }
     }
-    this.advanceTo(last);
+    if (last > this.committedThrough) this.committedThrough = last;
+    this.committedUpTo(last);
     for (const [{ name }, applyEvent] of applied) this.options.onApplied?.(name, applyEvent);
   }
 

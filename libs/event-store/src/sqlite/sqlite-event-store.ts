@@ -88,6 +88,12 @@ interface PendingAppend {
 /** What one append of a group came to: its result and the events it wrote, or why it was refused. */
 type GroupedOutcome = { result: AppendResult; written: RecordedEvent[] } | { refused: unknown };
 
+/**
+ * At most this many group commits a gathering read waits for (see pendingAppendsCommitted): more
+ * gathers more per read, but under a steady load there is always another one coming.
+ */
+const GATHERED_COMMITS = 3;
+
 /** How many of the latest events the store keeps in memory for its subscribers (a multiple of their batch size). */
 const RECENT_EVENTS_PER_BATCH = 4;
 
@@ -222,13 +228,16 @@ export class SqliteEventStore implements EventStore {
   /**
    * For a subscription that gathers (gatherPendingAppends): lets the appends made in reaction to the
    * last commit be made (one turn of the event loop; an append then schedules its group commit before
-   * this resumes), then waits for their group commit, if any. Under load a read then takes the events
-   * of two group commits or more, not one; with nothing appended meanwhile it costs one turn.
+   * this resumes), then waits for their group commit, if any; up to GATHERED_COMMITS times. Under
+   * load a read then takes the events of several group commits, not one (a payment's reservation,
+   * confirmation and the process manager's refund, say); with nothing appended meanwhile it costs one turn.
    */
   private async pendingAppendsCommitted(): Promise<void> {
-    await nextTurn();
-    if (this.pendingAppends.length === 0) return;
-    await new Promise<void>((resolve) => this.pendingCommitWaiters.push(resolve));
+    for (let commits = 0; commits < GATHERED_COMMITS; commits++) {
+      await nextTurn();
+      if (this.pendingAppends.length === 0) return;
+      await new Promise<void>((resolve) => this.pendingCommitWaiters.push(resolve));
+    }
   }
 
   private appendInGroup({ streamId, expected, events }: PendingAppend): GroupedOutcome {

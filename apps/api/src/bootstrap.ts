@@ -8,6 +8,7 @@ import { AccountsService } from './auth/accounts.service';
 import { PangolinConfig } from './config/configuration';
 import { seedDemo } from './demo/seed-demo';
 import { buildOpenApiDocument } from './http/openapi';
+import { compressAnswers } from './http/compression';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './http/json-body';
 import { answerMalformedUrl } from './http/malformed-url';
 import { pangolinValidationPipe } from './http/validation';
@@ -37,6 +38,7 @@ export async function createPangolin(
     bodyParser: false,
   });
   acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  await compressAnswers(app);
   app.useGlobalPipes(pangolinValidationPipe());
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app));

@@ -58,3 +58,4 @@ export * from './merkle-log/merkle-log.projection';
 export * from './merkle-log/merkle-log.queries';
 export * from './merkle-log/audit-merkle-log';
 export { quotedTable, rawQuery } from './shared/raw-sql';
+export * from './shared/paging';

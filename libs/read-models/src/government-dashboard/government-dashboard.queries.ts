@@ -1,6 +1,5 @@
 import { EntityManager, Like } from 'typeorm';
 import { regionLevel, type RegionLevel } from '@pangolin/domain';
-import { householdsInRegion, type PersonalHouseholdRecord } from '../households/households.queries';
 import { basisPoints } from '../shared/ratio';
 import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
 import { claimsByState, type ClaimStateSummary } from '../insurer-view/insurer-view.queries';
@@ -42,8 +41,9 @@ interface VillageCounts {
 }
 
 /**
- * The region `regionPrefix` as a tree: county -> town -> village below it, each node with its
- * households and money. Programme money counts in the node of the programme's region and above,
+ * The region `regionPrefix` with its direct subdivisions (a county's towns, a town's villages; at
+ * most 999 by the code's width), each with its households and money; a subdivision's own
+ * subdivisions are in its own dashboard. Programme money counts in the node of the programme's region and above,
  * not in the nodes below it, so a node's money may exceed the sum of its children's.
  */
 export async function dashboard(manager: EntityManager, regionPrefix: string): Promise<DashboardNode> {
@@ -60,7 +60,7 @@ export async function dashboard(manager: EntityManager, regionPrefix: string): P
   /** The node itself and every node above it up to the root, creating the missing ones. */
   const lineage = (code: string): DashboardNode[] => {
     const lineageNodes = [root];
-    for (const length of LEVEL_LENGTHS.filter((l) => l > regionPrefix.length && l <= code.length)) {
+    for (const length of LEVEL_LENGTHS.filter((l) => l > regionPrefix.length && l <= code.length).slice(0, 1)) {
       const nodeCode = code.slice(0, length);
       let node = nodes.get(nodeCode);
       if (!node) {
@@ -100,22 +100,13 @@ export async function dashboard(manager: EntityManager, regionPrefix: string): P
   return root;
 }
 
-/**
- * PERSONAL DATA: eligible households of the region without a policy requested or in force, for
- * the government responsible for them; the caller authorises.
- */
-export async function uncoveredEligible(manager: EntityManager, regionPrefix: string): Promise<PersonalHouseholdRecord[]> {
-  return (await householdsInRegion(manager, regionPrefix)).filter((household) => household.eligible && !household.covered);
-}
-
-/** Claims on policies of the region's households, counted per state with their amounts in that state. */
+/** Claims on policies of the region's households, counted per state with their amounts in that state (summed by the database). */
 export async function claimsInRegion(manager: EntityManager, regionPrefix: string): Promise<Record<ClaimState, ClaimStateSummary>> {
-  const claims = await manager
+  const query = manager
     .createQueryBuilder(ClaimRow, 'c')
     .innerJoin(DashboardHouseholdRow, 'h', 'h.householdId = c.householdId')
-    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` })
-    .getMany();
-  return claimsByState(claims);
+    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` });
+  return claimsByState(query);
 }
 
 async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCounts[]> {

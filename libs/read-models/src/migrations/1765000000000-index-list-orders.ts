@@ -1,0 +1,59 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { schemaOf } from './schema-of';
+
+/**
+ * Indexes for the lists' keyset pages (issue #12): each list's filter columns, then its sort key,
+ * so a page is an index range read that stops after `limit + 1` rows. Each replaces the one-column
+ * index it starts with. (SQLite builds the same indexes from the entities' @Index declarations.)
+ */
+export class IndexListOrders1765000000000 implements MigrationInterface {
+  name = 'IndexListOrders1765000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const schema = schemaOf(queryRunner);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_0354e391e7b877b6c1b0757909"`);
+    await queryRunner.query(`CREATE INDEX "IDX_households_village_code" ON "${schema}"."households" ("villageCode", "householdCode")`);
+    await queryRunner.query(`CREATE INDEX "IDX_households_allocation_order" ON "${schema}"."households" ("verifiedPosition", "householdCode")`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_f1011707aa32a0ce9f47cd6dfa"`);
+    await queryRunner.query(`CREATE INDEX "IDX_donor_gifts_newest" ON "${schema}"."donor_gifts" ("donorId", "pledgedAt", "giftId")`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_80bcab1146658443bd94830e71"`);
+    await queryRunner.query(`CREATE INDEX "IDX_gift_allocations_order" ON "${schema}"."donor_gift_allocations" ("giftId", "allocatedAt", "allocationId")`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_d164437e4b2ca436310bb87cb4"`);
+    await queryRunner.query(`CREATE INDEX "IDX_gift_refunds_order" ON "${schema}"."donor_gift_refunds" ("giftId", "at", "eventId")`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_261126885363d8efe5545b2d41"`);
+    await queryRunner.query(`CREATE INDEX "IDX_policies_insurer_newest" ON "${schema}"."catalogue_policies" ("insurerId", "requestedAt", "policyId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_policies_insurer_status" ON "${schema}"."catalogue_policies" ("insurerId", "status", "requestedAt", "policyId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_policies_insurer_number" ON "${schema}"."catalogue_policies" ("insurerId", "policyNumber")`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_883ad6b5604466ea185758f4bb"`);
+    await queryRunner.query(`CREATE INDEX "IDX_claims_insurer_oldest" ON "${schema}"."catalogue_claims" ("insurerId", "filedAt", "claimId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_claims_insurer_state" ON "${schema}"."catalogue_claims" ("insurerId", "state", "filedAt", "claimId")`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_3ceb515216e78783a13c803687"`);
+    await queryRunner.query(`CREATE INDEX "IDX_ledger_entries_balances" ON "${schema}"."ledger_entries" ("account", "currency", "amount")`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_7aac297a7d310ea1f2255a24b1"`);
+    await queryRunner.query(`CREATE INDEX "IDX_dashboard_households_counts" ON "${schema}"."dashboard_households" ("villageCode", "eligible", "activePolicies")`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    const schema = schemaOf(queryRunner);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_dashboard_households_counts"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_ledger_entries_balances"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_claims_insurer_state"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_claims_insurer_oldest"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_policies_insurer_number"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_policies_insurer_status"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_policies_insurer_newest"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_gift_refunds_order"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_gift_allocations_order"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_donor_gifts_newest"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_households_allocation_order"`);
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_households_village_code"`);
+    await queryRunner.query(`CREATE INDEX "IDX_0354e391e7b877b6c1b0757909" ON "${schema}"."households" ("villageCode")`);
+    await queryRunner.query(`CREATE INDEX "IDX_f1011707aa32a0ce9f47cd6dfa" ON "${schema}"."donor_gifts" ("donorId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_80bcab1146658443bd94830e71" ON "${schema}"."donor_gift_allocations" ("giftId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_d164437e4b2ca436310bb87cb4" ON "${schema}"."donor_gift_refunds" ("giftId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_261126885363d8efe5545b2d41" ON "${schema}"."catalogue_policies" ("insurerId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_883ad6b5604466ea185758f4bb" ON "${schema}"."catalogue_claims" ("insurerId")`);
+    await queryRunner.query(`CREATE INDEX "IDX_3ceb515216e78783a13c803687" ON "${schema}"."ledger_entries" ("account")`);
+    await queryRunner.query(`CREATE INDEX "IDX_7aac297a7d310ea1f2255a24b1" ON "${schema}"."dashboard_households" ("villageCode")`);
+  }
+}

@@ -46,7 +46,7 @@ describe.each(STORE_CONFIGURATIONS)('erasing a household\'s personal data, on %s
       donorGifts: await donor.read('/donor/gifts'),
       donorGift: await donor.read(`/gifts/${giftId}`),
       publicHousehold: await new ApiClient(platform.url).read(household(erased.householdId)),
-      uncovered: await new ApiClient(platform.url).read('/households/uncovered?region=440305&productId=' + (await platform.api.read('/products'))[0].productId),
+      uncovered: await new ApiClient(platform.url).read('/households/uncovered?region=440305&productId=' + (await platform.api.read('/products')).items[0].productId),
       publicTotals: await platform.api.read('/public/totals'),
       ledger: await auditor.read('/ledger'),
       ledgerOfGift: await auditor.read(`/ledger/gifts/${giftId}`),
@@ -99,7 +99,7 @@ describe.each(STORE_CONFIGURATIONS)('erasing a household\'s personal data, on %s
     const { productId } = await insurer.ok('/products', productTerms());
     ({ giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: erased.householdId, productId }, remainder: 'refund' }));
     await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'ERASE-1', amount: cny(3000) });
-    policyId = (await donor.read(`/gifts/${giftId}`)).allocations[0].policyId;
+    policyId = (await donor.read(`/gifts/${giftId}`)).allocations.items[0].policyId;
     await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-ERASE-1', startDate: new Date().toISOString().slice(0, 10) });
 
     expect(await government.read(`/households/${erased.householdId}`)).toMatchObject({ personal: erasedBody.personal, personalDataErased: false });

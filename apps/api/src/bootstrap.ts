@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '@pangolin/application';
+import { useCursorKey } from '@pangolin/read-models';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -33,6 +34,8 @@ export async function createPangolin(
     clock?: Clock;
   } = {},
 ): Promise<NestFastifyApplication> {
+  // Every API process of the platform has the token secret, so each reads the list cursors another made.
+  useCursorKey(config.jwt.secret);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.clock), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerMalformedUrl }), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { InvalidCommand } from '@pangolin/domain';
 
@@ -7,7 +8,8 @@ import { InvalidCommand } from '@pangolin/domain';
  *
  * Pages are keyset pages: the cursor holds the sort key of the last item shown, and the next page
  * is `WHERE (k1, k2, …) > (cursor) ORDER BY k1, k2, … LIMIT limit + 1` (the extra row only tells
- * whether there is a next page). Unlike OFFSET, the cost of a page does not grow with its depth,
+ * whether there is a next page). A cursor is authenticated (an HMAC of its content, see
+ * useCursorKey), so one the platform did not make is refused, not read. Unlike OFFSET, the cost of a page does not grow with its depth,
  * and an item inserted or removed meanwhile never shifts the pages already read (no item is shown
  * twice or skipped because of it). The last sort column is always unique, so the order is total.
  */
@@ -45,17 +47,37 @@ export interface ListOrder {
 }
 
 const BAD_CURSOR = 'must be a cursor this list returned as nextCursor';
+/** Bytes of the HMAC-SHA256 kept in a cursor: forging one means guessing 128 bits. */
+const TAG_BYTES = 16;
 
+// Replaced at start by a key every process of the platform shares (an API process must read the
+// cursors another made); until then, one of this process's own.
+let cursorKey = randomBytes(32);
+
+/** Authenticates cursors with a key derived from `secret` (the platform's token secret, which every API process has). */
+export function useCursorKey(secret: string): void {
+  cursorKey = createHmac('sha256', secret).update('pangolin list cursors').digest();
+}
+
+function tagOf(content: Buffer): Buffer {
+  return createHmac('sha256', cursorKey).update(content).digest().subarray(0, TAG_BYTES);
+}
+
+/** base64url of the tag, then the list's name and the sort key as JSON. */
 export function encodeCursor(order: ListOrder, key: string[]): string {
-  return Buffer.from(JSON.stringify([order.list, ...key]), 'utf8').toString('base64url');
+  const content = Buffer.from(JSON.stringify([order.list, ...key]), 'utf8');
+  return Buffer.concat([tagOf(content), content]).toString('base64url');
 }
 
 /** The sort key a cursor holds, or a 400 naming `cursor` when it is malformed, forged or another list's. */
 export function decodeCursor(order: ListOrder, cursor: string): string[] {
   if (cursor.length > MAX_CURSOR_LENGTH || !CURSOR_PATTERN.test(cursor)) throw new InvalidCommand('cursor', BAD_CURSOR);
+  const bytes = Buffer.from(cursor, 'base64url');
+  const content = bytes.subarray(TAG_BYTES);
+  if (bytes.length <= TAG_BYTES || !timingSafeEqual(bytes.subarray(0, TAG_BYTES), tagOf(content))) throw new InvalidCommand('cursor', BAD_CURSOR);
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(content.toString('utf8'));
   } catch {
     throw new InvalidCommand('cursor', BAD_CURSOR);
   }

@@ -37,6 +37,7 @@ export * from './insurer-view/insurer-view.queries';
 export * from './government-dashboard/dashboard-household.entity';
 export * from './government-dashboard/dashboard-gift.entity';
 export * from './government-dashboard/region-money.entity';
+export * from './government-dashboard/village-counts.entity';
 export * from './government-dashboard/government-dashboard.projection';
 export * from './government-dashboard/government-dashboard.queries';
 

@@ -16,6 +16,7 @@ import { GovernmentDashboardProjection } from './government-dashboard/government
 import { DashboardHouseholdRow } from './government-dashboard/dashboard-household.entity';
 import { DashboardGiftRow } from './government-dashboard/dashboard-gift.entity';
 import { RegionMoneyRow } from './government-dashboard/region-money.entity';
+import { VillageCountsRow } from './government-dashboard/village-counts.entity';
 import { PublicViewProjection } from './public-view/public-view.projection';
 import { PublicGiftRow } from './public-view/public-gift.entity';
 import { PublicAllocationRow } from './public-view/public-allocation.entity';
@@ -43,6 +44,7 @@ export const readModelEntities = [
   DashboardHouseholdRow,
   DashboardGiftRow,
   RegionMoneyRow,
+  VillageCountsRow,
   PublicGiftRow,
   PublicAllocationRow,
   LedgerPostingRow,

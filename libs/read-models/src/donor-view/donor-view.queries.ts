@@ -178,14 +178,14 @@ async function firstPerGift<Row extends { giftId: string }>(manager: EntityManag
       .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${alias}.giftId ORDER BY ${columns.join(', ')})`, 'n')
       .where(`${alias}.giftId IN (:...giftIds)`, { giftIds });
     columns.forEach((column, i) => numbered.addSelect(column, `k${i}`));
-    const rows = await manager
+    const query = manager
       .createQueryBuilder(entity, alias)
       .where(`(${alias}.giftId, ${columns.join(', ')}) IN (SELECT t.${escape('giftId')}, ${columns.map((_, i) => `t.${escape(`k${i}`)}`).join(', ')} FROM (${numbered.getQuery()}) t WHERE t.n <= :perGift)`)
       .setParameters({ ...numbered.getParameters(), perGift: TRACE_FIRST_PAGE + 1 })
-      .orderBy(`${alias}.giftId`)
-      .addOrderBy(columns[0])
-      .addOrderBy(columns[1])
-      .getMany();
+      // In the database's order, the one the list's own pages follow.
+      .orderBy(`${alias}.giftId`);
+    for (const column of columns) query.addOrderBy(column);
+    const rows = await query.getMany();
     for (const row of rows) byGift.get(row.giftId)!.push(row);
   }
   return new Map([...byGift].map(([giftId, rows]) => [giftId, pageOf(rows, order, TRACE_FIRST_PAGE, keyOf)]));

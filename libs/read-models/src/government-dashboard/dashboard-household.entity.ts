@@ -2,12 +2,12 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TextColumn } from '../shared/columns';
 
 /** Just what the dashboard counts about a household. */
-@Index('IDX_dashboard_households_counts', ['villageCode', 'eligible', 'activePolicies'])
 @Entity('dashboard_households')
 export class DashboardHouseholdRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   householdId: string;
 
+  @Index()
   @TextColumn({ length: 12 })
   villageCode: string;
 

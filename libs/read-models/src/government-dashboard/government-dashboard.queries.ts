@@ -5,6 +5,7 @@ import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
 import { claimsByState, type ClaimStateSummary } from '../insurer-view/insurer-view.queries';
 import { DashboardHouseholdRow } from './dashboard-household.entity';
 import { RegionMoneyRow } from './region-money.entity';
+import { VillageCountsRow } from './village-counts.entity';
 
 export interface RegionMoney {
   currency: string;
@@ -31,14 +32,6 @@ export interface DashboardNode {
 
 /** The levels the dashboard rolls up through, by code length. */
 const LEVEL_LENGTHS = [6, 9, 12];
-
-interface VillageCounts {
-  villageCode: string;
-  registered: number;
-  eligible: number;
-  covered: number;
-  eligibleCovered: number;
-}
 
 /**
  * The region `regionPrefix` with its direct subdivisions (a county's towns, a town's villages; at
@@ -109,26 +102,9 @@ export async function claimsInRegion(manager: EntityManager, regionPrefix: strin
   return claimsByState(query);
 }
 
-async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCounts[]> {
-  const rows: Record<keyof VillageCounts, string | number>[] = await manager
-    .createQueryBuilder(DashboardHouseholdRow, 'h')
-    .select('h.villageCode', 'villageCode')
-    .addSelect('COUNT(*)', 'registered')
-    .addSelect('SUM(CASE WHEN h.eligible = :yes THEN 1 ELSE 0 END)', 'eligible')
-    .addSelect('SUM(CASE WHEN h.activePolicies > 0 THEN 1 ELSE 0 END)', 'covered')
-    .addSelect('SUM(CASE WHEN h.eligible = :yes AND h.activePolicies > 0 THEN 1 ELSE 0 END)', 'eligibleCovered')
-    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` })
-    .setParameter('yes', true)
-    .groupBy('h.villageCode')
-    .getRawMany();
-  // Aggregates come back as numbers from SQLite and as strings from PostgreSQL.
-  return rows.map((row) => ({
-    villageCode: String(row.villageCode),
-    registered: Number(row.registered),
-    eligible: Number(row.eligible),
-    covered: Number(row.covered),
-    eligibleCovered: Number(row.eligibleCovered),
-  }));
+/** The region's villages' counts, kept by the projection: one row per village, nothing counted here. */
+async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCountsRow[]> {
+  return manager.find(VillageCountsRow, { where: { villageCode: Like(`${regionPrefix}%`) } });
 }
 
 function emptyNode(code: string): DashboardNode {

@@ -4,8 +4,18 @@ import { schemaOf } from './schema-of';
 /**
  * Indexes for the lists' keyset pages (issue #12): each list's filter columns, then its sort key,
  * so a page is an index range read that stops after `limit + 1` rows. Each replaces the one-column
- * index it starts with. (SQLite builds the same indexes from the entities' @Index declarations.)
+ * index it starts with. And the government dashboard's household counts per village, kept by its
+ * projection. (SQLite builds the same from the entities.)
  */
+/** Counts of a read database's projected households per village (the projection keeps them from then on); SQLite's is filled by the same statement at open. */
+export function villageCountsFromHouseholds(counts: string, households: string): string {
+  return (
+    `INSERT INTO ${counts} ("villageCode", "registered", "eligible", "covered", "eligibleCovered") ` +
+    `SELECT "villageCode", COUNT(*), SUM(CASE WHEN "eligible" THEN 1 ELSE 0 END), SUM(CASE WHEN "activePolicies" > 0 THEN 1 ELSE 0 END), ` +
+    `SUM(CASE WHEN "eligible" AND "activePolicies" > 0 THEN 1 ELSE 0 END) FROM ${households} GROUP BY "villageCode"`
+  );
+}
+
 export class IndexListOrders1765000000000 implements MigrationInterface {
   name = 'IndexListOrders1765000000000';
 
@@ -29,13 +39,15 @@ export class IndexListOrders1765000000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_claims_insurer_state" ON "${schema}"."catalogue_claims" ("insurerId", "state", "filedAt", "claimId")`);
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_3ceb515216e78783a13c803687"`);
     await queryRunner.query(`CREATE INDEX "IDX_ledger_entries_balances" ON "${schema}"."ledger_entries" ("account", "currency", "amount")`);
-    await queryRunner.query(`DROP INDEX "${schema}"."IDX_7aac297a7d310ea1f2255a24b1"`);
-    await queryRunner.query(`CREATE INDEX "IDX_dashboard_households_counts" ON "${schema}"."dashboard_households" ("villageCode", "eligible", "activePolicies")`);
+    await queryRunner.query(
+      `CREATE TABLE "${schema}"."dashboard_village_counts" ("villageCode" character varying(12) NOT NULL, "registered" integer NOT NULL DEFAULT 0, "eligible" integer NOT NULL DEFAULT 0, "covered" integer NOT NULL DEFAULT 0, "eligibleCovered" integer NOT NULL DEFAULT 0, CONSTRAINT "PK_dashboard_village_counts" PRIMARY KEY ("villageCode"))`,
+    );
+    await queryRunner.query(villageCountsFromHouseholds(`"${schema}"."dashboard_village_counts"`, `"${schema}"."dashboard_households"`));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
-    await queryRunner.query(`DROP INDEX "${schema}"."IDX_dashboard_households_counts"`);
+    await queryRunner.query(`DROP TABLE "${schema}"."dashboard_village_counts"`);
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_ledger_entries_balances"`);
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_claims_insurer_state"`);
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_claims_insurer_oldest"`);
@@ -54,6 +66,5 @@ export class IndexListOrders1765000000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_261126885363d8efe5545b2d41" ON "${schema}"."catalogue_policies" ("insurerId")`);
     await queryRunner.query(`CREATE INDEX "IDX_883ad6b5604466ea185758f4bb" ON "${schema}"."catalogue_claims" ("insurerId")`);
     await queryRunner.query(`CREATE INDEX "IDX_3ceb515216e78783a13c803687" ON "${schema}"."ledger_entries" ("account")`);
-    await queryRunner.query(`CREATE INDEX "IDX_7aac297a7d310ea1f2255a24b1" ON "${schema}"."dashboard_households" ("villageCode")`);
   }
 }

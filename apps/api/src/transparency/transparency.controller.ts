@@ -11,7 +11,7 @@ import {
   latestCheckpoint,
   leafIndicesOf,
   listCheckpoints,
-  ListOrder,
+  listOrder,
   mapPage,
   merkleLogSize,
   pageOf,
@@ -34,7 +34,7 @@ const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 /** Sizes and indices are decimal strings (they may pass 2^53). */
 const TREE_SIZE_SCHEMA = { type: 'string', pattern: DECIMAL.source, maxLength: 100 } as const;
 /** Checkpoints in increasing size (the size is unique). */
-const CHECKPOINTS: ListOrder = { list: 'checkpoints', columns: [{ column: 'checkpoint.size', kind: 'position' }] };
+const CHECKPOINTS = listOrder('checkpoints', [['checkpoint.size', 'position']]);
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 function treeSizeParameter(field: string, value: string | undefined): bigint | undefined {

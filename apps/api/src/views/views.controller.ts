@@ -15,9 +15,8 @@ import {
   GovernmentDashboardQuery,
   GovernmentHouseholdsQuery,
   HouseholdQuery,
-  InsurerClaimsQuery,
+  InsurerListQuery,
   InsurerLossRatioQuery,
-  InsurerPoliciesQuery,
   InsurerViewQuery,
   LedgerQuery,
   PublicViewQuery,
@@ -190,7 +189,7 @@ export class ViewsController {
       requestedFrom: dateParameter('from', from),
       requestedTo: dateParameter('to', to),
     };
-    return this.queryBus.execute(new InsurerPoliciesQuery(user.insurerId as string, filter, page));
+    return this.queryBus.execute(new InsurerListQuery(user.insurerId as string, { what: 'policies', filter }, page));
   }
 
   @Get('insurer/claims')
@@ -210,7 +209,7 @@ export class ViewsController {
   ) {
     if (state !== undefined && !CLAIM_STATE_LIST.test(state)) throw new InvalidCommand('state', `must be one or more of ${CLAIM_STATES.join(', ')}, separated by commas`);
     const filter = { states: state?.split(',') as ClaimState[] | undefined, policyId, filedFrom: dateParameter('from', from), filedTo: dateParameter('to', to) };
-    return this.queryBus.execute(new InsurerClaimsQuery(user.insurerId as string, filter, page));
+    return this.queryBus.execute(new InsurerListQuery(user.insurerId as string, { what: 'claims', filter }, page));
   }
 
   @Get('insurer/loss-ratio')

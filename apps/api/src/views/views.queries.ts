@@ -153,34 +153,23 @@ export class InsurerViewQueryHandler implements IQueryHandler<InsurerViewQuery> 
   }
 }
 
-export class InsurerPoliciesQuery extends Query<unknown> {
-  constructor(readonly insurerId: string, readonly filter: views.InsurerPolicyFilter, readonly page: views.PageRequest) {
+export class InsurerListQuery extends Query<unknown> {
+  constructor(
+    readonly insurerId: string,
+    readonly list: { what: 'policies'; filter: views.InsurerPolicyFilter } | { what: 'claims'; filter: views.InsurerClaimFilter },
+    readonly page: views.PageRequest,
+  ) {
     super();
   }
 }
 
-/** The insurer's console: its policies with their households (personal data where it is the insurer of record). */
-@QueryHandler(InsurerPoliciesQuery)
-export class InsurerPoliciesQueryHandler implements IQueryHandler<InsurerPoliciesQuery> {
+/** The insurer's console: its policies with their households (personal data where it is the insurer of record), its claims. */
+@QueryHandler(InsurerListQuery)
+export class InsurerListQueryHandler implements IQueryHandler<InsurerListQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
-  async execute({ insurerId, filter, page }: InsurerPoliciesQuery) {
-    return views.insurerPolicies(this.db.manager, insurerId, filter, page);
-  }
-}
-
-export class InsurerClaimsQuery extends Query<unknown> {
-  constructor(readonly insurerId: string, readonly filter: views.InsurerClaimFilter, readonly page: views.PageRequest) {
-    super();
-  }
-}
-
-@QueryHandler(InsurerClaimsQuery)
-export class InsurerClaimsQueryHandler implements IQueryHandler<InsurerClaimsQuery> {
-  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
-
-  async execute({ insurerId, filter, page }: InsurerClaimsQuery) {
-    return views.insurerClaims(this.db.manager, insurerId, filter, page);
+  async execute({ insurerId, list, page }: InsurerListQuery) {
+    return list.what === 'policies' ? views.insurerPolicies(this.db.manager, insurerId, list.filter, page) : views.insurerClaims(this.db.manager, insurerId, list.filter, page);
   }
 }
 
@@ -256,8 +245,7 @@ export const viewQueryHandlers = [
   DonorGiftsQueryHandler,
   GiftTraceQueryHandler,
   InsurerViewQueryHandler,
-  InsurerPoliciesQueryHandler,
-  InsurerClaimsQueryHandler,
+  InsurerListQueryHandler,
   InsurerLossRatioQueryHandler,
   PublicViewQueryHandler,
   CatalogueQueryHandler,

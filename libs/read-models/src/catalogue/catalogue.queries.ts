@@ -1,5 +1,5 @@
 import { EntityManager, IsNull, Not } from 'typeorm';
-import { keysetPage, ListOrder, mapPage, Page, PageRequest } from '../shared/paging';
+import { keysetPage, listOrder, mapPage, Page, PageRequest } from '../shared/paging';
 import type { Money } from '@pangolin/domain';
 import { ProductRow } from './product.entity';
 import { ProgrammeRow } from './programme.entity';
@@ -73,7 +73,7 @@ export async function findProduct(manager: EntityManager, productId: string): Pr
   return row && productView(row);
 }
 
-const PRODUCTS: ListOrder = { list: 'products', columns: [{ column: 'product.productId', kind: 'text' }] };
+const PRODUCTS = listOrder('products', [['product.productId', 'text']]);
 
 export async function listProducts(manager: EntityManager, filter: { insurerId?: string; includeRetired?: boolean }, page: PageRequest): Promise<Page<ProductView>> {
   const query = manager.createQueryBuilder(ProductRow, 'product');
@@ -87,7 +87,7 @@ export async function findProgramme(manager: EntityManager, programmeId: string)
   return row && programmeView(row);
 }
 
-const PROGRAMMES: ListOrder = { list: 'programmes', columns: [{ column: 'programme.programmeId', kind: 'text' }] };
+const PROGRAMMES = listOrder('programmes', [['programme.programmeId', 'text']]);
 
 /** Programmes whose region lies inside `regionPrefix` (all of them when omitted). */
 export async function listProgrammes(manager: EntityManager, filter: { regionPrefix?: string; productId?: string; closed?: boolean }, page: PageRequest): Promise<Page<ProgrammeView>> {

@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { failureText, type RecordedEvent } from '@pangolin/event-store';
-import { keysetPage, ListOrder, Page, PageRequest } from '../shared/paging';
+import { keysetPage, listOrder, Page, PageRequest } from '../shared/paging';
 import { ParkedEventRow } from './parked-event.entity';
 
 /** What is known about an event a worker failed to apply. */
@@ -41,13 +41,7 @@ export async function parkEvent(tx: EntityManager, failure: EventFailure): Promi
 export type ParkedStatus = 'parked' | 'dismissed';
 
 /** Dead letters, oldest position first. */
-export const PARKED_EVENTS: ListOrder = {
-  list: 'parked-events',
-  columns: [
-    { column: 'parked.position', kind: 'position' },
-    { column: 'parked.worker', kind: 'text' },
-  ],
-};
+export const PARKED_EVENTS = listOrder('parked-events', [['parked.position', 'position'], ['parked.worker', 'text']]);
 
 /** One page of dead letters, oldest position first. */
 export async function listParkedEvents(manager: EntityManager, status: ParkedStatus, page: PageRequest): Promise<Page<ParkedEventRow>> {

@@ -1,6 +1,6 @@
 import { EntityManager, EntityTarget, In } from 'typeorm';
 import { addDays, splitProportionally, type Money } from '@pangolin/domain';
-import { keysetPage, ListOrder, mapPage, Page, pageOf, PageRequest } from '../shared/paging';
+import { keysetPage, listOrder, ListOrder, mapPage, Page, pageOf, PageRequest } from '../shared/paging';
 import { HouseholdRow } from '../households/household.entity';
 import { ProgrammeRow } from '../catalogue/programme.entity';
 import { PolicyRow, PolicyStatus } from '../catalogue/policy.entity';
@@ -80,32 +80,13 @@ export interface DonorGiftFilter {
 }
 
 /** Newest pledge first. */
-export const DONOR_GIFTS: ListOrder = {
-  list: 'donor-gifts',
-  direction: 'DESC',
-  columns: [
-    { column: 'gift.pledgedAt', kind: 'text' },
-    { column: 'gift.giftId', kind: 'text' },
-  ],
-};
+export const DONOR_GIFTS = listOrder('donor-gifts', [['gift.pledgedAt', 'text'], ['gift.giftId', 'text']], 'DESC');
 
 /** A gift's allocations in the order they were made. */
-export const GIFT_ALLOCATIONS: ListOrder = {
-  list: 'gift-allocations',
-  columns: [
-    { column: 'a.allocatedAt', kind: 'text' },
-    { column: 'a.allocationId', kind: 'text' },
-  ],
-};
+export const GIFT_ALLOCATIONS = listOrder('gift-allocations', [['a.allocatedAt', 'text'], ['a.allocationId', 'text']]);
 
 /** A gift's refunds in the order they happened. */
-export const GIFT_REFUNDS: ListOrder = {
-  list: 'gift-refunds',
-  columns: [
-    { column: 'r.at', kind: 'text' },
-    { column: 'r.eventId', kind: 'text' },
-  ],
-};
+export const GIFT_REFUNDS = listOrder('gift-refunds', [['r.at', 'text'], ['r.eventId', 'text']]);
 
 /** How many allocations and refunds a gift's trace shows in itself; the rest are a page away. */
 export const TRACE_FIRST_PAGE = 10;

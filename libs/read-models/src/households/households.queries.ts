@@ -3,7 +3,7 @@ import type { HouseholdPersonalData, Money, ProgrammeCandidate } from '@pangolin
 import { ProductRow } from '../catalogue/product.entity';
 import { HouseholdRow } from './household.entity';
 import { FundingStatus, HouseholdFundingRow } from './household-funding.entity';
-import { applyKeyset, keysetPage, ListOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
+import { applyKeyset, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 
 export interface FundingView {
   productId: string;
@@ -96,13 +96,7 @@ export interface HouseholdFilter {
 }
 
 /** Households by village, then code: the order a government walks its registry in. */
-export const HOUSEHOLDS_BY_VILLAGE: ListOrder = {
-  list: 'households',
-  columns: [
-    { column: 'h.villageCode', kind: 'text' },
-    { column: 'h.householdCode', kind: 'text' },
-  ],
-};
+export const HOUSEHOLDS_BY_VILLAGE = listOrder('households', [['h.villageCode', 'text'], ['h.householdCode', 'text']]);
 
 /**
  * PERSONAL DATA: one page of the households registered in the region, for the governments
@@ -136,13 +130,7 @@ export interface UncoveredFilter {
 }
 
 /** The order in which programmes allocate: earliest verification first, then household code. */
-export const UNCOVERED_IN_ALLOCATION_ORDER: ListOrder = {
-  list: 'uncovered',
-  columns: [
-    { column: 'h.verifiedPosition', kind: 'position' },
-    { column: 'h.householdCode', kind: 'text' },
-  ],
-};
+export const UNCOVERED_IN_ALLOCATION_ORDER = listOrder('uncovered', [['h.verifiedPosition', 'position'], ['h.householdCode', 'text']]);
 
 /**
  * Eligible households of the region that have no policy requested or in force for the product and

@@ -5,7 +5,7 @@ import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
 import { ClaimView, PolicyView, claimView, policyView } from '../catalogue/catalogue.queries';
 import { HouseholdRow } from '../households/household.entity';
 import { personalDataOf, type HouseholdPersonalView } from '../households/households.queries';
-import { keysetPage, ListOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
+import { keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 import { MoneySums } from '../shared/money-sums';
 import { basisPoints } from '../shared/ratio';
 import { earnedPremium } from './earned-premium';
@@ -135,14 +135,7 @@ export interface InsurerPolicyFilter {
 }
 
 /** Newest request first. */
-export const INSURER_POLICIES: ListOrder = {
-  list: 'insurer-policies',
-  direction: 'DESC',
-  columns: [
-    { column: 'p.requestedAt', kind: 'text' },
-    { column: 'p.policyId', kind: 'text' },
-  ],
-};
+export const INSURER_POLICIES = listOrder('insurer-policies', [['p.requestedAt', 'text'], ['p.policyId', 'text']], 'DESC');
 
 /**
  * PERSONAL DATA: one page of an insurer's policies, each with its household; the household's
@@ -200,13 +193,7 @@ export interface InsurerClaimFilter {
 }
 
 /** Oldest first: a queue is worked from its head. */
-export const INSURER_CLAIMS: ListOrder = {
-  list: 'insurer-claims',
-  columns: [
-    { column: 'c.filedAt', kind: 'text' },
-    { column: 'c.claimId', kind: 'text' },
-  ],
-};
+export const INSURER_CLAIMS = listOrder('insurer-claims', [['c.filedAt', 'text'], ['c.claimId', 'text']]);
 
 /** One page of an insurer's claims, with each one's policy number and household code (no personal data). */
 export async function insurerClaims(manager: EntityManager, insurerId: string, filter: InsurerClaimFilter, page: PageRequest): Promise<Page<InsurerClaimView>> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { applyKeyset, containing, decodeCursor, keysetPage, ListOrder, mapPage, Page, pageOf, PageRequest, startsWith } from '../shared/paging';
+import { applyKeyset, containing, decodeCursor, keysetPage, listOrder, mapPage, Page, pageOf, PageRequest, startsWith } from '../shared/paging';
 import { LedgerEntryRow } from './ledger-entry.entity';
 
 export interface CurrencyTotal {
@@ -39,13 +39,7 @@ export async function ledgerTotal(manager: EntityManager): Promise<CurrencyTotal
 }
 
 /** Balances by account, then currency. */
-export const ACCOUNT_BALANCES: ListOrder = {
-  list: 'balances',
-  columns: [
-    { column: 'e.account', kind: 'text' },
-    { column: 'e.currency', kind: 'text' },
-  ],
-};
+export const ACCOUNT_BALANCES = listOrder('balances', [['e.account', 'text'], ['e.currency', 'text']]);
 
 /**
  * One page of account balances (e.g. `escrow:gift:<id>`), optionally only of accounts starting with
@@ -70,14 +64,7 @@ export async function accountBalances(manager: EntityManager, filter: { accountP
 }
 
 /** A gift's entries in log order. */
-export const GIFT_ENTRIES: ListOrder = {
-  list: 'gift-entries',
-  columns: [
-    { column: 'e.position', kind: 'position' },
-    { column: 'e.postingId', kind: 'text' },
-    { column: 'e.line', kind: 'position' },
-  ],
-};
+export const GIFT_ENTRIES = listOrder('gift-entries', [['e.position', 'position'], ['e.postingId', 'text'], ['e.line', 'position']]);
 
 /** One page of the entries of every posting that moves the gift's money, in log order. */
 export async function entriesForGift(manager: EntityManager, giftId: string, page: PageRequest): Promise<Page<LedgerEntryView>> {

@@ -46,6 +46,11 @@ export interface ListOrder {
   direction?: 'ASC' | 'DESC';
 }
 
+/** A list's order: `columns` as [column, kind] pairs, the last one unique. */
+export function listOrder(list: string, columns: [column: string, kind: SortKeyKind][], direction: 'ASC' | 'DESC' = 'ASC'): ListOrder {
+  return { list, direction, columns: columns.map(([column, kind]) => ({ column, kind })) };
+}
+
 const BAD_CURSOR = 'must be a cursor this list returned as nextCursor';
 /** Bytes of the HMAC-SHA256 kept in a cursor: forging one means guessing 128 bits. */
 const TAG_BYTES = 16;

@@ -1,5 +1,7 @@
 import { claimsInRegion, dashboard } from './government-dashboard.queries';
 import { householdsInRegion } from '../households/households.queries';
+import { VillageCountsRow } from './village-counts.entity';
+import { backfillVillageCounts } from './village-counts';
 import { REGION } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 
@@ -50,6 +52,19 @@ describe('government dashboard', () => {
       { code: REGION.village11, level: 'village', registered: 2, eligible: 2, covered: 2, coverageRateBasisPoints: 10_000, money: money(6_000, 10_000, 250_000), children: [] },
       { code: REGION.village12, level: 'village', registered: 1, eligible: 1, covered: 0, coverageRateBasisPoints: 0, money: money(3_000, 8_000, 0), children: [] },
     ]);
+  });
+
+  it('fills the village counts of a read database projected before they were kept, from its households', async () => {
+    const { manager } = story.dataSource;
+    const before = await dashboard(manager, REGION.county);
+    const counts = await manager.find(VillageCountsRow, { order: { villageCode: 'ASC' } });
+    await manager.clear(VillageCountsRow);
+    await backfillVillageCounts(manager);
+    expect(await manager.find(VillageCountsRow, { order: { villageCode: 'ASC' } })).toEqual(counts);
+    expect(await dashboard(manager, REGION.county)).toEqual(before);
+    // Kept counts are never counted again.
+    await backfillVillageCounts(manager);
+    expect(await manager.count(VillageCountsRow)).toBe(counts.length);
   });
 
   it('leaves programme money of a wider region out of a narrower one', async () => {

@@ -23,6 +23,7 @@ import { PublicAllocationRow } from './public-view/public-allocation.entity';
 import { LedgerProjection } from './ledger/ledger.projection';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
+import { LedgerPostingGiftRow } from './ledger/ledger-posting-gift.entity';
 import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
 import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
 import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
@@ -49,6 +50,7 @@ export const readModelEntities = [
   PublicAllocationRow,
   LedgerPostingRow,
   LedgerEntryRow,
+  LedgerPostingGiftRow,
   MerkleSubtreeHashRow,
 ];
 

@@ -1,7 +1,7 @@
 import { claimsInRegion, dashboard } from './government-dashboard.queries';
 import { householdsInRegion } from '../households/households.queries';
 import { VillageCountsRow } from './village-counts.entity';
-import { backfillVillageCounts } from './village-counts';
+import { backfillOnOpen } from '../migrations/backfill-on-open';
 import { REGION } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 
@@ -59,11 +59,11 @@ describe('government dashboard', () => {
     const before = await dashboard(manager, REGION.county);
     const counts = await manager.find(VillageCountsRow, { order: { villageCode: 'ASC' } });
     await manager.clear(VillageCountsRow);
-    await backfillVillageCounts(manager);
+    await backfillOnOpen(manager);
     expect(await manager.find(VillageCountsRow, { order: { villageCode: 'ASC' } })).toEqual(counts);
     expect(await dashboard(manager, REGION.county)).toEqual(before);
     // Kept counts are never counted again.
-    await backfillVillageCounts(manager);
+    await backfillOnOpen(manager);
     expect(await manager.count(VillageCountsRow)).toBe(counts.length);
   });
 

@@ -1,4 +1,6 @@
 import { accountBalances, entriesForGift, ledgerTotal } from './ledger.queries';
+import { LedgerPostingGiftRow } from './ledger-posting-gift.entity';
+import { backfillOnOpen } from '../migrations/backfill-on-open';
 import { INSURER, policyOf } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 
@@ -48,5 +50,15 @@ describe('ledger', () => {
     ]);
     expect(entries.every((entry) => entry.giftIds.includes('gift-1') && /^\d+$/.test(entry.position))).toBe(true);
     expect((await entriesForGift(story.dataSource.manager, 'gift-', { limit: 50 })).items).toEqual([]);
+  });
+
+  it("finds a gift's postings in a database projected before they were indexed by gift, once filled from the postings", async () => {
+    const { manager } = story.dataSource;
+    const before = await entriesForGift(manager, 'gift-2', { limit: 50 });
+    expect(before.items.length).toBeGreaterThan(0);
+    await manager.clear(LedgerPostingGiftRow);
+    expect((await entriesForGift(manager, 'gift-2', { limit: 50 })).items).toEqual([]);
+    await backfillOnOpen(manager);
+    expect(await entriesForGift(manager, 'gift-2', { limit: 50 })).toEqual(before);
   });
 });

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { applyKeyset, containing, decodeCursor, keysetPage, listOrder, mapPage, Page, pageOf, PageRequest, startsWith } from '../shared/paging';
+import { applyKeyset, decodeCursor, keysetPage, listOrder, mapPage, Page, pageOf, PageRequest, startsWith } from '../shared/paging';
 import { LedgerEntryRow } from './ledger-entry.entity';
+import { LedgerPostingGiftRow } from './ledger-posting-gift.entity';
 
 export interface CurrencyTotal {
   currency: string;
@@ -64,12 +65,14 @@ export async function accountBalances(manager: EntityManager, filter: { accountP
 }
 
 /** A gift's entries in log order. */
-export const GIFT_ENTRIES = listOrder('gift-entries', [['e.position', 'position'], ['e.postingId', 'text'], ['e.line', 'position']]);
+export const GIFT_ENTRIES = listOrder('gift-entries', [['g.position', 'position'], ['g.postingId', 'text'], ['e.line', 'position']]);
 
 /** One page of the entries of every posting that moves the gift's money, in log order. */
 export async function entriesForGift(manager: EntityManager, giftId: string, page: PageRequest): Promise<Page<LedgerEntryView>> {
-  // giftIds is JSON text: its quoted element is found whole.
-  const query = manager.createQueryBuilder(LedgerEntryRow, 'e').where("e.giftIds LIKE :pattern ESCAPE '\\'", { pattern: containing(JSON.stringify(giftId)) });
+  const query = manager
+    .createQueryBuilder(LedgerEntryRow, 'e')
+    .innerJoin(LedgerPostingGiftRow, 'g', 'g.postingId = e.postingId')
+    .where('g.giftId = :giftId', { giftId });
   const rows = await keysetPage(query, GIFT_ENTRIES, page, (row) => [row.position.toString(), row.postingId, String(row.line)]);
   return mapPage(rows, (row) => ({
     postingId: row.postingId,

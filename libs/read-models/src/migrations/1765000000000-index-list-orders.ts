@@ -1,12 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { schemaOf } from './schema-of';
 
-/**
- * Indexes for the lists' keyset pages (issue #12): each list's filter columns, then its sort key,
- * so a page is an index range read that stops after `limit + 1` rows. Each replaces the one-column
- * index it starts with. And the government dashboard's household counts per village, kept by its
- * projection. (SQLite builds the same from the entities.)
- */
 /** Counts of a read database's projected households per village (the projection keeps them from then on); SQLite's is filled by the same statement at open. */
 export function villageCountsFromHouseholds(counts: string, households: string): string {
   return (
@@ -16,6 +10,19 @@ export function villageCountsFromHouseholds(counts: string, households: string):
   );
 }
 
+/** Which postings name each gift, from the postings' lists of gifts (JSON text); SQLite's is filled at open. */
+export function postingGiftsFromPostings(postingGifts: string, postings: string, engine: 'postgres' | 'sqlite'): string {
+  const gifts = engine === 'postgres' ? `json_array_elements_text(p."giftIds"::json) AS g(value)` : `json_each(p."giftIds") AS g`;
+  return `INSERT INTO ${postingGifts} ("giftId", "position", "postingId") SELECT DISTINCT g.value, p."position", p."postingId" FROM ${postings} p CROSS JOIN ${gifts}`;
+}
+
+/**
+ * Indexes for the lists' keyset pages (issue #12): each list's filter columns, then its sort key,
+ * so a page is an index range read that stops after `limit + 1` rows. Each replaces the one-column
+ * index it starts with. And two tables that projections keep so a read counts or searches nothing:
+ * the government dashboard's household counts per village, and which postings move each gift's
+ * money. (SQLite builds the same from the entities, and fills the tables at open.)
+ */
 export class IndexListOrders1765000000000 implements MigrationInterface {
   name = 'IndexListOrders1765000000000';
 
@@ -43,10 +50,15 @@ export class IndexListOrders1765000000000 implements MigrationInterface {
       `CREATE TABLE "${schema}"."dashboard_village_counts" ("villageCode" character varying(12) NOT NULL, "registered" integer NOT NULL DEFAULT 0, "eligible" integer NOT NULL DEFAULT 0, "covered" integer NOT NULL DEFAULT 0, "eligibleCovered" integer NOT NULL DEFAULT 0, CONSTRAINT "PK_dashboard_village_counts" PRIMARY KEY ("villageCode"))`,
     );
     await queryRunner.query(villageCountsFromHouseholds(`"${schema}"."dashboard_village_counts"`, `"${schema}"."dashboard_households"`));
+    await queryRunner.query(
+      `CREATE TABLE "${schema}"."ledger_posting_gifts" ("giftId" character varying(64) NOT NULL, "position" bigint NOT NULL, "postingId" character varying(100) NOT NULL, CONSTRAINT "PK_ledger_posting_gifts" PRIMARY KEY ("giftId", "position", "postingId"))`,
+    );
+    await queryRunner.query(postingGiftsFromPostings(`"${schema}"."ledger_posting_gifts"`, `"${schema}"."ledger_postings"`, 'postgres'));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
+    await queryRunner.query(`DROP TABLE "${schema}"."ledger_posting_gifts"`);
     await queryRunner.query(`DROP TABLE "${schema}"."dashboard_village_counts"`);
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_ledger_entries_balances"`);
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_claims_insurer_state"`);

@@ -129,14 +129,5 @@ export function mapPage<T, U>(page: Page<T>, map: (item: T) => U): Page<U> {
 
 /** `LIKE` pattern for values starting with `prefix`, its wildcards escaped (ESCAPE '\'). */
 export function startsWith(prefix: string): string {
-  return `${likeLiteral(prefix)}%`;
-}
-
-/** `LIKE` pattern for values containing `text`, its wildcards escaped (ESCAPE '\'). */
-export function containing(text: string): string {
-  return `%${likeLiteral(text)}%`;
-}
-
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

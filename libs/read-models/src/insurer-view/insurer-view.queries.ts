@@ -1,4 +1,4 @@
-import { Brackets, EntityManager, IsNull, Not, SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { addDays, dateOf, type Money } from '@pangolin/domain';
 import { PolicyRow, PolicyStatus } from '../catalogue/policy.entity';
 import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
@@ -60,16 +60,23 @@ export async function insurerView(manager: EntityManager, insurerId: string, asO
     }
     return figures.get(currency)!;
   };
-  // Earned premium is floored per policy (as refunds are), so it is summed here, over the few columns it needs.
-  const issued = await manager.find(PolicyRow, {
-    select: { policyId: true, currency: true, premium: true, unearnedPremiumReturned: true, startDate: true, termDays: true, cancellationEffectiveDate: true },
-    where: { insurerId, issuedAt: Not(IsNull()) },
-  });
-  for (const policy of issued) {
-    const currencyFigures = figuresOf(policy.currency);
-    currencyFigures.premiumsReceived += policy.premium;
-    currencyFigures.unearnedPremiumReturned += policy.unearnedPremiumReturned;
-    currencyFigures.premiumsEarned += earnedPremium(policy, asOf);
+  // Each policy's earned premium, floored as earnedPremium floors it, summed by the database.
+  const premiums = await manager
+    .createQueryBuilder(PolicyRow, 'p')
+    .select('p.currency', 'currency')
+    .addSelect('SUM(p.premium)', 'received')
+    .addSelect('SUM(p.unearnedPremiumReturned)', 'returned')
+    .addSelect(`SUM(CASE WHEN p.startDate IS NULL THEN 0 ELSE (p.premium * ${earnedDaysSql(manager)}) / p.termDays END)`, 'earned')
+    .where('p.insurerId = :insurerId', { insurerId })
+    .andWhere('p.issuedAt IS NOT NULL')
+    .setParameter('asOf', asOf)
+    .groupBy('p.currency')
+    .getRawMany<{ currency: string; received: number | string; returned: number | string; earned: number | string }>();
+  for (const row of premiums) {
+    const currencyFigures = figuresOf(row.currency);
+    currencyFigures.premiumsReceived += Number(row.received);
+    currencyFigures.unearnedPremiumReturned += Number(row.returned);
+    currencyFigures.premiumsEarned += Number(row.earned);
   }
   const claimsQuery = manager.createQueryBuilder(ClaimRow, 'c').where('c.insurerId = :insurerId', { insurerId });
   const byState = await claimsByState(claimsQuery);
@@ -83,6 +90,19 @@ export async function insurerView(manager: EntityManager, insurerId: string, asO
     premiums: [...figures.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
     claims: { byState },
   };
+}
+
+/**
+ * SQL for earnedPremium's day count of policy `p` up to `:asOf`: days from its start to the first
+ * day without cover (`:asOf`, or its cancellation's effective date if earlier), kept within 0 and
+ * its term. Dates are YYYY-MM-DD text; each engine counts days its own way.
+ */
+function earnedDaysSql(manager: EntityManager): string {
+  if (manager.connection.options.type === 'postgres') {
+    // LEAST passes over a NULL (no cancellation).
+    return 'LEAST(GREATEST(LEAST(CAST(:asOf AS date), CAST(p.cancellationEffectiveDate AS date)) - CAST(p.startDate AS date), 0), p.termDays)';
+  }
+  return 'MIN(MAX(CAST(julianday(MIN(:asOf, COALESCE(p.cancellationEffectiveDate, :asOf))) - julianday(p.startDate) AS INTEGER), 0), p.termDays)';
 }
 
 /** Claims of `claims` (a query over ClaimRow as `c`, its filters applied) counted per state, with their amounts in that state, summed by the database. */

@@ -14,6 +14,7 @@ import { createReadDataSource } from './data-source';
 import { DonorViewProjection } from './donor-view/donor-view.projection';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
+import { LedgerPostingGiftRow } from './ledger/ledger-posting-gift.entity';
 import { householdsInRegion, findHousehold } from './households/households.queries';
 import { giftsOfDonor, giftTrace } from './donor-view/donor-view.queries';
 import { insurerView } from './insurer-view/insurer-view.queries';
@@ -67,6 +68,7 @@ describe('ProjectionRunner', () => {
     await story.dataSource.transaction(async (tx) => {
       await tx.clear(LedgerEntryRow);
       await tx.clear(LedgerPostingRow);
+      await tx.clear(LedgerPostingGiftRow);
       await tx.delete(ProjectionCheckpoint, { name: 'ledger' });
     });
     const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());

@@ -1,5 +1,5 @@
 import { EntityManager, IsNull, Not } from 'typeorm';
-import { keysetPage, listOrder, mapPage, Page, PageRequest } from '../shared/paging';
+import { inRegion, keysetPage, listOrder, mapPage, Page, PageRequest } from '../shared/paging';
 import type { Money } from '@pangolin/domain';
 import { ProductRow } from './product.entity';
 import { ProgrammeRow } from './programme.entity';
@@ -92,7 +92,7 @@ const PROGRAMMES = listOrder('programmes', [['programme.programmeId', 'text']]);
 /** Programmes whose region lies inside `regionPrefix` (all of them when omitted). */
 export async function listProgrammes(manager: EntityManager, filter: { regionPrefix?: string; productId?: string; closed?: boolean }, page: PageRequest): Promise<Page<ProgrammeView>> {
   const query = manager.createQueryBuilder(ProgrammeRow, 'programme');
-  if (filter.regionPrefix) query.andWhere('programme.regionCode LIKE :prefix', { prefix: `${filter.regionPrefix}%` });
+  if (filter.regionPrefix) query.andWhere(...inRegion('programme.regionCode', filter.regionPrefix));
   if (filter.productId) query.andWhere('programme.productId = :productId', { productId: filter.productId });
   if (filter.closed !== undefined) query.andWhere('programme.closed = :closed', { closed: filter.closed });
   return mapPage(await keysetPage(query, PROGRAMMES, page, (row) => [row.programmeId]), programmeView);

@@ -1,4 +1,5 @@
-import { EntityManager, Like } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { inRegion } from '../shared/paging';
 import { regionLevel, type RegionLevel } from '@pangolin/domain';
 import { basisPoints } from '../shared/ratio';
 import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
@@ -41,7 +42,7 @@ const LEVEL_LENGTHS = [6, 9, 12];
  */
 export async function dashboard(manager: EntityManager, regionPrefix: string): Promise<DashboardNode> {
   const villages = await villageCounts(manager, regionPrefix);
-  const money = await manager.find(RegionMoneyRow, { where: { regionCode: Like(`${regionPrefix}%`) } });
+  const money = await manager.createQueryBuilder(RegionMoneyRow, 'm').where(...inRegion('m.regionCode', regionPrefix)).getMany();
 
   const root = emptyNode(regionPrefix);
   const nodes = new Map<string, DashboardNode>([[regionPrefix, root]]);
@@ -98,13 +99,13 @@ export async function claimsInRegion(manager: EntityManager, regionPrefix: strin
   const query = manager
     .createQueryBuilder(ClaimRow, 'c')
     .innerJoin(DashboardHouseholdRow, 'h', 'h.householdId = c.householdId')
-    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` });
+    .where(...inRegion('h.villageCode', regionPrefix));
   return claimsByState(query);
 }
 
 /** The region's villages' counts, kept by the projection: one row per village, nothing counted here. */
 async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCountsRow[]> {
-  return manager.find(VillageCountsRow, { where: { villageCode: Like(`${regionPrefix}%`) } });
+  return manager.createQueryBuilder(VillageCountsRow, 'v').where(...inRegion('v.villageCode', regionPrefix)).getMany();
 }
 
 function emptyNode(code: string): DashboardNode {

@@ -3,7 +3,7 @@ import type { HouseholdPersonalData, Money, ProgrammeCandidate } from '@pangolin
 import { ProductRow } from '../catalogue/product.entity';
 import { HouseholdRow } from './household.entity';
 import { FundingStatus, HouseholdFundingRow } from './household-funding.entity';
-import { applyKeyset, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
+import { applyKeyset, inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 
 export interface FundingView {
   productId: string;
@@ -103,7 +103,7 @@ export const HOUSEHOLDS_BY_VILLAGE = listOrder('households', [['h.villageCode', 
  * responsible for it; the caller authorises.
  */
 export async function householdsInRegion(manager: EntityManager, filter: HouseholdFilter, page: PageRequest): Promise<Page<PersonalHouseholdRecord>> {
-  const query = withPersonalData(manager).where('h.villageCode LIKE :prefix', { prefix: `${filter.regionPrefix}%` });
+  const query = withPersonalData(manager).where(...inRegion('h.villageCode', filter.regionPrefix));
   if (filter.eligible !== undefined) query.andWhere('h.eligible = :eligible', { eligible: filter.eligible });
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
@@ -147,7 +147,7 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
     .createQueryBuilder(HouseholdRow, 'h')
     .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = :productId', { productId: filter.productId })
     .where('h.eligible = :eligible', { eligible: true })
-    .andWhere('h.villageCode LIKE :prefix', { prefix: `${filter.regionPrefix}%` })
+    .andWhere(...inRegion('h.villageCode', filter.regionPrefix))
     .andWhere("(f.householdId IS NULL OR (f.activePolicyId IS NULL AND f.status NOT IN ('funded', 'covered')))");
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });

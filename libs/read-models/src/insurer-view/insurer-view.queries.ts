@@ -5,7 +5,7 @@ import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
 import { ClaimView, PolicyView, claimView, policyView } from '../catalogue/catalogue.queries';
 import { HouseholdRow } from '../households/household.entity';
 import { personalDataOf, type HouseholdPersonalView } from '../households/households.queries';
-import { keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
+import { inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 import { MoneySums } from '../shared/money-sums';
 import { basisPoints } from '../shared/ratio';
 import { earnedPremium } from './earned-premium';
@@ -170,7 +170,7 @@ export async function insurerPolicies(manager: EntityManager, insurerId: string,
   // An ISO time stamp of that day sorts after the date itself and before the next day.
   if (filter.requestedTo) query.andWhere('p.requestedAt < :to', { to: addDays(filter.requestedTo, 1) });
   if (filter.regionPrefix || filter.search) query.innerJoin(HouseholdRow, 'h', 'h.householdId = p.householdId');
-  if (filter.regionPrefix) query.andWhere('h.villageCode LIKE :prefix', { prefix: `${filter.regionPrefix}%` });
+  if (filter.regionPrefix) query.andWhere(...inRegion('h.villageCode', filter.regionPrefix));
   if (filter.search) query.andWhere(new Brackets((either) => either.where('p.policyNumber = :number', { number: filter.search }).orWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.search!) })));
   const policies = await keysetPage(query, INSURER_POLICIES, page, (row) => [row.requestedAt, row.policyId]);
 

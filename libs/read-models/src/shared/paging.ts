@@ -131,3 +131,17 @@ export function mapPage<T, U>(page: Page<T>, map: (item: T) => U): Page<U> {
 export function startsWith(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * `column` holds a code of the region `prefix` (a code of digits, or its start): as a range,
+ * `prefix <= column < next`, which an index reads in any collation (a LIKE prefix is an index
+ * range only in the C collation). `next` is the smallest digit string after every code starting
+ * with `prefix`.
+ */
+export function inRegion(column: string, prefix: string): [string, Record<string, string>] {
+  const name = column.replace(/\W/g, '_');
+  const trimmed = prefix.replace(/9+$/, '');
+  if (trimmed === '') return [`${column} >= :${name}_from`, { [`${name}_from`]: prefix }];
+  const next = trimmed.slice(0, -1) + String(Number(trimmed.slice(-1)) + 1);
+  return [`${column} >= :${name}_from AND ${column} < :${name}_to`, { [`${name}_from`]: prefix, [`${name}_to`]: next }];
+}

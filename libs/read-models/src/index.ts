@@ -49,6 +49,7 @@ export * from './public-view/public-view.queries';
 export * from './ledger/ledger-posting.entity';
 export * from './ledger/ledger-entry.entity';
 export * from './ledger/ledger-posting-gift.entity';
+export * from './ledger/ledger-total.entity';
 export * from './ledger/ledger.projection';
 export * from './ledger/ledger.queries';
 

@@ -15,6 +15,7 @@ import { DonorViewProjection } from './donor-view/donor-view.projection';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
 import { LedgerPostingGiftRow } from './ledger/ledger-posting-gift.entity';
+import { LedgerTotalRow } from './ledger/ledger-total.entity';
 import { householdsInRegion, findHousehold } from './households/households.queries';
 import { giftsOfDonor, giftTrace } from './donor-view/donor-view.queries';
 import { insurerView } from './insurer-view/insurer-view.queries';
@@ -69,6 +70,7 @@ describe('ProjectionRunner', () => {
       await tx.clear(LedgerEntryRow);
       await tx.clear(LedgerPostingRow);
       await tx.clear(LedgerPostingGiftRow);
+      await tx.clear(LedgerTotalRow);
       await tx.delete(ProjectionCheckpoint, { name: 'ledger' });
     });
     const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());

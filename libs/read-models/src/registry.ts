@@ -24,6 +24,7 @@ import { LedgerProjection } from './ledger/ledger.projection';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
 import { LedgerPostingGiftRow } from './ledger/ledger-posting-gift.entity';
+import { LedgerTotalRow } from './ledger/ledger-total.entity';
 import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
 import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
 import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
@@ -51,6 +52,7 @@ export const readModelEntities = [
   LedgerPostingRow,
   LedgerEntryRow,
   LedgerPostingGiftRow,
+  LedgerTotalRow,
   MerkleSubtreeHashRow,
 ];
 

@@ -1,5 +1,7 @@
 import { accountBalances, entriesForGift, ledgerTotal } from './ledger.queries';
 import { LedgerPostingGiftRow } from './ledger-posting-gift.entity';
+import { LedgerEntryRow } from './ledger-entry.entity';
+import { LedgerTotalRow } from './ledger-total.entity';
 import { backfillOnOpen } from '../migrations/backfill-on-open';
 import { INSURER, policyOf } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
@@ -13,6 +15,9 @@ describe('ledger', () => {
 
   it('sums to zero', async () => {
     expect(await ledgerTotal(story.dataSource.manager)).toEqual([{ currency: 'CNY', total: 0 }]);
+    // Kept by the projection as it appends: the same as summing every entry.
+    const [{ sum }] = await story.dataSource.manager.createQueryBuilder(LedgerEntryRow, 'e').select('SUM(e.amount)', 'sum').getRawMany();
+    expect(Number(sum)).toBe(0);
   });
 
   it('keeps the balance of every account', async () => {
@@ -52,13 +57,16 @@ describe('ledger', () => {
     expect((await entriesForGift(story.dataSource.manager, 'gift-', { limit: 50 })).items).toEqual([]);
   });
 
-  it("finds a gift's postings in a database projected before they were indexed by gift, once filled from the postings", async () => {
+  it("finds a gift's postings and the total in a database projected before they were kept, once filled from the postings and entries", async () => {
     const { manager } = story.dataSource;
     const before = await entriesForGift(manager, 'gift-2', { limit: 50 });
     expect(before.items.length).toBeGreaterThan(0);
+    const total = await ledgerTotal(manager);
     await manager.clear(LedgerPostingGiftRow);
+    await manager.clear(LedgerTotalRow);
     expect((await entriesForGift(manager, 'gift-2', { limit: 50 })).items).toEqual([]);
     await backfillOnOpen(manager);
     expect(await entriesForGift(manager, 'gift-2', { limit: 50 })).toEqual(before);
+    expect(await ledgerTotal(manager)).toEqual(total);
   });
 });

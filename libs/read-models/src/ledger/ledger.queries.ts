@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { applyKeyset, decodeCursor, keysetPage, listOrder, mapPage, Page, pageOf, PageRequest, startsWith } from '../shared/paging';
 import { LedgerEntryRow } from './ledger-entry.entity';
 import { LedgerPostingGiftRow } from './ledger-posting-gift.entity';
+import { LedgerTotalRow } from './ledger-total.entity';
 
 export interface CurrencyTotal {
   currency: string;
@@ -27,16 +28,10 @@ export interface LedgerEntryView {
   position: string;
 }
 
-/** Sum of all entries per currency. Every posting balances, so each total must be 0. */
+/** Sum of all entries per currency, as the ledger projection keeps it. Every posting balances, so each total must be 0. */
 export async function ledgerTotal(manager: EntityManager): Promise<CurrencyTotal[]> {
-  const rows = await manager
-    .createQueryBuilder(LedgerEntryRow, 'e')
-    .select('e.currency', 'currency')
-    .addSelect('SUM(e.amount)', 'total')
-    .groupBy('e.currency')
-    .orderBy('e.currency', 'ASC')
-    .getRawMany<{ currency: string; total: number | string }>();
-  return rows.map((row) => ({ currency: row.currency, total: Number(row.total) }));
+  const rows = await manager.find(LedgerTotalRow, { order: { currency: 'ASC' } });
+  return rows.map(({ currency, total }) => ({ currency, total }));
 }
 
 /** Balances by account, then currency. */

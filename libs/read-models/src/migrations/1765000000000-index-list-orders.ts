@@ -16,12 +16,17 @@ export function postingGiftsFromPostings(postingGifts: string, postings: string,
   return `INSERT INTO ${postingGifts} ("giftId", "position", "postingId") SELECT DISTINCT g.value, p."position", p."postingId" FROM ${postings} p CROSS JOIN ${gifts}`;
 }
 
+/** The ledger's total per currency, from its entries (the projection keeps it from then on); SQLite's is filled at open. */
+export function ledgerTotalsFromEntries(totals: string, entries: string): string {
+  return `INSERT INTO ${totals} ("currency", "total") SELECT "currency", SUM("amount") FROM ${entries} GROUP BY "currency"`;
+}
+
 /**
  * Indexes for the lists' keyset pages (issue #12): each list's filter columns, then its sort key,
  * so a page is an index range read that stops after `limit + 1` rows. Each replaces the one-column
- * index it starts with. And two tables that projections keep so a read counts or searches nothing:
- * the government dashboard's household counts per village, and which postings move each gift's
- * money. (SQLite builds the same from the entities, and fills the tables at open.)
+ * index it starts with. And tables that projections keep so a read counts or searches nothing:
+ * the government dashboard's household counts per village, which postings move each gift's money,
+ * and the ledger's total per currency. (SQLite builds the same from the entities, and fills the tables at open.)
  */
 export class IndexListOrders1765000000000 implements MigrationInterface {
   name = 'IndexListOrders1765000000000';
@@ -54,10 +59,13 @@ export class IndexListOrders1765000000000 implements MigrationInterface {
       `CREATE TABLE "${schema}"."ledger_posting_gifts" ("giftId" character varying(64) NOT NULL, "position" bigint NOT NULL, "postingId" character varying(100) NOT NULL, CONSTRAINT "PK_ledger_posting_gifts" PRIMARY KEY ("giftId", "position", "postingId"))`,
     );
     await queryRunner.query(postingGiftsFromPostings(`"${schema}"."ledger_posting_gifts"`, `"${schema}"."ledger_postings"`, 'postgres'));
+    await queryRunner.query(`CREATE TABLE "${schema}"."ledger_totals" ("currency" character varying(3) NOT NULL, "total" bigint NOT NULL DEFAULT '0', CONSTRAINT "PK_ledger_totals" PRIMARY KEY ("currency"))`);
+    await queryRunner.query(ledgerTotalsFromEntries(`"${schema}"."ledger_totals"`, `"${schema}"."ledger_entries"`));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
+    await queryRunner.query(`DROP TABLE "${schema}"."ledger_totals"`);
     await queryRunner.query(`DROP TABLE "${schema}"."ledger_posting_gifts"`);
     await queryRunner.query(`DROP TABLE "${schema}"."dashboard_village_counts"`);
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_ledger_entries_balances"`);

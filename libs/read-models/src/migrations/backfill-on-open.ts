@@ -3,8 +3,10 @@ import { DashboardHouseholdRow } from '../government-dashboard/dashboard-househo
 import { VillageCountsRow } from '../government-dashboard/village-counts.entity';
 import { LedgerPostingGiftRow } from '../ledger/ledger-posting-gift.entity';
 import { LedgerPostingRow } from '../ledger/ledger-posting.entity';
+import { LedgerEntryRow } from '../ledger/ledger-entry.entity';
+import { LedgerTotalRow } from '../ledger/ledger-total.entity';
 import { quotedTable } from '../shared/raw-sql';
-import { postingGiftsFromPostings, villageCountsFromHouseholds } from './1765000000000-index-list-orders';
+import { ledgerTotalsFromEntries, postingGiftsFromPostings, villageCountsFromHouseholds } from './1765000000000-index-list-orders';
 
 /**
  * The embedded read database's schema follows the entities, without migrations: what a migration
@@ -19,6 +21,7 @@ export async function backfillOnOpen(manager: EntityManager): Promise<void> {
     const engine = manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
     await manager.query(postingGiftsFromPostings(quotedTable(manager, LedgerPostingGiftRow), quotedTable(manager, LedgerPostingRow), engine));
   }
+  if (await isEmpty(manager, LedgerTotalRow)) await manager.query(ledgerTotalsFromEntries(quotedTable(manager, LedgerTotalRow), quotedTable(manager, LedgerEntryRow)));
 }
 
 async function isEmpty(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): Promise<boolean> {

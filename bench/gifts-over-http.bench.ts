@@ -315,8 +315,14 @@ async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> 
       for (const side of sides) await side();
     }
 
-    const ledger = await call<{ total: { currency: string; total: number }[]; balances: { account: string; balance: number }[] }>(url, 'GET', '/ledger', auditor);
-    const escrowLeft = ledger.balances.filter((b) => b.account.startsWith('escrow:')).reduce((sum, b) => sum + b.balance, 0);
+    type LedgerPage = { total: { currency: string; total: number }[]; items: { account: string; balance: number }[]; nextCursor: string | null };
+    const ledger = await call<LedgerPage>(url, 'GET', '/ledger?account=escrow:&limit=500', auditor);
+    let escrowLeft = 0;
+    // Every page of the escrow accounts' balances.
+    for (let page = ledger; ; page = await call<LedgerPage>(url, 'GET', `/ledger?account=escrow:&limit=500&cursor=${page.nextCursor}`, auditor)) {
+      escrowLeft += page.items.reduce((sum, b) => sum + b.balance, 0);
+      if (page.nextCursor === null) break;
+    }
     const eventRows = log.prepare('SELECT type, COUNT(*) AS n FROM events WHERE position > ? GROUP BY type ORDER BY n DESC').all(firstPosition) as { type: string; n: bigint | number }[];
     const pledges = timings.map((t) => t.pledgeMs);
     const payments = timings.map((t) => t.paymentMs);

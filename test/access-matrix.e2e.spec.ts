@@ -154,6 +154,8 @@ const RULES: Record<string, Rule> = {
   'POST /gifts/{giftId}/withdrawal': write(() => `/gifts/${unknown()}/withdrawal`, withRole('donor')),
   'POST /gifts/{giftId}/payment': write(() => `/gifts/${unknown()}/payment`, [...withRole('donor'), 'admin']),
   'GET /gifts/{giftId}': read([() => `/gifts/${w.giftOfDonorA}`, ['donorA', 'auditor', 'admin']], [() => `/gifts/${w.giftOfDonorB}`, ['donorB', 'auditor', 'admin']]),
+  'GET /gifts/{giftId}/allocations': read([() => `/gifts/${w.giftOfDonorA}/allocations`, ['donorA', 'auditor', 'admin']], [() => `/gifts/${w.giftOfDonorB}/allocations`, ['donorB', 'auditor', 'admin']]),
+  'GET /gifts/{giftId}/refunds': read([() => `/gifts/${w.giftOfDonorA}/refunds`, ['donorA', 'auditor', 'admin']], [() => `/gifts/${w.giftOfDonorB}/refunds`, ['donorB', 'auditor', 'admin']]),
   'GET /gifts/{giftId}/receipt': read([() => `/gifts/${w.giftOfDonorA}/receipt`, ['donorA', 'auditor', 'admin']]),
   'GET /donor/gifts': read([() => '/donor/gifts', withRole('donor')]),
 
@@ -178,6 +180,9 @@ const RULES: Record<string, Rule> = {
     [() => `/government/households?region=${COUNTY_B}`, ['govB']],
   ),
   'GET /insurer/dashboard': read([() => '/insurer/dashboard', withRole('insurer')]),
+  // Each insurer's own policies; personal data only of households it issued a policy (checked by the leak search).
+  'GET /insurer/policies': read([() => '/insurer/policies', withRole('insurer')]),
+  'GET /insurer/claims': read([() => '/insurer/claims', withRole('insurer')]),
   'GET /insurer/loss-ratio': read([() => '/insurer/loss-ratio', withRole('insurer')]),
   'GET /public/totals': read([() => '/public/totals', PUBLIC]),
   'GET /ledger': read([() => '/ledger', ['auditor', 'admin']]),
@@ -301,11 +306,15 @@ it('has one access rule for every operation of the OpenAPI document, and none fo
 });
 
 it('builds the world: one policy issued by insurerA, one only requested from insurerB', async () => {
-  const dashboardA = await client('insurerA').read('/insurer/dashboard');
-  expect(itemsOf(dashboardA.policies.list ?? dashboardA.policies).map((policy: any) => [policy.policyId, policy.status])).toContainEqual([w.issuedPolicy, 'active']);
+  const policiesOfA = itemsOf(await client('insurerA').read('/insurer/policies'));
+  expect(policiesOfA.map((policy: any) => [policy.policyId, policy.status])).toContainEqual([w.issuedPolicy, 'active']);
+  // insurerA issued it: the console shows the household's personal data.
+  expect(policiesOfA.find((policy: any) => policy.policyId === w.issuedPolicy).household.personal).toMatchObject({ headName: w.personal.inTownA2.headName });
   const requestedFromB = policyIdFor(w.households.inCountyA, w.productB, 1);
-  const dashboardB = await client('insurerB').read('/insurer/dashboard');
-  expect(itemsOf(dashboardB.policies.list ?? dashboardB.policies).map((policy: any) => [policy.policyId, policy.status])).toContainEqual([requestedFromB, 'requested']);
+  const policiesOfB = itemsOf(await client('insurerB').read('/insurer/policies'));
+  expect(policiesOfB.map((policy: any) => [policy.policyId, policy.status])).toContainEqual([requestedFromB, 'requested']);
+  // Only requested: the household's code and village, not its personal data.
+  expect(policiesOfB.find((policy: any) => policy.policyId === requestedFromB).household).toEqual({ householdCode: expect.any(String), villageCode: VILLAGE.inCountyA, category: 'low-income', size: expect.any(Number) });
   // The government of the household does see its personal data (the leak search finds what it looks for).
   expect(personalDataIn(await client('govA').get(`/households/${w.households.inCountyA}`))).toEqual(['inCountyA']);
 });
@@ -346,9 +355,9 @@ describe('scoped answers hold only the caller\'s own records', () => {
     expect(await idsOf('donorB')).toEqual([w.giftOfDonorB]);
   });
 
-  it('an insurer\'s dashboard holds only its own products and policies', async () => {
-    const dashboardB = await client('insurerB').read('/insurer/dashboard');
-    const text = JSON.stringify(dashboardB);
+  it('an insurer\'s dashboard and lists hold only its own products and policies', async () => {
+    const answersOfB = await Promise.all(['/insurer/dashboard', '/insurer/policies', '/insurer/claims', '/products?insurerId=penny-cover'].map((path) => client('insurerB').read(path)));
+    const text = JSON.stringify(answersOfB);
     expect(text).not.toContain(w.productA);
     expect(text).not.toContain(w.issuedPolicy);
   });

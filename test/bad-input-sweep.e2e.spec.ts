@@ -236,7 +236,7 @@ describe.each(STORE_CONFIGURATIONS)('bad input to every operation of the OpenAPI
     await clients.government.ok(`/households/${householdId}/eligibility/verify`, { category: 'low-income' });
     const premium = await clients.donor.ok('/gifts', { amount: cny(3_000), target: { kind: 'household', householdId, productId }, remainder: 'refund' });
     await clients.donor.ok(`/gifts/${premium.giftId}/payment`, { paymentReference: 'SWEEP-PREMIUM', amount: cny(3_000) });
-    const policy = (await clients.insurer.read('/insurer/dashboard')).policies.list.find((listed: { householdId: string }) => listed.householdId === householdId);
+    const policy = (await clients.insurer.list('/insurer/policies')).find((listed: { householdId: string }) => listed.householdId === householdId);
     await clients.insurer.ok(`/policies/${policy.policyId}/issue`, { policyNumber: 'SWEEP-0001', startDate: today() });
     const { claimId } = await clients.insurer.ok(`/policies/${policy.policyId}/claims`, { incidentDate: today(), kind: 'illness', amountClaimed: cny(1_000), evidence: ['invoice.pdf'] });
     // donor.wang's own gift, left unpaid.
@@ -355,8 +355,8 @@ describe.each(STORE_CONFIGURATIONS)('bad input to every operation of the OpenAPI
     const { giftId } = await clients.donor.ok('/gifts', { amount: cny(2_500), target: { kind: 'programme', programmeId: DEMO.programmeId }, remainder: 'hold' });
     await clients.donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `SWEEP-PAY-${giftId}`, amount: cny(2_500) });
     expect(await clients.donor.read(`/gifts/${giftId}`)).toMatchObject({ giftId, received: cny(2_500) });
-    expect((await clients.donor.read('/donor/gifts')).map((gift: { giftId: string }) => gift.giftId)).toContain(giftId);
-    const ledger = await clients.auditor.read(`/ledger/gifts/${giftId}`);
+    expect((await clients.donor.list('/donor/gifts')).map((gift: { giftId: string }) => gift.giftId)).toContain(giftId);
+    const ledger = await clients.auditor.list(`/ledger/gifts/${giftId}`);
     expect(ledger.length).toBeGreaterThan(0);
   });
 });

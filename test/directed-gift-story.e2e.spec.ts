@@ -56,7 +56,7 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
   it('lets an insurer publish a product and a government launch a programme', async () => {
     ({ productId } = await insurer.ok('/products', productTerms()));
     ({ programmeId } = await government.ok('/programmes', { name: 'Nanshan livelihood cover 2026', regionCode: '440305', productId }));
-    expect((await platform.api.read('/products')).map((p: { productId: string }) => p.productId)).toEqual([productId]);
+    expect((await platform.api.list('/products')).map((p: { productId: string }) => p.productId)).toEqual([productId]);
   });
 
   it('lets two donors jointly fund one household and a third give to a programme', async () => {
@@ -68,14 +68,14 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
     await give(donorA, 'A', 2000, { kind: 'household', householdId: households.H1.householdId, productId }, 'refund');
     await give(donorB, 'B', 1500, { kind: 'household', householdId: households.H1.householdId, productId }, 'refund');
     await give(donorC, 'C', 7000, { kind: 'programme', programmeId }, 'hold');
-    expect((await donorC.read('/donor/gifts'))[0]).toMatchObject({ allocated: cny(6000), held: cny(1000) });
+    expect((await donorC.list('/donor/gifts'))[0]).toMatchObject({ allocated: cny(6000), held: cny(1000) });
     // Held money is spent as soon as a household it was given for needs it.
     await government.ok(`/households/${households.H6.householdId}/eligibility/verify`, { category: 'elderly-alone' });
-    expect((await donorC.read('/donor/gifts'))[0]).toMatchObject({ allocated: cny(7000), held: cny(0) });
+    expect((await donorC.list('/donor/gifts'))[0]).toMatchObject({ allocated: cny(7000), held: cny(0) });
 
     const view = await insurer.read('/insurer/dashboard?asOf=2026-07-01');
     expect(view.policies.counts).toEqual({ requested: 3, active: 0, expired: 0, cancelled: 0 });
-    for (const policy of view.policies.list) {
+    for (const policy of await insurer.list('/insurer/policies')) {
       const owner = Object.entries(households).find(([, h]) => h.householdId === policy.householdId)![0];
       policies[owner] = policy.policyId;
       expect(policy.premium).toEqual(cny(3000));
@@ -96,9 +96,9 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
   });
 
   it("shows each donor the trace of their gift, with pseudonymous households only", async () => {
-    const [a] = await donorA.read('/donor/gifts');
+    const [a] = await donorA.list('/donor/gifts');
     expect(a).toMatchObject({ giftId: gifts.A, status: 'settled', received: cny(2000), allocated: cny(2000), refunded: cny(0), held: cny(0), escrowBalance: cny(0) });
-    expect(a.allocations).toEqual([
+    expect(a.allocations.items).toEqual([
       expect.objectContaining({
         householdCode: households.H1.householdCode,
         policyId: policies.H1,
@@ -107,15 +107,15 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
         claimsPaid: [expect.objectContaining({ claimId, amount: cny(600_000), attributedToGift: cny(400_000), payoutReference: 'BANK-TRF-0001' })],
       }),
     ]);
-    const [b] = await donorB.read('/donor/gifts');
+    const [b] = await donorB.list('/donor/gifts');
     expect(b).toMatchObject({ received: cny(1500), allocated: cny(1000), refunded: cny(500), held: cny(0) });
-    expect(b.allocations[0].claimsPaid[0].attributedToGift).toEqual(cny(200_000));
-    expect(b.refunds).toEqual([expect.objectContaining({ kind: 'remainder-refunded', amount: cny(500) })]);
-    const [c] = await donorC.read('/donor/gifts');
+    expect(b.allocations.items[0].claimsPaid[0].attributedToGift).toEqual(cny(200_000));
+    expect(b.refunds.items).toEqual([expect.objectContaining({ kind: 'remainder-refunded', amount: cny(500) })]);
+    const [c] = await donorC.list('/donor/gifts');
     expect(c).toMatchObject({ received: cny(7000), allocated: cny(7000), held: cny(0), escrowBalance: cny(0), refunded: cny(0) });
     // The programme's allocations are recorded together (one append), so they share a time: compared by household.
     const byHousehold = (rows: [string, unknown, boolean][]) => [...rows].sort(([a], [b]) => (a < b ? -1 : 1));
-    expect(byHousehold(c.allocations.map((x: { householdCode: string; amount: unknown; policy: unknown }) => [x.householdCode, x.amount, x.policy === null]))).toEqual(byHousehold([
+    expect(byHousehold(c.allocations.items.map((x: { householdCode: string; amount: unknown; policy: unknown }) => [x.householdCode, x.amount, x.policy === null]))).toEqual(byHousehold([
       [households.H2.householdCode, cny(3000), false],
       [households.H3.householdCode, cny(3000), false],
       [households.H6.householdCode, cny(1000), true], // a third of H6's premium: no policy yet
@@ -134,8 +134,8 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
     ]);
     expect(view.claims.byState.paid).toMatchObject({ count: 1 });
     expect(view.claims.byState.rejected).toMatchObject({ count: 1 });
-    expect(view.claims.queue).toEqual([]);
-    expect(view.claims.paid.map((claim: { claimId: string }) => claim.claimId)).toEqual([claimId]);
+    expect(await insurer.list('/insurer/claims?state=filed,approved')).toEqual([]);
+    expect((await insurer.list('/insurer/claims?state=paid')).map((claim: { claimId: string; policyNumber: string }) => [claim.claimId, claim.policyNumber])).toEqual([[claimId, 'ANX-2026-H1']]);
   });
 
   it("shows the government its region rolled up county -> town -> village, and only its region", async () => {
@@ -152,12 +152,16 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
     const towns = Object.fromEntries(dashboard.children.map((town: { code: string }) => [town.code, town]));
     expect(towns['440305001']).toMatchObject({ registered: 2, eligible: 2, covered: 2, money: [{ currency: 'CNY', received: 3500, allocated: 6000, claimsPaid: 600_000 }] });
     expect(towns['440305002']).toMatchObject({ registered: 3, eligible: 2, covered: 1, money: [{ currency: 'CNY', received: 0, allocated: 4000, claimsPaid: 0 }] });
-    const village = towns['440305001'].children.find((v: { code: string }) => v.code === '440305001001');
+    // A town's villages are in the town's own dashboard.
+    expect(towns['440305001'].children).toEqual([]);
+    const town = await government.read('/government/dashboard?region=440305001');
+    const village = town.children.find((v: { code: string }) => v.code === '440305001001');
     expect(village).toMatchObject({ level: 'village', registered: 1, covered: 1, coverageRateBasisPoints: 10_000 });
-    expect(dashboard.uncoveredEligible.map((h: { householdId: string }) => h.householdId)).toEqual([households.H6.householdId]);
-    const [h6] = await platform.api.read(`/households/uncovered?region=440305&productId=${productId}`);
+    const uncoveredEligible = await government.list('/government/households?eligible=true&covered=false');
+    expect(uncoveredEligible.map((h: { householdId: string }) => h.householdId)).toEqual([households.H6.householdId]);
+    const [h6] = await platform.api.list(`/households/uncovered?region=440305&productId=${productId}`);
     expect(h6).toMatchObject({ householdCode: households.H6.householdCode, funded: cny(1000), remaining: cny(2000) });
-    expect(dashboard.uncoveredEligible[0].personal.headName).toBe('户主6');
+    expect(uncoveredEligible[0].personal.headName).toBe('户主6');
 
     const other = await otherGovernment.read('/government/dashboard');
     expect(other).toMatchObject({ code: '440306', registered: 1, eligible: 1, covered: 0 });
@@ -185,12 +189,13 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
   it('keeps a balanced ledger that names the gifts behind every movement', async () => {
     const ledger = await auditor.read('/ledger');
     expect(ledger.total).toEqual([{ currency: 'CNY', total: 0 }]);
-    const balance = (account: string) => ledger.balances.find((b: { account: string }) => b.account === account)?.balance;
+    const balances = await auditor.list('/ledger');
+    const balance = (account: string) => balances.find((b: { account: string }) => b.account === account)?.balance;
     expect(balance('insurer:anxin-mutual')).toBe(9000 - 600_000);
     expect(balance(`household:${households.H1.householdId}`)).toBe(600_000);
     expect(balance(`escrow:gift:${gifts.C}`)).toBe(0);
     expect(balance(`premium:policy:${policies.H1}`)).toBe(0);
-    const entriesOfA = await auditor.read(`/ledger/gifts/${gifts.A}`);
+    const entriesOfA = await auditor.list(`/ledger/gifts/${gifts.A}`);
     expect(entriesOfA.map((e: { account: string; amount: number }) => [e.account, e.amount])).toEqual(
       expect.arrayContaining([
         [`escrow:gift:${gifts.A}`, 2000],
@@ -209,7 +214,7 @@ describe.each(STORE_CONFIGURATIONS)('a directed insurance gift, end to end, on %
     expect((await insurer.read('/insurer/dashboard?asOf=2027-01-01')).policies.counts).toEqual({ requested: 0, active: 0, expired: 3, cancelled: 0 });
     const dashboard = await government.read('/government/dashboard');
     expect(dashboard).toMatchObject({ eligible: 4, covered: 0 });
-    const uncovered = await platform.api.read(`/households/uncovered?region=440305&productId=${productId}`);
+    const uncovered = await platform.api.list(`/households/uncovered?region=440305&productId=${productId}`);
     expect(uncovered.map((h: { householdId: string }) => h.householdId).sort()).toEqual(['H1', 'H2', 'H3', 'H6'].map((name) => households[name].householdId).sort());
     expect((await auditor.read('/ledger')).total).toEqual([{ currency: 'CNY', total: 0 }]);
   });

@@ -198,6 +198,8 @@ async function observe() {
     read('anonymous', '/programmes'),
     read('insurerA', `/insurer/dashboard?asOf=${AS_OF}`),
     read('insurerB', `/insurer/dashboard?asOf=${AS_OF}`),
+    read('insurerA', '/insurer/policies?limit=500'),
+    read('insurerA', '/insurer/claims?limit=500'),
     read('govA', '/government/dashboard'),
     read('govA', '/government/households'),
     read('govB', '/government/dashboard'),
@@ -320,11 +322,12 @@ afterAll(async () => {
 });
 
 it('builds the world the cases rely on', async () => {
-  const dashboard = await client('insurerA').read(`/insurer/dashboard?asOf=${AS_OF}`);
-  const status = (policyId: string) => dashboard.policies.list.find((p: any) => p.policyId === policyId)?.status;
+  const policies = await client('insurerA').list('/insurer/policies');
+  const status = (policyId: string) => policies.find((p: any) => p.policyId === policyId)?.status;
   expect(status(w.activePolicy)).toBe('active');
   expect(status(w.cancelledPolicy)).toBe('cancelled');
-  const claim = (claimId: string) => dashboard.claims.list.find((c: any) => c.claimId === claimId)?.state;
+  const claims = await client('insurerA').list('/insurer/claims');
+  const claim = (claimId: string) => claims.find((c: any) => c.claimId === claimId)?.state;
   expect([claim(w.filedClaim), claim(w.rejectedClaim), claim(w.paidClaim), claim(w.bigClaim)]).toEqual(['filed', 'rejected', 'paid', 'filed']);
   // Views settle before a command answers, so two reads in a row agree (the no-half-write checks rely on it).
   expect(await observe()).toEqual(await observe());

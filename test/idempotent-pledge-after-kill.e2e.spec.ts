@@ -51,7 +51,7 @@ describe('a pledge retried with its Idempotency-Key after a kill -9', () => {
       const retried = await again.post('/gifts', pledge, { 'Idempotency-Key': key });
       expect(retried.status).toBe(201);
       if (first) expect({ status: first.status, body: first.body }).toEqual({ status: 201, body: retried.body });
-      const gifts = await again.read<{ giftId: string }[]>('/donor/gifts');
+      const gifts = await again.list<{ giftId: string }>('/donor/gifts');
       expect(gifts.filter((gift) => gift.giftId === retried.body.giftId)).toHaveLength(1);
     }
     // Rounds of more than one kind happened: killed before the pledge was read or recorded, and after it was answered.

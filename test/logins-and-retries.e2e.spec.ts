@@ -122,7 +122,7 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
 
   const pledge = (amount = 1000) => ({ amount: cny(amount), target: { kind: 'household', householdId, productId }, remainder: 'refund' });
   const keyed = (key: string) => ({ 'Idempotency-Key': key });
-  const myGifts = async (who: ApiClient) => (await who.read<{ giftId: string }[]>('/donor/gifts')).map((gift) => gift.giftId);
+  const myGifts = async (who: ApiClient) => (await who.list<{ giftId: string }>('/donor/gifts')).map((gift) => gift.giftId);
 
   it('creates one username once when many ask for it at the same moment: one 201, the others 409', async () => {
     const answers = await Promise.all(
@@ -236,8 +236,8 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
     await government.ok(`/households/${covered}/eligibility/verify`, { category: 'low-income' });
     const { giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: covered, productId: noWaiting }, remainder: 'refund' });
     await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `PAY-CLAIM-${giftId}`, amount: cny(3000) });
-    const { policies } = await insurer.read(`/insurer/dashboard?asOf=${today}`);
-    const { policyId } = policies.list.find((policy: { householdId: string }) => policy.householdId === covered);
+    const policies = await insurer.list('/insurer/policies');
+    const { policyId } = policies.find((policy: { householdId: string }) => policy.householdId === covered);
     await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: `KEYED-${policyId}`, startDate: today });
 
     const claim = (amount: number) => ({ incidentDate: today, kind: 'illness' as const, amountClaimed: cny(amount), evidence: ['invoice.pdf'] });

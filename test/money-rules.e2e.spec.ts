@@ -55,7 +55,7 @@ describe.each(STORE_CONFIGURATIONS)('the money rules, on %s', (_, storeEnvironme
       expect(response.status).toBe(400);
       expect(response.body.violations).toEqual([{ field: 'startDate', rule: `must be from ${clock.today()}, the day the premium was funded, to ${daysAfter(clock.today(), 30)} (30 days later)` }]);
       // Nothing was issued and the number was not taken: the same number works with a valid date.
-      expect((await insurer.read('/insurer/dashboard?asOf=2026-01-01')).policies.list.find((p: { policyId: string }) => p.policyId === policyId).status).toBe('requested');
+      expect((await insurer.list('/insurer/policies')).find((p: { policyId: string }) => p.policyId === policyId).status).toBe('requested');
       await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-BACKDATED', startDate: clock.today() });
     });
 
@@ -76,8 +76,8 @@ describe.each(STORE_CONFIGURATIONS)('the money rules, on %s', (_, storeEnvironme
       const again = await insurer.post(`/policies/${second}/issue`, { policyNumber: 'ANX-SAME', startDate: clock.today() });
       expect(again.status).toBe(409);
       expect(again.body.reason).toMatch(new RegExp(`policy number ANX-SAME is already given to policy ${first}`));
-      const dashboard = await insurer.read('/insurer/dashboard?asOf=2026-01-01');
-      expect(dashboard.policies.list.find((p: { policyId: string }) => p.policyId === second)).toMatchObject({ status: 'requested', policyNumber: null });
+      const policies = await insurer.list('/insurer/policies');
+      expect(policies.find((p: { policyId: string }) => p.policyId === second)).toMatchObject({ status: 'requested', policyNumber: null });
 
       const { productId: otherProduct } = await otherInsurer.ok('/products', productTerms({ name: 'Other cover' }));
       const theirs = await fundedPolicy(await eligibleHousehold(), otherProduct);
@@ -135,7 +135,7 @@ describe.each(STORE_CONFIGURATIONS)('the money rules, on %s', (_, storeEnvironme
 
       expect((await donor.post(`/gifts/${giftId}/withdrawal`)).status).toBe(404);
       expect(await otherDonor.ok(`/gifts/${giftId}/withdrawal`)).toEqual({ giftId, status: 'withdrawn' });
-      expect((await otherDonor.read('/donor/gifts')).find((gift: { giftId: string }) => gift.giftId === giftId).status).toBe('withdrawn');
+      expect((await otherDonor.list('/donor/gifts')).find((gift: { giftId: string }) => gift.giftId === giftId).status).toBe('withdrawn');
       const payment = await otherDonor.post(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-AFTER-WITHDRAWAL', amount: cny(1000) });
       expect(payment.status).toBe(409);
       expect(payment.body.reason).toMatch(/was withdrawn before it was paid/);
@@ -157,7 +157,7 @@ describe.each(STORE_CONFIGURATIONS)('the money rules, on %s', (_, storeEnvironme
       expect(await sweeper.sweep()).toEqual([]);
       clock.advanceDays(1);
       expect(await sweeper.sweep()).toEqual([giftId]);
-      expect((await donor.read('/donor/gifts')).find((gift: { giftId: string }) => gift.giftId === giftId).status).toBe('expired');
+      expect((await donor.list('/donor/gifts')).find((gift: { giftId: string }) => gift.giftId === giftId).status).toBe('expired');
       expect((await platform.api.read('/public/totals')).platform.unpaidPledges.count).toBe(0);
       const payment = await donor.post(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-TOO-LATE', amount: cny(1000) });
       expect(payment.status).toBe(409);

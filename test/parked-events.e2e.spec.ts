@@ -75,7 +75,7 @@ describe.each(STORE_CONFIGURATIONS)('an event that cannot be applied, on %s', (_
     shapelessPosition = await appendPoison(platform, 'GiftPaymentConfirmed', null);
 
     const parked = await eventually('both poisons parked', async () => {
-      const { items } = await admin.read('/admin/parked-events?pageSize=200');
+      const { items } = await admin.read('/admin/parked-events?limit=200');
       const workers = items.map((item: { worker: string }) => item.worker);
       return ['catalogue', 'premium-allocation', 'donor-view', 'government-dashboard', 'ledger', 'public-view'].every((worker) => workers.includes(worker)) ? items : undefined;
     });
@@ -94,7 +94,7 @@ describe.each(STORE_CONFIGURATIONS)('an event that cannot be applied, on %s', (_
     });
     expect(payment.status).toBe(200);
     expect(payment.headers.get('pangolin-settled')).toBeNull();
-    expect(await donor.read(`/gifts/${giftId}`)).toMatchObject({ received: cny(PREMIUM), allocations: [{ policyId: policyIdFor(householdId, productId, 1) }] });
+    expect(await donor.read(`/gifts/${giftId}`)).toMatchObject({ received: cny(PREMIUM), allocations: { items: [{ policyId: policyIdFor(householdId, productId, 1) }] } });
   });
 
   it('stays ready while events are parked, listing them, and counts them in /metrics', async () => {
@@ -114,7 +114,7 @@ describe.each(STORE_CONFIGURATIONS)('an event that cannot be applied, on %s', (_
   it('lets only an administrator see and act on parked events', async () => {
     expect((await donor.get('/admin/parked-events')).status).toBe(403);
     expect((await platform.api.get('/admin/parked-events')).status).toBe(401);
-    expect((await admin.get('/admin/parked-events?pageSize=0')).body).toMatchObject({ statusCode: 400, violations: [{ field: 'pageSize' }] });
+    expect((await admin.get('/admin/parked-events?limit=0')).body).toMatchObject({ statusCode: 400, violations: [{ field: 'limit' }] });
     expect((await admin.post(`/admin/parked-events/merkle-log/${claimPosition}/replay`)).status).toBe(404);
     expect((await admin.post(`/admin/parked-events/catalogue/${claimPosition}/dismiss`, { note: ' ' })).status).toBe(400);
   });
@@ -123,13 +123,13 @@ describe.each(STORE_CONFIGURATIONS)('an event that cannot be applied, on %s', (_
     // The gift above had the policy requested: the claim now has its policy.
     const replayed = await admin.post(`/admin/parked-events/catalogue/${claimPosition}/replay`);
     expect(replayed).toMatchObject({ status: 200, body: { replayed: true } });
-    const dashboard = await insurer.read('/insurer/dashboard');
-    expect(JSON.stringify(dashboard.claims.list)).toContain(policyIdFor(householdId, productId, 1));
+    const claims = await insurer.list('/insurer/claims');
+    expect(JSON.stringify(claims)).toContain(policyIdFor(householdId, productId, 1));
 
     const again = await admin.post(`/admin/parked-events/donor-view/${shapelessPosition}/replay`);
     expect(again.status).toBe(409);
     expect(again.body.reason).toContain('TypeError');
-    const { items } = await admin.read('/admin/parked-events?pageSize=200');
+    const { items } = await admin.read('/admin/parked-events?limit=200');
     expect(items.find((item: { worker: string }) => item.worker === 'catalogue')).toBeUndefined();
     expect(items.find((item: { worker: string }) => item.worker === 'donor-view')).toMatchObject({ attempts: 4 });
   });
@@ -143,12 +143,12 @@ describe.each(STORE_CONFIGURATIONS)('an event that cannot be applied, on %s', (_
   });
 
   it('comes back after a restart ready, with its records as they were, and settles the next gift', async () => {
-    const before = await admin.read('/admin/parked-events?pageSize=200');
+    const before = await admin.read('/admin/parked-events?limit=200');
     await platform.stop({ keepData: true });
     platform = await startPlatform(environment, platform.dataDir);
     admin = await platform.api.login(ADMIN.username, ADMIN.password);
     donor = await platform.api.login('donor.a', PASSWORD);
-    expect(await admin.read('/admin/parked-events?pageSize=200')).toEqual(before);
+    expect(await admin.read('/admin/parked-events?limit=200')).toEqual(before);
 
     const { giftId } = await donor.ok('/gifts', { amount: cny(PREMIUM), target: { kind: 'household', householdId, productId }, remainder: 'refund' });
     await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `AFTER-RESTART-${giftId}`, amount: cny(PREMIUM) });
@@ -190,7 +190,7 @@ describe('readiness when the transparency log cannot go on, on the embedded stor
     });
     expect(stuck.failed).toContain('stuck.merkle-log');
     expect(stuck.checks.stuck).toEqual([expect.objectContaining({ worker: 'merkle-log', failures: expect.any(Number) })]);
-    expect((await admin.read('/admin/parked-events')).total).toBe(0);
+    expect(await admin.read('/admin/parked-events')).toEqual({ items: [], nextCursor: null });
 
     await db.query('DROP TRIGGER refuse_leaves');
     const ready = await eventually('ready again', async () => {

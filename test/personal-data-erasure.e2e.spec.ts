@@ -43,10 +43,11 @@ describe.each(STORE_CONFIGURATIONS)('erasing a household\'s personal data, on %s
       townHouseholds: await town.read('/government/households'),
       insurerHousehold: await insurer.read(household(erased.householdId)),
       insurerDashboard: await insurer.read('/insurer/dashboard?asOf=2026-07-01'),
+      insurerPolicies: await insurer.read('/insurer/policies'),
       donorGifts: await donor.read('/donor/gifts'),
       donorGift: await donor.read(`/gifts/${giftId}`),
       publicHousehold: await new ApiClient(platform.url).read(household(erased.householdId)),
-      uncovered: await new ApiClient(platform.url).read('/households/uncovered?region=440305&productId=' + (await platform.api.read('/products'))[0].productId),
+      uncovered: await new ApiClient(platform.url).read('/households/uncovered?region=440305&productId=' + (await platform.api.read('/products')).items[0].productId),
       publicTotals: await platform.api.read('/public/totals'),
       ledger: await auditor.read('/ledger'),
       ledgerOfGift: await auditor.read(`/ledger/gifts/${giftId}`),
@@ -99,7 +100,7 @@ describe.each(STORE_CONFIGURATIONS)('erasing a household\'s personal data, on %s
     const { productId } = await insurer.ok('/products', productTerms());
     ({ giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: erased.householdId, productId }, remainder: 'refund' }));
     await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'ERASE-1', amount: cny(3000) });
-    policyId = (await donor.read(`/gifts/${giftId}`)).allocations[0].policyId;
+    policyId = (await donor.read(`/gifts/${giftId}`)).allocations.items[0].policyId;
     await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-ERASE-1', startDate: new Date().toISOString().slice(0, 10) });
 
     expect(await government.read(`/households/${erased.householdId}`)).toMatchObject({ personal: erasedBody.personal, personalDataErased: false });
@@ -133,11 +134,13 @@ describe.each(STORE_CONFIGURATIONS)('erasing a household\'s personal data, on %s
     for (const [name, body] of Object.entries(views)) expectNoneOf(erasedStrings, JSON.stringify(body), name);
     expect(views.governmentHousehold).toMatchObject({ householdId: erased.householdId, householdCode: erased.householdCode, eligible: true, covered: true, personal: null, personalDataErased: true });
     expect(views.insurerHousehold).toMatchObject({ personal: null, personalDataErased: true });
-    const listed = (views.governmentHouseholds as { householdId: string }[]).find((household) => household.householdId === erased.householdId);
+    const listed = (views.governmentHouseholds as { items: { householdId: string }[] }).items.find((household) => household.householdId === erased.householdId);
     expect(listed).toMatchObject({ personal: null, personalDataErased: true });
+    const policyOfErased = (views.insurerPolicies as { items: { householdId: string; household: unknown }[] }).items.find((policy) => policy.householdId === erased.householdId);
+    expect(policyOfErased?.household).toMatchObject({ householdCode: erased.householdCode, personal: null, personalDataErased: true });
     expect(await government.read(`/households/${kept.householdId}`)).toMatchObject({ personal: keptBody.personal, personalDataErased: false });
     // The money story is untouched: the gift still traces to the household's policy.
-    expect(views.donorGift).toMatchObject({ allocations: [expect.objectContaining({ householdCode: erased.householdCode, policyId })] });
+    expect(views.donorGift).toMatchObject({ allocations: { items: [expect.objectContaining({ householdCode: erased.householdCode, policyId })] } });
     expectNoneOf(erasedStrings, await rawEventsText(), 'the events table');
   }, 60_000);
 

@@ -31,7 +31,7 @@ describe('cancelling a policy', () => {
       const { giftId } = await donor.ok('/gifts', { amount: cny(amount), target: { kind: 'household', householdId, productId }, remainder });
       await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: reference, amount: cny(amount) });
     }
-    [{ policyId }] = (await insurer.read('/insurer/dashboard?asOf=2026-01-01')).policies.list;
+    [{ policyId }] = await insurer.list('/insurer/policies');
     await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-C-1', startDate: '2026-01-01' });
   });
   afterAll(() => platform?.stop());
@@ -43,18 +43,18 @@ describe('cancelling a policy', () => {
     expect(view.policies.counts).toMatchObject({ cancelled: 1 });
     expect(view.premiums).toEqual([expect.objectContaining({ premiumsReceived: 36_500, unearnedPremiumReturned: 26_500, premiumsEarned: 10_000 })]);
 
-    const [b] = await donorB.read('/donor/gifts');
+    const [b] = await donorB.list('/donor/gifts');
     expect(b).toMatchObject({ received: cny(16_500), allocated: cny(16_500), premiumRefundsCredited: cny(11_979), refunded: cny(11_979), escrowBalance: cny(0) });
 
     // A's share is held, and the household's funding reopened: it pays the renewal straight away.
-    const [a] = await donorA.read('/donor/gifts');
+    const [a] = await donorA.list('/donor/gifts');
     expect(a).toMatchObject({ received: cny(20_000), premiumRefundsCredited: cny(14_521), allocated: cny(34_521), held: cny(0), escrowBalance: cny(0) });
-    expect(a.allocations.map((allocation: { policyId: string; amount: unknown }) => allocation.policyId === policyId)).toEqual([true, false]);
-    const [renewal] = await platform.api.read(`/households/uncovered?region=440305&productId=${productId}`);
+    expect(a.allocations.items.map((allocation: { policyId: string; amount: unknown }) => allocation.policyId === policyId)).toEqual([true, false]);
+    const [renewal] = await platform.api.list(`/households/uncovered?region=440305&productId=${productId}`);
     expect(renewal).toMatchObject({ householdId, funded: cny(14_521), remaining: cny(21_979) });
 
     const ledger = await auditor.read('/ledger');
     expect(ledger.total).toEqual([{ currency: 'CNY', total: 0 }]);
-    expect(ledger.balances.find((entry: { account: string }) => entry.account === 'insurer:anxin-mutual').balance).toBe(10_000);
+    expect((await auditor.list('/ledger')).find((entry: { account: string }) => entry.account === 'insurer:anxin-mutual').balance).toBe(10_000);
   });
 });

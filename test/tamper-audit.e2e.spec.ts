@@ -169,7 +169,7 @@ describe('the audit command', () => {
         await government.ok(`/households/${household.householdId}/eligibility/verify`, { category: 'low-income' });
         const gift = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
         await donor.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: `PAY-AUDIT-${n}`, amount: cny(3000) });
-        const [allocation] = (await donor.read(`/gifts/${gift.giftId}`)).allocations;
+        const [allocation] = (await donor.read(`/gifts/${gift.giftId}`)).allocations.items;
         await insurer.ok(`/policies/${allocation.policyId}/issue`, { policyNumber: `AUDIT-${n}`, startDate: clock.today() });
         // The incident happens after the 30-day waiting period, and the claim is filed later still.
         const incidentDate = daysAfter(clock.today(), 45);

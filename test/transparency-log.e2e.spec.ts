@@ -30,7 +30,7 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
     await government.ok(`/households/${household.householdId}/eligibility/verify`, { category: 'low-income' });
     const gift = await by.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
     await by.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: `PAY-T-${n}`, amount: cny(3000) });
-    const [allocation] = (await by.read(`/gifts/${gift.giftId}`)).allocations;
+    const [allocation] = (await by.read(`/gifts/${gift.giftId}`)).allocations.items;
     await insurer.ok(`/policies/${allocation.policyId}/issue`, { policyNumber: `T-${n}`, startDate: clock.today() });
     // The incident happens after the 30-day waiting period, and the claim is filed later still.
     const incidentDate = daysAfter(clock.today(), 45);
@@ -84,7 +84,7 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
     expect((await platform.api.get(`/transparency/checkpoints/${checkpoint.size}`)).body).toBe(latest);
     expect(await platform.api.get(`/transparency/checkpoints/${checkpoint.size - 1n}`)).toMatchObject({ status: 404, body: { message: `no checkpoint was signed at size ${checkpoint.size - 1n}` } });
     expect(await platform.api.get('/transparency/checkpoints/01')).toMatchObject({ status: 400, body: { violations: [{ field: 'size' }] } });
-    expect(await platform.api.read('/transparency/checkpoints')).toEqual([
+    expect((await platform.api.read('/transparency/checkpoints')).items).toEqual([
       { size: checkpoint.size.toString(), rootHash: Buffer.from(checkpoint.rootHash).toString('base64'), signedAt: expect.any(String), url: `/transparency/checkpoints/${checkpoint.size}` },
     ]);
   });
@@ -122,7 +122,7 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
   }, 30_000);
 
   it("gives the donor a receipt of the gift's whole trace, proven against one signed checkpoint", async () => {
-    const [gift] = await donor.read('/donor/gifts');
+    const [gift] = await donor.list('/donor/gifts');
     expect(gift.receiptUrl).toBe(`/gifts/${giftId}/receipt`);
     const response = await donor.get(gift.receiptUrl);
     expect(response.status).toBe(200);

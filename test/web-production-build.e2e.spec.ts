@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWebApp } from './web/support/web-platform';
 
-it('builds React\'s production bundle even when NODE_ENV is test', async () => {
+it('builds React\'s production bundle, without source maps, even when NODE_ENV is test', async () => {
   expect(process.env.NODE_ENV).toBe('test');
   const outDir = await buildWebApp();
   try {
@@ -18,6 +18,9 @@ it('builds React\'s production bundle even when NODE_ENV is test', async () => {
     expect(bundle).not.toContain('act(...)');
     // JSX compiled for development calls jsxDEV, which React's production build does not have.
     expect(bundle).not.toContain('jsxDEV');
+    // No source maps, and no bundle pointing at one.
+    expect(readdirSync(join(outDir, 'assets')).filter((name) => name.endsWith('.map'))).toEqual([]);
+    expect(bundle).not.toContain('sourceMappingURL');
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

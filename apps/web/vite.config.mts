@@ -19,7 +19,8 @@ export default defineConfig(({ command }) => ({
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps: the platform never serves them (see apps/api/src/web/web-app.ts).
+    sourcemap: false,
   },
   // `vite dev` on :5173 forwards API calls to a platform started with `npm start`.
   server: {

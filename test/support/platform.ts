@@ -168,6 +168,18 @@ export class ApiClient {
     return response.body;
   }
 
+  /** Every item of a paged list ({ items, nextCursor }), following nextCursor page by page (fails the test on a non-2xx). */
+  async list<T = any>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: T[]; nextCursor: string | null } = await this.read(cursor === null ? path : `${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`);
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return items;
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const { status, body: answer } = await this.exchange<T>(method, path, body, extraHeaders);
     return { status, body: answer };

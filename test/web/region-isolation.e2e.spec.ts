@@ -18,7 +18,7 @@ describeWithBrowser("a county officer in the web application sees only the count
   beforeAll(async () => {
     platform = await startWebPlatform();
     browser = await launchBrowser();
-    const households = async (username: string) => (await (await platform.api.login(username, 'pangolin-demo')).read('/government/households')).map((h: { householdCode: string }) => h.householdCode);
+    const households = async (username: string) => (await (await platform.api.login(username, 'pangolin-demo')).list('/government/households')).map((h: { householdCode: string }) => h.householdCode);
     nanshanCodes = await households('gov.nanshan');
     baoanCodes = await households('gov.baoan');
     expect(nanshanCodes).toHaveLength(7);

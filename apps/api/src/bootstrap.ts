@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '@pangolin/application';
+import { useCursorKey } from '@pangolin/read-models';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +9,7 @@ import { AccountsService } from './auth/accounts.service';
 import { PangolinConfig } from './config/configuration';
 import { seedDemo } from './demo/seed-demo';
 import { buildOpenApiDocument } from './http/openapi';
+import { compressAnswers } from './http/compression';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './http/json-body';
 import { answerMalformedUrl } from './http/malformed-url';
 import { pangolinValidationPipe } from './http/validation';
@@ -32,11 +34,14 @@ export async function createPangolin(
     clock?: Clock;
   } = {},
 ): Promise<NestFastifyApplication> {
+  // Every API process of the platform has the token secret, so each reads the list cursors another made.
+  useCursorKey(config.jwt.secret);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.clock), new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerMalformedUrl }), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     bodyParser: false,
   });
   acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  await compressAnswers(app);
   app.useGlobalPipes(pangolinValidationPipe());
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app));

@@ -15,6 +15,17 @@ export interface Principal {
   regionCode?: string;
 }
 
+/** One page of a list: every list of the API answers so; `nextCursor` (null on the last page) asks for the next. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** `path` asking for the page after `cursor`. */
+export function pageAfter(path: string, cursor: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
+}
+
 /** A refusal from the API, with the message of each invalid field keyed by the field's path. */
 export class ApiError extends Error {
   constructor(

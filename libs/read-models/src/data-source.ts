@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 import { POSTGRES_KEEPALIVE } from '@pangolin/event-store';
 import { readModelMigrations } from './migrations';
+import { backfillOnOpen } from './migrations/backfill-on-open';
 import { durableRecordEntities, readModelEntities } from './registry';
 
 /** Embedded mode: read models in a SQLite file (or ':memory:'), schema kept in step with the entities. */
@@ -107,6 +108,7 @@ export async function openReadDataSource(config: ReadStoreConfig, extra: Paramet
   // committed transaction. Views would just be projected again, but this database also keeps
   // records nothing can rebuild (household data keys, logins, signed checkpoints): sync every commit.
   if (config.type === 'sqlite' && config.path !== ':memory:') await dataSource.query('PRAGMA synchronous = FULL');
+  if (config.type === 'sqlite') await backfillOnOpen(dataSource.manager);
   return dataSource;
 }
 

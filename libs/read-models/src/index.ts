@@ -37,6 +37,7 @@ export * from './insurer-view/insurer-view.queries';
 export * from './government-dashboard/dashboard-household.entity';
 export * from './government-dashboard/dashboard-gift.entity';
 export * from './government-dashboard/region-money.entity';
+export * from './government-dashboard/village-counts.entity';
 export * from './government-dashboard/government-dashboard.projection';
 export * from './government-dashboard/government-dashboard.queries';
 
@@ -47,6 +48,8 @@ export * from './public-view/public-view.queries';
 
 export * from './ledger/ledger-posting.entity';
 export * from './ledger/ledger-entry.entity';
+export * from './ledger/ledger-posting-gift.entity';
+export * from './ledger/ledger-total.entity';
 export * from './ledger/ledger.projection';
 export * from './ledger/ledger.queries';
 
@@ -58,3 +61,4 @@ export * from './merkle-log/merkle-log.projection';
 export * from './merkle-log/merkle-log.queries';
 export * from './merkle-log/audit-merkle-log';
 export { quotedTable, rawQuery } from './shared/raw-sql';
+export * from './shared/paging';

@@ -14,6 +14,8 @@ import { createReadDataSource } from './data-source';
 import { DonorViewProjection } from './donor-view/donor-view.projection';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
+import { LedgerPostingGiftRow } from './ledger/ledger-posting-gift.entity';
+import { LedgerTotalRow } from './ledger/ledger-total.entity';
 import { householdsInRegion, findHousehold } from './households/households.queries';
 import { giftsOfDonor, giftTrace } from './donor-view/donor-view.queries';
 import { insurerView } from './insurer-view/insurer-view.queries';
@@ -24,17 +26,19 @@ import { INSURER, REGION, storyEvents } from './testing/story';
 import { appendAll, recordedEvents } from './testing/recorded-events';
 import { projectedStory, type ProjectedStory } from './testing/projected-story';
 
+const ALL = { limit: 500 };
+
 /** Everything the queries answer about the story, to compare read models before and after. */
 async function everything(manager: EntityManager) {
   const donors = ['donor-a', 'donor-b', 'donor-c', 'donor-e'];
   return {
-    households: await householdsInRegion(manager, REGION.county),
-    gifts: await Promise.all(donors.map((donorId) => giftsOfDonor(manager, donorId))),
+    households: await householdsInRegion(manager, { regionPrefix: REGION.county }, ALL),
+    gifts: await Promise.all(donors.map((donorId) => giftsOfDonor(manager, donorId, {}, ALL))),
     traces: await Promise.all(['gift-1', 'gift-2', 'gift-3', 'gift-4', 'gift-5'].map((giftId) => giftTrace(manager, giftId))),
     insurer: await insurerView(manager, INSURER, '2024-10-01'),
     dashboard: await dashboard(manager, REGION.county),
     public: await publicView(manager),
-    balances: await accountBalances(manager),
+    balances: await accountBalances(manager, {}, ALL),
     ledgerTotal: await ledgerTotal(manager),
   };
 }
@@ -65,6 +69,8 @@ describe('ProjectionRunner', () => {
     await story.dataSource.transaction(async (tx) => {
       await tx.clear(LedgerEntryRow);
       await tx.clear(LedgerPostingRow);
+      await tx.clear(LedgerPostingGiftRow);
+      await tx.clear(LedgerTotalRow);
       await tx.delete(ProjectionCheckpoint, { name: 'ledger' });
     });
     const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());
@@ -98,7 +104,7 @@ describe('ProjectionRunner', () => {
     await runner.caughtUpTo(lastPosition);
     await runner.stop();
     expect(await findHousehold(story.dataSource.manager, 'hh-6')).toMatchObject({ householdCode: 'HH-440305002001-FFFF', eligible: false });
-    expect((await householdsInRegion(story.dataSource.manager, REGION.village21)).find((household) => household.householdId === 'hh-6')?.personal).toMatchObject({ headName: 'Head of hh-6' });
+    expect((await householdsInRegion(story.dataSource.manager, { regionPrefix: REGION.village21 }, ALL)).items.find((household) => household.householdId === 'hh-6')?.personal).toMatchObject({ headName: 'Head of hh-6' });
     expect((await dashboard(story.dataSource.manager, REGION.village21)).registered).toBe(3);
   });
 
@@ -163,9 +169,9 @@ describe('ProjectionRunner after a failure', () => {
       await runner.stop();
 
       expect(errors).toHaveLength(4);
-      const gifts = await giftsOfDonor(dataSource.manager, 'donor-b');
+      const gifts = (await giftsOfDonor(dataSource.manager, 'donor-b', {}, ALL)).items;
       expect(gifts.map((gift) => [gift.allocated.amount, gift.escrowBalance.amount])).toEqual([[10_000, 4_507]]);
-      expect((await giftTrace(dataSource.manager, 'gift-2'))?.allocations).toHaveLength(2);
+      expect((await giftTrace(dataSource.manager, 'gift-2'))?.allocations.items).toHaveLength(2);
     } finally {
       await dataSource.destroy();
       await store.close();

@@ -16,12 +16,15 @@ import { GovernmentDashboardProjection } from './government-dashboard/government
 import { DashboardHouseholdRow } from './government-dashboard/dashboard-household.entity';
 import { DashboardGiftRow } from './government-dashboard/dashboard-gift.entity';
 import { RegionMoneyRow } from './government-dashboard/region-money.entity';
+import { VillageCountsRow } from './government-dashboard/village-counts.entity';
 import { PublicViewProjection } from './public-view/public-view.projection';
 import { PublicGiftRow } from './public-view/public-gift.entity';
 import { PublicAllocationRow } from './public-view/public-allocation.entity';
 import { LedgerProjection } from './ledger/ledger.projection';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
+import { LedgerPostingGiftRow } from './ledger/ledger-posting-gift.entity';
+import { LedgerTotalRow } from './ledger/ledger-total.entity';
 import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
 import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
 import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
@@ -43,10 +46,13 @@ export const readModelEntities = [
   DashboardHouseholdRow,
   DashboardGiftRow,
   RegionMoneyRow,
+  VillageCountsRow,
   PublicGiftRow,
   PublicAllocationRow,
   LedgerPostingRow,
   LedgerEntryRow,
+  LedgerPostingGiftRow,
+  LedgerTotalRow,
   MerkleSubtreeHashRow,
 ];
 

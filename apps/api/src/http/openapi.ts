@@ -5,6 +5,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 import { IS_PUBLIC, REQUIRED_ROLES } from '../auth/decorators';
+import { PAGING_CONVENTION } from './paging';
 import { ParseUuidParam } from './validation';
 
 type Schema = Record<string, any>;
@@ -31,7 +32,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('Pangolin')
-      .setDescription('Directed insurance donations: every yuan traceable from gift to premium, policy and claim. Money is integer minor units (fen).')
+      .setDescription(`Directed insurance donations: every yuan traceable from gift to premium, policy and claim. Money is integer minor units (fen).\n\n**Lists.** ${PAGING_CONVENTION}`)
       .setVersion('0.1.0')
       .addBearerAuth(undefined, BEARER)
       .build(),

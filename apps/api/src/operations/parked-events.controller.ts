@@ -4,16 +4,15 @@ import { IsString, Matches, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { Conflict, InvalidCommand, NotFound } from '@pangolin/domain';
 import { failureText } from '@pangolin/event-store';
-import { dismissParkedEvent, findParkedEvent, listParkedEvents, ParkedEventRow, recordReplayFailure, writeLockOf, type ParkedStatus } from '@pangolin/read-models';
+import { dismissParkedEvent, findParkedEvent, listParkedEvents, mapPage, ParkedEventRow, recordReplayFailure, writeLockOf, type PageRequest, type ParkedStatus } from '@pangolin/read-models';
 import { CurrentUser, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
+import { enumParameter, Paging } from '../http/paging';
 import { MultilineText } from '../http/text';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { READ_DB } from '../infrastructure/tokens';
 
 const POSITION = /^[1-9][0-9]{0,18}$/;
-const PAGE = /^[1-9][0-9]{0,5}$/;
-const MAX_PAGE_SIZE = 200;
 
 export class DismissParkedEventDto {
   @ApiProperty({ description: 'Why the event can be left unapplied (kept with the record)', minLength: 1, maxLength: 1000 })
@@ -34,12 +33,6 @@ function positionParameter(value: string): bigint {
   return BigInt(value);
 }
 
-function pageParameter(field: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!PAGE.test(value) || Number(value) > max) throw new InvalidCommand(field, `must be a whole number from 1 to ${max}`);
-  return Number(value);
-}
-
 /**
  * Dead letters, for administrators: the events a projection or process manager could not apply
  * after its retries and parked to keep the platform flowing. After a fix, an event is replayed
@@ -55,14 +48,9 @@ export class ParkedEventsController {
   @Get()
   @ApiOperation({ summary: 'Parked events, oldest position first (admin only)' })
   @ApiQuery({ name: 'status', required: false, enum: ['parked', 'dismissed'], description: 'default parked' })
-  @ApiQuery({ name: 'page', required: false, description: 'from 1 (default 1)', schema: { type: 'string', pattern: PAGE.source } })
-  @ApiQuery({ name: 'pageSize', required: false, description: `1 to ${MAX_PAGE_SIZE} (default 50)`, schema: { type: 'string', pattern: PAGE.source } })
-  async list(@QueryParam('status') status: string | undefined, @QueryParam('page') page: string | undefined, @QueryParam('pageSize') pageSize: string | undefined) {
-    if (status !== undefined && status !== 'parked' && status !== 'dismissed') throw new InvalidCommand('status', 'must be parked or dismissed');
-    const size = pageParameter('pageSize', pageSize, 50, MAX_PAGE_SIZE);
-    const number = pageParameter('page', page, 1, 999_999);
-    const { total, items } = await listParkedEvents(this.db.manager, { status: (status ?? 'parked') as ParkedStatus, offset: (number - 1) * size, limit: size });
-    return { total, page: number, pageSize: size, items: items.map(view) };
+  async list(@QueryParam('status') status: string | undefined, @Paging() page: PageRequest) {
+    const parked = enumParameter<ParkedStatus>('status', status, ['parked', 'dismissed']) ?? 'parked';
+    return mapPage(await listParkedEvents(this.db.manager, parked, page), view);
   }
 
   @Post(':worker/:position/replay')

@@ -2,10 +2,26 @@ import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Po
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { InvalidCommand } from '@pangolin/domain';
-import { checkpointAt, consistencyProofBetween, giftTrace, inclusionProofFor, latestCheckpoint, leafIndicesOf, listCheckpoints, merkleLogSize, storedLeafHashAt } from '@pangolin/read-models';
+import {
+  checkpointAt,
+  consistencyProofBetween,
+  decodeCursor,
+  findDonorGift,
+  inclusionProofFor,
+  latestCheckpoint,
+  leafIndicesOf,
+  listCheckpoints,
+  listOrder,
+  mapPage,
+  merkleLogSize,
+  pageOf,
+  storedLeafHashAt,
+  type PageRequest,
+} from '@pangolin/read-models';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { Paging } from '../http/paging';
 import { ParseUuidParam } from '../http/validation';
 import { READ_DB } from '../infrastructure/tokens';
 import { CheckpointPublisher } from './checkpoint-publisher.service';
@@ -17,6 +33,8 @@ const LARGEST_STORED_SIZE = 2n ** 63n - 1n;
 const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Sizes and indices are decimal strings (they may pass 2^53). */
 const TREE_SIZE_SCHEMA = { type: 'string', pattern: DECIMAL.source, maxLength: 100 } as const;
+/** Checkpoints in increasing size (the size is unique). */
+const CHECKPOINTS = listOrder('checkpoints', [['checkpoint.size', 'position']]);
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 function treeSizeParameter(field: string, value: string | undefined): bigint | undefined {
@@ -64,12 +82,12 @@ export class TransparencyController {
   @Get('transparency/checkpoints')
   @ApiOperation({ summary: 'Signed checkpoints in increasing size (size, root hash, when signed)' })
   @ApiQuery({ name: 'after', required: false, schema: TREE_SIZE_SCHEMA, description: 'Only checkpoints larger than this size' })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'string', pattern: '^[1-9][0-9]{0,3}$' }, description: 'At most this many (1 to 1000, default 100)' })
-  async list(@QueryParam('after') after?: string, @QueryParam('limit') limit?: string) {
-    const count = treeSizeParameter('limit', limit) ?? 100n;
-    if (count < 1n || count > 1000n) throw new InvalidCommand('limit', 'must be between 1 and 1000');
-    const rows = await listCheckpoints(this.db.manager, treeSizeParameter('after', after) ?? -1n, Number(count));
-    return rows.map((row) => ({ size: row.size.toString(), rootHash: base64(Buffer.from(row.rootHash, 'hex')), signedAt: row.signedAt, url: `/transparency/checkpoints/${row.size}` }));
+  async list(@QueryParam('after') after: string | undefined, @Paging() page: PageRequest) {
+    // The cursor holds the last size shown; `after` only sets where the first page starts.
+    const from = page.cursor === undefined ? (treeSizeParameter('after', after) ?? -1n) : BigInt(decodeCursor(CHECKPOINTS, page.cursor)[0]);
+    const rows = await listCheckpoints(this.db.manager, from, page.limit + 1);
+    const checkpoints = pageOf(rows, CHECKPOINTS, page.limit, (row) => [row.size.toString()]);
+    return mapPage(checkpoints, (row) => ({ size: row.size.toString(), rootHash: base64(Buffer.from(row.rootHash, 'hex')), signedAt: row.signedAt, url: `/transparency/checkpoints/${row.size}` }));
   }
 
   @Public()
@@ -141,8 +159,8 @@ export class TransparencyController {
   @ApiBearerAuth()
   @ApiOperation({ summary: "A gift's receipt: its trace's events with inclusion proofs against a signed checkpoint (its donor, auditors, admins). Check it offline with `npx pangolin-verify`" })
   async receipt(@CurrentUser() user: Principal, @Param('giftId', ParseUuidParam) giftId: string, @Res({ passthrough: true }) reply: { header(name: string, value: string): unknown }) {
-    const trace = await giftTrace(this.db.manager, giftId);
-    const visible = trace && (user.role === 'auditor' || user.role === 'admin' || trace.donorId === user.userId);
+    const gift = await findDonorGift(this.db.manager, giftId);
+    const visible = gift && (user.role === 'auditor' || user.role === 'admin' || gift.donorId === user.userId);
     if (!visible) throw new NotFoundException(`gift ${giftId} not found`);
     const receipt = await this.receipts.receiptFor(giftId);
     reply.header('content-type', 'application/json; charset=utf-8');

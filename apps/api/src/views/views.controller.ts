@@ -1,10 +1,12 @@
 import { Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { assertIsoDate, InvalidCommand } from '@pangolin/domain';
+import { assertIsoDate, HOUSEHOLD_CATEGORIES, InvalidCommand } from '@pangolin/domain';
+import type { ClaimState, PageRequest } from '@pangolin/read-models';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { REGION_CODE } from '../http/money.dto';
+import { BOOLEAN_SCHEMA, booleanParameter, DATE_SCHEMA, dateParameter, enumParameter, Paging, textParameter, textSchema } from '../http/paging';
 import { ParseUuidParam } from '../http/validation';
 import {
   CatalogueQuery,
@@ -13,6 +15,7 @@ import {
   GovernmentDashboardQuery,
   GovernmentHouseholdsQuery,
   HouseholdQuery,
+  InsurerListQuery,
   InsurerLossRatioQuery,
   InsurerViewQuery,
   LedgerQuery,
@@ -26,7 +29,12 @@ function regionParameter(value: string | undefined, field = 'region'): string | 
 }
 
 const REGION_SCHEMA = { type: 'string', pattern: REGION_CODE.source } as const;
-const DATE_SCHEMA = { type: 'string', format: 'date' } as const;
+const CATEGORY_SCHEMA = { type: 'string', enum: [...HOUSEHOLD_CATEGORIES] };
+const CODE_SCHEMA = textSchema(64);
+const GIFT_STATUSES = ['pledged', 'paid', 'partly-allocated', 'holding-remainder', 'settled', 'refunded', 'expired', 'withdrawn'] as const;
+const POLICY_STATUSES = ['requested', 'active', 'expired', 'cancelled'] as const;
+const CLAIM_STATES = ['filed', 'approved', 'rejected', 'paid'] as const;
+const CLAIM_STATE_LIST = new RegExp(`^(${CLAIM_STATES.join('|')})(,(${CLAIM_STATES.join('|')})){0,3}$`);
 
 @ApiTags('views')
 @Controller()
@@ -35,12 +43,21 @@ export class ViewsController {
 
   @Public()
   @Get('households/uncovered')
-  @ApiOperation({ summary: 'Eligible households still needing a premium for a product, anonymised (anyone)' })
-  @ApiQuery({ name: 'region', example: '440305', schema: REGION_SCHEMA })
+  @ApiOperation({ summary: 'Eligible households still needing a premium for a product, anonymised, in the order programmes allocate (earliest verified first, then code) (anyone)' })
+  @ApiQuery({ name: 'region', example: '440305', schema: REGION_SCHEMA, description: 'A county, town or village code' })
   @ApiQuery({ name: 'productId', schema: { type: 'string', format: 'uuid' } })
-  uncovered(@QueryParam('region') region: string, @QueryParam('productId', ParseUuidParam) productId: string) {
+  @ApiQuery({ name: 'category', required: false, schema: CATEGORY_SCHEMA })
+  @ApiQuery({ name: 'code', required: false, schema: CODE_SCHEMA, description: 'The start of a household code' })
+  uncovered(
+    @QueryParam('region') region: string,
+    @QueryParam('productId', ParseUuidParam) productId: string,
+    @QueryParam('category') category: string | undefined,
+    @QueryParam('code') code: string | undefined,
+    @Paging() page: PageRequest,
+  ) {
     if (!region) throw new InvalidCommand('region', 'is required');
-    return this.queryBus.execute(new UncoveredHouseholdsQuery(regionParameter(region) as string, productId));
+    const filter = { regionPrefix: regionParameter(region) as string, productId, category: enumParameter('category', category, HOUSEHOLD_CATEGORIES), code: textParameter('code', code, 64) };
+    return this.queryBus.execute(new UncoveredHouseholdsQuery(filter, page));
   }
 
   @Public()
@@ -53,7 +70,7 @@ export class ViewsController {
 
   @Get('government/dashboard')
   @Roles('government')
-  @ApiOperation({ summary: 'Coverage of your region, rolled up county -> town -> village' })
+  @ApiOperation({ summary: 'Coverage of your region and of each of its direct subdivisions (a county\'s towns, a town\'s villages), claims by state' })
   @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
   governmentDashboard(@CurrentUser() user: Principal, @QueryParam('region') region?: string) {
     return this.queryBus.execute(new GovernmentDashboardQuery(user, regionParameter(region)));
@@ -61,32 +78,138 @@ export class ViewsController {
 
   @Get('government/households')
   @Roles('government')
-  @ApiOperation({ summary: 'Households of your region with their personal data' })
+  @ApiOperation({ summary: 'Households of your region with their personal data, by village then code' })
   @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
-  governmentHouseholds(@CurrentUser() user: Principal, @QueryParam('region') region?: string) {
-    return this.queryBus.execute(new GovernmentHouseholdsQuery(user, regionParameter(region)));
+  @ApiQuery({ name: 'eligible', required: false, schema: BOOLEAN_SCHEMA })
+  @ApiQuery({ name: 'covered', required: false, schema: BOOLEAN_SCHEMA, description: 'A policy requested or in force for some product' })
+  @ApiQuery({ name: 'category', required: false, schema: CATEGORY_SCHEMA })
+  @ApiQuery({ name: 'code', required: false, schema: CODE_SCHEMA, description: 'The start of a household code' })
+  governmentHouseholds(
+    @CurrentUser() user: Principal,
+    @QueryParam('region') region: string | undefined,
+    @QueryParam('eligible') eligible: string | undefined,
+    @QueryParam('covered') covered: string | undefined,
+    @QueryParam('category') category: string | undefined,
+    @QueryParam('code') code: string | undefined,
+    @Paging() page: PageRequest,
+  ) {
+    const filter = {
+      eligible: booleanParameter('eligible', eligible),
+      covered: booleanParameter('covered', covered),
+      category: enumParameter('category', category, HOUSEHOLD_CATEGORIES),
+      code: textParameter('code', code, 64),
+    };
+    return this.queryBus.execute(new GovernmentHouseholdsQuery(user, regionParameter(region), filter, page));
   }
 
   @Get('donor/gifts')
   @Roles('donor')
-  @ApiOperation({ summary: 'My gifts, each with its trace: allocations, policies, claims paid, refunds' })
-  myGifts(@CurrentUser() user: Principal) {
-    return this.queryBus.execute(new DonorGiftsQuery(user.userId));
+  @ApiOperation({ summary: 'My gifts, newest first, each with the first page of its allocations (policies, claims paid) and refunds' })
+  @ApiQuery({ name: 'status', required: false, schema: { type: 'string', enum: [...GIFT_STATUSES] } })
+  @ApiQuery({ name: 'targetKind', required: false, schema: { type: 'string', enum: ['household', 'programme'] } })
+  @ApiQuery({ name: 'productId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'programmeId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'from', required: false, schema: DATE_SCHEMA, description: 'Pledged on or after this day' })
+  @ApiQuery({ name: 'to', required: false, schema: DATE_SCHEMA, description: 'Pledged on or before this day' })
+  @ApiQuery({ name: 'giftId', required: false, schema: { type: 'string', format: 'uuid' }, description: 'Search: this gift only' })
+  myGifts(
+    @CurrentUser() user: Principal,
+    @QueryParam('status') status: string | undefined,
+    @QueryParam('targetKind') targetKind: string | undefined,
+    @QueryParam('productId', new ParseUuidParam({ optional: true })) productId: string | undefined,
+    @QueryParam('programmeId', new ParseUuidParam({ optional: true })) programmeId: string | undefined,
+    @QueryParam('from') from: string | undefined,
+    @QueryParam('to') to: string | undefined,
+    @QueryParam('giftId', new ParseUuidParam({ optional: true })) giftId: string | undefined,
+    @Paging() page: PageRequest,
+  ) {
+    const filter = {
+      status: enumParameter('status', status, GIFT_STATUSES),
+      targetKind: enumParameter('targetKind', targetKind, ['household', 'programme'] as const),
+      productId,
+      programmeId,
+      pledgedFrom: dateParameter('from', from),
+      pledgedTo: dateParameter('to', to),
+      giftId,
+    };
+    return this.queryBus.execute(new DonorGiftsQuery(user.userId, filter, page));
   }
 
   @Get('gifts/:giftId')
-  @ApiOperation({ summary: 'One gift and its trace (its donor, auditors, admins)' })
+  @ApiOperation({ summary: 'One gift and its trace, with the first page of its allocations and refunds (its donor, auditors, admins)' })
   gift(@CurrentUser() user: Principal, @Param('giftId', ParseUuidParam) giftId: string) {
     return this.queryBus.execute(new GiftTraceQuery(user, giftId));
   }
 
+  @Get('gifts/:giftId/allocations')
+  @ApiOperation({ summary: "A gift's allocations in the order they were made, each with its policy and the claims it paid (its donor, auditors, admins)" })
+  giftAllocations(@CurrentUser() user: Principal, @Param('giftId', ParseUuidParam) giftId: string, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new GiftTraceQuery(user, giftId, { list: 'allocations', page }));
+  }
+
+  @Get('gifts/:giftId/refunds')
+  @ApiOperation({ summary: "A gift's refunds in the order they happened (its donor, auditors, admins)" })
+  giftRefunds(@CurrentUser() user: Principal, @Param('giftId', ParseUuidParam) giftId: string, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new GiftTraceQuery(user, giftId, { list: 'refunds', page }));
+  }
+
   @Get('insurer/dashboard')
   @Roles('insurer')
-  @ApiOperation({ summary: 'Products, policies by state, premiums, claims queue and loss ratio' })
+  @ApiOperation({ summary: 'Policies counted by state, premiums, claims by state and loss ratio (the lists: insurer/policies, insurer/claims, products)' })
   @ApiQuery({ name: 'asOf', required: false, schema: DATE_SCHEMA, description: 'Date premiums are earned up to (default today)' })
   insurerDashboard(@CurrentUser() user: Principal, @QueryParam('asOf') asOf?: string) {
     if (asOf !== undefined) assertIsoDate(asOf, 'asOf');
     return this.queryBus.execute(new InsurerViewQuery(user.insurerId as string, asOf ?? new Date().toISOString().slice(0, 10)));
+  }
+
+  @Get('insurer/policies')
+  @Roles('insurer')
+  @ApiOperation({ summary: "Your policies, newest request first, each with its household: personal data once you have issued the household a policy" })
+  @ApiQuery({ name: 'status', required: false, schema: { type: 'string', enum: [...POLICY_STATUSES] } })
+  @ApiQuery({ name: 'productId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA, description: "The household's county, town or village" })
+  @ApiQuery({ name: 'search', required: false, schema: CODE_SCHEMA, description: 'A policy number, or the start of a household code' })
+  @ApiQuery({ name: 'from', required: false, schema: DATE_SCHEMA, description: 'Requested on or after this day' })
+  @ApiQuery({ name: 'to', required: false, schema: DATE_SCHEMA, description: 'Requested on or before this day' })
+  insurerPolicies(
+    @CurrentUser() user: Principal,
+    @QueryParam('status') status: string | undefined,
+    @QueryParam('productId', new ParseUuidParam({ optional: true })) productId: string | undefined,
+    @QueryParam('region') region: string | undefined,
+    @QueryParam('search') search: string | undefined,
+    @QueryParam('from') from: string | undefined,
+    @QueryParam('to') to: string | undefined,
+    @Paging() page: PageRequest,
+  ) {
+    const filter = {
+      status: enumParameter('status', status, POLICY_STATUSES),
+      productId,
+      regionPrefix: regionParameter(region),
+      search: textParameter('search', search, 64),
+      requestedFrom: dateParameter('from', from),
+      requestedTo: dateParameter('to', to),
+    };
+    return this.queryBus.execute(new InsurerListQuery(user.insurerId as string, { what: 'policies', filter }, page));
+  }
+
+  @Get('insurer/claims')
+  @Roles('insurer')
+  @ApiOperation({ summary: 'Your claims, oldest filed first, with policy number and household code; the queue is state=filed,approved' })
+  @ApiQuery({ name: 'state', required: false, schema: { type: 'string', pattern: CLAIM_STATE_LIST.source }, description: 'One state, or several separated by commas' })
+  @ApiQuery({ name: 'policyId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'from', required: false, schema: DATE_SCHEMA, description: 'Filed on or after this day' })
+  @ApiQuery({ name: 'to', required: false, schema: DATE_SCHEMA, description: 'Filed on or before this day' })
+  insurerClaims(
+    @CurrentUser() user: Principal,
+    @QueryParam('state') state: string | undefined,
+    @QueryParam('policyId', new ParseUuidParam({ optional: true })) policyId: string | undefined,
+    @QueryParam('from') from: string | undefined,
+    @QueryParam('to') to: string | undefined,
+    @Paging() page: PageRequest,
+  ) {
+    if (state !== undefined && !CLAIM_STATE_LIST.test(state)) throw new InvalidCommand('state', `must be one or more of ${CLAIM_STATES.join(', ')}, separated by commas`);
+    const filter = { states: state?.split(',') as ClaimState[] | undefined, policyId, filedFrom: dateParameter('from', from), filedTo: dateParameter('to', to) };
+    return this.queryBus.execute(new InsurerListQuery(user.insurerId as string, { what: 'claims', filter }, page));
   }
 
   @Get('insurer/loss-ratio')
@@ -111,29 +234,42 @@ export class ViewsController {
 
   @Public()
   @Get('products')
-  @ApiOperation({ summary: 'Products on offer' })
-  products() {
-    return this.queryBus.execute(new CatalogueQuery('products'));
+  @ApiOperation({ summary: 'Products on offer, by id' })
+  @ApiQuery({ name: 'insurerId', required: false, schema: CODE_SCHEMA })
+  @ApiQuery({ name: 'includeRetired', required: false, schema: BOOLEAN_SCHEMA, description: 'default false' })
+  products(@QueryParam('insurerId') insurerId: string | undefined, @QueryParam('includeRetired') includeRetired: string | undefined, @Paging() page: PageRequest) {
+    const filter = { insurerId: textParameter('insurerId', insurerId, 64), includeRetired: booleanParameter('includeRetired', includeRetired) };
+    return this.queryBus.execute(new CatalogueQuery({ what: 'products', filter }, page));
   }
 
   @Public()
   @Get('programmes')
-  @ApiOperation({ summary: 'Programmes' })
-  programmes() {
-    return this.queryBus.execute(new CatalogueQuery('programmes'));
+  @ApiOperation({ summary: 'Programmes, by id' })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA, description: 'Programmes whose region lies inside this one' })
+  @ApiQuery({ name: 'productId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({ name: 'closed', required: false, schema: BOOLEAN_SCHEMA })
+  programmes(
+    @QueryParam('region') region: string | undefined,
+    @QueryParam('productId', new ParseUuidParam({ optional: true })) productId: string | undefined,
+    @QueryParam('closed') closed: string | undefined,
+    @Paging() page: PageRequest,
+  ) {
+    const filter = { regionPrefix: regionParameter(region), productId, closed: booleanParameter('closed', closed) };
+    return this.queryBus.execute(new CatalogueQuery({ what: 'programmes', filter }, page));
   }
 
   @Get('ledger')
   @Roles('auditor', 'admin')
-  @ApiOperation({ summary: 'Ledger total per currency (always zero) and every account\'s balance' })
-  ledger() {
-    return this.queryBus.execute(new LedgerQuery());
+  @ApiOperation({ summary: "Ledger total per currency (always zero), and a page of account balances by account" })
+  @ApiQuery({ name: 'account', required: false, schema: { type: 'string', minLength: 1, maxLength: 120 }, description: 'Accounts starting with this, e.g. escrow:gift:' })
+  ledger(@QueryParam('account') account: string | undefined, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new LedgerQuery(page, { accountPrefix: textParameter('account', account, 120) }));
   }
 
   @Get('ledger/gifts/:giftId')
   @Roles('auditor', 'admin')
-  @ApiOperation({ summary: 'Every ledger entry that traces to one gift' })
-  ledgerOfGift(@Param('giftId', ParseUuidParam) giftId: string) {
-    return this.queryBus.execute(new LedgerQuery(giftId));
+  @ApiOperation({ summary: 'The ledger entries that trace to one gift, in log order' })
+  ledgerOfGift(@Param('giftId', ParseUuidParam) giftId: string, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new LedgerQuery(page, { giftId }));
   }
 }

@@ -38,7 +38,7 @@ async function maySeePersonalData(db: DataSource, user: Principal | undefined, h
 }
 
 export class UncoveredHouseholdsQuery extends Query<unknown> {
-  constructor(readonly regionCode: string, readonly productId: string) {
+  constructor(readonly filter: views.UncoveredFilter, readonly page: views.PageRequest) {
     super();
   }
 }
@@ -48,9 +48,9 @@ export class UncoveredHouseholdsQuery extends Query<unknown> {
 export class UncoveredHouseholdsQueryHandler implements IQueryHandler<UncoveredHouseholdsQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
-  async execute({ regionCode, productId }: UncoveredHouseholdsQuery) {
-    if (!(await views.findProduct(this.db.manager, productId))) throw new NotFoundException(`product ${productId} not found`);
-    return views.listUncoveredEligible(this.db.manager, regionCode, productId);
+  async execute({ filter, page }: UncoveredHouseholdsQuery) {
+    if (!(await views.findProduct(this.db.manager, filter.productId))) throw new NotFoundException(`product ${filter.productId} not found`);
+    return views.listUncoveredEligible(this.db.manager, filter, page);
   }
 }
 
@@ -77,13 +77,12 @@ export class GovernmentDashboardQueryHandler implements IQueryHandler<Government
     return {
       ...(await views.dashboard(this.db.manager, region)),
       claims: { byState: await views.claimsInRegion(this.db.manager, region) },
-      uncoveredEligible: await views.uncoveredEligible(this.db.manager, region),
     };
   }
 }
 
 export class GovernmentHouseholdsQuery extends Query<unknown> {
-  constructor(readonly user: Principal, readonly regionCode: string | undefined) {
+  constructor(readonly user: Principal, readonly regionCode: string | undefined, readonly filter: Omit<views.HouseholdFilter, 'regionPrefix'>, readonly page: views.PageRequest) {
     super();
   }
 }
@@ -92,13 +91,13 @@ export class GovernmentHouseholdsQuery extends Query<unknown> {
 export class GovernmentHouseholdsQueryHandler implements IQueryHandler<GovernmentHouseholdsQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
-  async execute({ user, regionCode }: GovernmentHouseholdsQuery) {
-    return views.householdsInRegion(this.db.manager, governmentScope(user, regionCode));
+  async execute({ user, regionCode, filter, page }: GovernmentHouseholdsQuery) {
+    return views.householdsInRegion(this.db.manager, { ...filter, regionPrefix: governmentScope(user, regionCode) }, page);
   }
 }
 
 export class DonorGiftsQuery extends Query<unknown> {
-  constructor(readonly donorId: string) {
+  constructor(readonly donorId: string, readonly filter: views.DonorGiftFilter, readonly page: views.PageRequest) {
     super();
   }
 }
@@ -107,14 +106,14 @@ export class DonorGiftsQuery extends Query<unknown> {
 export class DonorGiftsQueryHandler implements IQueryHandler<DonorGiftsQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
-  async execute({ donorId }: DonorGiftsQuery) {
-    const gifts = await views.giftsOfDonor(this.db.manager, donorId);
-    return Promise.all(gifts.map(async (gift) => withReceiptLink((await views.giftTrace(this.db.manager, gift.giftId)) as views.GiftTrace)));
+  async execute({ donorId, filter, page }: DonorGiftsQuery) {
+    return views.mapPage(await views.giftsOfDonor(this.db.manager, donorId, filter, page), withReceiptLink);
   }
 }
 
 export class GiftTraceQuery extends Query<unknown> {
-  constructor(readonly user: Principal, readonly giftId: string) {
+  /** Without `part`, the gift and the first page of each of its lists; with it, one page of that list. */
+  constructor(readonly user: Principal, readonly giftId: string, readonly part?: { list: 'allocations' | 'refunds'; page: views.PageRequest }) {
     super();
   }
 }
@@ -124,17 +123,19 @@ export class GiftTraceQuery extends Query<unknown> {
 export class GiftTraceQueryHandler implements IQueryHandler<GiftTraceQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
-  async execute({ user, giftId }: GiftTraceQuery) {
-    const trace = await views.giftTrace(this.db.manager, giftId);
-    const visible = trace && (user.role === 'auditor' || user.role === 'admin' || trace.donorId === user.userId);
+  async execute({ user, giftId, part }: GiftTraceQuery) {
+    const gift = await views.findDonorGift(this.db.manager, giftId);
+    const visible = gift && (user.role === 'auditor' || user.role === 'admin' || gift.donorId === user.userId);
     if (!visible) throw new NotFoundException(`gift ${giftId} not found`);
-    return withReceiptLink(trace);
+    if (part?.list === 'allocations') return views.giftAllocations(this.db.manager, giftId, part.page);
+    if (part?.list === 'refunds') return views.giftRefunds(this.db.manager, giftId, part.page);
+    return withReceiptLink((await views.giftTrace(this.db.manager, giftId))!);
   }
 }
 
-/** Where the donor downloads the gift's verifiable receipt (see the transparency controller). */
+/** Where the donor downloads the gift's verifiable receipt (see the transparency controller), and where its lists page on. */
 function withReceiptLink(trace: views.GiftTrace) {
-  return { ...trace, receiptUrl: `/gifts/${trace.giftId}/receipt` };
+  return { ...trace, receiptUrl: `/gifts/${trace.giftId}/receipt`, allocationsUrl: `/gifts/${trace.giftId}/allocations`, refundsUrl: `/gifts/${trace.giftId}/refunds` };
 }
 
 export class InsurerViewQuery extends Query<unknown> {
@@ -149,6 +150,26 @@ export class InsurerViewQueryHandler implements IQueryHandler<InsurerViewQuery> 
 
   async execute({ insurerId, asOf }: InsurerViewQuery) {
     return views.insurerView(this.db.manager, insurerId, asOf);
+  }
+}
+
+export class InsurerListQuery extends Query<unknown> {
+  constructor(
+    readonly insurerId: string,
+    readonly list: { what: 'policies'; filter: views.InsurerPolicyFilter } | { what: 'claims'; filter: views.InsurerClaimFilter },
+    readonly page: views.PageRequest,
+  ) {
+    super();
+  }
+}
+
+/** The insurer's console: its policies with their households (personal data where it is the insurer of record), its claims. */
+@QueryHandler(InsurerListQuery)
+export class InsurerListQueryHandler implements IQueryHandler<InsurerListQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async execute({ insurerId, list, page }: InsurerListQuery) {
+    return list.what === 'policies' ? views.insurerPolicies(this.db.manager, insurerId, list.filter, page) : views.insurerClaims(this.db.manager, insurerId, list.filter, page);
   }
 }
 
@@ -179,7 +200,10 @@ export class PublicViewQueryHandler implements IQueryHandler<PublicViewQuery> {
 }
 
 export class CatalogueQuery extends Query<unknown> {
-  constructor(readonly what: 'products' | 'programmes') {
+  constructor(
+    readonly list: { what: 'products'; filter: { insurerId?: string; includeRetired?: boolean } } | { what: 'programmes'; filter: { regionPrefix?: string; productId?: string; closed?: boolean } },
+    readonly page: views.PageRequest,
+  ) {
     super();
   }
 }
@@ -188,13 +212,13 @@ export class CatalogueQuery extends Query<unknown> {
 export class CatalogueQueryHandler implements IQueryHandler<CatalogueQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
-  async execute({ what }: CatalogueQuery) {
-    return what === 'products' ? views.listProducts(this.db.manager) : views.listProgrammes(this.db.manager);
+  async execute({ list, page }: CatalogueQuery) {
+    return list.what === 'products' ? views.listProducts(this.db.manager, list.filter, page) : views.listProgrammes(this.db.manager, list.filter, page);
   }
 }
 
 export class LedgerQuery extends Query<unknown> {
-  constructor(readonly giftId?: string) {
+  constructor(readonly page: views.PageRequest, readonly of: { giftId: string } | { accountPrefix?: string }) {
     super();
   }
 }
@@ -203,13 +227,13 @@ export class LedgerQuery extends Query<unknown> {
 export class LedgerQueryHandler implements IQueryHandler<LedgerQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
-  async execute({ giftId }: LedgerQuery) {
-    if (giftId) {
+  async execute({ page, of }: LedgerQuery) {
+    if ('giftId' in of) {
       // An unknown gift is not a gift without entries.
-      if (!(await views.giftTrace(this.db.manager, giftId))) throw new NotFoundException(`gift ${giftId} not found`);
-      return views.entriesForGift(this.db.manager, giftId);
+      if (!(await views.findDonorGift(this.db.manager, of.giftId))) throw new NotFoundException(`gift ${of.giftId} not found`);
+      return views.entriesForGift(this.db.manager, of.giftId, page);
     }
-    return { total: await views.ledgerTotal(this.db.manager), balances: await views.accountBalances(this.db.manager) };
+    return { total: await views.ledgerTotal(this.db.manager), ...(await views.accountBalances(this.db.manager, of, page)) };
   }
 }
 
@@ -221,6 +245,7 @@ export const viewQueryHandlers = [
   DonorGiftsQueryHandler,
   GiftTraceQueryHandler,
   InsurerViewQueryHandler,
+  InsurerListQueryHandler,
   InsurerLossRatioQueryHandler,
   PublicViewQueryHandler,
   CatalogueQueryHandler,

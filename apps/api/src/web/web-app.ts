@@ -19,6 +19,8 @@ export function defaultWebRoot(): string | undefined {
  * Serves the built web application at `/`. Its routes live in the URL's hash (#/government), so
  * only the built files themselves become HTTP routes (`wildcard: false` registers one route per
  * file): no path of the API, /docs, /health or /metrics can be shadowed by the web application.
+ * Files under assets/ are named by Vite after their content hash, so they are cached for a year as
+ * immutable; index.html, which names them, is revalidated on every load.
  */
 export function serveWebApp(app: NestFastifyApplication, webRoot: string | undefined): void {
   if (!webRoot || !existsSync(join(webRoot, 'index.html'))) {
@@ -31,6 +33,8 @@ export function serveWebApp(app: NestFastifyApplication, webRoot: string | undef
     wildcard: false,
     // Swagger's UI decorates the reply too; the web application needs no reply.sendFile.
     decorateReply: false,
+    // Source maps would hand out the application's source: never served, even if a build left one.
+    allowedPath: (path: string) => !path.endsWith('.map'),
     // @fastify/static hands this its Fastify reply (its types still say a raw response).
     setHeaders: (reply: unknown, path: string) => {
       // Vite names assets by their content hash, so they never change; index.html must be re-read.

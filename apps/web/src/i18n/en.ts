@@ -19,6 +19,7 @@ export const en = {
   'nav.ledger': 'Ledger',
   'common.loading': 'Loading…',
   'common.loadFailed': 'Could not load: {error}',
+  'common.more': 'Show more',
 
   'signIn.title': 'Sign in',
   'signIn.username': 'Username',
@@ -103,8 +104,8 @@ export const en = {
   'gov.allocated': 'Allocated to premiums',
   'gov.paidOut': 'Paid out in claims',
   'gov.claims': 'Claims by state',
-  'gov.coverageByVillage': 'Coverage rate by village',
-  'gov.noVillages': 'No village of this region has registered households yet.',
+  'gov.coverageByVillage': 'Coverage rate by town or village',
+  'gov.noVillages': 'No town or village of this region has registered households yet.',
   'gov.areas': 'Areas of this region',
   'gov.area': 'Area',
   'gov.drillDown': 'Open the dashboard of {code}',

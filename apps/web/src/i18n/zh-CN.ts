@@ -17,6 +17,7 @@ export const zhCN: Record<MessageKey, string> = {
   'nav.ledger': '账本',
   'common.loading': '加载中…',
   'common.loadFailed': '加载失败：{error}',
+  'common.more': '显示更多',
 
   'signIn.title': '登录',
   'signIn.username': '用户名',
@@ -101,8 +102,8 @@ export const zhCN: Record<MessageKey, string> = {
   'gov.allocated': '已分配至保费',
   'gov.paidOut': '已赔付',
   'gov.claims': '各状态理赔',
-  'gov.coverageByVillage': '各村覆盖率',
-  'gov.noVillages': '本地区尚无登记家庭的村。',
+  'gov.coverageByVillage': '各乡镇、村覆盖率',
+  'gov.noVillages': '本地区尚无登记家庭的乡镇或村。',
   'gov.areas': '下辖地区',
   'gov.area': '地区',
   'gov.drillDown': '打开 {code} 的看板',

@@ -1,6 +1,6 @@
 import { FormEvent, useEffect, useState } from 'react';
-import { ApiError, callApi, type Money } from '../api';
-import { Loading, Section, TableWrap, useLoad } from '../components/common';
+import { ApiError, callApi, type Money, type Page } from '../api';
+import { Loading, MoreButton, Section, TableWrap, useContinuedList, useLoad, usePagedList } from '../components/common';
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { formatDate, formatMoney, majorUnitsText, parseMajorUnits } from '../format';
 import { useI18n } from '../i18n/i18n';
@@ -25,6 +25,19 @@ interface UncoveredHousehold {
   size: number;
   remaining: Money;
 }
+interface Allocation {
+  allocationId: string;
+  householdCode: string | null;
+  amount: Money;
+  allocatedAt: string;
+  policy: { policyNumber: string | null; status: string; startDate: string | null; endDate: string | null } | null;
+  claimsPaid: { claimId: string; amount: Money; attributedToGift: Money; paidAt: string | null }[];
+}
+interface Refund {
+  kind: string;
+  amount: Money;
+  at: string;
+}
 interface GiftTrace {
   giftId: string;
   target: { kind: 'household'; householdCode: string | null } | { kind: 'programme'; programmeName: string | null; regionCode: string };
@@ -36,15 +49,11 @@ interface GiftTrace {
   held: Money;
   pledgedAt: string;
   paidAt: string | null;
-  allocations: {
-    allocationId: string;
-    householdCode: string | null;
-    amount: Money;
-    allocatedAt: string;
-    policy: { policyNumber: string | null; status: string; startDate: string | null; endDate: string | null } | null;
-    claimsPaid: { claimId: string; amount: Money; attributedToGift: Money; paidAt: string | null }[];
-  }[];
-  refunds: { kind: string; amount: Money; at: string }[];
+  /** The first page of each; the rest at allocationsUrl and refundsUrl. */
+  allocations: Page<Allocation>;
+  refunds: Page<Refund>;
+  allocationsUrl: string;
+  refundsUrl: string;
   /** The gift's verifiable receipt (a JSON file the donor checks offline with `npx pangolin-verify`). */
   receiptUrl: string;
 }
@@ -52,13 +61,15 @@ interface GiftTrace {
 export function DonorPage() {
   const { t } = useI18n();
   const { get } = useSession();
-  const gifts = useLoad(() => get<GiftTrace[]>('/donor/gifts'), []);
+  // Newest first.
+  const gifts = usePagedList<GiftTrace>(get, '/donor/gifts');
   return (
     <>
       <h1>{t('donor.title')}</h1>
       <Give onGiven={gifts.reload} />
       <Section title={t('donor.myGifts')} id="my-gifts">
-        {!gifts.data ? <Loading error={gifts.error} /> : gifts.data.length === 0 ? <p className="muted">{t('donor.noGifts')}</p> : [...gifts.data].reverse().map((gift) => <GiftTimeline key={gift.giftId} gift={gift} />)}
+        {!gifts.data ? <Loading error={gifts.error} /> : gifts.data.length === 0 ? <p className="muted">{t('donor.noGifts')}</p> : gifts.data.map((gift) => <GiftTimeline key={gift.giftId} gift={gift} />)}
+        <MoreButton more={gifts.more} />
       </Section>
     </>
   );
@@ -67,7 +78,14 @@ export function DonorPage() {
 function Give({ onGiven }: { onGiven: () => void }) {
   const { t, label, language } = useI18n();
   const { post } = useSession();
-  const catalogue = useLoad(async () => ({ products: await callApi<Product[]>('GET', '/products', undefined), programmes: await callApi<Programme[]>('GET', '/programmes', undefined) }), []);
+  // The first 500 of each: enough for a choice in a select.
+  const catalogue = useLoad(
+    async () => ({
+      products: (await callApi<Page<Product>>('GET', '/products?limit=500', undefined)).items,
+      programmes: (await callApi<Page<Programme>>('GET', '/programmes?closed=false&limit=500', undefined)).items,
+    }),
+    [],
+  );
   const [kind, setKind] = useState<'household' | 'programme'>('household');
   const [productId, setProductId] = useState('');
   const [region, setRegion] = useState('44');
@@ -84,9 +102,10 @@ function Give({ onGiven }: { onGiven: () => void }) {
     if (!productId && catalogue.data?.products[0]) setProductId(catalogue.data.products[0].productId);
     if (!programmeId && catalogue.data?.programmes.find((p) => !p.closed)) setProgrammeId(catalogue.data.programmes.find((p) => !p.closed)!.programmeId);
   }, [catalogue.data, productId, programmeId]);
-  const uncovered = useLoad(
-    () => (productId && /^\d{2,12}$/.test(region) ? callApi<UncoveredHousehold[]>('GET', `/households/uncovered?region=${region}&productId=${productId}`, undefined) : Promise.resolve([])),
-    [productId, region, given],
+  const uncovered = usePagedList<UncoveredHousehold>(
+    (path) => callApi('GET', path, undefined),
+    productId && /^\d{2,12}$/.test(region) ? `/households/uncovered?region=${region}&productId=${productId}` : undefined,
+    [given],
   );
 
   const submit = async (event: FormEvent) => {
@@ -180,6 +199,7 @@ function Give({ onGiven }: { onGiven: () => void }) {
                   </tbody>
                 </TableWrap>
               )}
+              <MoreButton more={uncovered.more} />
             </fieldset>
           </>
         ) : (
@@ -222,6 +242,9 @@ function newPaymentReference(): string {
 function GiftTimeline({ gift }: { gift: GiftTrace }) {
   const { t, label, language } = useI18n();
   const money = (value: Money) => formatMoney(value, language);
+  const { get } = useSession();
+  const allocations = useContinuedList(get, gift.allocationsUrl, gift.allocations);
+  const refunds = useContinuedList(get, gift.refundsUrl, gift.refunds);
   const target = gift.target.kind === 'household' ? t('donor.targetHousehold', { code: gift.target.householdCode ?? '—' }) : t('donor.targetProgramme', { name: gift.target.programmeName ?? gift.target.regionCode });
   return (
     <article className="gift" data-testid="gift" aria-label={t('donor.giftOf', { amount: money(gift.pledged), target })}>
@@ -232,7 +255,7 @@ function GiftTimeline({ gift }: { gift: GiftTrace }) {
         <li className={gift.paidAt ? 'done' : ''} data-step="received">
           <strong>{t('donor.step.received')}</strong> {money(gift.received)} <span className="muted">{formatDate(gift.paidAt, language)}</span>
         </li>
-        {gift.allocations.map((allocation) => (
+        {allocations.items.map((allocation) => (
           <li key={allocation.allocationId} className="done" data-step="allocated">
             <strong>{t('donor.step.allocated')}</strong> {money(allocation.amount)} → {allocation.householdCode ?? '—'} <span className="muted">{formatDate(allocation.allocatedAt, language)}</span>
             <ol className="timeline nested">
@@ -250,17 +273,28 @@ function GiftTimeline({ gift }: { gift: GiftTrace }) {
             </ol>
           </li>
         ))}
-        {gift.refunds.map((refund, index) => (
+        {allocations.more && (
+          <li>
+            <MoreButton more={allocations.more} />
+          </li>
+        )}
+        {refunds.items.map((refund, index) => (
           <li key={index} className="done" data-step="refund">
             <strong>{label('refundKind', refund.kind)}</strong> {money(refund.amount)} <span className="muted">{formatDate(refund.at, language)}</span>
           </li>
         ))}
+        {refunds.more && (
+          <li>
+            <MoreButton more={refunds.more} />
+          </li>
+        )}
         {gift.held.amount > 0 && (
           <li data-step="held">
             <strong>{t('donor.step.held')}</strong> {money(gift.held)}
           </li>
         )}
       </ol>
+      <FormMessage error={allocations.error ?? refunds.error} />
       {gift.paidAt && <ReceiptDownload gift={gift} />}
     </article>
   );

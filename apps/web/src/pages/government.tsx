@@ -1,7 +1,7 @@
 import { FormEvent, useState } from 'react';
-import { ApiError, type Money } from '../api';
+import { ApiError, pageAfter, type Money, type Page } from '../api';
 import { BarChart } from '../components/charts';
-import { Loading, Section, Stat, TableWrap, useLoad } from '../components/common';
+import { Loading, MoreButton, Section, Stat, TableWrap, useLoad, usePagedList } from '../components/common';
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
@@ -36,11 +36,20 @@ interface Household {
 
 interface Dashboard extends DashboardNode {
   claims: { byState: Record<(typeof CLAIM_STATES)[number], { count: number; amounts: Money[] }> };
-  uncoveredEligible: Household[];
 }
 
-function villagesOf(node: DashboardNode): DashboardNode[] {
-  return node.level === 'village' ? [node] : node.children.flatMap(villagesOf);
+/** The dashboard carries its region's direct subdivisions (a county's towns, a town's villages); a village stands for itself. */
+function areasOf(node: DashboardNode): DashboardNode[] {
+  return node.level === 'village' ? [node] : node.children;
+}
+
+/** Every page of a list, for an export. */
+async function everyPage<T>(get: (path: string) => Promise<Page<T>>, path: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = await get(path); ; page = await get(pageAfter(path, page.nextCursor!))) {
+    items.push(...page.items);
+    if (page.nextCursor === null) return items;
+  }
 }
 
 /** The codes from the officer's own region down to the one shown: county -> town -> village. */
@@ -73,11 +82,15 @@ export function GovernmentPage({ region }: { region?: string }) {
   const own = session!.user.regionCode!;
   const shown = region ?? own;
   const dashboard = useLoad(() => get<Dashboard>(`/government/dashboard?region=${encodeURIComponent(shown)}`), [shown]);
-  const households = useLoad(() => get<Household[]>(`/government/households?region=${encodeURIComponent(shown)}`), [shown]);
+  const households = usePagedList<Household>(get, `/government/households?region=${encodeURIComponent(shown)}`);
+  const uncoveredPath = `/government/households?region=${encodeURIComponent(shown)}&eligible=true&covered=false`;
+  const uncovered = usePagedList<Household>(get, uncoveredPath);
   const reload = () => {
     dashboard.reload();
     households.reload();
+    uncovered.reload();
   };
+  const exportUncovered = async () => download(`uncovered-households-${shown}.csv`, csvOf(await everyPage<Household>(get, `${uncoveredPath}&limit=500`)));
 
   if (!dashboard.data) return <Loading error={dashboard.error} />;
   const view = dashboard.data;
@@ -127,10 +140,10 @@ export function GovernmentPage({ region }: { region?: string }) {
         <BarChart
           title={t('gov.coverageByVillage')}
           emptyText={t('gov.noVillages')}
-          bars={villagesOf(view).map((village) => ({
-            label: village.code,
-            fraction: village.coverageRateBasisPoints === null ? null : village.coverageRateBasisPoints / 10_000,
-            text: `${formatBasisPoints(village.coverageRateBasisPoints, language)} (${village.covered}/${village.eligible})`,
+          bars={areasOf(view).map((area) => ({
+            label: area.code,
+            fraction: area.coverageRateBasisPoints === null ? null : area.coverageRateBasisPoints / 10_000,
+            text: `${formatBasisPoints(area.coverageRateBasisPoints, language)} (${area.covered}/${area.eligible})`,
           }))}
         />
         {view.children.length > 0 && (
@@ -166,19 +179,23 @@ export function GovernmentPage({ region }: { region?: string }) {
 
       <Section title={t('gov.uncovered')} id="gov-uncovered">
         <p>
-          <button type="button" onClick={() => download(`uncovered-households-${view.code}.csv`, csvOf(view.uncoveredEligible))}>
+          <button type="button" onClick={exportUncovered}>
             {t('gov.exportCsv')}
           </button>
         </p>
-        {view.uncoveredEligible.length === 0 ? (
+        {!uncovered.data ? (
+          <Loading error={uncovered.error} />
+        ) : uncovered.data.length === 0 ? (
           <p className="muted">{t('gov.noneUncovered')}</p>
         ) : (
-          <HouseholdTable households={view.uncoveredEligible} caption={t('gov.uncovered')} testId="uncovered-table" />
+          <HouseholdTable households={uncovered.data} caption={t('gov.uncovered')} testId="uncovered-table" />
         )}
+        <MoreButton more={uncovered.more} />
       </Section>
 
       <Section title={t('gov.allHouseholds')} id="gov-all">
         {households.data ? <HouseholdTable households={households.data} caption={t('gov.allHouseholds')} testId="households-table" onVerified={reload} /> : <Loading error={households.error} />}
+        <MoreButton more={households.more} />
       </Section>
 
       <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} onRegistered={reload} />

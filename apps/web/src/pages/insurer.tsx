@@ -1,7 +1,7 @@
 import { FormEvent, ReactNode, useState } from 'react';
-import { ApiError, callApi, type Money } from '../api';
+import { ApiError, type Money } from '../api';
 import { LineChart } from '../components/charts';
-import { Loading, Section, Stat, TableWrap, useLoad } from '../components/common';
+import { Loading, MoreButton, Section, Stat, TableWrap, useLoad, usePagedList } from '../components/common';
 import { Field, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatDate, formatMoney, parseMajorUnits, today } from '../format';
 import { useI18n } from '../i18n/i18n';
@@ -20,6 +20,8 @@ interface Policy {
   remainingCover: Money;
   startDate: string | null;
   endDate: string | null;
+  /** Its household's code (and, once this insurer issued it a policy, its personal data). */
+  household: { householdCode: string };
 }
 interface Claim {
   claimId: string;
@@ -31,12 +33,18 @@ interface Claim {
   amountClaimed: Money;
   approvedAmount: Money | null;
   filedAt: string;
+  householdCode: string;
+}
+interface Product {
+  productId: string;
+  version: number;
+  retired: boolean;
+  terms: { name: string; coverageKind: string; annualPremium: Money; sumInsured: Money; waitingPeriodDays: number; termDays: number };
 }
 interface InsurerView {
-  products: { productId: string; version: number; retired: boolean; terms: { name: string; coverageKind: string; annualPremium: Money; sumInsured: Money; waitingPeriodDays: number; termDays: number } }[];
-  policies: { counts: Record<(typeof POLICY_STATES)[number], number>; list: Policy[] };
+  policies: { counts: Record<(typeof POLICY_STATES)[number], number> };
   premiums: { currency: string; premiumsReceived: number; premiumsEarned: number; claimsPaid: number; lossRatioBasisPoints: number | null }[];
-  claims: { byState: Record<(typeof CLAIM_STATES)[number], { count: number; amounts: Money[] }>; queue: Claim[] };
+  claims: { byState: Record<(typeof CLAIM_STATES)[number], { count: number; amounts: Money[] }> };
 }
 interface LossRatio {
   series: { currency: string; points: { date: string; lossRatioBasisPoints: number | null }[] }[];
@@ -44,24 +52,24 @@ interface LossRatio {
 
 export function InsurerPage() {
   const { t, label, language } = useI18n();
-  const { get } = useSession();
-  const view = useLoad(async () => {
-    const dashboard = await get<InsurerView>('/insurer/dashboard');
-    const householdIds = [...new Set(dashboard.policies.list.map((policy) => policy.householdId))];
-    // Pseudonymous codes, so an insurer can tell households apart; anyone may read them.
-    const codes = await Promise.all(householdIds.map(async (id) => [id, (await callApi<{ householdCode: string }>('GET', `/households/${id}`, undefined)).householdCode] as const));
-    return { dashboard, codes: new Map(codes) };
-  }, []);
+  const { session, get } = useSession();
+  const view = useLoad(() => get<InsurerView>('/insurer/dashboard'), []);
+  const products = usePagedList<Product>(get, `/products?insurerId=${encodeURIComponent(session!.user.insurerId!)}&includeRetired=true`);
+  // Newest request first, each with its household's code.
+  const policies = usePagedList<Policy>(get, '/insurer/policies');
+  // What waits for the insurer, oldest first: filed claims to decide, approved claims to pay.
+  const queue = usePagedList<Claim>(get, '/insurer/claims?state=filed,approved');
   const lossRatio = useLoad(() => get<LossRatio>('/insurer/loss-ratio?months=12'), []);
   const reload = () => {
     view.reload();
+    policies.reload();
+    queue.reload();
     lossRatio.reload();
   };
   if (!view.data) return <Loading error={view.error} />;
-  const { dashboard, codes } = view.data;
+  const dashboard = view.data;
   const premiums = dashboard.premiums[0] ?? { currency: 'CNY', premiumsReceived: 0, premiumsEarned: 0, claimsPaid: 0, lossRatioBasisPoints: null };
   const money = (amount: number) => formatMoney({ amount, currency: premiums.currency }, language);
-  const codeOf = (householdId: string) => codes.get(householdId) ?? householdId.slice(0, 8);
   const series = lossRatio.data?.series[0];
 
   return (
@@ -103,7 +111,7 @@ export function InsurerPage() {
             </tr>
           </thead>
           <tbody>
-            {dashboard.products.map((product) => (
+            {(products.data ?? []).map((product) => (
               <tr key={product.productId}>
                 <th scope="row">{product.terms.name}</th>
                 <td>{label('coverageKind', product.terms.coverageKind)}</td>
@@ -114,6 +122,7 @@ export function InsurerPage() {
             ))}
           </tbody>
         </TableWrap>
+        <MoreButton more={products.more} />
       </Section>
 
       <Section title={t('insurer.policies')} id="insurer-policies">
@@ -123,10 +132,10 @@ export function InsurerPage() {
           ))}
         </div>
         <ul className="cards" data-testid="policies">
-          {[...dashboard.policies.list].reverse().map((policy) => (
-            <li key={policy.policyId} className="item" data-household-code={codeOf(policy.householdId)} data-policy-state={policy.status}>
+          {(policies.data ?? []).map((policy) => (
+            <li key={policy.policyId} className="item" data-household-code={policy.household.householdCode} data-policy-state={policy.status}>
               <h3>
-                {policy.policyNumber ?? t('insurer.unnumbered')} · {t('insurer.household', { code: codeOf(policy.householdId) })} <span className="badge">{label('policyState', policy.status)}</span>
+                {policy.policyNumber ?? t('insurer.unnumbered')} · {t('insurer.household', { code: policy.household.householdCode })} <span className="badge">{label('policyState', policy.status)}</span>
               </h3>
               <p>
                 {t('insurer.policyLine', { premium: formatMoney(policy.premium, language), cover: formatMoney(policy.remainingCover, language), start: formatDate(policy.startDate, language), end: formatDate(policy.endDate, language) })}
@@ -136,6 +145,8 @@ export function InsurerPage() {
             </li>
           ))}
         </ul>
+        {!policies.data && <Loading error={policies.error} />}
+        <MoreButton more={policies.more} />
       </Section>
 
       <Section title={t('insurer.claimsQueue')} id="insurer-claims">
@@ -144,14 +155,16 @@ export function InsurerPage() {
             <Stat key={state} label={label('claimState', state)} value={`${dashboard.claims.byState[state].count} · ${formatMoney(firstOrZero(dashboard.claims.byState[state].amounts), language)}`} />
           ))}
         </div>
-        {dashboard.claims.queue.length === 0 ? (
+        {!queue.data ? (
+          <Loading error={queue.error} />
+        ) : queue.data.length === 0 ? (
           <p className="muted">{t('insurer.queueEmpty')}</p>
         ) : (
           <ul className="cards" data-testid="claims-queue">
-            {dashboard.claims.queue.map((claim) => (
-              <li key={claim.claimId} className="item" data-household-code={codeOf(claim.householdId)} data-claim-state={claim.state}>
+            {queue.data.map((claim) => (
+              <li key={claim.claimId} className="item" data-household-code={claim.householdCode} data-claim-state={claim.state}>
                 <h3>
-                  {label('claimKind', claim.kind)} · {t('insurer.household', { code: codeOf(claim.householdId) })} <span className="badge">{label('claimState', claim.state)}</span>
+                  {label('claimKind', claim.kind)} · {t('insurer.household', { code: claim.householdCode })} <span className="badge">{label('claimState', claim.state)}</span>
                 </h3>
                 <p>{t('insurer.claimLine', { amount: formatMoney(claim.amountClaimed, language), incident: formatDate(claim.incidentDate, language), filed: formatDate(claim.filedAt, language) })}</p>
                 {claim.state === 'filed' ? <DecideClaim claim={claim} onDone={reload} /> : <PayClaim claim={claim} onDone={reload} />}
@@ -159,6 +172,7 @@ export function InsurerPage() {
             ))}
           </ul>
         )}
+        <MoreButton more={queue.more} />
       </Section>
     </>
   );

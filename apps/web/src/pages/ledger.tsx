@@ -1,25 +1,31 @@
-import { Loading, Section, TableWrap, useLoad } from '../components/common';
+import type { Page } from '../api';
+import { Loading, MoreButton, Section, TableWrap, usePagedList } from '../components/common';
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
 
-interface Ledger {
+interface Balance {
+  account: string;
+  currency: string;
+  balance: number;
+}
+/** A page of balances, with the total of the whole ledger. */
+interface Ledger extends Page<Balance> {
   total: { currency: string; total: number }[];
-  balances: { account: string; currency: string; balance: number }[];
 }
 
 /** Auditors and administrators: the ledger's total per currency (always zero) and every account's balance. */
 export function LedgerPage() {
   const { t, language } = useI18n();
   const { get } = useSession();
-  const ledger = useLoad(() => get<Ledger>('/ledger'), []);
-  if (!ledger.data) return <Loading error={ledger.error} />;
+  const ledger = usePagedList<Balance, Ledger>(get, '/ledger');
+  if (!ledger.answer) return <Loading error={ledger.error} />;
   return (
     <>
       <h1>{t('ledger.title')}</h1>
       <Section title={t('ledger.total')} id="ledger-total">
         <ul>
-          {ledger.data.total.map((line) => (
+          {ledger.answer.total.map((line) => (
             <li key={line.currency}>{t('ledger.totalLine', { currency: line.currency, total: formatMoney({ amount: line.total, currency: line.currency }, language) })}</li>
           ))}
         </ul>
@@ -33,7 +39,7 @@ export function LedgerPage() {
             </tr>
           </thead>
           <tbody>
-            {ledger.data.balances.map((line) => (
+            {ledger.answer.items.map((line) => (
               <tr key={`${line.account}-${line.currency}`}>
                 <th scope="row">
                   <code>{line.account}</code>
@@ -43,6 +49,7 @@ export function LedgerPage() {
             ))}
           </tbody>
         </TableWrap>
+        <MoreButton more={ledger.more} />
       </Section>
     </>
   );

@@ -33,8 +33,8 @@ describe('catalogue', () => {
       closed: false,
       closedAt: null,
     });
-    expect((await listProgrammes(story.dataSource.manager, { regionPrefix: REGION.county })).map((programme) => programme.programmeId)).toEqual([PROGRAMME]);
-    expect(await listProgrammes(story.dataSource.manager, { regionPrefix: REGION.town2 })).toEqual([]);
+    expect((await listProgrammes(story.dataSource.manager, { regionPrefix: REGION.county }, { limit: 50 })).items.map((programme) => programme.programmeId)).toEqual([PROGRAMME]);
+    expect(await listProgrammes(story.dataSource.manager, { regionPrefix: REGION.town2 }, { limit: 50 })).toEqual({ items: [], nextCursor: null });
   });
 
   it('looks up policies and claims for routing and authorisation', async () => {
@@ -68,8 +68,8 @@ describe('catalogue', () => {
       for (const event of later) await projection.apply(event, tx);
     });
     expect(await findProduct(story.dataSource.manager, PRODUCT)).toMatchObject({ version: 2, retired: true, terms: { ...terms }, updatedAt: '2024-12-01T00:00:00.000Z' });
-    expect(await listProducts(story.dataSource.manager)).toEqual([]);
-    expect(await listProducts(story.dataSource.manager, { insurerId: INSURER, includeRetired: true })).toHaveLength(1);
+    expect((await listProducts(story.dataSource.manager, {}, { limit: 50 })).items).toEqual([]);
+    expect((await listProducts(story.dataSource.manager, { insurerId: INSURER, includeRetired: true }, { limit: 50 })).items).toHaveLength(1);
     expect(await findProgramme(story.dataSource.manager, PROGRAMME)).toMatchObject({ closed: true, closedAt: '2024-12-31T00:00:00.000Z' });
   });
 });

@@ -1,4 +1,5 @@
-import { EntityManager, IsNull, Like, Not } from 'typeorm';
+import { EntityManager, IsNull, Not } from 'typeorm';
+import { inRegion, keysetPage, listOrder, mapPage, Page, PageRequest } from '../shared/paging';
 import type { Money } from '@pangolin/domain';
 import { ProductRow } from './product.entity';
 import { ProgrammeRow } from './programme.entity';
@@ -72,12 +73,13 @@ export async function findProduct(manager: EntityManager, productId: string): Pr
   return row && productView(row);
 }
 
-export async function listProducts(manager: EntityManager, filter: { insurerId?: string; includeRetired?: boolean } = {}): Promise<ProductView[]> {
-  const rows = await manager.find(ProductRow, {
-    where: { ...(filter.insurerId ? { insurerId: filter.insurerId } : {}), ...(filter.includeRetired ? {} : { retired: false }) },
-    order: { productId: 'ASC' },
-  });
-  return rows.map(productView);
+const PRODUCTS = listOrder('products', [['product.productId', 'text']]);
+
+export async function listProducts(manager: EntityManager, filter: { insurerId?: string; includeRetired?: boolean }, page: PageRequest): Promise<Page<ProductView>> {
+  const query = manager.createQueryBuilder(ProductRow, 'product');
+  if (filter.insurerId) query.andWhere('product.insurerId = :insurerId', { insurerId: filter.insurerId });
+  if (!filter.includeRetired) query.andWhere('product.retired = :retired', { retired: false });
+  return mapPage(await keysetPage(query, PRODUCTS, page, (row) => [row.productId]), productView);
 }
 
 export async function findProgramme(manager: EntityManager, programmeId: string): Promise<ProgrammeView | null> {
@@ -85,13 +87,15 @@ export async function findProgramme(manager: EntityManager, programmeId: string)
   return row && programmeView(row);
 }
 
+const PROGRAMMES = listOrder('programmes', [['programme.programmeId', 'text']]);
+
 /** Programmes whose region lies inside `regionPrefix` (all of them when omitted). */
-export async function listProgrammes(manager: EntityManager, filter: { regionPrefix?: string } = {}): Promise<ProgrammeView[]> {
-  const rows = await manager.find(ProgrammeRow, {
-    where: filter.regionPrefix ? { regionCode: Like(`${filter.regionPrefix}%`) } : {},
-    order: { programmeId: 'ASC' },
-  });
-  return rows.map(programmeView);
+export async function listProgrammes(manager: EntityManager, filter: { regionPrefix?: string; productId?: string; closed?: boolean }, page: PageRequest): Promise<Page<ProgrammeView>> {
+  const query = manager.createQueryBuilder(ProgrammeRow, 'programme');
+  if (filter.regionPrefix) query.andWhere(...inRegion('programme.regionCode', filter.regionPrefix));
+  if (filter.productId) query.andWhere('programme.productId = :productId', { productId: filter.productId });
+  if (filter.closed !== undefined) query.andWhere('programme.closed = :closed', { closed: filter.closed });
+  return mapPage(await keysetPage(query, PROGRAMMES, page, (row) => [row.programmeId]), programmeView);
 }
 
 export async function findPolicy(manager: EntityManager, policyId: string): Promise<PolicyView | null> {

@@ -3,6 +3,8 @@ import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../
 
 export type ClaimState = 'filed' | 'approved' | 'rejected' | 'paid';
 
+@Index('IDX_claims_insurer_oldest', ['insurerId', 'filedAt', 'claimId'])
+@Index('IDX_claims_insurer_state', ['insurerId', 'state', 'filedAt', 'claimId'])
 @Entity('catalogue_claims')
 export class ClaimRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })
@@ -16,7 +18,6 @@ export class ClaimRow {
   householdId: string;
 
   /** Copied from the policy when the claim is filed, so an insurer's queue is one indexed query. */
-  @Index()
   @TextColumn({ length: 64 })
   insurerId: string;
 

@@ -3,6 +3,9 @@ import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../
 
 export type PolicyStatus = 'requested' | 'active' | 'expired' | 'cancelled';
 
+@Index('IDX_policies_insurer_newest', ['insurerId', 'requestedAt', 'policyId'])
+@Index('IDX_policies_insurer_status', ['insurerId', 'status', 'requestedAt', 'policyId'])
+@Index('IDX_policies_insurer_number', ['insurerId', 'policyNumber'])
 @Entity('catalogue_policies')
 export class PolicyRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })
@@ -18,7 +21,6 @@ export class PolicyRow {
   @Column({ type: 'integer' })
   productVersion: number;
 
-  @Index()
   @TextColumn({ length: 64 })
   insurerId: string;
 

@@ -67,7 +67,7 @@ describe('an event a projection cannot apply', () => {
     expect(parked).toEqual([['catalogue', poison.position]]);
     // The batch, the event with every projection, then the catalogue alone three times (the last in the savepoint that parks).
     expect(errors).toHaveLength(5);
-    const [record] = (await listParkedEvents(story.dataSource.manager, { status: 'parked', offset: 0, limit: 10 })).items;
+    const [record] = (await listParkedEvents(story.dataSource.manager, 'parked', { limit: 10 })).items;
     expect(record).toMatchObject({ worker: 'catalogue', position: poison.position, eventId: poison.eventId, eventType: 'ClaimFiled', attempts: 3, dismissedAt: null });
     expect(record.error).toMatch(/ClaimFiled|PolicyRow|Could not find/);
     expect(record.firstFailedAt <= record.lastFailedAt).toBe(true);

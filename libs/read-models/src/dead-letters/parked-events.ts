@@ -1,5 +1,6 @@
-import { In, IsNull, Not, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { failureText, type RecordedEvent } from '@pangolin/event-store';
+import { keysetPage, listOrder, Page, PageRequest } from '../shared/paging';
 import { ParkedEventRow } from './parked-event.entity';
 
 /** What is known about an event a worker failed to apply. */
@@ -39,11 +40,13 @@ export async function parkEvent(tx: EntityManager, failure: EventFailure): Promi
 
 export type ParkedStatus = 'parked' | 'dismissed';
 
+/** Dead letters, oldest position first. */
+export const PARKED_EVENTS = listOrder('parked-events', [['parked.position', 'position'], ['parked.worker', 'text']]);
+
 /** One page of dead letters, oldest position first. */
-export async function listParkedEvents(manager: EntityManager, options: { status: ParkedStatus; offset: number; limit: number }): Promise<{ total: number; items: ParkedEventRow[] }> {
-  const where = { dismissedAt: options.status === 'parked' ? IsNull() : Not(IsNull()) };
-  const [items, total] = await manager.findAndCount(ParkedEventRow, { where, order: { position: 'ASC', worker: 'ASC' }, skip: options.offset, take: options.limit });
-  return { total, items };
+export async function listParkedEvents(manager: EntityManager, status: ParkedStatus, page: PageRequest): Promise<Page<ParkedEventRow>> {
+  const query = manager.createQueryBuilder(ParkedEventRow, 'parked').where(`parked.dismissedAt IS ${status === 'parked' ? '' : 'NOT '}NULL`);
+  return keysetPage(query, PARKED_EVENTS, page, (row) => [row.position.toString(), row.worker]);
 }
 
 /** Events parked (not dismissed), per worker. */

@@ -9,12 +9,12 @@ import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../
  */
 export type GiftStatus = 'pledged' | 'paid' | 'partly-allocated' | 'holding-remainder' | 'settled' | 'refunded' | 'expired' | 'withdrawn';
 
+@Index('IDX_donor_gifts_newest', ['donorId', 'pledgedAt', 'giftId'])
 @Entity('donor_gifts')
 export class DonorGiftRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   giftId: string;
 
-  @Index()
   @TextColumn({ length: 64 })
   donorId: string;
 

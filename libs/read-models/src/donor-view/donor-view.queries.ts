@@ -1,5 +1,6 @@
-import { EntityManager, In } from 'typeorm';
-import { splitProportionally, type Money } from '@pangolin/domain';
+import { EntityManager, EntityTarget, In } from 'typeorm';
+import { addDays, splitProportionally, type Money } from '@pangolin/domain';
+import { keysetPage, listOrder, ListOrder, mapPage, Page, pageOf, PageRequest } from '../shared/paging';
 import { HouseholdRow } from '../households/household.entity';
 import { ProgrammeRow } from '../catalogue/programme.entity';
 import { PolicyRow, PolicyStatus } from '../catalogue/policy.entity';
@@ -61,51 +62,139 @@ export interface GiftRefundView {
   at: string;
 }
 
+/** A gift with the first page of its allocations and of its refunds (each list pages on at its own resource). */
 export interface GiftTrace extends GiftSummary {
-  allocations: AllocationTrace[];
-  refunds: GiftRefundView[];
+  allocations: Page<AllocationTrace>;
+  refunds: Page<GiftRefundView>;
 }
 
-export async function giftsOfDonor(manager: EntityManager, donorId: string): Promise<GiftSummary[]> {
-  const gifts = await manager.find(DonorGiftRow, { where: { donorId }, order: { pledgedAt: 'ASC', giftId: 'ASC' } });
-  return summarise(manager, gifts);
+export interface DonorGiftFilter {
+  status?: GiftStatus;
+  targetKind?: 'household' | 'programme';
+  productId?: string;
+  programmeId?: string;
+  /** Pledged on or after / on or before these days (YYYY-MM-DD). */
+  pledgedFrom?: string;
+  pledgedTo?: string;
+  giftId?: string;
 }
 
-/** Where one gift's money went: allocations -> policies -> claims paid, and what came back. */
+/** Newest pledge first. */
+export const DONOR_GIFTS = listOrder('donor-gifts', [['gift.pledgedAt', 'text'], ['gift.giftId', 'text']], 'DESC');
+
+/** A gift's allocations in the order they were made. */
+export const GIFT_ALLOCATIONS = listOrder('gift-allocations', [['a.allocatedAt', 'text'], ['a.allocationId', 'text']]);
+
+/** A gift's refunds in the order they happened. */
+export const GIFT_REFUNDS = listOrder('gift-refunds', [['r.at', 'text'], ['r.eventId', 'text']]);
+
+/** How many allocations and refunds a gift's trace shows in itself; the rest are a page away. */
+export const TRACE_FIRST_PAGE = 10;
+
+/** One page of a donor's gifts, each with its trace's first page: a fixed number of queries per page, whatever its size. */
+export async function giftsOfDonor(manager: EntityManager, donorId: string, filter: DonorGiftFilter, page: PageRequest): Promise<Page<GiftTrace>> {
+  const query = manager.createQueryBuilder(DonorGiftRow, 'gift').where('gift.donorId = :donorId', { donorId });
+  if (filter.status) query.andWhere('gift.status = :status', { status: filter.status });
+  if (filter.targetKind) query.andWhere('gift.targetKind = :targetKind', { targetKind: filter.targetKind });
+  if (filter.productId) query.andWhere('gift.productId = :productId', { productId: filter.productId });
+  if (filter.programmeId) query.andWhere('gift.programmeId = :programmeId', { programmeId: filter.programmeId });
+  if (filter.pledgedFrom) query.andWhere('gift.pledgedAt >= :from', { from: filter.pledgedFrom });
+  if (filter.pledgedTo) query.andWhere('gift.pledgedAt < :to', { to: addDays(filter.pledgedTo, 1) });
+  if (filter.giftId) query.andWhere('gift.giftId = :giftId', { giftId: filter.giftId });
+  const gifts = await keysetPage(query, DONOR_GIFTS, page, (row) => [row.pledgedAt, row.giftId]);
+  return { items: await traces(manager, gifts.items), nextCursor: gifts.nextCursor };
+}
+
+/** A gift's row, to know it exists and whose it is. */
+export function findDonorGift(manager: EntityManager, giftId: string): Promise<DonorGiftRow | null> {
+  return manager.findOneBy(DonorGiftRow, { giftId });
+}
+
+/** Where one gift's money went: its first allocations -> policies -> claims paid, and what came back. */
 export async function giftTrace(manager: EntityManager, giftId: string): Promise<GiftTrace | null> {
   const gift = await manager.findOneBy(DonorGiftRow, { giftId });
-  if (!gift) return null;
-  const [summary] = await summarise(manager, [gift]);
-  const allocations = await manager.find(GiftAllocationRow, { where: { giftId }, order: { allocatedAt: 'ASC', allocationId: 'ASC' } });
+  return gift && (await traces(manager, [gift]))[0];
+}
+
+/** One page of a gift's allocations, each with its policy and the claims it paid. */
+export async function giftAllocations(manager: EntityManager, giftId: string, page: PageRequest): Promise<Page<AllocationTrace>> {
+  const query = manager.createQueryBuilder(GiftAllocationRow, 'a').where('a.giftId = :giftId', { giftId });
+  const rows = await keysetPage(query, GIFT_ALLOCATIONS, page, (row) => [row.allocatedAt, row.allocationId]);
+  return { items: await allocationTraces(manager, rows.items), nextCursor: rows.nextCursor };
+}
+
+/** One page of a gift's refunds. */
+export async function giftRefunds(manager: EntityManager, giftId: string, page: PageRequest): Promise<Page<GiftRefundView>> {
+  const query = manager.createQueryBuilder(GiftRefundRow, 'r').where('r.giftId = :giftId', { giftId });
+  return mapPage(await keysetPage(query, GIFT_REFUNDS, page, (row) => [row.at, row.eventId]), refundView);
+}
+
+async function traces(manager: EntityManager, gifts: DonorGiftRow[]): Promise<GiftTrace[]> {
+  const giftIds = gifts.map((gift) => gift.giftId);
+  const summaries = await summarise(manager, gifts);
+  const allocations = await firstPerGift(manager, GiftAllocationRow, giftIds, GIFT_ALLOCATIONS, (row) => [row.allocatedAt, row.allocationId]);
+  const allocationViews = new Map((await allocationTraces(manager, [...allocations.values()].flatMap((p) => p.items))).map((view) => [view.allocationId, view]));
+  const refunds = await firstPerGift(manager, GiftRefundRow, giftIds, GIFT_REFUNDS, (row) => [row.at, row.eventId]);
+  return summaries.map((summary) => ({
+    ...summary,
+    allocations: mapPage(allocations.get(summary.giftId)!, (row) => allocationViews.get(row.allocationId)!),
+    refunds: mapPage(refunds.get(summary.giftId)!, refundView),
+  }));
+}
+
+/**
+ * The first page (TRACE_FIRST_PAGE rows in `order`) of each gift's rows of `entity`, in one query:
+ * each gift's rows numbered in order by the database (a window function), those past the page but
+ * one left out there.
+ */
+async function firstPerGift<Row extends { giftId: string }>(manager: EntityManager, entity: EntityTarget<Row>, giftIds: string[], order: ListOrder, keyOf: (row: Row) => string[]): Promise<Map<string, Page<Row>>> {
+  const byGift = new Map<string, Row[]>(giftIds.map((giftId) => [giftId, []]));
+  if (giftIds.length > 0) {
+    const alias = order.columns[0].column.split('.')[0];
+    const columns = order.columns.map(({ column }) => column);
+    const escape = (name: string) => manager.connection.driver.escape(name);
+    const numbered = manager
+      .createQueryBuilder(entity, alias)
+      .select(`${alias}.giftId`, 'giftId')
+      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${alias}.giftId ORDER BY ${columns.join(', ')})`, 'n')
+      .where(`${alias}.giftId IN (:...giftIds)`, { giftIds });
+    columns.forEach((column, i) => numbered.addSelect(column, `k${i}`));
+    const query = manager
+      .createQueryBuilder(entity, alias)
+      .where(`(${alias}.giftId, ${columns.join(', ')}) IN (SELECT t.${escape('giftId')}, ${columns.map((_, i) => `t.${escape(`k${i}`)}`).join(', ')} FROM (${numbered.getQuery()}) t WHERE t.n <= :perGift)`)
+      .setParameters({ ...numbered.getParameters(), perGift: TRACE_FIRST_PAGE + 1 })
+      // In the database's order, the one the list's own pages follow.
+      .orderBy(`${alias}.giftId`);
+    for (const column of columns) query.addOrderBy(column);
+    const rows = await query.getMany();
+    for (const row of rows) byGift.get(row.giftId)!.push(row);
+  }
+  return new Map([...byGift].map(([giftId, rows]) => [giftId, pageOf(rows, order, TRACE_FIRST_PAGE, keyOf)]));
+}
+
+async function allocationTraces(manager: EntityManager, allocations: GiftAllocationRow[]): Promise<AllocationTrace[]> {
   const policyIds = [...new Set(allocations.map((allocation) => allocation.policyId))];
+  if (policyIds.length === 0) return [];
   const policies = new Map((await manager.findBy(PolicyRow, { policyId: In(policyIds) })).map((policy) => [policy.policyId, policy]));
   const claims = await manager.find(ClaimRow, { where: { policyId: In(policyIds), state: 'paid' }, order: { paidAt: 'ASC', claimId: 'ASC' } });
   const codes = await householdCodes(manager, allocations.map((allocation) => allocation.householdId));
-  const refunds = await manager.find(GiftRefundRow, { where: { giftId }, order: { at: 'ASC', eventId: 'ASC' } });
+  return allocations.map((allocation) => {
+    const policy = policies.get(allocation.policyId);
+    return {
+      allocationId: allocation.allocationId,
+      householdCode: codes.get(allocation.householdId) ?? null,
+      productId: allocation.productId,
+      policyId: allocation.policyId,
+      amount: { amount: allocation.amount, currency: allocation.currency },
+      allocatedAt: allocation.allocatedAt,
+      policy: policy ? { policyNumber: policy.policyNumber, status: policy.status, startDate: policy.startDate, endDate: policy.endDate } : null,
+      claimsPaid: claims.filter((claim) => claim.policyId === allocation.policyId).map((claim) => claimPaidFromGift(claim, allocation.giftId)),
+    };
+  });
+}
 
-  return {
-    ...summary,
-    allocations: allocations.map((allocation) => {
-      const policy = policies.get(allocation.policyId);
-      return {
-        allocationId: allocation.allocationId,
-        householdCode: codes.get(allocation.householdId) ?? null,
-        productId: allocation.productId,
-        policyId: allocation.policyId,
-        amount: { amount: allocation.amount, currency: allocation.currency },
-        allocatedAt: allocation.allocatedAt,
-        policy: policy ? { policyNumber: policy.policyNumber, status: policy.status, startDate: policy.startDate, endDate: policy.endDate } : null,
-        claimsPaid: claims.filter((claim) => claim.policyId === allocation.policyId).map((claim) => claimPaidFromGift(claim, giftId)),
-      };
-    }),
-    refunds: refunds.map((refund) => ({
-      kind: refund.kind,
-      policyId: refund.policyId,
-      amount: { amount: refund.amount, currency: refund.currency },
-      reason: refund.reason,
-      at: refund.at,
-    })),
-  };
+function refundView(refund: GiftRefundRow): GiftRefundView {
+  return { kind: refund.kind, policyId: refund.policyId, amount: { amount: refund.amount, currency: refund.currency }, reason: refund.reason, at: refund.at };
 }
 
 function claimPaidFromGift(claim: ClaimRow, giftId: string): ClaimPaidFromGift {

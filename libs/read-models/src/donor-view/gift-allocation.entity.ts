@@ -1,12 +1,12 @@
 import { Entity, Index, PrimaryColumn } from 'typeorm';
 import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../shared/columns';
 
+@Index('IDX_gift_allocations_order', ['giftId', 'allocatedAt', 'allocationId'])
 @Entity('donor_gift_allocations')
 export class GiftAllocationRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   allocationId: string;
 
-  @Index()
   @TextColumn({ length: 64 })
   giftId: string;
 

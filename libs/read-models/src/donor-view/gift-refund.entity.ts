@@ -7,13 +7,13 @@ import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../
  */
 export type GiftRefundKind = 'remainder-refunded' | 'premium-credited';
 
+@Index('IDX_gift_refunds_order', ['giftId', 'at', 'eventId'])
 @Entity('donor_gift_refunds')
 export class GiftRefundRow {
   /** The id of the event that recorded it: one refund per event. */
   @PrimaryColumn({ type: 'varchar', length: 64 })
   eventId: string;
 
-  @Index()
   @TextColumn({ length: 64 })
   giftId: string;
 

@@ -1,4 +1,7 @@
-import { claimsInRegion, dashboard, uncoveredEligible } from './government-dashboard.queries';
+import { claimsInRegion, dashboard } from './government-dashboard.queries';
+import { householdsInRegion } from '../households/households.queries';
+import { VillageCountsRow } from './village-counts.entity';
+import { backfillOnOpen } from '../migrations/backfill-on-open';
 import { REGION } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 
@@ -11,7 +14,7 @@ describe('government dashboard', () => {
   });
   afterAll(() => story.close());
 
-  it('rolls a county up from its towns and villages', async () => {
+  it('rolls a county up from its towns, and a town from its villages', async () => {
     // Received: gift-1 5 000 + gift-4 1 000 (village 11), gift-3 3 000 (village 12), programme gift-2 12 000 (town 1 itself).
     // Allocated: hh-1 5 000 + hh-2 5 000 (village 11), hh-3 5 000 + 3 000 (village 12). Claims: 250 000 to hh-1.
     expect(await dashboard(story.dataSource.manager, REGION.county)).toEqual({
@@ -31,10 +34,7 @@ describe('government dashboard', () => {
           covered: 2,
           coverageRateBasisPoints: 6_666,
           money: money(21_000, 18_000, 250_000),
-          children: [
-            { code: REGION.village11, level: 'village', registered: 2, eligible: 2, covered: 2, coverageRateBasisPoints: 10_000, money: money(6_000, 10_000, 250_000), children: [] },
-            { code: REGION.village12, level: 'village', registered: 1, eligible: 1, covered: 0, coverageRateBasisPoints: 0, money: money(3_000, 8_000, 0), children: [] },
-          ],
+          children: [],
         },
         {
           code: REGION.town2,
@@ -44,10 +44,27 @@ describe('government dashboard', () => {
           covered: 0,
           coverageRateBasisPoints: 0,
           money: [],
-          children: [{ code: REGION.village21, level: 'village', registered: 2, eligible: 1, covered: 0, coverageRateBasisPoints: 0, money: [], children: [] }],
+          children: [],
         },
       ],
     });
+    expect((await dashboard(story.dataSource.manager, REGION.town1)).children).toEqual([
+      { code: REGION.village11, level: 'village', registered: 2, eligible: 2, covered: 2, coverageRateBasisPoints: 10_000, money: money(6_000, 10_000, 250_000), children: [] },
+      { code: REGION.village12, level: 'village', registered: 1, eligible: 1, covered: 0, coverageRateBasisPoints: 0, money: money(3_000, 8_000, 0), children: [] },
+    ]);
+  });
+
+  it('fills the village counts of a read database projected before they were kept, from its households', async () => {
+    const { manager } = story.dataSource;
+    const before = await dashboard(manager, REGION.county);
+    const counts = await manager.find(VillageCountsRow, { order: { villageCode: 'ASC' } });
+    await manager.clear(VillageCountsRow);
+    await backfillOnOpen(manager);
+    expect(await manager.find(VillageCountsRow, { order: { villageCode: 'ASC' } })).toEqual(counts);
+    expect(await dashboard(manager, REGION.county)).toEqual(before);
+    // Kept counts are never counted again.
+    await backfillOnOpen(manager);
+    expect(await manager.count(VillageCountsRow)).toBe(counts.length);
   });
 
   it('leaves programme money of a wider region out of a narrower one', async () => {
@@ -56,7 +73,7 @@ describe('government dashboard', () => {
   });
 
   it('lists the eligible households without cover, with personal data', async () => {
-    const households = await uncoveredEligible(story.dataSource.manager, REGION.county);
+    const households = (await householdsInRegion(story.dataSource.manager, { regionPrefix: REGION.county, eligible: true, covered: false }, { limit: 50 })).items;
     expect(households.map((household) => [household.householdId, household.villageCode, household.personal?.headNationalId])).toEqual([
       ['hh-3', REGION.village12, 'ID-hh-3'],
       ['hh-5', REGION.village21, 'ID-hh-5'],

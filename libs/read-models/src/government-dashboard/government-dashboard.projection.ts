@@ -6,16 +6,17 @@ import { applyThroughRowSets, keysIn, RowSet } from '../shared/row-set';
 import { DashboardHouseholdRow } from './dashboard-household.entity';
 import { DashboardGiftRow } from './dashboard-gift.entity';
 import { RegionMoneyRow } from './region-money.entity';
+import { VillageCountsRow } from './village-counts.entity';
 
 type RegionFigure = 'received' | 'allocated' | 'claimsPaid';
 
 type Tables = ReturnType<typeof tablesOf>;
 
 function tablesOf(tx: EntityManager) {
-  return { households: new RowSet(tx, DashboardHouseholdRow), gifts: new RowSet(tx, DashboardGiftRow), money: new RowSet(tx, RegionMoneyRow) };
+  return { households: new RowSet(tx, DashboardHouseholdRow), gifts: new RowSet(tx, DashboardGiftRow), money: new RowSet(tx, RegionMoneyRow), villages: new RowSet(tx, VillageCountsRow) };
 }
 
-/** Household counts and money per region, rolled up county -> town -> village at query time. Applied a batch at a time (see RowSet). */
+/** Household counts per village and money per region, rolled up county -> town -> village at query time. Applied a batch at a time (see RowSet). */
 export class GovernmentDashboardProjection implements Projection {
   readonly name = 'government-dashboard';
 
@@ -34,8 +35,15 @@ function householdOf(event: PangolinEvent): string | undefined {
   return (event.data as { householdId?: string }).householdId;
 }
 
-async function prefetch({ households, gifts, money }: Tables, events: readonly PangolinEvent[]): Promise<void> {
+async function prefetch({ households, gifts, money, villages }: Tables, events: readonly PangolinEvent[]): Promise<void> {
   await households.load('householdId', keysIn(events, householdOf));
+  const villageCodes: string[] = [];
+  for (const event of events) {
+    const householdId = householdOf(event);
+    const villageCode = event.type === 'HouseholdRegistered' ? event.data.villageCode : householdId && (await households.get({ householdId }))?.villageCode;
+    if (villageCode) villageCodes.push(villageCode);
+  }
+  await villages.load('villageCode', villageCodes);
   await gifts.load('giftId', keysIn(events, (event) => (event.type === 'GiftPaymentConfirmed' ? event.data.giftId : undefined)));
   // The regions money goes to, as far as the stored rows tell (a gift pledged in this batch is looked up when paid).
   const regions: string[] = [];
@@ -48,25 +56,27 @@ async function prefetch({ households, gifts, money }: Tables, events: readonly P
   await money.load('regionCode', regions);
 }
 
-async function applyEvent({ households, gifts, money }: Tables, event: PangolinEvent): Promise<void> {
+async function applyEvent(tables: Tables, event: PangolinEvent): Promise<void> {
+  const { households, gifts, money } = tables;
   switch (event.type) {
     case 'HouseholdRegistered':
       await households.insert({ householdId: event.data.householdId, villageCode: event.data.villageCode, eligible: false, activePolicies: 0 });
+      await countVillage(tables.villages, event.data.villageCode, { registered: 1 });
       return;
     case 'HouseholdEligibilityVerified':
-      await households.update({ householdId: event.data.householdId }, { eligible: true });
+      await changeHousehold(tables, event.data.householdId, () => ({ eligible: true }));
       return;
     case 'HouseholdEligibilityRevoked':
-      await households.update({ householdId: event.data.householdId }, { eligible: false });
+      await changeHousehold(tables, event.data.householdId, () => ({ eligible: false }));
       return;
     case 'PolicyIssued':
-      await households.increment({ householdId: event.data.householdId }, 'activePolicies', 1);
+      await changeHousehold(tables, event.data.householdId, (household) => ({ activePolicies: household.activePolicies + 1 }));
       return;
     case 'PolicyCancelled':
-      if (event.data.wasIssued) await households.increment({ householdId: event.data.householdId }, 'activePolicies', -1);
+      if (event.data.wasIssued) await changeHousehold(tables, event.data.householdId, (household) => ({ activePolicies: household.activePolicies - 1 }));
       return;
     case 'PolicyExpired':
-      await households.increment({ householdId: event.data.householdId }, 'activePolicies', -1);
+      await changeHousehold(tables, event.data.householdId, (household) => ({ activePolicies: household.activePolicies - 1 }));
       return;
     case 'GiftPledged': {
       const { giftId, target } = event.data;
@@ -86,6 +96,34 @@ async function applyEvent({ households, gifts, money }: Tables, event: PangolinE
       await addMoney(money, (await households.getOrFail({ householdId: event.data.householdId })).villageCode, event.data.amount.currency, 'claimsPaid', event.data.amount.amount);
       return;
   }
+}
+
+type VillageFigure = 'registered' | 'eligible' | 'covered' | 'eligibleCovered';
+
+/** Changes a household and moves it between its village's counts: each count follows the household's before and after. */
+async function changeHousehold({ households, villages }: Tables, householdId: string, change: (household: DashboardHouseholdRow) => Partial<DashboardHouseholdRow>): Promise<void> {
+  const household = await households.get({ householdId });
+  // Updating a household that does not exist does nothing, as the UPDATE it stands for would.
+  if (!household) return;
+  const before = figuresOf(household);
+  households.change(household, change(household));
+  const after = figuresOf(household);
+  const delta = Object.fromEntries((Object.keys(after) as (keyof typeof after)[]).map((figure) => [figure, after[figure] - before[figure]]));
+  await countVillage(villages, household.villageCode, delta);
+}
+
+function figuresOf(household: DashboardHouseholdRow): Record<Exclude<VillageFigure, 'registered'>, number> {
+  const covered = household.activePolicies > 0;
+  return { eligible: household.eligible ? 1 : 0, covered: covered ? 1 : 0, eligibleCovered: household.eligible && covered ? 1 : 0 };
+}
+
+async function countVillage(villages: RowSet<VillageCountsRow>, villageCode: string, delta: Partial<Record<VillageFigure, number>>): Promise<void> {
+  const row = await villages.get({ villageCode });
+  if (!row) {
+    await villages.insert({ villageCode, registered: 0, eligible: 0, covered: 0, eligibleCovered: 0, ...delta });
+    return;
+  }
+  villages.change(row, Object.fromEntries(Object.entries(delta).map(([figure, by]) => [figure, row[figure as VillageFigure] + (by ?? 0)])));
 }
 
 async function addMoney(money: RowSet<RegionMoneyRow>, regionCode: string, currency: string, figure: RegionFigure, amount: number): Promise<void> {

@@ -1,11 +1,12 @@
-import { EntityManager, Like } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { inRegion } from '../shared/paging';
 import { regionLevel, type RegionLevel } from '@pangolin/domain';
-import { householdsInRegion, type PersonalHouseholdRecord } from '../households/households.queries';
 import { basisPoints } from '../shared/ratio';
 import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
 import { claimsByState, type ClaimStateSummary } from '../insurer-view/insurer-view.queries';
 import { DashboardHouseholdRow } from './dashboard-household.entity';
 import { RegionMoneyRow } from './region-money.entity';
+import { VillageCountsRow } from './village-counts.entity';
 
 export interface RegionMoney {
   currency: string;
@@ -33,22 +34,15 @@ export interface DashboardNode {
 /** The levels the dashboard rolls up through, by code length. */
 const LEVEL_LENGTHS = [6, 9, 12];
 
-interface VillageCounts {
-  villageCode: string;
-  registered: number;
-  eligible: number;
-  covered: number;
-  eligibleCovered: number;
-}
-
 /**
- * The region `regionPrefix` as a tree: county -> town -> village below it, each node with its
- * households and money. Programme money counts in the node of the programme's region and above,
+ * The region `regionPrefix` with its direct subdivisions (a county's towns, a town's villages; at
+ * most 999 by the code's width), each with its households and money; a subdivision's own
+ * subdivisions are in its own dashboard. Programme money counts in the node of the programme's region and above,
  * not in the nodes below it, so a node's money may exceed the sum of its children's.
  */
 export async function dashboard(manager: EntityManager, regionPrefix: string): Promise<DashboardNode> {
   const villages = await villageCounts(manager, regionPrefix);
-  const money = await manager.find(RegionMoneyRow, { where: { regionCode: Like(`${regionPrefix}%`) } });
+  const money = await manager.createQueryBuilder(RegionMoneyRow, 'm').where(...inRegion('m.regionCode', regionPrefix)).getMany();
 
   const root = emptyNode(regionPrefix);
   const nodes = new Map<string, DashboardNode>([[regionPrefix, root]]);
@@ -60,7 +54,7 @@ export async function dashboard(manager: EntityManager, regionPrefix: string): P
   /** The node itself and every node above it up to the root, creating the missing ones. */
   const lineage = (code: string): DashboardNode[] => {
     const lineageNodes = [root];
-    for (const length of LEVEL_LENGTHS.filter((l) => l > regionPrefix.length && l <= code.length)) {
+    for (const length of LEVEL_LENGTHS.filter((l) => l > regionPrefix.length && l <= code.length).slice(0, 1)) {
       const nodeCode = code.slice(0, length);
       let node = nodes.get(nodeCode);
       if (!node) {
@@ -100,44 +94,18 @@ export async function dashboard(manager: EntityManager, regionPrefix: string): P
   return root;
 }
 
-/**
- * PERSONAL DATA: eligible households of the region without a policy requested or in force, for
- * the government responsible for them; the caller authorises.
- */
-export async function uncoveredEligible(manager: EntityManager, regionPrefix: string): Promise<PersonalHouseholdRecord[]> {
-  return (await householdsInRegion(manager, regionPrefix)).filter((household) => household.eligible && !household.covered);
-}
-
-/** Claims on policies of the region's households, counted per state with their amounts in that state. */
+/** Claims on policies of the region's households, counted per state with their amounts in that state (summed by the database). */
 export async function claimsInRegion(manager: EntityManager, regionPrefix: string): Promise<Record<ClaimState, ClaimStateSummary>> {
-  const claims = await manager
+  const query = manager
     .createQueryBuilder(ClaimRow, 'c')
     .innerJoin(DashboardHouseholdRow, 'h', 'h.householdId = c.householdId')
-    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` })
-    .getMany();
-  return claimsByState(claims);
+    .where(...inRegion('h.villageCode', regionPrefix));
+  return claimsByState(query);
 }
 
-async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCounts[]> {
-  const rows: Record<keyof VillageCounts, string | number>[] = await manager
-    .createQueryBuilder(DashboardHouseholdRow, 'h')
-    .select('h.villageCode', 'villageCode')
-    .addSelect('COUNT(*)', 'registered')
-    .addSelect('SUM(CASE WHEN h.eligible = :yes THEN 1 ELSE 0 END)', 'eligible')
-    .addSelect('SUM(CASE WHEN h.activePolicies > 0 THEN 1 ELSE 0 END)', 'covered')
-    .addSelect('SUM(CASE WHEN h.eligible = :yes AND h.activePolicies > 0 THEN 1 ELSE 0 END)', 'eligibleCovered')
-    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` })
-    .setParameter('yes', true)
-    .groupBy('h.villageCode')
-    .getRawMany();
-  // Aggregates come back as numbers from SQLite and as strings from PostgreSQL.
-  return rows.map((row) => ({
-    villageCode: String(row.villageCode),
-    registered: Number(row.registered),
-    eligible: Number(row.eligible),
-    covered: Number(row.covered),
-    eligibleCovered: Number(row.eligibleCovered),
-  }));
+/** The region's villages' counts, kept by the projection: one row per village, nothing counted here. */
+async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCountsRow[]> {
+  return manager.createQueryBuilder(VillageCountsRow, 'v').where(...inRegion('v.villageCode', regionPrefix)).getMany();
 }
 
 function emptyNode(code: string): DashboardNode {

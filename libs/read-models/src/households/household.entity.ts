@@ -2,6 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { HouseholdPersonalData } from '@pangolin/domain';
 import { IsoDateColumn, PositionColumn, TextColumn } from '../shared/columns';
 
+@Index('IDX_households_village_code', ['villageCode', 'householdCode'])
+@Index('IDX_households_allocation_order', ['verifiedPosition', 'householdCode'])
 @Entity('households')
 export class HouseholdRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })
@@ -11,7 +13,6 @@ export class HouseholdRow {
   @TextColumn({ length: 64 })
   householdCode: string;
 
-  @Index()
   @TextColumn({ length: 12 })
   villageCode: string;
 

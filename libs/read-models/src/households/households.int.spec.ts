@@ -61,7 +61,7 @@ describe('households read model', () => {
     expect(personal?.personal).toEqual({ headName: 'Head of hh-2', headNationalId: 'ID-hh-2', members: [{ name: 'Member of hh-2', relation: 'spouse' }], address: `Road 1, ${REGION.village11}` });
     expect(personal?.personalDataErased).toBe(false);
 
-    const inTown = await householdsInRegion(story.dataSource.manager, REGION.town2);
+    const inTown = (await householdsInRegion(story.dataSource.manager, { regionPrefix: REGION.town2 }, { limit: 50 })).items;
     expect(inTown.map((household) => [household.householdId, household.eligible, household.personal?.headName])).toEqual([
       ['hh-4', false, 'Head of hh-4'],
       ['hh-5', true, 'Head of hh-5'],
@@ -81,7 +81,7 @@ describe('households read model', () => {
   });
 
   it('lists eligible uncovered households with what they still need, in verification order', async () => {
-    const county = await listUncoveredEligible(story.dataSource.manager, REGION.county, PRODUCT);
+    const county = await listUncoveredEligible(story.dataSource.manager, { regionPrefix: REGION.county, productId: PRODUCT });
     expect(county).toEqual([
       {
         householdId: 'hh-5',
@@ -106,8 +106,11 @@ describe('households read model', () => {
         remaining: { amount: 2_000, currency: 'CNY' },
       },
     ]);
-    expect((await listUncoveredEligible(story.dataSource.manager, REGION.town1, PRODUCT)).map((household) => household.householdId)).toEqual(['hh-3']);
-    expect(await listUncoveredEligible(story.dataSource.manager, REGION.county, 'no-such-product')).toEqual([]);
+    expect((await listUncoveredEligible(story.dataSource.manager, { regionPrefix: REGION.town1, productId: PRODUCT })).map((household) => household.householdId)).toEqual(['hh-3']);
+    expect(await listUncoveredEligible(story.dataSource.manager, { regionPrefix: REGION.county, productId: 'no-such-product' })).toEqual([]);
+    const page = await listUncoveredEligible(story.dataSource.manager, { regionPrefix: REGION.county, productId: PRODUCT }, { limit: 1 });
+    expect(page.items).toEqual([county[0]]);
+    expect((await listUncoveredEligible(story.dataSource.manager, { regionPrefix: REGION.county, productId: PRODUCT }, { limit: 1, cursor: page.nextCursor! })).items).toEqual([county[1]]);
   });
 
   it('gives programme allocation its candidates', async () => {
@@ -151,7 +154,7 @@ describe('households read model: erased personal data', () => {
     expect(await storedPersonalColumn('hh-2')).toBeNull();
     expect(await findHouseholdPersonal(manager(), 'hh-2')).toMatchObject({ householdId: 'hh-2', personal: null, personalDataErased: true });
     expect(await findHousehold(manager(), 'hh-2')).toEqual(before);
-    const village = await householdsInRegion(manager(), REGION.village11);
+    const village = (await householdsInRegion(manager(), { regionPrefix: REGION.village11 }, { limit: 50 })).items;
     expect(village.map(({ householdId, personal, personalDataErased }) => [householdId, personal?.headName ?? null, personalDataErased])).toEqual([
       ['hh-1', 'Head of hh-1', false],
       ['hh-2', null, true],

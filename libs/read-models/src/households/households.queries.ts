@@ -1,8 +1,9 @@
-import { EntityManager, Like } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { HouseholdPersonalData, Money, ProgrammeCandidate } from '@pangolin/domain';
 import { ProductRow } from '../catalogue/product.entity';
 import { HouseholdRow } from './household.entity';
 import { FundingStatus, HouseholdFundingRow } from './household-funding.entity';
+import { applyKeyset, inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 
 export interface FundingView {
   productId: string;
@@ -83,69 +84,103 @@ export async function publicHousehold(manager: EntityManager, householdId: strin
   return { householdId, householdCode: row.householdCode, villageCode: row.villageCode, size: row.size, category: row.category, covered: isCovered(funding.get(householdId) ?? []) };
 }
 
-/**
- * PERSONAL DATA: every household registered in the region (a county, town or village code, or any
- * prefix of one), for the governments responsible for it; the caller authorises.
- */
-export async function householdsInRegion(manager: EntityManager, regionPrefix: string): Promise<PersonalHouseholdRecord[]> {
-  const rows = await withPersonalData(manager)
-    .where('h.villageCode LIKE :prefix', { prefix: `${regionPrefix}%` })
-    .orderBy('h.villageCode', 'ASC')
-    .addOrderBy('h.householdCode', 'ASC')
-    .getMany();
-  const funding = await fundingOf(manager, rows.map((row) => row.householdId));
-  return rows.map((row) => ({ ...householdRecord(row, funding), ...personalDataOf(row) }));
+export interface HouseholdFilter {
+  /** A county, town or village code, or any prefix of one. */
+  regionPrefix: string;
+  eligible?: boolean;
+  /** Has a policy requested or in force for some product (see `covered` of a record). */
+  covered?: boolean;
+  category?: string;
+  /** The start of a household code. */
+  code?: string;
 }
+
+/** Households by village, then code: the order a government walks its registry in. */
+export const HOUSEHOLDS_BY_VILLAGE = listOrder('households', [['h.villageCode', 'text'], ['h.householdCode', 'text']]);
+
+/**
+ * PERSONAL DATA: one page of the households registered in the region, for the governments
+ * responsible for it; the caller authorises.
+ */
+export async function householdsInRegion(manager: EntityManager, filter: HouseholdFilter, page: PageRequest): Promise<Page<PersonalHouseholdRecord>> {
+  const query = withPersonalData(manager).where(...inRegion('h.villageCode', filter.regionPrefix));
+  if (filter.eligible !== undefined) query.andWhere('h.eligible = :eligible', { eligible: filter.eligible });
+  if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
+  if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
+  if (filter.covered !== undefined) {
+    const covering = manager
+      .createQueryBuilder(HouseholdFundingRow, 'f')
+      .select('1')
+      .where('f.householdId = h.householdId')
+      .andWhere("(f.activePolicyId IS NOT NULL OR f.status = 'covered')")
+      .getQuery();
+    query.andWhere(`${filter.covered ? '' : 'NOT '}EXISTS (${covering})`);
+  }
+  const rows = await keysetPage(query, HOUSEHOLDS_BY_VILLAGE, page, (row) => [row.villageCode, row.householdCode]);
+  const funding = await fundingOf(manager, rows.items.map((row) => row.householdId));
+  return mapPage(rows, (row) => ({ ...householdRecord(row, funding), ...personalDataOf(row) }));
+}
+
+export interface UncoveredFilter {
+  regionPrefix: string;
+  productId: string;
+  category?: string;
+  /** The start of a household code. */
+  code?: string;
+}
+
+/** The order in which programmes allocate: earliest verification first, then household code. */
+export const UNCOVERED_IN_ALLOCATION_ORDER = listOrder('uncovered', [['h.verifiedPosition', 'position'], ['h.householdCode', 'text']]);
 
 /**
  * Eligible households of the region that have no policy requested or in force for the product and
- * are not fully funded, with what their premium still needs. Ordered by verification position, then
- * household code: the order in which programmes allocate. Empty when the product is unknown.
+ * are not fully funded, with what their premium still needs, in the order in which programmes
+ * allocate. One page of them, or (without `page`) all of them, for the allocation plan. Empty when
+ * the product is unknown.
  */
-export async function listUncoveredEligible(manager: EntityManager, regionPrefix: string, productId: string): Promise<UncoveredHousehold[]> {
-  const product = await manager.findOneBy(ProductRow, { productId });
-  if (!product) return [];
-  const households = await manager.find(HouseholdRow, {
-    where: { eligible: true, villageCode: Like(`${regionPrefix}%`) },
-    order: { verifiedPosition: 'ASC', householdCode: 'ASC' },
-  });
-  const fundingRows = await manager
-    .createQueryBuilder(HouseholdFundingRow, 'f')
-    .where('f.productId = :productId', { productId })
-    .andWhere((qb) => `f.householdId IN ${qb.subQuery().select('h.householdId').from(HouseholdRow, 'h').where('h.villageCode LIKE :prefix').getQuery()}`)
-    .setParameter('prefix', `${regionPrefix}%`)
-    .getMany();
-  const fundingByHousehold = new Map(fundingRows.map((row) => [row.householdId, row]));
+export async function listUncoveredEligible(manager: EntityManager, filter: UncoveredFilter, page: PageRequest): Promise<Page<UncoveredHousehold>>;
+export async function listUncoveredEligible(manager: EntityManager, filter: UncoveredFilter): Promise<UncoveredHousehold[]>;
+export async function listUncoveredEligible(manager: EntityManager, filter: UncoveredFilter, page?: PageRequest): Promise<Page<UncoveredHousehold> | UncoveredHousehold[]> {
+  const product = await manager.findOneBy(ProductRow, { productId: filter.productId });
+  if (!product) return page ? { items: [], nextCursor: null } : [];
+  const query = manager
+    .createQueryBuilder(HouseholdRow, 'h')
+    .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = :productId', { productId: filter.productId })
+    .where('h.eligible = :eligible', { eligible: true })
+    .andWhere(...inRegion('h.villageCode', filter.regionPrefix))
+    .andWhere("(f.householdId IS NULL OR (f.activePolicyId IS NULL AND f.status NOT IN ('funded', 'covered')))");
+  if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
+  if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
+  const keyOf = (row: HouseholdRow) => [String(row.verifiedPosition), row.householdCode];
+  const toView = (row: HouseholdRow) => uncoveredView(row, (row as HouseholdRow & { funding: HouseholdFundingRow | null }).funding, product);
+  if (!page) return (await applyKeyset(query, UNCOVERED_IN_ALLOCATION_ORDER, undefined).getMany()).map(toView);
+  return mapPage(await keysetPage(query, UNCOVERED_IN_ALLOCATION_ORDER, page, keyOf), toView);
+}
 
-  const uncovered: UncoveredHousehold[] = [];
-  for (const household of households) {
-    const funding = fundingByHousehold.get(household.householdId);
-    if (funding && (funding.activePolicyId !== null || funding.status === 'funded' || funding.status === 'covered')) continue;
-    // A round in progress keeps the premium it started with; a new round costs the product's current premium.
-    const inProgress = funding?.status === 'funding';
-    const premium = inProgress ? funding.premium : product.annualPremium;
-    const funded = inProgress ? funding.funded : 0;
-    const currency = inProgress ? funding.currency : product.currency;
-    uncovered.push({
-      householdId: household.householdId,
-      householdCode: household.householdCode,
-      villageCode: household.villageCode,
-      category: household.category,
-      size: household.size,
-      verifiedPosition: String(household.verifiedPosition),
-      premium: { amount: premium, currency },
-      funded: { amount: funded, currency },
-      remaining: { amount: premium - funded, currency },
-    });
-  }
-  return uncovered;
+function uncoveredView(household: HouseholdRow, funding: HouseholdFundingRow | null, product: ProductRow): UncoveredHousehold {
+  // A round in progress keeps the premium it started with; a new round costs the product's current premium.
+  const inProgress = funding?.status === 'funding';
+  const premium = inProgress ? funding.premium : product.annualPremium;
+  const funded = inProgress ? funding.funded : 0;
+  const currency = inProgress ? funding.currency : product.currency;
+  return {
+    householdId: household.householdId,
+    householdCode: household.householdCode,
+    villageCode: household.villageCode,
+    category: household.category,
+    size: household.size,
+    verifiedPosition: String(household.verifiedPosition),
+    premium: { amount: premium, currency },
+    funded: { amount: funded, currency },
+    remaining: { amount: premium - funded, currency },
+  };
 }
 
 function withPersonalData(manager: EntityManager) {
   return manager.createQueryBuilder(HouseholdRow, 'h').addSelect('h.personal');
 }
 
-function personalDataOf(row: HouseholdRow): HouseholdPersonalView {
+export function personalDataOf(row: HouseholdRow): HouseholdPersonalView {
   if (row.personalDataErased || row.personal === null) return { personal: null, personalDataErased: true };
   return { personal: row.personal, personalDataErased: false };
 }
@@ -203,7 +238,7 @@ function householdRecord(row: HouseholdRow, funding: Map<string, FundingView[]>)
 
 /** The uncovered eligible households of a programme's region as the allocation plan takes them. */
 export async function programmeCandidates(manager: EntityManager, regionPrefix: string, productId: string): Promise<ProgrammeCandidate[]> {
-  return (await listUncoveredEligible(manager, regionPrefix, productId)).map((household) => ({
+  return (await listUncoveredEligible(manager, { regionPrefix, productId })).map((household) => ({
     householdId: household.householdId,
     householdCode: household.householdCode,
     verifiedPosition: BigInt(household.verifiedPosition),

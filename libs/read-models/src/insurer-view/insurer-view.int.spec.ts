@@ -1,6 +1,6 @@
-import { insurerView, lossRatioOverTime } from './insurer-view.queries';
+import { insurerClaims, insurerPolicies, insurerView, lossRatioOverTime } from './insurer-view.queries';
 import { earnedPremium } from './earned-premium';
-import { INSURER, policyOf, PRODUCT } from '../testing/story';
+import { INSURER, policyOf } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
@@ -12,15 +12,18 @@ describe('insurer view', () => {
   });
   afterAll(() => story.close());
 
-  it('counts and lists policies by state', async () => {
+  it('counts policies by state, and lists them newest first with their households', async () => {
     const view = await insurerView(story.dataSource.manager, INSURER, '2024-10-01');
-    expect(view.products.map((product) => [product.productId, product.version, product.retired, product.terms.annualPremium])).toEqual([[PRODUCT, 1, false, cny(5_000)]]);
     expect(view.policies.counts).toEqual({ requested: 0, active: 2, expired: 0, cancelled: 1 });
-    expect(view.policies.list.map((policy) => [policy.policyId, policy.policyNumber, policy.status, policy.claimsPaid.amount, policy.remainingCover.amount])).toEqual([
-      [policyOf('hh-1'), 'POL-0001', 'active', 250_000, 1_750_000],
-      [policyOf('hh-2'), 'POL-0002', 'active', 0, 2_000_000],
-      [policyOf('hh-3'), 'POL-0003', 'cancelled', 0, 2_000_000],
+    const policies = await insurerPolicies(story.dataSource.manager, INSURER, {}, { limit: 50 });
+    expect(policies.items.map((policy) => [policy.policyId, policy.policyNumber, policy.status, policy.claimsPaid.amount, policy.remainingCover.amount, policy.household.personal?.headName])).toEqual([
+      [policyOf('hh-3'), 'POL-0003', 'cancelled', 0, 2_000_000, 'Head of hh-3'],
+      [policyOf('hh-2'), 'POL-0002', 'active', 0, 2_000_000, 'Head of hh-2'],
+      [policyOf('hh-1'), 'POL-0001', 'active', 250_000, 1_750_000, 'Head of hh-1'],
     ]);
+    expect(policies.nextCursor).toBeNull();
+    expect((await insurerPolicies(story.dataSource.manager, INSURER, { search: 'POL-0002' }, { limit: 50 })).items.map((policy) => policy.policyId)).toEqual([policyOf('hh-2')]);
+    expect((await insurerPolicies(story.dataSource.manager, INSURER, { status: 'cancelled' }, { limit: 50 })).items.map((policy) => policy.policyId)).toEqual([policyOf('hh-3')]);
   });
 
   it('earns premium pro rata, stopping at cancellation, and works out the loss ratio', async () => {
@@ -45,19 +48,22 @@ describe('insurer view', () => {
       rejected: { count: 1, amounts: [cny(10_000)] },
       paid: { count: 1, amounts: [cny(250_000)] },
     });
-    expect(view.claims.queue.map((claim) => [claim.claimId, claim.state, claim.policyId])).toEqual([
+    const claims = (filter: Parameters<typeof insurerClaims>[2]) => insurerClaims(story.dataSource.manager, INSURER, filter, { limit: 50 }).then((page) => page.items);
+    expect((await claims({ states: ['filed', 'approved'] })).map((claim) => [claim.claimId, claim.state, claim.policyId])).toEqual([
       ['claim-3', 'approved', policyOf('hh-2')],
       ['claim-4', 'filed', policyOf('hh-1')],
     ]);
-    expect(view.claims.paid).toEqual([
-      expect.objectContaining({ claimId: 'claim-1', amountClaimed: cny(300_000), approvedAmount: cny(250_000), paidAmount: cny(250_000), payoutReference: 'PAYOUT-1', filedBy: { role: 'government', id: '440305' } }),
+    expect(await claims({ states: ['paid'] })).toEqual([
+      expect.objectContaining({ claimId: 'claim-1', amountClaimed: cny(300_000), approvedAmount: cny(250_000), paidAmount: cny(250_000), payoutReference: 'PAYOUT-1', filedBy: { role: 'government', id: '440305' }, policyNumber: 'POL-0001' }),
     ]);
-    expect(view.claims.list.map((claim) => claim.claimId)).toEqual(['claim-2', 'claim-1', 'claim-3', 'claim-4']);
+    expect((await claims({})).map((claim) => claim.claimId)).toEqual(['claim-2', 'claim-1', 'claim-3', 'claim-4']);
   });
 
   it('shows nothing of another insurer', async () => {
     const view = await insurerView(story.dataSource.manager, 'ins-2', '2024-10-01');
-    expect(view).toMatchObject({ products: [], policies: { counts: { requested: 0, active: 0, expired: 0, cancelled: 0 }, list: [] }, premiums: [], claims: { queue: [], paid: [], list: [] } });
+    expect(view).toMatchObject({ policies: { counts: { requested: 0, active: 0, expired: 0, cancelled: 0 } }, premiums: [], claims: { byState: { filed: { count: 0 } } } });
+    expect(await insurerPolicies(story.dataSource.manager, 'ins-2', {}, { limit: 50 })).toEqual({ items: [], nextCursor: null });
+    expect(await insurerClaims(story.dataSource.manager, 'ins-2', {}, { limit: 50 })).toEqual({ items: [], nextCursor: null });
   });
 
   it('follows the cumulative loss ratio month by month', async () => {

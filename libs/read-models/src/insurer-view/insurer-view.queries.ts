@@ -1,9 +1,11 @@
-import type { EntityManager } from 'typeorm';
+import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { addDays, dateOf, type Money } from '@pangolin/domain';
-import { ProductRow } from '../catalogue/product.entity';
 import { PolicyRow, PolicyStatus } from '../catalogue/policy.entity';
 import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
-import { ClaimView, PolicyView, ProductView, claimView, policyView, productView } from '../catalogue/catalogue.queries';
+import { ClaimView, PolicyView, claimView, policyView } from '../catalogue/catalogue.queries';
+import { HouseholdRow } from '../households/household.entity';
+import { personalDataOf, type HouseholdPersonalView } from '../households/households.queries';
+import { inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 import { MoneySums } from '../shared/money-sums';
 import { basisPoints } from '../shared/ratio';
 import { earnedPremium } from './earned-premium';
@@ -31,20 +33,25 @@ export interface ClaimStateSummary {
 export interface InsurerView {
   insurerId: string;
   asOf: string;
-  products: ProductView[];
-  policies: { counts: Record<PolicyStatus, number>; list: PolicyView[] };
+  policies: { counts: Record<PolicyStatus, number> };
   premiums: InsurerPremiumFigures[];
-  claims: { byState: Record<ClaimState, ClaimStateSummary>; queue: ClaimView[]; paid: ClaimView[]; list: ClaimView[] };
+  claims: { byState: Record<ClaimState, ClaimStateSummary> };
 }
 
-/** One insurer's book as of a calendar date (YYYY-MM-DD). Lists carry ids so the API can route commands. */
+/**
+ * One insurer's book as of a calendar date (YYYY-MM-DD): counts and sums only, made by the
+ * database. Its policies and claims are lists of their own (insurerPolicies, insurerClaims).
+ */
 export async function insurerView(manager: EntityManager, insurerId: string, asOf: string): Promise<InsurerView> {
-  const products = await manager.find(ProductRow, { where: { insurerId }, order: { productId: 'ASC' } });
-  const policies = await manager.find(PolicyRow, { where: { insurerId }, order: { requestedAt: 'ASC', policyId: 'ASC' } });
-  const claims = await manager.find(ClaimRow, { where: { insurerId }, order: { filedAt: 'ASC', claimId: 'ASC' } });
-
+  const counted = await manager
+    .createQueryBuilder(PolicyRow, 'p')
+    .select('p.status', 'status')
+    .addSelect('COUNT(*)', 'count')
+    .where('p.insurerId = :insurerId', { insurerId })
+    .groupBy('p.status')
+    .getRawMany<{ status: PolicyStatus; count: number | string }>();
   const policyCounts: Record<PolicyStatus, number> = { requested: 0, active: 0, expired: 0, cancelled: 0 };
-  for (const policy of policies) policyCounts[policy.status] += 1;
+  for (const { status, count } of counted) policyCounts[status] = Number(count);
 
   const figures = new Map<string, InsurerPremiumFigures>();
   const figuresOf = (currency: string): InsurerPremiumFigures => {
@@ -53,43 +60,177 @@ export async function insurerView(manager: EntityManager, insurerId: string, asO
     }
     return figures.get(currency)!;
   };
-  for (const policy of policies.filter((p) => p.issuedAt !== null)) {
-    const currencyFigures = figuresOf(policy.currency);
-    currencyFigures.premiumsReceived += policy.premium;
-    currencyFigures.unearnedPremiumReturned += policy.unearnedPremiumReturned;
-    currencyFigures.premiumsEarned += earnedPremium(policy, asOf);
+  // Each policy's earned premium, floored as earnedPremium floors it, summed by the database.
+  const premiums = await manager
+    .createQueryBuilder(PolicyRow, 'p')
+    .select('p.currency', 'currency')
+    .addSelect('SUM(p.premium)', 'received')
+    .addSelect('SUM(p.unearnedPremiumReturned)', 'returned')
+    .addSelect(`SUM(CASE WHEN p.startDate IS NULL THEN 0 ELSE (p.premium * ${earnedDaysSql(manager)}) / p.termDays END)`, 'earned')
+    .where('p.insurerId = :insurerId', { insurerId })
+    .andWhere('p.issuedAt IS NOT NULL')
+    .setParameter('asOf', asOf)
+    .groupBy('p.currency')
+    .getRawMany<{ currency: string; received: number | string; returned: number | string; earned: number | string }>();
+  for (const row of premiums) {
+    const currencyFigures = figuresOf(row.currency);
+    currencyFigures.premiumsReceived += Number(row.received);
+    currencyFigures.unearnedPremiumReturned += Number(row.returned);
+    currencyFigures.premiumsEarned += Number(row.earned);
   }
-  for (const claim of claims.filter((c) => c.state === 'paid')) figuresOf(claim.currency).claimsPaid += claim.paidAmount ?? 0;
+  const claimsQuery = manager.createQueryBuilder(ClaimRow, 'c').where('c.insurerId = :insurerId', { insurerId });
+  const byState = await claimsByState(claimsQuery);
+  for (const { amount, currency } of byState.paid.amounts) figuresOf(currency).claimsPaid += amount;
   for (const currencyFigures of figures.values()) currencyFigures.lossRatioBasisPoints = basisPoints(currencyFigures.claimsPaid, currencyFigures.premiumsEarned);
-
-  const claimViews = claims.map(claimView);
 
   return {
     insurerId,
     asOf,
-    products: products.map(productView),
-    policies: { counts: policyCounts, list: policies.map(policyView) },
+    policies: { counts: policyCounts },
     premiums: [...figures.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
-    claims: {
-      byState: claimsByState(claims),
-      // What waits for the insurer: filed claims to decide, approved claims to pay.
-      queue: claimViews.filter((claim) => claim.state === 'filed' || claim.state === 'approved'),
-      paid: claimViews.filter((claim) => claim.state === 'paid'),
-      list: claimViews,
-    },
+    claims: { byState },
   };
 }
 
-/** Claims counted per state, with their amounts in that state. */
-export function claimsByState(claims: ClaimRow[]): Record<ClaimState, ClaimStateSummary> {
+/**
+ * SQL for earnedPremium's day count of policy `p` up to `:asOf`: days from its start to the first
+ * day without cover (`:asOf`, or its cancellation's effective date if earlier), kept within 0 and
+ * its term. Dates are YYYY-MM-DD text; each engine counts days its own way.
+ */
+function earnedDaysSql(manager: EntityManager): string {
+  if (manager.connection.options.type === 'postgres') {
+    // LEAST passes over a NULL (no cancellation).
+    return 'LEAST(GREATEST(LEAST(CAST(:asOf AS date), CAST(p.cancellationEffectiveDate AS date)) - CAST(p.startDate AS date), 0), p.termDays)';
+  }
+  return 'MIN(MAX(CAST(julianday(MIN(:asOf, COALESCE(p.cancellationEffectiveDate, :asOf))) - julianday(p.startDate) AS INTEGER), 0), p.termDays)';
+}
+
+/** Claims of `claims` (a query over ClaimRow as `c`, its filters applied) counted per state, with their amounts in that state, summed by the database. */
+export async function claimsByState(claims: SelectQueryBuilder<ClaimRow>): Promise<Record<ClaimState, ClaimStateSummary>> {
+  const rows = await claims
+    .select('c.state', 'state')
+    .addSelect('c.currency', 'currency')
+    .addSelect('COUNT(*)', 'count')
+    // What a claim amounts to in its state: paid, approved, or else claimed.
+    .addSelect("SUM(CASE WHEN c.state = 'paid' THEN COALESCE(c.paidAmount, 0) WHEN c.state = 'approved' THEN COALESCE(c.approvedAmount, 0) ELSE c.amountClaimed END)", 'amount')
+    .groupBy('c.state')
+    .addGroupBy('c.currency')
+    .getRawMany<{ state: ClaimState; currency: string; count: number | string; amount: number | string }>();
   const claimSums: Record<ClaimState, MoneySums> = { filed: new MoneySums(), approved: new MoneySums(), rejected: new MoneySums(), paid: new MoneySums() };
   const claimCounts: Record<ClaimState, number> = { filed: 0, approved: 0, rejected: 0, paid: 0 };
-  for (const claim of claims) {
-    claimCounts[claim.state] += 1;
-    claimSums[claim.state].add(claim.currency, amountInState(claim));
+  for (const row of rows) {
+    claimCounts[row.state] += Number(row.count);
+    claimSums[row.state].add(row.currency, Number(row.amount));
   }
   const summary = (state: ClaimState): ClaimStateSummary => ({ count: claimCounts[state], amounts: claimSums[state].toList() });
   return { filed: summary('filed'), approved: summary('approved'), rejected: summary('rejected'), paid: summary('paid') };
+}
+
+/** What an insurer may see of the household of one of its policies. */
+export type InsurerHouseholdView = PublicHouseholdFacts & (HouseholdPersonalView | { personal?: undefined });
+
+interface PublicHouseholdFacts {
+  householdCode: string;
+  villageCode: string;
+  category: string;
+  size: number;
+}
+
+/** A policy as the insurer's console lists it, with its household (personal data only once the insurer is its insurer of record). */
+export interface InsurerPolicyView extends PolicyView {
+  household: InsurerHouseholdView;
+}
+
+export interface InsurerPolicyFilter {
+  status?: PolicyStatus;
+  productId?: string;
+  /** Households whose village code starts with this (a county, town or village). */
+  regionPrefix?: string;
+  /** A policy number, or the start of a household code. */
+  search?: string;
+  /** Requested on or after this day (YYYY-MM-DD). */
+  requestedFrom?: string;
+  /** Requested on or before this day (YYYY-MM-DD). */
+  requestedTo?: string;
+}
+
+/** Newest request first. */
+export const INSURER_POLICIES = listOrder('insurer-policies', [['p.requestedAt', 'text'], ['p.policyId', 'text']], 'DESC');
+
+/**
+ * PERSONAL DATA: one page of an insurer's policies, each with its household; the household's
+ * personal data only where this insurer has issued it a policy (see isInsurerOfRecord). Three
+ * queries per page, whatever its size.
+ */
+export async function insurerPolicies(manager: EntityManager, insurerId: string, filter: InsurerPolicyFilter, page: PageRequest): Promise<Page<InsurerPolicyView>> {
+  const query = manager.createQueryBuilder(PolicyRow, 'p').where('p.insurerId = :insurerId', { insurerId });
+  if (filter.status) query.andWhere('p.status = :status', { status: filter.status });
+  if (filter.productId) query.andWhere('p.productId = :productId', { productId: filter.productId });
+  if (filter.requestedFrom) query.andWhere('p.requestedAt >= :from', { from: filter.requestedFrom });
+  // An ISO time stamp of that day sorts after the date itself and before the next day.
+  if (filter.requestedTo) query.andWhere('p.requestedAt < :to', { to: addDays(filter.requestedTo, 1) });
+  if (filter.regionPrefix || filter.search) query.innerJoin(HouseholdRow, 'h', 'h.householdId = p.householdId');
+  if (filter.regionPrefix) query.andWhere(...inRegion('h.villageCode', filter.regionPrefix));
+  if (filter.search) query.andWhere(new Brackets((either) => either.where('p.policyNumber = :number', { number: filter.search }).orWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.search!) })));
+  const policies = await keysetPage(query, INSURER_POLICIES, page, (row) => [row.requestedAt, row.policyId]);
+
+  const householdIds = [...new Set(policies.items.map((policy) => policy.householdId))];
+  const households = householdIds.length ? await manager.createQueryBuilder(HouseholdRow, 'h').addSelect('h.personal').where('h.householdId IN (:...householdIds)', { householdIds }).getMany() : [];
+  const ofRecord = householdIds.length
+    ? new Set(
+        (
+          await manager
+            .createQueryBuilder(PolicyRow, 'p')
+            .select('DISTINCT p.householdId', 'householdId')
+            .where('p.insurerId = :insurerId', { insurerId })
+            .andWhere('p.issuedAt IS NOT NULL')
+            .andWhere('p.householdId IN (:...householdIds)', { householdIds })
+            .getRawMany<{ householdId: string }>()
+        ).map((row) => row.householdId),
+      )
+    : new Set<string>();
+  const byId = new Map(households.map((household) => [household.householdId, household]));
+  return mapPage(policies, (row) => {
+    const household = byId.get(row.householdId)!;
+    const facts: PublicHouseholdFacts = { householdCode: household.householdCode, villageCode: household.villageCode, category: household.category, size: household.size };
+    return { ...policyView(row), household: ofRecord.has(row.householdId) ? { ...facts, ...personalDataOf(household) } : facts };
+  });
+}
+
+/** A claim as the insurer's console lists it. */
+export interface InsurerClaimView extends ClaimView {
+  policyNumber: string | null;
+  householdCode: string;
+}
+
+export interface InsurerClaimFilter {
+  /** One state or several (the queue: filed and approved). */
+  states?: ClaimState[];
+  policyId?: string;
+  /** Filed on or after / on or before these days (YYYY-MM-DD). */
+  filedFrom?: string;
+  filedTo?: string;
+}
+
+/** Oldest first: a queue is worked from its head. */
+export const INSURER_CLAIMS = listOrder('insurer-claims', [['c.filedAt', 'text'], ['c.claimId', 'text']]);
+
+/** One page of an insurer's claims, with each one's policy number and household code (no personal data). */
+export async function insurerClaims(manager: EntityManager, insurerId: string, filter: InsurerClaimFilter, page: PageRequest): Promise<Page<InsurerClaimView>> {
+  const query = manager
+    .createQueryBuilder(ClaimRow, 'c')
+    .innerJoinAndMapOne('c.policy', PolicyRow, 'p', 'p.policyId = c.policyId')
+    .innerJoinAndMapOne('c.household', HouseholdRow, 'h', 'h.householdId = c.householdId')
+    .where('c.insurerId = :insurerId', { insurerId });
+  if (filter.states?.length) query.andWhere('c.state IN (:...states)', { states: filter.states });
+  if (filter.policyId) query.andWhere('c.policyId = :policyId', { policyId: filter.policyId });
+  if (filter.filedFrom) query.andWhere('c.filedAt >= :from', { from: filter.filedFrom });
+  if (filter.filedTo) query.andWhere('c.filedAt < :to', { to: addDays(filter.filedTo, 1) });
+  const claims = await keysetPage(query, INSURER_CLAIMS, page, (row) => [row.filedAt, row.claimId]);
+  return mapPage(claims, (row) => {
+    const joined = row as ClaimRow & { policy: PolicyRow; household: HouseholdRow };
+    return { ...claimView(row), policyNumber: joined.policy.policyNumber, householdCode: joined.household.householdCode };
+  });
 }
 
 export interface LossRatioPoint {
@@ -133,10 +274,4 @@ function monthEndsUpTo(to: string, months: number): string[] {
     firstOfMonth = `${lastOfPrevious.slice(0, 7)}-01`;
   }
   return dates;
-}
-
-function amountInState(claim: ClaimRow): number {
-  if (claim.state === 'paid') return claim.paidAmount ?? 0;
-  if (claim.state === 'approved') return claim.approvedAmount ?? 0;
-  return claim.amountClaimed;
 }

@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CurrencyColumn, MinorUnitsColumn, PositionColumn, TextColumn } from '../shared/columns';
 
 /** One line of a posting: a signed amount on one account. A posting's lines sum to zero. */
+@Index('IDX_ledger_entries_balances', ['account', 'currency', 'amount'])
 @Entity('ledger_entries')
 export class LedgerEntryRow {
   @PrimaryColumn({ type: 'varchar', length: 100 })
@@ -11,7 +12,6 @@ export class LedgerEntryRow {
   @PrimaryColumn({ type: 'integer' })
   line: number;
 
-  @Index()
   @TextColumn({ length: 120 })
   account: string;
 

@@ -5,14 +5,16 @@ import type { Projection } from '../projection';
 import { applyThroughRowSets, RowSet } from '../shared/row-set';
 import { LedgerPostingRow } from './ledger-posting.entity';
 import { LedgerEntryRow } from './ledger-entry.entity';
+import { LedgerPostingGiftRow } from './ledger-posting-gift.entity';
+import { LedgerTotalRow } from './ledger-total.entity';
 
 type Tables = ReturnType<typeof tablesOf>;
 
 function tablesOf(tx: EntityManager) {
-  return { postings: new RowSet(tx, LedgerPostingRow), entries: new RowSet(tx, LedgerEntryRow) };
+  return { postings: new RowSet(tx, LedgerPostingRow), entries: new RowSet(tx, LedgerEntryRow), postingGifts: new RowSet(tx, LedgerPostingGiftRow), totals: new RowSet(tx, LedgerTotalRow) };
 }
 
-/** Double-entry ledger of every money movement, as the domain's posting rules derive it from events. Only appended to, a batch at a time. */
+/** Double-entry ledger of every money movement, as the domain's posting rules derive it from events, and its total per currency. Appended to, a batch at a time. */
 export class LedgerProjection implements Projection {
   readonly name = 'ledger';
 
@@ -25,10 +27,15 @@ export class LedgerProjection implements Projection {
   }
 }
 
-async function appendPostings({ postings, entries }: Tables, event: PangolinEvent, recorded: RecordedEvent): Promise<void> {
+async function appendPostings({ postings, entries, postingGifts, totals }: Tables, event: PangolinEvent, recorded: RecordedEvent): Promise<void> {
   for (const posting of postingsFor(event, { eventId: recorded.eventId, position: recorded.position, occurredAt: recorded.metadata.occurredAt })) {
     const { postingId, kind, currency, giftIds, eventId, position } = posting;
     postings.append({ postingId, kind, currency, giftIds, eventId, position });
+    for (const giftId of new Set(giftIds)) postingGifts.append({ giftId, position, postingId });
     for (const [line, entry] of posting.entries.entries()) entries.append({ postingId, line, account: entry.account, amount: entry.amount, currency, giftIds, eventId, position });
+    const sum = posting.entries.reduce((total, entry) => total + entry.amount, 0);
+    const kept = await totals.get({ currency });
+    if (kept) totals.change(kept, { total: kept.total + sum });
+    else await totals.insert({ currency, total: sum });
   }
 }

@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
+import { applyKeyset, decodeCursor, keysetPage, listOrder, mapPage, Page, pageOf, PageRequest, startsWith } from '../shared/paging';
 import { LedgerEntryRow } from './ledger-entry.entity';
+import { LedgerPostingGiftRow } from './ledger-posting-gift.entity';
+import { LedgerTotalRow } from './ledger-total.entity';
 
 export interface CurrencyTotal {
   currency: string;
@@ -25,54 +28,55 @@ export interface LedgerEntryView {
   position: string;
 }
 
-/** Sum of all entries per currency. Every posting balances, so each total must be 0. */
+/** Sum of all entries per currency, as the ledger projection keeps it. Every posting balances, so each total must be 0. */
 export async function ledgerTotal(manager: EntityManager): Promise<CurrencyTotal[]> {
-  const rows = await manager
-    .createQueryBuilder(LedgerEntryRow, 'e')
-    .select('e.currency', 'currency')
-    .addSelect('SUM(e.amount)', 'total')
-    .groupBy('e.currency')
-    .orderBy('e.currency', 'ASC')
-    .getRawMany<{ currency: string; total: number | string }>();
-  return rows.map((row) => ({ currency: row.currency, total: Number(row.total) }));
+  const rows = await manager.find(LedgerTotalRow, { order: { currency: 'ASC' } });
+  return rows.map(({ currency, total }) => ({ currency, total }));
 }
 
-/** Balance of every account (e.g. `escrow:gift:<id>`), optionally only accounts starting with `accountPrefix`. */
-export async function accountBalances(manager: EntityManager, filter: { accountPrefix?: string } = {}): Promise<AccountBalance[]> {
+/** Balances by account, then currency. */
+export const ACCOUNT_BALANCES = listOrder('balances', [['e.account', 'text'], ['e.currency', 'text']]);
+
+/**
+ * One page of account balances (e.g. `escrow:gift:<id>`), optionally only of accounts starting with
+ * `accountPrefix`. The database sums each account's entries as it walks the (account, currency)
+ * index, and stops after the page.
+ */
+export async function accountBalances(manager: EntityManager, filter: { accountPrefix?: string }, page: PageRequest): Promise<Page<AccountBalance>> {
   const query = manager
     .createQueryBuilder(LedgerEntryRow, 'e')
     .select('e.account', 'account')
     .addSelect('e.currency', 'currency')
     .addSelect('SUM(e.amount)', 'balance')
     .groupBy('e.account')
-    .addGroupBy('e.currency')
-    .orderBy('e.account', 'ASC')
-    .addOrderBy('e.currency', 'ASC');
-  if (filter.accountPrefix) query.where('e.account LIKE :prefix', { prefix: `${filter.accountPrefix}%` });
-  const rows = await query.getRawMany<{ account: string; currency: string; balance: number | string }>();
-  return rows.map((row) => ({ account: row.account, currency: row.currency, balance: Number(row.balance) }));
+    .addGroupBy('e.currency');
+  if (filter.accountPrefix) query.where("e.account LIKE :prefix ESCAPE '\\'", { prefix: startsWith(filter.accountPrefix) });
+  applyKeyset(query, ACCOUNT_BALANCES, page.cursor === undefined ? undefined : decodeCursor(ACCOUNT_BALANCES, page.cursor));
+  const rows = await query.limit(page.limit + 1).getRawMany<{ account: string; currency: string; balance: number | string }>();
+  return mapPage(
+    pageOf(rows, ACCOUNT_BALANCES, page.limit, (row) => [row.account, row.currency]),
+    (row) => ({ account: row.account, currency: row.currency, balance: Number(row.balance) }),
+  );
 }
 
-/** Every entry of every posting that moves the gift's money, in log order. */
-export async function entriesForGift(manager: EntityManager, giftId: string): Promise<LedgerEntryView[]> {
-  // giftIds is JSON text: LIKE narrows the rows, the parsed list decides.
-  const rows = await manager
+/** A gift's entries in log order. */
+export const GIFT_ENTRIES = listOrder('gift-entries', [['g.position', 'position'], ['g.postingId', 'text'], ['e.line', 'position']]);
+
+/** One page of the entries of every posting that moves the gift's money, in log order. */
+export async function entriesForGift(manager: EntityManager, giftId: string, page: PageRequest): Promise<Page<LedgerEntryView>> {
+  const query = manager
     .createQueryBuilder(LedgerEntryRow, 'e')
-    .where('e.giftIds LIKE :pattern', { pattern: `%${JSON.stringify(giftId)}%` })
-    .orderBy('e.position', 'ASC')
-    .addOrderBy('e.postingId', 'ASC')
-    .addOrderBy('e.line', 'ASC')
-    .getMany();
-  return rows
-    .filter((row) => row.giftIds.includes(giftId))
-    .map((row) => ({
-      postingId: row.postingId,
-      line: row.line,
-      account: row.account,
-      amount: row.amount,
-      currency: row.currency,
-      giftIds: row.giftIds,
-      eventId: row.eventId,
-      position: row.position.toString(),
-    }));
+    .innerJoin(LedgerPostingGiftRow, 'g', 'g.postingId = e.postingId')
+    .where('g.giftId = :giftId', { giftId });
+  const rows = await keysetPage(query, GIFT_ENTRIES, page, (row) => [row.position.toString(), row.postingId, String(row.line)]);
+  return mapPage(rows, (row) => ({
+    postingId: row.postingId,
+    line: row.line,
+    account: row.account,
+    amount: row.amount,
+    currency: row.currency,
+    giftIds: row.giftIds,
+    eventId: row.eventId,
+    position: row.position.toString(),
+  }));
 }

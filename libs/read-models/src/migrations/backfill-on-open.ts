@@ -1,0 +1,30 @@
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DashboardHouseholdRow } from '../government-dashboard/dashboard-household.entity';
+import { VillageCountsRow } from '../government-dashboard/village-counts.entity';
+import { LedgerPostingGiftRow } from '../ledger/ledger-posting-gift.entity';
+import { LedgerPostingRow } from '../ledger/ledger-posting.entity';
+import { LedgerEntryRow } from '../ledger/ledger-entry.entity';
+import { LedgerTotalRow } from '../ledger/ledger-total.entity';
+import { quotedTable } from '../shared/raw-sql';
+import { ledgerTotalsFromEntries, postingGiftsFromPostings, villageCountsFromHouseholds } from './1765000000000-index-list-orders';
+
+/**
+ * The embedded read database's schema follows the entities, without migrations: what a migration
+ * fills in a new table on PostgreSQL is filled here when the database is opened. Each new table is
+ * derived from rows its projection already wrote (so it agrees with the projection's checkpoint),
+ * and only while it is empty: a projection writes both in one transaction from then on, so an
+ * empty one beside filled ones is one from before the upgrade.
+ */
+export async function backfillOnOpen(manager: EntityManager): Promise<void> {
+  if (await isEmpty(manager, VillageCountsRow)) await manager.query(villageCountsFromHouseholds(quotedTable(manager, VillageCountsRow), quotedTable(manager, DashboardHouseholdRow)));
+  if (await isEmpty(manager, LedgerPostingGiftRow)) {
+    const engine = manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    await manager.query(postingGiftsFromPostings(quotedTable(manager, LedgerPostingGiftRow), quotedTable(manager, LedgerPostingRow), engine));
+  }
+  if (await isEmpty(manager, LedgerTotalRow)) await manager.query(ledgerTotalsFromEntries(quotedTable(manager, LedgerTotalRow), quotedTable(manager, LedgerEntryRow)));
+}
+
+async function isEmpty(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): Promise<boolean> {
+  const [{ n }] = await manager.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${quotedTable(manager, entity)} LIMIT 1) t`);
+  return Number(n) === 0;
+}

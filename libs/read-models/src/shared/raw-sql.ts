@@ -65,3 +65,19 @@ function preparedOn(driver: SqliteDriver, sql: string): PreparedStatement {
   }
   return statement;
 }
+
+/** Statement sizes: rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
+const CHUNK_SIZES = [256, 64, 16, 4, 1];
+
+/** `items` cut into chunks of CHUNK_SIZES, largest first. */
+export function fixedSizeChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  let start = 0;
+  for (const size of CHUNK_SIZES) {
+    while (items.length - start >= size) {
+      chunks.push(items.slice(start, start + size));
+      start += size;
+    }
+  }
+  return chunks;
+}

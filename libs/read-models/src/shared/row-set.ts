@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import { pangolinEvent } from './pangolin-event';
-import { preparedQuery, quotedTable } from './raw-sql';
+import { fixedSizeChunks, preparedQuery, quotedTable } from './raw-sql';
 
 /**
  * The rows of one read-model table that a batch of events touches, held in memory while the batch
@@ -209,21 +209,6 @@ interface Entry<Row> {
 
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
-}
-
-/** Statement sizes: a batch's rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
-const CHUNK_SIZES = [256, 64, 16, 4, 1];
-
-function fixedSizeChunks<T>(items: readonly T[]): T[][] {
-  const chunks: T[][] = [];
-  let start = 0;
-  for (const size of CHUNK_SIZES) {
-    while (items.length - start >= size) {
-      chunks.push(items.slice(start, start + size));
-      start += size;
-    }
-  }
-  return chunks;
 }
 
 /**

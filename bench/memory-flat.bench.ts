@@ -63,8 +63,11 @@ class RssSampler {
     return rss;
   }
 
-  mark(events: number): void {
-    this.timeline.push([events, this.sample(), process.memoryUsage().heapUsed]);
+  /** Records RSS at a point of progress, and prints it (the run takes minutes). */
+  mark(side: string, events: number, note = ''): void {
+    const mark: [number, number, number] = [events, this.sample(), process.memoryUsage().heapUsed];
+    this.timeline.push(mark);
+    console.log(`  (${side}) ${formatMark(mark)}${note}`);
   }
 
   /** Stops sampling; the final RSS after a full collection (the child runs with --expose-gc). */
@@ -96,7 +99,10 @@ async function platformSide(events: number): Promise<Side> {
       const appends: Promise<void>[] = [];
       for (let index = from; index < to; index++) appends.push(appendHousehold(store, index));
       await Promise.all(appends);
-      if (Math.floor(to / tenth) > Math.floor(from / tenth)) sampler.mark(to * EVENTS_PER_HOUSEHOLD + 1);
+      if (Math.floor(to / tenth) > Math.floor(from / tenth)) {
+        const behind = (await runner.lag()).reduce((most, { behind }) => (behind > most ? behind : most), 0n);
+        sampler.mark('platform', to * EVENTS_PER_HOUSEHOLD + 1, `, projections ${behind.toLocaleString('en-US')} events behind`);
+      }
     }
     const head = await store.headPosition();
     await runner.caughtUpTo(head);
@@ -153,7 +159,7 @@ async function rawSide(events: number): Promise<Side> {
       const to = Math.min(households, from + CONCURRENT_HOUSEHOLDS);
       for (let index = from; index < to; index++) await appendHousehold(store, index);
       flush();
-      if (Math.floor(to / tenth) > Math.floor(from / tenth)) sampler.mark(to * EVENTS_PER_HOUSEHOLD + 1);
+      if (Math.floor(to / tenth) > Math.floor(from / tenth)) sampler.mark('raw', to * EVENTS_PER_HOUSEHOLD + 1);
     }
     const seconds = (nowMs() - started) / 1000;
     const written = Number(db.prepare('SELECT count(*) FROM events').pluck().get());
@@ -176,6 +182,7 @@ function inChild(side: Side['name'], events: number): Promise<Side> {
 }
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+const formatMark = ([events, rss, heap]: [number, number, number]) => `${Math.round(events / 1000)}k ${mb(rss)} (${mb(heap)})`;
 const growth = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / MB).toFixed(0)} MB`;
 
 function describe(side: Side): string {
@@ -183,7 +190,7 @@ function describe(side: Side): string {
   return [
     `${label}: ${side.events.toLocaleString('en-US')} events in ${side.seconds.toFixed(1)} s (${formatRate(side.events / side.seconds)} events/s)`,
     `  RSS baseline ${mb(side.baselineRss)}, peak ${mb(side.peakRss)} (${growth(side.peakRss - side.baselineRss)}), final after GC ${mb(side.finalRss)} (${growth(side.finalRss - side.baselineRss)})`,
-    `  RSS (JavaScript heap in use) over the log: ${side.timeline.map(([events, rss, heap]) => `${Math.round(events / 1000)}k ${mb(rss)} (${mb(heap)})`).join(', ')}`,
+    `  RSS (JavaScript heap in use) over the log: ${side.timeline.map(formatMark).join(', ')}`,
   ].join('\n');
 }
 

@@ -56,13 +56,25 @@ export class MerkleLogProjection implements Projection {
     const extended = extendBorder(from.border, from.size, leaves.map(({ hash }) => hash));
     const row = ({ level, index, hash }: SubtreeHash) => [level, index.toString(), Buffer.from(hash).toString('hex'), level === 0 ? leaves[Number(index - from.size)].eventId : null];
     // Plain multi-row VALUES of a few fixed sizes: few statements to prepare, cheap for the database to run.
-    for (const chunk of fixedSizeChunks(extended.written)) {
-      await preparedQuery(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`, chunk.flatMap(row));
-    }
+    for (const chunk of fixedSizeChunks(extended.written)) await preparedQuery(tx, insertText(table, chunk.length), chunk.flatMap(row));
     this.known = { size: extended.size, border: extended.border };
     return true;
   }
 }
+
+/** The INSERT of `rows` rows into `table`, built once per size (a few sizes, see fixedSizeChunks). */
+function insertText(table: string, rows: number): string {
+  const key = `${table} ${rows}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    // A handful per schema; the bound only matters to a process that opens very many (tests).
+    if (insertTexts.size >= 256) insertTexts.clear();
+    insertTexts.set(key, (text = `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`));
+  }
+  return text;
+}
+
+const insertTexts = new Map<string, string>();
 
 interface Tree {
   size: bigint;

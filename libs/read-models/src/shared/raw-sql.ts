@@ -36,10 +36,23 @@ export async function preparedQuery<Row = ObjectLiteral>(tx: EntityManager, sql:
     statement.run(...values);
     return [];
   }
-  let n = 0;
-  const result = await runner.query(sql.replace(/\?/g, () => `$${++n}`), [...values], true);
+  const result = await runner.query(numberedPlaceholders(sql), [...values], true);
   return result.records ?? [];
 }
+
+/** `sql` with its `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...); remembered, as the same few statements recur. */
+function numberedPlaceholders(sql: string): string {
+  let numbered = numberedTexts.get(sql);
+  if (numbered === undefined) {
+    let n = 0;
+    numbered = sql.replace(/\?/g, () => `$${++n}`);
+    if (numberedTexts.size >= MAX_CACHED_STATEMENTS) numberedTexts.clear();
+    numberedTexts.set(sql, numbered);
+  }
+  return numbered;
+}
+
+const numberedTexts = new Map<string, string>();
 
 interface SqliteDriver {
   databaseConnection: { prepare(sql: string): PreparedStatement };

@@ -71,7 +71,9 @@ export class RowSet<Row extends ObjectLiteral> {
 
   /** The row with this primary key as the batch left it, if any. */
   async get(key: Partial<Row>): Promise<Row | undefined> {
-    await this.load(this.keyColumns[0].propertyName, [key[this.keyColumns[0].propertyName]]);
+    const column = this.keyColumns[0].propertyName;
+    // Most gets find their row loaded already (a batch reads what it prefetched): no load to start then.
+    if (!this.loaded.get(column)?.has(key[column])) await this.load(column, [key[column]]);
     return this.entries.get(this.keyOf(key))?.row ?? undefined;
   }
 
@@ -199,6 +201,7 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 
   private keyOf(row: Partial<Row>): string {
+    if (this.keyColumns.length === 1) return String(row[this.keyColumns[0].propertyName]);
     return this.keyColumns.map(({ propertyName }) => String(row[propertyName])).join('\u0000');
   }
 

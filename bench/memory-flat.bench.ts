@@ -20,8 +20,11 @@
  * garbage collection), and their growth over the baseline, with RSS at every tenth of the log.
  *
  * Run: npm run build && node dist/bench/memory-flat.bench.js
- * MEMORY_BENCH_EVENTS: events to append, default 1,000,000 (the issue's size; about 3-4 minutes on
- * 2 cores). run-all runs it with 100,000 unless MEMORY_BENCH_EVENTS is set.
+ * MEMORY_BENCH_EVENTS: events to append, default 1,000,000 (the issue's size; 8-11 minutes on a
+ * shared 2-core machine). run-all runs it with 100,000 unless MEMORY_BENCH_EVENTS is set.
+ * MEMORY_BENCH_NODE_FLAGS: extra Node.js flags for both sides' processes, e.g. to compare V8 heap
+ * settings (`--max-semi-space-size=2`): the peak is mostly how far V8 lets its heap grow before
+ * collecting (see bench/RESULTS.md).
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,6 +48,8 @@ interface Side {
   seconds: number;
   baselineRss: number;
   peakRss: number;
+  /** Events appended at the peak, and the JavaScript heap then (committed, in use). */
+  peakAt: [number, number, number];
   finalRss: number;
   /** RSS and the JavaScript heap in use at each tenth of the log: [events appended, rss, heapUsed]. */
   timeline: [number, number, number][];
@@ -54,12 +59,19 @@ interface Side {
 class RssSampler {
   readonly baseline = process.memoryUsage().rss;
   peak = this.baseline;
+  /** Events appended when the peak was sampled, and the JavaScript heap then (committed, in use). */
+  peakAt: [number, number, number] = [0, 0, 0];
+  /** Events appended so far (set by the side as it goes). */
+  progress = 0;
   readonly timeline: [number, number, number][] = [];
   private readonly timer = setInterval(() => this.sample(), SAMPLE_EVERY_MS);
 
   sample(): number {
-    const rss = process.memoryUsage().rss;
-    if (rss > this.peak) this.peak = rss;
+    const { rss, heapTotal, heapUsed } = process.memoryUsage();
+    if (rss > this.peak) {
+      this.peak = rss;
+      this.peakAt = [this.progress, heapTotal, heapUsed];
+    }
     return rss;
   }
 
@@ -95,6 +107,7 @@ async function platformSide(events: number): Promise<Side> {
     const tenth = Math.max(1, Math.floor(households / 10));
     for (let from = 0; from < households; from += CONCURRENT_HOUSEHOLDS) {
       const to = Math.min(households, from + CONCURRENT_HOUSEHOLDS);
+      sampler.progress = to * EVENTS_PER_HOUSEHOLD + 1;
       await storeKeys(read, from, to);
       const appends: Promise<void>[] = [];
       for (let index = from; index < to; index++) appends.push(appendHousehold(store, index));
@@ -108,7 +121,7 @@ async function platformSide(events: number): Promise<Side> {
     await runner.caughtUpTo(head);
     const seconds = (nowMs() - started) / 1000;
     if (failure !== undefined) throw new Error(`a projection failed: ${String(failure)}`);
-    return { name: 'platform', events: Number(head), seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, finalRss: sampler.finish(), timeline: sampler.timeline };
+    return { name: 'platform', events: Number(head), seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, peakAt: sampler.peakAt, finalRss: sampler.finish(), timeline: sampler.timeline };
   } finally {
     await runner.stop();
     await store.close();
@@ -157,13 +170,14 @@ async function rawSide(events: number): Promise<Side> {
     const tenth = Math.max(1, Math.floor(households / 10));
     for (let from = 0; from < households; from += CONCURRENT_HOUSEHOLDS) {
       const to = Math.min(households, from + CONCURRENT_HOUSEHOLDS);
+      sampler.progress = to * EVENTS_PER_HOUSEHOLD + 1;
       for (let index = from; index < to; index++) await appendHousehold(store, index);
       flush();
       if (Math.floor(to / tenth) > Math.floor(from / tenth)) sampler.mark('raw', to * EVENTS_PER_HOUSEHOLD + 1);
     }
     const seconds = (nowMs() - started) / 1000;
     const written = Number(db.prepare('SELECT count(*) FROM events').pluck().get());
-    return { name: 'raw', events: written, seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, finalRss: sampler.finish(), timeline: sampler.timeline };
+    return { name: 'raw', events: written, seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, peakAt: sampler.peakAt, finalRss: sampler.finish(), timeline: sampler.timeline };
   } finally {
     db.close();
     rmSync(directory, { recursive: true, force: true });
@@ -173,7 +187,8 @@ async function rawSide(events: number): Promise<Side> {
 /** Runs one side in a child process (with --expose-gc) and returns what it measured. */
 function inChild(side: Side['name'], events: number): Promise<Side> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--side', side, String(events)], { execArgv: ['--expose-gc'] });
+    const flags = (process.env.MEMORY_BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = fork(__filename, ['--side', side, String(events)], { execArgv: ['--expose-gc', ...flags] });
     let result: Side | undefined;
     child.on('message', (message) => (result = message as Side));
     child.on('error', reject);
@@ -189,7 +204,7 @@ function describe(side: Side): string {
   const label = side.name === 'platform' ? 'Platform (event store + every projection, live)' : 'Raw append loop (reference)';
   return [
     `${label}: ${side.events.toLocaleString('en-US')} events in ${side.seconds.toFixed(1)} s (${formatRate(side.events / side.seconds)} events/s)`,
-    `  RSS baseline ${mb(side.baselineRss)}, peak ${mb(side.peakRss)} (${growth(side.peakRss - side.baselineRss)}), final after GC ${mb(side.finalRss)} (${growth(side.finalRss - side.baselineRss)})`,
+    `  RSS baseline ${mb(side.baselineRss)}, peak ${mb(side.peakRss)} (${growth(side.peakRss - side.baselineRss)}; at ${Math.round(side.peakAt[0] / 1000)}k events, JavaScript heap ${mb(side.peakAt[1])} committed, ${mb(side.peakAt[2])} in use), final after GC ${mb(side.finalRss)} (${growth(side.finalRss - side.baselineRss)})`,
     `  RSS (JavaScript heap in use) over the log: ${side.timeline.map(formatMark).join(', ')}`,
   ].join('\n');
 }

@@ -2,17 +2,16 @@
  * Benchmark: projection catch-up. A log of PROJECTION_BENCH_EVENTS events (default 50,000) is
  * projected from the start by the ProjectionRunner with every projection, into a fresh read
  * database, on SQLite (embedded mode: a WAL file, as openReadDataSource makes it) and on PostgreSQL
- * (server mode: a fresh schema made by the migrations). The reference, in the same run and the same
- * database, is a raw loop on the driver: read the log in pages of 500, one upsert per event into
- * one table, one transaction per page. The two sides alternate (PROJECTION_BENCH_RUNS each, default
- * 3) and the medians are compared.
+ * (server mode: a fresh schema made by the migrations). The reference, in the same run, is a raw
+ * loop on the driver: read the log in pages of 500, one upsert per event into one table, one
+ * transaction per page, into a database made exactly as the projections' (on SQLite a fresh file
+ * from openReadDataSource, so the same pragmas: WAL, synchronous = FULL, secure_delete; on
+ * PostgreSQL a fresh schema of the same database). The two sides alternate (PROJECTION_BENCH_RUNS
+ * each, default 3) and the medians are compared.
  *
- * The log: per household, the life of a gift as the deciders write it (registered with sealed
- * personal data, verified, a gift pledged and paid, the premium contributed, allocated and funded,
- * the policy requested and issued, a claim filed, approved and paid), 12 events, modelled on the
- * read-model tests' story (libs/read-models/src/testing/story.ts), spread over 40 villages. Both
- * sides read it from the same in-memory SQLite event store, so the figures are the projections'
- * cost, not the log's.
+ * The log (bench/gift-log.ts): per household, the 12 events of a gift's life, from registration to
+ * a paid claim. Both sides read it from the same in-memory SQLite event store, so the figures are
+ * the projections' cost, not the log's.
  *
  * Memory: the process's RSS is sampled every 50 ms while projecting; each run prints its peak's
  * growth over the RSS before the first catch-up (the log itself, in memory, is in that baseline).

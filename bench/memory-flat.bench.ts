@@ -121,7 +121,8 @@ async function platformSide(events: number): Promise<Side> {
     await runner.caughtUpTo(head);
     const seconds = (nowMs() - started) / 1000;
     if (failure !== undefined) throw new Error(`a projection failed: ${String(failure)}`);
-    return { name: 'platform', events: Number(head), seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, peakAt: sampler.peakAt, finalRss: sampler.finish(), timeline: sampler.timeline };
+    const finalRss = sampler.finish();
+    return { name: 'platform', events: Number(head), seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, peakAt: sampler.peakAt, finalRss, timeline: sampler.timeline };
   } finally {
     await runner.stop();
     await store.close();
@@ -147,7 +148,6 @@ async function rawSide(events: number): Promise<Side> {
       async append(streamId: string, _expected: unknown, newEvents: readonly { eventId: string; type: string; data: unknown; metadata: unknown }[]) {
         let revision = sink.revisions.get(streamId) ?? -1;
         for (const event of newEvents) sink.pending.push([event.eventId, streamId, ++revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)]);
-        // Streams are few per household and never reused by another: forget them once written.
         sink.revisions.set(streamId, revision);
         return { nextRevision: revision, lastPosition: 0n, alreadyStored: false };
       },
@@ -158,6 +158,7 @@ async function rawSide(events: number): Promise<Side> {
     const flush = () => {
       writePending();
       sink.pending = [];
+      // A household's streams are written within one flush and never appended to again: forget them.
       sink.revisions.clear();
     };
     const households = householdsFor(events);
@@ -177,7 +178,8 @@ async function rawSide(events: number): Promise<Side> {
     }
     const seconds = (nowMs() - started) / 1000;
     const written = Number(db.prepare('SELECT count(*) FROM events').pluck().get());
-    return { name: 'raw', events: written, seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, peakAt: sampler.peakAt, finalRss: sampler.finish(), timeline: sampler.timeline };
+    const finalRss = sampler.finish();
+    return { name: 'raw', events: written, seconds, baselineRss: sampler.baseline, peakRss: sampler.peak, peakAt: sampler.peakAt, finalRss, timeline: sampler.timeline };
   } finally {
     db.close();
     rmSync(directory, { recursive: true, force: true });

@@ -40,9 +40,9 @@ export interface ProjectionRunnerOptions {
  * with 500 and ~16,300 with 1,000 (~16,100 with 2,000); PostgreSQL from ~1,650 to ~3,500 and ~6,300.
  * Once the statements were cheaper, the commits weighed more: on SQLite a batch rewrites every page
  * its rows touch, and rows keyed by ids land all over the tables, so a batch of 4,000 writes half
- * the bytes of four of 1,000 (47 MB against 100 MB for 24,000 events), measured 1.5x faster in the
- * same runs (2026-12-06, a loaded machine). A live runner that is caught up still applies each event
- * as it comes (nothing has piled up).
+ * the bytes of four of 1,000 (47 MB against 100 MB for 24,000 events): 1.5x faster with the disk
+ * busy, within the noise on a quieter machine (2026-12-06, bench/RESULTS.md). A live runner that is
+ * caught up still applies each event as it comes (nothing has piled up).
  */
 const DEFAULT_BATCH_SIZE = 4_000;
 

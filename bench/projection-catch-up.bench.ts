@@ -2,17 +2,16 @@
  * Benchmark: projection catch-up. A log of PROJECTION_BENCH_EVENTS events (default 50,000) is
  * projected from the start by the ProjectionRunner with every projection, into a fresh read
  * database, on SQLite (embedded mode: a WAL file, as openReadDataSource makes it) and on PostgreSQL
- * (server mode: a fresh schema made by the migrations). The reference, in the same run and the same
- * database, is a raw loop on the driver: read the log in pages of 500, one upsert per event into
- * one table, one transaction per page. The two sides alternate (PROJECTION_BENCH_RUNS each, default
- * 3) and the medians are compared.
+ * (server mode: a fresh schema made by the migrations). The reference, in the same run, is a raw
+ * loop on the driver: read the log in pages of 500, one upsert per event into one table, one
+ * transaction per page, into a database made exactly as the projections' (on SQLite a fresh file
+ * from openReadDataSource, so the same pragmas: WAL, synchronous = FULL, secure_delete; on
+ * PostgreSQL a fresh schema of the same database). The two sides alternate (PROJECTION_BENCH_RUNS
+ * each, default 3) and the medians are compared.
  *
- * The log: per household, the life of a gift as the deciders write it (registered with sealed
- * personal data, verified, a gift pledged and paid, the premium contributed, allocated and funded,
- * the policy requested and issued, a claim filed, approved and paid), 12 events, modelled on the
- * read-model tests' story (libs/read-models/src/testing/story.ts), spread over 40 villages. Both
- * sides read it from the same in-memory SQLite event store, so the figures are the projections'
- * cost, not the log's.
+ * The log (bench/gift-log.ts): per household, the 12 events of a gift's life, from registration to
+ * a paid claim. Both sides read it from the same in-memory SQLite event store, so the figures are
+ * the projections' cost, not the log's.
  *
  * Memory: the process's RSS is sampled every 50 ms while projecting; each run prints its peak's
  * growth over the RSS before the first catch-up (the log itself, in memory, is in that baseline).
@@ -21,16 +20,16 @@
  * Run: npm run build && node dist/bench/projection-catch-up.bench.js
  * PostgreSQL: PANGOLIN_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); skipped if unreachable.
  */
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { policyIdFor, sealPersonalData, type PangolinEvent } from '@pangolin/domain';
 import { SqliteEventStore, type EventStore } from '@pangolin/event-store';
-import { allProjections, HouseholdDataKeyRow, openReadDataSource, ProjectionRunner } from '@pangolin/read-models';
+import { allProjections, openReadDataSource, ProjectionRunner } from '@pangolin/read-models';
+import { buildLog, householdsFor, storeKeys } from './gift-log';
 import { printMachine } from './machine';
 import { BenchRow, formatRate, nowMs } from './stats';
 
@@ -40,70 +39,13 @@ const POSTGRES_URL = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postg
 /** The runner's batch size (PROJECTION_BATCH_SIZE, as the app reads it); unset, the runner's default. */
 const BATCH_SIZE = process.env.PROJECTION_BATCH_SIZE ? Number(process.env.PROJECTION_BATCH_SIZE) : undefined;
 const PAGE = 500;
-const EVENTS_PER_HOUSEHOLD = 12;
-
-const PRODUCT = 'prod-bench';
-const INSURER = 'ins-bench';
-const cny = (amount: number) => ({ amount, currency: 'CNY' });
-const at = (day: number) => new Date(Date.UTC(2024, 0, 1) + day * 86_400_000).toISOString();
-const keyOf = (householdId: string) => createHash('sha256').update(`bench key\u001f${householdId}`).digest();
-
-function householdLife(index: number): PangolinEvent[] {
-  const householdId = `hh-${index}`;
-  const villageCode = `440305001${String(index % 40).padStart(3, '0')}`;
-  const giftId = `gift-${index}`;
-  const donorId = `donor-${index % 500}`;
-  const policyId = policyIdFor(householdId, PRODUCT, 1);
-  const premium = 5_000;
-  const contributions = [{ giftId, amount: premium }];
-  const personal = { headName: `Head ${index}`, headNationalId: `ID-${index}`, members: [], address: `Road ${index}, ${villageCode}` };
-  return [
-    { type: 'HouseholdRegistered', data: { householdId, householdCode: `HH-${villageCode}-${index}`, villageCode, registeredBy: '440305', category: 'low-income', size: 3, personal: sealPersonalData(personal, keyOf(householdId), householdId), registeredAt: at(0) } },
-    { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'low-income', verifiedBy: '440305', verifiedAt: at(1) } },
-    { type: 'GiftPledged', data: { giftId, donorId, amount: cny(premium), target: { kind: 'household', householdId, productId: PRODUCT }, remainder: 'refund', pledgedAt: at(2) } },
-    { type: 'GiftPaymentConfirmed', data: { giftId, donorId, paymentReference: `BANK-${giftId}`, amount: cny(premium), confirmedAt: at(3) } },
-    { type: 'PremiumContributionAccepted', data: { householdId, productId: PRODUCT, round: 1, policyId, contributionId: `contribution-${index}`, giftId, amount: cny(premium), fundedTotal: cny(premium), premium: cny(premium), productVersion: 1, acceptedAt: at(4) } },
-    { type: 'GiftAllocated', data: { giftId, allocationId: `allocation-${index}`, householdId, productId: PRODUCT, policyId, amount: cny(premium), allocatedAt: at(4) } },
-    { type: 'PremiumFullyFunded', data: { householdId, productId: PRODUCT, productVersion: 1, round: 1, policyId, premium: cny(premium), contributions, fundedAt: at(4) } },
-    { type: 'PolicyRequested', data: { policyId, householdId, productId: PRODUCT, productVersion: 1, insurerId: INSURER, premium: cny(premium), sumInsured: cny(2_000_000), waitingPeriodDays: 30, termDays: 365, contributions, requestedAt: at(5) } },
-    { type: 'PolicyIssued', data: { policyId, householdId, insurerId: INSURER, policyNumber: `POL-${index}`, startDate: '2024-01-10', endDate: '2025-01-09', premium: cny(premium), contributions, issuedAt: at(6) } },
-    { type: 'ClaimFiled', data: { policyId, claimId: `claim-${index}`, householdId, incidentDate: '2024-03-01', kind: 'illness', amountClaimed: cny(30_000), evidence: [], filedBy: { role: 'government', id: '440305' }, filedAt: at(70) } },
-    { type: 'ClaimApproved', data: { policyId, claimId: `claim-${index}`, approvedAmount: cny(25_000), inFull: false, approvedBy: 'assessor-1', approvedAt: at(75) } },
-    { type: 'ClaimPaid', data: { policyId, claimId: `claim-${index}`, householdId, insurerId: INSURER, amount: cny(25_000), payoutReference: `PAYOUT-${index}`, fundedBy: contributions, paidAt: at(80) } },
-  ] as PangolinEvent[];
-}
-
-const productPublished = {
-  type: 'ProductPublished',
-  data: { productId: PRODUCT, insurerId: INSURER, version: 1, terms: { name: 'Bench cover', coverageKind: 'accident-illness', annualPremium: cny(5_000), sumInsured: cny(2_000_000), waitingPeriodDays: 30, termDays: 365 }, publishedAt: at(0) },
-} as PangolinEvent;
-
-/** Appends the log (one append per stream run of events, as the command side would) to an in-memory store; returns the households' count. */
-async function buildLog(store: EventStore): Promise<number> {
-  const households = Math.max(1, Math.floor((EVENTS - 1) / EVENTS_PER_HOUSEHOLD));
-  const metadata = { actor: 'bench', correlationId: 'bench', causationId: 'bench', occurredAt: at(0), schemaVersion: 1 };
-  const newEvent = (event: PangolinEvent) => ({ eventId: randomBytes(12).toString('hex'), type: event.type, data: event.data, metadata });
-  await store.append(`product-${PRODUCT}`, 'any', [newEvent(productPublished)]);
-  for (let index = 0; index < households; index++) {
-    const life = householdLife(index);
-    const runs = [[0, 2, 'household'], [2, 4, 'gift'], [4, 5, 'funding'], [5, 6, 'gift'], [6, 7, 'funding'], [7, 12, 'policy']] as const;
-    for (const [from, to, stream] of runs) await store.append(`${stream}-${index}`, 'any', life.slice(from, to).map(newEvent));
-  }
-  return households;
-}
 
 interface Backend {
   name: string;
   /** A fresh read database holding the households' keys (as the write side would have made them). */
   openRead(households: number): Promise<{ dataSource: DataSource; close(): Promise<void> }>;
   /** The raw loop: pages of 500 from the log, one upsert per event, one transaction per page; returns ms. */
-  rawLoop(store: EventStore, head: bigint): Promise<number>;
-}
-
-async function storeKeys(dataSource: DataSource, households: number): Promise<void> {
-  const createdAt = at(0);
-  const rows = Array.from({ length: households }, (_, index) => ({ householdId: `hh-${index}`, key: keyOf(`hh-${index}`).toString('base64'), createdAt }));
-  for (let start = 0; start < rows.length; start += 500) await dataSource.getRepository(HouseholdDataKeyRow).insert(rows.slice(start, start + 500));
+  rawLoop(store: EventStore, head: bigint, households: number): Promise<number>;
 }
 
 const sqlite: Backend = {
@@ -111,14 +53,15 @@ const sqlite: Backend = {
   async openRead(households) {
     const directory = mkdtempSync(join(tmpdir(), 'pangolin-catch-up-'));
     const dataSource = await openReadDataSource({ type: 'sqlite', path: join(directory, 'read.db') });
-    await storeKeys(dataSource, households);
+    await storeKeys(dataSource, 0, households);
     return { dataSource, close: async () => { await dataSource.destroy(); rmSync(directory, { recursive: true, force: true }); } };
   },
-  async rawLoop(store, head) {
-    const directory = mkdtempSync(join(tmpdir(), 'pangolin-catch-up-raw-'));
-    const db = new Database(join(directory, 'read.db'));
+  async rawLoop(store, head, households) {
+    // The database the projections get, made the same way (openReadDataSource: a WAL file,
+    // synchronous = FULL, secure_delete), written through its own driver connection.
+    const read = await sqlite.openRead(households);
     try {
-      db.pragma('journal_mode = WAL');
+      const db = (read.dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
       db.exec('CREATE TABLE seen (event_id TEXT PRIMARY KEY, stream_id TEXT NOT NULL, type TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL)');
       const upsert = db.prepare('INSERT INTO seen VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET position = excluded.position, data = excluded.data');
       const started = nowMs();
@@ -131,8 +74,7 @@ const sqlite: Backend = {
       }
       return nowMs() - started;
     } finally {
-      db.close();
-      rmSync(directory, { recursive: true, force: true });
+      await read.close();
     }
   },
 };
@@ -142,7 +84,7 @@ const postgres: Backend = {
   async openRead(households) {
     const schema = `catch_up_${randomBytes(6).toString('hex')}`;
     const dataSource = await openReadDataSource({ type: 'postgres', url: POSTGRES_URL, schema });
-    await storeKeys(dataSource, households);
+    await storeKeys(dataSource, 0, households);
     return { dataSource, close: async () => { await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`); await dataSource.destroy(); } };
   },
   async rawLoop(store, head) {
@@ -217,7 +159,8 @@ export async function runProjectionCatchUp(options: { printMachine?: boolean } =
   const store = SqliteEventStore.open(':memory:');
   const rows: BenchRow[] = [];
   try {
-    const households = await buildLog(store);
+    const households = householdsFor(EVENTS);
+    await buildLog(store, households);
     const head = await store.headPosition();
     const events = Number(head);
     const unreachable = await postgresReachable();
@@ -232,7 +175,7 @@ export async function runProjectionCatchUp(options: { printMachine?: boolean } =
         const once = await projectOnce(backend, store, head, households);
         projected.push(once.ms);
         growth.push(growthMb(once.peakRss));
-        raw.push(await backend.rawLoop(store, head));
+        raw.push(await backend.rawLoop(store, head, households));
         console.log(`${backend.name} run ${run + 1}: projections ${formatRate((events / once.ms) * 1000)} events/s (RSS peak +${growthMb(once.peakRss).toFixed(0)} MB over the baseline), raw loop ${formatRate((events / raw[run]) * 1000)} events/s`);
       }
       const ours = (events / median(projected)) * 1000;

@@ -9,6 +9,7 @@
 import { runEventStoreAppend } from './event-store-append.bench';
 import { runGiftsOverHttp } from './gifts-over-http.bench';
 import { describeMachine, formatMachine } from './machine';
+import { runMemoryFlat } from './memory-flat.bench';
 import { runPostgresVsEmmett } from './postgres-vs-emmett.bench';
 import { runProjectionCatchUp } from './projection-catch-up.bench';
 import { runProgrammeAllocation } from './programme-allocation.bench';
@@ -30,6 +31,8 @@ async function main() {
   rows.push(...(await runTransparency({ printMachine: false })));
   rows.push(...(await runProjectionCatchUp({ printMachine: false })));
   rows.push(...(await runProgrammeAllocation({ printMachine: false })));
+  // The 1,000,000 events take minutes: here a tenth of them, unless MEMORY_BENCH_EVENTS says otherwise.
+  rows.push(...(await runMemoryFlat({ printMachine: false, events: process.env.MEMORY_BENCH_EVENTS ? undefined : 100_000 })));
 
   console.log('## Summary\n');
   console.log(markdownTable(rows));

@@ -265,7 +265,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     processRole: processRole(env),
     leaseRetryMs: integer('LEASE_RETRY_MS', 2000, env),
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
-    projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 1000, env),
+    projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 4000, env),
     deadLetters: { maxAttempts: positive('DEAD_LETTER_MAX_ATTEMPTS', 3, env), retryBackoffMs: integer('DEAD_LETTER_BACKOFF_MS', 100, env) },
     transparency: transparencyConfig,
     policyStartWindowDays: integer('POLICY_START_WINDOW_DAYS', 30, env),

@@ -4,7 +4,7 @@ import { eventLeafHash, extendBorder, rightBorder, type SubtreeHash } from '@pan
 import type { Projection } from '../projection';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 import { merkleLogSize } from './merkle-log.queries';
-import { quotedTable, preparedQuery } from '../shared/raw-sql';
+import { fixedSizeChunks, preparedQuery, quotedTable } from '../shared/raw-sql';
 import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
 
 /**
@@ -13,10 +13,10 @@ import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
  * with the checkpoint, so each event becomes exactly one leaf.
  *
  * It runs for every event, so it is written for speed (see raw-sql.ts). The runner hands it each
- * batch of events at once: one INSERT of the new leaves and the subtrees they complete. The tree's
- * size and right border (the only stored hashes a new leaf joins) are kept in memory between
- * batches, and the INSERT writes only if the database agrees: if the leaf before the batch is
- * there (and, by the primary key, not the batch's first), the database holds the tree remembered.
+ * batch of events at once: multi-row INSERTs of the new leaves and the subtrees they complete. The
+ * tree's size and right border (the only stored hashes a new leaf joins) are kept in memory between
+ * batches, and the INSERTs run only if the database agrees: if the leaf before the batch is there
+ * (and, by the primary key, not the batch's first), the database holds the tree remembered.
  * If it holds anything else (a transaction that rolled back after this projection ran, a reset,
  * another process that wrote meanwhile) nothing is written, and the size and border are read again.
  */
@@ -46,38 +46,38 @@ export class MerkleLogProjection implements Projection {
 
   /** Inserts the leaves after the tree `from`, if the database holds that tree; remembers the new size and border. */
   private async append(tx: EntityManager, from: Tree, leaves: readonly { hash: Uint8Array; eventId: string }[]): Promise<boolean> {
-    const extended = extendBorder(from.border, from.size, leaves.map(({ hash }) => hash));
     const table = quotedTable(tx, MerkleSubtreeHashRow);
+    // The tree `from` is what the database holds if its last leaf is there (a later one would make
+    // the INSERT below fail on the primary key), or, for the empty tree, if there are no leaves.
+    const [last] = from.size > 0n
+      ? await preparedQuery(tx, `SELECT 1 AS "found" FROM ${table} WHERE "level" = 0 AND "index" = ?`, [(from.size - 1n).toString()])
+      : await preparedQuery(tx, `SELECT 1 AS "found" FROM ${table} WHERE "level" = 0 LIMIT 1`, []);
+    if ((last === undefined) !== (from.size === 0n)) return false;
+    const extended = extendBorder(from.border, from.size, leaves.map(({ hash }) => hash));
     const row = ({ level, index, hash }: SubtreeHash) => [level, index.toString(), Buffer.from(hash).toString('hex'), level === 0 ? leaves[Number(index - from.size)].eventId : null];
-    const [first, ...rest] = chunks(extended.written, ROWS_PER_INSERT);
-    const values = first.flatMap(row);
-    let holdsTree = `NOT EXISTS (SELECT 1 FROM ${table} WHERE "level" = 0)`;
-    if (from.size > 0n) {
-      holdsTree = `EXISTS (SELECT 1 FROM ${table} WHERE "level" = 0 AND "index" = CAST(? AS bigint))`;
-      values.push((from.size - 1n).toString());
-    }
-    const selects = first.map(() => 'SELECT CAST(? AS integer), CAST(? AS bigint), CAST(? AS varchar(64)), CAST(? AS varchar(100))').join(' UNION ALL ');
-    const inserted = await preparedQuery(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") SELECT * FROM (${selects}) AS new_rows WHERE ${holdsTree} RETURNING "level"`, values);
-    if (inserted.length === 0) return false;
-    // The first INSERT proved the database holds the tree; the rest of a large batch follows it.
-    for (const chunk of rest) {
-      await preparedQuery(tx, `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')} RETURNING "level"`, chunk.flatMap(row));
-    }
+    // Plain multi-row VALUES of a few fixed sizes: few statements to prepare, cheap for the database to run.
+    for (const chunk of fixedSizeChunks(extended.written)) await preparedQuery(tx, insertText(table, chunk.length), chunk.flatMap(row));
     this.known = { size: extended.size, border: extended.border };
     return true;
   }
 }
+
+/** The INSERT of `rows` rows into `table`, built once per size (a few sizes, see fixedSizeChunks). */
+function insertText(table: string, rows: number): string {
+  const key = `${table} ${rows}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    // A handful per schema; the bound only matters to a process that opens very many (tests).
+    if (insertTexts.size >= 256) insertTexts.clear();
+    insertTexts.set(key, (text = `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`));
+  }
+  return text;
+}
+
+const insertTexts = new Map<string, string>();
 
 interface Tree {
   size: bigint;
   border: SubtreeHash[];
 }
 
-/** Rows per INSERT: four parameters each, well under SQLite's and PostgreSQL's limits. */
-const ROWS_PER_INSERT = 250;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}

@@ -36,10 +36,23 @@ export async function preparedQuery<Row = ObjectLiteral>(tx: EntityManager, sql:
     statement.run(...values);
     return [];
   }
-  let n = 0;
-  const result = await runner.query(sql.replace(/\?/g, () => `$${++n}`), [...values], true);
+  const result = await runner.query(numberedPlaceholders(sql), [...values], true);
   return result.records ?? [];
 }
+
+/** `sql` with its `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...); remembered, as the same few statements recur. */
+function numberedPlaceholders(sql: string): string {
+  let numbered = numberedTexts.get(sql);
+  if (numbered === undefined) {
+    let n = 0;
+    numbered = sql.replace(/\?/g, () => `$${++n}`);
+    if (numberedTexts.size >= MAX_CACHED_STATEMENTS) numberedTexts.clear();
+    numberedTexts.set(sql, numbered);
+  }
+  return numbered;
+}
+
+const numberedTexts = new Map<string, string>();
 
 interface SqliteDriver {
   databaseConnection: { prepare(sql: string): PreparedStatement };
@@ -64,4 +77,20 @@ function preparedOn(driver: SqliteDriver, sql: string): PreparedStatement {
     cache.set(sql, (statement = database.prepare(sql)));
   }
   return statement;
+}
+
+/** Statement sizes: rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
+const CHUNK_SIZES = [256, 64, 16, 4, 1];
+
+/** `items` cut into chunks of CHUNK_SIZES, largest first. */
+export function fixedSizeChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  let start = 0;
+  for (const size of CHUNK_SIZES) {
+    while (items.length - start >= size) {
+      chunks.push(items.slice(start, start + size));
+      start += size;
+    }
+  }
+  return chunks;
 }

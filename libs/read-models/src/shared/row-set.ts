@@ -1,9 +1,10 @@
 import { EntityNotFoundError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import type { PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import { pangolinEvent } from './pangolin-event';
-import { preparedQuery, quotedTable } from './raw-sql';
+import { fixedSizeChunks, preparedQuery, quotedTable } from './raw-sql';
 
 /**
  * The rows of one read-model table that a batch of events touches, held in memory while the batch
@@ -31,12 +32,14 @@ export class RowSet<Row extends ObjectLiteral> {
   private readonly columns: readonly ColumnMetadata[];
   private readonly keyColumns: readonly ColumnMetadata[];
   private readonly columnsByProperty: ReadonlyMap<string, ColumnMetadata>;
+  private readonly metadata: EntityMetadata;
 
   constructor(
     private readonly tx: EntityManager,
     private readonly entity: EntityTarget<Row>,
   ) {
     const metadata = tx.connection.getMetadata(entity);
+    this.metadata = metadata;
     this.table = quotedTable(tx, entity);
     this.columns = metadata.columns;
     this.keyColumns = metadata.primaryColumns;
@@ -51,9 +54,11 @@ export class RowSet<Row extends ObjectLiteral> {
     if (wanted.length === 0) return;
     for (const value of wanted) done.add(value);
     const metadata = this.column(column);
-    const selected = this.columns.map(({ databaseName }) => this.escape(databaseName)).join(', ');
     for (const chunk of fixedSizeChunks(wanted)) {
-      const sql = `SELECT ${selected} FROM ${this.table} WHERE ${this.escape(metadata.databaseName)} IN (${placeholders(chunk.length)})`;
+      const sql = this.statement(`select ${column} ${chunk.length}`, () => {
+        const selected = this.columns.map(({ databaseName }) => this.escape(databaseName)).join(', ');
+        return `SELECT ${selected} FROM ${this.table} WHERE ${this.escape(metadata.databaseName)} IN (${placeholders(chunk.length)})`;
+      });
       const rows = await preparedQuery(this.tx, sql, chunk.map((value) => this.persisted(value, metadata)));
       for (const stored of rows) {
         const row = this.hydrated(stored);
@@ -66,7 +71,9 @@ export class RowSet<Row extends ObjectLiteral> {
 
   /** The row with this primary key as the batch left it, if any. */
   async get(key: Partial<Row>): Promise<Row | undefined> {
-    await this.load(this.keyColumns[0].propertyName, [key[this.keyColumns[0].propertyName]]);
+    const column = this.keyColumns[0].propertyName;
+    // Most gets find their row loaded already (a batch reads what it prefetched): no load to start then.
+    if (!this.loaded.get(column)?.has(key[column])) await this.load(column, [key[column]]);
     return this.entries.get(this.keyOf(key))?.row ?? undefined;
   }
 
@@ -149,21 +156,42 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 
   private async insertRows(rows: readonly Row[], upsert: boolean): Promise<void> {
-    const names = this.columns.map(({ databaseName }) => this.escape(databaseName));
-    const row = `(${placeholders(names.length)})`;
-    let sql = `INSERT INTO ${this.table} (${names.join(', ')}) VALUES ${rows.map(() => row).join(', ')}`;
-    if (upsert) {
-      const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
-      const updated = names.filter((name) => !keys.includes(name));
-      sql += ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
-    }
-    await preparedQuery(this.tx, sql, rows.flatMap((value) => this.columns.map((column) => this.persisted(this.valueOf(value, column), column))));
+    const sql = this.statement(`${upsert ? 'upsert' : 'insert'} ${rows.length}`, () => {
+      const names = this.columns.map(({ databaseName }) => this.escape(databaseName));
+      const row = `(${placeholders(names.length)})`;
+      let text = `INSERT INTO ${this.table} (${names.join(', ')}) VALUES ${rows.map(() => row).join(', ')}`;
+      if (upsert) {
+        const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
+        const updated = names.filter((name) => !keys.includes(name));
+        text += ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
+      }
+      return text;
+    });
+    const columns = this.columns;
+    const values = new Array<unknown>(rows.length * columns.length);
+    let next = 0;
+    for (const row of rows) for (const column of columns) values[next++] = this.persisted(this.valueOf(row, column), column);
+    await preparedQuery(this.tx, sql, values);
   }
 
   private async deleteRows(rows: readonly Row[]): Promise<void> {
-    const matchesKey = `(${this.keyColumns.map(({ databaseName }) => `${this.escape(databaseName)} = ?`).join(' AND ')})`;
-    const sql = `DELETE FROM ${this.table} WHERE ${rows.map(() => matchesKey).join(' OR ')}`;
+    const sql = this.statement(`delete ${rows.length}`, () => {
+      const matchesKey = `(${this.keyColumns.map(({ databaseName }) => `${this.escape(databaseName)} = ?`).join(' AND ')})`;
+      return `DELETE FROM ${this.table} WHERE ${rows.map(() => matchesKey).join(' OR ')}`;
+    });
     await preparedQuery(this.tx, sql, rows.flatMap((row) => this.keyColumns.map((column) => this.persisted(row[column.propertyName], column))));
+  }
+
+  /**
+   * The text of one of the table's statements, built once per table and kind: a batch runs the same
+   * few statements many times, and a multi-row statement's text is long to build and to look up.
+   */
+  private statement(kind: string, build: () => string): string {
+    let texts = statementTexts.get(this.metadata);
+    if (!texts) statementTexts.set(this.metadata, (texts = new Map()));
+    let text = texts.get(kind);
+    if (text === undefined) texts.set(kind, (text = build()));
+    return text;
   }
 
   private valueOf(row: Row, column: ColumnMetadata): unknown {
@@ -173,6 +201,7 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 
   private keyOf(row: Partial<Row>): string {
+    if (this.keyColumns.length === 1) return String(row[this.keyColumns[0].propertyName]);
     return this.keyColumns.map(({ propertyName }) => String(row[propertyName])).join('\u0000');
   }
 
@@ -197,6 +226,9 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 }
 
+/** Statement texts by table (its metadata: one per data source) and kind (see RowSet.statement). */
+const statementTexts = new WeakMap<EntityMetadata, Map<string, string>>();
+
 interface Entry<Row> {
   /** The row as the batch left it; null once deleted. */
   row: Row | null;
@@ -209,21 +241,6 @@ interface Entry<Row> {
 
 function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
-}
-
-/** Statement sizes: a batch's rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
-const CHUNK_SIZES = [256, 64, 16, 4, 1];
-
-function fixedSizeChunks<T>(items: readonly T[]): T[][] {
-  const chunks: T[][] = [];
-  let start = 0;
-  for (const size of CHUNK_SIZES) {
-    while (items.length - start >= size) {
-      chunks.push(items.slice(start, start + size));
-      start += size;
-    }
-  }
-  return chunks;
 }
 
 /**

@@ -22,6 +22,7 @@
  * Run: npm run build && node dist/bench/memory-flat.bench.js
  * MEMORY_BENCH_EVENTS: events to append, default 1,000,000 (the issue's size; 8-11 minutes on a
  * shared 2-core machine). run-all runs it with 100,000 unless MEMORY_BENCH_EVENTS is set.
+ * PROJECTION_BATCH_SIZE: the projection runner's batch size, as for the platform (default: the runner's).
  * MEMORY_BENCH_NODE_FLAGS: extra Node.js flags for both sides' processes, e.g. to compare V8 heap
  * settings (`--max-semi-space-size=2`): the peak is mostly how far V8 lets its heap grow before
  * collecting (see bench/RESULTS.md).
@@ -97,7 +98,9 @@ async function platformSide(events: number): Promise<Side> {
   const store = SqliteEventStore.open(join(directory, 'events.db'));
   const read = await openReadDataSource({ type: 'sqlite', path: join(directory, 'read.db') });
   let failure: unknown;
-  const runner = new ProjectionRunner(store, read, allProjections(), { onError: (error) => (failure ??= error) });
+  // PROJECTION_BATCH_SIZE as the platform reads it (configuration.ts), else the runner's default.
+  const batchSize = process.env.PROJECTION_BATCH_SIZE ? Number(process.env.PROJECTION_BATCH_SIZE) : undefined;
+  const runner = new ProjectionRunner(store, read, allProjections(), { onError: (error) => (failure ??= error), batchSize });
   try {
     await runner.start();
     const households = householdsFor(events);

@@ -42,11 +42,11 @@ export class ApiError extends Error {
  * API's own words: `violations[i]` names the field of `message[i]` (validation), or the single
  * `message` (a rule of the domain).
  */
-export async function callApi<T>(method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown): Promise<T> {
+export async function callApi<T>(method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   const text = await response.text();
   const answer = text ? JSON.parse(text) : undefined;
   if (response.ok) return answer as T;

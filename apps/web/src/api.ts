@@ -21,6 +21,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** Items per page the web asks for: short pages on a phone, and a first page the API answers quickly whatever the list's size. */
+export const PAGE_SIZE = 20;
+
 /** `path` asking for the page after `cursor`. */
 export function pageAfter(path: string, cursor: string): string {
   return `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;

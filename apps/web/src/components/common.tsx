@@ -1,7 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
 import { ReactNode, useEffect, useId, useMemo, useState } from 'react';
-import { pageAfter, type Page } from '../api';
+import { PAGE_SIZE, pageAfter, type Page } from '../api';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
 
@@ -41,8 +41,9 @@ export interface Paged<T, A extends Page<T>> {
  * A page whose filters changed meanwhile is cancelled (its AbortSignal), so typing never piles up
  * requests.
  */
-export function usePages<T, A extends Page<T> = Page<T>>(path: string | undefined): Paged<T, A> {
+export function usePages<T, A extends Page<T> = Page<T>>(listPath: string | undefined): Paged<T, A> {
   const { get } = useSession();
+  const path = listPath === undefined ? undefined : withQuery(listPath, { limit: String(PAGE_SIZE) });
   const [trail, setTrail] = useState<{ path: string | undefined; cursors: string[] }>({ path, cursors: [] });
   const cursors = trail.path === path ? trail.cursors : [];
   const cursor = cursors.at(-1);

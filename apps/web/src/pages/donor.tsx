@@ -278,7 +278,7 @@ function GiftTimeline({ gift }: { gift: GiftTrace }) {
   const refunds = useContinuedList(gift.refundsUrl, gift.refunds);
   const target = gift.target.kind === 'household' ? t('donor.targetHousehold', { code: gift.target.householdCode ?? '—' }) : t('donor.targetProgramme', { name: gift.target.programmeName ?? gift.target.regionCode });
   return (
-    <article className="gift" data-testid="gift" aria-label={t('donor.giftOf', { amount: money(gift.pledged), target })}>
+    <article className="gift" data-testid="gift" data-key={gift.giftId} aria-label={t('donor.giftOf', { amount: money(gift.pledged), target })}>
       <h3>
         {money(gift.pledged)} · {target} <span className="badge">{label('giftStatus', gift.status)}</span>
       </h3>

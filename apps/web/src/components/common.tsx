@@ -190,7 +190,7 @@ export function DataTable<T extends RowData>({ columns, rows, label, testId, row
   const definitions = useMemo<ColumnDef<typeof features, T>[]>(() => columns.map((column) => ({ id: column.id, header: column.header, cell: (context) => column.cell(context.row.original) })), [columns]);
   const table = useTable({ features, columns: definitions, data: rows, getRowId: rowKey });
   return (
-    <div className="table-wrap" role="region" aria-label={label}>
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
       <table className="data-table">
         {caption && <caption>{caption}</caption>}
         <thead>

@@ -77,14 +77,54 @@ function download(filename: string, text: string) {
 }
 
 export function GovernmentPage({ region }: { region?: string }) {
-  const { t, label, language } = useI18n();
+  const { t } = useI18n();
   const { session, get } = useSession();
   const own = session!.user.regionCode!;
   const shown = region ?? own;
-  const dashboard = useApi<Dashboard>(`/government/dashboard?region=${encodeURIComponent(shown)}`);
   const uncoveredPath = `/government/households?region=${encodeURIComponent(shown)}&eligible=true&covered=false`;
   const exportUncovered = async () => download(`uncovered-households-${shown}.csv`, csvOf(await everyPage<Household>(get, `${uncoveredPath}&limit=500`)));
 
+  // The lists load alongside the dashboard, not after it.
+  return (
+    <>
+      <nav aria-label={t('gov.breadcrumb')} className="breadcrumb">
+        <ol>
+          {breadcrumb(own, shown).map((code) => (
+            <li key={code}>{code === shown ? <span aria-current="page">{code}</span> : <a href={`#/government/${code}`}>{code}</a>}</li>
+          ))}
+        </ol>
+      </nav>
+      <Overview shown={shown} />
+
+      <Section title={t('gov.uncovered')} id="gov-uncovered">
+        <p>
+          <button type="button" onClick={exportUncovered}>
+            {t('gov.exportCsv')}
+          </button>
+        </p>
+        <HouseholdList path={uncoveredPath} caption={t('gov.uncovered')} testId="uncovered-table" empty={t('gov.noneUncovered')} />
+      </Section>
+
+      <Section title={t('gov.allHouseholds')} id="gov-all">
+        <HouseholdList path={`/government/households?region=${encodeURIComponent(shown)}`} caption={t('gov.allHouseholds')} testId="households-table" withStatusFilter verify />
+      </Section>
+
+      <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
+      {shown !== own && (
+        <p>
+          <button type="button" className="secondary" onClick={() => navigate('government')}>
+            {t('gov.backToRegion')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The region's figures: households, money, claims, coverage by area (each area a link to drill down). */
+function Overview({ shown }: { shown: string }) {
+  const { t, label, language } = useI18n();
+  const dashboard = useApi<Dashboard>(`/government/dashboard?region=${encodeURIComponent(shown)}`);
   if (!dashboard.data) return <Loading error={dashboard.error} />;
   const view = dashboard.data;
   const money = view.money[0] ?? { currency: 'CNY', received: 0, allocated: 0, claimsPaid: 0 };
@@ -108,13 +148,6 @@ export function GovernmentPage({ region }: { region?: string }) {
 
   return (
     <>
-      <nav aria-label={t('gov.breadcrumb')} className="breadcrumb">
-        <ol>
-          {breadcrumb(own, shown).map((code) => (
-            <li key={code}>{code === shown ? <span aria-current="page">{code}</span> : <a href={`#/government/${code}`}>{code}</a>}</li>
-          ))}
-        </ol>
-      </nav>
       <h1>
         {t('gov.title')} · {label('level', view.level)} {view.code}
       </h1>
@@ -157,28 +190,6 @@ export function GovernmentPage({ region }: { region?: string }) {
         />
         {view.children.length > 0 && <DataTable label={t('gov.areas')} caption={t('gov.areas')} testId="areas-table" columns={areaColumns} rows={view.children} rowKey={(child) => child.code} />}
       </Section>
-
-      <Section title={t('gov.uncovered')} id="gov-uncovered">
-        <p>
-          <button type="button" onClick={exportUncovered}>
-            {t('gov.exportCsv')}
-          </button>
-        </p>
-        <HouseholdList path={uncoveredPath} caption={t('gov.uncovered')} testId="uncovered-table" empty={t('gov.noneUncovered')} />
-      </Section>
-
-      <Section title={t('gov.allHouseholds')} id="gov-all">
-        <HouseholdList path={`/government/households?region=${encodeURIComponent(shown)}`} caption={t('gov.allHouseholds')} testId="households-table" withStatusFilter verify />
-      </Section>
-
-      <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
-      {shown !== own && (
-        <p>
-          <button type="button" className="secondary" onClick={() => navigate('government')}>
-            {t('gov.backToRegion')}
-          </button>
-        </p>
-      )}
     </>
   );
 }

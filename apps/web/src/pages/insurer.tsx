@@ -54,9 +54,9 @@ export function InsurerPage() {
   const { t, label, language } = useI18n();
   const view = useApi<InsurerView>('/insurer/dashboard');
   const lossRatio = useApi<LossRatio>('/insurer/loss-ratio?months=12');
-  if (!view.data) return <Loading error={view.error} />;
+  // The lists load alongside the dashboard, not after it; its figures show where it has arrived.
   const dashboard = view.data;
-  const premiums = dashboard.premiums[0] ?? { currency: 'CNY', premiumsReceived: 0, premiumsEarned: 0, claimsPaid: 0, lossRatioBasisPoints: null };
+  const premiums = dashboard?.premiums[0] ?? { currency: 'CNY', premiumsReceived: 0, premiumsEarned: 0, claimsPaid: 0, lossRatioBasisPoints: null };
   const money = (amount: number) => formatMoney({ amount, currency: premiums.currency }, language);
   const series = lossRatio.data?.series[0];
 
@@ -65,12 +65,16 @@ export function InsurerPage() {
       <h1>{t('insurer.title')}</h1>
       <div className="grid two">
         <Section title={t('insurer.premiums')} id="insurer-premiums">
-          <div className="stats">
-            <Stat label={t('insurer.premiumsReceived')} value={money(premiums.premiumsReceived)} testId="premiums-received" />
-            <Stat label={t('insurer.premiumsEarned')} value={money(premiums.premiumsEarned)} />
-            <Stat label={t('insurer.claimsPaid')} value={money(premiums.claimsPaid)} testId="claims-paid" />
-            <Stat label={t('insurer.lossRatio')} value={formatBasisPoints(premiums.lossRatioBasisPoints, language)} />
-          </div>
+          {dashboard ? (
+            <div className="stats">
+              <Stat label={t('insurer.premiumsReceived')} value={money(premiums.premiumsReceived)} testId="premiums-received" />
+              <Stat label={t('insurer.premiumsEarned')} value={money(premiums.premiumsEarned)} />
+              <Stat label={t('insurer.claimsPaid')} value={money(premiums.claimsPaid)} testId="claims-paid" />
+              <Stat label={t('insurer.lossRatio')} value={formatBasisPoints(premiums.lossRatioBasisPoints, language)} />
+            </div>
+          ) : (
+            <Loading error={view.error} />
+          )}
         </Section>
         <Section title={t('insurer.lossRatioOverTime')} id="insurer-loss-ratio">
           {series ? (
@@ -90,20 +94,24 @@ export function InsurerPage() {
       <Products />
 
       <Section title={t('insurer.policies')} id="insurer-policies">
-        <div className="stats">
-          {POLICY_STATES.map((state) => (
-            <Stat key={state} label={label('policyState', state)} value={dashboard.policies.counts[state]} testId={`policies-${state}`} />
-          ))}
-        </div>
+        {dashboard && (
+          <div className="stats">
+            {POLICY_STATES.map((state) => (
+              <Stat key={state} label={label('policyState', state)} value={dashboard.policies.counts[state]} testId={`policies-${state}`} />
+            ))}
+          </div>
+        )}
         <Policies />
       </Section>
 
       <Section title={t('insurer.claimsQueue')} id="insurer-claims">
-        <div className="stats">
-          {CLAIM_STATES.map((state) => (
-            <Stat key={state} label={label('claimState', state)} value={`${dashboard.claims.byState[state].count} · ${formatMoney(firstOrZero(dashboard.claims.byState[state].amounts), language)}`} />
-          ))}
-        </div>
+        {dashboard && (
+          <div className="stats">
+            {CLAIM_STATES.map((state) => (
+              <Stat key={state} label={label('claimState', state)} value={`${dashboard.claims.byState[state].count} · ${formatMoney(firstOrZero(dashboard.claims.byState[state].amounts), language)}`} />
+            ))}
+          </div>
+        )}
         <Claims />
       </Section>
     </>

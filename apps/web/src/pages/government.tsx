@@ -84,7 +84,9 @@ export function GovernmentPage({ region }: { region?: string }) {
   const uncoveredPath = `/government/households?region=${encodeURIComponent(shown)}&eligible=true&covered=false`;
   const exportUncovered = async () => download(`uncovered-households-${shown}.csv`, csvOf(await everyPage<Household>(get, `${uncoveredPath}&limit=500`)));
 
-  // The lists load alongside the dashboard, not after it.
+  // The lists load alongside the dashboard, not after it; for a region outside the officer's own,
+  // the dashboard's refusal is said once and no list is asked for.
+  const inScope = shown.startsWith(own);
   return (
     <>
       <nav aria-label={t('gov.breadcrumb')} className="breadcrumb">
@@ -96,20 +98,24 @@ export function GovernmentPage({ region }: { region?: string }) {
       </nav>
       <Overview shown={shown} />
 
-      <Section title={t('gov.uncovered')} id="gov-uncovered">
-        <p>
-          <button type="button" onClick={exportUncovered}>
-            {t('gov.exportCsv')}
-          </button>
-        </p>
-        <HouseholdList path={uncoveredPath} caption={t('gov.uncovered')} testId="uncovered-table" empty={t('gov.noneUncovered')} />
-      </Section>
+      {inScope && (
+        <>
+          <Section title={t('gov.uncovered')} id="gov-uncovered">
+            <p>
+              <button type="button" onClick={exportUncovered}>
+                {t('gov.exportCsv')}
+              </button>
+            </p>
+            <HouseholdList path={uncoveredPath} caption={t('gov.uncovered')} testId="uncovered-table" empty={t('gov.noneUncovered')} />
+          </Section>
 
-      <Section title={t('gov.allHouseholds')} id="gov-all">
-        <HouseholdList path={`/government/households?region=${encodeURIComponent(shown)}`} caption={t('gov.allHouseholds')} testId="households-table" withStatusFilter verify />
-      </Section>
+          <Section title={t('gov.allHouseholds')} id="gov-all">
+            <HouseholdList path={`/government/households?region=${encodeURIComponent(shown)}`} caption={t('gov.allHouseholds')} testId="households-table" withStatusFilter verify />
+          </Section>
 
-      <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
+          <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
+        </>
+      )}
       {shown !== own && (
         <p>
           <button type="button" className="secondary" onClick={() => navigate('government')}>

@@ -147,7 +147,8 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
             section: '#gov-all',
             path: `/government/households?region=${REGION}`,
             key: (item) => item.householdId,
-            narrow: (items) => ({ label: 'gov.searchCode', kind: 'fill', value: codePrefix(items, (item) => item.householdCode), path: withParameters(`/government/households?region=${REGION}`, { code: codePrefix(items, (item) => item.householdCode) }) }),
+            // Typed in lower case: household codes are matched in upper case.
+            narrow: (items) => ({ label: 'gov.searchCode', kind: 'fill', value: codePrefix(items, (item) => item.householdCode).toLowerCase(), path: withParameters(`/government/households?region=${REGION}`, { code: codePrefix(items, (item) => item.householdCode) }) }),
           },
           {
             name: 'uncovered',
@@ -258,8 +259,17 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
         if (phone) expect([list.name, await overflow(page, list.section)]).toEqual([list.name, { pageWider: false, clippedRows: [] }]);
         checked.push(list.name);
       }
+      // Every row of every table of the page (those not paged too: a region's areas, the products) fits the phone.
+      if (phone) expect([home, await overflow(page, 'main')]).toEqual([home, { pageWider: false, clippedRows: [] }]);
       await screenshot(page, `paged-${home}-${language}-${width}`);
       await page.getByRole('button', { name: text(language, 'app.signOut') }).click();
+    }
+    // The pages anyone sees: the programmes' totals and the demo accounts.
+    for (const path of ['#/', '#/sign-in']) {
+      await page.goto(`/${path}`);
+      await page.locator('main [data-key]').first().waitFor();
+      if (phone) expect([path, await overflow(page, 'main')]).toEqual([path, { pageWider: false, clippedRows: [] }]);
+      await screenshot(page, `paged-${path === '#/' ? 'public' : 'sign-in'}-${language}-${width}`);
     }
     expect(checked).toEqual(['households', 'uncovered', 'household-picker', 'gifts', 'policies', 'claims', 'ledger']);
     await context.close();

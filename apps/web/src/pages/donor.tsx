@@ -225,7 +225,8 @@ function HouseholdPicker({ productId, chosen, error, onChoose }: { productId: st
   const [code, setCode] = useState('');
   const [category, setCategory] = useState('');
   const regionCode = useDebounced(region.trim());
-  const search = useDebounced(code.trim());
+  // Household codes are upper case (HH-3F…): what is typed is matched as such.
+  const search = useDebounced(code.trim().toUpperCase());
   const validRegion = /^\d{2,12}$/.test(regionCode);
   const uncovered = usePages<UncoveredHousehold>(productId && validRegion ? withQuery('/households/uncovered', { region: regionCode, productId, code: search, category }) : undefined);
   const columns: Column<UncoveredHousehold>[] = [

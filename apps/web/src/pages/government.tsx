@@ -214,7 +214,8 @@ function HouseholdList({ path, caption, testId, empty, withStatusFilter, verify 
   const [code, setCode] = useState('');
   const [category, setCategory] = useState('');
   const [status, setStatus] = useState('all');
-  const search = useDebounced(code.trim());
+  // Household codes are upper case (HH-3F…): what is typed is matched as such.
+  const search = useDebounced(code.trim().toUpperCase());
   const list = usePages<Household>(withQuery(path, { code: search, category, ...STATUS_FILTERS[status] }));
   const filtered = Boolean(search || category || status !== 'all');
   return (

@@ -21,6 +21,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** Items per page the web asks for: short pages on a phone, and a first page the API answers quickly whatever the list's size. */
+export const PAGE_SIZE = 20;
+
 /** `path` asking for the page after `cursor`. */
 export function pageAfter(path: string, cursor: string): string {
   return `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`;
@@ -42,11 +45,11 @@ export class ApiError extends Error {
  * API's own words: `violations[i]` names the field of `message[i]` (validation), or the single
  * `message` (a rule of the domain).
  */
-export async function callApi<T>(method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown): Promise<T> {
+export async function callApi<T>(method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   const text = await response.text();
   const answer = text ? JSON.parse(text) : undefined;
   if (response.ok) return answer as T;

@@ -1,4 +1,5 @@
 import { createContext, ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { callApi, type Principal } from './api';
 
 interface Session {
@@ -10,8 +11,8 @@ interface SessionContextValue {
   session: Session | undefined;
   signIn(username: string, password: string): Promise<Principal>;
   signOut(): void;
-  /** GET or POST as the signed-in user. */
-  get<T>(path: string): Promise<T>;
+  /** GET (cancelled through `signal`, e.g. a search overtaken by the next keystroke) or POST as the signed-in user. */
+  get<T>(path: string, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
 }
 
@@ -30,10 +31,13 @@ function storedSession(): Session | undefined {
 /** The bearer token lives in sessionStorage: it survives a reload, not the closing of the tab. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | undefined>(storedSession);
+  // Cached answers belong to the user who asked: dropped whenever the user changes.
+  const queryClient = useQueryClient();
   const signOut = useCallback(() => {
     sessionStorage.removeItem(STORAGE_KEY);
+    queryClient.clear();
     setSession(undefined);
-  }, []);
+  }, [queryClient]);
   const value = useMemo<SessionContextValue>(() => {
     const token = session?.token;
     return {
@@ -42,14 +46,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         const answer = await callApi<{ accessToken: string; user: Principal }>('POST', '/auth/login', undefined, { username, password });
         const next = { token: answer.accessToken, user: answer.user };
         sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+        queryClient.clear();
         setSession(next);
         return answer.user;
       },
       signOut,
-      get: (path) => callApi('GET', path, token),
+      get: (path, signal) => callApi('GET', path, token, undefined, signal),
       post: (path, body) => callApi('POST', path, token, body),
     };
-  }, [session, signOut]);
+  }, [session, signOut, queryClient]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -251,6 +251,32 @@ export const en = {
   'ledger.balances': 'Account balances',
   'ledger.account': 'Account',
   'ledger.balance': 'Balance',
+
+  // Paged lists, their searches and filters.
+  'common.pagesOf': 'Pages of {list}',
+  'common.previous': 'Previous page',
+  'common.next': 'Next page',
+  'common.page': 'Page {n}',
+  'common.nothingFound': 'Nothing matches these filters.',
+  'common.any': 'Any',
+  'ledger.searchAccount': 'Account starts with',
+  'ledger.searchAccountHint': 'e.g. escrow:gift:',
+  'gov.searchCode': 'Household code starts with',
+  'gov.searchCodeHint': 'e.g. HH-3F',
+  'gov.statusFilter.all': 'Any status',
+  'gov.statusFilter.unverified': 'Not verified',
+  'gov.statusFilter.uncovered': 'Eligible, not covered',
+  'gov.statusFilter.covered': 'Covered',
+  'insurer.searchPolicy': 'Policy number or household code',
+  'insurer.searchPolicyHint': 'A whole policy number, or the start of a household code',
+  'insurer.status': 'State',
+  'insurer.region': 'Household region',
+  'insurer.regionHint': 'A region code of 2 to 12 digits, e.g. 440305',
+  'insurer.claimState': 'Claims shown',
+  'insurer.claimFilter.queue': 'To decide or pay',
+  'donor.giftStatus': 'Gift status',
+  'donor.regionFormat': 'A region code has 2 to 12 digits.',
+  'donor.chosen': 'Chosen: household {code}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,9 +1,10 @@
 import { FormEvent, useEffect, useState } from 'react';
-import { ApiError, callApi, type Money, type Page } from '../api';
-import { Loading, MoreButton, Section, TableWrap, useContinuedList, useLoad, usePagedList } from '../components/common';
+import { ApiError, type Money, type Page } from '../api';
+import { DataTable, Filters, Loading, MoreButton, Pager, SearchField, Section, useApi, useContinuedList, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { formatDate, formatMoney, majorUnitsText, parseMajorUnits } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { HOUSEHOLD_CATEGORIES } from './government';
 import { useSession } from '../session';
 
 interface Product {
@@ -58,38 +59,59 @@ interface GiftTrace {
   receiptUrl: string;
 }
 
+const GIFT_STATUSES = ['pledged', 'paid', 'partly-allocated', 'holding-remainder', 'settled', 'refunded', 'expired', 'withdrawn'] as const;
+
 export function DonorPage() {
-  const { t } = useI18n();
-  const { get } = useSession();
+  const { t, label } = useI18n();
+  const [status, setStatus] = useState('');
+  const [targetKind, setTargetKind] = useState('');
   // Newest first.
-  const gifts = usePagedList<GiftTrace>(get, '/donor/gifts');
+  const gifts = usePages<GiftTrace>(withQuery('/donor/gifts', { status, targetKind }));
   return (
     <>
       <h1>{t('donor.title')}</h1>
-      <Give onGiven={gifts.reload} />
+      <Give />
       <Section title={t('donor.myGifts')} id="my-gifts">
-        {!gifts.data ? <Loading error={gifts.error} /> : gifts.data.length === 0 ? <p className="muted">{t('donor.noGifts')}</p> : gifts.data.map((gift) => <GiftTimeline key={gift.giftId} gift={gift} />)}
-        <MoreButton more={gifts.more} />
+        <Filters>
+          <SelectField label={t('donor.giftStatus')} value={status} onChange={setStatus} options={[{ value: '', label: t('common.any') }, ...GIFT_STATUSES.map((value) => ({ value, label: label('giftStatus', value) }))]} />
+          <SelectField
+            label={t('donor.giveTo')}
+            value={targetKind}
+            onChange={setTargetKind}
+            options={[
+              { value: '', label: t('common.any') },
+              { value: 'household', label: t('donor.toHousehold') },
+              { value: 'programme', label: t('donor.toProgramme') },
+            ]}
+          />
+        </Filters>
+        {!gifts.items ? (
+          <Loading error={gifts.error} />
+        ) : gifts.items.length === 0 ? (
+          <p className="muted">{status || targetKind ? t('common.nothingFound') : t('donor.noGifts')}</p>
+        ) : (
+          <div data-testid="gifts">
+            {gifts.items.map((gift) => (
+              <GiftTimeline key={gift.giftId} gift={gift} />
+            ))}
+          </div>
+        )}
+        <Pager list={gifts} label={t('donor.myGifts')} />
       </Section>
     </>
   );
 }
 
-function Give({ onGiven }: { onGiven: () => void }) {
-  const { t, label, language } = useI18n();
+function Give() {
+  const { t, language } = useI18n();
   const { post } = useSession();
+  const refresh = useRefresh();
   // The first 500 of each: enough for a choice in a select.
-  const catalogue = useLoad(
-    async () => ({
-      products: (await callApi<Page<Product>>('GET', '/products?limit=500', undefined)).items,
-      programmes: (await callApi<Page<Programme>>('GET', '/programmes?closed=false&limit=500', undefined)).items,
-    }),
-    [],
-  );
+  const products = useApi<Page<Product>>('/products?limit=500');
+  const programmes = useApi<Page<Programme>>('/programmes?closed=false&limit=500');
   const [kind, setKind] = useState<'household' | 'programme'>('household');
   const [productId, setProductId] = useState('');
-  const [region, setRegion] = useState('44');
-  const [householdId, setHouseholdId] = useState('');
+  const [household, setHousehold] = useState<UncoveredHousehold>();
   const [programmeId, setProgrammeId] = useState('');
   const [amount, setAmount] = useState('');
   const [remainder, setRemainder] = useState<'hold' | 'refund'>('refund');
@@ -99,14 +121,9 @@ function Give({ onGiven }: { onGiven: () => void }) {
   const [given, setGiven] = useState<string>();
 
   useEffect(() => {
-    if (!productId && catalogue.data?.products[0]) setProductId(catalogue.data.products[0].productId);
-    if (!programmeId && catalogue.data?.programmes.find((p) => !p.closed)) setProgrammeId(catalogue.data.programmes.find((p) => !p.closed)!.programmeId);
-  }, [catalogue.data, productId, programmeId]);
-  const uncovered = usePagedList<UncoveredHousehold>(
-    (path) => callApi('GET', path, undefined),
-    productId && /^\d{2,12}$/.test(region) ? `/households/uncovered?region=${region}&productId=${productId}` : undefined,
-    [given],
-  );
+    if (!productId && products.data?.items[0]) setProductId(products.data.items[0].productId);
+    if (!programmeId && programmes.data?.items[0]) setProgrammeId(programmes.data.items[0].programmeId);
+  }, [products.data, programmes.data, productId, programmeId]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -119,15 +136,15 @@ function Give({ onGiven }: { onGiven: () => void }) {
       return;
     }
     const money = { amount: fen, currency: 'CNY' };
-    const target = kind === 'household' ? { kind, householdId, productId } : { kind, programmeId };
+    const target = kind === 'household' ? { kind, householdId: household?.householdId ?? '', productId } : { kind, programmeId };
     try {
       const { giftId } = await post<{ giftId: string }>('/gifts', { amount: money, target, remainder });
       await post(`/gifts/${giftId}/payment`, { paymentReference, amount: money });
       setGiven(formatMoney(money, language));
       setAmount('');
-      setHouseholdId('');
+      setHousehold(undefined);
       setPaymentReference(newPaymentReference());
-      onGiven();
+      refresh();
     } catch (failure) {
       if (failure instanceof ApiError && Object.keys(failure.fieldErrors).length) {
         const { 'amount.amount': amountError, 'target.householdId': householdError, 'target.programmeId': programmeError, ...rest } = failure.fieldErrors;
@@ -150,57 +167,21 @@ function Give({ onGiven }: { onGiven: () => void }) {
         </fieldset>
         {kind === 'household' ? (
           <>
-            <div className="grid two">
-              <SelectField label={t('donor.product')} value={productId} onChange={setProductId} options={(catalogue.data?.products ?? []).map((p) => ({ value: p.productId, label: `${p.terms.name} (${formatMoney(p.terms.annualPremium, language)})` }))} />
-              <Field label={t('donor.region')} name="region" inputMode="numeric" value={region} onChange={setRegion} hint={t('donor.regionHint')} />
-            </div>
-            <fieldset>
-              <legend>{t('donor.chooseHousehold')}</legend>
-              {errors.household && <FieldError message={errors.household} />}
-              {!uncovered.data ? (
-                <Loading error={uncovered.error} />
-              ) : uncovered.data.length === 0 ? (
-                <p className="muted">{t('donor.noneUncovered')}</p>
-              ) : (
-                <TableWrap label={t('donor.chooseHousehold')}>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('donor.choose')}</th>
-                      <th scope="col">{t('gov.village')}</th>
-                      <th scope="col">{t('gov.category')}</th>
-                      <th scope="col">{t('gov.size')}</th>
-                      <th scope="col">{t('donor.stillNeeded')}</th>
-                    </tr>
-                  </thead>
-                  <tbody data-testid="uncovered-households">
-                    {uncovered.data.map((household) => (
-                      <tr key={household.householdId}>
-                        <td>
-                          <label className="choice">
-                            <input
-                              type="radio"
-                              name="household"
-                              value={household.householdId}
-                              checked={householdId === household.householdId}
-                              onChange={() => {
-                                setHouseholdId(household.householdId);
-                                setAmount(majorUnitsText(household.remaining.amount));
-                              }}
-                            />{' '}
-                            {household.householdCode}
-                          </label>
-                        </td>
-                        <td>{household.villageCode}</td>
-                        <td>{label('category', household.category)}</td>
-                        <td>{household.size}</td>
-                        <td>{formatMoney(household.remaining, language)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </TableWrap>
-              )}
-              <MoreButton more={uncovered.more} />
-            </fieldset>
+            <SelectField
+              label={t('donor.product')}
+              value={productId}
+              onChange={(value) => (setProductId(value), setHousehold(undefined))}
+              options={(products.data?.items ?? []).map((p) => ({ value: p.productId, label: `${p.terms.name} (${formatMoney(p.terms.annualPremium, language)})` }))}
+            />
+            <HouseholdPicker
+              productId={productId}
+              chosen={household}
+              error={errors.household}
+              onChoose={(choice) => {
+                setHousehold(choice);
+                setAmount(majorUnitsText(choice.remaining.amount));
+              }}
+            />
           </>
         ) : (
           <SelectField
@@ -209,7 +190,7 @@ function Give({ onGiven }: { onGiven: () => void }) {
             value={programmeId}
             onChange={setProgrammeId}
             error={errors.programme}
-            options={(catalogue.data?.programmes ?? []).filter((p) => !p.closed).map((p) => ({ value: p.programmeId, label: `${p.name} (${p.regionCode})` }))}
+            options={(programmes.data?.items ?? []).map((p) => ({ value: p.programmeId, label: `${p.name} (${p.regionCode})` }))}
           />
         )}
         <div className="grid two">
@@ -234,6 +215,58 @@ function Give({ onGiven }: { onGiven: () => void }) {
   );
 }
 
+/**
+ * Picks one household still needing `productId`'s premium: searched by the start of its code,
+ * narrowed to a region (down to a village) and a category, a page at a time.
+ */
+function HouseholdPicker({ productId, chosen, error, onChoose }: { productId: string; chosen: UncoveredHousehold | undefined; error?: string; onChoose(household: UncoveredHousehold): void }) {
+  const { t, label, language } = useI18n();
+  const [region, setRegion] = useState('44');
+  const [code, setCode] = useState('');
+  const [category, setCategory] = useState('');
+  const regionCode = useDebounced(region.trim());
+  // Household codes are upper case (HH-3F…): what is typed is matched as such.
+  const search = useDebounced(code.trim().toUpperCase());
+  const validRegion = /^\d{2,12}$/.test(regionCode);
+  const uncovered = usePages<UncoveredHousehold>(productId && validRegion ? withQuery('/households/uncovered', { region: regionCode, productId, code: search, category }) : undefined);
+  const columns: Column<UncoveredHousehold>[] = [
+    {
+      id: 'choose',
+      header: t('donor.choose'),
+      rowHeader: true,
+      cell: (household) => (
+        <label className="choice">
+          <input type="radio" name="household" value={household.householdId} checked={chosen?.householdId === household.householdId} onChange={() => onChoose(household)} /> {household.householdCode}
+        </label>
+      ),
+    },
+    { id: 'village', header: t('gov.village'), cell: (household) => household.villageCode },
+    { id: 'category', header: t('gov.category'), cell: (household) => label('category', household.category) },
+    { id: 'size', header: t('gov.size'), cell: (household) => household.size },
+    { id: 'remaining', header: t('donor.stillNeeded'), cell: (household) => formatMoney(household.remaining, language) },
+  ];
+  return (
+    <fieldset>
+      <legend>{t('donor.chooseHousehold')}</legend>
+      <Filters>
+        <Field label={t('donor.region')} name="region" inputMode="numeric" value={region} onChange={setRegion} hint={t('donor.regionHint')} error={regionCode && !validRegion ? t('donor.regionFormat') : undefined} />
+        <SearchField label={t('gov.searchCode')} value={code} onChange={setCode} hint={t('gov.searchCodeHint')} maxLength={64} />
+        <SelectField label={t('gov.category')} value={category} onChange={setCategory} options={[{ value: '', label: t('common.any') }, ...HOUSEHOLD_CATEGORIES.map((value) => ({ value, label: label('category', value) }))]} />
+      </Filters>
+      {error && <FieldError message={error} />}
+      {chosen && <p className="form-success">{t('donor.chosen', { code: chosen.householdCode })}</p>}
+      {!uncovered.items ? (
+        <Loading error={uncovered.error} />
+      ) : uncovered.items.length === 0 ? (
+        <p className="muted">{search || category ? t('common.nothingFound') : t('donor.noneUncovered')}</p>
+      ) : (
+        <DataTable label={t('donor.chooseHousehold')} testId="uncovered-households" columns={columns} rows={uncovered.items} rowKey={(household) => household.householdId} />
+      )}
+      <Pager list={uncovered} label={t('donor.chooseHousehold')} />
+    </fieldset>
+  );
+}
+
 function newPaymentReference(): string {
   return `WEB-${Date.now().toString(36).toUpperCase()}-${Math.floor(Math.random() * 1e6)}`;
 }
@@ -242,12 +275,11 @@ function newPaymentReference(): string {
 function GiftTimeline({ gift }: { gift: GiftTrace }) {
   const { t, label, language } = useI18n();
   const money = (value: Money) => formatMoney(value, language);
-  const { get } = useSession();
-  const allocations = useContinuedList(get, gift.allocationsUrl, gift.allocations);
-  const refunds = useContinuedList(get, gift.refundsUrl, gift.refunds);
+  const allocations = useContinuedList(gift.allocationsUrl, gift.allocations);
+  const refunds = useContinuedList(gift.refundsUrl, gift.refunds);
   const target = gift.target.kind === 'household' ? t('donor.targetHousehold', { code: gift.target.householdCode ?? '—' }) : t('donor.targetProgramme', { name: gift.target.programmeName ?? gift.target.regionCode });
   return (
-    <article className="gift" data-testid="gift" aria-label={t('donor.giftOf', { amount: money(gift.pledged), target })}>
+    <article className="gift" data-testid="gift" data-key={gift.giftId} aria-label={t('donor.giftOf', { amount: money(gift.pledged), target })}>
       <h3>
         {money(gift.pledged)} · {target} <span className="badge">{label('giftStatus', gift.status)}</span>
       </h3>

@@ -1,7 +1,7 @@
 import { FormEvent, useState } from 'react';
 import { ApiError, pageAfter, type Money, type Page } from '../api';
 import { BarChart } from '../components/charts';
-import { Loading, MoreButton, Section, Stat, TableWrap, useLoad, usePagedList } from '../components/common';
+import { DataTable, Filters, Loading, Pager, SearchField, Section, Stat, useApi, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
@@ -77,26 +77,16 @@ function download(filename: string, text: string) {
 }
 
 export function GovernmentPage({ region }: { region?: string }) {
-  const { t, label, language } = useI18n();
+  const { t } = useI18n();
   const { session, get } = useSession();
   const own = session!.user.regionCode!;
   const shown = region ?? own;
-  const dashboard = useLoad(() => get<Dashboard>(`/government/dashboard?region=${encodeURIComponent(shown)}`), [shown]);
-  const households = usePagedList<Household>(get, `/government/households?region=${encodeURIComponent(shown)}`);
   const uncoveredPath = `/government/households?region=${encodeURIComponent(shown)}&eligible=true&covered=false`;
-  const uncovered = usePagedList<Household>(get, uncoveredPath);
-  const reload = () => {
-    dashboard.reload();
-    households.reload();
-    uncovered.reload();
-  };
   const exportUncovered = async () => download(`uncovered-households-${shown}.csv`, csvOf(await everyPage<Household>(get, `${uncoveredPath}&limit=500`)));
 
-  if (!dashboard.data) return <Loading error={dashboard.error} />;
-  const view = dashboard.data;
-  const money = view.money[0] ?? { currency: 'CNY', received: 0, allocated: 0, claimsPaid: 0 };
-  const asMoney = (amount: number) => formatMoney({ amount, currency: money.currency }, language);
-
+  // The lists load alongside the dashboard, not after it; for a region outside the officer's own,
+  // the dashboard's refusal is said once and no list is asked for.
+  const inScope = shown.startsWith(own);
   return (
     <>
       <nav aria-label={t('gov.breadcrumb')} className="breadcrumb">
@@ -106,6 +96,64 @@ export function GovernmentPage({ region }: { region?: string }) {
           ))}
         </ol>
       </nav>
+      <Overview shown={shown} />
+
+      {inScope && (
+        <>
+          <Section title={t('gov.uncovered')} id="gov-uncovered">
+            <p>
+              <button type="button" onClick={exportUncovered}>
+                {t('gov.exportCsv')}
+              </button>
+            </p>
+            <HouseholdList path={uncoveredPath} caption={t('gov.uncovered')} testId="uncovered-table" empty={t('gov.noneUncovered')} />
+          </Section>
+
+          <Section title={t('gov.allHouseholds')} id="gov-all">
+            <HouseholdList path={`/government/households?region=${encodeURIComponent(shown)}`} caption={t('gov.allHouseholds')} testId="households-table" withStatusFilter verify />
+          </Section>
+
+          <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
+        </>
+      )}
+      {shown !== own && (
+        <p>
+          <button type="button" className="secondary" onClick={() => navigate('government')}>
+            {t('gov.backToRegion')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The region's figures: households, money, claims, coverage by area (each area a link to drill down). */
+function Overview({ shown }: { shown: string }) {
+  const { t, label, language } = useI18n();
+  const dashboard = useApi<Dashboard>(`/government/dashboard?region=${encodeURIComponent(shown)}`);
+  if (!dashboard.data) return <Loading error={dashboard.error} />;
+  const view = dashboard.data;
+  const money = view.money[0] ?? { currency: 'CNY', received: 0, allocated: 0, claimsPaid: 0 };
+  const asMoney = (amount: number) => formatMoney({ amount, currency: money.currency }, language);
+  const areaColumns: Column<DashboardNode>[] = [
+    {
+      id: 'area',
+      header: t('gov.area'),
+      rowHeader: true,
+      cell: (child) => (
+        <a href={`#/government/${child.code}`} aria-label={t('gov.drillDown', { code: child.code })}>
+          {label('level', child.level)} {child.code}
+        </a>
+      ),
+    },
+    { id: 'registered', header: t('gov.registered'), cell: (child) => child.registered },
+    { id: 'eligible', header: t('gov.eligible'), cell: (child) => child.eligible },
+    { id: 'covered', header: t('gov.covered'), cell: (child) => child.covered },
+    { id: 'rate', header: t('gov.coverageRate'), cell: (child) => formatBasisPoints(child.coverageRateBasisPoints, language) },
+  ];
+
+  return (
+    <>
       <h1>
         {t('gov.title')} · {label('level', view.level)} {view.code}
       </h1>
@@ -146,112 +194,77 @@ export function GovernmentPage({ region }: { region?: string }) {
             text: `${formatBasisPoints(area.coverageRateBasisPoints, language)} (${area.covered}/${area.eligible})`,
           }))}
         />
-        {view.children.length > 0 && (
-          <TableWrap label={t('gov.areas')}>
-            <caption>{t('gov.areas')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('gov.area')}</th>
-                <th scope="col">{t('gov.registered')}</th>
-                <th scope="col">{t('gov.eligible')}</th>
-                <th scope="col">{t('gov.covered')}</th>
-                <th scope="col">{t('gov.coverageRate')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.children.map((child) => (
-                <tr key={child.code}>
-                  <th scope="row">
-                    <a href={`#/government/${child.code}`} aria-label={t('gov.drillDown', { code: child.code })}>
-                      {label('level', child.level)} {child.code}
-                    </a>
-                  </th>
-                  <td>{child.registered}</td>
-                  <td>{child.eligible}</td>
-                  <td>{child.covered}</td>
-                  <td>{formatBasisPoints(child.coverageRateBasisPoints, language)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </TableWrap>
-        )}
+        {view.children.length > 0 && <DataTable label={t('gov.areas')} caption={t('gov.areas')} testId="areas-table" columns={areaColumns} rows={view.children} rowKey={(child) => child.code} />}
       </Section>
-
-      <Section title={t('gov.uncovered')} id="gov-uncovered">
-        <p>
-          <button type="button" onClick={exportUncovered}>
-            {t('gov.exportCsv')}
-          </button>
-        </p>
-        {!uncovered.data ? (
-          <Loading error={uncovered.error} />
-        ) : uncovered.data.length === 0 ? (
-          <p className="muted">{t('gov.noneUncovered')}</p>
-        ) : (
-          <HouseholdTable households={uncovered.data} caption={t('gov.uncovered')} testId="uncovered-table" />
-        )}
-        <MoreButton more={uncovered.more} />
-      </Section>
-
-      <Section title={t('gov.allHouseholds')} id="gov-all">
-        {households.data ? <HouseholdTable households={households.data} caption={t('gov.allHouseholds')} testId="households-table" onVerified={reload} /> : <Loading error={households.error} />}
-        <MoreButton more={households.more} />
-      </Section>
-
-      <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} onRegistered={reload} />
-      {shown !== own && (
-        <p>
-          <button type="button" className="secondary" onClick={() => navigate('government')}>
-            {t('gov.backToRegion')}
-          </button>
-        </p>
-      )}
     </>
   );
 }
 
-function HouseholdTable({ households, caption, testId, onVerified }: { households: Household[]; caption: string; testId: string; onVerified?: () => void }) {
+/** Which households a status filter asks for. */
+const STATUS_FILTERS: Record<string, Record<string, string>> = {
+  all: {},
+  unverified: { eligible: 'false' },
+  uncovered: { eligible: 'true', covered: 'false' },
+  covered: { covered: 'true' },
+};
+
+/** A page of a region's households, searched by the start of a household code and filtered by category (and status). */
+function HouseholdList({ path, caption, testId, empty, withStatusFilter, verify }: { path: string; caption: string; testId: string; empty?: string; withStatusFilter?: boolean; verify?: boolean }) {
   const { t, label } = useI18n();
+  const [code, setCode] = useState('');
+  const [category, setCategory] = useState('');
+  const [status, setStatus] = useState('all');
+  // Household codes are upper case (HH-3F…): what is typed is matched as such.
+  const search = useDebounced(code.trim().toUpperCase());
+  const list = usePages<Household>(withQuery(path, { code: search, category, ...STATUS_FILTERS[status] }));
+  const filtered = Boolean(search || category || status !== 'all');
   return (
-    <TableWrap label={caption}>
-      <thead>
-        <tr>
-          <th scope="col">{t('gov.code')}</th>
-          <th scope="col">{t('gov.village')}</th>
-          <th scope="col">{t('gov.head')}</th>
-          <th scope="col">{t('gov.category')}</th>
-          <th scope="col">{t('gov.size')}</th>
-          <th scope="col">{t('gov.status')}</th>
-        </tr>
-      </thead>
-      <tbody data-testid={testId}>
-        {households.map((household) => (
-          <tr key={household.householdId} data-household-code={household.householdCode}>
-            <th scope="row">{household.householdCode}</th>
-            <td>{household.villageCode}</td>
-            <td>{household.personal?.headName ?? t('gov.erased')}</td>
-            <td>{label('category', household.category)}</td>
-            <td>{household.size}</td>
-            <td>
-              {household.covered ? t('gov.statusCovered') : household.eligible ? t('gov.statusEligible') : onVerified ? <VerifyEligibility household={household} onVerified={onVerified} /> : t('gov.statusUnverified')}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </TableWrap>
+    <>
+      <Filters>
+        <SearchField label={t('gov.searchCode')} value={code} onChange={setCode} hint={t('gov.searchCodeHint')} maxLength={64} />
+        <SelectField label={t('gov.category')} value={category} onChange={setCategory} options={[{ value: '', label: t('common.any') }, ...HOUSEHOLD_CATEGORIES.map((value) => ({ value, label: label('category', value) }))]} />
+        {withStatusFilter && <SelectField label={t('gov.status')} value={status} onChange={setStatus} options={Object.keys(STATUS_FILTERS).map((value) => ({ value, label: t(`gov.statusFilter.${value}` as 'gov.statusFilter.all') }))} />}
+      </Filters>
+      {!list.items ? (
+        <Loading error={list.error} />
+      ) : list.items.length === 0 ? (
+        <p className="muted">{filtered || !empty ? t('common.nothingFound') : empty}</p>
+      ) : (
+        <HouseholdTable households={list.items} caption={caption} testId={testId} verify={verify} />
+      )}
+      <Pager list={list} label={caption} />
+    </>
   );
 }
 
-function VerifyEligibility({ household, onVerified }: { household: Household; onVerified: () => void }) {
+function HouseholdTable({ households, caption, testId, verify }: { households: Household[]; caption: string; testId: string; verify?: boolean }) {
+  const { t, label } = useI18n();
+  const columns: Column<Household>[] = [
+    { id: 'code', header: t('gov.code'), rowHeader: true, cell: (household) => household.householdCode },
+    { id: 'village', header: t('gov.village'), cell: (household) => household.villageCode },
+    { id: 'head', header: t('gov.head'), cell: (household) => household.personal?.headName ?? t('gov.erased') },
+    { id: 'category', header: t('gov.category'), cell: (household) => label('category', household.category) },
+    { id: 'size', header: t('gov.size'), cell: (household) => household.size },
+    {
+      id: 'status',
+      header: t('gov.status'),
+      cell: (household) => (household.covered ? t('gov.statusCovered') : household.eligible ? t('gov.statusEligible') : verify ? <VerifyEligibility household={household} /> : t('gov.statusUnverified')),
+    },
+  ];
+  return <DataTable label={caption} testId={testId} columns={columns} rows={households} rowKey={(household) => household.householdId} rowAttributes={(household) => ({ 'data-household-code': household.householdCode })} />;
+}
+
+function VerifyEligibility({ household }: { household: Household }) {
   const { t, label } = useI18n();
   const { post } = useSession();
+  const refresh = useRefresh();
   const [category, setCategory] = useState(household.category);
   const [error, setError] = useState<string>();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
       await post(`/households/${household.householdId}/eligibility/verify`, { category });
-      onVerified();
+      refresh();
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.fieldErrors.category ?? failure.message : String(failure));
     }
@@ -270,9 +283,10 @@ interface MemberInput {
   relation: string;
 }
 
-function RegisterHousehold({ defaultVillage, onRegistered }: { defaultVillage: string; onRegistered: () => void }) {
+function RegisterHousehold({ defaultVillage }: { defaultVillage: string }) {
   const { t, label } = useI18n();
   const { post } = useSession();
+  const refresh = useRefresh();
   const [villageCode, setVillageCode] = useState(defaultVillage);
   const [category, setCategory] = useState<string>(HOUSEHOLD_CATEGORIES[0]);
   const [headName, setHeadName] = useState('');
@@ -299,7 +313,7 @@ function RegisterHousehold({ defaultVillage, onRegistered }: { defaultVillage: s
       setHeadNationalId('');
       setAddress('');
       setMembers([]);
-      onRegistered();
+      refresh();
     } catch (failure) {
       if (failure instanceof ApiError && Object.keys(failure.fieldErrors).length) setErrors(failure.fieldErrors);
       else setFormError(failure instanceof Error ? failure.message : String(failure));

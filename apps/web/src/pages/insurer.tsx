@@ -1,7 +1,7 @@
 import { FormEvent, ReactNode, useState } from 'react';
 import { ApiError, type Money } from '../api';
 import { LineChart } from '../components/charts';
-import { Loading, MoreButton, Section, Stat, TableWrap, useLoad, usePagedList } from '../components/common';
+import { DataTable, Filters, Loading, Pager, SearchField, Section, Stat, useApi, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
 import { Field, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatDate, formatMoney, parseMajorUnits, today } from '../format';
 import { useI18n } from '../i18n/i18n';
@@ -52,23 +52,11 @@ interface LossRatio {
 
 export function InsurerPage() {
   const { t, label, language } = useI18n();
-  const { session, get } = useSession();
-  const view = useLoad(() => get<InsurerView>('/insurer/dashboard'), []);
-  const products = usePagedList<Product>(get, `/products?insurerId=${encodeURIComponent(session!.user.insurerId!)}&includeRetired=true`);
-  // Newest request first, each with its household's code.
-  const policies = usePagedList<Policy>(get, '/insurer/policies');
-  // What waits for the insurer, oldest first: filed claims to decide, approved claims to pay.
-  const queue = usePagedList<Claim>(get, '/insurer/claims?state=filed,approved');
-  const lossRatio = useLoad(() => get<LossRatio>('/insurer/loss-ratio?months=12'), []);
-  const reload = () => {
-    view.reload();
-    policies.reload();
-    queue.reload();
-    lossRatio.reload();
-  };
-  if (!view.data) return <Loading error={view.error} />;
+  const view = useApi<InsurerView>('/insurer/dashboard');
+  const lossRatio = useApi<LossRatio>('/insurer/loss-ratio?months=12');
+  // The lists load alongside the dashboard, not after it; its figures show where it has arrived.
   const dashboard = view.data;
-  const premiums = dashboard.premiums[0] ?? { currency: 'CNY', premiumsReceived: 0, premiumsEarned: 0, claimsPaid: 0, lossRatioBasisPoints: null };
+  const premiums = dashboard?.premiums[0] ?? { currency: 'CNY', premiumsReceived: 0, premiumsEarned: 0, claimsPaid: 0, lossRatioBasisPoints: null };
   const money = (amount: number) => formatMoney({ amount, currency: premiums.currency }, language);
   const series = lossRatio.data?.series[0];
 
@@ -77,12 +65,16 @@ export function InsurerPage() {
       <h1>{t('insurer.title')}</h1>
       <div className="grid two">
         <Section title={t('insurer.premiums')} id="insurer-premiums">
-          <div className="stats">
-            <Stat label={t('insurer.premiumsReceived')} value={money(premiums.premiumsReceived)} testId="premiums-received" />
-            <Stat label={t('insurer.premiumsEarned')} value={money(premiums.premiumsEarned)} />
-            <Stat label={t('insurer.claimsPaid')} value={money(premiums.claimsPaid)} testId="claims-paid" />
-            <Stat label={t('insurer.lossRatio')} value={formatBasisPoints(premiums.lossRatioBasisPoints, language)} />
-          </div>
+          {dashboard ? (
+            <div className="stats">
+              <Stat label={t('insurer.premiumsReceived')} value={money(premiums.premiumsReceived)} testId="premiums-received" />
+              <Stat label={t('insurer.premiumsEarned')} value={money(premiums.premiumsEarned)} />
+              <Stat label={t('insurer.claimsPaid')} value={money(premiums.claimsPaid)} testId="claims-paid" />
+              <Stat label={t('insurer.lossRatio')} value={formatBasisPoints(premiums.lossRatioBasisPoints, language)} />
+            </div>
+          ) : (
+            <Loading error={view.error} />
+          )}
         </Section>
         <Section title={t('insurer.lossRatioOverTime')} id="insurer-loss-ratio">
           {series ? (
@@ -99,88 +91,137 @@ export function InsurerPage() {
         </Section>
       </div>
 
-      <Section title={t('insurer.products')} id="insurer-products">
-        <TableWrap label={t('insurer.products')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('insurer.product')}</th>
-              <th scope="col">{t('insurer.coverageKind')}</th>
-              <th scope="col">{t('insurer.annualPremium')}</th>
-              <th scope="col">{t('insurer.sumInsured')}</th>
-              <th scope="col">{t('insurer.terms')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(products.data ?? []).map((product) => (
-              <tr key={product.productId}>
-                <th scope="row">{product.terms.name}</th>
-                <td>{label('coverageKind', product.terms.coverageKind)}</td>
-                <td>{formatMoney(product.terms.annualPremium, language)}</td>
-                <td>{formatMoney(product.terms.sumInsured, language)}</td>
-                <td>{t('insurer.termsText', { term: product.terms.termDays, waiting: product.terms.waitingPeriodDays })}</td>
-              </tr>
-            ))}
-          </tbody>
-        </TableWrap>
-        <MoreButton more={products.more} />
-      </Section>
+      <Products />
 
       <Section title={t('insurer.policies')} id="insurer-policies">
-        <div className="stats">
-          {POLICY_STATES.map((state) => (
-            <Stat key={state} label={label('policyState', state)} value={dashboard.policies.counts[state]} testId={`policies-${state}`} />
-          ))}
-        </div>
+        {dashboard && (
+          <div className="stats">
+            {POLICY_STATES.map((state) => (
+              <Stat key={state} label={label('policyState', state)} value={dashboard.policies.counts[state]} testId={`policies-${state}`} />
+            ))}
+          </div>
+        )}
+        <Policies />
+      </Section>
+
+      <Section title={t('insurer.claimsQueue')} id="insurer-claims">
+        {dashboard && (
+          <div className="stats">
+            {CLAIM_STATES.map((state) => (
+              <Stat key={state} label={label('claimState', state)} value={`${dashboard.claims.byState[state].count} · ${formatMoney(firstOrZero(dashboard.claims.byState[state].amounts), language)}`} />
+            ))}
+          </div>
+        )}
+        <Claims />
+      </Section>
+    </>
+  );
+}
+
+function Products() {
+  const { t, label, language } = useI18n();
+  const { session } = useSession();
+  const products = usePages<Product>(`/products?insurerId=${encodeURIComponent(session!.user.insurerId!)}&includeRetired=true`);
+  const columns: Column<Product>[] = [
+    { id: 'name', header: t('insurer.product'), rowHeader: true, cell: (product) => product.terms.name },
+    { id: 'kind', header: t('insurer.coverageKind'), cell: (product) => label('coverageKind', product.terms.coverageKind) },
+    { id: 'premium', header: t('insurer.annualPremium'), cell: (product) => formatMoney(product.terms.annualPremium, language) },
+    { id: 'sum', header: t('insurer.sumInsured'), cell: (product) => formatMoney(product.terms.sumInsured, language) },
+    { id: 'terms', header: t('insurer.terms'), cell: (product) => t('insurer.termsText', { term: product.terms.termDays, waiting: product.terms.waitingPeriodDays }) },
+  ];
+  return (
+    <Section title={t('insurer.products')} id="insurer-products">
+      {products.items ? <DataTable label={t('insurer.products')} testId="products-table" columns={columns} rows={products.items} rowKey={(product) => product.productId} /> : <Loading error={products.error} />}
+      <Pager list={products} label={t('insurer.products')} />
+    </Section>
+  );
+}
+
+/** The insurer's policies, newest request first, a page at a time; each carries its household, so nothing is asked per row. */
+function Policies() {
+  const { t, label, language } = useI18n();
+  const [search, setSearch] = useState('');
+  const [status, setStatus] = useState('');
+  const [region, setRegion] = useState('');
+  const searched = useDebounced(search.trim());
+  const regionFilter = useDebounced(/^\d{2,12}$/.test(region.trim()) ? region.trim() : '');
+  const policies = usePages<Policy>(withQuery('/insurer/policies', { search: searched, status, region: regionFilter }));
+  return (
+    <>
+      <Filters>
+        <SearchField label={t('insurer.searchPolicy')} value={search} onChange={setSearch} hint={t('insurer.searchPolicyHint')} maxLength={64} />
+        <SelectField label={t('insurer.status')} value={status} onChange={setStatus} options={[{ value: '', label: t('common.any') }, ...POLICY_STATES.map((value) => ({ value, label: label('policyState', value) }))]} />
+        <Field label={t('insurer.region')} value={region} onChange={setRegion} inputMode="numeric" hint={t('insurer.regionHint')} />
+      </Filters>
+      {!policies.items ? (
+        <Loading error={policies.error} />
+      ) : policies.items.length === 0 ? (
+        <p className="muted">{t('common.nothingFound')}</p>
+      ) : (
         <ul className="cards" data-testid="policies">
-          {(policies.data ?? []).map((policy) => (
-            <li key={policy.policyId} className="item" data-household-code={policy.household.householdCode} data-policy-state={policy.status}>
+          {policies.items.map((policy) => (
+            <li key={policy.policyId} className="item" data-key={policy.policyId} data-household-code={policy.household.householdCode} data-policy-state={policy.status}>
               <h3>
                 {policy.policyNumber ?? t('insurer.unnumbered')} · {t('insurer.household', { code: policy.household.householdCode })} <span className="badge">{label('policyState', policy.status)}</span>
               </h3>
               <p>
                 {t('insurer.policyLine', { premium: formatMoney(policy.premium, language), cover: formatMoney(policy.remainingCover, language), start: formatDate(policy.startDate, language), end: formatDate(policy.endDate, language) })}
               </p>
-              {policy.status === 'requested' && <IssuePolicy policy={policy} onDone={reload} />}
-              {policy.status === 'active' && <FileClaim policy={policy} onDone={reload} />}
+              {policy.status === 'requested' && <IssuePolicy policy={policy} />}
+              {policy.status === 'active' && <FileClaim policy={policy} />}
             </li>
           ))}
         </ul>
-        {!policies.data && <Loading error={policies.error} />}
-        <MoreButton more={policies.more} />
-      </Section>
+      )}
+      <Pager list={policies} label={t('insurer.policies')} />
+    </>
+  );
+}
 
-      <Section title={t('insurer.claimsQueue')} id="insurer-claims">
-        <div className="stats">
-          {CLAIM_STATES.map((state) => (
-            <Stat key={state} label={label('claimState', state)} value={`${dashboard.claims.byState[state].count} · ${formatMoney(firstOrZero(dashboard.claims.byState[state].amounts), language)}`} />
+/** Which claims a state filter asks for: by default the queue (filed claims to decide, approved claims to pay), oldest first. */
+const CLAIM_FILTERS = ['queue', ...CLAIM_STATES] as const;
+
+function Claims() {
+  const { t, label, language } = useI18n();
+  const [filter, setFilter] = useState<string>('queue');
+  const claims = usePages<Claim>(withQuery('/insurer/claims', { state: filter === 'queue' ? 'filed,approved' : filter }));
+  return (
+    <>
+      <Filters>
+        <SelectField
+          label={t('insurer.claimState')}
+          value={filter}
+          onChange={setFilter}
+          options={CLAIM_FILTERS.map((value) => ({ value, label: value === 'queue' ? t('insurer.claimFilter.queue') : label('claimState', value) }))}
+        />
+      </Filters>
+      {!claims.items ? (
+        <Loading error={claims.error} />
+      ) : claims.items.length === 0 ? (
+        <p className="muted">{filter === 'queue' ? t('insurer.queueEmpty') : t('common.nothingFound')}</p>
+      ) : (
+        <ul className="cards" data-testid="claims-queue">
+          {claims.items.map((claim) => (
+            <li key={claim.claimId} className="item" data-key={claim.claimId} data-household-code={claim.householdCode} data-claim-state={claim.state}>
+              <h3>
+                {label('claimKind', claim.kind)} · {t('insurer.household', { code: claim.householdCode })} <span className="badge">{label('claimState', claim.state)}</span>
+              </h3>
+              <p>{t('insurer.claimLine', { amount: formatMoney(claim.amountClaimed, language), incident: formatDate(claim.incidentDate, language), filed: formatDate(claim.filedAt, language) })}</p>
+              {claim.state === 'filed' && <DecideClaim claim={claim} />}
+              {claim.state === 'approved' && <PayClaim claim={claim} />}
+            </li>
           ))}
-        </div>
-        {!queue.data ? (
-          <Loading error={queue.error} />
-        ) : queue.data.length === 0 ? (
-          <p className="muted">{t('insurer.queueEmpty')}</p>
-        ) : (
-          <ul className="cards" data-testid="claims-queue">
-            {queue.data.map((claim) => (
-              <li key={claim.claimId} className="item" data-household-code={claim.householdCode} data-claim-state={claim.state}>
-                <h3>
-                  {label('claimKind', claim.kind)} · {t('insurer.household', { code: claim.householdCode })} <span className="badge">{label('claimState', claim.state)}</span>
-                </h3>
-                <p>{t('insurer.claimLine', { amount: formatMoney(claim.amountClaimed, language), incident: formatDate(claim.incidentDate, language), filed: formatDate(claim.filedAt, language) })}</p>
-                {claim.state === 'filed' ? <DecideClaim claim={claim} onDone={reload} /> : <PayClaim claim={claim} onDone={reload} />}
-              </li>
-            ))}
-          </ul>
-        )}
-        <MoreButton more={queue.more} />
-      </Section>
+        </ul>
+      )}
+      <Pager list={claims} label={t('insurer.claimsQueue')} />
     </>
   );
 }
 
 /** Posts a form to the API and shows each field's message next to it (or the refusal above the button). */
-function useCommand(onDone: () => void) {
+function useCommand(onDone?: () => void) {
   const { post } = useSession();
+  const refresh = useRefresh();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
   const run = async (path: string, body: unknown) => {
@@ -188,7 +229,8 @@ function useCommand(onDone: () => void) {
     setFormError(undefined);
     try {
       await post(path, body);
-      onDone();
+      onDone?.();
+      refresh();
     } catch (failure) {
       if (failure instanceof ApiError && Object.keys(failure.fieldErrors).length) setErrors(failure.fieldErrors);
       else setFormError(failure instanceof Error ? failure.message : String(failure));
@@ -213,11 +255,11 @@ function InlineForm({ label, onSubmit, children }: { label: string; onSubmit: ()
   );
 }
 
-function IssuePolicy({ policy, onDone }: { policy: Policy; onDone: () => void }) {
+function IssuePolicy({ policy }: { policy: Policy }) {
   const { t } = useI18n();
   const [policyNumber, setPolicyNumber] = useState('');
   const [startDate, setStartDate] = useState(today());
-  const { errors, formError, run } = useCommand(onDone);
+  const { errors, formError, run } = useCommand();
   return (
     <InlineForm label={t('insurer.issue')} onSubmit={() => run(`/policies/${policy.policyId}/issue`, { policyNumber, startDate })}>
       <Field label={t('insurer.policyNumber')} name="policyNumber" value={policyNumber} onChange={setPolicyNumber} error={errors.policyNumber} />
@@ -228,17 +270,14 @@ function IssuePolicy({ policy, onDone }: { policy: Policy; onDone: () => void })
   );
 }
 
-function FileClaim({ policy, onDone }: { policy: Policy; onDone: () => void }) {
+function FileClaim({ policy }: { policy: Policy }) {
   const { t, label } = useI18n();
   const [open, setOpen] = useState(false);
   const [incidentDate, setIncidentDate] = useState(today());
   const [kind, setKind] = useState<string>('illness');
   const [amount, setAmount] = useState('');
   const [evidence, setEvidence] = useState('');
-  const { errors, setErrors, formError, run } = useCommand(() => {
-    setOpen(false);
-    onDone();
-  });
+  const { errors, setErrors, formError, run } = useCommand(() => setOpen(false));
   if (!open)
     return (
       <button type="button" className="secondary" onClick={() => setOpen(true)}>
@@ -263,13 +302,13 @@ function FileClaim({ policy, onDone }: { policy: Policy; onDone: () => void }) {
   );
 }
 
-function DecideClaim({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+function DecideClaim({ claim }: { claim: Claim }) {
   const { t } = useI18n();
   const [decision, setDecision] = useState<'full' | 'part' | 'reject'>('full');
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const { errors, setErrors, formError, run } = useCommand(onDone);
+  const { errors, setErrors, formError, run } = useCommand();
   const submit = () => {
     if (decision === 'reject') return run(`/policies/${claim.policyId}/claims/${claim.claimId}/reject`, { reason });
     if (decision === 'full') return run(`/policies/${claim.policyId}/claims/${claim.claimId}/approve`, note ? { note } : {});
@@ -299,10 +338,10 @@ function DecideClaim({ claim, onDone }: { claim: Claim; onDone: () => void }) {
   );
 }
 
-function PayClaim({ claim, onDone }: { claim: Claim; onDone: () => void }) {
+function PayClaim({ claim }: { claim: Claim }) {
   const { t, language } = useI18n();
   const [payoutReference, setPayoutReference] = useState('');
-  const { errors, formError, run } = useCommand(onDone);
+  const { errors, formError, run } = useCommand();
   return (
     <InlineForm label={t('insurer.pay')} onSubmit={() => run(`/policies/${claim.policyId}/claims/${claim.claimId}/payment`, { payoutReference })}>
       <p>{t('insurer.approvedFor', { amount: formatMoney(claim.approvedAmount ?? undefined, language) })}</p>

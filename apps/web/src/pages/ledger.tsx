@@ -1,8 +1,8 @@
+import { useState } from 'react';
 import type { Page } from '../api';
-import { Loading, MoreButton, Section, TableWrap, usePagedList } from '../components/common';
+import { DataTable, Filters, Loading, Pager, SearchField, Section, useDebounced, usePages, withQuery, type Column } from '../components/common';
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
-import { useSession } from '../session';
 
 interface Balance {
   account: string;
@@ -14,42 +14,42 @@ interface Ledger extends Page<Balance> {
   total: { currency: string; total: number }[];
 }
 
-/** Auditors and administrators: the ledger's total per currency (always zero) and every account's balance. */
+/** Auditors and administrators: the ledger's total per currency (always zero) and every account's balance, a page at a time. */
 export function LedgerPage() {
   const { t, language } = useI18n();
-  const { get } = useSession();
-  const ledger = usePagedList<Balance, Ledger>(get, '/ledger');
-  if (!ledger.answer) return <Loading error={ledger.error} />;
+  const [account, setAccount] = useState('');
+  const search = useDebounced(account.trim());
+  const ledger = usePages<Balance, Ledger>(withQuery('/ledger', { account: search }));
+  const columns: Column<Balance>[] = [
+    { id: 'account', header: t('ledger.account'), rowHeader: true, cell: (line) => <code>{line.account}</code> },
+    { id: 'balance', header: t('ledger.balance'), cell: (line) => formatMoney({ amount: line.balance, currency: line.currency }, language) },
+  ];
   return (
     <>
       <h1>{t('ledger.title')}</h1>
       <Section title={t('ledger.total')} id="ledger-total">
-        <ul>
-          {ledger.answer.total.map((line) => (
-            <li key={line.currency}>{t('ledger.totalLine', { currency: line.currency, total: formatMoney({ amount: line.total, currency: line.currency }, language) })}</li>
-          ))}
-        </ul>
+        {ledger.answer ? (
+          <ul>
+            {ledger.answer.total.map((line) => (
+              <li key={line.currency}>{t('ledger.totalLine', { currency: line.currency, total: formatMoney({ amount: line.total, currency: line.currency }, language) })}</li>
+            ))}
+          </ul>
+        ) : (
+          <Loading error={ledger.error} />
+        )}
       </Section>
       <Section title={t('ledger.balances')} id="ledger-balances">
-        <TableWrap label={t('ledger.balances')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('ledger.account')}</th>
-              <th scope="col">{t('ledger.balance')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ledger.answer.items.map((line) => (
-              <tr key={`${line.account}-${line.currency}`}>
-                <th scope="row">
-                  <code>{line.account}</code>
-                </th>
-                <td>{formatMoney({ amount: line.balance, currency: line.currency }, language)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </TableWrap>
-        <MoreButton more={ledger.more} />
+        <Filters>
+          <SearchField label={t('ledger.searchAccount')} value={account} onChange={setAccount} hint={t('ledger.searchAccountHint')} maxLength={120} />
+        </Filters>
+        {!ledger.items ? (
+          <Loading error={ledger.error} />
+        ) : ledger.items.length === 0 ? (
+          <p className="muted">{t('common.nothingFound')}</p>
+        ) : (
+          <DataTable label={t('ledger.balances')} testId="ledger-table" columns={columns} rows={ledger.items} rowKey={(line) => `${line.account} ${line.currency}`} />
+        )}
+        <Pager list={ledger} label={t('ledger.balances')} />
       </Section>
     </>
   );

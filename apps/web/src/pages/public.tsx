@@ -1,6 +1,5 @@
-import { callApi } from '../api';
 import { FlowChart } from '../components/charts';
-import { Loading, Section, Stat, TableWrap, useLoad } from '../components/common';
+import { DataTable, Loading, Section, Stat, useApi, type Column } from '../components/common';
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
 
@@ -25,12 +24,24 @@ const ZERO: GiftMoney = { currency: 'CNY', pledged: 0, received: 0, allocated: 0
 /** Programme and platform totals and where the money went: the public view has no personal data to show. */
 export function PublicPage() {
   const { t, language } = useI18n();
-  const totals = useLoad(() => callApi<PublicTotals>('GET', '/public/totals', undefined), []);
+  const totals = useApi<PublicTotals>('/public/totals');
   if (!totals.data) return <Loading error={totals.error} />;
   const { platform, programmes } = totals.data;
   const money = platform.money[0] ?? ZERO;
   const text = (amount: number) => formatMoney({ amount, currency: money.currency }, language);
   const stage = (key: string, amount: number) => ({ key, label: t(`public.flow.${key}` as 'public.flow.received'), amount, text: text(amount) });
+
+  const figures = (programme: PublicTotals['programmes'][number]) => programme.money[0] ?? ZERO;
+  const programmeColumns: Column<PublicTotals['programmes'][number]>[] = [
+    { id: 'name', header: t('public.programme'), rowHeader: true, cell: (programme) => `${programme.name}${programme.closed ? ` (${t('public.closed')})` : ''}` },
+    { id: 'region', header: t('public.region'), cell: (programme) => programme.regionCode },
+    { id: 'gifts', header: t('public.gifts'), cell: (programme) => programme.gifts },
+    { id: 'donors', header: t('public.donors'), cell: (programme) => programme.donors },
+    { id: 'covered', header: t('public.householdsCovered'), cell: (programme) => programme.householdsCovered },
+    { id: 'received', header: t('public.received'), cell: (programme) => text(figures(programme).received) },
+    { id: 'allocated', header: t('public.flow.allocated'), cell: (programme) => text(figures(programme).allocated) },
+    { id: 'held', header: t('public.flow.heldInEscrow'), cell: (programme) => text(figures(programme).heldInEscrow) },
+  ];
 
   return (
     <>
@@ -58,40 +69,7 @@ export function PublicPage() {
         <p className="muted">{t('public.flowNote')}</p>
       </Section>
       <Section title={t('public.programmes')} id="public-programmes">
-        <TableWrap label={t('public.programmes')}>
-          <thead>
-            <tr>
-              <th scope="col">{t('public.programme')}</th>
-              <th scope="col">{t('public.region')}</th>
-              <th scope="col">{t('public.gifts')}</th>
-              <th scope="col">{t('public.donors')}</th>
-              <th scope="col">{t('public.householdsCovered')}</th>
-              <th scope="col">{t('public.received')}</th>
-              <th scope="col">{t('public.flow.allocated')}</th>
-              <th scope="col">{t('public.flow.heldInEscrow')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {programmes.map((programme) => {
-              const figures = programme.money[0] ?? ZERO;
-              return (
-                <tr key={programme.programmeId}>
-                  <th scope="row">
-                    {programme.name}
-                    {programme.closed && ` (${t('public.closed')})`}
-                  </th>
-                  <td>{programme.regionCode}</td>
-                  <td>{programme.gifts}</td>
-                  <td>{programme.donors}</td>
-                  <td>{programme.householdsCovered}</td>
-                  <td>{text(figures.received)}</td>
-                  <td>{text(figures.allocated)}</td>
-                  <td>{text(figures.heldInEscrow)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </TableWrap>
+        <DataTable label={t('public.programmes')} testId="programmes-table" columns={programmeColumns} rows={programmes} rowKey={(programme) => programme.programmeId} />
       </Section>
     </>
   );

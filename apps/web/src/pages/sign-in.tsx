@@ -1,7 +1,7 @@
 import { FormEvent, useState } from 'react';
-import { ApiError, callApi, type Role } from '../api';
+import { ApiError, type Role } from '../api';
 import { Field, FormMessage } from '../components/form';
-import { Section, TableWrap, useLoad } from '../components/common';
+import { DataTable, Section, useApi, type Column } from '../components/common';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
 import { useSession } from '../session';
@@ -20,7 +20,30 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
-  const demo = useLoad(() => callApi<DemoAccounts>('GET', '/auth/demo-accounts', undefined), []);
+  const demo = useApi<DemoAccounts>('/auth/demo-accounts');
+
+  const demoColumns: Column<DemoAccounts['accounts'][number]>[] = [
+    { id: 'username', header: t('signIn.username'), cell: (account) => <code>{account.username}</code> },
+    { id: 'role', header: t('signIn.role'), cell: (account) => label('role', account.role) },
+    { id: 'scope', header: t('signIn.scope'), cell: (account) => account.regionCode ?? account.insurerId ?? '—' },
+    {
+      id: 'use',
+      header: t('signIn.use'),
+      cell: (account) => (
+        <button
+          type="button"
+          className="secondary"
+          aria-label={t('signIn.useAccount', { username: account.username })}
+          onClick={() => {
+            setUsername(account.username);
+            setPassword(demo.data?.password ?? '');
+          }}
+        >
+          {t('signIn.use')}
+        </button>
+      ),
+    },
+  ];
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -48,42 +71,7 @@ export function SignInPage() {
       {demo.data && demo.data.accounts.length > 0 && (
         <Section title={t('signIn.demoTitle')} id="demo-accounts">
           <p>{t('signIn.demoIntro', { password: demo.data.password ?? '' })}</p>
-          <TableWrap label={t('signIn.demoTitle')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('signIn.username')}</th>
-                <th scope="col">{t('signIn.role')}</th>
-                <th scope="col">{t('signIn.scope')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('signIn.use')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {demo.data.accounts.map((account) => (
-                <tr key={account.username}>
-                  <td>
-                    <code>{account.username}</code>
-                  </td>
-                  <td>{label('role', account.role)}</td>
-                  <td>{account.regionCode ?? account.insurerId ?? '—'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={t('signIn.useAccount', { username: account.username })}
-                      onClick={() => {
-                        setUsername(account.username);
-                        setPassword(demo.data?.password ?? '');
-                      }}
-                    >
-                      {t('signIn.use')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </TableWrap>
+          <DataTable label={t('signIn.demoTitle')} columns={demoColumns} rows={demo.data.accounts} rowKey={(account) => account.username} />
         </Section>
       )}
     </div>

@@ -1,0 +1,277 @@
+import type { Browser, Page } from 'playwright-core';
+import { en, type MessageKey } from '../../apps/web/src/i18n/en';
+import { zhCN } from '../../apps/web/src/i18n/zh-CN';
+import { PAGE_SIZE } from '../../apps/web/src/api';
+import { householdBody } from '../support/actors';
+import type { ApiClient, RunningPlatform } from '../support/platform';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, screenshot, signIn, startWebPlatform } from './support/web-platform';
+
+/**
+ * Every paged list of every page, with several pages of data, at a desktop width and at a 390 px
+ * phone width, in both languages: the rows shown are the API's page (same order), "next" and
+ * "previous" walk the pages, a search or filter shows the API's answer for it, and on the phone
+ * nothing is wider than the screen (the page does not scroll sideways, no row is cut off).
+ */
+const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
+
+type Language = 'en' | 'zh-CN';
+const text = (language: Language, key: MessageKey) => (language === 'en' ? en : zhCN)[key];
+
+interface Page1<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** One list on one page: where its rows are, which API list it shows, and a search or filter to try on it. */
+interface ListCase {
+  name: string;
+  /** The section holding the list; its rows carry `data-key`. */
+  section: string;
+  path: string;
+  key(item: any): string;
+  /** What the search or filter sets (a field by its label), and the API list it then shows. */
+  narrow(firstPages: any[]): { label: MessageKey; kind: 'fill' | 'select'; value: string; path: string };
+}
+
+interface PageCase {
+  user: string;
+  home: string;
+  lists: ListCase[];
+}
+
+const REGION = '440305';
+const VILLAGES = ['440305001001', '440305001002', '440305002001'];
+const HOUSEHOLDS = 120;
+const GIFTS = 60;
+const ISSUED = 45;
+
+/** `tasks` run `width` at a time: quick on the embedded store (its group commit takes concurrent writes together), without flooding it. */
+async function inParallel<T>(items: T[], width: number, task: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += width) await Promise.all(items.slice(start, start + width).map((item, offset) => task(item, start + offset)));
+}
+
+const withParameters = (path: string, parameters: Record<string, string>) => `${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams(parameters)}`;
+
+/** The list's first `pages` pages (of the web's page size), as the API answers them. */
+async function apiPages(api: ApiClient, path: string, pages: number): Promise<any[][]> {
+  const answer: any[][] = [];
+  let cursor: string | null = null;
+  for (let n = 0; n < pages; n++) {
+    const page: Page1<unknown> = await api.read(withParameters(path, { limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) }));
+    answer.push(page.items);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  return answer;
+}
+
+/** The page's own view of itself (this file compiles without the DOM library). */
+interface Box {
+  right: number;
+  left: number;
+}
+interface RowElement {
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): Box;
+  scrollWidth: number;
+  clientWidth: number;
+}
+declare const document: { documentElement: { scrollWidth: number }; querySelectorAll(selector: string): Iterable<RowElement> };
+declare const window: { innerWidth: number };
+
+const rowsOf = (section: string) => `${section} [data-key]`;
+
+/** Waits until the section's rows are exactly `keys`, in that order. */
+async function waitForRows(page: Page, section: string, keys: string[]): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, expected }) => JSON.stringify([...document.querySelectorAll(selector)].map((row) => row.getAttribute('data-key'))) === JSON.stringify(expected),
+    { selector: rowsOf(section), expected: keys },
+  );
+}
+
+/** Whether the page is wider than the window, and the rows sticking out of it or cut off inside. */
+function overflow(page: Page, section: string): Promise<{ pageWider: boolean; clippedRows: string[] }> {
+  return page.evaluate((selector) => {
+    const width = window.innerWidth;
+    const clippedRows = [...document.querySelectorAll(selector)]
+      .filter((row) => row.getBoundingClientRect().right > width + 0.5 || row.getBoundingClientRect().left < -0.5 || row.scrollWidth > row.clientWidth + 1)
+      .map((row) => row.getAttribute('data-key') ?? '');
+    return { pageWider: document.documentElement.scrollWidth > width, clippedRows };
+  }, rowsOf(section));
+}
+
+describeWithBrowser('every table pages and searches, on a desktop and a phone, in both languages', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  const pages: PageCase[] = [];
+  let clients: Record<string, ApiClient>;
+
+  beforeAll(async () => {
+    platform = await startWebPlatform();
+    browser = await launchBrowser();
+    const api = platform.api;
+    const government = await api.login('gov.nanshan', DEMO_PASSWORD);
+    const donor = await api.login('donor.brightfuture', DEMO_PASSWORD);
+    const insurer = await api.login('insurer.anxin', DEMO_PASSWORD);
+    const auditor = await api.login('auditor', DEMO_PASSWORD);
+    const productId: string = (await api.read('/products')).items[0].productId;
+
+    // Several pages of everything: households (all verified), gifts funding some of them, policies issued for some, claims on those.
+    const households: { householdId: string }[] = [];
+    await inParallel(
+      Array.from({ length: HOUSEHOLDS }, (_, n) => n),
+      8,
+      async (n) => households.push(await government.ok('/households', householdBody(VILLAGES[n % VILLAGES.length], 500 + n, n % 3 === 0 ? 'elderly-alone' : 'low-income'))),
+    );
+    await inParallel(households, 8, (household, n) => government.ok(`/households/${household.householdId}/eligibility/verify`, { category: n % 3 === 0 ? 'elderly-alone' : 'low-income' }));
+    const amount = { amount: 5000, currency: 'CNY' };
+    await inParallel(households.slice(0, GIFTS), 8, async (household, n) => {
+      const { giftId } = await donor.ok('/gifts', { amount, target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
+      await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `PAGED-${n}`, amount });
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    const requested: { policyId: string }[] = (await insurer.read('/insurer/policies?status=requested&limit=500')).items;
+    await inParallel(requested.slice(0, ISSUED), 8, async (policy, n) => {
+      await insurer.ok(`/policies/${policy.policyId}/issue`, { policyNumber: `PAGED-${String(n).padStart(4, '0')}`, startDate: today });
+      await government.ok(`/policies/${policy.policyId}/claims`, { incidentDate: today, kind: 'illness', amountClaimed: { amount: 10_000, currency: 'CNY' }, evidence: ['invoice.pdf'] });
+    });
+
+    const codePrefix = (items: any[], code: (item: any) => string) => code(items[items.length - 1]).slice(0, 5);
+    pages.push(
+      {
+        user: 'gov.nanshan',
+        home: 'government',
+        lists: [
+          {
+            name: 'households',
+            section: '#gov-all',
+            path: `/government/households?region=${REGION}`,
+            key: (item) => item.householdId,
+            // Typed in lower case: household codes are matched in upper case.
+            narrow: (items) => ({ label: 'gov.searchCode', kind: 'fill', value: codePrefix(items, (item) => item.householdCode).toLowerCase(), path: withParameters(`/government/households?region=${REGION}`, { code: codePrefix(items, (item) => item.householdCode) }) }),
+          },
+          {
+            name: 'uncovered',
+            section: '#gov-uncovered',
+            path: `/government/households?region=${REGION}&eligible=true&covered=false`,
+            key: (item) => item.householdId,
+            narrow: () => ({ label: 'gov.category', kind: 'select', value: 'elderly-alone', path: withParameters(`/government/households?region=${REGION}&eligible=true&covered=false`, { category: 'elderly-alone' }) }),
+          },
+        ],
+      },
+      {
+        user: 'donor.brightfuture',
+        home: 'donor',
+        lists: [
+          {
+            name: 'household-picker',
+            section: '#give',
+            path: `/households/uncovered?region=44&productId=${productId}`,
+            key: (item) => item.householdId,
+            narrow: (items) => ({ label: 'gov.searchCode', kind: 'fill', value: codePrefix(items, (item) => item.householdCode), path: withParameters(`/households/uncovered?region=44&productId=${productId}`, { code: codePrefix(items, (item) => item.householdCode) }) }),
+          },
+          {
+            name: 'gifts',
+            section: '#my-gifts',
+            path: '/donor/gifts',
+            key: (item) => item.giftId,
+            narrow: () => ({ label: 'donor.giveTo', kind: 'select', value: 'household', path: withParameters('/donor/gifts', { targetKind: 'household' }) }),
+          },
+        ],
+      },
+      {
+        user: 'insurer.anxin',
+        home: 'insurer',
+        lists: [
+          {
+            name: 'policies',
+            section: '#insurer-policies',
+            path: '/insurer/policies',
+            key: (item) => item.policyId,
+            narrow: (items) => ({ label: 'insurer.searchPolicy', kind: 'fill', value: codePrefix(items, (item) => item.household.householdCode), path: withParameters('/insurer/policies', { search: codePrefix(items, (item) => item.household.householdCode) }) }),
+          },
+          {
+            name: 'claims',
+            section: '#insurer-claims',
+            path: '/insurer/claims?state=filed,approved',
+            key: (item) => item.claimId,
+            narrow: () => ({ label: 'insurer.claimState', kind: 'select', value: 'filed', path: withParameters('/insurer/claims', { state: 'filed' }) }),
+          },
+        ],
+      },
+      {
+        user: 'auditor',
+        home: 'ledger',
+        lists: [
+          {
+            name: 'ledger',
+            section: '#ledger-balances',
+            path: '/ledger',
+            key: (item) => `${item.account} ${item.currency}`,
+            narrow: () => ({ label: 'ledger.searchAccount', kind: 'fill', value: 'escrow:gift:', path: withParameters('/ledger', { account: 'escrow:gift:' }) }),
+          },
+        ],
+      },
+    );
+    clients = { 'gov.nanshan': government, 'donor.brightfuture': donor, 'insurer.anxin': insurer, auditor };
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  const VIEWS: { language: Language; width: number; height: number }[] = [
+    { language: 'en', width: 1280, height: 900 },
+    { language: 'zh-CN', width: 1280, height: 900 },
+    { language: 'en', width: 390, height: 844 },
+    { language: 'zh-CN', width: 390, height: 844 },
+  ];
+
+  it.each(VIEWS)('$language at $width px: every list shows the API’s pages, forward and back, and its search', async ({ language, width, height }) => {
+    const context = await browser.newContext({ baseURL: platform.url, locale: language, viewport: { width, height }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const phone = width < 600;
+    const checked: string[] = [];
+    for (const { user, home, lists } of pages) {
+      await signIn(page, user, home);
+      const api = clients[user];
+      for (const list of lists) {
+        const section = page.locator(list.section);
+        const [first, second] = await apiPages(api, list.path, 2);
+        expect([list.name, second?.length ?? 0]).not.toEqual([list.name, 0]);
+        await waitForRows(page, list.section, first.map(list.key));
+
+        await section.locator('[data-pager="next"]').click();
+        await waitForRows(page, list.section, second.map(list.key));
+        expect(await section.locator('[data-pager="page"]').innerText()).toBe(text(language, 'common.page').replace('{n}', '2'));
+        if (phone) expect([list.name, await overflow(page, list.section)]).toEqual([list.name, { pageWider: false, clippedRows: [] }]);
+        await section.locator('[data-pager="previous"]').click();
+        await waitForRows(page, list.section, first.map(list.key));
+
+        const narrow = list.narrow([...first, ...second]);
+        const field = section.getByLabel(text(language, narrow.label), { exact: true });
+        if (narrow.kind === 'fill') await field.fill(narrow.value);
+        else await field.selectOption(narrow.value);
+        const [narrowed] = await apiPages(api, narrow.path, 1);
+        expect([list.name, narrowed.length]).not.toEqual([list.name, 0]);
+        await waitForRows(page, list.section, narrowed.map(list.key));
+        if (phone) expect([list.name, await overflow(page, list.section)]).toEqual([list.name, { pageWider: false, clippedRows: [] }]);
+        checked.push(list.name);
+      }
+      // Every row of every table of the page (those not paged too: a region's areas, the products) fits the phone.
+      if (phone) expect([home, await overflow(page, 'main')]).toEqual([home, { pageWider: false, clippedRows: [] }]);
+      await screenshot(page, `paged-${home}-${language}-${width}`);
+      await page.getByRole('button', { name: text(language, 'app.signOut') }).click();
+    }
+    // The pages anyone sees: the programmes' totals and the demo accounts.
+    for (const path of ['#/', '#/sign-in']) {
+      await page.goto(`/${path}`);
+      await page.locator('main [data-key]').first().waitFor();
+      if (phone) expect([path, await overflow(page, 'main')]).toEqual([path, { pageWider: false, clippedRows: [] }]);
+      await screenshot(page, `paged-${path === '#/' ? 'public' : 'sign-in'}-${language}-${width}`);
+    }
+    expect(checked).toEqual(['households', 'uncovered', 'household-picker', 'gifts', 'policies', 'claims', 'ledger']);
+    await context.close();
+  }, 180_000);
+});

@@ -227,6 +227,9 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
     expect(await w.insurer.list(`/insurer/policies?region=${VILLAGES[0]}`)).toEqual((await w.insurer.list('/insurer/policies')).filter((p) => p.household.villageCode === VILLAGES[0]));
     expect(await w.insurer.list('/insurer/claims?state=filed,approved')).toHaveLength(2);
     expect(await w.insurer.list('/insurer/claims?state=rejected')).toHaveLength(1);
+    // A filter given twice is refused by name, not read as a list.
+    const twice = await w.insurer.get('/insurer/claims?state=filed,approved&state=filed');
+    expect({ status: twice.status, violations: twice.body.violations }).toEqual({ status: 400, violations: [{ field: 'state', rule: 'isSingleValue' }] });
 
     expect(await platform.api.list('/products?insurerId=anxin-mutual&limit=1')).toHaveLength(2);
     expect(await platform.api.list('/products?insurerId=someone-else')).toEqual([]);
@@ -260,6 +263,7 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
         [`cursor=${Buffer.from('not json').toString('base64url')}`, 'cursor'],
         [`cursor=${Buffer.from(JSON.stringify(['donor-gifts'])).toString('base64url')}`, 'cursor'],
         [`cursor=${'A'.repeat(600)}`, 'cursor'],
+        ['limit=5&limit=6', 'limit'],
       ]) {
         const response = await client().get(`${path}${path.includes('?') ? '&' : '?'}${value}`);
         expect({ name, value, status: response.status, fields: response.body?.violations?.map((v: { field: string }) => v.field) }).toEqual({ name, value, status: 400, fields: [field] });

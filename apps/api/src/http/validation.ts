@@ -40,7 +40,10 @@ export class PangolinValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     if (metadata.type === 'query' || metadata.type === 'param') {
-      // A repeated query parameter arrives as an array: each of its strings is checked.
+      // A repeated query parameter arrives as an array; no named parameter of this API takes several.
+      if (metadata.type === 'query' && metadata.data !== undefined && Array.isArray(value)) {
+        throw badRequest([{ field: metadata.data, rule: 'isSingleValue', message: `${metadata.data} must be given once` }]);
+      }
       const found = textViolations(value, metadata.data ?? metadata.type);
       if (found.length) throw badRequest(found);
     }

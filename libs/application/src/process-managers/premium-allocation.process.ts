@@ -4,6 +4,7 @@ import {
   deterministicId,
   EventOfType,
   escrowBalance,
+  foldEvents,
   giftDecider,
   householdDecider,
   money,
@@ -23,7 +24,7 @@ import {
   streams,
 } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { ActingContext, executeCommand, loadState } from '../command-executor';
+import { ActingContext, executeCommand, loadState, toDomainEvent } from '../command-executor';
 import { ProcessManager } from './process-manager';
 
 type PublishedProduct = Extract<ProductState, { published: true }>;
@@ -62,26 +63,42 @@ export class PremiumAllocationProcess implements ProcessManager {
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
-  async handle(event: RecordedEvent): Promise<void> {
-    switch (event.type) {
-      case 'GiftPaymentConfirmed':
-        return this.allocateGift(event, (event.data as EventOfType<'GiftPaymentConfirmed'>['data']).giftId);
-      case 'PremiumFullyFunded':
-        return this.requestPolicy(event, event.data as EventOfType<'PremiumFullyFunded'>['data']);
-      case 'PolicyCancelled':
-        return this.returnUnearnedPremium(event, event.data as EventOfType<'PolicyCancelled'>['data']);
-      case 'PolicyExpired': {
+  handle(event: RecordedEvent): Promise<void> {
+    return this.reactions[event.type]?.handle(event) ?? Promise.resolve();
+  }
+
+  /**
+   * Requests for different policies go alongside each other, and so do the events this process does
+   * nothing with; everything else is handled alone (it spends gifts' money, which other events spend too).
+   */
+  concurrencyKey(event: RecordedEvent): string | undefined {
+    const reaction = this.reactions[event.type];
+    return reaction ? reaction.key?.(event) : `unhandled:${event.position}`;
+  }
+
+  /** What this process does on each event type it handles, and, when the handling may go alongside others', its concurrencyKey. */
+  private readonly reactions: Readonly<Record<string, { handle: (event: RecordedEvent) => Promise<void>; key?: (event: RecordedEvent) => string }>> = {
+    GiftPaymentConfirmed: { handle: (event) => this.allocateGift(event, (event.data as EventOfType<'GiftPaymentConfirmed'>['data']).giftId) },
+    PremiumFullyFunded: {
+      handle: (event) => this.requestPolicy(event, event.data as EventOfType<'PremiumFullyFunded'>['data']),
+      // It reads only the product (which this process never changes) and writes only the policy's stream.
+      key: (event) => `policy:${(event.data as EventOfType<'PremiumFullyFunded'>['data']).policyId}`,
+    },
+    PolicyCancelled: { handle: (event) => this.returnUnearnedPremium(event, event.data as EventOfType<'PolicyCancelled'>['data']) },
+    PolicyExpired: {
+      handle: (event) => {
         const { policyId, householdId, productId } = event.data as EventOfType<'PolicyExpired'>['data'];
         return this.reopenFunding(event, policyId, householdId, productId, 'policy expired');
-      }
-      case 'PremiumFundingReopened': {
+      },
+    },
+    PremiumFundingReopened: {
+      handle: (event) => {
         const { householdId, productId } = event.data as EventOfType<'PremiumFundingReopened'>['data'];
         return this.spendHeldMoney(event, householdId, productId);
-      }
-      case 'HouseholdEligibilityVerified':
-        return this.spendHeldMoney(event, (event.data as EventOfType<'HouseholdEligibilityVerified'>['data']).householdId);
-    }
-  }
+      },
+    },
+    HouseholdEligibilityVerified: { handle: (event) => this.spendHeldMoney(event, (event.data as EventOfType<'HouseholdEligibilityVerified'>['data']).householdId) },
+  };
 
   private async allocateGift(event: RecordedEvent, giftId: string): Promise<void> {
     const target = await this.spendEscrow(event, giftId);
@@ -179,9 +196,12 @@ export class PremiumAllocationProcess implements ProcessManager {
   }
 
   private async requestPolicy(event: RecordedEvent, funded: EventOfType<'PremiumFullyFunded'>['data']): Promise<void> {
-    const terms = await this.termsOfVersion(funded.productId, funded.productVersion);
-    const product = await loadState(this.store, productDecider, streams.product(funded.productId));
-    if (!terms || !product.state.published) return;
+    // One read of the product's stream: the terms of the round's version (a revision since must not
+    // change this round's policy) and the product as it is now.
+    const history = (await this.store.readStream(streams.product(funded.productId))).map(toDomainEvent) as ProductEvent[];
+    const product = foldEvents(productDecider, history);
+    const terms = termsOfVersion(history, funded.productVersion);
+    if (!terms || !product.published) return;
     await this.execute(event, 'request-policy', policyDecider, streams.policy(funded.policyId), {
       type: 'RequestPolicy',
       data: {
@@ -189,7 +209,7 @@ export class PremiumAllocationProcess implements ProcessManager {
         householdId: funded.householdId,
         productId: funded.productId,
         productVersion: funded.productVersion,
-        insurerId: product.state.insurerId,
+        insurerId: product.insurerId,
         premium: funded.premium,
         sumInsured: terms.sumInsured,
         waitingPeriodDays: terms.waitingPeriodDays,
@@ -227,13 +247,6 @@ export class PremiumAllocationProcess implements ProcessManager {
     });
   }
 
-  /** The terms a product had at `version` (a revision later must not change this round's policy). */
-  private async termsOfVersion(productId: string, version: number): Promise<ProductTerms | undefined> {
-    const events = (await this.store.readStream(streams.product(productId))).map((e) => ({ type: e.type, data: e.data }) as ProductEvent);
-    for (const e of events) if ((e.type === 'ProductPublished' || e.type === 'ProductRevised') && e.data.version === version) return e.data.terms;
-    return undefined;
-  }
-
   private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C) {
     const context: ActingContext = {
       actor: `system:${this.name}`,
@@ -243,6 +256,12 @@ export class PremiumAllocationProcess implements ProcessManager {
     };
     return executeCommand(this.store, decider, streamId, command, context, this.now);
   }
+}
+
+/** The terms a product had at `version`. */
+function termsOfVersion(history: readonly ProductEvent[], version: number): ProductTerms | undefined {
+  for (const e of history) if ((e.type === 'ProductPublished' || e.type === 'ProductRevised') && e.data.version === version) return e.data.terms;
+  return undefined;
 }
 
 /** `work` applied to every item, at most `limit` at a time; the results in the items' order. After a failure no more items are started. */

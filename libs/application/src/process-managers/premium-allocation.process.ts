@@ -19,12 +19,13 @@ import {
   productDecider,
   ProductState,
   ProductTerms,
+  GiftState,
   GiftTarget,
   ProgrammeCandidate,
   streams,
 } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { ActingContext, executeCommand, loadState, toDomainEvent } from '../command-executor';
+import { ActingContext, executeCommand, LoadedStream, loadState, toDomainEvent } from '../command-executor';
 import { ProcessManager } from './process-manager';
 
 type PublishedProduct = Extract<ProductState, { published: true }>;
@@ -101,12 +102,12 @@ export class PremiumAllocationProcess implements ProcessManager {
   };
 
   private async allocateGift(event: RecordedEvent, giftId: string): Promise<void> {
-    const target = await this.spendEscrow(event, giftId);
-    if (!target) return;
+    const spent = await this.spendEscrow(event, giftId);
+    if (!spent) return;
     await this.execute(event, `settle:${giftId}`, giftDecider, streams.gift(giftId), {
       type: 'SettleRemainder',
-      data: { giftId, reason: target.kind === 'household' ? 'more than the premium still needed' : 'more than the programme\'s uncovered households need', now: this.now() },
-    });
+      data: { giftId, reason: spent.target.kind === 'household' ? 'more than the premium still needed' : 'more than the programme\'s uncovered households need', now: this.now() },
+    }, spent.gift);
   }
 
   private async spendHeldMoney(event: RecordedEvent, householdId: string, productId?: string): Promise<void> {
@@ -115,14 +116,20 @@ export class PremiumAllocationProcess implements ProcessManager {
     for (const giftId of await this.readModel.giftsHoldingMoneyFor({ householdId, villageCode: household.villageCode, productId })) await this.spendEscrow(event, giftId);
   }
 
-  /** Offers the gift's escrow to its household's premium, or shares it among its programme's households. */
-  private async spendEscrow(event: RecordedEvent, giftId: string): Promise<GiftTarget | undefined> {
-    const { state: gift } = await loadState(this.store, giftDecider, streams.gift(giftId));
-    if (!gift.pledged) return undefined;
-    const { target } = gift;
-    const offers = target.kind === 'household' ? [{ householdId: target.householdId, amount: escrowBalance(gift) }] : await this.programmePlan(event, gift);
-    await this.contribute(event, giftId, target.productId, offers);
-    return target;
+  /**
+   * Offers the gift's escrow to its household's premium, or shares it among its programme's
+   * households; the gift's target and its stream as the spending left it (read once, then carried
+   * from command to command: a programme gift's stream grows by thousands of allocations).
+   */
+  private async spendEscrow(event: RecordedEvent, giftId: string): Promise<{ target: GiftTarget; gift: LoadedStream<GiftState> } | undefined> {
+    const loaded = await loadState(this.store, giftDecider, streams.gift(giftId));
+    const { state } = loaded;
+    if (!state.pledged) return undefined;
+    const { target } = state;
+    const { offers, gift } = target.kind === 'household'
+      ? { offers: [{ householdId: target.householdId, amount: escrowBalance(state) }], gift: loaded }
+      : await this.programmePlan(event, state, loaded);
+    return { target, gift: await this.contribute(event, giftId, target.productId, offers, gift) };
   }
 
   /**
@@ -131,16 +138,16 @@ export class PremiumAllocationProcess implements ProcessManager {
    * event handled again) reads the same plan back: planning again would leave out a household
    * whose premium the first run already funded and spend its share twice.
    */
-  private async programmePlan(event: RecordedEvent, gift: PledgedGift): Promise<readonly PlannedAllocation[]> {
-    const { giftId, target } = gift;
+  private async programmePlan(event: RecordedEvent, pledged: PledgedGift, gift: LoadedStream<GiftState>): Promise<{ offers: readonly PlannedAllocation[]; gift: LoadedStream<GiftState> }> {
+    const { giftId, target } = pledged;
     if (target.kind !== 'programme') throw new Error(`gift ${giftId} is not a programme gift`);
     const planId = deterministicId('programme-allocation-plan', event.eventId, giftId);
-    const recorded = gift.plans.get(planId);
-    if (recorded) return recorded;
-    const { allocations } = planProgrammeAllocation(escrowBalance(gift), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
-    if (allocations.length === 0) return [];
-    await this.execute(event, `plan:${giftId}`, giftDecider, streams.gift(giftId), { type: 'PlanProgrammeAllocation', data: { giftId, planId, allocations, now: this.now() } });
-    return allocations;
+    const recorded = pledged.plans.get(planId);
+    if (recorded) return { offers: recorded, gift };
+    const { allocations } = planProgrammeAllocation(escrowBalance(pledged), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
+    if (allocations.length === 0) return { offers: [], gift };
+    const planned = await this.execute(event, `plan:${giftId}`, giftDecider, streams.gift(giftId), { type: 'PlanProgrammeAllocation', data: { giftId, planId, allocations, now: this.now() } }, gift);
+    return { offers: allocations, gift: planned };
   }
 
   /**
@@ -148,11 +155,12 @@ export class PremiumAllocationProcess implements ProcessManager {
    * ALLOCATIONS_PER_APPEND households at a time: one append to the gift's stream per batch, so that a
    * programme gift reaching many households does not reload its growing stream per household. The
    * households of a batch are offered their parts OFFERS_AT_ONCE at a time (each in its own funding
-   * stream), so that a store that commits concurrent appends together (group commit) can.
+   * stream), so that a store that commits concurrent appends together (group commit) can. The
+   * gift's stream as the recorded allocations left it.
    */
-  private async contribute(event: RecordedEvent, giftId: string, productId: string, offers: readonly PlannedAllocation[]): Promise<void> {
+  private async contribute(event: RecordedEvent, giftId: string, productId: string, offers: readonly PlannedAllocation[], gift: LoadedStream<GiftState>): Promise<LoadedStream<GiftState>> {
     const { state: product } = await loadState(this.store, productDecider, streams.product(productId));
-    if (!product.published) return;
+    if (!product.published) return gift;
     const { currency } = product.terms.annualPremium;
     for (let first = 0; first < offers.length; first += ALLOCATIONS_PER_APPEND) {
       const batch = offers.slice(first, first + ALLOCATIONS_PER_APPEND).filter(({ amount }) => amount > 0);
@@ -163,8 +171,9 @@ export class PremiumAllocationProcess implements ProcessManager {
       });
       const allocations = outcomes.filter((allocation) => allocation !== undefined);
       if (allocations.length === 0) continue;
-      await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), { type: 'RecordAllocation', data: { giftId, allocations, now: this.now() } });
+      gift = await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), { type: 'RecordAllocation', data: { giftId, allocations, now: this.now() } }, gift);
     }
+    return gift;
   }
 
   /** Offers `offered` of the gift to one household's premium; what became of it (undefined if it was not offered). */
@@ -176,8 +185,8 @@ export class PremiumAllocationProcess implements ProcessManager {
     // A premium already fully funded has no use for the money: offering it anyway would only record
     // a decline, and an over-subscribed household's stream would grow with every gift. (A retry
     // still goes on if this contribution was decided before.)
-    const { state: current } = await loadState(this.store, premiumFundingDecider, fundingStream);
-    if (current.fullyFunded && !contributionOutcome(current, contributionId)) return undefined;
+    const current = await loadState(this.store, premiumFundingDecider, fundingStream);
+    if (current.state.fullyFunded && !contributionOutcome(current.state, contributionId)) return undefined;
     const { state: funding } = await this.execute(event, `contribute:${giftId}:${householdId}`, premiumFundingDecider, fundingStream, {
       type: 'Contribute',
       data: {
@@ -191,7 +200,7 @@ export class PremiumAllocationProcess implements ProcessManager {
         productRetired: product.retired,
         now: this.now(),
       },
-    });
+    }, current);
     return contributionOutcome(funding, contributionId);
   }
 
@@ -247,14 +256,15 @@ export class PremiumAllocationProcess implements ProcessManager {
     });
   }
 
-  private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C) {
+  /** Runs `command` as this process, with event ids derived from `event` and `step` (see ActingContext); `loaded`: see executeCommand. */
+  private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C, loaded?: LoadedStream<S>) {
     const context: ActingContext = {
       actor: `system:${this.name}`,
       correlationId: event.metadata.correlationId,
       causationId: event.eventId,
       idempotencyKey: `${event.eventId}:${step}`,
     };
-    return executeCommand(this.store, decider, streamId, command, context, this.now);
+    return executeCommand(this.store, decider, streamId, command, context, this.now, undefined, loaded);
   }
 }
 

@@ -21,12 +21,21 @@ export interface Decided<State, Event> {
   state: State;
   /** Global position of the last event written, or of the stream's last event when nothing was written. */
   position: bigint;
+  /** The stream's revision after the command (its last event's), 'no-stream' if it has none. */
+  revision: number | 'no-stream';
+}
+
+/** A stream as read and folded (loadState), or as a command left it (Decided). */
+export interface LoadedStream<S> {
+  state: S;
+  revision: number | 'no-stream';
+  position: bigint;
 }
 
 export const SCHEMA_VERSION = 1;
 
 /** Loads a stream's state with the given decider. */
-export async function loadState<C, S, E, R = E>(store: EventStore, decider: Decider<C, S, E, R>, streamId: string): Promise<{ state: S; revision: number | 'no-stream'; position: bigint }> {
+export async function loadState<C, S, E, R = E>(store: EventStore, decider: Decider<C, S, E, R>, streamId: string): Promise<LoadedStream<S>> {
   const recorded = await store.readStream(streamId);
   const state = foldEvents<S, E | R>(decider, recorded.map(toDomainEvent) as R[]);
   const last = recorded[recorded.length - 1];
@@ -41,7 +50,9 @@ export function toDomainEvent(recorded: RecordedEvent): { type: string; data: un
  * Runs one command against one stream: read, fold, decide, append with the revision that was read.
  * A concurrent writer makes the append fail; the command is then decided again on the fresh
  * state (the rules are re-checked, so nothing is ever decided on stale state). After
- * `maxAttempts` lost races it gives up with a 409.
+ * `maxAttempts` lost races it gives up with a 409. With `loaded` (the stream as the caller last
+ * read it, or as its previous command left it) the first attempt decides on that instead of
+ * reading the stream again; if the stream has moved on since, that attempt loses its race.
  */
 export async function executeCommand<C, S, E extends { type: string; data: unknown }, R = E>(
   store: EventStore,
@@ -51,11 +62,12 @@ export async function executeCommand<C, S, E extends { type: string; data: unkno
   context: ActingContext,
   now: () => string = () => new Date().toISOString(),
   maxAttempts = 20,
+  loaded?: LoadedStream<S>,
 ): Promise<Decided<S, E>> {
   for (let attempt = 1; ; attempt++) {
-    const { state, revision, position } = await loadState(store, decider, streamId);
+    const { state, revision, position } = attempt === 1 && loaded ? loaded : await loadState(store, decider, streamId);
     const events = decider.decide(command, state);
-    if (events.length === 0) return { streamId, events, state, position };
+    if (events.length === 0) return { streamId, events, state, position, revision };
     const occurredAt = now();
     const newEvents: NewEvent[] = events.map((event, index) => ({
       eventId: context.idempotencyKey ? deterministicEventId(context.idempotencyKey, streamId, index) : randomUUID(),
@@ -72,7 +84,7 @@ export async function executeCommand<C, S, E extends { type: string; data: unkno
     }));
     try {
       const result = await store.append(streamId, revision, newEvents);
-      return { streamId, events, state: events.reduce<S>(decider.evolve, state), position: result.lastPosition };
+      return { streamId, events, state: events.reduce<S>(decider.evolve, state), position: result.lastPosition, revision: result.nextRevision };
     } catch (error) {
       if (error instanceof WrongExpectedRevision && attempt < maxAttempts) continue;
       if (error instanceof WrongExpectedRevision) throw new Conflict(`${streamId} is being changed by others at the same time; try again`);

@@ -4,6 +4,7 @@ import {
   deterministicId,
   EventOfType,
   escrowBalance,
+  foldEvents,
   giftDecider,
   householdDecider,
   money,
@@ -18,12 +19,13 @@ import {
   productDecider,
   ProductState,
   ProductTerms,
+  GiftState,
   GiftTarget,
   ProgrammeCandidate,
   streams,
 } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { ActingContext, executeCommand, loadState } from '../command-executor';
+import { ActingContext, executeCommand, LoadedStream, loadState, toDomainEvent } from '../command-executor';
 import { ProcessManager } from './process-manager';
 
 type PublishedProduct = Extract<ProductState, { published: true }>;
@@ -62,34 +64,50 @@ export class PremiumAllocationProcess implements ProcessManager {
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
-  async handle(event: RecordedEvent): Promise<void> {
-    switch (event.type) {
-      case 'GiftPaymentConfirmed':
-        return this.allocateGift(event, (event.data as EventOfType<'GiftPaymentConfirmed'>['data']).giftId);
-      case 'PremiumFullyFunded':
-        return this.requestPolicy(event, event.data as EventOfType<'PremiumFullyFunded'>['data']);
-      case 'PolicyCancelled':
-        return this.returnUnearnedPremium(event, event.data as EventOfType<'PolicyCancelled'>['data']);
-      case 'PolicyExpired': {
-        const { policyId, householdId, productId } = event.data as EventOfType<'PolicyExpired'>['data'];
-        return this.reopenFunding(event, policyId, householdId, productId, 'policy expired');
-      }
-      case 'PremiumFundingReopened': {
-        const { householdId, productId } = event.data as EventOfType<'PremiumFundingReopened'>['data'];
-        return this.spendHeldMoney(event, householdId, productId);
-      }
-      case 'HouseholdEligibilityVerified':
-        return this.spendHeldMoney(event, (event.data as EventOfType<'HouseholdEligibilityVerified'>['data']).householdId);
-    }
+  handle(event: RecordedEvent): Promise<void> {
+    return this.reactions[event.type]?.handle(event) ?? Promise.resolve();
   }
 
+  /**
+   * Requests for different policies go alongside each other, and so do the events this process does
+   * nothing with; everything else is handled alone (it spends gifts' money, which other events spend too).
+   */
+  concurrencyKey(event: RecordedEvent): string | undefined {
+    const reaction = this.reactions[event.type];
+    return reaction ? reaction.key?.(event) : `unhandled:${event.position}`;
+  }
+
+  /** What this process does on each event type it handles, and, when the handling may go alongside others', its concurrencyKey. */
+  private readonly reactions: Readonly<Record<string, { handle: (event: RecordedEvent) => Promise<void>; key?: (event: RecordedEvent) => string }>> = {
+    GiftPaymentConfirmed: { handle: (event) => this.allocateGift(event, (event.data as EventOfType<'GiftPaymentConfirmed'>['data']).giftId) },
+    PremiumFullyFunded: {
+      handle: (event) => this.requestPolicy(event, event.data as EventOfType<'PremiumFullyFunded'>['data']),
+      // It reads only the product (which this process never changes) and writes only the policy's stream.
+      key: (event) => `policy:${(event.data as EventOfType<'PremiumFullyFunded'>['data']).policyId}`,
+    },
+    PolicyCancelled: { handle: (event) => this.returnUnearnedPremium(event, event.data as EventOfType<'PolicyCancelled'>['data']) },
+    PolicyExpired: {
+      handle: (event) => {
+        const { policyId, householdId, productId } = event.data as EventOfType<'PolicyExpired'>['data'];
+        return this.reopenFunding(event, policyId, householdId, productId, 'policy expired');
+      },
+    },
+    PremiumFundingReopened: {
+      handle: (event) => {
+        const { householdId, productId } = event.data as EventOfType<'PremiumFundingReopened'>['data'];
+        return this.spendHeldMoney(event, householdId, productId);
+      },
+    },
+    HouseholdEligibilityVerified: { handle: (event) => this.spendHeldMoney(event, (event.data as EventOfType<'HouseholdEligibilityVerified'>['data']).householdId) },
+  };
+
   private async allocateGift(event: RecordedEvent, giftId: string): Promise<void> {
-    const target = await this.spendEscrow(event, giftId);
-    if (!target) return;
+    const spent = await this.spendEscrow(event, giftId);
+    if (!spent) return;
     await this.execute(event, `settle:${giftId}`, giftDecider, streams.gift(giftId), {
       type: 'SettleRemainder',
-      data: { giftId, reason: target.kind === 'household' ? 'more than the premium still needed' : 'more than the programme\'s uncovered households need', now: this.now() },
-    });
+      data: { giftId, reason: spent.target.kind === 'household' ? 'more than the premium still needed' : 'more than the programme\'s uncovered households need', now: this.now() },
+    }, spent.gift);
   }
 
   private async spendHeldMoney(event: RecordedEvent, householdId: string, productId?: string): Promise<void> {
@@ -98,14 +116,20 @@ export class PremiumAllocationProcess implements ProcessManager {
     for (const giftId of await this.readModel.giftsHoldingMoneyFor({ householdId, villageCode: household.villageCode, productId })) await this.spendEscrow(event, giftId);
   }
 
-  /** Offers the gift's escrow to its household's premium, or shares it among its programme's households. */
-  private async spendEscrow(event: RecordedEvent, giftId: string): Promise<GiftTarget | undefined> {
-    const { state: gift } = await loadState(this.store, giftDecider, streams.gift(giftId));
-    if (!gift.pledged) return undefined;
-    const { target } = gift;
-    const offers = target.kind === 'household' ? [{ householdId: target.householdId, amount: escrowBalance(gift) }] : await this.programmePlan(event, gift);
-    await this.contribute(event, giftId, target.productId, offers);
-    return target;
+  /**
+   * Offers the gift's escrow to its household's premium, or shares it among its programme's
+   * households; the gift's target and its stream as the spending left it (read once, then carried
+   * from command to command: a programme gift's stream grows by thousands of allocations).
+   */
+  private async spendEscrow(event: RecordedEvent, giftId: string): Promise<{ target: GiftTarget; gift: LoadedStream<GiftState> } | undefined> {
+    const loaded = await loadState(this.store, giftDecider, streams.gift(giftId));
+    const { state } = loaded;
+    if (!state.pledged) return undefined;
+    const { target } = state;
+    const { offers, gift } = target.kind === 'household'
+      ? { offers: [{ householdId: target.householdId, amount: escrowBalance(state) }], gift: loaded }
+      : await this.programmePlan(event, state, loaded);
+    return { target, gift: await this.contribute(event, giftId, target.productId, offers, gift) };
   }
 
   /**
@@ -114,16 +138,16 @@ export class PremiumAllocationProcess implements ProcessManager {
    * event handled again) reads the same plan back: planning again would leave out a household
    * whose premium the first run already funded and spend its share twice.
    */
-  private async programmePlan(event: RecordedEvent, gift: PledgedGift): Promise<readonly PlannedAllocation[]> {
-    const { giftId, target } = gift;
+  private async programmePlan(event: RecordedEvent, pledged: PledgedGift, gift: LoadedStream<GiftState>): Promise<{ offers: readonly PlannedAllocation[]; gift: LoadedStream<GiftState> }> {
+    const { giftId, target } = pledged;
     if (target.kind !== 'programme') throw new Error(`gift ${giftId} is not a programme gift`);
     const planId = deterministicId('programme-allocation-plan', event.eventId, giftId);
-    const recorded = gift.plans.get(planId);
-    if (recorded) return recorded;
-    const { allocations } = planProgrammeAllocation(escrowBalance(gift), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
-    if (allocations.length === 0) return [];
-    await this.execute(event, `plan:${giftId}`, giftDecider, streams.gift(giftId), { type: 'PlanProgrammeAllocation', data: { giftId, planId, allocations, now: this.now() } });
-    return allocations;
+    const recorded = pledged.plans.get(planId);
+    if (recorded) return { offers: recorded, gift };
+    const { allocations } = planProgrammeAllocation(escrowBalance(pledged), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
+    if (allocations.length === 0) return { offers: [], gift };
+    const planned = await this.execute(event, `plan:${giftId}`, giftDecider, streams.gift(giftId), { type: 'PlanProgrammeAllocation', data: { giftId, planId, allocations, now: this.now() } }, gift);
+    return { offers: allocations, gift: planned };
   }
 
   /**
@@ -131,11 +155,12 @@ export class PremiumAllocationProcess implements ProcessManager {
    * ALLOCATIONS_PER_APPEND households at a time: one append to the gift's stream per batch, so that a
    * programme gift reaching many households does not reload its growing stream per household. The
    * households of a batch are offered their parts OFFERS_AT_ONCE at a time (each in its own funding
-   * stream), so that a store that commits concurrent appends together (group commit) can.
+   * stream), so that a store that commits concurrent appends together (group commit) can. The
+   * gift's stream as the recorded allocations left it.
    */
-  private async contribute(event: RecordedEvent, giftId: string, productId: string, offers: readonly PlannedAllocation[]): Promise<void> {
+  private async contribute(event: RecordedEvent, giftId: string, productId: string, offers: readonly PlannedAllocation[], gift: LoadedStream<GiftState>): Promise<LoadedStream<GiftState>> {
     const { state: product } = await loadState(this.store, productDecider, streams.product(productId));
-    if (!product.published) return;
+    if (!product.published) return gift;
     const { currency } = product.terms.annualPremium;
     for (let first = 0; first < offers.length; first += ALLOCATIONS_PER_APPEND) {
       const batch = offers.slice(first, first + ALLOCATIONS_PER_APPEND).filter(({ amount }) => amount > 0);
@@ -146,8 +171,9 @@ export class PremiumAllocationProcess implements ProcessManager {
       });
       const allocations = outcomes.filter((allocation) => allocation !== undefined);
       if (allocations.length === 0) continue;
-      await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), { type: 'RecordAllocation', data: { giftId, allocations, now: this.now() } });
+      gift = await this.execute(event, `allocate:${giftId}:${first}`, giftDecider, streams.gift(giftId), { type: 'RecordAllocation', data: { giftId, allocations, now: this.now() } }, gift);
     }
+    return gift;
   }
 
   /** Offers `offered` of the gift to one household's premium; what became of it (undefined if it was not offered). */
@@ -159,8 +185,8 @@ export class PremiumAllocationProcess implements ProcessManager {
     // A premium already fully funded has no use for the money: offering it anyway would only record
     // a decline, and an over-subscribed household's stream would grow with every gift. (A retry
     // still goes on if this contribution was decided before.)
-    const { state: current } = await loadState(this.store, premiumFundingDecider, fundingStream);
-    if (current.fullyFunded && !contributionOutcome(current, contributionId)) return undefined;
+    const current = await loadState(this.store, premiumFundingDecider, fundingStream);
+    if (current.state.fullyFunded && !contributionOutcome(current.state, contributionId)) return undefined;
     const { state: funding } = await this.execute(event, `contribute:${giftId}:${householdId}`, premiumFundingDecider, fundingStream, {
       type: 'Contribute',
       data: {
@@ -174,14 +200,17 @@ export class PremiumAllocationProcess implements ProcessManager {
         productRetired: product.retired,
         now: this.now(),
       },
-    });
+    }, current);
     return contributionOutcome(funding, contributionId);
   }
 
   private async requestPolicy(event: RecordedEvent, funded: EventOfType<'PremiumFullyFunded'>['data']): Promise<void> {
-    const terms = await this.termsOfVersion(funded.productId, funded.productVersion);
-    const product = await loadState(this.store, productDecider, streams.product(funded.productId));
-    if (!terms || !product.state.published) return;
+    // One read of the product's stream: the terms of the round's version (a revision since must not
+    // change this round's policy) and the product as it is now.
+    const history = (await this.store.readStream(streams.product(funded.productId))).map(toDomainEvent) as ProductEvent[];
+    const product = foldEvents(productDecider, history);
+    const terms = termsOfVersion(history, funded.productVersion);
+    if (!terms || !product.published) return;
     await this.execute(event, 'request-policy', policyDecider, streams.policy(funded.policyId), {
       type: 'RequestPolicy',
       data: {
@@ -189,7 +218,7 @@ export class PremiumAllocationProcess implements ProcessManager {
         householdId: funded.householdId,
         productId: funded.productId,
         productVersion: funded.productVersion,
-        insurerId: product.state.insurerId,
+        insurerId: product.insurerId,
         premium: funded.premium,
         sumInsured: terms.sumInsured,
         waitingPeriodDays: terms.waitingPeriodDays,
@@ -227,22 +256,22 @@ export class PremiumAllocationProcess implements ProcessManager {
     });
   }
 
-  /** The terms a product had at `version` (a revision later must not change this round's policy). */
-  private async termsOfVersion(productId: string, version: number): Promise<ProductTerms | undefined> {
-    const events = (await this.store.readStream(streams.product(productId))).map((e) => ({ type: e.type, data: e.data }) as ProductEvent);
-    for (const e of events) if ((e.type === 'ProductPublished' || e.type === 'ProductRevised') && e.data.version === version) return e.data.terms;
-    return undefined;
-  }
-
-  private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C) {
+  /** Runs `command` as this process, with event ids derived from `event` and `step` (see ActingContext); `loaded`: see executeCommand. */
+  private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C, loaded?: LoadedStream<S>) {
     const context: ActingContext = {
       actor: `system:${this.name}`,
       correlationId: event.metadata.correlationId,
       causationId: event.eventId,
       idempotencyKey: `${event.eventId}:${step}`,
     };
-    return executeCommand(this.store, decider, streamId, command, context, this.now);
+    return executeCommand(this.store, decider, streamId, command, context, this.now, undefined, loaded);
   }
+}
+
+/** The terms a product had at `version`. */
+function termsOfVersion(history: readonly ProductEvent[], version: number): ProductTerms | undefined {
+  for (const e of history) if ((e.type === 'ProductPublished' || e.type === 'ProductRevised') && e.data.version === version) return e.data.terms;
+  return undefined;
 }
 
 /** `work` applied to every item, at most `limit` at a time; the results in the items' order. After a failure no more items are started. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NewEvent, RecordedEvent, SqliteEventStore } from '@pangolin/event-store';
-import { CheckpointStore, DeadLetterStore, ProcessManager, ProcessManagerRunner } from './process-manager';
+import { CheckpointStore, DeadLetterStore, HANDLED_AT_ONCE, ProcessManager, ProcessManagerRunner } from './process-manager';
 
 const EVENTS = 300;
 
@@ -139,5 +139,116 @@ describe('process manager runner: checkpoint per batch of handled events', () =>
     release();
     await runner.stop();
     expect(heldSaves.saves.at(-1)?.position).toBe(BigInt(EVENTS));
+  });
+});
+
+/** Keyed events ('Keyed', data.key) may go alongside each other; 'Alone' events may not. Records what ran at the same time as what. */
+class OverlapRecordingProcess implements ProcessManager {
+  readonly name = 'overlaps';
+  readonly handled: bigint[] = [];
+  readonly attempts = new Map<bigint, number>();
+  readonly violations: string[] = [];
+  maxAtOnce = 0;
+  /** Positions whose first attempt fails as a lost database connection would. */
+  failOnce = new Set<bigint>();
+  /** Each handling waits for this before it finishes. */
+  gate: Promise<void> = Promise.resolve();
+  private readonly active = new Map<bigint, RecordedEvent>();
+
+  concurrencyKey(event: RecordedEvent): string | undefined {
+    return event.type === 'Keyed' ? (event.data as { key: string }).key : undefined;
+  }
+
+  async handle(event: RecordedEvent): Promise<void> {
+    this.attempts.set(event.position, (this.attempts.get(event.position) ?? 0) + 1);
+    for (const other of this.active.values()) {
+      if (event.type === 'Alone' || other.type === 'Alone') this.violations.push(`${event.position} ran alongside ${other.position}, one of them alone`);
+      else if (this.concurrencyKey(event) === this.concurrencyKey(other)) this.violations.push(`${event.position} ran alongside ${other.position}, same key`);
+    }
+    this.active.set(event.position, event);
+    this.maxAtOnce = Math.max(this.maxAtOnce, this.active.size);
+    try {
+      await this.gate;
+      await sleep(1);
+      if (this.failOnce.delete(event.position)) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      this.handled.push(event.position);
+    } finally {
+      this.active.delete(event.position);
+    }
+  }
+}
+
+describe('process manager runner: events handled alongside each other', () => {
+  let directory: string;
+  let store: SqliteEventStore;
+
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'pangolin-pm-concurrent-'));
+    store = SqliteEventStore.open(join(directory, 'events.sqlite'), { pollIntervalMs: 5 });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const append = (events: { type: string; key?: string }[]) =>
+    store.append(`stream-${randomUUID()}`, 'no-stream', events.map(({ type, key }, i) => ({ ...newEvent(i), type, data: { key } })));
+
+  it('handles a stretch of keyed events at once, one key at a time, and an unkeyed event alone', async () => {
+    // 120 keyed events repeating 40 keys, one alone, then 179 keyed events with keys of their own: one page.
+    await append(Array.from({ length: 120 }, (_, i) => ({ type: 'Keyed', key: `repeating-${i % 40}` })));
+    await append([{ type: 'Alone' }]);
+    await append(Array.from({ length: 179 }, (_, i) => ({ type: 'Keyed', key: `own-${i}` })));
+    const checkpoints = new SlowCheckpoints();
+    const process = new OverlapRecordingProcess();
+    const runner = new ProcessManagerRunner(store, checkpoints, process, noDeadLetters);
+    await runner.start();
+    await runner.caughtUpTo(BigInt(EVENTS));
+    await runner.stop();
+
+    expect(process.violations).toEqual([]);
+    expect([...process.handled].sort((a, b) => (a < b ? -1 : 1))).toEqual(Array.from({ length: EVENTS }, (_, i) => BigInt(i + 1)));
+    expect(process.maxAtOnce).toBe(HANDLED_AT_ONCE);
+    // The alone event came after every event before it, and before every event after it.
+    const alone = process.handled.indexOf(121n);
+    expect(process.handled.slice(0, alone).every((position) => position < 121n)).toBe(true);
+    expect(checkpoints.saves.at(-1)?.position).toBe(BigInt(EVENTS));
+  });
+
+  it('retries an event of a stretch that failed for want of its database, and handles every other event once', async () => {
+    await append(Array.from({ length: EVENTS }, (_, i) => ({ type: 'Keyed', key: `own-${i}` })));
+    const process = new OverlapRecordingProcess();
+    process.failOnce.add(10n);
+    const errors: unknown[] = [];
+    const runner = new ProcessManagerRunner(store, new SlowCheckpoints(), process, noDeadLetters, { onError: (error) => errors.push(error) });
+    await runner.start();
+    await runner.caughtUpTo(BigInt(EVENTS));
+    await runner.stop();
+
+    // Reported by the runner's attempt and by the subscription that delivers the event again.
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((error) => (error as Error).message === 'connect ECONNREFUSED 127.0.0.1:5432')).toBe(true);
+    expect(process.attempts.get(10n)).toBe(2);
+    expect([...process.attempts.entries()].filter(([position, attempts]) => position !== 10n && attempts !== 1)).toEqual([]);
+    expect([...process.handled].sort((a, b) => (a < b ? -1 : 1))).toEqual(Array.from({ length: EVENTS }, (_, i) => BigInt(i + 1)));
+  });
+
+  it('stops only once the handlings it started ahead have finished', async () => {
+    await append(Array.from({ length: EVENTS }, (_, i) => ({ type: 'Keyed', key: `own-${i}` })));
+    const process = new OverlapRecordingProcess();
+    let release!: () => void;
+    process.gate = new Promise<void>((resolve) => (release = resolve));
+    const runner = new ProcessManagerRunner(store, new SlowCheckpoints(), process, noDeadLetters);
+    await runner.start();
+    while (process.attempts.size < HANDLED_AT_ONCE) await sleep(1);
+    let handledWhenStopped: number | undefined;
+    const stopped = runner.stop().then(() => (handledWhenStopped = process.handled.length));
+    release();
+    await stopped;
+    // Every handling started had finished when stop() resolved, and none started after.
+    await sleep(20);
+    expect(process.handled.length).toBe(handledWhenStopped);
+    expect(process.attempts.size).toBe(handledWhenStopped);
   });
 });

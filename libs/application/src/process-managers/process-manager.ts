@@ -14,9 +14,21 @@ import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF_MS, EventStore, isDatabaseU
 /** Saves of a process manager's checkpoint are at least this far apart (so under load a save covers many events). */
 export const DEFAULT_MIN_SAVE_INTERVAL_MS = 25;
 
+/** Events of one page of the log a runner handles at the same time, at most (see ProcessManager.concurrencyKey). */
+export const HANDLED_AT_ONCE = 64;
+
 export interface ProcessManager {
   readonly name: string;
   handle(event: RecordedEvent): Promise<void>;
+  /**
+   * Optional. What handling `event` reads and changes, named so that two events with different keys
+   * can be handled in either order, or at the same time, with the same result (e.g. each writes one
+   * policy's stream and reads nothing another writes); an event the process does nothing with may get
+   * a key of its own. Undefined: `event` is handled alone, after every event before it and before
+   * any after it. The runner handles a stretch of consecutive keyed events of a page of the log,
+   * all keys different, up to HANDLED_AT_ONCE at a time, so that their appends share commits.
+   */
+  concurrencyKey?(event: RecordedEvent): string | undefined;
 }
 
 export interface CheckpointStore {
@@ -62,6 +74,11 @@ export class ProcessManagerRunner {
   private subscription?: Subscription;
   private checkpoint?: BatchedCheckpoint;
   private readonly tracker = new StuckTracker();
+  /** Events handled ahead of their delivery (see handleAhead), by position: what their delivery waits for. */
+  private readonly ahead = new Map<bigint, () => Promise<void>>();
+  /** Every handling started ahead and not finished: stop() waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly store: EventStore,
@@ -77,13 +94,14 @@ export class ProcessManagerRunner {
 
   async start(): Promise<void> {
     const from = await this.checkpoints.load(this.manager.name);
+    this.stopping = false;
     const checkpoint = new BatchedCheckpoint(this.checkpoints, this.manager.name, this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, this.options.onError);
     this.checkpoint = checkpoint;
     this.subscription = this.store.subscribe(
       from,
-      async (event) => {
+      async (event, read) => {
         try {
-          await this.handleOrPark(event);
+          await this.handleDelivered(event, read);
           checkpoint.handled(event);
           this.tracker.progressed();
         } catch (error) {
@@ -105,8 +123,13 @@ export class ProcessManagerRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.subscription?.stop();
     this.subscription = undefined;
+    // Handled ahead but never delivered: their effects are stored (or not), and the checkpoint is
+    // before them, so a restart handles them again, which finds nothing left to do.
+    await Promise.allSettled(this.inFlight);
+    this.ahead.clear();
     await this.checkpoint?.stop();
     this.checkpoint = undefined;
   }
@@ -120,6 +143,63 @@ export class ProcessManagerRunner {
   async replay(event: RecordedEvent): Promise<void> {
     await this.manager.handle(event);
     await this.deadLetters.unpark(this.manager.name, event.position);
+  }
+
+  /** Handles a delivered event: waits for it if it was handled ahead, or handles it, with the stretch of the page after it that may go alongside. */
+  private handleDelivered(event: RecordedEvent, read: readonly RecordedEvent[] | undefined): Promise<void> {
+    const early = this.ahead.get(event.position);
+    if (early) {
+      this.ahead.delete(event.position);
+      return early();
+    }
+    const stretch = this.independentStretch(event, read);
+    if (stretch.length <= 1) return this.handleOrPark(event);
+    this.handleAhead(stretch);
+    return this.handleDelivered(event, read);
+  }
+
+  /** `event` and the events after it in `read` that may be handled with it: keyed, keys all different, none handled ahead already. */
+  private independentStretch(event: RecordedEvent, read: readonly RecordedEvent[] | undefined): RecordedEvent[] {
+    const keyOf = this.manager.concurrencyKey?.bind(this.manager);
+    if (!keyOf || !read || keyOf(event) === undefined) return [event];
+    const stretch: RecordedEvent[] = [];
+    const keys = new Set<string>();
+    for (let index = read.findIndex((candidate) => candidate.position === event.position); index >= 0 && index < read.length; index++) {
+      const next = read[index]!;
+      const key = keyOf(next);
+      if (key === undefined || keys.has(key) || this.ahead.has(next.position)) break;
+      keys.add(key);
+      stretch.push(next);
+    }
+    return stretch.length > 0 ? stretch : [event];
+  }
+
+  /**
+   * Starts handling `events`, HANDLED_AT_ONCE at a time; each event's delivery waits for its
+   * handling, or starts it if none has. After a failure (or once stopping) no more are started
+   * ahead: the subscription retries the failed event first, and the later ones are handled as they
+   * are delivered.
+   */
+  private handleAhead(events: readonly RecordedEvent[]): void {
+    const handlings: (Promise<void> | undefined)[] = new Array(events.length);
+    const start = (index: number) => (handlings[index] ??= this.handleOrPark(events[index]!));
+    events.forEach((event, index) => this.ahead.set(event.position, () => start(index)));
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (!failed && !this.stopping && next < events.length) {
+        const index = next++;
+        try {
+          // Its delivery awaits the same promise and sees the failure.
+          await start(index);
+        } catch {
+          failed = true;
+        }
+      }
+    };
+    const workers = Promise.all(Array.from({ length: Math.min(HANDLED_AT_ONCE, events.length) }, worker));
+    this.inFlight.add(workers);
+    void workers.finally(() => this.inFlight.delete(workers));
   }
 
   private async handleOrPark(event: RecordedEvent): Promise<void> {

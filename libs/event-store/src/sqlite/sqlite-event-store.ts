@@ -383,7 +383,7 @@ export class SqliteEventStore implements EventStore {
 }
 
 /** Streams kept in memory, the least recently used forgotten beyond this. */
-const CACHED_STREAMS = 2_048;
+const CACHED_STREAMS = 256;
 /** Longer streams are always read from the database (a cached copy would cost as much as the read). */
 const MAX_CACHED_STREAM_LENGTH = 256;
 

@@ -23,6 +23,9 @@
  *    the p99s. Then the insurer issues a requested policy and files, approves and pays a claim (timed).
  * 4. Web pages in Chromium (playwright-core): from navigation to the first table row or figure.
  *
+ * COUNTY_KEEP=1 keeps the seeded stores (and prints how to measure them again after a change:
+ * COUNTY_REUSE_SQLITE=<dir>, COUNTY_REUSE_POSTGRES=<dir>, which skip the seeding).
+ *
  * Configurations: COUNTY_STORES=sqlite,postgres (default both; PostgreSQL at PG_URL, default
  * postgres://postgres@127.0.0.1:5432/test, in schemas of their own, dropped afterwards).
  *
@@ -30,7 +33,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -622,21 +625,50 @@ async function insurerWorks(url: string, token: string): Promise<[string, number
 
 // ---------------------------------------------------------------- one configuration
 
+/** What a kept configuration (COUNTY_KEEP=1) leaves for a later run to measure again (COUNTY_REUSE_<STORE>=<dir>). */
+interface Kept {
+  seeded: Seeded;
+  serverEnv: NodeJS.ProcessEnv;
+}
+
 async function runConfiguration(kind: StoreKind, sizes: Sizes): Promise<{ rows: BenchRow[]; differences: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), `pangolin-bench-county-${kind}-`));
-  const stores = await openStores(kind, dir);
+  const reuse = process.env[`COUNTY_REUSE_${kind.toUpperCase()}`];
+  const keep = process.env.COUNTY_KEEP === '1' || reuse !== undefined;
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), `pangolin-bench-county-${kind}-`));
   const rows: BenchRow[] = [];
   let server: Server | undefined;
+  let cleanUp = async () => undefined as unknown;
   try {
-    console.log(`### ${kind === 'sqlite' ? 'Embedded (SQLite)' : 'PostgreSQL'}: seeding ${sizes.households.toLocaleString('en-US')} households`);
-    const seedStarted = nowMs();
-    const seeded = await seed(stores, sizes);
-    console.log(`  seeded ${seeded.events.toLocaleString('en-US')} events in ${((nowMs() - seedStarted) / 1000).toFixed(1)} s`);
-    const counts = await countFromEvents(stores.raw);
-    await stores.raw.close();
-    await stores.db.destroy();
+    let seeded: Seeded;
+    let counts: EventCounts;
+    let serverEnv: NodeJS.ProcessEnv;
+    if (reuse) {
+      const kept = JSON.parse(readFileSync(join(dir, 'kept.json'), 'utf8'), (key, value) => (key === 'events' ? BigInt(value) : value)) as Kept;
+      ({ seeded, serverEnv } = kept);
+      // Counted again: an earlier measurement issued a policy and paid a claim.
+      const raw = kind === 'sqlite' ? SqliteEventStore.open(join(dir, 'events.sqlite')) : await PostgresEventStore.connect(PG_URL, { schema: serverEnv.EVENT_STORE_SCHEMA });
+      counts = await countFromEvents(raw);
+      await raw.close();
+      console.log(`### ${kind === 'sqlite' ? 'Embedded (SQLite)' : 'PostgreSQL'}: the county kept in ${dir} (${seeded.events.toLocaleString('en-US')} events)`);
+    } else {
+      const stores = await openStores(kind, dir);
+      cleanUp = stores.cleanUp;
+      console.log(`### ${kind === 'sqlite' ? 'Embedded (SQLite)' : 'PostgreSQL'}: seeding ${sizes.households.toLocaleString('en-US')} households`);
+      const seedStarted = nowMs();
+      seeded = await seed(stores, sizes);
+      console.log(`  seeded ${seeded.events.toLocaleString('en-US')} events in ${((nowMs() - seedStarted) / 1000).toFixed(1)} s`);
+      counts = await countFromEvents(stores.raw);
+      serverEnv = stores.serverEnv;
+      await stores.raw.close();
+      await stores.db.destroy();
+      if (keep) {
+        const kept: Kept = { seeded, serverEnv };
+        writeFileSync(join(dir, 'kept.json'), JSON.stringify(kept, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));
+        console.log(`  kept: measure it again with COUNTY_REUSE_${kind.toUpperCase()}=${dir}`);
+      }
+    }
 
-    server = await startServer(dir, stores.serverEnv);
+    server = await startServer(dir, serverEnv);
     console.log(`  platform started and ready (its Merkle log caught up with the seeded log) in ${(server.readyMs / 1000).toFixed(1)} s`);
     const tokens = Object.fromEntries(await Promise.all(Object.entries(seeded.users).map(async ([key, username]) => [key, await login(server!.url, username)]))) as Record<keyof Seeded['users'], string>;
 
@@ -676,8 +708,10 @@ async function runConfiguration(kind: StoreKind, sizes: Sizes): Promise<{ rows: 
     return { rows, differences };
   } finally {
     if (server) await stopServer(server.child);
-    await stores.cleanUp();
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) {
+      await cleanUp();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

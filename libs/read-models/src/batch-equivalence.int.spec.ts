@@ -69,6 +69,7 @@ describe('projections applied a batch at a time', () => {
     expect(oneByOne.dashboard_village_counts.length).toBeGreaterThan(0);
     expect(oneByOne.ledger_posting_gifts.length).toBeGreaterThan(0);
     expect(oneByOne.ledger_totals.length).toBeGreaterThan(0);
+    expect(oneByOne.dashboard_village_claims.length).toBeGreaterThan(0);
     // Three projections of the whole story, on PostgreSQL one round trip per event for the first: beyond Jest's default 5 s on a loaded machine.
   }, 30_000);
 });

@@ -26,6 +26,8 @@
  * COUNTY_KEEP=1 keeps the seeded stores (and prints how to measure them again after a change:
  * COUNTY_REUSE_SQLITE=<dir>, COUNTY_REUSE_POSTGRES=<dir>, which skip the seeding).
  *
+ * COUNTY_ONLY=<regular expression> measures only the endpoints whose names it matches.
+ *
  * Configurations: COUNTY_STORES=sqlite,postgres (default both; PostgreSQL at PG_URL, default
  * postgres://postgres@127.0.0.1:5432/test, in schemas of their own, dropped afterwards).
  *
@@ -682,7 +684,9 @@ async function runConfiguration(kind: StoreKind, sizes: Sizes): Promise<{ rows: 
     console.log('  | endpoint | as | page | items | p50 | p99 | reference p50 / p99 | p99 ratio |');
     console.log('  | --- | --- | --- | --- | --- | --- | --- | --- |');
     let worst = 0;
-    for (const endpoint of endpointsFor(seeded, tokens)) {
+    // COUNTY_ONLY=<regular expression>: only the endpoints it matches (to measure one change again).
+    const only = process.env.COUNTY_ONLY ? new RegExp(process.env.COUNTY_ONLY) : undefined;
+    for (const endpoint of endpointsFor(seeded, tokens).filter((e) => !only || only.test(e.name))) {
       const variants: [string, Endpoint][] = [['first', endpoint]];
       if (DEEP.has(endpoint.name)) {
         const { path, depth } = await deepPath(server.url, endpoint.path, endpoint.token);

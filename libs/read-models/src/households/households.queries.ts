@@ -146,8 +146,8 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
   const query = manager
     .createQueryBuilder(HouseholdRow, 'h')
     .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = :productId', { productId: filter.productId })
-    .where('h.eligible = :eligible', { eligible: true })
-    .andWhere(...inRegion(regionColumnForAllocationOrder(manager, filter.regionPrefix), filter.regionPrefix))
+    .where(`${indexHint(manager, filter.regionPrefix, 'eligible')}h.eligible = :eligible`, { eligible: true })
+    .andWhere(...inRegion(`${indexHint(manager, filter.regionPrefix, 'villageCode')}h.villageCode`, filter.regionPrefix))
     .andWhere("(f.householdId IS NULL OR (f.activePolicyId IS NULL AND f.status NOT IN ('funded', 'covered')))");
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
@@ -158,14 +158,19 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
 }
 
 /**
- * The region condition's column. SQLite, without statistics, would read a county's or a town's
- * households through the village index and sort them all for one page (350 ms for a county of
- * 100,000); a unary plus keeps it off that index so that it walks the allocation-order index, which
- * holds the region and category, and stops after a page. A village's few hundred households are
- * still read through the village index.
+ * Which index SQLite reads the uncovered list through: it has no statistics to choose by. A county's
+ * or a town's households go through the allocation-order index, which holds eligibility, region and
+ * category, stopping after a page (through the village index it read and sorted a county's 100,000
+ * for each page: 350 ms); a village's few hundred through the village index, then sorted (through the
+ * allocation-order index it would pass every eligible household of the platform). A unary plus on
+ * the other index's column keeps SQLite off it; PostgreSQL chooses by its statistics, so nothing.
  */
-function regionColumnForAllocationOrder(manager: EntityManager, regionPrefix: string): string {
-  return manager.connection.options.type !== 'postgres' && regionPrefix.length < 12 ? '+h.villageCode' : 'h.villageCode';
+function indexHint(manager: EntityManager, regionPrefix: string, column: 'eligible' | 'villageCode'): string {
+  if (manager.connection.options.type === 'postgres') return '';
+  const throughVillageIndex = regionPrefix.length >= 12;
+  // The allocation-order index starts with `eligible`, the village index with `villageCode`.
+  const keptOff = throughVillageIndex ? 'eligible' : 'villageCode';
+  return column === keptOff ? '+' : '';
 }
 
 function uncoveredView(household: HouseholdRow, funding: HouseholdFundingRow | null, product: ProductRow): UncoveredHousehold {

@@ -8,8 +8,6 @@ import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../
  */
 export type FundingStatus = 'funding' | 'funded' | 'covered' | 'cancelled' | 'expired';
 
-// Whether a household's round for a product covers it, read from the index alone (the uncovered list asks it of every household it passes).
-@Index('IDX_household_funding_cover', ['householdId', 'productId', 'status', 'activePolicyId'])
 @Entity('household_funding')
 export class HouseholdFundingRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })

@@ -40,17 +40,17 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { ActingContext, executeCommand, loadState, PremiumAllocationProcess, ProcessManagerRunner, SealingEventStore, SCHEMA_VERSION } from '@pangolin/application';
+import { ActingContext, executeCommand, loadState, SealingEventStore, SCHEMA_VERSION } from '@pangolin/application';
 import { claimsDecider, Decider, giftDecider, householdDecider, money, nationalIdWithChecksum, newPersonalDataKey, paymentReferenceDecider, policyDecider, policyNumberDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { EventStore, NewEvent, PostgresEventStore, SqliteEventStore } from '@pangolin/event-store';
-import { allProjections, GiftAllocationRow, giftsHoldingMoneyFor, HouseholdDataKeyRow, HouseholdKeyVault, programmeCandidates, ProjectionRunner, ReadStoreConfig } from '@pangolin/read-models';
+import { GiftAllocationRow, HouseholdDataKeyRow, HouseholdKeyVault, ReadStoreConfig } from '@pangolin/read-models';
 import type { DataSource } from 'typeorm';
 import { generateSigningKeyFile } from '../apps/api/src/cli/generate-signing-key';
 import { hashPassword } from '../apps/api/src/auth/passwords';
 import { UserAccount } from '../apps/api/src/auth/user-account.entity';
 import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
-import { TypeOrmCheckpointStore } from '../apps/api/src/infrastructure/typeorm-checkpoint-store';
-import { TypeOrmDeadLetterStore } from '../apps/api/src/infrastructure/typeorm-dead-letter-store';
+import { allocationPipeline, settled } from './allocation-pipeline';
+import { stopChild, waitForUrl } from './gifts-over-http.bench';
 import { printMachine } from './machine';
 import { BenchRow, formatMs, nowMs, percentile } from './stats';
 
@@ -188,22 +188,7 @@ async function createLogins(db: DataSource): Promise<Seeded['users'] & { donorId
 async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
   const { raw, db } = stores;
   const store = new SealingEventStore(raw, new HouseholdKeyVault(db));
-  const projections = new ProjectionRunner(store, db, allProjections());
-  const allocation = new ProcessManagerRunner(
-    store,
-    new TypeOrmCheckpointStore(db),
-    new PremiumAllocationProcess(store, {
-      uncoveredEligible: async (regionCode, productId) => {
-        await projections.caughtUpTo(await store.headPosition());
-        return programmeCandidates(db.manager, regionCode, productId);
-      },
-      giftsHoldingMoneyFor: async (target) => {
-        await projections.caughtUpTo(await store.headPosition());
-        return giftsHoldingMoneyFor(db.manager, target);
-      },
-    }),
-    new TypeOrmDeadLetterStore(db),
-  );
+  const { projections, allocation } = allocationPipeline(store, db);
   const phases: [string, number][] = [];
   let phaseStarted = nowMs();
   const phase = (name: string) => {
@@ -257,7 +242,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
       store.append(streams.paymentReference(`PAY-${giftId}`), 'no-stream', decideAll(paymentReferenceDecider as never, [{ type: 'ReservePaymentReference', data: { paymentReference: `PAY-${giftId}`, giftId, now: now() } }], { actor: 'donor', correlationId: giftId, causationId: giftId }));
     await reservePayment(programmeGiftId);
     await store.append(streams.gift(programmeGiftId), 'no-stream', giftEvents(programmeGiftId, donorIds[0]!, money(sizes.programmeCovers * PREMIUM.amount, 'CNY'), { kind: 'programme', programmeId, regionCode: COUNTY, productId }));
-    await settle(store, allocation, projections);
+    await settled(store, allocation, projections);
     phase(`programme gift allocated to ${sizes.programmeCovers.toLocaleString('en-US')} households (process manager), projected`);
 
     // Direct gifts, to eligible households the programme did not reach (it takes the earliest verified).
@@ -268,7 +253,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
       await reservePayment(giftId);
       await store.append(streams.gift(giftId), 'no-stream', giftEvents(giftId, donorOf(k + 1), amount, { kind: 'household', householdId, productId }));
     });
-    await settle(store, allocation, projections);
+    await settled(store, allocation, projections);
     phase(`${sizes.directGifts.toLocaleString('en-US')} direct gifts paid, allocated, projected`);
 
     // The insurer issues the programme's policies; claims on the first of them.
@@ -280,7 +265,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
       await store.append(streams.policyNumber(INSURER, policyNumber), 'no-stream', decideAll(policyNumberDecider as never, [{ type: 'ReservePolicyNumber', data: { insurerId: INSURER, policyNumber, policyId, householdId: household, now: now() } }], insurer));
       await store.append(streams.policy(policyId), revision, decideAll(policyDecider as never, [{ type: 'IssuePolicy', data: { policyId, insurerId: INSURER, policyNumber, startDate: today(), startWindowDays: 30, now: now() } }], insurer, state as never));
     });
-    await settle(store, allocation, projections);
+    await settled(store, allocation, projections);
     phase(`${programmePolicies.length.toLocaleString('en-US')} policies issued`);
 
     await inBatches(programmePolicies.slice(0, sizes.claims), async (policyId, i) => {
@@ -294,7 +279,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
       if (share >= 18) commands.push({ type: 'RejectClaim', data: { ...base, reason: 'not covered' } });
       await store.append(streams.policy(policyId), revision, decideAll(claimsDecider as never, commands as never[], government, state as never));
     });
-    await settle(store, allocation, projections);
+    await settled(store, allocation, projections);
     phase(`${sizes.claims.toLocaleString('en-US')} claims filed and decided`);
 
     return { productId, programmeId, programmeGiftId, donorIds, users, aHouseholdId: householdIds[0]!, phases, events: await store.headPosition() };
@@ -302,18 +287,6 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
     await allocation.stop();
     await projections.stop();
   }
-}
-
-/** Until the process manager and the projections have dealt with everything appended, including what they caused. */
-async function settle(store: EventStore, allocation: ProcessManagerRunner, projections: ProjectionRunner): Promise<void> {
-  let target = await store.headPosition();
-  for (;;) {
-    await allocation.caughtUpTo(target);
-    const head = await store.headPosition();
-    if (head <= target) break;
-    target = head;
-  }
-  await projections.caughtUpTo(target);
 }
 
 async function policiesOfGift(db: DataSource, giftId: string): Promise<string[]> {
@@ -386,41 +359,11 @@ async function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<Ser
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', EVENT_STORE: 'sqlite', READ_DB: 'sqlite', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the platform did not start within 600 s:\n${output}`)), 600_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /(http:\/\/(?:127\.0\.0\.1|localhost):\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the platform exited (${code}):\n${output}`));
-    });
-  });
-  child.stdout!.removeAllListeners('data');
-  child.stderr!.removeAllListeners('data');
-  child.removeAllListeners('exit');
-  child.stdout!.resume();
-  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[platform] ${chunk}`));
+  // Opening a large embedded read database (its backfills, its schema) may take a while.
+  const url = await waitForUrl(child, /Pangolin is serving (http:\/\/127\.0\.0\.1:\d+)/, 'platform', 600_000);
   // Ready: the workers (projections, Merkle log) have caught up with the seeded log.
   while ((await fetch(`${url}/health/ready`)).status !== 200) await sleep(200);
   return { url, child, readyMs: nowMs() - started };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function login(url: string, username: string): Promise<string> {
@@ -717,7 +660,7 @@ async function runConfiguration(kind: StoreKind, sizes: Sizes): Promise<{ rows: 
     }
     return { rows, differences };
   } finally {
-    if (server) await stopServer(server.child);
+    if (server) await stopChild(server.child);
     if (!keep) {
       await cleanUp();
       rmSync(dir, { recursive: true, force: true });

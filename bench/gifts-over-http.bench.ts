@@ -71,10 +71,10 @@ interface Server {
 }
 
 /** Waits for `child` to print where it listens (the first group of `pattern`); from then on shows only its errors. */
-async function waitForUrl(child: ChildProcess, pattern: RegExp, name: string): Promise<string> {
+export async function waitForUrl(child: ChildProcess, pattern: RegExp, name: string, timeoutMs = 60_000): Promise<string> {
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the ${name} did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`the ${name} did not start within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = pattern.exec(output);
@@ -104,7 +104,7 @@ async function waitForUrl(child: ChildProcess, pattern: RegExp, name: string): P
 }
 
 /** Stops a child server (SIGTERM, SIGKILL after 10 s) and waits for it to exit. */
-async function stopChild(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

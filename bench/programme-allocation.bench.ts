@@ -27,14 +27,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ActingContext, executeCommand, loadState, PremiumAllocationProcess, ProcessManagerRunner, SealingEventStore } from '@pangolin/application';
+import { ActingContext, executeCommand, loadState, SealingEventStore } from '@pangolin/application';
 import { Decider, foldEvents, giftDecider, householdDecider, money, nationalIdWithChecksum, policyDecider, policyIdFor, premiumFundingDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { NewEvent, SqliteEventStore } from '@pangolin/event-store';
-import { allProjections, GiftAllocationRow, giftsHoldingMoneyFor, HouseholdKeyVault, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
+import { GiftAllocationRow, HouseholdKeyVault } from '@pangolin/read-models';
 import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
-import { TypeOrmCheckpointStore } from '../apps/api/src/infrastructure/typeorm-checkpoint-store';
-import { TypeOrmDeadLetterStore } from '../apps/api/src/infrastructure/typeorm-dead-letter-store';
 import { longGiftHistory, longPolicyHistory, longPremiumFundingHistory } from '../libs/domain/src/shared/long-histories';
+import { allocationPipeline, settled } from './allocation-pipeline';
 import { printMachine } from './machine';
 import { BenchRow, formatMs, nowMs } from './stats';
 
@@ -78,18 +77,7 @@ async function programmeAllocation(households: number, dir: string): Promise<All
   const raw = SqliteEventStore.open(join(dir, 'events.sqlite'));
   const db = await openReadDatabase({ type: 'sqlite', path: join(dir, 'read.sqlite') });
   const store = new SealingEventStore(raw, new HouseholdKeyVault(db));
-  const projections = new ProjectionRunner(store, db, allProjections());
-  const process = new PremiumAllocationProcess(store, {
-    uncoveredEligible: async (regionCode, productId) => {
-      await projections.caughtUpTo(await store.headPosition());
-      return programmeCandidates(db.manager, regionCode, productId);
-    },
-    giftsHoldingMoneyFor: async (target) => {
-      await projections.caughtUpTo(await store.headPosition());
-      return giftsHoldingMoneyFor(db.manager, target);
-    },
-  });
-  const allocation = new ProcessManagerRunner(store, new TypeOrmCheckpointStore(db), process, new TypeOrmDeadLetterStore(db));
+  const { projections, allocation } = allocationPipeline(store, db);
   try {
     const setupStarted = nowMs();
     const [productId, programmeId] = [randomUUID(), randomUUID()];
@@ -128,14 +116,7 @@ async function programmeAllocation(households: number, dir: string): Promise<All
     await until(async () => (await db.manager.countBy(GiftAllocationRow, { giftId })) >= households, `${households} allocations in the donor view`);
     const allocatedAndProjectedMs = nowMs() - started;
     const allocatedMs = await handled;
-    let target = payment.position;
-    for (;;) {
-      await allocation.caughtUpTo(target);
-      const head = await store.headPosition();
-      if (head <= target) break;
-      target = head;
-    }
-    await projections.caughtUpTo(target);
+    const target = await settled(store, allocation, projections, payment.position);
     const settledMs = nowMs() - started;
     const eventsCaused = Number(target - headBefore);
 

@@ -140,6 +140,11 @@ const RULES: Record<string, Rule> = {
     [() => `/households/${w.households.inCountyA}`, PUBLIC],
     [() => `/households/${w.households.inCountyB}`, PUBLIC],
   ),
+  'GET /households/{householdId}/policies': read(
+    [() => `/households/${w.households.inTownA2}/policies`, MAY_SEE_PERSONAL.inTownA2],
+    [() => `/households/${w.households.inCountyA}/policies`, MAY_SEE_PERSONAL.inCountyA],
+    [() => `/households/${w.households.inCountyB}/policies`, MAY_SEE_PERSONAL.inCountyB],
+  ),
 
   'POST /products': write(() => '/products', withRole('insurer')),
   'POST /products/{productId}/revisions': write(() => `/products/${unknown()}/revisions`, withRole('insurer')),

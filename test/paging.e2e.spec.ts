@@ -148,6 +148,8 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
     ["a gift's allocations", () => w.donor, `/gifts/${w.programmeGift}/allocations`, (a) => a.allocationId],
     ["a gift's refunds", () => w.donor, `/gifts/${w.refundedGift}/refunds`, (r) => `${r.kind}:${r.at}`],
     ['insurer policies', () => w.insurer, '/insurer/policies', (p) => p.policyId],
+    // The seventh eligible household: its policy for product B, funded by a direct gift.
+    ["a household's policies", () => w.government, `/households/${w.households.filter((h) => h.eligible)[6].householdId}/policies`, (p) => p.policyId],
     ['insurer claims', () => w.insurer, '/insurer/claims', (c) => c.claimId],
     ['products', () => platform.api, '/products', (p) => p.productId],
     ['programmes', () => platform.api, '/programmes', (p) => p.programmeId],
@@ -169,6 +171,7 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
       "a gift's allocations": 13,
       "a gift's refunds": 1,
       'insurer policies': 19,
+      "a household's policies": 1,
       'insurer claims': 3,
       products: 2,
       programmes: 2,

@@ -38,6 +38,8 @@ export * from './government-dashboard/dashboard-household.entity';
 export * from './government-dashboard/dashboard-gift.entity';
 export * from './government-dashboard/region-money.entity';
 export * from './government-dashboard/village-counts.entity';
+export * from './government-dashboard/dashboard-claim.entity';
+export * from './government-dashboard/village-claims.entity';
 export * from './government-dashboard/government-dashboard.projection';
 export * from './government-dashboard/government-dashboard.queries';
 

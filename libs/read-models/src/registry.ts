@@ -17,6 +17,8 @@ import { DashboardHouseholdRow } from './government-dashboard/dashboard-househol
 import { DashboardGiftRow } from './government-dashboard/dashboard-gift.entity';
 import { RegionMoneyRow } from './government-dashboard/region-money.entity';
 import { VillageCountsRow } from './government-dashboard/village-counts.entity';
+import { DashboardClaimRow } from './government-dashboard/dashboard-claim.entity';
+import { VillageClaimsRow } from './government-dashboard/village-claims.entity';
 import { PublicViewProjection } from './public-view/public-view.projection';
 import { PublicGiftRow } from './public-view/public-gift.entity';
 import { PublicAllocationRow } from './public-view/public-allocation.entity';
@@ -47,6 +49,8 @@ export const readModelEntities = [
   DashboardGiftRow,
   RegionMoneyRow,
   VillageCountsRow,
+  DashboardClaimRow,
+  VillageClaimsRow,
   PublicGiftRow,
   PublicAllocationRow,
   LedgerPostingRow,

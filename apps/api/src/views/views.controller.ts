@@ -14,6 +14,7 @@ import {
   GiftTraceQuery,
   GovernmentDashboardQuery,
   GovernmentHouseholdsQuery,
+  HouseholdPoliciesQuery,
   HouseholdQuery,
   InsurerListQuery,
   InsurerLossRatioQuery,
@@ -66,6 +67,13 @@ export class ViewsController {
   @ApiBearerAuth() // optional: a signed-in government or insurer of record sees more
   household(@CurrentUser() user: Principal | undefined, @Param('householdId', ParseUuidParam) householdId: string) {
     return this.queryBus.execute(new HouseholdQuery(user, householdId));
+  }
+
+  @Get('households/:householdId/policies')
+  @Roles('government', 'insurer')
+  @ApiOperation({ summary: "A household's policies, oldest request first (its government, its insurer of record); its record shows the first page" })
+  householdPolicies(@CurrentUser() user: Principal, @Param('householdId', ParseUuidParam) householdId: string, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new HouseholdPoliciesQuery(user, householdId, page));
   }
 
   @Get('government/dashboard')

@@ -25,9 +25,29 @@ export class HouseholdQueryHandler implements IQueryHandler<HouseholdQuery> {
     const household = await views.findHousehold(this.db.manager, householdId);
     if (!household) throw new NotFoundException(`household ${householdId} not found`);
     if (await maySeePersonalData(this.db, user, householdId, household.villageCode)) {
-      return { ...(await views.findHouseholdPersonal(this.db.manager, householdId)), policies: await views.policiesOfHousehold(this.db.manager, householdId) };
+      const policies = await views.policiesOfHousehold(this.db.manager, householdId, { limit: views.HOUSEHOLD_FIRST_PAGE });
+      return { ...(await views.findHouseholdPersonal(this.db.manager, householdId)), policies, policiesUrl: `/households/${householdId}/policies` };
     }
     return views.publicHousehold(this.db.manager, householdId);
+  }
+}
+
+export class HouseholdPoliciesQuery extends Query<unknown> {
+  constructor(readonly user: Principal, readonly householdId: string, readonly page: views.PageRequest) {
+    super();
+  }
+}
+
+/** One page of a household's policies, for those who see its record in full: its government, its insurer of record. */
+@QueryHandler(HouseholdPoliciesQuery)
+export class HouseholdPoliciesQueryHandler implements IQueryHandler<HouseholdPoliciesQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async execute({ user, householdId, page }: HouseholdPoliciesQuery) {
+    const household = await views.findHousehold(this.db.manager, householdId);
+    if (!household) throw new NotFoundException(`household ${householdId} not found`);
+    if (!(await maySeePersonalData(this.db, user, householdId, household.villageCode))) throw new ForbiddenException(`household ${householdId} is outside your region and you are not its insurer of record`);
+    return views.policiesOfHousehold(this.db.manager, householdId, page);
   }
 }
 
@@ -239,6 +259,7 @@ export class LedgerQueryHandler implements IQueryHandler<LedgerQuery> {
 
 export const viewQueryHandlers = [
   HouseholdQueryHandler,
+  HouseholdPoliciesQueryHandler,
   UncoveredHouseholdsQueryHandler,
   GovernmentDashboardQueryHandler,
   GovernmentHouseholdsQueryHandler,

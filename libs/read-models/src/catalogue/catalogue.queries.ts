@@ -103,9 +103,15 @@ export async function findPolicy(manager: EntityManager, policyId: string): Prom
   return row && policyView(row);
 }
 
-export async function policiesOfHousehold(manager: EntityManager, householdId: string): Promise<PolicyView[]> {
-  const rows = await manager.find(PolicyRow, { where: { householdId }, order: { requestedAt: 'ASC', policyId: 'ASC' } });
-  return rows.map(policyView);
+/** A household's policies, oldest request first (a household gains one per product per term, so they are paged too). */
+export const HOUSEHOLD_POLICIES = listOrder('household-policies', [['p.requestedAt', 'text'], ['p.policyId', 'text']]);
+
+/** How many of its policies a household's record shows in itself; the rest are a page away. */
+export const HOUSEHOLD_FIRST_PAGE = 10;
+
+export async function policiesOfHousehold(manager: EntityManager, householdId: string, page: PageRequest): Promise<Page<PolicyView>> {
+  const query = manager.createQueryBuilder(PolicyRow, 'p').where('p.householdId = :householdId', { householdId });
+  return mapPage(await keysetPage(query, HOUSEHOLD_POLICIES, page, (row) => [row.requestedAt, row.policyId]), policyView);
 }
 
 export async function findClaim(manager: EntityManager, claimId: string): Promise<ClaimView | null> {

@@ -1,6 +1,8 @@
 import { claimsInRegion, dashboard } from './government-dashboard.queries';
 import { householdsInRegion } from '../households/households.queries';
 import { VillageCountsRow } from './village-counts.entity';
+import { VillageClaimsRow } from './village-claims.entity';
+import { DashboardClaimRow } from './dashboard-claim.entity';
 import { backfillOnOpen } from '../migrations/backfill-on-open';
 import { REGION } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
@@ -91,5 +93,19 @@ describe('government dashboard', () => {
     });
     const none = { count: 0, amounts: [] };
     expect(await claimsInRegion(story.dataSource.manager, REGION.town2)).toEqual({ filed: none, approved: none, rejected: none, paid: none });
+  });
+
+  it("fills the claims per village of a read database projected before they were kept, from the catalogue's claims", async () => {
+    const { manager } = story.dataSource;
+    const before = await claimsInRegion(manager, REGION.county);
+    const kept = await manager.find(VillageClaimsRow, { order: { villageCode: 'ASC', state: 'ASC' } });
+    await manager.clear(VillageClaimsRow);
+    await manager.clear(DashboardClaimRow);
+    await backfillOnOpen(manager);
+    expect(await manager.find(VillageClaimsRow, { order: { villageCode: 'ASC', state: 'ASC' } })).toEqual(kept);
+    expect(await claimsInRegion(manager, REGION.county)).toEqual(before);
+    // Kept claims are never counted again.
+    await backfillOnOpen(manager);
+    expect(await manager.count(VillageClaimsRow)).toBe(kept.length);
   });
 });

@@ -7,16 +7,26 @@ import { DashboardHouseholdRow } from './dashboard-household.entity';
 import { DashboardGiftRow } from './dashboard-gift.entity';
 import { RegionMoneyRow } from './region-money.entity';
 import { VillageCountsRow } from './village-counts.entity';
+import { DashboardClaimRow } from './dashboard-claim.entity';
+import { VillageClaimsRow } from './village-claims.entity';
+import type { ClaimState } from '../catalogue/claim.entity';
 
 type RegionFigure = 'received' | 'allocated' | 'claimsPaid';
 
 type Tables = ReturnType<typeof tablesOf>;
 
 function tablesOf(tx: EntityManager) {
-  return { households: new RowSet(tx, DashboardHouseholdRow), gifts: new RowSet(tx, DashboardGiftRow), money: new RowSet(tx, RegionMoneyRow), villages: new RowSet(tx, VillageCountsRow) };
+  return {
+    households: new RowSet(tx, DashboardHouseholdRow),
+    gifts: new RowSet(tx, DashboardGiftRow),
+    money: new RowSet(tx, RegionMoneyRow),
+    villages: new RowSet(tx, VillageCountsRow),
+    claims: new RowSet(tx, DashboardClaimRow),
+    villageClaims: new RowSet(tx, VillageClaimsRow),
+  };
 }
 
-/** Household counts per village and money per region, rolled up county -> town -> village at query time. Applied a batch at a time (see RowSet). */
+/** Household counts and claims by state per village, and money per region, rolled up county -> town -> village at query time. Applied a batch at a time (see RowSet). */
 export class GovernmentDashboardProjection implements Projection {
   readonly name = 'government-dashboard';
 
@@ -35,7 +45,7 @@ function householdOf(event: PangolinEvent): string | undefined {
   return (event.data as { householdId?: string }).householdId;
 }
 
-async function prefetch({ households, gifts, money, villages }: Tables, events: readonly PangolinEvent[]): Promise<void> {
+async function prefetch({ households, gifts, money, villages, claims, villageClaims }: Tables, events: readonly PangolinEvent[]): Promise<void> {
   await households.load('householdId', keysIn(events, householdOf));
   const villageCodes: string[] = [];
   for (const event of events) {
@@ -54,6 +64,15 @@ async function prefetch({ households, gifts, money, villages }: Tables, events: 
     if (region !== undefined) regions.push(region);
   }
   await money.load('regionCode', regions);
+  await claims.load('claimId', keysIn(events, (event) => (event.type.startsWith('Claim') ? (event.data as { claimId: string }).claimId : undefined)));
+  const claimVillages: string[] = [];
+  for (const event of events) {
+    if (!event.type.startsWith('Claim')) continue;
+    const claim = await claims.get({ claimId: (event.data as { claimId: string }).claimId });
+    const villageCode = claim?.villageCode ?? (event.type === 'ClaimFiled' ? (await households.get({ householdId: event.data.householdId }))?.villageCode : undefined);
+    if (villageCode) claimVillages.push(villageCode);
+  }
+  await villageClaims.load('villageCode', claimVillages);
 }
 
 async function applyEvent(tables: Tables, event: PangolinEvent): Promise<void> {
@@ -92,10 +111,41 @@ async function applyEvent(tables: Tables, event: PangolinEvent): Promise<void> {
     case 'GiftAllocated':
       await addMoney(money, (await households.getOrFail({ householdId: event.data.householdId })).villageCode, event.data.amount.currency, 'allocated', event.data.amount.amount);
       return;
+    case 'ClaimFiled': {
+      const { claimId, householdId, amountClaimed } = event.data;
+      const claim: DashboardClaimRow = { claimId, villageCode: (await households.getOrFail({ householdId })).villageCode, state: 'filed', currency: amountClaimed.currency, amount: amountClaimed.amount };
+      await tables.claims.insert(claim);
+      await countClaim(tables.villageClaims, claim, 1);
+      return;
+    }
+    case 'ClaimApproved':
+      await moveClaim(tables, event.data.claimId, 'approved', event.data.approvedAmount.amount);
+      return;
+    case 'ClaimRejected':
+      await moveClaim(tables, event.data.claimId, 'rejected');
+      return;
     case 'ClaimPaid':
       await addMoney(money, (await households.getOrFail({ householdId: event.data.householdId })).villageCode, event.data.amount.currency, 'claimsPaid', event.data.amount.amount);
+      await moveClaim(tables, event.data.claimId, 'paid', event.data.amount.amount);
       return;
   }
+}
+
+/** Moves a claim to `state`, now amounting to `amount` (unchanged if not given), from its village's count of its old state to that of the new. */
+async function moveClaim({ claims, villageClaims }: Tables, claimId: string, state: ClaimState, amount?: number): Promise<void> {
+  const claim = await claims.get({ claimId });
+  // A claim this projection never saw filed (filed before a household it does not know) is not counted.
+  if (!claim) return;
+  await countClaim(villageClaims, claim, -1);
+  claims.change(claim, { state, amount: amount ?? claim.amount });
+  await countClaim(villageClaims, claim, 1);
+}
+
+async function countClaim(villageClaims: RowSet<VillageClaimsRow>, claim: DashboardClaimRow, sign: 1 | -1): Promise<void> {
+  const key = { villageCode: claim.villageCode, state: claim.state, currency: claim.currency };
+  const row = await villageClaims.get(key);
+  if (row) villageClaims.change(row, { count: row.count + sign, amount: row.amount + sign * claim.amount });
+  else await villageClaims.insert({ ...key, count: sign, amount: sign * claim.amount });
 }
 
 type VillageFigure = 'registered' | 'eligible' | 'covered' | 'eligibleCovered';

@@ -2,9 +2,10 @@ import type { EntityManager } from 'typeorm';
 import { inRegion } from '../shared/paging';
 import { regionLevel, type RegionLevel } from '@pangolin/domain';
 import { basisPoints } from '../shared/ratio';
-import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
-import { claimsByState, type ClaimStateSummary } from '../insurer-view/insurer-view.queries';
-import { DashboardHouseholdRow } from './dashboard-household.entity';
+import type { ClaimState } from '../catalogue/claim.entity';
+import type { ClaimStateSummary } from '../insurer-view/insurer-view.queries';
+import { MoneySums } from '../shared/money-sums';
+import { VillageClaimsRow } from './village-claims.entity';
 import { RegionMoneyRow } from './region-money.entity';
 import { VillageCountsRow } from './village-counts.entity';
 
@@ -94,13 +95,21 @@ export async function dashboard(manager: EntityManager, regionPrefix: string): P
   return root;
 }
 
-/** Claims on policies of the region's households, counted per state with their amounts in that state (summed by the database). */
+/** Claims on policies of the region's households per state, with their amounts in that state: the projection's counts per village, added up. */
 export async function claimsInRegion(manager: EntityManager, regionPrefix: string): Promise<Record<ClaimState, ClaimStateSummary>> {
-  const query = manager
-    .createQueryBuilder(ClaimRow, 'c')
-    .innerJoin(DashboardHouseholdRow, 'h', 'h.householdId = c.householdId')
-    .where(...inRegion('h.villageCode', regionPrefix));
-  return claimsByState(query);
+  const rows = await manager
+    .createQueryBuilder(VillageClaimsRow, 'v')
+    .where(...inRegion('v.villageCode', regionPrefix))
+    .andWhere('v.count > 0')
+    .getMany();
+  const sums: Record<ClaimState, MoneySums> = { filed: new MoneySums(), approved: new MoneySums(), rejected: new MoneySums(), paid: new MoneySums() };
+  const counts: Record<ClaimState, number> = { filed: 0, approved: 0, rejected: 0, paid: 0 };
+  for (const row of rows) {
+    counts[row.state] += row.count;
+    sums[row.state].add(row.currency, row.amount);
+  }
+  const summary = (state: ClaimState): ClaimStateSummary => ({ count: counts[state], amounts: sums[state].toList() });
+  return { filed: summary('filed'), approved: summary('approved'), rejected: summary('rejected'), paid: summary('paid') };
 }
 
 /** The region's villages' counts, kept by the projection: one row per village, nothing counted here. */

@@ -3,7 +3,8 @@ import type { HouseholdPersonalData } from '@pangolin/domain';
 import { IsoDateColumn, PositionColumn, TextColumn } from '../shared/columns';
 
 @Index('IDX_households_village_code', ['villageCode', 'householdCode'])
-@Index('IDX_households_allocation_order', ['verifiedPosition', 'householdCode'])
+// The uncovered list walks eligible households in allocation order, filtering region and category in the index.
+@Index('IDX_households_eligible_allocation_order', ['eligible', 'verifiedPosition', 'householdCode', 'villageCode', 'category'])
 @Entity('households')
 export class HouseholdRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })

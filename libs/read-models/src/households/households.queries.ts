@@ -104,7 +104,10 @@ export const HOUSEHOLDS_BY_VILLAGE = listOrder('households', [['h.villageCode', 
  */
 export async function householdsInRegion(manager: EntityManager, filter: HouseholdFilter, page: PageRequest): Promise<Page<PersonalHouseholdRecord>> {
   const query = withPersonalData(manager).where(...inRegion('h.villageCode', filter.regionPrefix));
-  if (filter.eligible !== undefined) query.andWhere('h.eligible = :eligible', { eligible: filter.eligible });
+  // On SQLite a unary plus keeps the eligibility filter off the allocation-order index (which starts
+  // with it): this list is in village order, and through that index SQLite sorted a county's 50,000 eligible households per page.
+  const eligibleColumn = manager.connection.options.type === 'postgres' ? 'h.eligible' : '+h.eligible';
+  if (filter.eligible !== undefined) query.andWhere(`${eligibleColumn} = :eligible`, { eligible: filter.eligible });
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
   if (filter.covered !== undefined) {
@@ -146,8 +149,8 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
   const query = manager
     .createQueryBuilder(HouseholdRow, 'h')
     .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = :productId', { productId: filter.productId })
-    .where('h.eligible = :eligible', { eligible: true })
-    .andWhere(...inRegion('h.villageCode', filter.regionPrefix))
+    .where(`${indexHint(manager, filter.regionPrefix, 'eligible')}h.eligible = :eligible`, { eligible: true })
+    .andWhere(...inRegion(`${indexHint(manager, filter.regionPrefix, 'villageCode')}h.villageCode`, filter.regionPrefix))
     .andWhere("(f.householdId IS NULL OR (f.activePolicyId IS NULL AND f.status NOT IN ('funded', 'covered')))");
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
@@ -155,6 +158,22 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
   const toView = (row: HouseholdRow) => uncoveredView(row, (row as HouseholdRow & { funding: HouseholdFundingRow | null }).funding, product);
   if (!page) return (await applyKeyset(query, UNCOVERED_IN_ALLOCATION_ORDER, undefined).getMany()).map(toView);
   return mapPage(await keysetPage(query, UNCOVERED_IN_ALLOCATION_ORDER, page, keyOf), toView);
+}
+
+/**
+ * Which index SQLite reads the uncovered list through: it has no statistics to choose by. A county's
+ * or a town's households go through the allocation-order index, which holds eligibility, region and
+ * category, stopping after a page (through the village index it read and sorted a county's 100,000
+ * for each page: 350 ms); a village's few hundred through the village index, then sorted (through the
+ * allocation-order index it would pass every eligible household of the platform). A unary plus on
+ * the other index's column keeps SQLite off it; PostgreSQL chooses by its statistics, so nothing.
+ */
+function indexHint(manager: EntityManager, regionPrefix: string, column: 'eligible' | 'villageCode'): string {
+  if (manager.connection.options.type === 'postgres') return '';
+  const throughVillageIndex = regionPrefix.length >= 12;
+  // The allocation-order index starts with `eligible`, the village index with `villageCode`.
+  const keptOff = throughVillageIndex ? 'eligible' : 'villageCode';
+  return column === keptOff ? '+' : '';
 }
 
 function uncoveredView(household: HouseholdRow, funding: HouseholdFundingRow | null, product: ProductRow): UncoveredHousehold {

@@ -1,5 +1,5 @@
 import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { addDays, dateOf, type Money } from '@pangolin/domain';
+import { addDays, type Money } from '@pangolin/domain';
 import { PolicyRow, PolicyStatus } from '../catalogue/policy.entity';
 import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
 import { ClaimView, PolicyView, claimView, policyView } from '../catalogue/catalogue.queries';
@@ -249,16 +249,47 @@ export interface LossRatioPoint {
  * (YYYY-MM-DD): one point per month-end, the last one being `to` itself. One series per currency.
  */
 export async function lossRatioOverTime(manager: EntityManager, insurerId: string, to: string, months: number): Promise<{ currency: string; points: LossRatioPoint[] }[]> {
-  const policies = (await manager.find(PolicyRow, { where: { insurerId } })).filter((policy) => policy.issuedAt !== null);
-  const paidClaims = await manager.find(ClaimRow, { where: { insurerId, state: 'paid' } });
+  // Policies that earn alike (same premium, term, start and cancellation) are one row with their
+  // count, and paid claims one row per day: the database groups, so the insurer's policies and claims
+  // never come into memory (a county's insurer holds tens of thousands). Each group's earned premium
+  // is earnedPremium's, floored per policy, times its count: the same figure as summing policy by policy.
+  const earning = await manager
+    .createQueryBuilder(PolicyRow, 'p')
+    .select('p.currency', 'currency')
+    .addSelect('p.premium', 'premium')
+    .addSelect('p.startDate', 'startDate')
+    .addSelect('p.termDays', 'termDays')
+    .addSelect('p.cancellationEffectiveDate', 'cancellationEffectiveDate')
+    .addSelect('COUNT(*)', 'policies')
+    .where('p.insurerId = :insurerId', { insurerId })
+    .andWhere('p.issuedAt IS NOT NULL')
+    .groupBy('p.currency')
+    .addGroupBy('p.premium')
+    .addGroupBy('p.startDate')
+    .addGroupBy('p.termDays')
+    .addGroupBy('p.cancellationEffectiveDate')
+    .getRawMany<{ currency: string; premium: number | string; startDate: string | null; termDays: number; cancellationEffectiveDate: string | null; policies: number | string }>();
+  const paidByDay = await manager
+    .createQueryBuilder(ClaimRow, 'c')
+    .select('c.currency', 'currency')
+    .addSelect('SUBSTR(c.paidAt, 1, 10)', 'day')
+    .addSelect('SUM(c.paidAmount)', 'paid')
+    .where('c.insurerId = :insurerId', { insurerId })
+    .andWhere('c.state = :paid', { paid: 'paid' })
+    .andWhere('c.paidAt IS NOT NULL')
+    .groupBy('c.currency')
+    .addGroupBy('SUBSTR(c.paidAt, 1, 10)')
+    .getRawMany<{ currency: string; day: string; paid: number | string }>();
   const dates = monthEndsUpTo(to, months);
-  const currencies = [...new Set([...policies.map((policy) => policy.currency), ...paidClaims.map((claim) => claim.currency)])].sort();
+  const currencies = [...new Set([...earning.map((group) => group.currency), ...paidByDay.map((day) => day.currency)])].sort();
   return currencies.map((currency) => ({
     currency,
     points: dates.map((date) => {
       // earnedPremium counts up to the start of its day, so the start of the next day is the end of this one.
-      const premiumsEarned = policies.filter((p) => p.currency === currency).reduce((sum, policy) => sum + earnedPremium(policy, addDays(date, 1)), 0);
-      const claimsPaid = paidClaims.filter((c) => c.currency === currency && c.paidAt !== null && dateOf(c.paidAt) <= date).reduce((sum, claim) => sum + (claim.paidAmount ?? 0), 0);
+      const premiumsEarned = earning
+        .filter((group) => group.currency === currency)
+        .reduce((sum, group) => sum + earnedPremium({ ...group, premium: Number(group.premium) }, addDays(date, 1)) * Number(group.policies), 0);
+      const claimsPaid = paidByDay.filter((day) => day.currency === currency && day.day <= date).reduce((sum, day) => sum + Number(day.paid), 0);
       return { date, premiumsEarned, claimsPaid, lossRatioBasisPoints: basisPoints(claimsPaid, premiumsEarned) };
     }),
   }));

@@ -5,8 +5,12 @@ import { LedgerPostingGiftRow } from '../ledger/ledger-posting-gift.entity';
 import { LedgerPostingRow } from '../ledger/ledger-posting.entity';
 import { LedgerEntryRow } from '../ledger/ledger-entry.entity';
 import { LedgerTotalRow } from '../ledger/ledger-total.entity';
+import { DashboardClaimRow } from '../government-dashboard/dashboard-claim.entity';
+import { VillageClaimsRow } from '../government-dashboard/village-claims.entity';
+import { ClaimRow } from '../catalogue/claim.entity';
 import { quotedTable } from '../shared/raw-sql';
 import { ledgerTotalsFromEntries, postingGiftsFromPostings, villageCountsFromHouseholds } from './1765000000000-index-list-orders';
+import { dashboardClaimsFromClaims, villageClaimsFromDashboardClaims } from './1765100000000-dashboard-claims';
 
 /**
  * The embedded read database's schema follows the entities, without migrations: what a migration
@@ -22,6 +26,10 @@ export async function backfillOnOpen(manager: EntityManager): Promise<void> {
     await manager.query(postingGiftsFromPostings(quotedTable(manager, LedgerPostingGiftRow), quotedTable(manager, LedgerPostingRow), engine));
   }
   if (await isEmpty(manager, LedgerTotalRow)) await manager.query(ledgerTotalsFromEntries(quotedTable(manager, LedgerTotalRow), quotedTable(manager, LedgerEntryRow)));
+  if (await isEmpty(manager, DashboardClaimRow)) {
+    await manager.query(dashboardClaimsFromClaims(quotedTable(manager, DashboardClaimRow), quotedTable(manager, ClaimRow), quotedTable(manager, DashboardHouseholdRow)));
+    await manager.query(villageClaimsFromDashboardClaims(quotedTable(manager, VillageClaimsRow), quotedTable(manager, DashboardClaimRow)));
+  }
 }
 
 async function isEmpty(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): Promise<boolean> {

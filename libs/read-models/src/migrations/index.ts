@@ -5,8 +5,9 @@ import { CreateHouseholdDataKeys1764300000000 } from './1764300000000-create-hou
 import { CreateParkedEvents1764410000000 } from './1764410000000-create-parked-events';
 import { DropLedgerPostingIndexes1764500000000 } from './1764500000000-drop-ledger-posting-indexes';
 import { IndexListOrders1765000000000 } from './1765000000000-index-list-orders';
+import { CreateDisasterDeclarations1765500000000 } from './1765500000000-create-disaster-declarations';
 
 export { schemaOf } from './schema-of';
 
 /** Every migration of the read models, oldest first. Never edit one that has shipped: add a new one. */
-export const readModelMigrations = [CreateReadModels1764000000000, CreateMerkleLog1764100000000, CreateTransparencyRecords1764200000000, CreateHouseholdDataKeys1764300000000, CreateParkedEvents1764410000000, DropLedgerPostingIndexes1764500000000, IndexListOrders1765000000000];
+export const readModelMigrations = [CreateReadModels1764000000000, CreateMerkleLog1764100000000, CreateTransparencyRecords1764200000000, CreateHouseholdDataKeys1764300000000, CreateParkedEvents1764410000000, DropLedgerPostingIndexes1764500000000, IndexListOrders1765000000000, CreateDisasterDeclarations1765500000000];

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_DECLARED_REGIONS, PERIL_KINDS, PerilKind, SEVERITY_LEVELS, SeverityLevel } from '@pangolin/domain';
 import { IsCalendarDate, REGION_CODE } from '../http/money.dto';
 import { MultilineText } from '../http/text';
@@ -19,7 +19,8 @@ export class DeclareDisasterDto {
   @ApiProperty({ example: '2026-07-12', description: 'Last day of the disaster, not after today' }) @IsCalendarDate()
   incidentTo: string;
 
-  @ApiProperty({ enum: SEVERITY_LEVELS, description: 'Emergency response level: 1 (most severe) to 4' }) @IsIn(SEVERITY_LEVELS)
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: SEVERITY_LEVELS.length, example: 3, description: 'Emergency response level: 1 (most severe) to 4' })
+  @IsInt() @Min(1) @Max(SEVERITY_LEVELS.length)
   severity: SeverityLevel;
 
   @ApiProperty({ example: '深应急〔2026〕12号', description: 'The declaring authority\'s reference' }) @IsString() @IsNotEmpty() @MaxLength(100)

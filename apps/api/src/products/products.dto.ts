@@ -17,7 +17,7 @@ export class ParametricBenefitDto {
   @ValidateIf((o: ParametricBenefitDto) => o.rule === 'fixed') @IsObject() @ValidateNested() @Type(() => MoneyDto)
   amount?: MoneyDto;
 
-  @ApiPropertyOptional({ type: [Number], minItems: 4, maxItems: 4, example: [10000, 5000, 2000, 1000], description: 'Basis points of the sum insured for severity 1 (most severe) to 4 (rule severity-share)' })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'integer', minimum: 0, maximum: 10_000 }, minItems: 4, maxItems: 4, example: [10000, 5000, 2000, 1000], description: 'Basis points of the sum insured for severity 1 (most severe) to 4 (rule severity-share)' })
   @ValidateIf((o: ParametricBenefitDto) => o.rule === 'severity-share') @IsArray() @ArrayMinSize(4) @ArrayMaxSize(4) @IsInt({ each: true }) @Min(0, { each: true }) @Max(10_000, { each: true })
   shareBasisPointsBySeverity?: [number, number, number, number];
 }

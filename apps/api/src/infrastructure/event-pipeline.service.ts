@@ -73,7 +73,7 @@ export class EventPipeline implements OnApplicationShutdown {
         await this.projectionsReached(await store.headPosition());
         return policiesInDeclaredArea(db.manager, query);
       },
-    }, () => clock.now());
+    }, () => clock.now(), config.disasterPayoutBatchSize);
     this.processes = [allocation, payouts].map((process: ProcessManager) => ({
       name: process.name,
       runner: new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, new TypeOrmDeadLetterStore(db), { ...retries, onError: onError(process.name) }),

@@ -26,7 +26,7 @@ export interface DisasterPayoutReadModel {
  * Pays a confirmed disaster declaration: each policy of the insurer's parametric products held in
  * the declared area gets its claim settled (SettleParametricClaim: filed, approved and paid in its
  * policy's stream, which is what puts the payout in the ledger, the donor's view and the receipts),
- * PAYOUT_BATCH_SIZE policies at a time, each batch then recorded on the declaration.
+ * `batchSize` policies at a time (PAYOUT_BATCH_SIZE unless configured), each batch then recorded on the declaration.
  *
  * Crash-safe and idempotent per policy: a claim's id is derived from the declaration and the
  * policy, so a redelivered confirmation (after a crash in the middle of the batches) finds the
@@ -40,6 +40,7 @@ export class DisasterPayoutProcess implements ProcessManager {
     private readonly store: EventStore,
     private readonly readModel: DisasterPayoutReadModel,
     private readonly now: () => string = () => new Date().toISOString(),
+    private readonly batchSize = PAYOUT_BATCH_SIZE,
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
@@ -50,9 +51,9 @@ export class DisasterPayoutProcess implements ProcessManager {
     const policies = await this.readModel.policiesInArea({ productIds, regionCodes: state.regionCodes, incidentFrom: state.incidentFrom, incidentTo: state.incidentTo });
     const terms = new Map<string, Map<number, ProductTerms>>();
     for (const productId of productIds) terms.set(productId, await productTermsByVersion(this.store, productId));
-    for (let first = 0, batchNumber = 1; first < policies.length; first += PAYOUT_BATCH_SIZE, batchNumber++) {
+    for (let first = 0, batchNumber = 1; first < policies.length; first += this.batchSize, batchNumber++) {
       const payoutReference = `${paymentFileReference}-${batchNumber}`;
-      const settled = await mapConcurrently(policies.slice(first, first + PAYOUT_BATCH_SIZE), SETTLEMENTS_AT_ONCE, (policy) =>
+      const settled = await mapConcurrently(policies.slice(first, first + this.batchSize), SETTLEMENTS_AT_ONCE, (policy) =>
         this.settle(event, state, insurerId, policy, terms.get(policy.productId)?.get(policy.productVersion), payoutReference),
       );
       const payouts = settled.filter((payout) => payout !== undefined);

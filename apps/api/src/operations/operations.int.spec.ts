@@ -190,7 +190,7 @@ describe('operations: readiness when something is wrong', () => {
       const { samples } = await scrape(platform);
       expect(byLabel(samples, 'pangolin_events_appended_total', 'stream_category')).toEqual({ opsprobe: 1 });
       expect(byLabel(samples, 'pangolin_projection_lag_events', 'projection')).toEqual(Object.fromEntries(PROJECTIONS.map((name) => [name, 1])));
-      expect(byLabel(samples, 'pangolin_process_manager_lag_events', 'process')).toEqual({ 'premium-allocation': 1 });
+      expect(byLabel(samples, 'pangolin_process_manager_lag_events', 'process')).toEqual({ 'premium-allocation': 1, 'disaster-payouts': 1 });
     } finally {
       await platform.stop();
     }

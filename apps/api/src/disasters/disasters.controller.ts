@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { streams } from '@pangolin/domain';
 import type { PageRequest } from '@pangolin/read-models';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
+import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Paging, PAGING_CONVENTION } from '../http/paging';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
@@ -15,6 +17,7 @@ export class DisastersController {
   constructor(private readonly disasters: DisastersService) {}
 
   @Post()
+  @IdempotentCreationRoute(createdByEvent(streams.disasterDeclaration, (declarationId) => ({ declarationId, status: 'declared' })))
   @ApiBearerAuth()
   @Roles('government')
   @ApiOperation({ summary: 'Declare a disaster in (part of) your region (government)' })

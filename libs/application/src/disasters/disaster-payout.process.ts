@@ -1,6 +1,6 @@
 import { claimsDecider, Conflict, Decider, deterministicId, DeclaredDisaster, disasterDecider, DisasterPayout, EventOfType, ProductTerms, streams } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { ActingContext, executeCommand, loadState } from '../command-executor';
+import { causedBy, executeCommand, loadState } from '../command-executor';
 import { mapConcurrently } from '../map-concurrently';
 import { ProcessManager } from '../process-managers/process-manager';
 import { productTermsByVersion } from './product-terms';
@@ -94,12 +94,6 @@ export class DisasterPayoutProcess implements ProcessManager {
   }
 
   private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: Decider<C, S, E>, streamId: string, command: C) {
-    const context: ActingContext = {
-      actor: `system:${this.name}`,
-      correlationId: event.metadata.correlationId,
-      causationId: event.eventId,
-      idempotencyKey: `${event.eventId}:${step}`,
-    };
-    return executeCommand(this.store, decider, streamId, command, context, this.now);
+    return executeCommand(this.store, decider, streamId, command, causedBy(this.name, event, step), this.now);
   }
 }

@@ -22,7 +22,7 @@ import {
   streams,
 } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { ActingContext, executeCommand, loadState } from '../command-executor';
+import { causedBy, executeCommand, loadState } from '../command-executor';
 import { productTermsByVersion } from '../disasters/product-terms';
 import { mapConcurrently } from '../map-concurrently';
 import { ProcessManager } from './process-manager';
@@ -233,12 +233,6 @@ export class PremiumAllocationProcess implements ProcessManager {
     return (await productTermsByVersion(this.store, productId)).get(version);
   }
   private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C) {
-    const context: ActingContext = {
-      actor: `system:${this.name}`,
-      correlationId: event.metadata.correlationId,
-      causationId: event.eventId,
-      idempotencyKey: `${event.eventId}:${step}`,
-    };
-    return executeCommand(this.store, decider, streamId, command, context, this.now);
+    return executeCommand(this.store, decider, streamId, command, causedBy(this.name, event, step), this.now);
   }
 }

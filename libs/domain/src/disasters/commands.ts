@@ -1,19 +1,12 @@
-import { PerilKind, SeverityLevel } from '../products/parametric';
-import { DisasterPayout } from './events';
+import { DisasterFacts, DisasterPayout } from './events';
 
 /** A government declares a disaster in (part of) its region. */
 export type DeclareDisaster = {
   type: 'DeclareDisaster';
-  data: {
+  data: DisasterFacts & {
     declarationId: string;
     /** The acting government's region: each of `regionCodes` must lie within it. */
     governmentRegion: string;
-    peril: PerilKind;
-    regionCodes: string[];
-    incidentFrom: string;
-    incidentTo: string;
-    severity: SeverityLevel;
-    authorityReference: string;
     now: string;
   };
 };

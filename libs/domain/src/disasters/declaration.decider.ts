@@ -1,10 +1,10 @@
-import { PERIL_KINDS, PerilKind, SEVERITY_LEVELS, SeverityLevel } from '../products/parametric';
+import { PERIL_KINDS, SEVERITY_LEVELS } from '../products/parametric';
 import { assertIsoDate, dateOf } from '../shared/dates';
 import { Decider } from '../shared/decider';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { assertRegionCode, regionContains } from '../shared/region-code';
 import { ConfirmDisasterDeclaration, DeclareDisaster, DisasterCommand, DisputeDisasterDeclaration, RecordDisasterPayoutBatch } from './commands';
-import { DisasterEvent } from './events';
+import { DisasterEvent, DisasterFacts } from './events';
 
 export const MAX_DECLARED_REGIONS = 50;
 const MAX_REFERENCE_LENGTH = 100;
@@ -19,21 +19,15 @@ export interface InsurerAnswer {
 
 export type DisasterState =
   | { declared: false }
-  | {
+  | (DisasterFacts & {
       declared: true;
       declarationId: string;
       declaredBy: string;
-      peril: PerilKind;
-      regionCodes: string[];
-      incidentFrom: string;
-      incidentTo: string;
-      severity: SeverityLevel;
-      authorityReference: string;
       answers: Map<string, InsurerAnswer>;
       /** Policies already paid by this declaration: a policy is paid once, whatever batch it comes in. */
       paidPolicies: Set<string>;
       householdsPaid: Map<string, { households: number; amount: number; currency: string | null }>;
-    };
+    });
 export type DeclaredDisaster = Extract<DisasterState, { declared: true }>;
 
 function decide(command: DisasterCommand, state: DisasterState): DisasterEvent[] {

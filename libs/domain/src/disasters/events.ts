@@ -10,6 +10,16 @@ export interface DisasterPayout {
   payoutReference: string;
 }
 
+/** What a government declares: the peril, where, when, how severe, and its own reference for it. */
+export interface DisasterFacts {
+  peril: PerilKind;
+  regionCodes: string[];
+  incidentFrom: string;
+  incidentTo: string;
+  severity: SeverityLevel;
+  authorityReference: string;
+}
+
 /**
  * A declaration's stream: the government's declaration, each insurer's answer, and the batches of
  * payouts made on a confirmation. Every time is the server's clock when the command was decided,
@@ -18,16 +28,10 @@ export interface DisasterPayout {
 export type DisasterEvent =
   | {
       type: 'DisasterDeclared';
-      data: {
+      data: DisasterFacts & {
         declarationId: string;
         /** Region code of the declaring government: every declared region lies within it. */
         declaredBy: string;
-        peril: PerilKind;
-        regionCodes: string[];
-        incidentFrom: string;
-        incidentTo: string;
-        severity: SeverityLevel;
-        authorityReference: string;
         declaredAt: string;
       };
     }

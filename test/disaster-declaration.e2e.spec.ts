@@ -83,7 +83,7 @@ describe.each(STORE_CONFIGURATIONS)('a disaster declaration paid to every covere
     ({ declarationId } = await government.ok('/disasters/declarations', {
       peril: 'flood', regionCodes: [TOWN_FLOODED], incidentFrom: '2026-03-10', incidentTo: '2026-03-12', severity: 3, authorityReference: '南山应急〔2026〕7号',
     }));
-    expect(await government.read(`/disasters/declarations/${declarationId}`)).toMatchObject({ status: 'declared', declaredAt: expect.stringMatching(/^2026-03-15T09:00/), householdsPaid: 0, amountPaid: null });
+    expect(await government.read(`/disasters/declarations/${declarationId}`)).toMatchObject({ status: 'declared', declaredAt: expect.stringMatching(/^2026-03-15T09:00/), policiesPaid: 0, amountPaid: null });
   });
 
   it('leaves an insurer without a product covering the peril out, and pays every covered household of the town once the insurer confirms', async () => {
@@ -94,7 +94,7 @@ describe.each(STORE_CONFIGURATIONS)('a disaster declaration paid to every covere
     expect((await insurer.post(`/disasters/declarations/${declarationId}/dispute`, { reason: 'changed our mind' })).status).toBe(409);
 
     const declaration = await government.read(`/disasters/declarations/${declarationId}`);
-    expect(declaration).toMatchObject({ status: 'paid', householdsPaid: 3, amountPaid: cny(300_000), detailsShown: true });
+    expect(declaration).toMatchObject({ status: 'paid', policiesPaid: 3, amountPaid: cny(300_000), detailsShown: true });
     expect(declaration.answers).toEqual([expect.objectContaining({ insurerId: 'anxin-mutual', status: 'confirmed', completedAt: expect.any(String) })]);
     const payouts = await government.list(`/disasters/declarations/${declarationId}/payouts?limit=2`);
     const paid = payouts.map(({ policyId, householdId, amount, payoutReference }) => [policyId, householdId, amount, payoutReference]);
@@ -115,7 +115,7 @@ describe.each(STORE_CONFIGURATIONS)('a disaster declaration paid to every covere
 
   it('shows the public the declaration and pseudonymous codes only', async () => {
     const [listed] = await platform.api.list('/disasters/declarations');
-    expect(listed).toMatchObject({ declarationId, householdsPaid: 3, amountPaid: cny(300_000), detailsShown: false });
+    expect(listed).toMatchObject({ declarationId, policiesPaid: 3, amountPaid: cny(300_000), detailsShown: false });
     const payouts = await platform.api.list(`/disasters/declarations/${declarationId}/payouts`);
     expect(payouts.map(({ householdCode }) => householdCode).sort()).toEqual([households.F1.householdCode, households.F2.householdCode, households.F2.householdCode].sort());
     for (const payout of payouts) expect(Object.keys(payout).sort()).toEqual(['amount', 'batchNumber', 'householdCode', 'insurerId', 'paidAt', 'villageCode']);

@@ -67,7 +67,7 @@ describe('disaster payouts killed with SIGKILL in the middle of the batches', ()
         await new Promise((resolve) => setTimeout(resolve, 50));
         declaration = await observer.read(`/disasters/declarations/${declarationId}`);
       }
-      expect(declaration).toMatchObject({ householdsPaid: HOUSEHOLDS, amountPaid: cny(50_000 * HOUSEHOLDS) });
+      expect(declaration).toMatchObject({ policiesPaid: HOUSEHOLDS, amountPaid: cny(50_000 * HOUSEHOLDS) });
       // In the log: exactly one payout per policy.
       const paidPolicies = events.prepare<[], string>("SELECT json_extract(data, '$.policyId') FROM events WHERE type = 'ClaimPaid'").pluck().all();
       expect(paidPolicies.sort()).toEqual([...policies].sort());

@@ -107,12 +107,12 @@ export class DisastersService {
   }
 
   private declarationView(row: views.DisasterDeclarationRow, user: Principal | undefined) {
-    const { declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt, answers, householdsPaid, amountPaid, currency } = row;
+    const { declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt, answers, policiesPaid, amountPaid, currency } = row;
     const confirmed = answers.filter(({ status }) => status === 'confirmed');
     const status = confirmed.length === 0 ? (answers.length === 0 ? 'declared' : 'disputed') : confirmed.every(({ completedAt }) => completedAt !== null) ? 'paid' : 'paying';
     return {
       declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt, status, answers,
-      householdsPaid, amountPaid: currency ? { amount: amountPaid, currency } : null, detailsShown: this.maySeeDetails(row, user),
+      policiesPaid, amountPaid: currency ? { amount: amountPaid, currency } : null, detailsShown: this.maySeeDetails(row, user),
     };
   }
 }

@@ -98,7 +98,7 @@ describe('disaster payout process', () => {
       [3, ['policy-6'], ['PAYFILE-3']],
     ]);
     const completed = declaration.filter(({ type }) => type === 'DisasterPayoutsCompleted').map(({ data }) => data);
-    expect(completed).toEqual([expect.objectContaining({ householdsPaid: 7, amountPaid: money(350_000, 'CNY') })]);
+    expect(completed).toEqual([expect.objectContaining({ policiesPaid: 7, amountPaid: money(350_000, 'CNY') })]);
   });
 
   it('pays nothing for a policy the disaster does not reach, and goes on with the others', async () => {

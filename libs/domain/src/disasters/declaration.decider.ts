@@ -26,7 +26,8 @@ export type DisasterState =
       answers: Map<string, InsurerAnswer>;
       /** Policies already paid by this declaration: a policy is paid once, whatever batch it comes in. */
       paidPolicies: Set<string>;
-      householdsPaid: Map<string, { households: number; amount: number; currency: string | null }>;
+      /** Per insurer: the policies paid and the amount. */
+      paidByInsurer: Map<string, { policies: number; amount: number; currency: string | null }>;
     });
 export type DeclaredDisaster = Extract<DisasterState, { declared: true }>;
 
@@ -44,9 +45,9 @@ function decide(command: DisasterCommand, state: DisasterState): DisasterEvent[]
       const { declarationId, insurerId, now } = command.data;
       const answer = confirmedAnswer(declarationId, insurerId, state);
       if (answer.completed) return [];
-      const paid = (state as DeclaredDisaster).householdsPaid.get(insurerId);
+      const paid = (state as DeclaredDisaster).paidByInsurer.get(insurerId);
       const amountPaid = paid?.currency ? { amount: paid.amount, currency: paid.currency } : null;
-      return [{ type: 'DisasterPayoutsCompleted', data: { declarationId, insurerId, householdsPaid: paid?.households ?? 0, amountPaid, completedAt: now } }];
+      return [{ type: 'DisasterPayoutsCompleted', data: { declarationId, insurerId, policiesPaid: paid?.policies ?? 0, amountPaid, completedAt: now } }];
     }
   }
 }
@@ -111,7 +112,7 @@ function recordBatch(command: RecordDisasterPayoutBatch['data'], state: Disaster
 function evolve(state: DisasterState, event: DisasterEvent): DisasterState {
   if (event.type === 'DisasterDeclared') {
     const { declaredAt: _, ...declared } = event.data;
-    return { declared: true, ...declared, answers: new Map(), paidPolicies: new Set(), householdsPaid: new Map() };
+    return { declared: true, ...declared, answers: new Map(), paidPolicies: new Set(), paidByInsurer: new Map() };
   }
   if (!state.declared) return state;
   switch (event.type) {
@@ -125,14 +126,14 @@ function evolve(state: DisasterState, event: DisasterEvent): DisasterState {
       return state;
     case 'DisasterPayoutBatchRecorded': {
       const { insurerId, payouts } = event.data;
-      const paid = state.householdsPaid.get(insurerId) ?? { households: 0, amount: 0, currency: null };
+      const paid = state.paidByInsurer.get(insurerId) ?? { policies: 0, amount: 0, currency: null };
       for (const { policyId, amount } of payouts) {
         state.paidPolicies.add(policyId);
-        paid.households += 1;
+        paid.policies += 1;
         paid.amount += amount.amount;
         paid.currency = amount.currency;
       }
-      state.householdsPaid.set(insurerId, paid);
+      state.paidByInsurer.set(insurerId, paid);
       return state;
     }
     case 'DisasterPayoutsCompleted': {

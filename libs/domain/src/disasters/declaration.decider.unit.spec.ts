@@ -77,7 +77,7 @@ describe('disaster declaration decider', () => {
     });
     it('completes with the count and amount paid, once', () => {
       const complete = { type: 'CompleteDisasterPayouts' as const, data: { declarationId, insurerId: 'ins-1', now } };
-      const completed: DisasterEvent = { type: 'DisasterPayoutsCompleted', data: { declarationId, insurerId: 'ins-1', householdsPaid: 3, amountPaid: money(150_000, 'CNY'), completedAt: now } };
+      const completed: DisasterEvent = { type: 'DisasterPayoutsCompleted', data: { declarationId, insurerId: 'ins-1', policiesPaid: 3, amountPaid: money(150_000, 'CNY'), completedAt: now } };
       spec.given([declared, confirmed, batch(0, ['p1', 'p2']), batch(1, ['p3'])]).when(complete).then([completed]);
       spec.given([declared, confirmed, batch(0, ['p1', 'p2']), batch(1, ['p3']), completed]).when(complete).thenNothingHappens();
     });

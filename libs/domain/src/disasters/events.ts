@@ -38,4 +38,4 @@ export type DisasterEvent =
   | { type: 'DisasterDeclarationConfirmed'; data: { declarationId: string; insurerId: string; productIds: string[]; paymentFileReference: string; confirmedAt: string } }
   | { type: 'DisasterDeclarationDisputed'; data: { declarationId: string; insurerId: string; reason: string; disputedAt: string } }
   | { type: 'DisasterPayoutBatchRecorded'; data: { declarationId: string; insurerId: string; batchNumber: number; payouts: DisasterPayout[]; recordedAt: string } }
-  | { type: 'DisasterPayoutsCompleted'; data: { declarationId: string; insurerId: string; householdsPaid: number; amountPaid: Money | null; completedAt: string } };
+  | { type: 'DisasterPayoutsCompleted'; data: { declarationId: string; insurerId: string; policiesPaid: number; amountPaid: Money | null; completedAt: string } };

@@ -46,7 +46,7 @@ export class DisasterDeclarationRow {
   answers: DeclarationAnswer[];
 
   @Column({ type: 'integer', default: 0 })
-  householdsPaid: number;
+  policiesPaid: number;
 
   @MinorUnitsColumn()
   amountPaid: number;

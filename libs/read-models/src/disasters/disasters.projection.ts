@@ -34,7 +34,7 @@ async function applyEvent({ declarations, payouts }: Tables, event: PangolinEven
     case 'DisasterDeclared': {
       const { declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt } = event.data;
       await declarations.insert({
-        declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt, answers: [], householdsPaid: 0, amountPaid: 0, currency: null,
+        declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt, answers: [], policiesPaid: 0, amountPaid: 0, currency: null,
       });
       return;
     }
@@ -55,7 +55,7 @@ async function applyEvent({ declarations, payouts }: Tables, event: PangolinEven
         await payouts.insert({ declarationId, policyId, householdId, insurerId, claimId, amount: amount.amount, currency: amount.currency, payoutReference, batchNumber, paidAt: recordedAt });
       }
       const total = paid.reduce((sum, { amount }) => sum + amount.amount, 0);
-      await declarations.update({ declarationId }, { householdsPaid: row.householdsPaid + paid.length, amountPaid: row.amountPaid + total, currency: paid[0]?.amount.currency ?? row.currency });
+      await declarations.update({ declarationId }, { policiesPaid: row.policiesPaid + paid.length, amountPaid: row.amountPaid + total, currency: paid[0]?.amount.currency ?? row.currency });
       return;
     }
     case 'DisasterPayoutsCompleted': {

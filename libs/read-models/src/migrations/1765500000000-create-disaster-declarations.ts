@@ -8,7 +8,7 @@ export class CreateDisasterDeclarations1765500000000 implements MigrationInterfa
   async up(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
     await queryRunner.query(
-      `CREATE TABLE "${schema}"."disaster_declarations" ("declarationId" character varying(64) NOT NULL, "declaredBy" character varying(12) NOT NULL, "peril" character varying(16) NOT NULL, "regionCodes" text NOT NULL, "incidentFrom" character varying(32) NOT NULL, "incidentTo" character varying(32) NOT NULL, "severity" integer NOT NULL, "authorityReference" character varying(100) NOT NULL, "declaredAt" character varying(32) NOT NULL, "answers" text NOT NULL, "householdsPaid" integer NOT NULL DEFAULT 0, "amountPaid" bigint NOT NULL DEFAULT 0, "currency" character varying(3), CONSTRAINT "PK_disaster_declarations" PRIMARY KEY ("declarationId"))`,
+      `CREATE TABLE "${schema}"."disaster_declarations" ("declarationId" character varying(64) NOT NULL, "declaredBy" character varying(12) NOT NULL, "peril" character varying(16) NOT NULL, "regionCodes" text NOT NULL, "incidentFrom" character varying(32) NOT NULL, "incidentTo" character varying(32) NOT NULL, "severity" integer NOT NULL, "authorityReference" character varying(100) NOT NULL, "declaredAt" character varying(32) NOT NULL, "answers" text NOT NULL, "policiesPaid" integer NOT NULL DEFAULT 0, "amountPaid" bigint NOT NULL DEFAULT 0, "currency" character varying(3), CONSTRAINT "PK_disaster_declarations" PRIMARY KEY ("declarationId"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_disaster_declarations_newest" ON "${schema}"."disaster_declarations" ("declaredAt", "declarationId")`);
     await queryRunner.query(

@@ -13,11 +13,6 @@ export interface ActingContext {
   clientIdempotency?: { key: string; createdId: string; fingerprint: string };
 }
 
-/** The acting context of a process manager's effect of `event`: its step `step`, with event ids derived from both so that a retry is the same append. */
-export function causedBy(processName: string, event: RecordedEvent, step: string): ActingContext {
-  return { actor: `system:${processName}`, correlationId: event.metadata.correlationId, causationId: event.eventId, idempotencyKey: `${event.eventId}:${step}` };
-}
-
 export interface Decided<State, Event> {
   streamId: string;
   /** The new events (empty when the command had nothing left to do). */

@@ -1,7 +1,8 @@
 import { claimsDecider, Conflict, Decider, deterministicId, DeclaredDisaster, disasterDecider, DisasterPayout, EventOfType, ProductTerms, streams } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { causedBy, executeCommand, loadState } from '../command-executor';
-import { mapConcurrently } from '../map-concurrently';
+import { executeCommand, loadState } from '../command-executor';
+import { causedBy } from '../process-managers/caused-by';
+import { mapConcurrently } from '../process-managers/premium-allocation.process';
 import { ProcessManager } from '../process-managers/process-manager';
 import { productTermsByVersion } from './product-terms';
 

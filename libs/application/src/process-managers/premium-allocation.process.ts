@@ -14,6 +14,7 @@ import {
   policyDecider,
   policyIdFor,
   premiumFundingDecider,
+  ProductEvent,
   productDecider,
   ProductState,
   ProductTerms,
@@ -22,9 +23,7 @@ import {
   streams,
 } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { causedBy, executeCommand, loadState } from '../command-executor';
-import { productTermsByVersion } from '../disasters/product-terms';
-import { mapConcurrently } from '../map-concurrently';
+import { ActingContext, executeCommand, loadState } from '../command-executor';
 import { ProcessManager } from './process-manager';
 
 type PublishedProduct = Extract<ProductState, { published: true }>;
@@ -230,9 +229,38 @@ export class PremiumAllocationProcess implements ProcessManager {
 
   /** The terms a product had at `version` (a revision later must not change this round's policy). */
   private async termsOfVersion(productId: string, version: number): Promise<ProductTerms | undefined> {
-    return (await productTermsByVersion(this.store, productId)).get(version);
+    const events = (await this.store.readStream(streams.product(productId))).map((e) => ({ type: e.type, data: e.data }) as ProductEvent);
+    for (const e of events) if ((e.type === 'ProductPublished' || e.type === 'ProductRevised') && e.data.version === version) return e.data.terms;
+    return undefined;
   }
+
   private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: import('@pangolin/domain').Decider<C, S, E>, streamId: string, command: C) {
-    return executeCommand(this.store, decider, streamId, command, causedBy(this.name, event, step), this.now);
+    const context: ActingContext = {
+      actor: `system:${this.name}`,
+      correlationId: event.metadata.correlationId,
+      causationId: event.eventId,
+      idempotencyKey: `${event.eventId}:${step}`,
+    };
+    return executeCommand(this.store, decider, streamId, command, context, this.now);
   }
+}
+
+/** `work` applied to every item, at most `limit` at a time; the results in the items' order. After a failure no more items are started. */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -81,6 +81,7 @@ const w = {
   eventId: '',
   /** Size of the checkpoint signed once the world was built. */
   checkpointSize: '',
+  declarationId: '',
 };
 
 let platform: RunningPlatform;
@@ -172,6 +173,14 @@ const RULES: Record<string, Rule> = {
   'POST /policies/{policyId}/claims/{claimId}/reject': write(() => `/policies/${unknown()}/claims/${unknown()}/reject`, withRole('insurer')),
   'POST /policies/{policyId}/claims/{claimId}/payment': write(() => `/policies/${unknown()}/claims/${unknown()}/payment`, withRole('insurer')),
 
+  'POST /disasters/declarations': write(() => '/disasters/declarations', withRole('government')),
+  'POST /disasters/declarations/{declarationId}/confirm': write(() => `/disasters/declarations/${unknown()}/confirm`, withRole('insurer')),
+  'POST /disasters/declarations/{declarationId}/dispute': write(() => `/disasters/declarations/${unknown()}/dispute`, withRole('insurer')),
+  'GET /disasters/declarations': read([() => '/disasters/declarations', PUBLIC]),
+  'GET /disasters/declarations/{declarationId}': read([() => `/disasters/declarations/${w.declarationId}`, PUBLIC]),
+  'GET /disasters/declarations/{declarationId}/payouts': read([() => `/disasters/declarations/${w.declarationId}/payouts`, PUBLIC]),
+  'GET /disasters/declarations/{declarationId}/uncovered': read([() => `/disasters/declarations/${w.declarationId}/uncovered`, PUBLIC]),
+
   'GET /government/dashboard': read(
     [() => '/government/dashboard', withRole('government')],
     [() => `/government/dashboard?region=${COUNTY_A}`, ['govA']],
@@ -260,6 +269,7 @@ beforeAll(async () => {
   await post('donorA', `/gifts/${pennyGift}/payment`, { paymentReference: 'MATRIX-PAY-2', amount: cny(1) });
 
   w.giftOfDonorB = (await post('donorB', '/gifts', giftTo(w.households.inCountyB, w.productA, 3_000))).giftId;
+  w.declarationId = (await post('govA', '/disasters/declarations', { peril: 'flood', regionCodes: [TOWN_A2], incidentFrom: today(), incidentTo: today(), severity: 3, authorityReference: 'MATRIX-FLOOD-1' })).declarationId;
   w.checkpointSize = (await post('admin', '/transparency/checkpoints')).size;
   const [first] = await platform.app.get<EventStore>(EVENT_STORE).readAll({ after: 0n, limit: 1 });
   w.eventId = first.eventId;

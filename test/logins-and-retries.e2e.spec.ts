@@ -278,7 +278,7 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
 
   it('documents the header in OpenAPI on every command that creates something', async () => {
     const { paths } = await platform.api.read('/docs-json');
-    for (const path of ['/gifts', '/households', '/policies/{policyId}/claims', '/products', '/programmes', '/users']) {
+    for (const path of ['/gifts', '/households', '/policies/{policyId}/claims', '/products', '/programmes', '/users', '/disasters/declarations']) {
       expect(paths[path].post.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }));
       expect(Object.keys(paths[path].post.responses)).toEqual(expect.arrayContaining(['409', '422']));
     }

@@ -52,7 +52,11 @@ describe('scale-out on PostgreSQL', () => {
     const { rows } = await sql.query(`SELECT position FROM "${schemas.read}".projection_checkpoints`);
     return rows.length < 6 ? 0n : rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
   };
-  const processCheckpoint = async () => BigInt((await sql.query(`SELECT position FROM "${schemas.read}".process_checkpoints`)).rows[0]?.position ?? 0);
+  /** The lowest checkpoint of the process managers (0 until both have one). */
+  const processCheckpoint = async () => {
+    const { rows } = await sql.query(`SELECT position FROM "${schemas.read}".process_checkpoints`);
+    return rows.length < 2 ? 0n : rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
+  };
   /** Lease holders: sessions holding one of this platform's worker leases (advisory locks), by process. */
   const leaseHolders = async () =>
     (
@@ -60,7 +64,7 @@ describe('scale-out on PostgreSQL', () => {
         `SELECT DISTINCT a.application_name, l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
          WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND a.datname = current_database()
            AND l.objid IN (SELECT (hashtext(key)::bigint & 4294967295)::oid FROM unnest($2::text[]) AS key)`,
-        [LEASE_NAMESPACE, ['projections', 'premium-allocation'].map((worker) => leaseKey(schemas.read, worker))],
+        [LEASE_NAMESPACE, ['projections', 'premium-allocation', 'disaster-payouts'].map((worker) => leaseKey(schemas.read, worker))],
       )
     ).rows;
 
@@ -93,7 +97,7 @@ describe('scale-out on PostgreSQL', () => {
     const backlog = await head();
     while ((await lowestCheckpoint()) < backlog / 3n) await sleep(5);
     const holders = await leaseHolders();
-    expect(holders).toHaveLength(2); // the projections and the process manager, each held once
+    expect(holders).toHaveLength(3); // the projections and the two process managers, each held once
     await kill(projectorA);
     expect(await lowestCheckpoint()).toBeLessThan(await head());
 
@@ -103,7 +107,7 @@ describe('scale-out on PostgreSQL', () => {
       quiet = (await lowestCheckpoint()) === now && (await processCheckpoint()) === now ? quiet + 1 : 0;
       await sleep(100);
     }
-    expect(await leaseHolders()).toHaveLength(2);
+    expect(await leaseHolders()).toHaveLength(3);
 
     // Both APIs answer from the same, complete views.
     const auditorOne = await login(apiOne.api, 'auditor');

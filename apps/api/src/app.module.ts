@@ -6,6 +6,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthModule } from './auth/auth.module';
 import { ClaimsModule } from './claims/claims.module';
+import { DisastersModule } from './disasters/disasters.module';
 import { PangolinConfig } from './config/configuration';
 import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
@@ -45,6 +46,7 @@ export class AppModule {
         GiftsModule,
         PoliciesModule,
         ClaimsModule,
+        DisastersModule,
         ViewsModule,
         TransparencyModule,
         OperationsModule,

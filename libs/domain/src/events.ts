@@ -8,9 +8,10 @@ import { PremiumFundingEvent, PolicyEvent } from './policies/events';
 import { ClaimEvent } from './claims/events';
 import { PolicyNumberEvent } from './policies/policy-number.decider';
 import { NationalIdEvent } from './households/national-id-reservation.decider';
+import { DisasterEvent } from './disasters/events';
 
 /** Every event Pangolin records, as a union discriminated by `type`. */
-export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PaymentReferenceEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent | PolicyNumberEvent | NationalIdEvent;
+export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PaymentReferenceEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent | PolicyNumberEvent | NationalIdEvent | DisasterEvent;
 export type PangolinEventType = PangolinEvent['type'];
 export type EventOfType<T extends PangolinEventType> = Extract<PangolinEvent, { type: T }>;
 
@@ -28,4 +29,5 @@ export const streams = {
   policyNumber: (insurerId: string, policyNumber: string) => `policynumber-${deterministicId('policy-number', insurerId, policyNumber)}`,
   /** `digest` is nationalIdDigest(...): the number itself never appears in the log. */
   nationalId: (digest: string) => `nationalid-${digest}`,
+  disasterDeclaration: (declarationId: string) => `declaration-${declarationId}`,
 };

@@ -11,4 +11,5 @@ export * from './programmes';
 export * from './gifts';
 export * from './policies';
 export * from './claims';
+export * from './disasters';
 export * from './ledger';

@@ -62,5 +62,10 @@ export * from './merkle-log/typeorm-subtree-hash-store';
 export * from './merkle-log/merkle-log.projection';
 export * from './merkle-log/merkle-log.queries';
 export * from './merkle-log/audit-merkle-log';
+export * from './disasters/disaster-declaration.entity';
+export * from './disasters/disaster-payout.entity';
+export * from './disasters/disasters.projection';
+export * from './disasters/disasters.queries';
+
 export { quotedTable, rawQuery } from './shared/raw-sql';
 export * from './shared/paging';

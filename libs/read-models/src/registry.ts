@@ -32,6 +32,9 @@ import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
 import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
 import { HouseholdDataKeyRow } from './personal-data/household-data-key.entity';
 import { ParkedEventRow } from './dead-letters/parked-event.entity';
+import { DisastersProjection } from './disasters/disasters.projection';
+import { DisasterDeclarationRow } from './disasters/disaster-declaration.entity';
+import { DisasterPayoutRow } from './disasters/disaster-payout.entity';
 
 /** Every table of the read side, the checkpoints included. */
 export const readModelEntities = [
@@ -58,6 +61,8 @@ export const readModelEntities = [
   LedgerPostingGiftRow,
   LedgerTotalRow,
   MerkleSubtreeHashRow,
+  DisasterDeclarationRow,
+  DisasterPayoutRow,
 ];
 
 /**
@@ -78,5 +83,6 @@ export function allProjections(): Projection[] {
     new PublicViewProjection(),
     new LedgerProjection(),
     new MerkleLogProjection(),
+    new DisastersProjection(),
   ];
 }

@@ -7,9 +7,9 @@ import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config
 import { openEventStore } from '../infrastructure/open-event-store';
 import { openReadDatabase } from '../infrastructure/read-database';
 import { TypeOrmCheckpointStore } from '../infrastructure/typeorm-checkpoint-store';
+import { PROCESS_MANAGERS } from '../operations/pipeline-positions';
 
 const BATCH = 1000;
-const PROCESS_MANAGER = 'premium-allocation';
 
 /**
  * Moves an installation from one pair of stores to another (e.g. the embedded SQLite files to
@@ -40,7 +40,7 @@ export async function moveToServerStores(
     await runner.start();
     await runner.caughtUpTo(head);
     await runner.stop();
-    await new TypeOrmCheckpointStore(targetDb).save(PROCESS_MANAGER, head);
+    for (const name of PROCESS_MANAGERS) await new TypeOrmCheckpointStore(targetDb).save(name, head);
     return { ...events, ...logins, ...keys, ...checkpoints };
   } finally {
     await Promise.all([source.close(), target.close(), sourceDb.destroy(), targetDb.destroy()]);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PAYOUT_BATCH_SIZE } from '@pangolin/application';
 import { generateSignerKey, parseSignerKey, verifierKeyFor } from '@pangolin/transparency';
 
 /**
@@ -33,6 +34,8 @@ export interface PangolinConfig {
   readinessMaxLag: number;
   /** At most this many events the projections apply in one transaction when the log is ahead of them. */
   projectionBatchSize: number;
+  /** Policies a confirmed disaster declaration settles and records per batch. */
+  disasterPayoutBatchSize: number;
   /** An event a projection or process manager cannot apply is tried this often, with a doubling backoff, then parked. */
   deadLetters: { maxAttempts: number; retryBackoffMs: number };
   transparency: TransparencyConfig;
@@ -266,6 +269,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     leaseRetryMs: integer('LEASE_RETRY_MS', 2000, env),
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
     projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 4000, env),
+    disasterPayoutBatchSize: positive('DISASTER_PAYOUT_BATCH_SIZE', PAYOUT_BATCH_SIZE, env),
     deadLetters: { maxAttempts: positive('DEAD_LETTER_MAX_ATTEMPTS', 3, env), retryBackoffMs: integer('DEAD_LETTER_BACKOFF_MS', 100, env) },
     transparency: transparencyConfig,
     policyStartWindowDays: integer('POLICY_START_WINDOW_DAYS', 30, env),

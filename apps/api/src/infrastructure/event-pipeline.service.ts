@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In } from 'typeorm';
-import { Clock, PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/application';
+import { Clock, DisasterPayoutProcess, PremiumAllocationProcess, ProcessManager, ProcessManagerRunner } from '@pangolin/application';
 import { EventStore, failureText, RecordedEvent, StuckWorker } from '@pangolin/event-store';
-import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionCheckpoint, ProjectionRunner } from '@pangolin/read-models';
+import { allProjections, giftsHoldingMoneyFor, policiesInDeclaredArea, programmeCandidates, ProjectionCheckpoint, ProjectionRunner } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { PangolinMetrics } from '../operations/metrics';
 import { CausedEvents, RecordingCausedEvents } from './caused-events';
@@ -17,7 +17,7 @@ const CHECKPOINT_POLL_MS = 25;
 
 /**
  * Everything downstream of the event log, fed by the store's durable subscription: the
- * projections (read models) and the premium-allocation process manager. Which process runs them
+ * projections (read models) and the process managers (premium allocation, disaster payouts). Which process runs them
  * is PROCESS_ROLE's choice: `all` (the embedded default) runs them here; `api` runs none and
  * follows their checkpoints in the read database; `projector` runs them, each under a lease, so
  * that of several projectors exactly one runs each worker and another takes over if it dies.
@@ -26,17 +26,16 @@ const CHECKPOINT_POLL_MS = 25;
 export class EventPipeline implements OnApplicationShutdown {
   private readonly logger = new Logger(EventPipeline.name);
   private readonly projections: ProjectionRunner;
-  private readonly allocation: ProcessManagerRunner;
+  /** The process managers, each with its own checkpoint, run as its own worker. */
+  private readonly processes: ProcessWorker[];
   private readonly checkpoints: TypeOrmCheckpointStore;
   private readonly projectionNames = allProjections().map((projection) => projection.name);
   private readonly parkingProjections = allProjections().filter(({ neverSkips }) => !neverSkips).map(({ name }) => name);
-  private readonly processName: string;
   private projectionsWorker?: LeasedWorker;
-  private allocationWorker?: LeasedWorker;
-  /** What the process manager appended here, by correlation id (see settle). */
+  /** What the process managers appended here, by correlation id (see settle). */
   private readonly caused = new CausedEvents();
-  /** Whether the process manager can run in this process only (no lease: no other process runs it). */
-  private allocationOnlyHere = false;
+  /** Whether the process managers can run in this process only (no lease: no other process runs them). */
+  private processesOnlyHere = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -57,7 +56,8 @@ export class EventPipeline implements OnApplicationShutdown {
     const retries = { maxAttempts, retryBackoffMs, onParked };
     this.projections = new ProjectionRunner(store, db, allProjections(), { ...retries, onError: onError('projections'), onApplied: metrics.projectionApplied, batchSize: config.projectionBatchSize });
     this.checkpoints = new TypeOrmCheckpointStore(db);
-    const process = new PremiumAllocationProcess(new RecordingCausedEvents(store, this.caused), {
+    const caused = new RecordingCausedEvents(store, this.caused);
+    const allocation = new PremiumAllocationProcess(caused, {
       // The read model must include every event up to now before it is asked.
       uncoveredEligible: async (regionCode, productId) => {
         await this.projectionsReached(await store.headPosition());
@@ -68,8 +68,16 @@ export class EventPipeline implements OnApplicationShutdown {
         return giftsHoldingMoneyFor(db.manager, target);
       },
     }, () => clock.now());
-    this.processName = process.name;
-    this.allocation = new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, new TypeOrmDeadLetterStore(db), { ...retries, onError: onError(process.name) });
+    const payouts = new DisasterPayoutProcess(caused, {
+      policiesInArea: async (query) => {
+        await this.projectionsReached(await store.headPosition());
+        return policiesInDeclaredArea(db.manager, query);
+      },
+    }, () => clock.now(), config.disasterPayoutBatchSize);
+    this.processes = [allocation, payouts].map((process: ProcessManager) => ({
+      name: process.name,
+      runner: new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, new TypeOrmDeadLetterStore(db), { ...retries, onError: onError(process.name) }),
+    }));
   }
 
   /** Starts the workers, if this process runs them. */
@@ -78,10 +86,12 @@ export class EventPipeline implements OnApplicationShutdown {
     const { readDb } = this.config;
     const lease = (name: string) => (readDb.type === 'postgres' ? () => new PostgresWorkerLease(readDb, name) : undefined);
     this.projectionsWorker = new LeasedWorker('projections', this.projections, lease('projections'), this.config.leaseRetryMs);
-    this.allocationWorker = new LeasedWorker(this.processName, this.allocation, lease(this.processName), this.config.leaseRetryMs);
-    this.allocationOnlyHere = lease(this.processName) === undefined;
+    this.processesOnlyHere = readDb.type !== 'postgres';
     await this.projectionsWorker.start();
-    await this.allocationWorker.start();
+    for (const process of this.processes) {
+      process.worker = new LeasedWorker(process.name, process.runner, lease(process.name), this.config.leaseRetryMs);
+      await process.worker.start();
+    }
   }
 
   /**
@@ -100,7 +110,7 @@ export class EventPipeline implements OnApplicationShutdown {
       let target = position;
       let scannedThrough = position;
       for (;;) {
-        if (!(await this.allocationReached(target, deadline))) return false;
+        if (!(await this.processesReached(target, deadline))) return false;
         if (correlationId === undefined) {
           const head = await this.store.headPosition();
           if (head <= target) break;
@@ -109,7 +119,7 @@ export class EventPipeline implements OnApplicationShutdown {
         }
         // Everything the process manager did because of events up to `target` is in the log by now.
         // When it runs only here, its appends were recorded on the way (no read of the log needed).
-        const recorded = this.allocationOnlyHere && this.allocationWorker?.active ? this.caused.lastAfter(correlationId, target) : 'unknown';
+        const recorded = this.processesOnlyHere && this.processes.every(({ worker }) => worker?.active) ? this.caused.lastAfter(correlationId, target) : 'unknown';
         let lastCaused = target;
         if (recorded !== 'unknown') lastCaused = recorded ?? target;
         else {
@@ -134,8 +144,11 @@ export class EventPipeline implements OnApplicationShutdown {
     });
   }
 
-  private allocationReached(position: bigint, deadline: Deadline): Promise<boolean> {
-    return this.reached(this.allocationWorker, this.allocation, position, deadline, () => this.checkpoints.load(this.processName));
+  private async processesReached(position: bigint, deadline: Deadline): Promise<boolean> {
+    for (const { name, worker, runner } of this.processes) {
+      if (!(await this.reached(worker, runner, position, deadline, () => this.checkpoints.load(name)))) return false;
+    }
+    return true;
   }
 
   /**
@@ -159,7 +172,7 @@ export class EventPipeline implements OnApplicationShutdown {
   workers(): { name: string; runsHere: boolean }[] {
     return [
       { name: 'projections', runsHere: this.projectionsWorker?.active ?? false },
-      { name: this.processName, runsHere: this.allocationWorker?.active ?? false },
+      ...this.processes.map(({ name, worker }) => ({ name, runsHere: worker?.active ?? false })),
     ];
   }
 
@@ -172,14 +185,14 @@ export class EventPipeline implements OnApplicationShutdown {
   stuckWorkers(): StuckWorker[] {
     const running = [
       this.projectionsWorker?.active ? this.projections.stuck() : undefined,
-      this.allocationWorker?.active ? this.allocation.stuck() : undefined,
+      ...this.processes.map(({ worker, runner }) => (worker?.active ? runner.stuck() : undefined)),
     ];
     return running.filter((stuck): stuck is StuckWorker => stuck !== undefined);
   }
 
   /** The projections and process managers that park events they cannot apply (all but those that must never skip one). */
   get parkingWorkers(): string[] {
-    return [...this.parkingProjections, this.processName];
+    return [...this.parkingProjections, ...this.processes.map(({ name }) => name)];
   }
 
   /**
@@ -189,13 +202,14 @@ export class EventPipeline implements OnApplicationShutdown {
   async replayParked(worker: string, position: bigint): Promise<void> {
     const [event] = await this.store.readAll({ after: position - 1n, limit: 1 });
     if (!event || event.position !== position) throw new Error(`the log holds no event at position ${position}`);
-    if (worker === this.processName) await this.allocation.replay(event);
+    const process = this.processes.find(({ name }) => name === worker);
+    if (process) await process.runner.replay(event);
     else await this.projections.replay(worker, event);
   }
 
   /** Stops the workers running here (at shutdown, or to hold the pipeline still in a test). */
   async stopWorkers(): Promise<void> {
-    await this.allocationWorker?.stop();
+    for (const { worker } of this.processes) await worker?.stop();
     await this.projectionsWorker?.stop();
   }
 
@@ -231,4 +245,10 @@ class Deadline {
   cancel(): void {
     clearTimeout(this.timer);
   }
+}
+
+interface ProcessWorker {
+  name: string;
+  runner: ProcessManagerRunner;
+  worker?: LeasedWorker;
 }

@@ -8,9 +8,9 @@ import { PipelinePosition } from './metrics';
 
 /**
  * The process managers EventPipeline runs, by the name they keep their checkpoint under
- * (PremiumAllocationProcess.name). ProcessManagerRunner does not expose it, so it is listed here.
+ * (PremiumAllocationProcess.name, DisasterPayoutProcess.name). ProcessManagerRunner does not expose it, so it is listed here.
  */
-export const PROCESS_MANAGERS = ['premium-allocation'] as const;
+export const PROCESS_MANAGERS = ['premium-allocation', 'disaster-payouts'] as const;
 
 /** How far each projection (ProjectionRunner.lag()) and each process manager (its checkpoint) is behind the head of the log. */
 @Injectable()

@@ -3,7 +3,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { productDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
-import { PublishProductDto } from './products.dto';
+import { PublishProductDto, toProductTerms } from './products.dto';
 
 /** The insurer a user acts for; only insurers manage products. */
 export function actingInsurer(context: RequestContext): string {
@@ -23,7 +23,7 @@ export class PublishProductHandler implements ICommandHandler<PublishProductComm
 
   async execute({ context, body }: PublishProductCommand) {
     const productId = context.newId();
-    await this.commands.run(productDecider, streams.product(productId), { type: 'PublishProduct', data: { productId, insurerId: actingInsurer(context), terms: body.terms, now: this.commands.now() } }, context);
+    await this.commands.run(productDecider, streams.product(productId), { type: 'PublishProduct', data: { productId, insurerId: actingInsurer(context), terms: toProductTerms(body.terms), now: this.commands.now() } }, context);
     return { productId, version: 1 };
   }
 }
@@ -39,7 +39,7 @@ export class ReviseProductHandler implements ICommandHandler<ReviseProductComman
   constructor(private readonly commands: CommandRunner) {}
 
   async execute({ context, productId, body }: ReviseProductCommand) {
-    const { state } = await this.commands.run(productDecider, streams.product(productId), { type: 'ReviseProduct', data: { productId, insurerId: actingInsurer(context), terms: body.terms, now: this.commands.now() } }, context);
+    const { state } = await this.commands.run(productDecider, streams.product(productId), { type: 'ReviseProduct', data: { productId, insurerId: actingInsurer(context), terms: toProductTerms(body.terms), now: this.commands.now() } }, context);
     return { productId, version: state.published ? state.version : 0 };
   }
 }

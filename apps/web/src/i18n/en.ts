@@ -63,6 +63,7 @@ export const en = {
   'claimKind.death': 'Death',
   'claimKind.disability': 'Disability',
   'claimKind.crop-loss': 'Crop loss',
+  'claimKind.natural-disaster': 'Natural disaster (parametric)',
   'claimKind.livestock-loss': 'Livestock loss',
   'claimKind.property-damage': 'Property damage',
   'claimKind.other': 'Other',

@@ -61,6 +61,7 @@ export const zhCN: Record<MessageKey, string> = {
   'claimKind.death': '身故',
   'claimKind.disability': '伤残',
   'claimKind.crop-loss': '农作物损失',
+  'claimKind.natural-disaster': '自然灾害（指数保险）',
   'claimKind.livestock-loss': '牲畜损失',
   'claimKind.property-damage': '财产损失',
   'claimKind.other': '其他',

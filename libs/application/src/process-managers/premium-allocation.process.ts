@@ -275,7 +275,7 @@ function termsOfVersion(history: readonly ProductEvent[], version: number): Prod
 }
 
 /** `work` applied to every item, at most `limit` at a time; the results in the items' order. After a failure no more items are started. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   let failed = false;

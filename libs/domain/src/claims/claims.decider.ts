@@ -4,7 +4,8 @@ import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors'
 import { assertMoney, Money } from '../shared/money';
 import { assertInsurerOfRecord, assertText, existingPolicy } from '../policies/guards';
 import { evolvePolicy, PolicyClaim, PolicyState, PolicyStreamEvent, remainingCover, RequestedPolicy } from '../policies/policy.decider';
-import { ApproveClaim, ClaimCommand, FileClaim, PayClaim, RejectClaim } from './commands';
+import { coversPeril, parametricPayout } from '../products/parametric';
+import { ApproveClaim, ClaimCommand, FileClaim, PayClaim, RejectClaim, SettleParametricClaim } from './commands';
 import { CLAIM_KINDS, ClaimEvent } from './events';
 
 function decide(command: ClaimCommand, state: PolicyState): ClaimEvent[] {
@@ -17,6 +18,8 @@ function decide(command: ClaimCommand, state: PolicyState): ClaimEvent[] {
       return reject(command.data, state);
     case 'PayClaim':
       return pay(command.data, state);
+    case 'SettleParametricClaim':
+      return settleParametric(command.data, state);
   }
 }
 
@@ -95,6 +98,47 @@ function pay(command: PayClaim['data'], state: PolicyState): ClaimEvent[] {
       type: 'ClaimPaid',
       data: { policyId, claimId, householdId: policy.householdId, insurerId, amount: claim.approvedAmount, payoutReference, fundedBy, paidAt: now },
     },
+  ];
+}
+
+function settleParametric(command: SettleParametricClaim['data'], state: PolicyState): ClaimEvent[] {
+  const { policyId, claimId, declarationId, declaredBy, insurerId, peril, severity, incidentFrom, incidentTo, benefit, payoutReference, now } = command;
+  assertText(payoutReference, 'payoutReference');
+  const policy = existingPolicy(policyId, state);
+  assertInsurerOfRecord(policy, insurerId);
+  const settled = policy.claims.get(claimId);
+  if (settled) {
+    if (settled.status === 'paid') return [];
+    throw new Conflict(`claim ${claimId} is ${settled.status}; a parametric claim is settled in one step`);
+  }
+  if (!coversPeril(benefit, peril)) throw new Conflict(`policy ${policyId}'s product does not cover ${peril}`);
+  if (policy.status !== 'active' && policy.status !== 'expired') throw new Conflict(`policy ${policyId} is ${policy.status}`);
+  // The claim's incident date: the first day of the disaster on which the policy covered the household.
+  const firstCovered = addDays(policy.startDate, policy.waitingPeriodDays);
+  const incidentDate = incidentFrom > firstCovered ? incidentFrom : firstCovered;
+  if (incidentDate > incidentTo || incidentDate > policy.endDate) throw new Conflict(`policy ${policyId} did not cover any day from ${incidentFrom} to ${incidentTo}`);
+  const benefitDue = parametricPayout(benefit, severity, policy.sumInsured);
+  assertPolicyCurrency(benefitDue, policy, 'benefit');
+  const amount = { amount: Math.min(benefitDue.amount, remainingCover(policy)), currency: benefitDue.currency };
+  if (amount.amount <= 0) throw new Conflict(`policy ${policyId} has no cover left to pay`);
+  const fundedBy = policy.contributions.map(({ giftId, amount: share }) => ({ giftId, amount: share }));
+  const { householdId } = policy;
+  return [
+    {
+      type: 'ClaimFiled',
+      data: {
+        policyId, claimId, householdId, incidentDate, kind: 'natural-disaster', amountClaimed: amount, evidence: [`disaster declaration ${declarationId}`],
+        filedBy: { role: 'government', id: declaredBy }, filedAt: now, declarationId,
+      },
+    },
+    {
+      type: 'ClaimApproved',
+      data: {
+        policyId, claimId, approvedAmount: amount, inFull: true, approvedBy: insurerId, approvedAt: now,
+        ...(amount.amount < benefitDue.amount && { note: `parametric benefit ${benefitDue.amount} capped at the remaining cover` }),
+      },
+    },
+    { type: 'ClaimPaid', data: { policyId, claimId, householdId, insurerId, amount, payoutReference, fundedBy, paidAt: now } },
   ];
 }
 

@@ -178,3 +178,49 @@ describe('claims decider', () => {
     expect(remainingCover(foldEvents(claimsDecider, history))).toBe(1_000_000 - totalPaid);
   });
 });
+
+describe('SettleParametricClaim', () => {
+  const fixed = { perils: ['flood' as const], rule: 'fixed' as const, amount: cny(50_000) };
+  const settle = (overrides: Partial<Extract<ClaimCommand, { type: 'SettleParametricClaim' }>['data']> = {}): ClaimCommand => ({
+    type: 'SettleParametricClaim',
+    data: {
+      policyId, claimId: 'dcl-1', declarationId: 'decl-1', declaredBy: '440305', insurerId: 'ins-1', peril: 'flood', severity: 2,
+      incidentFrom: '2025-02-20', incidentTo: '2025-02-25', benefit: fixed, payoutReference: 'PAY-7-0', now, ...overrides,
+    },
+  });
+  const settled = (amount: number, incidentDate = '2025-02-20'): ClaimEvent[] => [
+    {
+      type: 'ClaimFiled',
+      data: {
+        policyId, claimId: 'dcl-1', householdId: 'hh-1', incidentDate, kind: 'natural-disaster', amountClaimed: cny(amount), evidence: ['disaster declaration decl-1'],
+        filedBy: government, filedAt: now, declarationId: 'decl-1',
+      },
+    },
+    { type: 'ClaimApproved', data: { policyId, claimId: 'dcl-1', approvedAmount: cny(amount), inFull: true, approvedBy: 'ins-1', approvedAt: now } },
+    { type: 'ClaimPaid', data: { policyId, claimId: 'dcl-1', householdId: 'hh-1', insurerId: 'ins-1', amount: cny(amount), payoutReference: 'PAY-7-0', fundedBy: contributions, paidAt: now } },
+  ];
+  it('files, approves and pays the fixed benefit at once', () => spec.given(active).when(settle()).then(settled(50_000)));
+  it('pays a share of the sum insured by severity', () =>
+    spec.given(active).when(settle({ benefit: { perils: ['flood'], rule: 'severity-share', shareBasisPointsBySeverity: [10_000, 500, 100, 0] } })).then(settled(50_000)));
+  it('does nothing for a claim already settled (a redelivered batch)', () => spec.given([...active, ...settled(50_000)]).when(settle()).thenNothingHappens());
+  it('dates the incident at the end of the waiting period when the disaster began inside it', () =>
+    spec.given(active).when(settle({ incidentFrom: '2025-01-20', incidentTo: '2025-02-05' })).then(settled(50_000, '2025-01-31')));
+  it('refuses a disaster wholly inside the waiting period or outside the policy period', () => {
+    spec.given(active).when(settle({ incidentFrom: '2025-01-10', incidentTo: '2025-01-20' })).thenThrows(Conflict, /did not cover any day/);
+    spec.given(active).when(settle({ incidentFrom: '2026-01-02', incidentTo: '2026-01-03' })).thenThrows(Conflict, /did not cover any day/);
+  });
+  it('caps the payout at the remaining cover, and pays nothing once it is used up', () => {
+    const nearlyUsed = [...active, filed('cl-1', 980_000), approved('cl-1', 980_000)];
+    const [filedEvent, approvedEvent, paidEvent] = settled(20_000);
+    spec.given(nearlyUsed).when(settle()).then([
+      filedEvent,
+      { ...approvedEvent, data: { ...approvedEvent.data, note: 'parametric benefit 50000 capped at the remaining cover' } } as ClaimEvent,
+      paidEvent,
+    ]);
+    spec.given([...active, filed('cl-1', 1_000_000), approved('cl-1', 1_000_000)]).when(settle()).thenThrows(Conflict, /no cover left/);
+  });
+  it('refuses a peril the product does not cover, and another insurer', () => {
+    spec.given(active).when(settle({ peril: 'drought' })).thenThrows(Conflict, /does not cover drought/);
+    spec.given(active).when(settle({ insurerId: 'ins-2' })).thenThrows(Forbidden, /another insurer/);
+  });
+});

@@ -1,4 +1,5 @@
 import { Money } from '../shared/money';
+import { ParametricBenefit, PerilKind, SeverityLevel } from '../products/parametric';
 import { ClaimFiler, ClaimKind } from './events';
 
 /** The insurer of record or the household's government files a claim on a policy. */
@@ -24,4 +25,28 @@ export type PayClaim = {
   data: { policyId: string; claimId: string; insurerId: string; payoutReference: string; now: string };
 };
 
-export type ClaimCommand = FileClaim | ApproveClaim | RejectClaim | PayClaim;
+/**
+ * A confirmed disaster declaration settles one policy's parametric claim: filed, approved and paid
+ * at once, for the product's benefit capped by the remaining cover. `claimId` is derived from the
+ * declaration and the policy, so a retry finds the claim settled and does nothing. The benefit is
+ * the one of the product version the policy was written on (a fact the caller reads).
+ */
+export type SettleParametricClaim = {
+  type: 'SettleParametricClaim';
+  data: {
+    policyId: string;
+    claimId: string;
+    declarationId: string;
+    /** The declaring government's region code (the claim is filed in its name). */
+    declaredBy: string;
+    insurerId: string;
+    peril: PerilKind;
+    severity: SeverityLevel;
+    incidentFrom: string;
+    incidentTo: string;
+    benefit: ParametricBenefit;
+    payoutReference: string;
+    now: string;
+  };
+};
+export type ClaimCommand = FileClaim | ApproveClaim | RejectClaim | PayClaim | SettleParametricClaim;

@@ -1,6 +1,6 @@
 import { Money } from '../shared/money';
 
-export const CLAIM_KINDS = ['accident', 'illness', 'hospitalisation', 'death', 'disability', 'crop-loss', 'livestock-loss', 'property-damage', 'other'] as const;
+export const CLAIM_KINDS = ['accident', 'illness', 'hospitalisation', 'death', 'disability', 'crop-loss', 'livestock-loss', 'property-damage', 'natural-disaster', 'other'] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
 /** Who filed a claim: the insurer of record or the household's government. */
@@ -23,6 +23,8 @@ export type ClaimEvent =
         evidence: string[];
         filedBy: ClaimFiler;
         filedAt: string;
+        /** Set on a parametric claim: the disaster declaration that settled it. */
+        declarationId?: string;
       };
     }
   | { type: 'ClaimApproved'; data: { policyId: string; claimId: string; approvedAmount: Money; inFull: boolean; note?: string; approvedBy: string; approvedAt: string } }

@@ -77,6 +77,25 @@ describe('product decider', () => {
     });
   });
 
+  describe('a parametric benefit', () => {
+    const withBenefit = (parametric: ProductTerms['parametric']) => publish({ ...terms, parametric });
+    const fixed = { perils: ['flood' as const], rule: 'fixed' as const, amount: money(50_000, 'CNY') };
+    const share = { perils: ['flood' as const, 'typhoon' as const], rule: 'severity-share' as const, shareBasisPointsBySeverity: [10_000, 5_000, 2_000, 0] as [number, number, number, number] };
+    it('publishes a fixed amount or a share of the sum insured by severity', () => {
+      spec.given([]).when(withBenefit(fixed)).then([{ type: 'ProductPublished', data: { productId, insurerId, version: 1, terms: { ...terms, parametric: fixed }, publishedAt: now } }]);
+      spec.given([]).when(withBenefit(share)).then([{ type: 'ProductPublished', data: { productId, insurerId, version: 1, terms: { ...terms, parametric: share }, publishedAt: now } }]);
+    });
+    it('refuses no peril, an unknown or repeated peril, a fixed amount beyond the sum insured or in another currency, and shares out of range', () => {
+      spec.given([]).when(withBenefit({ ...fixed, perils: [] })).thenThrows(InvalidCommand, /^terms\.parametric\.perils must list 1 to 8/);
+      spec.given([]).when(withBenefit({ ...fixed, perils: ['meteor' as never] })).thenThrows(InvalidCommand, /^terms\.parametric\.perils\[0\] must be one of/);
+      spec.given([]).when(withBenefit({ ...fixed, perils: ['flood', 'flood'] })).thenThrows(InvalidCommand, /^terms\.parametric\.perils must not list a peril twice/);
+      spec.given([]).when(withBenefit({ ...fixed, amount: money(2_000_001, 'CNY') })).thenThrows(InvalidCommand, /^terms\.parametric\.amount\.amount must not exceed/);
+      spec.given([]).when(withBenefit({ ...fixed, amount: money(5, 'USD') })).thenThrows(InvalidCommand, /^terms\.parametric\.amount\.currency/);
+      spec.given([]).when(withBenefit({ ...share, shareBasisPointsBySeverity: [10_001, 0, 0, 0] })).thenThrows(InvalidCommand, /^terms\.parametric\.shareBasisPointsBySeverity\[0\]/);
+      spec.given([]).when(withBenefit({ ...share, shareBasisPointsBySeverity: [1, 2, 3] as never })).thenThrows(InvalidCommand, /^terms\.parametric\.shareBasisPointsBySeverity must give 4 shares/);
+    });
+  });
+
   describe('ReviseProduct', () => {
     it('revises to the next version', () => {
       spec.given([published]).when(revise()).then([revised]);

@@ -1,4 +1,5 @@
 import { Money } from '../shared/money';
+import { ParametricBenefit } from './parametric';
 
 export const COVERAGE_KINDS = ['accident-illness', 'health', 'crop', 'livestock', 'property', 'life'] as const;
 export type CoverageKind = (typeof COVERAGE_KINDS)[number];
@@ -15,6 +16,8 @@ export interface ProductTerms {
   waitingPeriodDays: number;
   /** Length of a policy in days (365 for a yearly policy). */
   termDays: number;
+  /** Present on a parametric product: what it pays each covered household when a disaster is declared. */
+  parametric?: ParametricBenefit;
 }
 
 export type ProductEvent =

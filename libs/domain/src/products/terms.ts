@@ -1,6 +1,7 @@
 import { InvalidCommand } from '../shared/errors';
 import { assertMoney } from '../shared/money';
 import { COVERAGE_KINDS, ProductTerms } from './events';
+import { assertParametricBenefit } from './parametric';
 
 const MAX_NAME_LENGTH = 200;
 const MAX_WAITING_PERIOD_DAYS = 365;
@@ -17,6 +18,7 @@ export function assertProductTerms(terms: ProductTerms): void {
   if (sumInsured.amount < annualPremium.amount) throw new InvalidCommand('terms.sumInsured.amount', 'must be at least terms.annualPremium.amount');
   assertWholeDays(waitingPeriodDays, 'terms.waitingPeriodDays', 0, MAX_WAITING_PERIOD_DAYS);
   assertWholeDays(termDays, 'terms.termDays', 1, MAX_TERM_DAYS);
+  if (terms.parametric !== undefined) assertParametricBenefit(terms.parametric, sumInsured);
 }
 
 function assertWholeDays(value: number, field: string, min: number, max: number): void {

@@ -38,6 +38,12 @@ export function streamOf(event: PangolinEvent): string {
     case 'NationalIdReserved':
     case 'NationalIdReleased':
       throw new Error(`${event.type} names no stream of its own: its stream is named by a keyed digest of the number`);
+    case 'DisasterDeclared':
+    case 'DisasterDeclarationConfirmed':
+    case 'DisasterDeclarationDisputed':
+    case 'DisasterPayoutBatchRecorded':
+    case 'DisasterPayoutsCompleted':
+      return streams.disasterDeclaration(event.data.declarationId);
     default:
       return streams.policy(event.data.policyId);
   }

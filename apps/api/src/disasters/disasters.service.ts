@@ -1,0 +1,118 @@
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { disasterDecider, regionContains, streams } from '@pangolin/domain';
+import { productsCoveringPeril } from '@pangolin/application';
+import { EventStore } from '@pangolin/event-store';
+import * as views from '@pangolin/read-models';
+import { Principal } from '../auth/principal';
+import { RequestContext } from '../http/request-context';
+import { CommandRunner } from '../infrastructure/command-runner.service';
+import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { actingInsurer } from '../products/products.commands';
+import { ConfirmDeclarationDto, DeclareDisasterDto, DisputeDeclarationDto } from './disasters.dto';
+
+/**
+ * Disaster declarations: the government declares, the insurers whose parametric products cover the
+ * peril confirm or dispute, and the disaster payout process pays on each confirmation. Reads show
+ * everyone the declarations, their figures and pseudonymous household codes; the ids of households,
+ * policies and claims and the payout references only to the governments of the declared area and
+ * the insurers that confirmed.
+ */
+@Injectable()
+export class DisastersService {
+  constructor(
+    private readonly commands: CommandRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: DataSource,
+  ) {}
+
+  async declare(context: RequestContext, body: DeclareDisasterDto) {
+    const { role, regionCode } = context.user;
+    if (role !== 'government' || !regionCode) throw new ForbiddenException('only a local government can declare a disaster');
+    const declarationId = context.newId();
+    await this.commands.run(disasterDecider, streams.disasterDeclaration(declarationId), {
+      type: 'DeclareDisaster',
+      data: { declarationId, governmentRegion: regionCode, ...body, now: this.commands.now() },
+    }, context);
+    return { declarationId, status: 'declared' };
+  }
+
+  async confirm(context: RequestContext, declarationId: string, body: ConfirmDeclarationDto) {
+    const insurerId = actingInsurer(context);
+    const coveringProductIds = await this.coveringProducts(insurerId, declarationId);
+    await this.commands.run(disasterDecider, streams.disasterDeclaration(declarationId), {
+      type: 'ConfirmDisasterDeclaration',
+      data: { declarationId, insurerId, coveringProductIds, paymentFileReference: body.paymentFileReference, now: this.commands.now() },
+    }, context);
+    return { declarationId, status: 'confirmed' };
+  }
+
+  async dispute(context: RequestContext, declarationId: string, body: DisputeDeclarationDto) {
+    const insurerId = actingInsurer(context);
+    const coveringProductIds = await this.coveringProducts(insurerId, declarationId);
+    await this.commands.run(disasterDecider, streams.disasterDeclaration(declarationId), {
+      type: 'DisputeDisasterDeclaration',
+      data: { declarationId, insurerId, coveringProductIds, reason: body.reason, now: this.commands.now() },
+    }, context);
+    return { declarationId, status: 'disputed' };
+  }
+
+  /** The insurer's products that cover the declared peril in some version (a fact for the decider). */
+  private async coveringProducts(insurerId: string, declarationId: string): Promise<string[]> {
+    const declaration = await this.commands.state(disasterDecider, streams.disasterDeclaration(declarationId));
+    if (!declaration.declared) throw new NotFoundException(`declaration ${declarationId} not found`);
+    const products = await this.db.manager.find(views.ProductRow, { where: { insurerId }, select: { productId: true } });
+    return productsCoveringPeril(this.store, products.map(({ productId }) => productId), declaration.peril);
+  }
+
+  async list(user: Principal | undefined, page: views.PageRequest) {
+    return views.mapPage(await views.listDisasterDeclarations(this.db.manager, page), (row) => this.declarationView(row, user));
+  }
+
+  async get(user: Principal | undefined, declarationId: string) {
+    return this.declarationView(await this.declaration(declarationId), user);
+  }
+
+  async payouts(user: Principal | undefined, declarationId: string, page: views.PageRequest) {
+    const declaration = await this.declaration(declarationId);
+    const full = this.maySeeDetails(declaration, user);
+    return views.mapPage(await views.disasterPayouts(this.db.manager, declarationId, page), (payout) => {
+      const { householdCode, villageCode, insurerId, amount, currency, batchNumber, paidAt } = payout;
+      const shown = { householdCode, villageCode, insurerId, amount: { amount, currency }, batchNumber, paidAt };
+      return full ? { ...shown, householdId: payout.householdId, policyId: payout.policyId, claimId: payout.claimId, payoutReference: payout.payoutReference } : shown;
+    });
+  }
+
+  async uncovered(user: Principal | undefined, declarationId: string, page: views.PageRequest) {
+    const declaration = await this.declaration(declarationId);
+    const full = this.maySeeDetails(declaration, user);
+    return views.mapPage(await views.uncoveredHouseholds(this.db.manager, declaration, page), ({ householdId, householdCode, villageCode, category, size }) =>
+      full ? { householdCode, villageCode, category, size, householdId } : { householdCode, villageCode, category, size },
+    );
+  }
+
+  private async declaration(declarationId: string): Promise<views.DisasterDeclarationRow> {
+    const row = await views.disasterDeclaration(this.db.manager, declarationId);
+    if (!row) throw new NotFoundException(`declaration ${declarationId} not found`);
+    return row;
+  }
+
+  private maySeeDetails(declaration: views.DisasterDeclarationRow, user: Principal | undefined): boolean {
+    if (user?.role === 'government' && user.regionCode) {
+      const own = user.regionCode;
+      return declaration.regionCodes.some((code) => regionContains(own, code) || regionContains(code, own));
+    }
+    if (user?.role === 'insurer') return declaration.answers.some(({ insurerId, status }) => insurerId === user.insurerId && status === 'confirmed');
+    return false;
+  }
+
+  private declarationView(row: views.DisasterDeclarationRow, user: Principal | undefined) {
+    const { declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt, answers, policiesPaid, amountPaid, currency } = row;
+    const confirmed = answers.filter(({ status }) => status === 'confirmed');
+    const status = confirmed.length === 0 ? (answers.length === 0 ? 'declared' : 'disputed') : confirmed.every(({ completedAt }) => completedAt !== null) ? 'paid' : 'paying';
+    return {
+      declarationId, declaredBy, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt, status, answers,
+      policiesPaid, amountPaid: currency ? { amount: amountPaid, currency } : null, detailsShown: this.maySeeDetails(row, user),
+    };
+  }
+}

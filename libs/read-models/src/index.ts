@@ -45,6 +45,9 @@ export * from './government-dashboard/government-dashboard.queries';
 
 export * from './public-view/public-gift.entity';
 export * from './public-view/public-allocation.entity';
+export * from './public-view/public-totals.entity';
+export * from './public-view/public-reach.entity';
+export * from './public-view/public-member.entity';
 export * from './public-view/public-view.projection';
 export * from './public-view/public-view.queries';
 

@@ -22,6 +22,9 @@ import { VillageClaimsRow } from './government-dashboard/village-claims.entity';
 import { PublicViewProjection } from './public-view/public-view.projection';
 import { PublicGiftRow } from './public-view/public-gift.entity';
 import { PublicAllocationRow } from './public-view/public-allocation.entity';
+import { PublicTotalsRow } from './public-view/public-totals.entity';
+import { PublicReachRow } from './public-view/public-reach.entity';
+import { PublicMemberRow } from './public-view/public-member.entity';
 import { LedgerProjection } from './ledger/ledger.projection';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
@@ -56,6 +59,9 @@ export const readModelEntities = [
   VillageClaimsRow,
   PublicGiftRow,
   PublicAllocationRow,
+  PublicTotalsRow,
+  PublicReachRow,
+  PublicMemberRow,
   LedgerPostingRow,
   LedgerEntryRow,
   LedgerPostingGiftRow,

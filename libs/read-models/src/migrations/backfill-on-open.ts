@@ -11,6 +11,12 @@ import { ClaimRow } from '../catalogue/claim.entity';
 import { quotedTable } from '../shared/raw-sql';
 import { ledgerTotalsFromEntries, postingGiftsFromPostings, villageCountsFromHouseholds } from './1765000000000-index-list-orders';
 import { dashboardClaimsFromClaims, villageClaimsFromDashboardClaims } from './1765100000000-dashboard-claims';
+import { PublicGiftRow } from '../public-view/public-gift.entity';
+import { PublicAllocationRow } from '../public-view/public-allocation.entity';
+import { PublicTotalsRow } from '../public-view/public-totals.entity';
+import { PublicMemberRow } from '../public-view/public-member.entity';
+import { PublicReachRow } from '../public-view/public-reach.entity';
+import { publicMembersFromRows, publicReachFromMembers, publicTotalsFromGifts } from './1765600000000-public-totals';
 
 /**
  * The embedded read database's schema follows the entities, without migrations: what a migration
@@ -29,6 +35,11 @@ export async function backfillOnOpen(manager: EntityManager): Promise<void> {
   if (await isEmpty(manager, DashboardClaimRow)) {
     await manager.query(dashboardClaimsFromClaims(quotedTable(manager, DashboardClaimRow), quotedTable(manager, ClaimRow), quotedTable(manager, DashboardHouseholdRow)));
     await manager.query(villageClaimsFromDashboardClaims(quotedTable(manager, VillageClaimsRow), quotedTable(manager, DashboardClaimRow)));
+  }
+  if (await isEmpty(manager, PublicTotalsRow)) await manager.query(publicTotalsFromGifts(quotedTable(manager, PublicTotalsRow), quotedTable(manager, PublicGiftRow)));
+  if ((await isEmpty(manager, PublicMemberRow)) && (await isEmpty(manager, PublicReachRow))) {
+    await manager.query(publicMembersFromRows(quotedTable(manager, PublicMemberRow), quotedTable(manager, PublicGiftRow), quotedTable(manager, PublicAllocationRow)));
+    await manager.query(publicReachFromMembers(quotedTable(manager, PublicReachRow), quotedTable(manager, PublicMemberRow)));
   }
 }
 

@@ -1,7 +1,8 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { ProgrammeRow } from '../catalogue/programme.entity';
-import { PublicGiftRow } from './public-gift.entity';
-import { PublicAllocationRow } from './public-allocation.entity';
+import { keysetPage, listOrder, type Page, type PageRequest } from '../shared/paging';
+import { PLATFORM_SCOPE, PublicTotalsRow } from './public-totals.entity';
+import { PublicReachRow } from './public-reach.entity';
 
 /** Money of paid gifts in one currency. received = inEscrow + refunded + paidToInsurers + awaitingPolicyIssue. */
 export interface GiftMoney {
@@ -57,121 +58,63 @@ export interface PlatformTotals {
   money: GiftMoney[];
 }
 
-export async function programmeTotals(manager: EntityManager): Promise<ProgrammeTotals[]> {
-  const programmes = await manager.find(ProgrammeRow, { order: { programmeId: 'ASC' } });
-  const counts = await manager
-    .createQueryBuilder(PublicGiftRow, 'g')
-    .select('g.programmeId', 'programmeId')
-    .addSelect('COUNT(*)', 'gifts')
-    .addSelect('COUNT(DISTINCT g.donorId)', 'donors')
-    .where('g.programmeId IS NOT NULL')
-    .andWhere('g.received > 0')
-    .groupBy('g.programmeId')
-    .getRawMany<{ programmeId: string; gifts: number | string; donors: number | string }>();
-  const money = await giftMoney(manager, { perProgramme: true });
-  const unpaid = await unpaidPledges(manager, { perProgramme: true });
-  const covered = await manager
-    .createQueryBuilder(PublicAllocationRow, 'a')
-    .select('a.programmeId', 'programmeId')
-    .addSelect('COUNT(DISTINCT a.householdId)', 'households')
-    .where('a.policyActive = :active', { active: true })
-    .andWhere('a.programmeId IS NOT NULL')
-    .groupBy('a.programmeId')
-    .getRawMany<{ programmeId: string; households: number | string }>();
+const PROGRAMMES = listOrder('public-programmes', [['programme.programmeId', 'text']]);
 
-  return programmes.map((programme) => {
-    const count = counts.find((row) => row.programmeId === programme.programmeId);
-    return {
-      programmeId: programme.programmeId,
-      name: programme.name,
-      regionCode: programme.regionCode,
-      productId: programme.productId,
-      closed: programme.closed,
-      gifts: Number(count?.gifts ?? 0),
-      donors: Number(count?.donors ?? 0),
-      unpaidPledges: pledgesOf(unpaid.filter((row) => row.programmeId === programme.programmeId)),
-      householdsCovered: Number(covered.find((row) => row.programmeId === programme.programmeId)?.households ?? 0),
-      money: money.filter((row) => row.programmeId === programme.programmeId).map(({ programmeId: _programmeId, ...figures }) => figures),
-    };
-  });
+/** A page of programmes, by id, each with its public totals (kept by the public-view projection). */
+export async function programmeTotals(manager: EntityManager, page: PageRequest): Promise<Page<ProgrammeTotals>> {
+  const programmes = await keysetPage(manager.createQueryBuilder(ProgrammeRow, 'programme'), PROGRAMMES, page, (row) => [row.programmeId]);
+  const scopes = programmes.items.map(({ programmeId }) => programmeId);
+  const totals = scopes.length ? await manager.find(PublicTotalsRow, { where: { scope: In(scopes) }, order: { currency: 'ASC' } }) : [];
+  const reach = scopes.length ? await manager.find(PublicReachRow, { where: { scope: In(scopes) } }) : [];
+  const items = programmes.items.map(({ programmeId, name, regionCode, productId, closed }) => ({
+    programmeId,
+    name,
+    regionCode,
+    productId,
+    closed,
+    ...totalsOf(
+      totals.filter((row) => row.scope === programmeId),
+      reach.find((row) => row.scope === programmeId),
+    ),
+  }));
+  return { items, nextCursor: programmes.nextCursor };
 }
 
 /** Every gift on the platform, directed at a household or through a programme. */
 export async function platformTotals(manager: EntityManager): Promise<PlatformTotals> {
-  const count = await manager
-    .createQueryBuilder(PublicGiftRow, 'g')
-    .select('COUNT(*)', 'gifts')
-    .addSelect('COUNT(DISTINCT g.donorId)', 'donors')
-    .where('g.received > 0')
-    .getRawOne<{ gifts: number | string; donors: number | string }>();
-  const covered = await manager
-    .createQueryBuilder(PublicAllocationRow, 'a')
-    .select('COUNT(DISTINCT a.householdId)', 'households')
-    .where('a.policyActive = :active', { active: true })
-    .getRawOne<{ households: number | string }>();
-  const money = await giftMoney(manager, { perProgramme: false });
+  const totals = await manager.find(PublicTotalsRow, { where: { scope: PLATFORM_SCOPE }, order: { currency: 'ASC' } });
+  return totalsOf(totals, (await manager.findOneBy(PublicReachRow, { scope: PLATFORM_SCOPE })) ?? undefined);
+}
+
+/** One scope's figures from its rows per currency (gifts and pledges add up across currencies; donors and households are counted once). */
+function totalsOf(rows: PublicTotalsRow[], reach: PublicReachRow | undefined): PlatformTotals {
+  const unpaid = rows.filter((row) => row.unpaidCount > 0);
   return {
-    gifts: Number(count?.gifts ?? 0),
-    donors: Number(count?.donors ?? 0),
-    unpaidPledges: pledgesOf(await unpaidPledges(manager, { perProgramme: false })),
-    householdsCovered: Number(covered?.households ?? 0),
-    money: money.map(({ programmeId: _programmeId, ...figures }) => figures),
+    gifts: rows.reduce((total, row) => total + row.gifts, 0),
+    donors: reach?.donors ?? 0,
+    unpaidPledges: { count: unpaid.reduce((total, row) => total + row.unpaidCount, 0), amount: unpaid.map(({ currency, unpaidAmount }) => ({ currency, amount: unpaidAmount })) },
+    householdsCovered: reach?.householdsCovered ?? 0,
+    money: rows.filter((row) => row.gifts > 0).map(moneyOf),
   };
 }
 
-/** Sums gift figures per currency, and per programme if asked (leaving out gifts to single households). */
-async function giftMoney(manager: EntityManager, { perProgramme }: { perProgramme: boolean }): Promise<(GiftMoney & { programmeId?: string })[]> {
-  const figures = ['pledged', 'received', 'allocated', 'paidToInsurers', 'premiumRefundsCredited', 'refunded', 'claimsPaid'] as const;
-  const query = manager.createQueryBuilder(PublicGiftRow, 'g').select('g.currency', 'currency').where('g.received > 0').groupBy('g.currency').orderBy('g.currency', 'ASC');
-  if (perProgramme) query.addSelect('g.programmeId', 'programmeId').addGroupBy('g.programmeId').andWhere('g.programmeId IS NOT NULL');
-  for (const figure of figures) query.addSelect(`SUM(g.${figure})`, figure);
-  const rows: Record<string, number | string | null>[] = await query.getRawMany();
-  return rows.map((row) => {
-    // Sums come back as numbers from SQLite and as strings from PostgreSQL.
-    const sum = (figure: (typeof figures)[number]) => Number(row[figure] ?? 0);
-    return {
-      ...(row.programmeId ? { programmeId: String(row.programmeId) } : {}),
-      currency: String(row.currency),
-      pledged: sum('pledged'),
-      received: sum('received'),
-      allocated: sum('allocated'),
-      paidToInsurers: sum('paidToInsurers'),
-      awaitingPolicyIssue: sum('allocated') - sum('premiumRefundsCredited') - sum('paidToInsurers'),
-      premiumRefundsCredited: sum('premiumRefundsCredited'),
-      refunded: sum('refunded'),
-      heldInEscrow: sum('received') - sum('allocated') + sum('premiumRefundsCredited') - sum('refunded'),
-      claimsPaid: sum('claimsPaid'),
-    };
-  });
+function moneyOf(row: PublicTotalsRow): GiftMoney {
+  const { currency, pledged, received, allocated, paidToInsurers, premiumRefundsCredited, refunded, claimsPaid } = row;
+  return {
+    currency,
+    pledged,
+    received,
+    allocated,
+    paidToInsurers,
+    awaitingPolicyIssue: allocated - premiumRefundsCredited - paidToInsurers,
+    premiumRefundsCredited,
+    refunded,
+    heldInEscrow: received - allocated + premiumRefundsCredited - refunded,
+    claimsPaid,
+  };
 }
 
-type UnpaidRow = { programmeId?: string; currency: string; count: number; amount: number };
-
-/** Unpaid pledges per currency, and per programme if asked. */
-async function unpaidPledges(manager: EntityManager, { perProgramme }: { perProgramme: boolean }): Promise<UnpaidRow[]> {
-  const query = manager
-    .createQueryBuilder(PublicGiftRow, 'g')
-    .select('g.currency', 'currency')
-    .addSelect('COUNT(*)', 'count')
-    .addSelect('SUM(g.pledged)', 'amount')
-    .where('g.received = 0')
-    .groupBy('g.currency')
-    .orderBy('g.currency', 'ASC');
-  if (perProgramme) query.addSelect('g.programmeId', 'programmeId').addGroupBy('g.programmeId').andWhere('g.programmeId IS NOT NULL');
-  const rows: Record<string, number | string | null>[] = await query.getRawMany();
-  return rows.map((row) => ({
-    ...(row.programmeId ? { programmeId: String(row.programmeId) } : {}),
-    currency: String(row.currency),
-    count: Number(row.count),
-    amount: Number(row.amount ?? 0),
-  }));
-}
-
-function pledgesOf(rows: UnpaidRow[]): UnpaidPledges {
-  return { count: rows.reduce((total, row) => total + row.count, 0), amount: rows.map(({ currency, amount }) => ({ currency, amount })) };
-}
-
-/** Everything the public may see: per-programme and platform totals. */
-export async function publicView(manager: EntityManager): Promise<{ programmes: ProgrammeTotals[]; platform: PlatformTotals }> {
-  return { programmes: await programmeTotals(manager), platform: await platformTotals(manager) };
+/** What /public/totals shows: the platform's totals (each programme's are a paged list, programmeTotals). */
+export async function publicView(manager: EntityManager): Promise<{ platform: PlatformTotals }> {
+  return { platform: await platformTotals(manager) };
 }

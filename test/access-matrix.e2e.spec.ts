@@ -199,6 +199,7 @@ const RULES: Record<string, Rule> = {
   'GET /insurer/claims': read([() => '/insurer/claims', withRole('insurer')]),
   'GET /insurer/loss-ratio': read([() => '/insurer/loss-ratio', withRole('insurer')]),
   'GET /public/totals': read([() => '/public/totals', PUBLIC]),
+  'GET /public/programmes': read([() => '/public/programmes', PUBLIC]),
   'GET /ledger': read([() => '/ledger', ['auditor', 'admin']]),
   'GET /ledger/gifts/{giftId}': read([() => `/ledger/gifts/${w.giftOfDonorA}`, ['auditor', 'admin']]),
 

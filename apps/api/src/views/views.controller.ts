@@ -20,6 +20,7 @@ import {
   InsurerLossRatioQuery,
   InsurerViewQuery,
   LedgerQuery,
+  PublicProgrammesQuery,
   PublicViewQuery,
   UncoveredHouseholdsQuery,
 } from './views.queries';
@@ -235,9 +236,16 @@ export class ViewsController {
 
   @Public()
   @Get('public/totals')
-  @ApiOperation({ summary: 'Programme and platform totals, reconciling pledged, received, allocated and paid out (no personal data)' })
+  @ApiOperation({ summary: "Platform totals, reconciling pledged, received, allocated and paid out (no personal data); each programme's are public/programmes" })
   publicTotals() {
     return this.queryBus.execute(new PublicViewQuery());
+  }
+
+  @Public()
+  @Get('public/programmes')
+  @ApiOperation({ summary: 'Programmes by id, each with its totals reconciling pledged, received, allocated and paid out (no personal data)' })
+  publicProgrammes(@Paging() page: PageRequest) {
+    return this.queryBus.execute(new PublicProgrammesQuery(page));
   }
 
   @Public()

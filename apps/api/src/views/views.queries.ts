@@ -219,6 +219,21 @@ export class PublicViewQueryHandler implements IQueryHandler<PublicViewQuery> {
   }
 }
 
+export class PublicProgrammesQuery extends Query<unknown> {
+  constructor(readonly page: views.PageRequest) {
+    super();
+  }
+}
+
+@QueryHandler(PublicProgrammesQuery)
+export class PublicProgrammesQueryHandler implements IQueryHandler<PublicProgrammesQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async execute({ page }: PublicProgrammesQuery) {
+    return views.programmeTotals(this.db.manager, page);
+  }
+}
+
 export class CatalogueQuery extends Query<unknown> {
   constructor(
     readonly list: { what: 'products'; filter: { insurerId?: string; includeRetired?: boolean } } | { what: 'programmes'; filter: { regionPrefix?: string; productId?: string; closed?: boolean } },
@@ -269,6 +284,7 @@ export const viewQueryHandlers = [
   InsurerListQueryHandler,
   InsurerLossRatioQueryHandler,
   PublicViewQueryHandler,
+  PublicProgrammesQueryHandler,
   CatalogueQueryHandler,
   LedgerQueryHandler,
 ];

@@ -1,5 +1,5 @@
 import { FlowChart } from '../components/charts';
-import { DataTable, Loading, Section, Stat, useApi, type Column } from '../components/common';
+import { DataTable, Loading, Pager, Section, Stat, useApi, usePages, type Column } from '../components/common';
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
 
@@ -14,34 +14,30 @@ interface GiftMoney {
   heldInEscrow: number;
   claimsPaid: number;
 }
-interface PublicTotals {
-  programmes: { programmeId: string; name: string; regionCode: string; closed: boolean; gifts: number; donors: number; householdsCovered: number; money: GiftMoney[] }[];
-  platform: { gifts: number; donors: number; householdsCovered: number; money: GiftMoney[] };
+interface Totals {
+  gifts: number;
+  donors: number;
+  householdsCovered: number;
+  money: GiftMoney[];
+}
+interface ProgrammeTotals extends Totals {
+  programmeId: string;
+  name: string;
+  regionCode: string;
+  closed: boolean;
 }
 
 const ZERO: GiftMoney = { currency: 'CNY', pledged: 0, received: 0, allocated: 0, paidToInsurers: 0, awaitingPolicyIssue: 0, refunded: 0, heldInEscrow: 0, claimsPaid: 0 };
 
-/** Programme and platform totals and where the money went: the public view has no personal data to show. */
+/** Platform totals, where the money went, and each programme's totals a page at a time: the public view has no personal data to show. */
 export function PublicPage() {
   const { t, language } = useI18n();
-  const totals = useApi<PublicTotals>('/public/totals');
+  const totals = useApi<{ platform: Totals }>('/public/totals');
   if (!totals.data) return <Loading error={totals.error} />;
-  const { platform, programmes } = totals.data;
+  const { platform } = totals.data;
   const money = platform.money[0] ?? ZERO;
   const text = (amount: number) => formatMoney({ amount, currency: money.currency }, language);
   const stage = (key: string, amount: number) => ({ key, label: t(`public.flow.${key}` as 'public.flow.received'), amount, text: text(amount) });
-
-  const figures = (programme: PublicTotals['programmes'][number]) => programme.money[0] ?? ZERO;
-  const programmeColumns: Column<PublicTotals['programmes'][number]>[] = [
-    { id: 'name', header: t('public.programme'), rowHeader: true, cell: (programme) => `${programme.name}${programme.closed ? ` (${t('public.closed')})` : ''}` },
-    { id: 'region', header: t('public.region'), cell: (programme) => programme.regionCode },
-    { id: 'gifts', header: t('public.gifts'), cell: (programme) => programme.gifts },
-    { id: 'donors', header: t('public.donors'), cell: (programme) => programme.donors },
-    { id: 'covered', header: t('public.householdsCovered'), cell: (programme) => programme.householdsCovered },
-    { id: 'received', header: t('public.received'), cell: (programme) => text(figures(programme).received) },
-    { id: 'allocated', header: t('public.flow.allocated'), cell: (programme) => text(figures(programme).allocated) },
-    { id: 'held', header: t('public.flow.heldInEscrow'), cell: (programme) => text(figures(programme).heldInEscrow) },
-  ];
 
   return (
     <>
@@ -68,9 +64,30 @@ export function PublicPage() {
         />
         <p className="muted">{t('public.flowNote')}</p>
       </Section>
-      <Section title={t('public.programmes')} id="public-programmes">
-        <DataTable label={t('public.programmes')} testId="programmes-table" columns={programmeColumns} rows={programmes} rowKey={(programme) => programme.programmeId} />
-      </Section>
+      <Programmes />
     </>
+  );
+}
+
+function Programmes() {
+  const { t, language } = useI18n();
+  const programmes = usePages<ProgrammeTotals>('/public/programmes');
+  const figures = (programme: ProgrammeTotals) => programme.money[0] ?? ZERO;
+  const text = (programme: ProgrammeTotals, figure: 'received' | 'allocated' | 'heldInEscrow') => formatMoney({ amount: figures(programme)[figure], currency: figures(programme).currency }, language);
+  const columns: Column<ProgrammeTotals>[] = [
+    { id: 'name', header: t('public.programme'), rowHeader: true, cell: (programme) => `${programme.name}${programme.closed ? ` (${t('public.closed')})` : ''}` },
+    { id: 'region', header: t('public.region'), cell: (programme) => programme.regionCode },
+    { id: 'gifts', header: t('public.gifts'), cell: (programme) => programme.gifts },
+    { id: 'donors', header: t('public.donors'), cell: (programme) => programme.donors },
+    { id: 'covered', header: t('public.householdsCovered'), cell: (programme) => programme.householdsCovered },
+    { id: 'received', header: t('public.received'), cell: (programme) => text(programme, 'received') },
+    { id: 'allocated', header: t('public.flow.allocated'), cell: (programme) => text(programme, 'allocated') },
+    { id: 'held', header: t('public.flow.heldInEscrow'), cell: (programme) => text(programme, 'heldInEscrow') },
+  ];
+  return (
+    <Section title={t('public.programmes')} id="public-programmes">
+      {programmes.items ? <DataTable label={t('public.programmes')} testId="programmes-table" columns={columns} rows={programmes.items} rowKey={(programme) => programme.programmeId} /> : <Loading error={programmes.error} />}
+      <Pager list={programmes} label={t('public.programmes')} />
+    </Section>
   );
 }

@@ -474,6 +474,7 @@ function endpointsFor(seeded: Seeded, tokens: Record<keyof Seeded['users'], stri
     { name: 'products', role: 'public', path: '/products' },
     { name: 'programmes (county)', role: 'public', path: `/programmes?region=${COUNTY}&productId=${productId}` },
     { name: 'public/totals', role: 'public', path: '/public/totals' },
+    { name: 'public/programmes', role: 'public', path: '/public/programmes' },
     { name: 'ledger', role: 'auditor', path: '/ledger', token: tokens.auditor },
     { name: 'ledger (escrow:gift:)', role: 'auditor', path: '/ledger?account=escrow:gift:', token: tokens.auditor },
     { name: 'ledger/gifts/:id (programme gift)', role: 'auditor', path: `/ledger/gifts/${programmeGiftId}`, token: tokens.auditor },

@@ -89,6 +89,14 @@ async function waitForRows(page: Page, section: string, keys: string[]): Promise
   );
 }
 
+/** Shows the section's first page, then "next" its second (so labelled). */
+async function walkTwoPages(page: Page, section: string, [first, second]: string[][], language: Language): Promise<void> {
+  await waitForRows(page, section, first);
+  await page.locator(section).locator('[data-pager="next"]').click();
+  await waitForRows(page, section, second);
+  expect(await page.locator(section).locator('[data-pager="page"]').innerText()).toBe(text(language, 'common.page').replace('{n}', '2'));
+}
+
 /** Whether the page is wider than the window, and the rows sticking out of it or cut off inside. */
 function overflow(page: Page, section: string): Promise<{ pageWider: boolean; clippedRows: string[] }> {
   return page.evaluate((selector) => {
@@ -135,6 +143,9 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
       await insurer.ok(`/policies/${policy.policyId}/issue`, { policyNumber: `PAGED-${String(n).padStart(4, '0')}`, startDate: today });
       await government.ok(`/policies/${policy.policyId}/claims`, { incidentDate: today, kind: 'illness', amountClaimed: { amount: 10_000, currency: 'CNY' }, evidence: ['invoice.pdf'] });
     });
+
+    // More than a page of programmes, for the public page's programme totals.
+    await inParallel(Array.from({ length: PAGE_SIZE }, (_, n) => n), 8, (n) => government.ok('/programmes', { name: `Paged programme ${n}`, regionCode: VILLAGES[n % VILLAGES.length], productId }));
 
     const codePrefix = (items: any[], code: (item: any) => string) => code(items[items.length - 1]).slice(0, 5);
     pages.push(
@@ -240,11 +251,7 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
         const section = page.locator(list.section);
         const [first, second] = await apiPages(api, list.path, 2);
         expect([list.name, second?.length ?? 0]).not.toEqual([list.name, 0]);
-        await waitForRows(page, list.section, first.map(list.key));
-
-        await section.locator('[data-pager="next"]').click();
-        await waitForRows(page, list.section, second.map(list.key));
-        expect(await section.locator('[data-pager="page"]').innerText()).toBe(text(language, 'common.page').replace('{n}', '2'));
+        await walkTwoPages(page, list.section, [first, second].map((items) => items.map(list.key)), language);
         if (phone) expect([list.name, await overflow(page, list.section)]).toEqual([list.name, { pageWider: false, clippedRows: [] }]);
         await section.locator('[data-pager="previous"]').click();
         await waitForRows(page, list.section, first.map(list.key));
@@ -268,6 +275,11 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
     for (const path of ['#/', '#/sign-in']) {
       await page.goto(`/${path}`);
       await page.locator('main [data-key]').first().waitFor();
+      if (path === '#/') {
+        const programmes = await apiPages(platform.api, '/public/programmes', 2);
+        expect(programmes[1]?.length ?? 0).toBeGreaterThan(0);
+        await walkTwoPages(page, '#public-programmes', programmes.map((items) => items.map((programme) => programme.programmeId)), language);
+      }
       if (phone) expect([path, await overflow(page, 'main')]).toEqual([path, { pageWider: false, clippedRows: [] }]);
       await screenshot(page, `paged-${path === '#/' ? 'public' : 'sign-in'}-${language}-${width}`);
     }

@@ -1,9 +1,10 @@
 import { Entity, Index, PrimaryColumn } from 'typeorm';
-import { CurrencyColumn, MinorUnitsColumn, TextColumn } from '../shared/columns';
+import { CurrencyColumn, TextColumn } from '../shared/columns';
+import { GiftFigures } from './gift-figures';
 
 /** One gift's money, for public totals. No personal data: donors are counted, never named. */
 @Entity('public_gifts')
-export class PublicGiftRow {
+export class PublicGiftRow extends GiftFigures {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   giftId: string;
 
@@ -17,27 +18,4 @@ export class PublicGiftRow {
 
   @CurrencyColumn()
   currency: string;
-
-  @MinorUnitsColumn()
-  pledged: number;
-
-  @MinorUnitsColumn()
-  received: number;
-
-  @MinorUnitsColumn()
-  allocated: number;
-
-  /** Premium that reached insurers, net of unearned premium they returned on cancellation. */
-  @MinorUnitsColumn()
-  paidToInsurers: number;
-
-  @MinorUnitsColumn()
-  premiumRefundsCredited: number;
-
-  @MinorUnitsColumn()
-  refunded: number;
-
-  /** This gift's part of claims paid, in proportion to its share of each policy's premium. */
-  @MinorUnitsColumn()
-  claimsPaid: number;
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { MinorUnitsColumn } from '../shared/columns';
+import { GiftFigures } from './gift-figures';
 
 /** The scope of the platform's own totals; a programme's totals have its id as scope. */
 export const PLATFORM_SCOPE = '';
@@ -12,7 +13,7 @@ export const PLATFORM_SCOPE = '';
  * A row whose gifts and unpaid pledges are all gone is deleted.
  */
 @Entity('public_totals')
-export class PublicTotalsRow {
+export class PublicTotalsRow extends GiftFigures {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   scope: string;
 
@@ -21,27 +22,6 @@ export class PublicTotalsRow {
 
   @Column({ type: 'integer', default: 0 })
   gifts: number;
-
-  @MinorUnitsColumn()
-  pledged: number;
-
-  @MinorUnitsColumn()
-  received: number;
-
-  @MinorUnitsColumn()
-  allocated: number;
-
-  @MinorUnitsColumn()
-  paidToInsurers: number;
-
-  @MinorUnitsColumn()
-  premiumRefundsCredited: number;
-
-  @MinorUnitsColumn()
-  refunded: number;
-
-  @MinorUnitsColumn()
-  claimsPaid: number;
 
   @Column({ type: 'integer', default: 0 })
   unpaidCount: number;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { platformTotals, programmeTotals, publicView, type PlatformTotals } from './public-view.queries';
+import { moneyOf, platformTotals, programmeTotals, publicView, type PlatformTotals } from './public-view.queries';
 import { PublicGiftRow } from './public-gift.entity';
 import { PublicAllocationRow } from './public-allocation.entity';
 import { PublicTotalsRow } from './public-totals.entity';
@@ -24,21 +24,8 @@ async function summedOverRows(manager: EntityManager, programmeId?: string): Pro
     householdsCovered: new Set(allocations.map((allocation) => allocation.householdId)).size,
     money: currencies(paid).map((currency) => {
       const of = paid.filter((gift) => gift.currency === currency);
-      const [pledged, received, allocated, paidToInsurers, premiumRefundsCredited, refunded, claimsPaid] = (
-        ['pledged', 'received', 'allocated', 'paidToInsurers', 'premiumRefundsCredited', 'refunded', 'claimsPaid'] as const
-      ).map((figure) => sum(of, figure));
-      return {
-        currency,
-        pledged,
-        received,
-        allocated,
-        paidToInsurers,
-        awaitingPolicyIssue: allocated - premiumRefundsCredited - paidToInsurers,
-        premiumRefundsCredited,
-        refunded,
-        heldInEscrow: received - allocated + premiumRefundsCredited - refunded,
-        claimsPaid,
-      };
+      const figures = ['pledged', 'received', 'allocated', 'paidToInsurers', 'premiumRefundsCredited', 'refunded', 'claimsPaid'] as const;
+      return moneyOf({ currency, ...(Object.fromEntries(figures.map((figure) => [figure, sum(of, figure)])) as Record<(typeof figures)[number], number>) });
     }),
   };
 }

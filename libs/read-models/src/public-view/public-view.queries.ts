@@ -3,6 +3,7 @@ import { ProgrammeRow } from '../catalogue/programme.entity';
 import { keysetPage, listOrder, type Page, type PageRequest } from '../shared/paging';
 import { PLATFORM_SCOPE, PublicTotalsRow } from './public-totals.entity';
 import { PublicReachRow } from './public-reach.entity';
+import type { GiftFigures } from './gift-figures';
 
 /** Money of paid gifts in one currency. received = inEscrow + refunded + paidToInsurers + awaitingPolicyIssue. */
 export interface GiftMoney {
@@ -98,8 +99,9 @@ function totalsOf(rows: PublicTotalsRow[], reach: PublicReachRow | undefined): P
   };
 }
 
-function moneyOf(row: PublicTotalsRow): GiftMoney {
-  const { currency, pledged, received, allocated, paidToInsurers, premiumRefundsCredited, refunded, claimsPaid } = row;
+/** Summed figures in one currency, with what they imply: premium awaiting its policy, money held in escrow. */
+export function moneyOf(figures: GiftFigures & { currency: string }): GiftMoney {
+  const { currency, pledged, received, allocated, paidToInsurers, premiumRefundsCredited, refunded, claimsPaid } = figures;
   return {
     currency,
     pledged,

@@ -3,6 +3,7 @@ import type { HouseholdPersonalData, Money, ProgrammeCandidate } from '@pangolin
 import { ProductRow } from '../catalogue/product.entity';
 import { HouseholdRow } from './household.entity';
 import { FundingStatus, HouseholdFundingRow } from './household-funding.entity';
+import { UncoveredHouseholdRow } from './uncovered-household.entity';
 import { applyKeyset, inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 
 export interface FundingView {
@@ -146,37 +147,23 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
 export async function listUncoveredEligible(manager: EntityManager, filter: UncoveredFilter, page?: PageRequest): Promise<Page<UncoveredHousehold> | UncoveredHousehold[]> {
   const product = await manager.findOneBy(ProductRow, { productId: filter.productId });
   if (!product) return page ? { items: [], nextCursor: null } : [];
+  // A range of the kept uncovered set in allocation order: a county's rows are contiguous in its index.
+  const inCounty: [string, Record<string, string>] = filter.regionPrefix.length >= 6 ? ['h.countyCode = :county', { county: filter.regionPrefix.slice(0, 6) }] : inRegion('h.countyCode', filter.regionPrefix);
   const query = manager
-    .createQueryBuilder(HouseholdRow, 'h')
-    .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = :productId', { productId: filter.productId })
-    .where(`${indexHint(manager, filter.regionPrefix, 'eligible')}h.eligible = :eligible`, { eligible: true })
-    .andWhere(...inRegion(`${indexHint(manager, filter.regionPrefix, 'villageCode')}h.villageCode`, filter.regionPrefix))
-    .andWhere("(f.householdId IS NULL OR (f.activePolicyId IS NULL AND f.status NOT IN ('funded', 'covered')))");
+    .createQueryBuilder(UncoveredHouseholdRow, 'h')
+    .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = h.productId')
+    .where('h.productId = :productId', { productId: filter.productId })
+    .andWhere(...inCounty)
+    .andWhere(...inRegion('h.villageCode', filter.regionPrefix));
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
-  const keyOf = (row: HouseholdRow) => [String(row.verifiedPosition), row.householdCode];
-  const toView = (row: HouseholdRow) => uncoveredView(row, (row as HouseholdRow & { funding: HouseholdFundingRow | null }).funding, product);
+  const keyOf = (row: UncoveredHouseholdRow) => [String(row.verifiedPosition), row.householdCode];
+  const toView = (row: UncoveredHouseholdRow) => uncoveredView(row, (row as UncoveredHouseholdRow & { funding: HouseholdFundingRow | null }).funding, product);
   if (!page) return (await applyKeyset(query, UNCOVERED_IN_ALLOCATION_ORDER, undefined).getMany()).map(toView);
   return mapPage(await keysetPage(query, UNCOVERED_IN_ALLOCATION_ORDER, page, keyOf), toView);
 }
 
-/**
- * Which index SQLite reads the uncovered list through: it has no statistics to choose by. A county's
- * or a town's households go through the allocation-order index, which holds eligibility, region and
- * category, stopping after a page (through the village index it read and sorted a county's 100,000
- * for each page: 350 ms); a village's few hundred through the village index, then sorted (through the
- * allocation-order index it would pass every eligible household of the platform). A unary plus on
- * the other index's column keeps SQLite off it; PostgreSQL chooses by its statistics, so nothing.
- */
-function indexHint(manager: EntityManager, regionPrefix: string, column: 'eligible' | 'villageCode'): string {
-  if (manager.connection.options.type === 'postgres') return '';
-  const throughVillageIndex = regionPrefix.length >= 12;
-  // The allocation-order index starts with `eligible`, the village index with `villageCode`.
-  const keptOff = throughVillageIndex ? 'eligible' : 'villageCode';
-  return column === keptOff ? '+' : '';
-}
-
-function uncoveredView(household: HouseholdRow, funding: HouseholdFundingRow | null, product: ProductRow): UncoveredHousehold {
+function uncoveredView(household: UncoveredHouseholdRow, funding: HouseholdFundingRow | null, product: ProductRow): UncoveredHousehold {
   // A round in progress keeps the premium it started with; a new round costs the product's current premium.
   const inProgress = funding?.status === 'funding';
   const premium = inProgress ? funding.premium : product.annualPremium;

@@ -9,6 +9,11 @@ import { DashboardClaimRow } from '../government-dashboard/dashboard-claim.entit
 import { VillageClaimsRow } from '../government-dashboard/village-claims.entity';
 import { ClaimRow } from '../catalogue/claim.entity';
 import { quotedTable } from '../shared/raw-sql';
+import { ProductRow } from '../catalogue/product.entity';
+import { HouseholdRow } from '../households/household.entity';
+import { HouseholdFundingRow } from '../households/household-funding.entity';
+import { UncoveredHouseholdRow, UncoveredProductRow } from '../households/uncovered-household.entity';
+import { uncoveredHouseholdsFromHouseholds, uncoveredProductsFromProducts } from './1765700000000-uncovered-households';
 import { ledgerTotalsFromEntries, postingGiftsFromPostings, villageCountsFromHouseholds } from './1765000000000-index-list-orders';
 import { dashboardClaimsFromClaims, villageClaimsFromDashboardClaims } from './1765100000000-dashboard-claims';
 
@@ -29,6 +34,11 @@ export async function backfillOnOpen(manager: EntityManager): Promise<void> {
   if (await isEmpty(manager, DashboardClaimRow)) {
     await manager.query(dashboardClaimsFromClaims(quotedTable(manager, DashboardClaimRow), quotedTable(manager, ClaimRow), quotedTable(manager, DashboardHouseholdRow)));
     await manager.query(villageClaimsFromDashboardClaims(quotedTable(manager, VillageClaimsRow), quotedTable(manager, DashboardClaimRow)));
+  }
+  // The households projection records every product it sees published: none beside a catalogue product is from before the upgrade.
+  if ((await isEmpty(manager, UncoveredProductRow)) && !(await isEmpty(manager, ProductRow))) {
+    await manager.query(uncoveredProductsFromProducts(quotedTable(manager, UncoveredProductRow), quotedTable(manager, ProductRow)));
+    await manager.query(uncoveredHouseholdsFromHouseholds(quotedTable(manager, UncoveredHouseholdRow), quotedTable(manager, UncoveredProductRow), quotedTable(manager, HouseholdRow), quotedTable(manager, HouseholdFundingRow)));
   }
 }
 

@@ -105,10 +105,7 @@ export const HOUSEHOLDS_BY_VILLAGE = listOrder('households', [['h.villageCode', 
  */
 export async function householdsInRegion(manager: EntityManager, filter: HouseholdFilter, page: PageRequest): Promise<Page<PersonalHouseholdRecord>> {
   const query = withPersonalData(manager).where(...inRegion('h.villageCode', filter.regionPrefix));
-  // On SQLite a unary plus keeps the eligibility filter off the allocation-order index (which starts
-  // with it): this list is in village order, and through that index SQLite sorted a county's 50,000 eligible households per page.
-  const eligibleColumn = manager.connection.options.type === 'postgres' ? 'h.eligible' : '+h.eligible';
-  if (filter.eligible !== undefined) query.andWhere(`${eligibleColumn} = :eligible`, { eligible: filter.eligible });
+  if (filter.eligible !== undefined) query.andWhere('h.eligible = :eligible', { eligible: filter.eligible });
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
   if (filter.covered !== undefined) {

@@ -24,7 +24,8 @@ export function uncoveredHouseholdsFromHouseholds(uncoveredHouseholds: string, u
 /**
  * The uncovered set per product, kept by the households projection (issue #12): a county's uncovered
  * list is a range of its index in allocation order, instead of a walk past every household a
- * programme already covers (10,000 at county scale before the first page's rows).
+ * programme already covers (10,000 at county scale before the first page's rows). The index that
+ * walk went through is dropped: nothing reads households in allocation order any more.
  */
 export class UncoveredHouseholds1765700000000 implements MigrationInterface {
   name = 'UncoveredHouseholds1765700000000';
@@ -38,10 +39,12 @@ export class UncoveredHouseholds1765700000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_uncovered_households_allocation_order" ON "${schema}"."uncovered_households" ("productId", "countyCode", "verifiedPosition", "householdCode", "villageCode", "category")`);
     await queryRunner.query(uncoveredProductsFromProducts(`"${schema}"."uncovered_products"`, `"${schema}"."catalogue_products"`));
     await queryRunner.query(uncoveredHouseholdsFromHouseholds(`"${schema}"."uncovered_households"`, `"${schema}"."uncovered_products"`, `"${schema}"."households"`, `"${schema}"."household_funding"`));
+    await queryRunner.query(`DROP INDEX "${schema}"."IDX_households_eligible_allocation_order"`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
+    await queryRunner.query(`CREATE INDEX "IDX_households_eligible_allocation_order" ON "${schema}"."households" ("eligible", "verifiedPosition", "householdCode", "villageCode", "category")`);
     await queryRunner.query(`DROP TABLE "${schema}"."uncovered_households"`);
     await queryRunner.query(`DROP TABLE "${schema}"."uncovered_products"`);
   }

@@ -144,14 +144,18 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
 export async function listUncoveredEligible(manager: EntityManager, filter: UncoveredFilter, page?: PageRequest): Promise<Page<UncoveredHousehold> | UncoveredHousehold[]> {
   const product = await manager.findOneBy(ProductRow, { productId: filter.productId });
   if (!product) return page ? { items: [], nextCursor: null } : [];
-  // A range of the kept uncovered set in allocation order: a county's rows are contiguous in its index.
-  const inCounty: [string, Record<string, string>] = filter.regionPrefix.length >= 6 ? ['h.countyCode = :county', { county: filter.regionPrefix.slice(0, 6) }] : inRegion('h.countyCode', filter.regionPrefix);
+  // A range of the kept uncovered set in allocation order: a county's rows are contiguous in one
+  // index, a village's in another. SQLite has no statistics to choose by: for a village, a unary plus
+  // keeps it off the county index (through which it walked the county's 40,000 rows for an empty village).
+  const village = filter.regionPrefix.length === 12;
+  const countyColumn = village && manager.connection.options.type !== 'postgres' ? '+h.countyCode' : 'h.countyCode';
+  const inCounty: [string, Record<string, string>] = filter.regionPrefix.length >= 6 ? [`${countyColumn} = :county`, { county: filter.regionPrefix.slice(0, 6) }] : inRegion('h.countyCode', filter.regionPrefix);
   const query = manager
     .createQueryBuilder(UncoveredHouseholdRow, 'h')
     .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = h.productId')
     .where('h.productId = :productId', { productId: filter.productId })
     .andWhere(...inCounty)
-    .andWhere(...inRegion('h.villageCode', filter.regionPrefix));
+    .andWhere(...(village ? (['h.villageCode = :village', { village: filter.regionPrefix }] as [string, Record<string, string>]) : inRegion('h.villageCode', filter.regionPrefix)));
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
   const keyOf = (row: UncoveredHouseholdRow) => [String(row.verifiedPosition), row.householdCode];

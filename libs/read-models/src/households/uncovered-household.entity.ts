@@ -9,6 +9,8 @@ import { PositionColumn, TextColumn } from '../shared/columns';
  * its first page pass all of them).
  */
 @Index('IDX_uncovered_households_allocation_order', ['productId', 'countyCode', 'verifiedPosition', 'householdCode', 'villageCode', 'category'])
+// A village's list (the donor's picker narrowed to a village): its rows alone, already in allocation order.
+@Index('IDX_uncovered_households_village', ['productId', 'villageCode', 'verifiedPosition', 'householdCode', 'category'])
 @Entity('uncovered_households')
 export class UncoveredHouseholdRow {
   // The household first: the projection reads a household's rows for every product at once.

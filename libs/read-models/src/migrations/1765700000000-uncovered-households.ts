@@ -37,6 +37,7 @@ export class UncoveredHouseholds1765700000000 implements MigrationInterface {
       `CREATE TABLE "${schema}"."uncovered_households" ("householdId" character varying(64) NOT NULL, "productId" character varying(64) NOT NULL, "countyCode" character varying(6) NOT NULL, "verifiedPosition" bigint NOT NULL, "householdCode" character varying(64) NOT NULL, "villageCode" character varying(12) NOT NULL, "category" character varying(32) NOT NULL, "size" integer NOT NULL, CONSTRAINT "PK_uncovered_households" PRIMARY KEY ("householdId", "productId"))`,
     );
     await queryRunner.query(`CREATE INDEX "IDX_uncovered_households_allocation_order" ON "${schema}"."uncovered_households" ("productId", "countyCode", "verifiedPosition", "householdCode", "villageCode", "category")`);
+    await queryRunner.query(`CREATE INDEX "IDX_uncovered_households_village" ON "${schema}"."uncovered_households" ("productId", "villageCode", "verifiedPosition", "householdCode", "category")`);
     await queryRunner.query(uncoveredProductsFromProducts(`"${schema}"."uncovered_products"`, `"${schema}"."catalogue_products"`));
     await queryRunner.query(uncoveredHouseholdsFromHouseholds(`"${schema}"."uncovered_households"`, `"${schema}"."uncovered_products"`, `"${schema}"."households"`, `"${schema}"."household_funding"`));
     await queryRunner.query(`DROP INDEX "${schema}"."IDX_households_eligible_allocation_order"`);

@@ -145,17 +145,20 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
   const product = await manager.findOneBy(ProductRow, { productId: filter.productId });
   if (!product) return page ? { items: [], nextCursor: null } : [];
   // A range of the kept uncovered set in allocation order: a county's rows are contiguous in one
-  // index, a village's in another. SQLite has no statistics to choose by: for a village, a unary plus
-  // keeps it off the county index (through which it walked the county's 40,000 rows for an empty village).
+  // index, a village's in another. SQLite has no statistics to choose by, so a unary plus keeps it off
+  // the other index: through the county index it walked a county's 40,000 rows for an empty village,
+  // through the village index it read and sorted a county's 40,000 for each page.
   const village = filter.regionPrefix.length === 12;
-  const countyColumn = village && manager.connection.options.type !== 'postgres' ? '+h.countyCode' : 'h.countyCode';
+  const sqlite = manager.connection.options.type !== 'postgres';
+  const countyColumn = village && sqlite ? '+h.countyCode' : 'h.countyCode';
+  const villageColumn = !village && sqlite ? '+h.villageCode' : 'h.villageCode';
   const inCounty: [string, Record<string, string>] = filter.regionPrefix.length >= 6 ? [`${countyColumn} = :county`, { county: filter.regionPrefix.slice(0, 6) }] : inRegion('h.countyCode', filter.regionPrefix);
   const query = manager
     .createQueryBuilder(UncoveredHouseholdRow, 'h')
     .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = h.productId')
     .where('h.productId = :productId', { productId: filter.productId })
     .andWhere(...inCounty)
-    .andWhere(...(village ? (['h.villageCode = :village', { village: filter.regionPrefix }] as [string, Record<string, string>]) : inRegion('h.villageCode', filter.regionPrefix)));
+    .andWhere(...(village ? (['h.villageCode = :village', { village: filter.regionPrefix }] as [string, Record<string, string>]) : inRegion(villageColumn, filter.regionPrefix)));
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
   const keyOf = (row: UncoveredHouseholdRow) => [String(row.verifiedPosition), row.householdCode];

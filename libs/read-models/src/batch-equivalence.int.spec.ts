@@ -73,6 +73,8 @@ describe('projections applied a batch at a time', () => {
     expect(oneByOne.public_totals.length).toBeGreaterThan(0);
     expect(oneByOne.public_reach.length).toBeGreaterThan(0);
     expect(oneByOne.public_members.length).toBeGreaterThan(0);
+    expect(oneByOne.uncovered_households.length).toBeGreaterThan(0);
+    expect(oneByOne.uncovered_products.length).toBeGreaterThan(0);
     // Three projections of the story, each into fresh tables: on PostgreSQL about 4 s, more on a busy machine.
   }, 30_000);
 });

@@ -18,6 +18,7 @@ export * from './catalogue/catalogue.queries';
 
 export * from './households/household.entity';
 export * from './households/household-funding.entity';
+export * from './households/uncovered-household.entity';
 export * from './households/households.projection';
 export * from './households/households.queries';
 

@@ -8,6 +8,7 @@ import { ClaimRow } from './catalogue/claim.entity';
 import { HouseholdsProjection } from './households/households.projection';
 import { HouseholdRow } from './households/household.entity';
 import { HouseholdFundingRow } from './households/household-funding.entity';
+import { UncoveredHouseholdRow, UncoveredProductRow } from './households/uncovered-household.entity';
 import { DonorViewProjection } from './donor-view/donor-view.projection';
 import { DonorGiftRow } from './donor-view/donor-gift.entity';
 import { GiftAllocationRow } from './donor-view/gift-allocation.entity';
@@ -48,6 +49,8 @@ export const readModelEntities = [
   ClaimRow,
   HouseholdRow,
   HouseholdFundingRow,
+  UncoveredHouseholdRow,
+  UncoveredProductRow,
   DonorGiftRow,
   GiftAllocationRow,
   GiftRefundRow,

@@ -3,8 +3,6 @@ import type { HouseholdPersonalData } from '@pangolin/domain';
 import { IsoDateColumn, PositionColumn, TextColumn } from '../shared/columns';
 
 @Index('IDX_households_village_code', ['villageCode', 'householdCode'])
-// The uncovered list walks eligible households in allocation order, filtering region and category in the index.
-@Index('IDX_households_eligible_allocation_order', ['eligible', 'verifiedPosition', 'householdCode', 'villageCode', 'category'])
 @Entity('households')
 export class HouseholdRow {
   @PrimaryColumn({ type: 'varchar', length: 64 })

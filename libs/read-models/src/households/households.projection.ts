@@ -6,15 +6,24 @@ import { applyThroughRowSets, keysIn, RowSet } from '../shared/row-set';
 import { HouseholdRow } from './household.entity';
 import { HouseholdFundingRow } from './household-funding.entity';
 import { HouseholdDataKeyRow } from '../personal-data/household-data-key.entity';
+import { UncoveredHouseholdRow, UncoveredProductRow } from './uncovered-household.entity';
+import { quotedTable } from '../shared/raw-sql';
 
 type Tables = ReturnType<typeof tablesOf>;
 
 function tablesOf(tx: EntityManager) {
-  return { households: new RowSet(tx, HouseholdRow), funding: new RowSet(tx, HouseholdFundingRow), dataKeys: new RowSet(tx, HouseholdDataKeyRow) };
+  return {
+    households: new RowSet(tx, HouseholdRow),
+    funding: new RowSet(tx, HouseholdFundingRow),
+    dataKeys: new RowSet(tx, HouseholdDataKeyRow),
+    uncovered: new RowSet(tx, UncoveredHouseholdRow),
+    products: new RowSet(tx, UncoveredProductRow),
+  };
 }
 
 /**
- * Household directory and, per (household, product), the funding status of the current round.
+ * Household directory and, per (household, product), the funding status of the current round, and
+ * the set of eligible households each product still has to cover (see UncoveredHouseholdRow).
  * Personal data arrive sealed; they are opened with the household's key, read in the same
  * transaction. A household whose key is gone (erased) keeps no personal data, now or after a rebuild.
  *
@@ -27,8 +36,62 @@ export class HouseholdsProjection implements Projection {
     return this.applyBatch([event], tx);
   }
 
-  applyBatch(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    return applyThroughRowSets(tablesOf(tx), events, prefetch, applyEvent);
+  async applyBatch(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
+    const tables = tablesOf(tx);
+    // The households the batch touched: their uncovered rows are set from the state the batch leaves them in.
+    const touched = new Set<string>();
+    const productIds: string[] = [];
+    const prefetchAll = async (sets: Tables, batch: readonly PangolinEvent[]) => {
+      await prefetch(sets, batch);
+      const known: { productId: string }[] = await tx.query(`SELECT "productId" FROM ${quotedTable(tx, UncoveredProductRow)}`);
+      productIds.push(...known.map((row) => row.productId));
+    };
+    await applyThroughRowSets(tables, events, prefetchAll, async (sets, event, recorded) => {
+      await applyEvent(sets, event, recorded);
+      const householdId = (event.data as { householdId?: string }).householdId;
+      if (householdId !== undefined && /^(Household|Premium|Policy)/.test(event.type)) touched.add(householdId);
+      if (event.type === 'ProductPublished') {
+        // Every eligible household becomes uncovered for a new product (a rare event: they are all loaded).
+        // An upgraded database may know the product already (filled from the catalogue at open).
+        if (!(await sets.products.get({ productId: event.data.productId }))) {
+          await sets.products.insert({ productId: event.data.productId });
+          productIds.push(event.data.productId);
+        }
+        for (const household of await sets.households.where('eligible', true)) touched.add(household.householdId);
+      }
+      if (recorded === events[events.length - 1]) await keepUncovered(sets, productIds, touched);
+    });
+  }
+}
+
+/** Sets each touched household's uncovered rows, one per known product, from its row and funding. */
+async function keepUncovered({ households, funding, uncovered }: Tables, productIds: readonly string[], touched: ReadonlySet<string>): Promise<void> {
+  await funding.load('householdId', touched);
+  await uncovered.load('householdId', touched);
+  for (const householdId of touched) {
+    const household = await households.get({ householdId });
+    const rounds = await funding.where('householdId', householdId);
+    for (const productId of productIds) {
+      const round = rounds.find((row) => row.productId === productId);
+      const blocked = round !== undefined && (round.activePolicyId !== null || round.status === 'funded' || round.status === 'covered');
+      const kept = await uncovered.get({ productId, householdId });
+      if (!household?.eligible || household.verifiedPosition === null || blocked) {
+        if (kept) await uncovered.delete({ productId, householdId });
+        continue;
+      }
+      const row: UncoveredHouseholdRow = {
+        productId,
+        householdId,
+        countyCode: household.countyCode,
+        verifiedPosition: household.verifiedPosition,
+        householdCode: household.householdCode,
+        villageCode: household.villageCode,
+        category: household.category,
+        size: household.size,
+      };
+      if (!kept) await uncovered.insert(row);
+      else if (!sameRow(kept, row)) uncovered.change(kept, row);
+    }
   }
 }
 
@@ -139,6 +202,10 @@ async function applyEvent({ households, funding, dataKeys }: Tables, event: Pang
       await endPolicy(funding, event.data.householdId, event.data.policyId, 'expired', event.data.expiredAt);
       return;
   }
+}
+
+function sameRow(a: UncoveredHouseholdRow, b: UncoveredHouseholdRow): boolean {
+  return (Object.keys(b) as (keyof UncoveredHouseholdRow)[]).every((column) => a[column] === b[column]);
 }
 
 async function saveFunding(funding: RowSet<HouseholdFundingRow>, householdId: string, productId: string, round: Omit<HouseholdFundingRow, 'householdId' | 'productId' | 'activePolicyId'>): Promise<void> {

@@ -3,6 +3,7 @@ import type { HouseholdPersonalData, Money, ProgrammeCandidate } from '@pangolin
 import { ProductRow } from '../catalogue/product.entity';
 import { HouseholdRow } from './household.entity';
 import { FundingStatus, HouseholdFundingRow } from './household-funding.entity';
+import { UncoveredHouseholdRow } from './uncovered-household.entity';
 import { applyKeyset, inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
 
 export interface FundingView {
@@ -104,10 +105,7 @@ export const HOUSEHOLDS_BY_VILLAGE = listOrder('households', [['h.villageCode', 
  */
 export async function householdsInRegion(manager: EntityManager, filter: HouseholdFilter, page: PageRequest): Promise<Page<PersonalHouseholdRecord>> {
   const query = withPersonalData(manager).where(...inRegion('h.villageCode', filter.regionPrefix));
-  // On SQLite a unary plus keeps the eligibility filter off the allocation-order index (which starts
-  // with it): this list is in village order, and through that index SQLite sorted a county's 50,000 eligible households per page.
-  const eligibleColumn = manager.connection.options.type === 'postgres' ? 'h.eligible' : '+h.eligible';
-  if (filter.eligible !== undefined) query.andWhere(`${eligibleColumn} = :eligible`, { eligible: filter.eligible });
+  if (filter.eligible !== undefined) query.andWhere('h.eligible = :eligible', { eligible: filter.eligible });
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
   if (filter.covered !== undefined) {
@@ -146,37 +144,30 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
 export async function listUncoveredEligible(manager: EntityManager, filter: UncoveredFilter, page?: PageRequest): Promise<Page<UncoveredHousehold> | UncoveredHousehold[]> {
   const product = await manager.findOneBy(ProductRow, { productId: filter.productId });
   if (!product) return page ? { items: [], nextCursor: null } : [];
+  // A range of the kept uncovered set in allocation order: a county's rows are contiguous in one
+  // index, a village's in another. SQLite has no statistics to choose by, so a unary plus keeps it off
+  // the other index: through the county index it walked a county's 40,000 rows for an empty village,
+  // through the village index it read and sorted a county's 40,000 for each page.
+  const village = filter.regionPrefix.length === 12;
+  const sqlite = manager.connection.options.type !== 'postgres';
+  const countyColumn = village && sqlite ? '+h.countyCode' : 'h.countyCode';
+  const villageColumn = !village && sqlite ? '+h.villageCode' : 'h.villageCode';
+  const inCounty: [string, Record<string, string>] = filter.regionPrefix.length >= 6 ? [`${countyColumn} = :county`, { county: filter.regionPrefix.slice(0, 6) }] : inRegion('h.countyCode', filter.regionPrefix);
   const query = manager
-    .createQueryBuilder(HouseholdRow, 'h')
-    .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = :productId', { productId: filter.productId })
-    .where(`${indexHint(manager, filter.regionPrefix, 'eligible')}h.eligible = :eligible`, { eligible: true })
-    .andWhere(...inRegion(`${indexHint(manager, filter.regionPrefix, 'villageCode')}h.villageCode`, filter.regionPrefix))
-    .andWhere("(f.householdId IS NULL OR (f.activePolicyId IS NULL AND f.status NOT IN ('funded', 'covered')))");
+    .createQueryBuilder(UncoveredHouseholdRow, 'h')
+    .leftJoinAndMapOne('h.funding', HouseholdFundingRow, 'f', 'f.householdId = h.householdId AND f.productId = h.productId')
+    .where('h.productId = :productId', { productId: filter.productId })
+    .andWhere(...inCounty)
+    .andWhere(...(village ? (['h.villageCode = :village', { village: filter.regionPrefix }] as [string, Record<string, string>]) : inRegion(villageColumn, filter.regionPrefix)));
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
   if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
-  const keyOf = (row: HouseholdRow) => [String(row.verifiedPosition), row.householdCode];
-  const toView = (row: HouseholdRow) => uncoveredView(row, (row as HouseholdRow & { funding: HouseholdFundingRow | null }).funding, product);
+  const keyOf = (row: UncoveredHouseholdRow) => [String(row.verifiedPosition), row.householdCode];
+  const toView = (row: UncoveredHouseholdRow) => uncoveredView(row, (row as UncoveredHouseholdRow & { funding: HouseholdFundingRow | null }).funding, product);
   if (!page) return (await applyKeyset(query, UNCOVERED_IN_ALLOCATION_ORDER, undefined).getMany()).map(toView);
   return mapPage(await keysetPage(query, UNCOVERED_IN_ALLOCATION_ORDER, page, keyOf), toView);
 }
 
-/**
- * Which index SQLite reads the uncovered list through: it has no statistics to choose by. A county's
- * or a town's households go through the allocation-order index, which holds eligibility, region and
- * category, stopping after a page (through the village index it read and sorted a county's 100,000
- * for each page: 350 ms); a village's few hundred through the village index, then sorted (through the
- * allocation-order index it would pass every eligible household of the platform). A unary plus on
- * the other index's column keeps SQLite off it; PostgreSQL chooses by its statistics, so nothing.
- */
-function indexHint(manager: EntityManager, regionPrefix: string, column: 'eligible' | 'villageCode'): string {
-  if (manager.connection.options.type === 'postgres') return '';
-  const throughVillageIndex = regionPrefix.length >= 12;
-  // The allocation-order index starts with `eligible`, the village index with `villageCode`.
-  const keptOff = throughVillageIndex ? 'eligible' : 'villageCode';
-  return column === keptOff ? '+' : '';
-}
-
-function uncoveredView(household: HouseholdRow, funding: HouseholdFundingRow | null, product: ProductRow): UncoveredHousehold {
+function uncoveredView(household: UncoveredHouseholdRow, funding: HouseholdFundingRow | null, product: ProductRow): UncoveredHousehold {
   // A round in progress keeps the premium it started with; a new round costs the product's current premium.
   const inProgress = funding?.status === 'funding';
   const premium = inProgress ? funding.premium : product.annualPremium;

@@ -9,6 +9,11 @@ import { DashboardClaimRow } from '../government-dashboard/dashboard-claim.entit
 import { VillageClaimsRow } from '../government-dashboard/village-claims.entity';
 import { ClaimRow } from '../catalogue/claim.entity';
 import { quotedTable } from '../shared/raw-sql';
+import { ProductRow } from '../catalogue/product.entity';
+import { HouseholdRow } from '../households/household.entity';
+import { HouseholdFundingRow } from '../households/household-funding.entity';
+import { UncoveredHouseholdRow, UncoveredProductRow } from '../households/uncovered-household.entity';
+import { uncoveredHouseholdsFromHouseholds, uncoveredProductsFromProducts } from './1765700000000-uncovered-households';
 import { ledgerTotalsFromEntries, postingGiftsFromPostings, villageCountsFromHouseholds } from './1765000000000-index-list-orders';
 import { dashboardClaimsFromClaims, villageClaimsFromDashboardClaims } from './1765100000000-dashboard-claims';
 import { PublicGiftRow } from '../public-view/public-gift.entity';
@@ -40,6 +45,11 @@ export async function backfillOnOpen(manager: EntityManager): Promise<void> {
   if ((await isEmpty(manager, PublicMemberRow)) && (await isEmpty(manager, PublicReachRow))) {
     await manager.query(publicMembersFromRows(quotedTable(manager, PublicMemberRow), quotedTable(manager, PublicGiftRow), quotedTable(manager, PublicAllocationRow)));
     await manager.query(publicReachFromMembers(quotedTable(manager, PublicReachRow), quotedTable(manager, PublicMemberRow)));
+  }
+  // The households projection records every product it sees published: none beside a catalogue product is from before the upgrade.
+  if ((await isEmpty(manager, UncoveredProductRow)) && !(await isEmpty(manager, ProductRow))) {
+    await manager.query(uncoveredProductsFromProducts(quotedTable(manager, UncoveredProductRow), quotedTable(manager, ProductRow)));
+    await manager.query(uncoveredHouseholdsFromHouseholds(quotedTable(manager, UncoveredHouseholdRow), quotedTable(manager, UncoveredProductRow), quotedTable(manager, HouseholdRow), quotedTable(manager, HouseholdFundingRow)));
   }
 }
 

@@ -113,12 +113,8 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The reference: a bare Fastify route doing one raw SQLite INSERT (bare-insert-server.ts), in its own child process. */
-async function startBareServer(): Promise<Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-bench-bare-'));
-  const started = nowMs();
-  const child = spawn(process.execPath, [BARE_SERVER_JS, join(dataDir, 'bare.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await waitForUrl(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 'bare route');
+/** A server running as `child` at `url`, its files in `dataDir` (removed when it stops), started at `started`. */
+function childServer(url: string, child: ChildProcess, dataDir: string, started: number): Server {
   return {
     url,
     child,
@@ -129,6 +125,15 @@ async function startBareServer(): Promise<Server> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The reference: a bare Fastify route doing one raw SQLite INSERT (bare-insert-server.ts), in its own child process. */
+async function startBareServer(): Promise<Server> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-bench-bare-'));
+  const started = nowMs();
+  const child = spawn(process.execPath, [BARE_SERVER_JS, join(dataDir, 'bare.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitForUrl(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 'bare route');
+  return childServer(url, child, dataDir, started);
 }
 
 /** Starts the compiled platform in a child process and waits for it to say where it listens. */
@@ -153,16 +158,7 @@ async function startServer(): Promise<Server> {
   delete env.BENCH_SERVER_NODE_ARGS;
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await waitForUrl(child, /Pangolin is serving (http:\/\/127\.0\.0\.1:\d+)/, 'platform');
-  return {
-    url,
-    child,
-    dataDir,
-    startupMs: nowMs() - started,
-    async stop() {
-      await stopChild(child);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return childServer(url, child, dataDir, started);
 }
 
 class HttpError extends Error {}

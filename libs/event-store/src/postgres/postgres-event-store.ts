@@ -15,6 +15,7 @@ import {
   WrongExpectedRevision,
 } from '../event-store.port';
 import { isDatabaseUnavailable } from '../database-unavailable';
+import { PendingAppend, SerializedEvent } from '../pending-append';
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 
 export interface PostgresEventStoreOptions {
@@ -262,22 +263,6 @@ interface EventRow {
 interface StreamHeadRow {
   revision: number;
   position: string;
-}
-
-interface SerializedEvent {
-  eventId: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-/** An append waiting to be sent with the next group. */
-interface PendingAppend {
-  streamId: string;
-  expected: ExpectedRevision;
-  events: readonly SerializedEvent[];
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
 }
 
 /** A row of append_events: the outcome of one append of the group. */

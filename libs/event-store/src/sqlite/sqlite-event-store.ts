@@ -14,6 +14,7 @@ import {
   WrongExpectedRevision,
 } from '../event-store.port';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { PendingAppend, SerializedEvent } from '../pending-append';
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 
 export interface SqliteEventStoreOptions {
@@ -67,22 +68,6 @@ interface EventRow {
 interface StreamHeadRow {
   revision: bigint;
   position: bigint;
-}
-
-interface SerializedEvent {
-  eventId: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
-
-/** An append waiting for the next group commit. */
-interface PendingAppend {
-  streamId: string;
-  expected: ExpectedRevision;
-  events: readonly SerializedEvent[];
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
 }
 
 /** What one append of a group came to: its result and the events it wrote, or why it was refused. */

@@ -147,30 +147,14 @@ async function applyEvent({ households, funding, dataKeys }: Tables, event: Pang
       await households.update({ householdId }, { eligible: false, revokedAt, revocationReason: reason });
       return;
     }
-    case 'PremiumContributionAccepted': {
-      const d = event.data;
-      await saveFunding(funding, d.householdId, d.productId, {
-        round: d.round,
-        policyId: d.policyId,
-        premium: d.premium.amount,
-        funded: d.fundedTotal.amount,
-        currency: d.premium.currency,
-        status: 'funding',
-        updatedAt: d.acceptedAt,
-      });
-      return;
-    }
+    case 'PremiumContributionAccepted':
     case 'PremiumFullyFunded': {
       const d = event.data;
-      await saveFunding(funding, d.householdId, d.productId, {
-        round: d.round,
-        policyId: d.policyId,
-        premium: d.premium.amount,
-        funded: d.premium.amount,
-        currency: d.premium.currency,
-        status: 'funded',
-        updatedAt: d.fundedAt,
-      });
+      const progress =
+        event.type === 'PremiumFullyFunded'
+          ? { funded: d.premium.amount, status: 'funded' as const, updatedAt: event.data.fundedAt }
+          : { funded: event.data.fundedTotal.amount, status: 'funding' as const, updatedAt: event.data.acceptedAt };
+      await saveFunding(funding, d.householdId, d.productId, { round: d.round, policyId: d.policyId, premium: d.premium.amount, currency: d.premium.currency, ...progress });
       return;
     }
     case 'PremiumFundingReopened': {

@@ -35,58 +35,81 @@ export interface DashboardNode {
 /** The levels the dashboard rolls up through, by code length. */
 const LEVEL_LENGTHS = [6, 9, 12];
 
+type Summed<Keys extends string> = Record<Keys, string | number> & { code: string };
+
 /**
  * The region `regionPrefix` with its direct subdivisions (a county's towns, a town's villages; at
  * most 999 by the code's width), each with its households and money; a subdivision's own
  * subdivisions are in its own dashboard. Programme money counts in the node of the programme's region and above,
  * not in the nodes below it, so a node's money may exceed the sum of its children's.
+ *
+ * The database adds the villages' kept counts up per subdivision (GROUP BY the code's prefix), so a
+ * province's dashboard reads one row per county, not one per village.
  */
 export async function dashboard(manager: EntityManager, regionPrefix: string): Promise<DashboardNode> {
-  const villages = await villageCounts(manager, regionPrefix);
-  const money = await manager.createQueryBuilder(RegionMoneyRow, 'm').where(...inRegion('m.regionCode', regionPrefix)).getMany();
+  const childLength = LEVEL_LENGTHS.find((length) => length > regionPrefix.length) ?? regionPrefix.length;
+  const villages: Summed<'registered' | 'eligible' | 'covered' | 'eligibleCovered'>[] = await manager
+    .createQueryBuilder(VillageCountsRow, 'v')
+    .select('SUBSTR(v.villageCode, 1, :childLength)', 'code')
+    .addSelect('SUM(v.registered)', 'registered')
+    .addSelect('SUM(v.eligible)', 'eligible')
+    .addSelect('SUM(v.covered)', 'covered')
+    .addSelect('SUM(v.eligibleCovered)', 'eligibleCovered')
+    .where(...inRegion('v.villageCode', regionPrefix))
+    .setParameter('childLength', childLength)
+    .groupBy('code')
+    .getRawMany();
+  const money: (Summed<'received' | 'allocated' | 'claimsPaid'> & { currency: string })[] = await manager
+    .createQueryBuilder(RegionMoneyRow, 'm')
+    .select('SUBSTR(m.regionCode, 1, :childLength)', 'code')
+    .addSelect('m.currency', 'currency')
+    .addSelect('SUM(m.received)', 'received')
+    .addSelect('SUM(m.allocated)', 'allocated')
+    .addSelect('SUM(m.claimsPaid)', 'claimsPaid')
+    .where(...inRegion('m.regionCode', regionPrefix))
+    .setParameter('childLength', childLength)
+    .groupBy('code')
+    .addGroupBy('m.currency')
+    .getRawMany();
 
   const root = emptyNode(regionPrefix);
-  const nodes = new Map<string, DashboardNode>([[regionPrefix, root]]);
+  const children = new Map<string, DashboardNode>();
   const counted = new Map<DashboardNode, { eligibleCovered: number; money: Map<string, RegionMoney> }>();
   const figuresOf = (node: DashboardNode) => {
     if (!counted.has(node)) counted.set(node, { eligibleCovered: 0, money: new Map() });
     return counted.get(node)!;
   };
-  /** The node itself and every node above it up to the root, creating the missing ones. */
+  /** The root, and the subdivision a grouped code names if it is one (a shorter code, e.g. a programme's own county, counts in the root only). */
   const lineage = (code: string): DashboardNode[] => {
-    const lineageNodes = [root];
-    for (const length of LEVEL_LENGTHS.filter((l) => l > regionPrefix.length && l <= code.length).slice(0, 1)) {
-      const nodeCode = code.slice(0, length);
-      let node = nodes.get(nodeCode);
-      if (!node) {
-        node = emptyNode(nodeCode);
-        nodes.set(nodeCode, node);
-        lineageNodes[lineageNodes.length - 1].children.push(node);
-      }
-      lineageNodes.push(node);
+    if (childLength === regionPrefix.length || code.length < childLength) return [root];
+    let child = children.get(code);
+    if (!child) {
+      child = emptyNode(code);
+      children.set(code, child);
+      root.children.push(child);
     }
-    return lineageNodes;
+    return [root, child];
   };
 
   for (const village of villages) {
-    for (const node of lineage(village.villageCode)) {
-      node.registered += village.registered;
-      node.eligible += village.eligible;
-      node.covered += village.covered;
-      figuresOf(node).eligibleCovered += village.eligibleCovered;
+    for (const node of lineage(village.code)) {
+      node.registered += Number(village.registered);
+      node.eligible += Number(village.eligible);
+      node.covered += Number(village.covered);
+      figuresOf(node).eligibleCovered += Number(village.eligibleCovered);
     }
   }
   for (const row of money) {
-    for (const node of lineage(row.regionCode)) {
+    for (const node of lineage(row.code)) {
       const byCurrency = figuresOf(node).money;
       const figures = byCurrency.get(row.currency) ?? { currency: row.currency, received: 0, allocated: 0, claimsPaid: 0 };
-      figures.received += row.received;
-      figures.allocated += row.allocated;
-      figures.claimsPaid += row.claimsPaid;
+      figures.received += Number(row.received);
+      figures.allocated += Number(row.allocated);
+      figures.claimsPaid += Number(row.claimsPaid);
       byCurrency.set(row.currency, figures);
     }
   }
-  for (const node of nodes.values()) {
+  for (const node of [root, ...children.values()]) {
     const figures = figuresOf(node);
     node.coverageRateBasisPoints = basisPoints(figures.eligibleCovered, node.eligible);
     node.money = [...figures.money.values()].sort((a, b) => a.currency.localeCompare(b.currency));
@@ -110,11 +133,6 @@ export async function claimsInRegion(manager: EntityManager, regionPrefix: strin
   }
   const summary = (state: ClaimState): ClaimStateSummary => ({ count: counts[state], amounts: sums[state].toList() });
   return { filed: summary('filed'), approved: summary('approved'), rejected: summary('rejected'), paid: summary('paid') };
-}
-
-/** The region's villages' counts, kept by the projection: one row per village, nothing counted here. */
-async function villageCounts(manager: EntityManager, regionPrefix: string): Promise<VillageCountsRow[]> {
-  return manager.createQueryBuilder(VillageCountsRow, 'v').where(...inRegion('v.villageCode', regionPrefix)).getMany();
 }
 
 function emptyNode(code: string): DashboardNode {

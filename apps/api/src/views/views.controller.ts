@@ -49,7 +49,7 @@ export class ViewsController {
   @ApiQuery({ name: 'region', example: '440305', schema: REGION_SCHEMA, description: 'A county, town or village code' })
   @ApiQuery({ name: 'productId', schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({ name: 'category', required: false, schema: CATEGORY_SCHEMA })
-  @ApiQuery({ name: 'code', required: false, schema: CODE_SCHEMA, description: 'The start of a household code' })
+  @ApiQuery({ name: 'code', required: false, schema: CODE_SCHEMA, description: 'The start of a household code, in any letter case' })
   uncovered(
     @QueryParam('region') region: string,
     @QueryParam('productId', ParseUuidParam) productId: string,
@@ -87,12 +87,12 @@ export class ViewsController {
 
   @Get('government/households')
   @Roles('government')
-  @ApiOperation({ summary: 'Households of your region with their personal data, by village then code' })
+  @ApiOperation({ summary: 'Households of your region with their personal data, by village then code (with `code`, by code)' })
   @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
   @ApiQuery({ name: 'eligible', required: false, schema: BOOLEAN_SCHEMA })
   @ApiQuery({ name: 'covered', required: false, schema: BOOLEAN_SCHEMA, description: 'A policy requested or in force for some product' })
   @ApiQuery({ name: 'category', required: false, schema: CATEGORY_SCHEMA })
-  @ApiQuery({ name: 'code', required: false, schema: CODE_SCHEMA, description: 'The start of a household code' })
+  @ApiQuery({ name: 'code', required: false, schema: CODE_SCHEMA, description: 'The start of a household code, in any letter case (the list is then in code order)' })
   governmentHouseholds(
     @CurrentUser() user: Principal,
     @QueryParam('region') region: string | undefined,

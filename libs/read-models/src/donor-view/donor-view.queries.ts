@@ -144,8 +144,8 @@ async function traces(manager: EntityManager, gifts: DonorGiftRow[]): Promise<Gi
 
 /**
  * The first page (TRACE_FIRST_PAGE rows in `order`) of each gift's rows of `entity`, in one query:
- * each gift's rows numbered in order by the database (a window function), those past the page but
- * one left out there.
+ * for each gift a subquery that reads the first rows but one of its range of the order's index
+ * (LIMIT), all of them joined by UNION ALL. A programme gift's 10,000 allocations cost what 11 do.
  */
 async function firstPerGift<Row extends { giftId: string }>(manager: EntityManager, entity: EntityTarget<Row>, giftIds: string[], order: ListOrder, keyOf: (row: Row) => string[]): Promise<Map<string, Page<Row>>> {
   const byGift = new Map<string, Row[]>(giftIds.map((giftId) => [giftId, []]));
@@ -153,19 +153,24 @@ async function firstPerGift<Row extends { giftId: string }>(manager: EntityManag
     const alias = order.columns[0].column.split('.')[0];
     const columns = order.columns.map(({ column }) => column);
     const escape = (name: string) => manager.connection.driver.escape(name);
-    const numbered = manager
-      .createQueryBuilder(entity, alias)
-      .select(`${alias}.giftId`, 'giftId')
-      .addSelect(`ROW_NUMBER() OVER (PARTITION BY ${alias}.giftId ORDER BY ${columns.join(', ')})`, 'n')
-      .where(`${alias}.giftId IN (:...giftIds)`, { giftIds });
-    columns.forEach((column, i) => numbered.addSelect(column, `k${i}`));
+    const firstRows = giftIds.map((giftId, i) => {
+      const query = manager
+        .createQueryBuilder(entity, alias)
+        .select(`${alias}.giftId`, 'giftId')
+        .where(`${alias}.giftId = :gift${i}`, { [`gift${i}`]: giftId })
+        .limit(TRACE_FIRST_PAGE + 1);
+      columns.forEach((column, k) => query.addSelect(column, `k${k}`).addOrderBy(column, order.direction));
+      return query;
+    });
+    // SQLite allows LIMIT in a member of a compound SELECT only inside a subquery.
+    const union = firstRows.map((query, i) => `SELECT * FROM (${query.getQuery()}) ${escape(`first${i}`)}`).join(' UNION ALL ');
     const query = manager
       .createQueryBuilder(entity, alias)
-      .where(`(${alias}.giftId, ${columns.join(', ')}) IN (SELECT t.${escape('giftId')}, ${columns.map((_, i) => `t.${escape(`k${i}`)}`).join(', ')} FROM (${numbered.getQuery()}) t WHERE t.n <= :perGift)`)
-      .setParameters({ ...numbered.getParameters(), perGift: TRACE_FIRST_PAGE + 1 })
+      .where(`(${alias}.giftId, ${columns.join(', ')}) IN (SELECT * FROM (${union}) ${escape('firstRows')})`)
+      .setParameters(Object.assign({}, ...firstRows.map((first) => first.getParameters())))
       // In the database's order, the one the list's own pages follow.
       .orderBy(`${alias}.giftId`);
-    for (const column of columns) query.addOrderBy(column);
+    for (const column of columns) query.addOrderBy(column, order.direction);
     const rows = await query.getMany();
     for (const row of rows) byGift.get(row.giftId)!.push(row);
   }

@@ -68,6 +68,27 @@ describe('households read model', () => {
     ]);
   });
 
+  it('searches by the start of a code in any letter case, listing in code order and paging on it', async () => {
+    const search = async (code: string, limit = 50) => {
+      const codes: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await householdsInRegion(story.dataSource.manager, { regionPrefix: REGION.county, code }, { limit, cursor });
+        codes.push(...page.items.map((household) => household.householdCode));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return codes;
+    };
+    const all = ['hh-1', 'hh-2', 'hh-3', 'hh-4', 'hh-5'].map(householdCode).sort();
+    expect(await search('hh-', 2)).toEqual(all);
+    expect(await search('HH-440305001', 1)).toEqual(all.slice(0, 3));
+    expect(await search(householdCode('hh-4').toLowerCase())).toEqual([householdCode('hh-4')]);
+    // Wildcards are characters like any other; a code past the last one, or a region without it, finds nothing.
+    expect(await search('HH-%')).toEqual([]);
+    expect(await search('HH-440305002001-EEEF')).toEqual([]);
+    expect((await householdsInRegion(story.dataSource.manager, { regionPrefix: REGION.town2, code: 'hh-440305001' }, { limit: 50 })).items).toEqual([]);
+  });
+
   it('gives the public code, village, size, category and cover only', async () => {
     expect(await publicHousehold(story.dataSource.manager, 'hh-2')).toEqual({
       householdId: 'hh-2',

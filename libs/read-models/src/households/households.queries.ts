@@ -4,7 +4,7 @@ import { ProductRow } from '../catalogue/product.entity';
 import { HouseholdRow } from './household.entity';
 import { FundingStatus, HouseholdFundingRow } from './household-funding.entity';
 import { UncoveredHouseholdRow } from './uncovered-household.entity';
-import { applyKeyset, inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
+import { applyKeyset, codeStartsWith, inRegion, keysetPage, listOrder, mapPage, Page, PageRequest } from '../shared/paging';
 
 export interface FundingView {
   productId: string;
@@ -99,15 +99,21 @@ export interface HouseholdFilter {
 /** Households by village, then code: the order a government walks its registry in. */
 export const HOUSEHOLDS_BY_VILLAGE = listOrder('households', [['h.villageCode', 'text'], ['h.householdCode', 'text']]);
 
+/** A search by code lists in code order: a walk of the code index from the code typed, which stops after a page. */
+export const HOUSEHOLDS_BY_CODE = listOrder('households-by-code', [['h.householdCode', 'text']]);
+
 /**
  * PERSONAL DATA: one page of the households registered in the region, for the governments
  * responsible for it; the caller authorises.
  */
 export async function householdsInRegion(manager: EntityManager, filter: HouseholdFilter, page: PageRequest): Promise<Page<PersonalHouseholdRecord>> {
-  const query = withPersonalData(manager).where(...inRegion('h.villageCode', filter.regionPrefix));
+  const byCode = filter.code !== undefined;
+  // SQLite has no statistics to choose an index by: a unary plus keeps a code search on the code index.
+  const villageColumn = byCode && manager.connection.options.type !== 'postgres' ? '+h.villageCode' : 'h.villageCode';
+  const query = withPersonalData(manager).where(...inRegion(villageColumn, filter.regionPrefix));
   if (filter.eligible !== undefined) query.andWhere('h.eligible = :eligible', { eligible: filter.eligible });
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
-  if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
+  if (filter.code !== undefined) query.andWhere(...codeStartsWith(manager, 'h.householdCode', filter.code));
   if (filter.covered !== undefined) {
     const covering = manager
       .createQueryBuilder(HouseholdFundingRow, 'f')
@@ -117,7 +123,7 @@ export async function householdsInRegion(manager: EntityManager, filter: Househo
       .getQuery();
     query.andWhere(`${filter.covered ? '' : 'NOT '}EXISTS (${covering})`);
   }
-  const rows = await keysetPage(query, HOUSEHOLDS_BY_VILLAGE, page, (row) => [row.villageCode, row.householdCode]);
+  const rows = byCode ? await keysetPage(query, HOUSEHOLDS_BY_CODE, page, (row) => [row.householdCode]) : await keysetPage(query, HOUSEHOLDS_BY_VILLAGE, page, (row) => [row.villageCode, row.householdCode]);
   const funding = await fundingOf(manager, rows.items.map((row) => row.householdId));
   return mapPage(rows, (row) => ({ ...householdRecord(row, funding), ...personalDataOf(row) }));
 }
@@ -160,7 +166,7 @@ export async function listUncoveredEligible(manager: EntityManager, filter: Unco
     .andWhere(...inCounty)
     .andWhere(...(village ? (['h.villageCode = :village', { village: filter.regionPrefix }] as [string, Record<string, string>]) : inRegion(villageColumn, filter.regionPrefix)));
   if (filter.category !== undefined) query.andWhere('h.category = :category', { category: filter.category });
-  if (filter.code !== undefined) query.andWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.code) });
+  if (filter.code !== undefined) query.andWhere(...codeStartsWith(manager, 'h.householdCode', filter.code));
   const keyOf = (row: UncoveredHouseholdRow) => [String(row.verifiedPosition), row.householdCode];
   const toView = (row: UncoveredHouseholdRow) => uncoveredView(row, (row as UncoveredHouseholdRow & { funding: HouseholdFundingRow | null }).funding, product);
   if (!page) return (await applyKeyset(query, UNCOVERED_IN_ALLOCATION_ORDER, undefined).getMany()).map(toView);

@@ -1,6 +1,6 @@
 import { insurerClaims, insurerPolicies, insurerView, lossRatioOverTime } from './insurer-view.queries';
 import { earnedPremium } from './earned-premium';
-import { INSURER, policyOf } from '../testing/story';
+import { householdCode, INSURER, policyOf } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
@@ -23,6 +23,11 @@ describe('insurer view', () => {
     ]);
     expect(policies.nextCursor).toBeNull();
     expect((await insurerPolicies(story.dataSource.manager, INSURER, { search: 'POL-0002' }, { limit: 50 })).items.map((policy) => policy.policyId)).toEqual([policyOf('hh-2')]);
+    // The start of a household code, in any letter case: that household's policies only.
+    expect((await insurerPolicies(story.dataSource.manager, INSURER, { search: householdCode('hh-2').slice(0, -2).toLowerCase() }, { limit: 50 })).items.map((policy) => policy.policyId)).toEqual([policyOf('hh-2')]);
+    expect((await insurerPolicies(story.dataSource.manager, INSURER, { search: 'HH-4403050010' }, { limit: 50 })).items.map((policy) => policy.household.householdCode).sort()).toEqual(
+      (await insurerPolicies(story.dataSource.manager, INSURER, {}, { limit: 50 })).items.map((policy) => policy.household.householdCode).filter((code) => code.startsWith('HH-4403050010')).sort(),
+    );
     expect((await insurerPolicies(story.dataSource.manager, INSURER, { status: 'cancelled' }, { limit: 50 })).items.map((policy) => policy.policyId)).toEqual([policyOf('hh-3')]);
   });
 

@@ -5,7 +5,7 @@ import { ClaimRow, ClaimState } from '../catalogue/claim.entity';
 import { ClaimView, PolicyView, claimView, policyView } from '../catalogue/catalogue.queries';
 import { HouseholdRow } from '../households/household.entity';
 import { personalDataOf, type HouseholdPersonalView } from '../households/households.queries';
-import { inRegion, keysetPage, listOrder, mapPage, Page, PageRequest, startsWith } from '../shared/paging';
+import { codeStartsWith, inRegion, keysetPage, listOrder, mapPage, Page, PageRequest } from '../shared/paging';
 import { MoneySums } from '../shared/money-sums';
 import { basisPoints } from '../shared/ratio';
 import { earnedPremium } from './earned-premium';
@@ -169,9 +169,14 @@ export async function insurerPolicies(manager: EntityManager, insurerId: string,
   if (filter.requestedFrom) query.andWhere('p.requestedAt >= :from', { from: filter.requestedFrom });
   // An ISO time stamp of that day sorts after the date itself and before the next day.
   if (filter.requestedTo) query.andWhere('p.requestedAt < :to', { to: addDays(filter.requestedTo, 1) });
-  if (filter.regionPrefix || filter.search) query.innerJoin(HouseholdRow, 'h', 'h.householdId = p.householdId');
-  if (filter.regionPrefix) query.andWhere(...inRegion('h.villageCode', filter.regionPrefix));
-  if (filter.search) query.andWhere(new Brackets((either) => either.where('p.policyNumber = :number', { number: filter.search }).orWhere("h.householdCode LIKE :code ESCAPE '\\'", { code: startsWith(filter.search!) })));
+  if (filter.regionPrefix) query.innerJoin(HouseholdRow, 'h', 'h.householdId = p.householdId').andWhere(...inRegion('h.villageCode', filter.regionPrefix));
+  if (filter.search) {
+    // Both sides of the OR go through an index (the policy number's, the household's policies'), so
+    // a search reads the policies it finds, not every policy of the insurer.
+    const [codeMatches, codeParameters] = codeStartsWith(manager, 'searched.householdCode', filter.search);
+    const households = manager.createQueryBuilder(HouseholdRow, 'searched').select('searched.householdId').where(codeMatches).getQuery();
+    query.andWhere(new Brackets((either) => either.where('p.policyNumber = :number', { number: filter.search }).orWhere(`p.householdId IN (${households})`, codeParameters)));
+  }
   const policies = await keysetPage(query, INSURER_POLICIES, page, (row) => [row.requestedAt, row.policyId]);
 
   const householdIds = [...new Set(policies.items.map((policy) => policy.householdId))];

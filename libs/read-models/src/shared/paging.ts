@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { InvalidCommand } from '@pangolin/domain';
 
 /**
@@ -130,6 +130,26 @@ export function mapPage<T, U>(page: Page<T>, map: (item: T) => U): Page<U> {
 /** `LIKE` pattern for values starting with `prefix`, its wildcards escaped (ESCAPE '\'). */
 export function startsWith(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * `column` (a household code: upper-case letters, digits and hyphens) starts with `prefix`, in any
+ * letter case, as a condition an index reads. SQLite: the range `prefix <= column < next` in its
+ * binary collation, exactly the strings starting with `prefix` (its LIKE ignores case and so cannot
+ * use an index). PostgreSQL: LIKE, which its `text_pattern_ops` index on the column reads as that
+ * range in any database collation.
+ */
+export function codeStartsWith(manager: EntityManager, column: string, prefix: string): [string, Record<string, string>] {
+  const name = column.replace(/\W/g, '_');
+  const upper = prefix.toUpperCase();
+  if (manager.connection.options.type === 'postgres') return [`${column} LIKE :${name}_pattern ESCAPE '\\'`, { [`${name}_pattern`]: startsWith(upper) }];
+  const points = [...upper];
+  const last = points.pop()?.codePointAt(0);
+  if (last === undefined) return ['1 = 1', {}];
+  if (last === 0x10ffff) return [`${column} >= :${name}_from`, { [`${name}_from`]: upper }];
+  // The next code point, past the surrogates (no string holds one alone).
+  const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+  return [`${column} >= :${name}_from AND ${column} < :${name}_to`, { [`${name}_from`]: upper, [`${name}_to`]: points.join('') + String.fromCodePoint(next) }];
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { applyKeyset, decodeCursor, keysetPage, listOrder, mapPage, Page, pageOf, PageRequest, startsWith } from '../shared/paging';
+import { applyKeyset, decodeCursor, keysetPage, listOrder, mapPage, Page, pageOf, PageRequest, startsWithIndexed } from '../shared/paging';
 import { LedgerEntryRow } from './ledger-entry.entity';
 import { LedgerPostingGiftRow } from './ledger-posting-gift.entity';
 import { LedgerTotalRow } from './ledger-total.entity';
@@ -50,7 +50,7 @@ export async function accountBalances(manager: EntityManager, filter: { accountP
     .addSelect('SUM(e.amount)', 'balance')
     .groupBy('e.account')
     .addGroupBy('e.currency');
-  if (filter.accountPrefix) query.where("e.account LIKE :prefix ESCAPE '\\'", { prefix: startsWith(filter.accountPrefix) });
+  if (filter.accountPrefix) query.where(...startsWithIndexed(manager, 'e.account', filter.accountPrefix));
   applyKeyset(query, ACCOUNT_BALANCES, page.cursor === undefined ? undefined : decodeCursor(ACCOUNT_BALANCES, page.cursor));
   const rows = await query.limit(page.limit + 1).getRawMany<{ account: string; currency: string; balance: number | string }>();
   return mapPage(

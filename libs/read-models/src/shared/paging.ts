@@ -133,23 +133,26 @@ export function startsWith(prefix: string): string {
 }
 
 /**
- * `column` (a household code: upper-case letters, digits and hyphens) starts with `prefix`, in any
- * letter case, as a condition an index reads. SQLite: the range `prefix <= column < next` in its
- * binary collation, exactly the strings starting with `prefix` (its LIKE ignores case and so cannot
- * use an index). PostgreSQL: LIKE, which its `text_pattern_ops` index on the column reads as that
- * range in any database collation.
+ * `column` starts with `prefix`, exactly, as a condition an index can read. SQLite: the range
+ * `prefix <= column < next` in its binary collation, exactly the strings starting with `prefix`
+ * (its LIKE ignores letter case and so cannot use an index). PostgreSQL: LIKE, which an index with
+ * `text_pattern_ops` reads as that range in any database collation (see the code search's).
  */
-export function codeStartsWith(manager: EntityManager, column: string, prefix: string): [string, Record<string, string>] {
+export function startsWithIndexed(manager: EntityManager, column: string, prefix: string): [string, Record<string, string>] {
   const name = column.replace(/\W/g, '_');
-  const upper = prefix.toUpperCase();
-  if (manager.connection.options.type === 'postgres') return [`${column} LIKE :${name}_pattern ESCAPE '\\'`, { [`${name}_pattern`]: startsWith(upper) }];
-  const points = [...upper];
+  if (manager.connection.options.type === 'postgres') return [`${column} LIKE :${name}_pattern ESCAPE '\\'`, { [`${name}_pattern`]: startsWith(prefix) }];
+  const points = [...prefix];
   const last = points.pop()?.codePointAt(0);
   if (last === undefined) return ['1 = 1', {}];
-  if (last === 0x10ffff) return [`${column} >= :${name}_from`, { [`${name}_from`]: upper }];
+  if (last === 0x10ffff) return [`${column} >= :${name}_from`, { [`${name}_from`]: prefix }];
   // The next code point, past the surrogates (no string holds one alone).
   const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
-  return [`${column} >= :${name}_from AND ${column} < :${name}_to`, { [`${name}_from`]: upper, [`${name}_to`]: points.join('') + String.fromCodePoint(next) }];
+  return [`${column} >= :${name}_from AND ${column} < :${name}_to`, { [`${name}_from`]: prefix, [`${name}_to`]: points.join('') + String.fromCodePoint(next) }];
+}
+
+/** A household code (upper-case letters, digits and hyphens) starts with `prefix`, in any letter case. */
+export function codeStartsWith(manager: EntityManager, column: string, prefix: string): [string, Record<string, string>] {
+  return startsWithIndexed(manager, column, prefix.toUpperCase());
 }
 
 /**

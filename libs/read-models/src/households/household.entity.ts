@@ -3,7 +3,7 @@ import type { HouseholdPersonalData } from '@pangolin/domain';
 import { IsoDateColumn, PositionColumn, TextColumn } from '../shared/columns';
 
 @Index('IDX_households_village_code', ['villageCode', 'householdCode'])
-// PostgreSQL only (migration 1765800000000): `householdCode text_pattern_ops`, for searches by a code's start.
+// PostgreSQL only (migration 1765810000000): `householdCode text_pattern_ops`, for searches by a code's start.
 @Index('IDX_households_code_pattern', { synchronize: false })
 @Entity('households')
 export class HouseholdRow {

@@ -7,8 +7,8 @@ import { schemaOf } from './schema-of';
  * it, a county's code search read every household of the county (25 ms at 100,000), an insurer's
  * every policy it holds. SQLite searches by a binary range on the ordinary index (see codeStartsWith).
  */
-export class IndexCodeSearch1765800000000 implements MigrationInterface {
-  name = 'IndexCodeSearch1765800000000';
+export class IndexCodeSearch1765810000000 implements MigrationInterface {
+  name = 'IndexCodeSearch1765810000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE INDEX "IDX_households_code_pattern" ON "${schemaOf(queryRunner)}"."households" ("householdCode" text_pattern_ops)`);

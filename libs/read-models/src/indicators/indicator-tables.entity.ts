@@ -84,12 +84,37 @@ export class IndicatorPolicyRow {
 /** Open: neither paid nor rejected (nor, for a declaration, paid or disputed) yet; else settled on time or late. */
 export type PromptnessOutcome = 'open' | 'on-time' | 'late';
 
-/** One claim's settlement promptness. Times are the recorded times of its events (the server's clock). */
+/**
+ * The times a claim or a declaration is judged by, recorded times of its events (the server's
+ * clock): its target and due time, its decision, payment and settlement, and so its outcome.
+ */
+abstract class PromptnessTimes {
+  @Column({ type: 'integer' })
+  targetDays: number;
+
+  /** The start (filing, or declaration) plus targetDays days. */
+  @IsoDateColumn()
+  dueAt: string;
+
+  @IsoDateColumn({ nullable: true })
+  decidedAt: string | null;
+
+  @IsoDateColumn({ nullable: true })
+  paidAt: string | null;
+
+  @IsoDateColumn({ nullable: true })
+  settledAt: string | null;
+
+  @TextColumn({ length: 8 })
+  outcome: PromptnessOutcome;
+}
+
+/** One claim's settlement promptness: decided when approved or rejected, settled when paid or rejected. */
 @Index('IDX_promptness_claims_insurer_due', ['insurerId', 'outcome', 'dueAt', 'claimId'])
 @Index('IDX_promptness_claims_insurer_order', ['insurerId', 'dueAt', 'claimId'])
 @Index('IDX_promptness_claims_village_due', ['villageCode', 'dueAt', 'claimId'])
 @Entity('promptness_claims')
-export class PromptnessClaimRow {
+export class PromptnessClaimRow extends PromptnessTimes {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   claimId: string;
 
@@ -116,34 +141,18 @@ export class PromptnessClaimRow {
   @IsoDateColumn()
   startedAt: string;
 
-  @Column({ type: 'integer' })
-  targetDays: number;
-
-  /** startedAt plus targetDays days. */
-  @IsoDateColumn()
-  dueAt: string;
-
-  @IsoDateColumn({ nullable: true })
-  decidedAt: string | null;
-
-  @IsoDateColumn({ nullable: true })
-  paidAt: string | null;
-
-  /** Paid, or rejected. */
-  @IsoDateColumn({ nullable: true })
-  settledAt: string | null;
-
   @TextColumn({ length: 16 })
   state: string;
-
-  @TextColumn({ length: 8 })
-  outcome: PromptnessOutcome;
 }
 
-/** One declaration's promptness: from the declaration to the first answer (decision) and the first completed payouts (payment). */
+/**
+ * One declaration's promptness: from the declaration to the first answer (decision) and the first
+ * completed payouts (payment), settled then or by a dispute before any confirmation. Its target is
+ * the smallest settlement target of the products the first confirmation names (DEFAULT_SETTLEMENT_TARGET_DAYS before).
+ */
 @Index('IDX_promptness_declarations_region', ['declaredBy', 'dueAt', 'declarationId'])
 @Entity('promptness_declarations')
-export class PromptnessDeclarationRow {
+export class PromptnessDeclarationRow extends PromptnessTimes {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   declarationId: string;
 
@@ -153,31 +162,9 @@ export class PromptnessDeclarationRow {
   @IsoDateColumn()
   declaredAt: string;
 
-  /** The smallest settlement target of the products confirmed for it; DEFAULT_SETTLEMENT_TARGET_DAYS before any. */
-  @Column({ type: 'integer' })
-  targetDays: number;
-
-  @IsoDateColumn()
-  dueAt: string;
-
   /** The first insurer's confirmation. */
   @IsoDateColumn({ nullable: true })
   confirmedAt: string | null;
-
-  /** The first answer, confirmation or dispute. */
-  @IsoDateColumn({ nullable: true })
-  decidedAt: string | null;
-
-  /** The first insurer's payouts completed. */
-  @IsoDateColumn({ nullable: true })
-  paidAt: string | null;
-
-  /** Paid, or disputed before any confirmation. */
-  @IsoDateColumn({ nullable: true })
-  settledAt: string | null;
-
-  @TextColumn({ length: 8 })
-  outcome: PromptnessOutcome;
 }
 
 /**

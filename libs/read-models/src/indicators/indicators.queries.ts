@@ -193,6 +193,16 @@ export async function insurerPromptness(manager: EntityManager, insurerId: strin
 const DAY_MS = 86_400_000;
 const daysFrom = (from: string, to: string | null) => (to === null ? null : Math.round(((Date.parse(to) - Date.parse(from)) / DAY_MS) * 100) / 100);
 
+/** Days (two decimals) from the start to the decision and to the payment, its age (to its settlement, or now while open), and whether it is late at `now`. */
+function judged(row: Pick<PromptnessClaimRow, 'decidedAt' | 'paidAt' | 'settledAt' | 'dueAt' | 'outcome'>, startedAt: string, now: string) {
+  return {
+    daysToDecision: daysFrom(startedAt, row.decidedAt),
+    daysToPayment: daysFrom(startedAt, row.paidAt),
+    ageDays: daysFrom(startedAt, row.settledAt ?? now)!,
+    late: row.outcome === 'late' || (row.outcome === 'open' && row.dueAt < now),
+  };
+}
+
 /** A claim's settlement promptness. */
 export interface ClaimPromptnessView {
   claimId: string;
@@ -242,11 +252,8 @@ export async function claimPromptness(manager: EntityManager, scope: IndicatorSc
     decidedAt: row.decidedAt,
     paidAt: row.paidAt,
     settledAt: row.settledAt,
-    daysToDecision: daysFrom(row.startedAt, row.decidedAt),
-    daysToPayment: daysFrom(row.startedAt, row.paidAt),
-    ageDays: daysFrom(row.startedAt, row.settledAt ?? now)!,
     outcome: row.outcome,
-    late: row.outcome === 'late' || (row.outcome === 'open' && row.dueAt < now),
+    ...judged(row, row.startedAt, now),
   }));
 }
 
@@ -275,11 +282,5 @@ export async function declarationPromptness(manager: EntityManager, regionPrefix
   const query = manager.createQueryBuilder(PromptnessDeclarationRow, 'd').where(...inRegion('d.declaredBy', regionPrefix));
   if (filter.late) query.andWhere("d.outcome IN ('late', 'open') AND d.dueAt < :now", { now });
   const declarations = await keysetPage(query, PROMPTNESS_DECLARATIONS, page, (row) => [row.dueAt, row.declarationId]);
-  return mapPage(declarations, (row) => ({
-    ...row,
-    daysToDecision: daysFrom(row.declaredAt, row.decidedAt),
-    daysToPayment: daysFrom(row.declaredAt, row.paidAt),
-    ageDays: daysFrom(row.declaredAt, row.settledAt ?? now)!,
-    late: row.outcome === 'late' || (row.outcome === 'open' && row.dueAt < now),
-  }));
+  return mapPage(declarations, (row) => ({ ...row, ...judged(row, row.declaredAt, now) }));
 }

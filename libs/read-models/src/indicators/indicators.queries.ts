@@ -204,7 +204,24 @@ function judged(row: Pick<PromptnessClaimRow, 'decidedAt' | 'paidAt' | 'settledA
 }
 
 /** A claim's settlement promptness. */
-export interface ClaimPromptnessView {
+/** How a claim or a declaration is judged: its times, and the days between them. */
+export interface JudgedTimes {
+  targetDays: number;
+  dueAt: string;
+  decidedAt: string | null;
+  paidAt: string | null;
+  settledAt: string | null;
+  /** Days (two decimals) from the start (filing or declaration) to the decision, to the payment; null until then. */
+  daysToDecision: number | null;
+  daysToPayment: number | null;
+  /** Days from the start to the settlement, or to `now` while open. */
+  ageDays: number;
+  outcome: PromptnessOutcome;
+  /** Settled after its due time, or open past it at `now`. */
+  late: boolean;
+}
+
+export interface ClaimPromptnessView extends JudgedTimes {
   claimId: string;
   policyId: string;
   productId: string;
@@ -214,19 +231,6 @@ export interface ClaimPromptnessView {
   declarationId: string | null;
   state: string;
   startedAt: string;
-  targetDays: number;
-  dueAt: string;
-  decidedAt: string | null;
-  paidAt: string | null;
-  settledAt: string | null;
-  /** Days (two decimals) from startedAt to decidedAt, to paidAt; null until then. */
-  daysToDecision: number | null;
-  daysToPayment: number | null;
-  /** Days from startedAt to its settlement, or to `now` while open. */
-  ageDays: number;
-  outcome: PromptnessOutcome;
-  /** Settled after its due time, or open past it. */
-  late: boolean;
 }
 
 /** Soonest due first. */
@@ -258,21 +262,11 @@ export async function claimPromptness(manager: EntityManager, scope: IndicatorSc
 }
 
 /** A declaration's promptness: from the declaration to the first answer and to the first insurer's completed payouts. */
-export interface DeclarationPromptnessView {
+export interface DeclarationPromptnessView extends JudgedTimes {
   declarationId: string;
   declaredBy: string;
   declaredAt: string;
-  targetDays: number;
-  dueAt: string;
   confirmedAt: string | null;
-  decidedAt: string | null;
-  paidAt: string | null;
-  settledAt: string | null;
-  daysToDecision: number | null;
-  daysToPayment: number | null;
-  ageDays: number;
-  outcome: PromptnessOutcome;
-  late: boolean;
 }
 
 export const PROMPTNESS_DECLARATIONS = listOrder('promptness-declarations', [['d.dueAt', 'text'], ['d.declarationId', 'text']]);

@@ -198,7 +198,7 @@ function Overview({ shown }: { shown: string }) {
         {view.children.length > 0 && <DataTable label={t('gov.areas')} caption={t('gov.areas')} testId="areas-table" columns={areaColumns} rows={view.children} rowKey={(child) => child.code} />}
       </Section>
 
-      <IndicatorsSection path={`/government/indicators?region=${encodeURIComponent(shown)}&months=12`} />
+      <IndicatorsSection path={`/government/indicators?region=${encodeURIComponent(shown)}&months=6`} />
     </>
   );
 }

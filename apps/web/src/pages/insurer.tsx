@@ -92,7 +92,7 @@ export function InsurerPage() {
         </Section>
       </div>
 
-      <IndicatorsSection path="/insurer/indicators?months=12" />
+      <IndicatorsSection path="/insurer/indicators?months=6" />
 
       <Products />
 

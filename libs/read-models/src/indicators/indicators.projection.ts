@@ -57,8 +57,9 @@ export class IndicatorsProjection implements Projection {
   }
 }
 
+/** A field of an event's data; none when the event carries no data (an event of a type it ignores then stays ignored). */
 function field(event: PangolinEvent, name: string): string | undefined {
-  return (event.data as Record<string, unknown>)[name] as string | undefined;
+  return (event.data as Record<string, unknown> | null | undefined)?.[name] as string | undefined;
 }
 
 async function prefetch(tables: Tables, events: readonly PangolinEvent[]): Promise<void> {

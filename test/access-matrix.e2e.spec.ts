@@ -198,6 +198,20 @@ const RULES: Record<string, Rule> = {
   'GET /insurer/policies': read([() => '/insurer/policies', withRole('insurer')]),
   'GET /insurer/claims': read([() => '/insurer/claims', withRole('insurer')]),
   'GET /insurer/loss-ratio': read([() => '/insurer/loss-ratio', withRole('insurer')]),
+  // Each insurer's own products' figures only (the indicators spec checks they hold nothing of another's).
+  'GET /insurer/indicators': read([() => '/insurer/indicators', withRole('insurer')]),
+  'GET /insurer/promptness/claims': read([() => '/insurer/promptness/claims', withRole('insurer')]),
+  ...Object.fromEntries(
+    ['indicators', 'promptness/insurers', 'promptness/claims', 'promptness/declarations'].map((path) => [
+      `GET /government/${path}`,
+      read(
+        [() => `/government/${path}`, withRole('government')],
+        [() => `/government/${path}?region=${COUNTY_A}`, ['govA']],
+        [() => `/government/${path}?region=${TOWN_A2}`, ['govA', 'govTownA2']],
+        [() => `/government/${path}?region=${COUNTY_B}`, ['govB']],
+      ),
+    ]),
+  ),
   'GET /public/totals': read([() => '/public/totals', PUBLIC]),
   'GET /public/programmes': read([() => '/public/programmes', PUBLIC]),
   'GET /ledger': read([() => '/ledger', ['auditor', 'admin']]),

@@ -75,6 +75,9 @@ describe('projections applied a batch at a time', () => {
     expect(oneByOne.public_members.length).toBeGreaterThan(0);
     expect(oneByOne.uncovered_households.length).toBeGreaterThan(0);
     expect(oneByOne.uncovered_products.length).toBeGreaterThan(0);
+    expect(oneByOne.indicator_months.length).toBeGreaterThan(0);
+    expect(oneByOne.coverage_months.length).toBeGreaterThan(0);
+    expect(oneByOne.promptness_claims.length).toBeGreaterThan(0);
     // Three projections of the story, each into fresh tables: on PostgreSQL about 4 s, more on a busy machine.
   }, 30_000);
 });

@@ -70,6 +70,9 @@ export * from './disasters/disaster-declaration.entity';
 export * from './disasters/disaster-payout.entity';
 export * from './disasters/disasters.projection';
 export * from './disasters/disasters.queries';
+export * from './indicators/indicator-tables.entity';
+export * from './indicators/indicators.projection';
+export * from './indicators/indicators.queries';
 
 export { quotedTable, rawQuery } from './shared/raw-sql';
 export * from './shared/paging';

@@ -39,6 +39,8 @@ import { ParkedEventRow } from './dead-letters/parked-event.entity';
 import { DisastersProjection } from './disasters/disasters.projection';
 import { DisasterDeclarationRow } from './disasters/disaster-declaration.entity';
 import { DisasterPayoutRow } from './disasters/disaster-payout.entity';
+import { IndicatorsProjection } from './indicators/indicators.projection';
+import { CoverageMonthRow, IndicatorHouseholdRow, IndicatorMonthRow, IndicatorPolicyRow, IndicatorProductRow, PromptnessClaimRow, PromptnessDeclarationRow } from './indicators/indicator-tables.entity';
 
 /** Every table of the read side, the checkpoints included. */
 export const readModelEntities = [
@@ -72,6 +74,13 @@ export const readModelEntities = [
   MerkleSubtreeHashRow,
   DisasterDeclarationRow,
   DisasterPayoutRow,
+  IndicatorProductRow,
+  IndicatorHouseholdRow,
+  IndicatorPolicyRow,
+  PromptnessClaimRow,
+  PromptnessDeclarationRow,
+  IndicatorMonthRow,
+  CoverageMonthRow,
 ];
 
 /**
@@ -93,5 +102,6 @@ export function allProjections(): Projection[] {
     new LedgerProjection(),
     new MerkleLogProjection(),
     new DisastersProjection(),
+    new IndicatorsProjection(),
   ];
 }

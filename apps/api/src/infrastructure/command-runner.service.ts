@@ -37,7 +37,8 @@ export class CommandRunner {
       correlationId: context.correlationId,
       causationId: context.correlationId,
       clientIdempotency: context.idempotency,
-    });
+      // The events' recorded time is the platform's clock, as the process managers' is (and the commands' `now`).
+    }, () => this.clock.now());
     if (settle && !(await this.settled(decided.position, context.correlationId))) context.markUnsettled();
     return decided;
   }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { COVERAGE_KINDS, CoverageKind, PERIL_KINDS, PerilKind, ProductTerms } from '@pangolin/domain';
+import { COVERAGE_KINDS, CoverageKind, DEFAULT_SETTLEMENT_TARGET_DAYS, MAX_SETTLEMENT_TARGET_DAYS, PERIL_KINDS, PerilKind, ProductTerms } from '@pangolin/domain';
 import { MoneyDto } from '../http/money.dto';
 
 export class ParametricBenefitDto {
@@ -40,6 +40,10 @@ export class ProductTermsDto {
 
   @ApiProperty({ example: 365 }) @IsInt() @Min(1) @Max(3660)
   termDays: number;
+
+  @ApiPropertyOptional({ example: 10, minimum: 1, maximum: MAX_SETTLEMENT_TARGET_DAYS, description: `Days to settle a claim (pay or reject it) from its filing, or from the declaration for a parametric claim (default ${DEFAULT_SETTLEMENT_TARGET_DAYS})` })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_SETTLEMENT_TARGET_DAYS)
+  settlementTargetDays?: number;
 
   @ApiPropertyOptional({ type: ParametricBenefitDto, description: 'A parametric benefit, paid to every covered household of a confirmed disaster declaration' })
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ParametricBenefitDto)

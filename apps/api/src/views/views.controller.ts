@@ -16,6 +16,7 @@ import {
   GovernmentHouseholdsQuery,
   HouseholdPoliciesQuery,
   HouseholdQuery,
+  IndicatorsQuery,
   InsurerListQuery,
   InsurerLossRatioQuery,
   InsurerViewQuery,
@@ -36,6 +37,27 @@ const CODE_SCHEMA = textSchema(64);
 const GIFT_STATUSES = ['pledged', 'paid', 'partly-allocated', 'holding-remainder', 'settled', 'refunded', 'expired', 'withdrawn'] as const;
 const POLICY_STATUSES = ['requested', 'active', 'expired', 'cancelled'] as const;
 const CLAIM_STATES = ['filed', 'approved', 'rejected', 'paid'] as const;
+const MONTH_SCHEMA = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } as const;
+const MONTHS_SCHEMA = { type: 'integer', minimum: 1, maximum: 60 } as const;
+const INDICATORS_SUMMARY =
+  'by month (YYYY-MM, UTC): earned premium; incurred claims ratio (claims approved in the month, each paid claim being approved first, / premium earned in the month); ' +
+  'renewal ratio (expired policies renewed: same household and product, the new policy starting at most 30 days after the end / policies that expired with an end date in the month); ' +
+  "settlement promptness (claims paid or rejected in the month within their product's target, default 10 days from filing or declaration / claims settled in the month), mean days to decision and to payment; " +
+  'coverage rate (eligible households with an issued policy in force / eligible households, at the month end)';
+
+/** `months`: a whole number from 1 to 60, 12 when absent. */
+function monthsParameter(months: string | undefined): number {
+  const count = months === undefined ? 12 : Number(months);
+  if (!/^\d+$/.test(months ?? '12') || count < 1 || count > 60) throw new InvalidCommand('months', 'must be a whole number from 1 to 60');
+  return count;
+}
+
+/** An optional month, YYYY-MM. */
+function monthParameter(field: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !new RegExp(MONTH_SCHEMA.pattern).test(value)) throw new InvalidCommand(field, 'must be a month written YYYY-MM');
+  return value;
+}
+
 const CLAIM_STATE_LIST = new RegExp(`^(${CLAIM_STATES.join('|')})(,(${CLAIM_STATES.join('|')})){0,3}$`);
 
 @ApiTags('views')
@@ -229,9 +251,61 @@ export class ViewsController {
   insurerLossRatio(@CurrentUser() user: Principal, @QueryParam('to') to?: string, @QueryParam('months') months?: string) {
     const lastDay = to ?? new Date().toISOString().slice(0, 10);
     assertIsoDate(lastDay, 'to');
-    const count = months === undefined ? 12 : Number(months);
-    if (!/^\d+$/.test(months ?? '12') || count < 1 || count > 60) throw new InvalidCommand('months', 'must be a whole number from 1 to 60');
-    return this.queryBus.execute(new InsurerLossRatioQuery(user.insurerId as string, lastDay, count));
+    return this.queryBus.execute(new InsurerLossRatioQuery(user.insurerId as string, lastDay, monthsParameter(months)));
+  }
+
+  @Get('insurer/indicators')
+  @Roles('insurer')
+  @ApiOperation({ summary: `Your products' indicators ${INDICATORS_SUMMARY} (households covered by your policies); and your share of claims settled on time (on time / settled + open past their target now)` })
+  @ApiQuery({ name: 'to', required: false, schema: MONTH_SCHEMA, description: 'Last month of the series (default this month)' })
+  @ApiQuery({ name: 'months', required: false, schema: MONTHS_SCHEMA, description: 'Number of months, 1 to 60 (default 12)' })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA, description: "Households of this county, town or village only (coverage's eligible households: of this region; default the whole platform)" })
+  insurerIndicators(@CurrentUser() user: Principal, @QueryParam('to') to?: string, @QueryParam('months') months?: string, @QueryParam('region') region?: string) {
+    return this.queryBus.execute(new IndicatorsQuery(user, { what: 'months', to: monthParameter('to', to), months: monthsParameter(months), regionCode: regionParameter(region) }));
+  }
+
+  @Get('insurer/promptness/claims')
+  @Roles('insurer')
+  @ApiOperation({ summary: "Your claims' settlement promptness (times from filing, or the declaration, to decision and payment, against the product's target), soonest due first; late=true: settled late or open past the target now" })
+  @ApiQuery({ name: 'late', required: false, schema: BOOLEAN_SCHEMA })
+  insurerPromptnessClaims(@CurrentUser() user: Principal, @QueryParam('late') late: string | undefined, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new IndicatorsQuery(user, { what: 'claims', late: booleanParameter('late', late), page }));
+  }
+
+  @Get('government/indicators')
+  @Roles('government')
+  @ApiOperation({ summary: `Your region's indicators ${INDICATORS_SUMMARY}` })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
+  @ApiQuery({ name: 'to', required: false, schema: MONTH_SCHEMA, description: 'Last month of the series (default this month)' })
+  @ApiQuery({ name: 'months', required: false, schema: MONTHS_SCHEMA, description: 'Number of months, 1 to 60 (default 12)' })
+  governmentIndicators(@CurrentUser() user: Principal, @QueryParam('region') region?: string, @QueryParam('to') to?: string, @QueryParam('months') months?: string) {
+    return this.queryBus.execute(new IndicatorsQuery(user, { what: 'months', regionCode: regionParameter(region), to: monthParameter('to', to), months: monthsParameter(months) }));
+  }
+
+  @Get('government/promptness/insurers')
+  @Roles('government')
+  @ApiOperation({ summary: "Each insurer's share of your region's claims settled on time (on time / settled + open past their target now), by insurer id" })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
+  governmentPromptnessInsurers(@CurrentUser() user: Principal, @QueryParam('region') region: string | undefined, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new IndicatorsQuery(user, { what: 'insurers', regionCode: regionParameter(region), page }));
+  }
+
+  @Get('government/promptness/claims')
+  @Roles('government')
+  @ApiOperation({ summary: "Your region's claims with their settlement promptness, soonest due first; late=true: settled late or open past the target now" })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
+  @ApiQuery({ name: 'late', required: false, schema: BOOLEAN_SCHEMA })
+  governmentPromptnessClaims(@CurrentUser() user: Principal, @QueryParam('region') region: string | undefined, @QueryParam('late') late: string | undefined, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new IndicatorsQuery(user, { what: 'claims', regionCode: regionParameter(region), late: booleanParameter('late', late), page }));
+  }
+
+  @Get('government/promptness/declarations')
+  @Roles('government')
+  @ApiOperation({ summary: 'Disaster declarations made within your region, with the time to the first answer and to the first completed payouts against their target (the smallest of the confirmed products\' targets), soonest due first' })
+  @ApiQuery({ name: 'region', required: false, schema: REGION_SCHEMA })
+  @ApiQuery({ name: 'late', required: false, schema: BOOLEAN_SCHEMA })
+  governmentPromptnessDeclarations(@CurrentUser() user: Principal, @QueryParam('region') region: string | undefined, @QueryParam('late') late: string | undefined, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new IndicatorsQuery(user, { what: 'declarations', regionCode: regionParameter(region), late: booleanParameter('late', late), page }));
   }
 
   @Public()

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { regionContains } from '@pangolin/domain';
 import * as views from '@pangolin/read-models';
 import { Principal } from '../auth/principal';
-import { READ_DB } from '../infrastructure/tokens';
+import type { Clock } from '@pangolin/application';
+import { CLOCK, READ_DB } from '../infrastructure/tokens';
 
 /**
  * Reads go straight to the read models built by the projections. Each query enforces who may see
@@ -208,6 +209,49 @@ export class InsurerLossRatioQueryHandler implements IQueryHandler<InsurerLossRa
   }
 }
 
+/** The indicators and settlement promptness of an insurer (its own products only) or of a government's region. */
+export class IndicatorsQuery extends Query<unknown> {
+  constructor(
+    readonly user: Principal,
+    readonly ask:
+      | { what: 'months'; regionCode?: string; to?: string; months: number }
+      | { what: 'claims'; regionCode?: string; late?: boolean; page: views.PageRequest }
+      | { what: 'declarations'; regionCode?: string; late?: boolean; page: views.PageRequest }
+      | { what: 'insurers'; regionCode?: string; page: views.PageRequest },
+  ) {
+    super();
+  }
+}
+
+/**
+ * An insurer's scope is its own insurer id (within a region if it names one); a government's its
+ * region or a part of it (another region: 403). Lateness is judged on the server's clock.
+ */
+@QueryHandler(IndicatorsQuery)
+export class IndicatorsQueryHandler implements IQueryHandler<IndicatorsQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource, @Inject(CLOCK) private readonly clock: Clock) {}
+
+  async execute({ user, ask }: IndicatorsQuery) {
+    const now = this.clock.now();
+    const scope: views.IndicatorScope = user.role === 'insurer' ? { insurerId: user.insurerId as string, regionPrefix: ask.regionCode } : { regionPrefix: governmentScope(user, ask.regionCode) };
+    const { manager } = this.db;
+    switch (ask.what) {
+      case 'months': {
+        const to = ask.to ?? now.slice(0, 7);
+        const months = await views.monthlyIndicators(manager, scope, to, ask.months);
+        if (user.role === 'insurer') return { insurerId: scope.insurerId, region: scope.regionPrefix ?? null, to, months, promptness: await views.insurerPromptness(manager, scope.insurerId!, now) };
+        return { region: scope.regionPrefix, to, months };
+      }
+      case 'claims':
+        return views.claimPromptness(manager, scope, { late: ask.late }, now, ask.page);
+      case 'declarations':
+        return views.declarationPromptness(manager, scope.regionPrefix!, { late: ask.late }, now, ask.page);
+      case 'insurers':
+        return views.promptnessByInsurer(manager, scope, now, ask.page);
+    }
+  }
+}
+
 export class PublicViewQuery extends Query<unknown> {}
 
 @QueryHandler(PublicViewQuery)
@@ -283,6 +327,7 @@ export const viewQueryHandlers = [
   InsurerViewQueryHandler,
   InsurerListQueryHandler,
   InsurerLossRatioQueryHandler,
+  IndicatorsQueryHandler,
   PublicViewQueryHandler,
   PublicProgrammesQueryHandler,
   CatalogueQueryHandler,

@@ -1,6 +1,7 @@
 import { FormEvent, useState } from 'react';
 import { ApiError, pageAfter, type Money, type Page } from '../api';
 import { BarChart } from '../components/charts';
+import { IndicatorsSection } from '../components/indicators';
 import { DataTable, Filters, Loading, Pager, SearchField, Section, Stat, useApi, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatMoney } from '../format';
@@ -196,6 +197,8 @@ function Overview({ shown }: { shown: string }) {
         />
         {view.children.length > 0 && <DataTable label={t('gov.areas')} caption={t('gov.areas')} testId="areas-table" columns={areaColumns} rows={view.children} rowKey={(child) => child.code} />}
       </Section>
+
+      <IndicatorsSection path={`/government/indicators?region=${encodeURIComponent(shown)}&months=6`} />
     </>
   );
 }

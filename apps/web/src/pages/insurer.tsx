@@ -1,6 +1,7 @@
 import { FormEvent, ReactNode, useState } from 'react';
 import { ApiError, type Money } from '../api';
 import { LineChart } from '../components/charts';
+import { IndicatorsSection } from '../components/indicators';
 import { DataTable, Filters, Loading, Pager, SearchField, Section, Stat, useApi, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
 import { Field, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatDate, formatMoney, parseMajorUnits, today } from '../format';
@@ -90,6 +91,8 @@ export function InsurerPage() {
           )}
         </Section>
       </div>
+
+      <IndicatorsSection path="/insurer/indicators?months=6" />
 
       <Products />
 

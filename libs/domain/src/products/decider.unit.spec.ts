@@ -3,7 +3,7 @@ import { deciderSpecification } from '../shared/decider-specification';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { money } from '../shared/money';
 import { productDecider } from './decider';
-import { ProductEvent, ProductTerms } from './events';
+import { DEFAULT_SETTLEMENT_TARGET_DAYS, ProductEvent, ProductTerms, settlementTargetDaysOf } from './events';
 
 const spec = deciderSpecification(productDecider);
 
@@ -61,6 +61,9 @@ describe('product decider', () => {
       ['a fractional waiting period', { waitingPeriodDays: 1.5 }, 'terms.waitingPeriodDays'],
       ['a zero-day term', { termDays: 0 }, 'terms.termDays'],
       ['a term over 3660 days', { termDays: 3661 }, 'terms.termDays'],
+      ['a zero-day settlement target', { settlementTargetDays: 0 }, 'terms.settlementTargetDays'],
+      ['a settlement target over a year', { settlementTargetDays: 366 }, 'terms.settlementTargetDays'],
+      ['a fractional settlement target', { settlementTargetDays: 2.5 }, 'terms.settlementTargetDays'],
     ])('rejects %s, naming the field', (_, override, field) => {
       let thrown: unknown;
       try {
@@ -70,6 +73,14 @@ describe('product decider', () => {
       }
       expect(thrown).toBeInstanceOf(InvalidCommand);
       expect((thrown as InvalidCommand).field).toBe(field);
+    });
+
+    it('takes a settlement target of 1 to 365 days, 10 when the terms set none', () => {
+      const targeted: ProductTerms = { ...terms, settlementTargetDays: 5 };
+      spec.given([]).when(publish(targeted)).then([{ type: 'ProductPublished', data: { ...published.data, terms: targeted } }]);
+      spec.given([published]).when({ type: 'ReviseProduct', data: { productId, insurerId, terms: { ...terms, settlementTargetDays: 365 }, now: later } }).then([{ type: 'ProductRevised', data: { ...revised.data, terms: { ...terms, settlementTargetDays: 365 } } }]);
+      expect(settlementTargetDaysOf(terms)).toBe(DEFAULT_SETTLEMENT_TARGET_DAYS);
+      expect(DEFAULT_SETTLEMENT_TARGET_DAYS).toBe(10);
     });
 
     it('requires an insurer', () => {

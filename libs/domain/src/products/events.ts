@@ -18,6 +18,21 @@ export interface ProductTerms {
   termDays: number;
   /** Present on a parametric product: what it pays each covered household when a disaster is declared. */
   parametric?: ParametricBenefit;
+  /**
+   * Days within which a claim should be settled (paid, or rejected), counted from its filing (a
+   * parametric claim: from the declaration): the target of the settlement promptness figures.
+   * Absent: DEFAULT_SETTLEMENT_TARGET_DAYS.
+   */
+  settlementTargetDays?: number;
+}
+
+/** The settlement target of a product whose terms set none. */
+export const DEFAULT_SETTLEMENT_TARGET_DAYS = 10;
+export const MAX_SETTLEMENT_TARGET_DAYS = 365;
+
+/** The settlement target of a product's terms. */
+export function settlementTargetDaysOf(terms: Pick<ProductTerms, 'settlementTargetDays'>): number {
+  return terms.settlementTargetDays ?? DEFAULT_SETTLEMENT_TARGET_DAYS;
 }
 
 export type ProductEvent =

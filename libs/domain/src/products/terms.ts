@@ -1,6 +1,6 @@
 import { InvalidCommand } from '../shared/errors';
 import { assertMoney } from '../shared/money';
-import { COVERAGE_KINDS, ProductTerms } from './events';
+import { COVERAGE_KINDS, MAX_SETTLEMENT_TARGET_DAYS, ProductTerms } from './events';
 import { assertParametricBenefit } from './parametric';
 
 const MAX_NAME_LENGTH = 200;
@@ -18,6 +18,7 @@ export function assertProductTerms(terms: ProductTerms): void {
   if (sumInsured.amount < annualPremium.amount) throw new InvalidCommand('terms.sumInsured.amount', 'must be at least terms.annualPremium.amount');
   assertWholeDays(waitingPeriodDays, 'terms.waitingPeriodDays', 0, MAX_WAITING_PERIOD_DAYS);
   assertWholeDays(termDays, 'terms.termDays', 1, MAX_TERM_DAYS);
+  if (terms.settlementTargetDays !== undefined) assertWholeDays(terms.settlementTargetDays, 'terms.settlementTargetDays', 1, MAX_SETTLEMENT_TARGET_DAYS);
   if (terms.parametric !== undefined) assertParametricBenefit(terms.parametric, sumInsured);
 }
 

@@ -70,6 +70,9 @@ export * from './disasters/disaster-declaration.entity';
 export * from './disasters/disaster-payout.entity';
 export * from './disasters/disasters.projection';
 export * from './disasters/disasters.queries';
+export * from './disclosures/disclosure-report.entity';
+export * from './disclosures/disclosures.projection';
+export * from './disclosures/disclosures.queries';
 
 export { quotedTable, rawQuery } from './shared/raw-sql';
 export * from './shared/paging';

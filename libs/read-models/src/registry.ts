@@ -39,6 +39,8 @@ import { ParkedEventRow } from './dead-letters/parked-event.entity';
 import { DisastersProjection } from './disasters/disasters.projection';
 import { DisasterDeclarationRow } from './disasters/disaster-declaration.entity';
 import { DisasterPayoutRow } from './disasters/disaster-payout.entity';
+import { DisclosuresProjection } from './disclosures/disclosures.projection';
+import { DisclosureReportRow } from './disclosures/disclosure-report.entity';
 
 /** Every table of the read side, the checkpoints included. */
 export const readModelEntities = [
@@ -72,6 +74,7 @@ export const readModelEntities = [
   MerkleSubtreeHashRow,
   DisasterDeclarationRow,
   DisasterPayoutRow,
+  DisclosureReportRow,
 ];
 
 /**
@@ -93,5 +96,6 @@ export function allProjections(): Projection[] {
     new LedgerProjection(),
     new MerkleLogProjection(),
     new DisastersProjection(),
+    new DisclosuresProjection(),
   ];
 }

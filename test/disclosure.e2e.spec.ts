@@ -7,6 +7,8 @@ import { ROOT, runToExit } from './support/child-process';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
 
 const DEMO_PASSWORD = 'pangolin-demo';
+// The project's e2e testTimeout does not reach tests (Jest reads testTimeout globally only): each step may take a while on a loaded machine.
+jest.setTimeout(120_000);
 
 /** Minor units as the CSV writes yuan (computed here independently of the platform's code). */
 const yuan = (fen: number) => (fen / 100).toFixed(2);

@@ -5,6 +5,8 @@ import { ADMIN, ApiClient, cny, type RunningPlatform } from '../support/platform
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newPerson, rawKeysOnPage, screenshot, startWebPlatform } from './support/web-platform';
 
 const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
+// The project's e2e testTimeout does not reach tests (Jest reads testTimeout globally only): each step may take a while on a loaded machine.
+jest.setTimeout(120_000);
 
 /** Whole yuan and fen from the integer, grouped by thousands (what the page must print, to the fen). */
 const yuan = (fen: number) => `¥${Math.floor(fen / 100).toLocaleString('en')}.${String(fen % 100).padStart(2, '0')}`;

@@ -18,13 +18,18 @@ export const AUDIT_NOT_RUN = 2;
  * and every signed checkpoint (checked with the configured verifier key). It only reads, so it may
  * run beside a live platform; events not yet projected are counted, not blamed.
  */
-export async function auditTransparencyLog(config: PangolinConfig): Promise<AuditReport> {
+export function auditTransparencyLog(config: PangolinConfig): Promise<AuditReport> {
+  return withStores(config, (store, db) => auditMerkleLog(store, db, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin }));
+}
+
+/** Runs `audit` on the configured event store and read database, closing both afterwards. */
+async function withStores<T>(config: PangolinConfig, audit: (store: EventStore, db: DataSource) => Promise<T>): Promise<T> {
   let store: EventStore | undefined;
   let db: DataSource | undefined;
   try {
     store = await openEventStore(config.eventStore);
     db = await openReadDatabase(config.readDb);
-    return await auditMerkleLog(store, db, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin });
+    return await audit(store, db);
   } finally {
     await store?.close();
     await db?.destroy();
@@ -42,12 +47,8 @@ export interface DisclosureAudit {
  * checkpoint, with the fold that computed it, and checks that the report names the root of the
  * checkpoint signed at that size and that the report served (the read model) is the one published.
  */
-export async function auditDisclosureReports(config: PangolinConfig): Promise<DisclosureAudit> {
-  let store: EventStore | undefined;
-  let db: DataSource | undefined;
-  try {
-    store = await openEventStore(config.eventStore);
-    db = await openReadDatabase(config.readDb);
+export function auditDisclosureReports(config: PangolinConfig): Promise<DisclosureAudit> {
+  return withStores(config, async (store, db) => {
     const { reports, results } = await auditDisclosures(store);
     const lines: string[] = [];
     let ok = true;
@@ -69,10 +70,7 @@ export async function auditDisclosureReports(config: PangolinConfig): Promise<Di
     }
     if (reports.length === 0) lines.push('No disclosure report has been published.');
     return { ok, lines };
-  } finally {
-    await store?.close();
-    await db?.destroy();
-  }
+  });
 }
 
 if (require.main === module) {

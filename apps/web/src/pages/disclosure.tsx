@@ -1,49 +1,10 @@
 import { DataTable, Loading, Pager, Section, Stat, useApi, usePages, type Column } from '../components/common';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n/i18n';
+import type { DisclosureEvent, DisclosureMoney, RegionCoverage } from '@pangolin/domain';
 
-interface PerilClaims {
-  peril: string;
-  count: number;
-  amount: number;
-}
-interface DisclosureMoney {
-  currency: string;
-  pledged: number;
-  pledgesLapsed: number;
-  giftsReceived: number;
-  received: number;
-  allocatedToPremiums: number;
-  paidToInsurers: number;
-  premiumRefundsCredited: number;
-  refunded: number;
-  claimsPaid: { count: number; amount: number; byPeril: PerilClaims[] };
-  overhead: number;
-  awaitingPolicyIssue: number;
-  held: { total: number; keptForNextPremium: number; toBeRefunded: number };
-}
-interface RegionCoverage {
-  regionCode: string;
-  eligible: number;
-  covered: number;
-  uncovered: number;
-  coverageRateBasisPoints: number;
-}
-export interface DisclosureReport {
-  reportId: string;
-  version: number;
-  latest: boolean;
-  scope: { kind: 'platform' } | { kind: 'programme'; programmeId: string };
-  period: { from: string; to: string; label: string | null };
-  checkpoint: { size: string; rootHash: string; url: string };
-  correctionNote: string | null;
-  publishedAt: string;
-  figures: {
-    scope: { name: string | null; regionCode: string | null; productId: string | null };
-    money: DisclosureMoney[];
-    households: { regionCode: string; eligible: number; covered: number; uncoveredEligible: number; coverageRateBasisPoints: number; coveredByTheseGifts: number; byRegion: RegionCoverage[] };
-  };
-}
+/** A report as GET /disclosures/:id answers it: the published event's data, with where to check it. */
+export type DisclosureReport = Omit<DisclosureEvent['data'], 'checkpoint'> & { latest: boolean; checkpoint: DisclosureEvent['data']['checkpoint'] & { url: string } };
 
 /** Minor units as yuan with two decimals, grouped, from the integer (never through a float), so the page shows the ledger's figures to the fen. */
 export function exactMoney(fen: number, currency: string, locale: string): string {

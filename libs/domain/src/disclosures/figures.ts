@@ -1,6 +1,6 @@
 import type { PangolinEvent } from '../events';
 import { splitProportionally } from '../shared/money';
-import { chinaDateOf, type DisclosurePeriod } from './period';
+import { periodBounds, placeInPeriod, type DisclosurePeriod } from './period';
 
 /** Whose money a disclosure shows: the whole platform, or one programme's gifts and region. */
 export type DisclosureScope = { kind: 'platform' } | { kind: 'programme'; programmeId: string };
@@ -137,14 +137,17 @@ export class DisclosureFold {
   private readonly declarationPerils = new Map<string, string>();
   private programme: { name: string; regionCode: string; productId: string } | undefined;
   private eventsRead = 0;
+  private readonly bounds: { start: string; end: string };
 
-  constructor(readonly scope: DisclosureScope, readonly period: DisclosurePeriod) {}
+  constructor(readonly scope: DisclosureScope, readonly period: DisclosurePeriod) {
+    this.bounds = periodBounds(period);
+  }
 
   add(event: { type: string; data: unknown }, occurredAt: string): void {
     this.eventsRead++;
-    const day = chinaDateOf(occurredAt);
-    if (day > this.period.to) return;
-    this.apply(event as PangolinEvent, day >= this.period.from);
+    const place = placeInPeriod(occurredAt, this.bounds);
+    if (place === 'after') return;
+    this.apply(event as PangolinEvent, place === 'in');
   }
 
   private figures(currency: string): DisclosureMoney {

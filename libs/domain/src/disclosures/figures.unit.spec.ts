@@ -1,7 +1,7 @@
 import type { PangolinEvent } from '../events';
 import { disclosureDecider, disclosureReportId } from './decider';
 import { disclosureFigures } from './figures';
-import { chinaDateOf, disclosurePeriod, quarterPeriod } from './period';
+import { chinaDateOf, disclosurePeriod, periodBounds, placeInPeriod, quarterPeriod } from './period';
 import { Conflict, InvalidCommand } from '../shared/errors';
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
@@ -99,6 +99,12 @@ describe('disclosure periods', () => {
     expect(quarterPeriod('2024-Q1')).toEqual({ from: '2024-01-01', to: '2024-03-31', label: '2024-Q1' });
     expect(disclosurePeriod({ from: '2026-10-01', to: '2026-12-31' }).label).toBe('2026-Q4');
     expect(chinaDateOf('2026-12-31T16:00:00.000Z')).toBe('2027-01-01');
+    const q4 = periodBounds(Q4);
+    expect(q4).toEqual({ start: '2026-09-30T16:00:00.000Z', end: '2026-12-31T16:00:00.000Z' });
+    expect(['2026-09-30T15:59:59.999Z', '2026-09-30T16:00:00.000Z', '2026-12-31T15:59:59.999Z', '2026-12-31T16:00:00.000Z'].map((at) => placeInPeriod(at, q4))).toEqual(['before', 'in', 'in', 'after']);
+    // Another form of the same instant is parsed: Beijing time written with its offset.
+    expect(placeInPeriod('2026-10-01T00:00:00+08:00', q4)).toBe('in');
+    expect(placeInPeriod('2026-09-30T23:59:59+08:00', q4)).toBe('before');
     const field = (input: Parameters<typeof disclosurePeriod>[0]) => {
       try {
         disclosurePeriod(input);

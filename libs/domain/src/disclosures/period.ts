@@ -23,6 +23,28 @@ export function chinaDateOf(instant: string): string {
   return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The first instant of a China Standard Time calendar day, as toISOString writes it (`2026-09-30T16:00:00.000Z`). */
+export function chinaDayStart(chinaDate: string): string {
+  return new Date(Date.parse(`${chinaDate}T00:00:00Z`) - CST_OFFSET_MS).toISOString();
+}
+
+/**
+ * Where an instant falls against a period: 'before', 'in' or 'after'. An instant written as
+ * toISOString writes it (every recorded time is) is compared as text with the period's bounds;
+ * any other form is parsed.
+ */
+export function placeInPeriod(instant: string, bounds: { start: string; end: string }): 'before' | 'in' | 'after' {
+  const canonical = instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant.charCodeAt(10) === 84 /* T */;
+  const at = canonical ? instant : new Date(Date.parse(instant)).toISOString();
+  return at < bounds.start ? 'before' : at < bounds.end ? 'in' : 'after';
+}
+
+/** The instants a period runs over: from the start of its first day to the start of the day after its last (China Standard Time). */
+export function periodBounds(period: Pick<DisclosurePeriod, 'from' | 'to'>): { start: string; end: string } {
+  const dayAfter = new Date(Date.parse(`${period.to}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return { start: chinaDayStart(period.from), end: chinaDayStart(dayAfter) };
+}
+
 /** The quarter (e.g. `2026-Q4`) holding a China Standard Time calendar day. */
 export function quarterOf(chinaDate: string): string {
   return `${chinaDate.slice(0, 4)}-Q${Math.floor((Number(chinaDate.slice(5, 7)) - 1) / 3) + 1}`;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { computeDisclosure } from '@pangolin/application';
@@ -17,6 +17,7 @@ import { disclosureCsv, type CsvLanguage } from './disclosure-csv';
 import { PublishDisclosureDto } from './disclosures.dto';
 
 const VERSION = /^[1-9][0-9]{0,5}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LANGUAGES: CsvLanguage[] = ['both', 'en', 'zh-CN'];
 
 /** A report as the API answers it: what was published, and where to check it. */
@@ -72,11 +73,13 @@ export class DisclosuresController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Published disclosure reports, newest first: the latest version of each, or every version of one (reportId)' })
-  @ApiQuery({ name: 'programmeId', required: false, description: "Only this programme's reports" })
-  @ApiQuery({ name: 'platform', required: false, enum: ['true'], description: "Only the platform's reports" })
-  @ApiQuery({ name: 'reportId', required: false, description: 'Every version of this report' })
+  @ApiQuery({ name: 'programmeId', required: false, schema: { type: 'string', format: 'uuid' }, description: "Only this programme's reports" })
+  @ApiQuery({ name: 'platform', required: false, schema: { type: 'string', enum: ['true'] }, description: "Only the platform's reports" })
+  @ApiQuery({ name: 'reportId', required: false, schema: { type: 'string', format: 'uuid' }, description: 'Every version of this report' })
   async list(@Query('programmeId') programmeId: string | undefined, @Query('platform') platform: string | undefined, @Query('reportId') reportId: string | undefined, @Paging() page: PageRequest) {
     if (platform !== undefined && platform !== 'true') throw new InvalidCommand('platform', 'must be true when given');
+    if (programmeId !== undefined && !UUID.test(programmeId)) throw new InvalidCommand('programmeId', 'must be a UUID');
+    if (reportId !== undefined && !UUID.test(reportId)) throw new InvalidCommand('reportId', 'must be a UUID');
     if (platform !== undefined && programmeId !== undefined) throw new InvalidCommand('platform', 'must not be given with programmeId');
     const scope = platform === 'true' ? '' : programmeId;
     return mapPage(await listDisclosureReports(this.db.manager, { scope, reportId }, page), reportView);
@@ -85,9 +88,10 @@ export class DisclosuresController {
   @Public()
   @Get(':reportId')
   @ApiOperation({ summary: 'One disclosure report (its latest version, or ?version=): JSON, or CSV with ?format=csv or Accept: text/csv (lang=both|en|zh-CN)' })
-  @ApiQuery({ name: 'version', required: false })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiQuery({ name: 'lang', required: false, enum: LANGUAGES })
+  @ApiParam({ name: 'reportId', format: 'uuid' })
+  @ApiQuery({ name: 'version', required: false, schema: { type: 'string', pattern: VERSION.source } })
+  @ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: ['json', 'csv'] } })
+  @ApiQuery({ name: 'lang', required: false, schema: { type: 'string', enum: LANGUAGES } })
   async one(
     @Param('reportId', ParseUuidParam) reportId: string,
     @Query('version') version: string | undefined,

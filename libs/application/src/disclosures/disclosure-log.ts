@@ -1,5 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
-import { DisclosureFold, type DisclosureEvent, type DisclosureFigures, type DisclosurePeriod, type DisclosureScope } from '@pangolin/domain';
+import { DISCLOSURE_COMPUTATION, DisclosureFold, type DisclosureEvent, type DisclosureFigures, type DisclosurePeriod, type DisclosureScope } from '@pangolin/domain';
 import type { EventStore, RecordedEvent } from '@pangolin/event-store';
 
 const PAGE_SIZE = 1_000;
@@ -39,17 +38,22 @@ export interface DisclosureAuditResult {
   mismatch?: { path: string; published: unknown; recomputed: unknown };
 }
 
-/** The first path where two JSON values differ (depth first), or undefined when equal. */
+/**
+ * The first path where two JSON values differ (depth first), or undefined when equal. Compared as
+ * JSON (values, arrays, keys), whatever built the objects: a report parsed from the log and one
+ * recomputed are equal when their JSON is.
+ */
 export function firstDifference(published: unknown, recomputed: unknown, path = ''): { path: string; published: unknown; recomputed: unknown } | undefined {
-  if (isDeepStrictEqual(published, recomputed)) return undefined;
-  if (published && recomputed && typeof published === 'object' && typeof recomputed === 'object') {
-    const keys = new Set([...Object.keys(published), ...Object.keys(recomputed)]);
-    for (const key of keys) {
-      const found = firstDifference((published as Record<string, unknown>)[key], (recomputed as Record<string, unknown>)[key], Array.isArray(published) ? `${path}[${key}]` : `${path}.${key}`);
-      if (found) return found;
-    }
+  const differ = { path: path || '.', published, recomputed };
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+  if (!isObject(published) || !isObject(recomputed)) return Object.is(published, recomputed) ? undefined : differ;
+  if (Array.isArray(published) !== Array.isArray(recomputed)) return differ;
+  const keys = new Set([...Object.keys(published), ...Object.keys(recomputed)]);
+  for (const key of keys) {
+    const found = firstDifference(published[key], recomputed[key], Array.isArray(published) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found) return found;
   }
-  return { path: path || '.', published, recomputed };
+  return undefined;
 }
 
 /**
@@ -75,6 +79,10 @@ export async function auditDisclosures(store: EventStore, pageSize = PAGE_SIZE):
     for (const { size, fold } of folds) if (read <= size) fold.add(event, event.metadata.occurredAt);
   }
   const results = folds.map(({ report, fold }) => {
+    if (report.figures.computation !== DISCLOSURE_COMPUTATION) {
+      const mismatch = { path: 'figures.computation', published: report.figures.computation, recomputed: DISCLOSURE_COMPUTATION };
+      return { reportId: report.reportId, version: report.version, checkpointSize: report.checkpoint.size, ok: false, mismatch };
+    }
     const mismatch = firstDifference(report.figures, fold.result());
     return { reportId: report.reportId, version: report.version, checkpointSize: report.checkpoint.size, ok: mismatch === undefined, ...(mismatch ? { mismatch: { ...mismatch, path: `figures${mismatch.path}` } } : {}) };
   });

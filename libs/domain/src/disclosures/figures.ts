@@ -66,7 +66,14 @@ export interface DisclosureHouseholds {
   byRegion: RegionCoverage[];
 }
 
+/**
+ * The version of the computation below. A report records the one it was computed with, so that a
+ * later change to what the figures mean adds a version instead of making old reports fail the audit.
+ */
+export const DISCLOSURE_COMPUTATION = 1;
+
 export interface DisclosureFigures {
+  computation: number;
   scope: DisclosureScope & { name: string | null; regionCode: string | null; productId: string | null };
   period: DisclosurePeriod;
   /** How many events of the log (its first `eventsRead`) the figures were computed from. */
@@ -325,7 +332,7 @@ export class DisclosureFold {
     const rows = [...currencies.values()]
       .map((entry) => ({ ...entry, claimsPaid: { ...entry.claimsPaid, byPeril: [...entry.claimsPaid.byPeril].sort((a, b) => (a.peril < b.peril ? -1 : a.peril > b.peril ? 1 : 0)) } }))
       .sort((a, b) => (a.currency < b.currency ? -1 : 1));
-    return { scope, period: this.period, eventsRead: this.eventsRead, money: rows, households: this.coverage(scope) };
+    return { computation: DISCLOSURE_COMPUTATION, scope, period: this.period, eventsRead: this.eventsRead, money: rows, households: this.coverage(scope) };
   }
 
   private coverage(scope: DisclosureFigures['scope']): DisclosureHouseholds {

@@ -82,6 +82,8 @@ const w = {
   /** Size of the checkpoint signed once the world was built. */
   checkpointSize: '',
   declarationId: '',
+  /** The platform's disclosure report of this quarter, published once the world was built. */
+  reportId: '',
 };
 
 let platform: RunningPlatform;
@@ -219,6 +221,9 @@ const RULES: Record<string, Rule> = {
 
   'GET /transparency/verifier-key': read([() => '/transparency/verifier-key', PUBLIC]),
   'GET /transparency/checkpoint': read([() => '/transparency/checkpoint', PUBLIC]),
+  'POST /disclosures': write(() => '/disclosures', ['admin']),
+  'GET /disclosures': read([() => '/disclosures', PUBLIC]),
+  'GET /disclosures/{reportId}': read([() => `/disclosures/${w.reportId}`, PUBLIC], [() => `/disclosures/${w.reportId}?format=csv`, PUBLIC]),
   'GET /transparency/checkpoints': read([() => '/transparency/checkpoints', PUBLIC]),
   'GET /transparency/checkpoints/{size}': read([() => `/transparency/checkpoints/${w.checkpointSize}`, PUBLIC]),
   'POST /transparency/checkpoints': write(() => '/transparency/checkpoints', ['admin', 'auditor'], true),
@@ -286,6 +291,7 @@ beforeAll(async () => {
   w.giftOfDonorB = (await post('donorB', '/gifts', giftTo(w.households.inCountyB, w.productA, 3_000))).giftId;
   w.declarationId = (await post('govA', '/disasters/declarations', { peril: 'flood', regionCodes: [TOWN_A2], incidentFrom: today(), incidentTo: today(), severity: 3, authorityReference: 'MATRIX-FLOOD-1' })).declarationId;
   w.checkpointSize = (await post('admin', '/transparency/checkpoints')).size;
+  w.reportId = (await post('admin', '/disclosures', { from: today(), to: today() })).reportId;
   const [first] = await platform.app.get<EventStore>(EVENT_STORE).readAll({ after: 0n, limit: 1 });
   w.eventId = first.eventId;
 });

@@ -34,6 +34,8 @@ interface World {
   programmeGift: string;
   refundedGift: string;
   policyNumbers: string[];
+  /** A disclosure report of the programme, published twice (a correction): its versions are a list. */
+  reportId: string;
 }
 
 /** `path` with one more query parameter. */
@@ -120,11 +122,15 @@ async function buildWorld(platform: RunningPlatform): Promise<World> {
   }
   await insurer.ok(`/policies/${requested[0].policyId}/claims/${claims[0]}/approve`, {});
   await insurer.ok(`/policies/${requested[1].policyId}/claims/${claims[1]}/reject`, { reason: 'not covered' });
+  // Disclosure reports: the platform's and the programme's, the latter corrected once (each publication signs a checkpoint).
+  await admin.ok('/disclosures', { from: today(), to: today() });
+  const { reportId } = await admin.ok('/disclosures', { programmeId, from: today(), to: today() });
+  await admin.ok('/disclosures', { programmeId, from: today(), to: today(), correctionNote: 'Second version.' });
   for (let i = 0; i < 3; i++) {
     await government.ok('/households', householdBody(VILLAGES[0], 100 + i));
     await admin.ok('/transparency/checkpoints');
   }
-  return { government, insurer, donor, auditor, admin, productA, productB, households, programmeGift, refundedGift, policyNumbers };
+  return { government, insurer, donor, auditor, admin, productA, productB, households, programmeGift, refundedGift, policyNumbers, reportId };
 }
 
 describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnvironment) => {
@@ -158,6 +164,8 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
     ["a gift's ledger entries", () => w.auditor, `/ledger/gifts/${w.programmeGift}`, (e) => `${e.postingId}/${e.line}`],
     ['checkpoints', () => platform.api, '/transparency/checkpoints', (c) => c.size],
     ['parked events', () => w.admin, '/admin/parked-events', (p) => `${p.worker}/${p.position}`],
+    ['disclosure reports', () => platform.api, '/disclosures', (r) => `${r.reportId}/${r.version}`],
+    ["a disclosure report's versions", () => platform.api, `/disclosures?reportId=${w.reportId}`, (r) => `${r.reportId}/${r.version}`],
   ];
 
   it('walks every list page by page: the same items as one page, in the same order, each once', async () => {
@@ -179,8 +187,10 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
       "programmes' public totals": 2,
       'ledger balances': expect.any(Number),
       "a gift's ledger entries": expect.any(Number),
-      checkpoints: 3,
+      checkpoints: 6,
       'parked events': 0,
+      'disclosure reports': 2,
+      "a disclosure report's versions": 2,
     });
     expect(sizes['ledger balances']).toBeGreaterThan(20);
     expect(sizes["a gift's ledger entries"]).toBeGreaterThan(13);

@@ -7,6 +7,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AuthModule } from './auth/auth.module';
 import { ClaimsModule } from './claims/claims.module';
 import { DisastersModule } from './disasters/disasters.module';
+import { DisclosuresModule } from './disclosures/disclosures.module';
 import { PangolinConfig } from './config/configuration';
 import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
@@ -49,6 +50,7 @@ export class AppModule {
         DisastersModule,
         ViewsModule,
         TransparencyModule,
+        DisclosuresModule,
         OperationsModule,
         DeadLettersModule,
       ],

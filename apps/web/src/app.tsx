@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import type { Role } from './api';
 import { LANGUAGES, useI18n, type Language } from './i18n/i18n';
+import { DisclosurePage } from './pages/disclosure';
 import { DonorPage } from './pages/donor';
 import { GovernmentPage } from './pages/government';
 import { InsurerPage } from './pages/insurer';
@@ -33,6 +34,9 @@ export function App() {
       break;
     case 'insurer':
       content = forRole(['insurer'], () => <InsurerPage />);
+      break;
+    case 'disclosure':
+      content = rest[0] ? <DisclosurePage key={rest.join('/')} reportId={rest[0]} version={rest[1]} /> : <PublicPage />;
       break;
     case 'ledger':
       content = forRole(['auditor', 'admin'], () => <LedgerPage />);

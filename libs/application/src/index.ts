@@ -6,3 +6,4 @@ export * from './transparency/gift-trace-events';
 export * from './personal-data/sealing-event-store';
 export * from './disasters/disaster-payout.process';
 export * from './disasters/product-terms';
+export * from './disclosures/disclosure-log';

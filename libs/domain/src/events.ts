@@ -9,9 +9,10 @@ import { ClaimEvent } from './claims/events';
 import { PolicyNumberEvent } from './policies/policy-number.decider';
 import { NationalIdEvent } from './households/national-id-reservation.decider';
 import { DisasterEvent } from './disasters/events';
+import { DisclosureEvent } from './disclosures/events';
 
 /** Every event Pangolin records, as a union discriminated by `type`. */
-export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PaymentReferenceEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent | PolicyNumberEvent | NationalIdEvent | DisasterEvent;
+export type PangolinEvent = HouseholdEvent | ProductEvent | ProgrammeEvent | GiftEvent | PaymentReferenceEvent | PremiumFundingEvent | PolicyEvent | ClaimEvent | PolicyNumberEvent | NationalIdEvent | DisasterEvent | DisclosureEvent;
 export type PangolinEventType = PangolinEvent['type'];
 export type EventOfType<T extends PangolinEventType> = Extract<PangolinEvent, { type: T }>;
 

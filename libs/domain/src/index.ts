@@ -12,4 +12,5 @@ export * from './gifts';
 export * from './policies';
 export * from './claims';
 export * from './disasters';
+export * from './disclosures';
 export * from './ledger';

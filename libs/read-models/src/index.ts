@@ -73,6 +73,9 @@ export * from './disasters/disasters.queries';
 export * from './indicators/indicator-tables.entity';
 export * from './indicators/indicators.projection';
 export * from './indicators/indicators.queries';
+export * from './disclosures/disclosure-report.entity';
+export * from './disclosures/disclosures.projection';
+export * from './disclosures/disclosures.queries';
 
 export { quotedTable, rawQuery } from './shared/raw-sql';
 export * from './shared/paging';

@@ -41,6 +41,8 @@ import { DisasterDeclarationRow } from './disasters/disaster-declaration.entity'
 import { DisasterPayoutRow } from './disasters/disaster-payout.entity';
 import { IndicatorsProjection } from './indicators/indicators.projection';
 import { CoverageMonthRow, IndicatorHouseholdRow, IndicatorMonthRow, IndicatorPolicyRow, IndicatorProductRow, PromptnessClaimRow, PromptnessDeclarationRow } from './indicators/indicator-tables.entity';
+import { DisclosuresProjection } from './disclosures/disclosures.projection';
+import { DisclosureReportRow } from './disclosures/disclosure-report.entity';
 
 /** Every table of the read side, the checkpoints included. */
 export const readModelEntities = [
@@ -81,6 +83,7 @@ export const readModelEntities = [
   PromptnessDeclarationRow,
   IndicatorMonthRow,
   CoverageMonthRow,
+  DisclosureReportRow,
 ];
 
 /**
@@ -103,5 +106,6 @@ export function allProjections(): Projection[] {
     new MerkleLogProjection(),
     new DisastersProjection(),
     new IndicatorsProjection(),
+    new DisclosuresProjection(),
   ];
 }

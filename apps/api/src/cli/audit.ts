@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
-import { auditMerkleLog } from '@pangolin/read-models';
+import { auditDisclosures, firstDifference } from '@pangolin/application';
+import { auditMerkleLog, checkpointAt, disclosureReport } from '@pangolin/read-models';
 import { formatAuditReport, type AuditReport } from '@pangolin/transparency';
 import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
 import { openEventStore } from '../infrastructure/open-event-store';
@@ -17,17 +18,59 @@ export const AUDIT_NOT_RUN = 2;
  * and every signed checkpoint (checked with the configured verifier key). It only reads, so it may
  * run beside a live platform; events not yet projected are counted, not blamed.
  */
-export async function auditTransparencyLog(config: PangolinConfig): Promise<AuditReport> {
+export function auditTransparencyLog(config: PangolinConfig): Promise<AuditReport> {
+  return withStores(config, (store, db) => auditMerkleLog(store, db, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin }));
+}
+
+/** Runs `audit` on the configured event store and read database, closing both afterwards. */
+async function withStores<T>(config: PangolinConfig, audit: (store: EventStore, db: DataSource) => Promise<T>): Promise<T> {
   let store: EventStore | undefined;
   let db: DataSource | undefined;
   try {
     store = await openEventStore(config.eventStore);
     db = await openReadDatabase(config.readDb);
-    return await auditMerkleLog(store, db, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin });
+    return await audit(store, db);
   } finally {
     await store?.close();
     await db?.destroy();
   }
+}
+
+/** What the audit found about the published disclosure reports: one line each, and whether all passed. */
+export interface DisclosureAudit {
+  ok: boolean;
+  lines: string[];
+}
+
+/**
+ * Recomputes every published disclosure report (every version) from the events up to its
+ * checkpoint, with the fold that computed it, and checks that the report names the root of the
+ * checkpoint signed at that size and that the report served (the read model) is the one published.
+ */
+export function auditDisclosureReports(config: PangolinConfig): Promise<DisclosureAudit> {
+  return withStores(config, async (store, db) => {
+    const { reports, results } = await auditDisclosures(store);
+    const lines: string[] = [];
+    let ok = true;
+    for (const [i, report] of reports.entries()) {
+      const name = `disclosure report ${report.reportId} version ${report.version} (${report.scope.kind === 'platform' ? 'platform' : `programme ${report.scope.programmeId}`}, ${report.period.from} to ${report.period.to}, checkpoint ${report.checkpoint.size})`;
+      const result = results[i];
+      const signed = await checkpointAt(db.manager, BigInt(report.checkpoint.size));
+      const served = await disclosureReport(db.manager, report.reportId, report.version);
+      const servedDifference = served ? firstDifference(served.report, (({ position: _, ...published }) => published)(report)) : undefined;
+      let problem: string | undefined;
+      if (!result.ok) problem = `its figure ${result.mismatch!.path} is ${JSON.stringify(result.mismatch!.published)}, but the events up to its checkpoint give ${JSON.stringify(result.mismatch!.recomputed)}`;
+      else if (!signed) problem = `no checkpoint was signed at size ${report.checkpoint.size}`;
+      else if (signed.rootHash !== report.checkpoint.rootHash) problem = `it names root ${report.checkpoint.rootHash}, but the checkpoint signed at size ${report.checkpoint.size} has root ${signed.rootHash}`;
+      else if (servedDifference) problem = `the report served (table disclosure_reports) differs from the one published in the log at ${servedDifference.path.replace(/^\./, '')}: ${JSON.stringify(servedDifference.published)} served, ${JSON.stringify(servedDifference.recomputed)} published`;
+      if (problem) {
+        ok = false;
+        lines.push(`Disclosure audit FAILED: ${name}: ${problem}.`);
+      } else lines.push(`Disclosure recomputed: ${name} matches the events up to its checkpoint.`);
+    }
+    if (reports.length === 0) lines.push('No disclosure report has been published.');
+    return { ok, lines };
+  });
 }
 
 if (require.main === module) {
@@ -42,7 +85,9 @@ if (require.main === module) {
     try {
       const report = await auditTransparencyLog(config);
       console.log(formatAuditReport(report));
-      return report.ok ? AUDIT_PASSED : AUDIT_FAILED;
+      const disclosures = await auditDisclosureReports(config);
+      for (const line of disclosures.lines) (line.includes('FAILED') ? console.error : console.log)(line);
+      return report.ok && disclosures.ok ? AUDIT_PASSED : AUDIT_FAILED;
     } catch (error) {
       console.error(`Audit could not run: ${messageOf(error)}`);
       return AUDIT_NOT_RUN;

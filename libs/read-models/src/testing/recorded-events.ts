@@ -1,4 +1,4 @@
-import { streams, type PangolinEvent } from '@pangolin/domain';
+import { disclosureStream, streams, type PangolinEvent } from '@pangolin/domain';
 import type { EventStore, RecordedEvent } from '@pangolin/event-store';
 
 /** The stream a catalogued event belongs to, as the command side writes it. */
@@ -44,6 +44,8 @@ export function streamOf(event: PangolinEvent): string {
     case 'DisasterPayoutBatchRecorded':
     case 'DisasterPayoutsCompleted':
       return streams.disasterDeclaration(event.data.declarationId);
+    case 'DisclosureReportPublished':
+      return disclosureStream(event.data.reportId);
     default:
       return streams.policy(event.data.policyId);
   }

@@ -1,0 +1,4 @@
+export * from './period';
+export * from './figures';
+export * from './events';
+export * from './decider';

@@ -12,7 +12,7 @@
  * Sigsum's spelling: the witness's cosignature key name is then the witness's name in the file.
  * Here keys may also be C2SP vkeys (`<name>+<id>+<base64(0x04 || key)>`), the form witnesses print.
  */
-import { parseVerifierKey, SignedNoteError, type NoteVerifierKey } from '../signed-note/signed-note';
+import { parseVerifierKey, SignedNoteError } from '../signed-note/signed-note';
 import { cosignerVerifierKeyFromRaw, parseCosignerVerifierKey, type CosignerVerifierKey } from './cosignature';
 
 export class WitnessPolicyError extends Error {
@@ -28,8 +28,8 @@ export type Quorum =
   | { readonly kind: 'group'; readonly name: string; readonly k: number; readonly members: readonly Quorum[] };
 
 export interface WitnessPolicy {
-  /** Log keys the policy names (may be empty: the verifier's --key then names the log). */
-  readonly logs: readonly NoteVerifierKey[];
+  /** Log verifier keys the policy names (may be empty: the verifier's --key then names the log). */
+  readonly logs: readonly string[];
   readonly witnesses: readonly CosignerVerifierKey[];
   readonly quorum: Quorum;
 }
@@ -39,7 +39,7 @@ const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
 export function parseWitnessPolicy(text: string): WitnessPolicy {
   const names = new Map<string, Quorum>([['none', NONE]]);
-  const logs: NoteVerifierKey[] = [];
+  const logs: string[] = [];
   const witnesses: CosignerVerifierKey[] = [];
   let quorum: Quorum | undefined;
   const lines = text.split('\n');
@@ -56,7 +56,8 @@ export function parseWitnessPolicy(text: string): WitnessPolicy {
     switch (keyword) {
       case 'log':
         if (args.length < 1 || args.length > 2) throw at('a log line is `log <verifier key> [<url>]`');
-        logs.push(keyOr(at, () => parseVerifierKey(args[0])));
+        keyOr(at, () => parseVerifierKey(args[0]));
+        logs.push(args[0]);
         break;
       case 'witness': {
         if (args.length < 2 || args.length > 3) throw at('a witness line is `witness <name> <key> [<url>]`');

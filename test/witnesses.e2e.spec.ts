@@ -88,7 +88,7 @@ describe('witnesses cosign the transparency log (c2sp.org/tlog-witness)', () => 
   const policyArgs = ['--policy', 'policy-2-of-3'];
 
   async function addCheckpoint(witness: RunningWitness, body: string): Promise<{ status: number; contentType: string | null; text: string }> {
-    const response = await fetch(`${witness.child.url}/add-checkpoint`, { method: 'POST', body });
+    const response = await fetch(`${witness.child.url}/add-checkpoint`, { method: 'POST', body, signal: AbortSignal.timeout(10_000) });
     return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
   }
 

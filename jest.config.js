@@ -26,6 +26,7 @@ const common = {
     '^@pangolin/read-models$': '<rootDir>/libs/read-models/src',
     '^@pangolin/application$': '<rootDir>/libs/application/src',
     '^@pangolin/transparency$': '<rootDir>/libs/transparency/src',
+    '^@pangolin/witness$': '<rootDir>/libs/witness/src',
   },
   testEnvironment: 'node',
 };

@@ -23,8 +23,8 @@ export function killAllChildren(): void {
  * Runs a built entry point (e.g. `dist/apps/api/src/main.js`, after `npm run build`) with `env`
  * on top of a minimal environment, and resolves once it logs `ready` followed by its URL.
  */
-export async function startChild(script: string, env: Record<string, string>, ready: RegExp): Promise<Child> {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
+export async function startChild(script: string, env: Record<string, string>, ready: RegExp, args: readonly string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, [join(ROOT, script), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

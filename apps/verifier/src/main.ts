@@ -4,11 +4,22 @@
  * repository, so it imports only the transparency library and Node's built-ins.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { describeTrail, parseVerifierKey, verifyConsistencyProof, verifyReceipt } from '@pangolin/transparency';
+import {
+  describeQuorum,
+  describeTrail,
+  parseVerifierKey,
+  parseWitnessPolicy,
+  thresholdPolicy,
+  verifyConsistencyProof,
+  verifyReceipt,
+  WitnessPolicyError,
+  type WitnessPolicy,
+} from '@pangolin/transparency';
 
 const USAGE = `Usage:
-  pangolin-verify <receipt.json> --key <verifier key, or a file holding it>
-  pangolin-verify consistency <older-checkpoint> <newer-checkpoint> <proof.json> --key <verifier key, or a file holding it>
+  pangolin-verify <receipt.json> --key <verifier key, or a file holding it> [--origin <origin>]
+                  [--witness <witness verifier key> ... --quorum <k> | --policy <policy file>]
+  pangolin-verify consistency <older-checkpoint> <newer-checkpoint> <proof.json> --key <verifier key, or a file holding it> [--origin <origin>]
   pangolin-verify --help
 
 Checks a Pangolin gift receipt offline: the log's signature on the receipt's checkpoint, that
@@ -17,6 +28,18 @@ the gift's proven money trail. The consistency form checks that the log at the n
 extends the log at the older one (nothing recorded before was changed or removed).
 
 The verifier key is the log's public key, e.g. pangolin.example/log+1a2b3c4d+AVc0...
+The checkpoint must name the log's origin: --origin, by default the verifier key's name.
+
+Witnesses (c2sp.org/tlog-witness) cosign a checkpoint only if it extends every checkpoint of the
+log they cosigned before, so a quorum of them makes a split view or a rewritten history visible.
+--witness <key> (repeatable) with --quorum <k> requires valid cosignatures (c2sp.org/tlog-cosignature)
+by at least k of those witnesses (k defaults to all of them). --policy <file> reads witnesses and the
+quorum from a file in Sigsum's policy syntax:
+
+  log <log verifier key>                          (optional; --key may be left out then)
+  witness <name> <witness verifier key, or its Ed25519 public key in hex>
+  group <name> <k|any|all> <witness or group name>...
+  quorum <witness or group name | none>
 
 Exit status: 0 verified, 1 not verified, 2 wrong usage or unreadable file.`;
 
@@ -29,17 +52,19 @@ class UsageError extends Error {}
 /** Runs the command line `args` (without node and the script) and returns the exit status. */
 export function runCli(args: readonly string[]): number {
   try {
-    const { positional, key, help } = parseArguments(args);
+    const { positional, key, help, origin, witnesses, quorum, policy: policyPath } = parseArguments(args);
     if (help) {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_VERIFIED;
     }
     if (positional[0] === 'consistency') {
       if (positional.length !== 4) throw new UsageError('consistency takes an older checkpoint file, a newer checkpoint file and a proof file');
-      return verifyConsistencyFiles(positional[1], positional[2], positional[3], verifierKeyFrom(key));
+      if (witnesses.length > 0 || quorum !== undefined || policyPath !== undefined) throw new UsageError('consistency takes no witnesses: it checks the log\'s own signatures');
+      return verifyConsistencyFiles(positional[1], positional[2], positional[3], verifierKeyFrom(key), origin);
     }
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'name the receipt file to check' : `expected one receipt file, got ${positional.length} arguments`);
-    return verifyReceiptFile(positional[0], verifierKeyFrom(key));
+    const policy = witnessPolicyFrom(witnesses, quorum, policyPath);
+    return verifyReceiptFile(positional[0], verifierKeyFrom(key ?? singleLogKeyOf(policy)), origin, policy);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`pangolin-verify: ${error.message}\n\n${USAGE}\n`);
@@ -47,16 +72,23 @@ export function runCli(args: readonly string[]): number {
   }
 }
 
-function verifyReceiptFile(path: string, verifierKey: string): number {
-  const result = verifyReceipt(readInput(path, 'receipt'), verifierKey);
+function verifyReceiptFile(path: string, verifierKey: string, origin: string | undefined, policy: WitnessPolicy | undefined): number {
+  if (policy && policy.logs.length > 0 && !policy.logs.includes(verifierKey)) {
+    throw new UsageError('--key is not one of the logs the policy file names');
+  }
+  const result = verifyReceipt(readInput(path, 'receipt'), verifierKey, { origin, witnesses: policy });
   if (!result.ok) {
     process.stdout.write(`Receipt NOT verified: ${result.failure}\n`);
     return EXIT_NOT_VERIFIED;
   }
-  const { checkpoint, trail, signedBy } = result;
+  const { checkpoint, trail, signedBy, cosignedBy } = result;
+  const witnessed = policy
+    ? [`Witnessed: cosigned by ${cosignedBy.length === 0 ? 'no witness' : cosignedBy.map((cosignature) => `${cosignature.name} (at ${new Date(Number(cosignature.timestamp) * 1000).toISOString()})`).join(', ')}; the quorum ${describeQuorum(policy.quorum)} is met.`]
+    : ['Not witnessed: no witness policy was given (--witness/--quorum or --policy), so a split view of the log would go unnoticed here.'];
   const lines = [
     `Receipt verified: the ${trail.steps.length} events below are in the log ${checkpoint.origin}, ` +
       `as of its checkpoint of ${checkpoint.size} entries (root hash ${Buffer.from(checkpoint.rootHash).toString('base64')}) signed by ${signedBy.join(', ')}.`,
+    ...witnessed,
     '',
     `Proven money trail of gift ${trail.giftId}:`,
     ...describeTrail(trail)
@@ -70,12 +102,13 @@ function verifyReceiptFile(path: string, verifierKey: string): number {
   return EXIT_VERIFIED;
 }
 
-function verifyConsistencyFiles(olderPath: string, newerPath: string, proofPath: string, verifierKey: string): number {
+function verifyConsistencyFiles(olderPath: string, newerPath: string, proofPath: string, verifierKey: string, origin: string | undefined): number {
   const result = verifyConsistencyProof(
     readInput(olderPath, 'older checkpoint'),
     readInput(newerPath, 'newer checkpoint'),
     readInput(proofPath, 'consistency proof'),
     verifierKey,
+    origin,
   );
   if (!result.ok) {
     process.stdout.write(`Consistency NOT verified: ${result.failure}\n`);
@@ -85,25 +118,79 @@ function verifyConsistencyFiles(olderPath: string, newerPath: string, proofPath:
   return EXIT_VERIFIED;
 }
 
-function parseArguments(args: readonly string[]): { positional: string[]; key?: string; help: boolean } {
-  const positional: string[] = [];
-  let key: string | undefined;
-  let help = false;
+interface Arguments {
+  positional: string[];
+  key?: string;
+  origin?: string;
+  witnesses: string[];
+  quorum?: string;
+  policy?: string;
+  help: boolean;
+}
+
+const SINGLE_OPTIONS = { '--key': 'key', '--origin': 'origin', '--quorum': 'quorum', '--policy': 'policy' } as const;
+const OPTION_HINTS: Record<string, string> = {
+  '--key': 'a verifier key or a file holding it',
+  '--origin': "the log's origin line",
+  '--quorum': 'a number of witnesses',
+  '--policy': 'a policy file',
+  '--witness': "a witness's verifier key or a file holding it",
+};
+
+function parseArguments(args: readonly string[]): Arguments {
+  const parsed: Arguments = { positional: [], witnesses: [], help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    const flag = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
     if (arg === '--help' || arg === '-h') {
-      help = true;
-    } else if (arg === '--key' || arg.startsWith('--key=')) {
-      if (key !== undefined) throw new UsageError('give --key once');
-      key = arg === '--key' ? args[++i] : arg.slice('--key='.length);
-      if (key === undefined || key === '') throw new UsageError('--key needs a verifier key or a file holding it');
+      parsed.help = true;
+    } else if (flag in SINGLE_OPTIONS || flag === '--witness') {
+      const value = arg === flag ? args[++i] : arg.slice(flag.length + 1);
+      if (value === undefined || value === '') throw new UsageError(`${flag} needs ${OPTION_HINTS[flag]}`);
+      if (flag === '--witness') {
+        parsed.witnesses.push(value);
+        continue;
+      }
+      const field = SINGLE_OPTIONS[flag as keyof typeof SINGLE_OPTIONS];
+      if (parsed[field] !== undefined) throw new UsageError(`give ${flag} once`);
+      parsed[field] = value;
     } else if (arg.startsWith('-') && arg !== '-') {
       throw new UsageError(`unknown option ${arg}`);
     } else {
-      positional.push(arg);
+      parsed.positional.push(arg);
     }
   }
-  return { positional, key, help };
+  return parsed;
+}
+
+/** The witness policy of --witness/--quorum or --policy; undefined when neither is given. */
+function witnessPolicyFrom(witnesses: readonly string[], quorum: string | undefined, policyPath: string | undefined): WitnessPolicy | undefined {
+  try {
+    if (policyPath !== undefined) {
+      if (witnesses.length > 0 || quorum !== undefined) throw new UsageError('give either --policy or --witness/--quorum, not both');
+      return parseWitnessPolicy(readInput(policyPath, 'policy').toString('utf8'));
+    }
+    if (witnesses.length === 0) {
+      if (quorum !== undefined) throw new UsageError('--quorum needs the witnesses it counts: give --witness <key> for each');
+      return undefined;
+    }
+    if (quorum !== undefined && !/^(0|[1-9][0-9]*)$/.test(quorum)) throw new UsageError(`--quorum must be a whole number, got ${JSON.stringify(quorum)}`);
+    const keys = witnesses.map((witness) => (isFile(witness) ? readInput(witness, 'witness key').toString('utf8').trim() : witness));
+    return thresholdPolicy(keys, quorum === undefined ? keys.length : Number(quorum));
+  } catch (error) {
+    if (error instanceof WitnessPolicyError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function singleLogKeyOf(policy: WitnessPolicy | undefined): string | undefined {
+  if (!policy || policy.logs.length === 0) return undefined;
+  if (policy.logs.length > 1) throw new UsageError('the policy names several logs: give --key for the one that signed this receipt');
+  return policy.logs[0];
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
 }
 
 /** The key itself, or the contents of the file it names; refuses anything that is not a verifier key. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSignerKey } from '@pangolin/transparency';
+import { cosignCheckpoint, generateCosignerKey, generateSignerKey, parseCosignerKey, parseReceipt, formatReceipt, signNote } from '@pangolin/transparency';
 import { giftStoryLog, TEST_LOG_ORIGIN, type TestLog } from '../../../libs/transparency/src/receipt/testing/receipt-fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -34,6 +34,8 @@ describe('pangolin-verify (the built command line, in a fresh directory)', () =>
   const shim = join(build, 'bin', 'pangolin-verify.js');
   const verify = (...args: string[]) => run(process.execPath, [shim, ...args], work);
   let log: TestLog;
+  // Witness keys named w1.test.. (the policy file names them w1..: hex keys there take the policy's name).
+  const witnesses = ['w1.test', 'w2.test', 'w3'].map((name) => generateCosignerKey(name));
 
   beforeAll(async () => {
     const swc = await run(join(ROOT, 'node_modules', '.bin', 'swc'), ['apps/verifier', 'libs/transparency', '-d', join(build, 'dist'), '--quiet'], ROOT);
@@ -53,6 +55,19 @@ describe('pangolin-verify (the built command line, in a fresh directory)', () =>
     writeFileSync(join(work, 'new.checkpoint'), await log.checkpointNote(14n));
     writeFileSync(join(work, 'proof.json'), await log.consistencyProofFile(5n, 14n));
     writeFileSync(join(work, 'proof-6.json'), await log.consistencyProofFile(6n, 14n));
+    // The same receipt with its checkpoint cosigned by witnesses w1 and w3 of three.
+    const parsed = parseReceipt(receipt);
+    const text = parsed.checkpoint.slice(0, parsed.checkpoint.lastIndexOf('\n\n') + 1);
+    const lines = [0, 2].map((i) => cosignCheckpoint(text, parseCosignerKey(witnesses[i].signerKey), 1_767_225_600n)).join('');
+    writeFileSync(join(work, 'cosigned.json'), formatReceipt({ ...parsed, checkpoint: parsed.checkpoint + lines }));
+    writeFileSync(join(work, 'w2.key'), `${witnesses[1].verifierKey}\n`);
+    const hex = (verifierKey: string) => Buffer.from(verifierKey.split('+').slice(2).join('+'), 'base64').subarray(1).toString('hex');
+    writeFileSync(
+      join(work, 'policy'),
+      [`log ${log.keys.verifierKey}`, ...witnesses.map((key, i) => `witness w${i + 1} ${i === 2 ? hex(key.verifierKey) : key.verifierKey}`), 'group two-of-three 2 w1 w2 w3', 'quorum two-of-three', ''].join('\n'),
+    );
+    writeFileSync(join(work, 'policy-all'), [...witnesses.map((key, i) => `witness w${i + 1} ${key.verifierKey}`), 'group all-three all w1 w2 w3', 'quorum all-three', ''].join('\n'));
+    writeFileSync(join(work, 'other-origin.json'), formatReceipt({ ...parsed, checkpoint: signNote(text.replace('pangolin.test/log\n', 'pangolin.test/other\n'), log.keys.signerKey) }));
   }, 120_000);
 
   afterAll(() => {
@@ -97,6 +112,33 @@ describe('pangolin-verify (the built command line, in a fresh directory)', () =>
 
     const swapped = await verify('consistency', 'new.checkpoint', 'old.checkpoint', 'proof.json', '--key', 'log.key');
     expect(swapped.code).toBe(1);
+  });
+
+  it('requires a quorum of witness cosignatures with --witness/--quorum or --policy', async () => {
+    const keys = witnesses.flatMap((key) => ['--witness', key.verifierKey]);
+    const ok = await verify('cosigned.json', '--key', 'log.key', ...keys, '--quorum', '2');
+    expect(ok).toMatchObject({ code: 0, stderr: '' });
+    expect(ok.stdout).toMatch(/\nWitnessed: cosigned by w1\.test \(at 2026-01-01T00:00:00\.000Z\), w3 \(at 2026-01-01T00:00:00\.000Z\); the quorum 2 of \(w1\.test, w2\.test, w3\) is met\.\n/);
+    const all = await verify('cosigned.json', '--key', 'log.key', ...keys);
+    expect(all).toMatchObject({ code: 1, stdout: 'Receipt NOT verified: the checkpoint lacks the witness quorum 3 of (w1.test, w2.test, w3): it carries valid cosignatures only by w1.test, w3\n' });
+    expect(await verify('receipt.json', '--key', 'log.key', ...keys, '--quorum', '1')).toMatchObject({ code: 1, stdout: expect.stringContaining('no valid cosignature') });
+    // A witness key read from a file.
+    expect((await verify('cosigned.json', '--key', 'log.key', '--witness', 'w2.key', '--quorum', '1')).code).toBe(1);
+
+    const policy = await verify('cosigned.json', '--policy', 'policy');
+    expect(policy).toMatchObject({ code: 0, stderr: '' });
+    expect(policy.stdout).toContain('the quorum 2 of (w1, w2, w3) is met');
+    expect(await verify('cosigned.json', '--key', 'log.key', '--policy', 'policy-all')).toMatchObject({ code: 1 });
+    expect((await verify('receipt.json', '--key', 'log.key')).stdout).toContain('Not witnessed');
+    expect((await verify('cosigned.json', '--policy', 'policy', '--witness', 'w2.key')).code).toBe(2);
+    expect((await verify('cosigned.json', '--key', 'log.key', '--quorum', '1')).code).toBe(2);
+  });
+
+  it('refuses a checkpoint of another origin signed by the same key, unless --origin names it', async () => {
+    const refused = await verify('other-origin.json', '--key', 'log.key');
+    expect(refused).toMatchObject({ code: 1, stdout: expect.stringContaining('the checkpoint is of the log "pangolin.test/other", not "pangolin.test/log"') });
+    expect((await verify('other-origin.json', '--key', 'log.key', '--origin', 'pangolin.test/other')).code).toBe(0);
+    expect((await verify('receipt.json', '--key', 'log.key', '--origin', 'pangolin.test/other')).code).toBe(1);
   });
 
   it('prints usage for --help (exit 0) and for wrong usage (exit 2)', async () => {

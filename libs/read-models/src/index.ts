@@ -61,6 +61,7 @@ export * from './ledger/ledger.queries';
 
 export * from './merkle-log/merkle-subtree-hash.entity';
 export * from './merkle-log/signed-checkpoint.entity';
+export * from './merkle-log/checkpoint-cosignature.entity';
 export * from './merkle-log/checkpoints';
 export * from './merkle-log/typeorm-subtree-hash-store';
 export * from './merkle-log/merkle-log.projection';

@@ -3,3 +3,4 @@ export * from './signed-note';
 export * from './log';
 export * from './receipt';
 export * from './audit';
+export * from './cosigning';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
-import { allProjections, HouseholdDataKeyRow, ProjectionRunner, resetProjections, SignedCheckpointRow, writeLockOf } from '@pangolin/read-models';
+import { allProjections, CheckpointCosignatureRow, HouseholdDataKeyRow, ProjectionRunner, resetProjections, SignedCheckpointRow, writeLockOf } from '@pangolin/read-models';
 import { UserAccount } from '../auth/user-account.entity';
 import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
 import { openEventStore } from '../infrastructure/open-event-store';
@@ -88,13 +88,19 @@ async function copyHouseholdDataKeys(source: DataSource, target: DataSource): Pr
 /**
  * Copies the signed checkpoints the target lacks. The target's Merkle log, rebuilt from the same
  * events in the same order, has the same roots, so they stay valid there; new ones are signed with
- * the target's key, which should be the same key (TRANSPARENCY_SIGNING_KEY_FILE).
+ * the target's key, which should be the same key (TRANSPARENCY_SIGNING_KEY_FILE). Witnesses'
+ * cosignatures of them come along.
  */
 async function copySignedCheckpoints(source: DataSource, target: DataSource): Promise<{ checkpointsCopied: number }> {
   const present = new Set((await target.getRepository(SignedCheckpointRow).find({ select: { size: true } })).map((row) => row.size));
   const copy = (await source.getRepository(SignedCheckpointRow).find()).filter((row) => !present.has(row.size));
   for (let start = 0; start < copy.length; start += BATCH) {
     await writeLockOf(target).run(() => target.getRepository(SignedCheckpointRow).insert(copy.slice(start, start + BATCH)));
+  }
+  const cosignatures = await source.getRepository(CheckpointCosignatureRow).find();
+  for (let start = 0; start < cosignatures.length; start += BATCH) {
+    const batch = cosignatures.slice(start, start + BATCH);
+    await writeLockOf(target).run(() => target.createQueryBuilder().insert().into(CheckpointCosignatureRow).values(batch).orIgnore().execute());
   }
   return { checkpointsCopied: copy.length };
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PAYOUT_BATCH_SIZE } from '@pangolin/application';
 import { generateSignerKey, parseSignerKey, verifierKeyFor } from '@pangolin/transparency';
+import { parseWitnessEndpoints, type WitnessEndpoint } from '@pangolin/witness';
 
 /**
  * Every setting Pangolin reads, from environment variables (documented in the README's
@@ -69,6 +70,8 @@ export interface TransparencyConfig {
   keySource: { kind: 'environment' } | { kind: 'file'; path: string; generated: boolean };
   /** How often a new checkpoint is signed when the log has grown; 0 turns the schedule off. */
   checkpointIntervalMs: number;
+  /** TRANSPARENCY_WITNESSES: the C2SP tlog-witnesses asked to cosign each checkpoint (none by default). */
+  witnesses: WitnessEndpoint[];
 }
 
 /** How many failed logins are allowed before further attempts are refused with 429 until the window has passed. */
@@ -227,7 +230,13 @@ function transparency(env: NodeJS.ProcessEnv, dataDir: string, store: PangolinCo
   } catch (error) {
     throw new ConfigurationError(`${variable} does not hold a valid signer key (PRIVATE+KEY+<name>+<id>+<key>): ${error instanceof Error ? error.message : error}`);
   }
-  return { origin: env.TRANSPARENCY_LOG_ORIGIN || name, signerKey, verifierKey: verifierKeyFor(signerKey), keySource, checkpointIntervalMs };
+  let witnesses: WitnessEndpoint[];
+  try {
+    witnesses = parseWitnessEndpoints(env.TRANSPARENCY_WITNESSES ?? '');
+  } catch (error) {
+    throw new ConfigurationError(`TRANSPARENCY_WITNESSES must list "<url> <witness verifier key>" entries separated by commas: ${error instanceof Error ? error.message : error}`);
+  }
+  return { origin: env.TRANSPARENCY_LOG_ORIGIN || name, signerKey, verifierKey: verifierKeyFor(signerKey), keySource, checkpointIntervalMs, witnesses };
 }
 
 /**

@@ -90,6 +90,13 @@ export class PangolinMetrics {
     collect: (): Promise<void> => this.collectParked(),
   });
 
+  readonly witnessRequests = new Counter({
+    name: 'pangolin_witness_requests_total',
+    help: 'Checkpoints submitted to witnesses (TRANSPARENCY_WITNESSES) for cosigning, by witness name and outcome (cosigned, refused, unreachable); a failure is retried later and never holds up writes.',
+    labelNames: ['witness', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly httpRequests = new Counter({
     name: 'pangolin_http_requests_total',
     help: 'HTTP requests answered, by method, route pattern (never the raw URL; "unmatched" when no route matched) and status code.',

@@ -4,11 +4,13 @@ import { latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpoint
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { READ_DB } from '../infrastructure/tokens';
 import { LogForkStatus } from '../operations/log-fork-status';
+import { WitnessCosigner } from './witness-cosigner.service';
 
 /**
  * Signs checkpoints of the Merkle log: every CHECKPOINT_INTERVAL_MS when the log has grown, and on
  * demand (an auditor's request, or a receipt that needs a checkpoint holding its events). Signing a
- * size is idempotent, so several processes may publish side by side.
+ * size is idempotent, so several processes may publish side by side. Each checkpoint is then offered
+ * to the witnesses (TRANSPARENCY_WITNESSES) in the background.
  */
 @Injectable()
 export class CheckpointPublisher implements OnApplicationShutdown {
@@ -20,10 +22,12 @@ export class CheckpointPublisher implements OnApplicationShutdown {
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly forkStatus: LogForkStatus,
+    private readonly cosigner: WitnessCosigner,
   ) {}
 
   start(): void {
     const { checkpointIntervalMs } = this.config.transparency;
+    this.cosigner.nudge();
     if (checkpointIntervalMs === 0) return;
     this.timer = setInterval(() => this.publish().catch((error) => this.logger.error(`signing a checkpoint failed: ${error instanceof Error ? error.message : error}`)), checkpointIntervalMs);
   }
@@ -39,6 +43,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
       if (error instanceof LogForkedError) this.forkStatus.report(error);
       throw error;
     }
+    if (checkpoint) this.cosigner.nudge();
     if (checkpoint && checkpoint.size > this.lastLoggedSize) {
       this.lastLoggedSize = checkpoint.size;
       this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);

@@ -2,11 +2,15 @@ import { Inject, Injectable, InternalServerErrorException, NotFoundException, Se
 import { DataSource } from 'typeorm';
 import { giftTraceEvents } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
-import { inclusionProofFor, leafIndicesOf, storedLeafHashAt } from '@pangolin/read-models';
+import { cosignedNote, inclusionProofFor, leafIndicesOf, storedLeafHashAt } from '@pangolin/read-models';
 import { encodeLeaf, formatReceipt, leafHash, RECEIPT_FORMAT, type ReceiptEvent } from '@pangolin/transparency';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { CheckpointPublisher } from './checkpoint-publisher.service';
+import { WitnessCosigner } from './witness-cosigner.service';
+
+/** How long a receipt waits for the witnesses to answer about a fresh checkpoint before it goes out with the cosignatures it has. */
+const COSIGNATURE_WAIT_MS = 3_000;
 
 @Injectable()
 export class GiftReceipts {
@@ -15,11 +19,13 @@ export class GiftReceipts {
     @Inject(READ_DB) private readonly db: DataSource,
     private readonly pipeline: EventPipeline,
     private readonly publisher: CheckpointPublisher,
+    private readonly cosigner: WitnessCosigner,
   ) {}
 
   /**
    * The receipt file of a gift (format pangolin-receipt/1, checked by `npx pangolin-verify`): every
-   * event of its trace in its leaf encoding, each with its inclusion proof against one signed checkpoint.
+   * event of its trace in its leaf encoding, each with its inclusion proof against one signed checkpoint,
+   * which carries the witnesses' cosignatures gathered for it.
    */
   async receiptFor(giftId: string): Promise<string> {
     const events = await giftTraceEvents(this.store, giftId);
@@ -50,6 +56,7 @@ export class GiftReceipts {
       }
       entries.push({ leafIndex, leaf, inclusionProof: await inclusionProofFor(manager, leafIndex, checkpoint.size) });
     }
-    return formatReceipt({ format: RECEIPT_FORMAT, giftId, checkpoint: checkpoint.note, events: entries });
+    await this.cosigner.answered(checkpoint.size, COSIGNATURE_WAIT_MS);
+    return formatReceipt({ format: RECEIPT_FORMAT, giftId, checkpoint: await cosignedNote(manager, checkpoint), events: entries });
   }
 }

@@ -5,6 +5,7 @@ import { InvalidCommand } from '@pangolin/domain';
 import {
   checkpointAt,
   consistencyProofBetween,
+  cosignedNote,
   decodeCursor,
   findDonorGift,
   inclusionProofFor,
@@ -71,11 +72,11 @@ export class TransparencyController {
   @Public()
   @Get('transparency/checkpoint')
   @Header('content-type', 'text/plain; charset=utf-8')
-  @ApiOperation({ summary: 'The latest signed checkpoint (a C2SP signed note holding a tlog-checkpoint)' })
+  @ApiOperation({ summary: 'The latest signed checkpoint (a C2SP signed note holding a tlog-checkpoint), with the witnesses\' cosignatures gathered so far appended' })
   async latest() {
     const checkpoint = await latestCheckpoint(this.db.manager);
     if (!checkpoint) throw new NotFoundException('no checkpoint has been signed yet');
-    return checkpoint.note;
+    return cosignedNote(this.db.manager, checkpoint);
   }
 
   @Public()
@@ -93,12 +94,12 @@ export class TransparencyController {
   @Public()
   @Get('transparency/checkpoints/:size')
   @Header('content-type', 'text/plain; charset=utf-8')
-  @ApiOperation({ summary: 'The checkpoint signed at this tree size' })
+  @ApiOperation({ summary: 'The checkpoint signed at this tree size, with the witnesses\' cosignatures appended' })
   @ApiParam({ name: 'size', schema: TREE_SIZE_SCHEMA })
   async bySize(@Param('size') size: string) {
     const checkpoint = await checkpointAt(this.db.manager, treeSizeParameter('size', size) as bigint);
     if (!checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${size}`);
-    return checkpoint.note;
+    return cosignedNote(this.db.manager, checkpoint);
   }
 
   @Post('transparency/checkpoints')

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { formatCheckpoint, signNote, verifyConsistency } from '@pangolin/transparency';
 import { writeLockOf } from '../write-lock';
 import { consistencyProofBetween, merkleLogSize, merkleRoot } from './merkle-log.queries';
+import { CheckpointCosignatureRow } from './checkpoint-cosignature.entity';
 import { SignedCheckpointRow } from './signed-checkpoint.entity';
 
 /** What signs the log's checkpoints: its origin line and a C2SP note signer key. */
@@ -67,4 +68,26 @@ export async function listCheckpoints(manager: EntityManager, after = -1n, limit
     .orderBy('checkpoint.size', 'ASC')
     .take(limit)
     .getMany();
+}
+
+/** Keeps a witness's cosignature of the checkpoint at `size` (the first one kept wins; a witness cosigns a size once per request). */
+export async function saveCosignature(manager: EntityManager, size: bigint, witness: string, cosignature: string, now = new Date()): Promise<void> {
+  await manager.createQueryBuilder().insert().into(CheckpointCosignatureRow).values({ size, witness, cosignature, cosignedAt: now.toISOString() }).orIgnore().execute();
+}
+
+/** The largest checkpoint size `witness` cosigned, as far as this platform kept; 0 if none. */
+export async function latestCosignedSize(manager: EntityManager, witness: string): Promise<bigint> {
+  const [latest] = await manager.find(CheckpointCosignatureRow, { where: { witness }, order: { size: 'DESC' }, take: 1 });
+  return latest?.size ?? 0n;
+}
+
+/** The checkpoint's note with the cosignatures kept for it appended (in witness key order), as served and put in receipts. */
+export async function cosignedNote(manager: EntityManager, checkpoint: SignedCheckpointRow): Promise<string> {
+  const rows = await manager.find(CheckpointCosignatureRow, { where: { size: checkpoint.size }, order: { witness: 'ASC' } });
+  return checkpoint.note + rows.map((row) => row.cosignature).join('');
+}
+
+/** The cosignature `witness` gave the checkpoint at `size`, if kept. */
+export async function cosignatureOf(manager: EntityManager, size: bigint, witness: string): Promise<CheckpointCosignatureRow | undefined> {
+  return (await manager.findOneBy(CheckpointCosignatureRow, { size, witness })) ?? undefined;
 }

@@ -58,10 +58,11 @@ export function verifyConsistencyProof(
   newerCheckpointNote: string | Uint8Array,
   proofJson: string | Uint8Array,
   verifierKey: string | NoteVerifierKey,
+  expectedOrigin?: string,
 ): ConsistencyVerification {
-  const older = openCheckpoint(olderCheckpointNote, verifierKey, 'the older checkpoint');
+  const older = openCheckpoint(olderCheckpointNote, verifierKey, 'the older checkpoint', expectedOrigin);
   if (!older.ok) return older;
-  const newer = openCheckpoint(newerCheckpointNote, verifierKey, 'the newer checkpoint');
+  const newer = openCheckpoint(newerCheckpointNote, verifierKey, 'the newer checkpoint', expectedOrigin);
   if (!newer.ok) return newer;
   const { origin, size: size1, rootHash: root1 } = older.checkpoint;
   const { size: size2, rootHash: root2 } = newer.checkpoint;

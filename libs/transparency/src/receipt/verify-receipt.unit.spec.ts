@@ -1,4 +1,6 @@
-import { generateSignerKey } from '../signed-note/signed-note';
+import { cosignCheckpoint, generateCosignerKey, parseCosignerKey } from '../cosigning/cosignature';
+import { thresholdPolicy } from '../cosigning/witness-policy';
+import { generateSignerKey, signNote } from '../signed-note/signed-note';
 import { describeTrail, formatMoney, formatReceipt, parseReceipt, verifyReceipt } from '.';
 import { giftStoryLog, TEST_LOG_ORIGIN, TestLog } from './testing/receipt-fixture';
 

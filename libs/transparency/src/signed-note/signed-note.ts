@@ -96,12 +96,7 @@ export function parseVerifierKey(verifierKey: string): NoteVerifierKey {
   if (computeKeyId(name, keyBytes) !== keyId) {
     throw new SignedNoteError('invalid-key', `verifier key id ${keyIdHex} does not match its name and key`);
   }
-  const publicKey = createPublicKey({
-    key: Buffer.concat([SPKI_ED25519_PREFIX, keyBytes]),
-    format: 'der',
-    type: 'spki',
-  });
-  return { name, keyId, publicKey };
+  return { name, keyId, publicKey: publicKeyFromRaw(keyBytes) };
 }
 
 /** Signs `text` (which must end in "\n") and returns the whole note: text, blank line, signature line. */
@@ -126,28 +121,12 @@ export function openNote(
   note: string | Uint8Array,
   verifierKeys: ReadonlyArray<string | NoteVerifierKey>,
 ): OpenedNote {
-  const noteText = typeof note === 'string' ? note : decodeUtf8(note);
-  assertValidNoteCharacters(noteText, 'malformed-note', 'note');
-
-  // The text may itself contain blank lines, so the last one separates it from the signatures.
-  const separator = noteText.lastIndexOf('\n\n');
-  if (separator < 0) throw new SignedNoteError('malformed-note', 'no blank line before the signatures');
-  const text = noteText.slice(0, separator + 1);
-  const signatureBlock = noteText.slice(separator + 2);
-  if (signatureBlock === '' || !signatureBlock.endsWith('\n')) {
-    throw new SignedNoteError('malformed-note', 'signature lines must follow the blank line, each ending in a newline');
-  }
-  const signatureLines = signatureBlock.slice(0, -1).split('\n');
-  if (signatureLines.length > MAX_SIGNATURES) {
-    throw new SignedNoteError('malformed-note', `more than ${MAX_SIGNATURES} signatures`);
-  }
-
+  const { text, signatures } = splitNote(note);
   const knownKeys = indexVerifierKeys(verifierKeys);
   const signedBytes = Buffer.from(text, 'utf8');
   const verifiedBy: string[] = [];
   const verifiedKeys = new Set<string>();
-  for (const line of signatureLines) {
-    const { name, keyId, signature } = parseSignatureLine(line);
+  for (const { name, keyId, signature } of signatures) {
     const lookup = keyLookup(name, keyId);
     const verifier = knownKeys.get(lookup);
     // Like Go, only the first signature per known key counts; repeats are skipped, not re-checked.
@@ -164,6 +143,38 @@ export function openNote(
     throw new SignedNoteError('no-known-key', 'the note carries no signature by any of the given verifier keys');
   }
   return { text, verifiedBy };
+}
+
+/** One signature line of a note: key name, key id, and the bytes after the key id. */
+export interface NoteSignature {
+  readonly name: string;
+  readonly keyId: number;
+  readonly signature: Uint8Array;
+  /** The line as written, without its newline. */
+  readonly line: string;
+}
+
+/**
+ * Splits a note into its text and its parsed signature lines, checking only the note's shape
+ * (strict UTF-8, no control characters, blank line, at most 100 well-formed signature lines).
+ */
+export function splitNote(note: string | Uint8Array): { text: string; signatures: NoteSignature[] } {
+  const noteText = typeof note === 'string' ? note : decodeUtf8(note);
+  assertValidNoteCharacters(noteText, 'malformed-note', 'note');
+
+  // The text may itself contain blank lines, so the last one separates it from the signatures.
+  const separator = noteText.lastIndexOf('\n\n');
+  if (separator < 0) throw new SignedNoteError('malformed-note', 'no blank line before the signatures');
+  const text = noteText.slice(0, separator + 1);
+  const signatureBlock = noteText.slice(separator + 2);
+  if (signatureBlock === '' || !signatureBlock.endsWith('\n')) {
+    throw new SignedNoteError('malformed-note', 'signature lines must follow the blank line, each ending in a newline');
+  }
+  const signatureLines = signatureBlock.slice(0, -1).split('\n');
+  if (signatureLines.length > MAX_SIGNATURES) {
+    throw new SignedNoteError('malformed-note', `more than ${MAX_SIGNATURES} signatures`);
+  }
+  return { text, signatures: signatureLines.map((line) => ({ ...parseSignatureLine(line), line })) };
 }
 
 function parseSignatureLine(line: string): { name: string; keyId: number; signature: Uint8Array } {
@@ -197,7 +208,8 @@ function indexVerifierKeys(verifierKeys: ReadonlyArray<string | NoteVerifierKey>
   return keys;
 }
 
-function splitKeyString(keyString: string, fieldCount: number): string[] {
+/** Splits a key string into `fieldCount` '+'-separated fields (the last, base64, may itself hold '+'). */
+export function splitKeyString(keyString: string, fieldCount: number): string[] {
   // Only the last field is base64, the one field that may itself contain '+'.
   const fields = keyString.split('+');
   if (fields.length < fieldCount) {
@@ -206,11 +218,13 @@ function splitKeyString(keyString: string, fieldCount: number): string[] {
   return [...fields.slice(0, fieldCount - 1), fields.slice(fieldCount - 1).join('+')];
 }
 
-function parseKeyFields(
+/** Checks a key string's name, hex key id and base64 key material (algorithm byte + 32 bytes); returns the id and the 32 bytes. */
+export function parseKeyFields(
   name: string,
   keyIdHex: string,
   keyBase64: string,
-  role: 'signer' | 'verifier',
+  role: string,
+  algorithm: { byte: number; name: string } = { byte: ED25519_ALGORITHM, name: 'Ed25519' },
 ): { keyId: number; keyBytes: Buffer } {
   assertValidName(name);
   if (!/^[0-9a-fA-F]{8}$/.test(keyIdHex)) {
@@ -220,17 +234,18 @@ function parseKeyFields(
   if (key === undefined || key.length === 0) {
     throw new SignedNoteError('invalid-key', `${role} key material is not standard base64`);
   }
-  if (key[0] !== ED25519_ALGORITHM) {
-    const algorithm = key[0].toString(16).padStart(2, '0');
-    throw new SignedNoteError('invalid-key', `${role} key algorithm 0x${algorithm} is not Ed25519 (0x01)`);
+  const expected = algorithm.byte.toString(16).padStart(2, '0');
+  if (key[0] !== algorithm.byte) {
+    const given = key[0].toString(16).padStart(2, '0');
+    throw new SignedNoteError('invalid-key', `${role} key algorithm 0x${given} is not ${algorithm.name} (0x${expected})`);
   }
   if (key.length !== 33) {
-    throw new SignedNoteError('invalid-key', `${role} key must be 0x01 followed by 32 bytes, got ${key.length - 1}`);
+    throw new SignedNoteError('invalid-key', `${role} key must be 0x${expected} followed by 32 bytes, got ${key.length - 1}`);
   }
   return { keyId: Number.parseInt(keyIdHex, 16), keyBytes: Buffer.from(key.subarray(1)) };
 }
 
-function assertValidName(name: string): void {
+export function assertValidName(name: string): void {
   if (!isValidKeyName(name)) {
     const quoted = JSON.stringify(name);
     throw new SignedNoteError('invalid-key', `key name ${quoted} must be non-empty without spaces or '+'`);
@@ -253,26 +268,34 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
-/** First four bytes, big-endian, of SHA-256(name || "\n" || 0x01 || public key). */
-function computeKeyId(name: string, publicKey: Uint8Array): number {
-  const digest = createHash('sha256').update(name, 'utf8').update('\n').update(withAlgorithm(publicKey)).digest();
+/** First four bytes, big-endian, of SHA-256(name || "\n" || algorithm || public key). */
+export function computeKeyId(name: string, publicKey: Uint8Array, algorithm = ED25519_ALGORITHM): number {
+  const digest = createHash('sha256').update(name, 'utf8').update('\n').update(withAlgorithm(publicKey, algorithm)).digest();
   return digest.readUInt32BE(0);
 }
 
-function privateKeyFromSeed(seed: Uint8Array): KeyObject {
+/** The Ed25519 private key of a 32-byte seed. */
+export function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_SEED_PREFIX, seed]), format: 'der', type: 'pkcs8' });
 }
 
-function rawPublicKey(privateKey: KeyObject): Buffer {
+/** The 32 raw bytes of the Ed25519 public key of `privateKey`. */
+export function rawPublicKey(privateKey: KeyObject): Buffer {
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return spki.subarray(SPKI_ED25519_PREFIX.length);
 }
 
-function withAlgorithm(key: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.of(ED25519_ALGORITHM), key]);
+/** The Ed25519 public key object of 32 raw bytes. */
+export function publicKeyFromRaw(keyBytes: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, keyBytes]), format: 'der', type: 'spki' });
 }
 
-function formatKeyId(keyId: number): string {
+export function withAlgorithm(key: Uint8Array, algorithm = ED25519_ALGORITHM): Buffer {
+  return Buffer.concat([Buffer.of(algorithm), key]);
+}
+
+/** A key id as written in key strings: 8 lowercase hex digits. */
+export function formatKeyId(keyId: number): string {
   return keyId.toString(16).padStart(8, '0');
 }
 

@@ -1,0 +1,2 @@
+export * from './cosignature';
+export * from './witness-policy';

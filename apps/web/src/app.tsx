@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import type { Role } from './api';
 import { LANGUAGES, useI18n, type Language } from './i18n/i18n';
+import { DeclarationPage, DeclarationList } from './pages/disasters';
 import { DonorPage } from './pages/donor';
 import { GovernmentPage } from './pages/government';
 import { InsurerPage } from './pages/insurer';
@@ -34,6 +35,9 @@ export function App() {
     case 'insurer':
       content = forRole(['insurer'], () => <InsurerPage />);
       break;
+    case 'disasters':
+      content = rest[0] ? <DeclarationPage key={rest[0]} declarationId={rest[0]} /> : <DeclarationList />;
+      break;
     case 'ledger':
       content = forRole(['auditor', 'admin'], () => <LedgerPage />);
       break;
@@ -55,6 +59,11 @@ export function App() {
             <li>
               <a href="#/" aria-current={!page ? 'page' : undefined}>
                 {t('nav.public')}
+              </a>
+            </li>
+            <li>
+              <a href="#/disasters" aria-current={page === 'disasters' ? 'page' : undefined}>
+                {t('nav.disasters')}
               </a>
             </li>
             {role && (

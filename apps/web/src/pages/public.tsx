@@ -2,6 +2,7 @@ import { FlowChart } from '../components/charts';
 import { DataTable, Loading, Pager, Section, Stat, useApi, usePages, type Column } from '../components/common';
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { DeclarationList } from './disasters';
 
 interface GiftMoney {
   currency: string;
@@ -65,6 +66,7 @@ export function PublicPage() {
         <p className="muted">{t('public.flowNote')}</p>
       </Section>
       <Programmes />
+      <DeclarationList id="public-disasters" />
     </>
   );
 }

@@ -299,6 +299,8 @@ export const en = {
   'answerStatus.confirmed': 'confirmed',
   'answerStatus.disputed': 'disputed',
   'disaster.declarations': 'Disaster declarations',
+  'disaster.mineGovernment': 'Declarations you made (your region)',
+  'disaster.mineInsurer': 'Declarations of perils your parametric products cover',
   'disaster.none': 'No disaster has been declared.',
   'disaster.declaration': 'Declaration',
   'disaster.regions': 'Declared areas',

@@ -297,6 +297,8 @@ export const zhCN: Record<MessageKey, string> = {
   'answerStatus.confirmed': '已确认',
   'answerStatus.disputed': '提出异议',
   'disaster.declarations': '灾害宣告',
+  'disaster.mineGovernment': '本地区的灾害宣告',
+  'disaster.mineInsurer': '贵公司参数型产品承保灾种的宣告',
   'disaster.none': '尚无灾害宣告。',
   'disaster.declaration': '宣告',
   'disaster.regions': '宣告地区',

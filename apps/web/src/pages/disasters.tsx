@@ -55,10 +55,15 @@ interface UncoveredHousehold {
 
 const declarationPath = (id: string) => `/disasters/declarations/${encodeURIComponent(id)}`;
 
-/** Declarations, newest first, a page at a time; each opens its own page (payouts, uncovered households, answers). */
-export function DeclarationList({ id = 'disasters' }: { id?: string }) {
+/**
+ * Declarations, newest first, a page at a time; each opens its own page (payouts, uncovered
+ * households, answers). `mine`: the signed-in government's own, or those of the perils the
+ * signed-in insurer's parametric products cover, under that title.
+ */
+export function DeclarationList({ id = 'disasters', mine }: { id?: string; mine?: 'mineGovernment' | 'mineInsurer' }) {
   const { t, label, language } = useI18n();
-  const list = usePages<Declaration>('/disasters/declarations');
+  const list = usePages<Declaration>(mine ? '/disasters/declarations?mine=true' : '/disasters/declarations');
+  const title = t(mine ? `disaster.${mine}` : 'disaster.declarations');
   const columns: Column<Declaration>[] = [
     {
       id: 'declaration',
@@ -74,15 +79,15 @@ export function DeclarationList({ id = 'disasters' }: { id?: string }) {
     { id: 'amount', header: t('disaster.amountPaid'), cell: (d) => formatMoney(d.amountPaid ?? undefined, language) },
   ];
   return (
-    <Section title={t('disaster.declarations')} id={id}>
+    <Section title={title} id={id}>
       {!list.items ? (
         <Loading error={list.error} />
       ) : list.items.length === 0 ? (
         <p className="muted">{t('disaster.none')}</p>
       ) : (
-        <DataTable label={t('disaster.declarations')} testId="declarations-table" columns={columns} rows={list.items} rowKey={(d) => d.declarationId} />
+        <DataTable label={title} testId="declarations-table" columns={columns} rows={list.items} rowKey={(d) => d.declarationId} />
       )}
-      <Pager list={list} label={t('disaster.declarations')} />
+      <Pager list={list} label={title} />
     </Section>
   );
 }

@@ -117,7 +117,7 @@ export function GovernmentPage({ region }: { region?: string }) {
           <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
 
           <DeclareDisaster region={shown} />
-          <DeclarationList id="gov-disasters" />
+          <DeclarationList id="gov-disasters" mine="mineGovernment" />
         </>
       )}
       {shown !== own && (

@@ -116,7 +116,7 @@ export function InsurerPage() {
         <Claims />
       </Section>
 
-      <DeclarationList id="insurer-disasters" />
+      <DeclarationList id="insurer-disasters" mine="mineInsurer" />
     </>
   );
 }

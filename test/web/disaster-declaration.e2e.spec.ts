@@ -3,7 +3,7 @@ import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { householdBody, productTerms } from '../support/actors';
 import type { ApiClient, RunningPlatform } from '../support/platform';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, pageLayout, rawKeysOnPage, screenshot, signIn, startWebPlatform } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, pageLayout, rawKeysOnPage, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
 /**
  * Issue #13's pages in Chromium, on the embedded platform with the demo seeded, in both languages,
@@ -17,7 +17,6 @@ import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, pageLayout, rawKeysOnP
  */
 const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
 
-type Language = 'en' | 'zh-CN';
 const text = (language: Language, key: MessageKey, values: Record<string, string | number> = {}) =>
   (language === 'en' ? en : zhCN)[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
 
@@ -67,16 +66,8 @@ describeWithBrowser('disaster declarations in the browser: declare, confirm, fol
     await platform?.stop();
   });
 
-  const VIEWS: { language: Language; width: number; height: number }[] = [
-    { language: 'en', width: 1280, height: 900 },
-    { language: 'zh-CN', width: 1280, height: 900 },
-    { language: 'en', width: 390, height: 844 },
-    { language: 'zh-CN', width: 390, height: 844 },
-  ];
-
   it.each(VIEWS)('$language at $width px', async ({ language, width, height }) => {
-    const context = await browser.newContext({ baseURL: platform.url, locale: language, viewport: { width, height }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
+    const { context, page } = await openView(browser, platform.url, { language, width, height });
     const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
     const name = `disaster-${language}-${width}`;
     const reference = `WEB-${language}-${width}`;

@@ -57,12 +57,12 @@ import { BenchRow, formatMs, nowMs, percentile } from './stats';
 const MAIN_JS = join(__dirname, '..', 'apps', 'api', 'src', 'main.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const COUNTY = '440305';
+export const COUNTY = '440305';
 const TOWNS = 15;
 const VILLAGES_PER_TOWN = 20;
 const PREMIUM = money(5_000, 'CNY');
 const DIRECT_GIFT = money(1_000, 'CNY');
-const INSURER = 'county-insurer';
+export const INSURER = 'county-insurer';
 const PASSWORD = 'county-bench-password';
 /** Appends issued together: one group commit on SQLite. */
 const BATCH = 1_000;
@@ -92,7 +92,7 @@ function sizesFor(households: number): Sizes {
   };
 }
 
-const villageCodes = Array.from({ length: TOWNS * VILLAGES_PER_TOWN }, (_, i) => `${COUNTY}${String(1 + Math.floor(i / VILLAGES_PER_TOWN)).padStart(3, '0')}${String(1 + (i % VILLAGES_PER_TOWN)).padStart(3, '0')}`);
+export const villageCodes = Array.from({ length: TOWNS * VILLAGES_PER_TOWN }, (_, i) => `${COUNTY}${String(1 + Math.floor(i / VILLAGES_PER_TOWN)).padStart(3, '0')}${String(1 + (i % VILLAGES_PER_TOWN)).padStart(3, '0')}`);
 const townOf = (village: string) => village.slice(0, 9);
 const now = () => new Date().toISOString();
 const today = () => now().slice(0, 10);
@@ -102,7 +102,7 @@ function event(type: string, data: unknown, context: ActingContext): NewEvent {
 }
 
 /** The events `decider` decides for `commands` in turn, from `state` (a new stream's initial state by default). */
-function decideAll<C, S, E extends { type: string; data: unknown }>(decider: Decider<C, S, E, unknown>, commands: C[], context: ActingContext, state: S = decider.initialState()): NewEvent[] {
+export function decideAll<C, S, E extends { type: string; data: unknown }>(decider: Decider<C, S, E, unknown>, commands: C[], context: ActingContext, state: S = decider.initialState()): NewEvent[] {
   const events: NewEvent[] = [];
   for (const command of commands) {
     const decided = decider.decide(command, state);
@@ -113,7 +113,7 @@ function decideAll<C, S, E extends { type: string; data: unknown }>(decider: Dec
 }
 
 /** Runs `work` over `items` BATCH at a time, each batch's appends issued together. */
-async function inBatches<T>(items: T[], work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+export async function inBatches<T>(items: T[], work: (item: T, index: number) => Promise<unknown>): Promise<void> {
   for (let start = 0; start < items.length; start += BATCH) {
     await Promise.all(items.slice(start, start + BATCH).map((item, offset) => work(item, start + offset)));
   }
@@ -181,7 +181,7 @@ async function analyze(schemas: string[]): Promise<void> {
   }
 }
 
-async function createLogins(db: DataSource): Promise<Seeded['users'] & { donorIds: string[] }> {
+export async function createLogins(db: DataSource): Promise<Seeded['users'] & { donorIds: string[] }> {
   const accounts = [
     { username: 'county.gov', role: 'government', regionCode: COUNTY },
     { username: 'town.gov', role: 'government', regionCode: `${COUNTY}001` },
@@ -224,21 +224,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
 
     // Households: registered in their village by the county, every other one verified eligible.
     const householdIds = Array.from({ length: sizes.households }, () => randomUUID());
-    // The households' data keys, created a batch at a time in one transaction (the vault creates one per
-    // transaction, on first use); the sealing store then finds each household's key as the API's does.
-    for (let start = 0; start < householdIds.length; start += BATCH) {
-      const rows = householdIds.slice(start, start + BATCH).map((householdId) => ({ householdId, key: newPersonalDataKey().toString('base64'), createdAt: now() }));
-      await db.transaction((tx) => tx.insert(HouseholdDataKeyRow, rows));
-    }
-    await inBatches(householdIds, (householdId, i) => {
-      const villageCode = villageCodes[i % villageCodes.length]!;
-      const category = (['low-income', 'disabled', 'elderly-alone', 'orphan'] as const)[i % 4]!;
-      const commands = [
-        { type: 'RegisterHousehold' as const, data: { householdId, householdCode: `HH-${villageCode.slice(6)}-${String(i).padStart(6, '0')}`, villageCode, registrarRegion: COUNTY, category, personal: { headName: `Head ${i}`, headNationalId: nationalIdWithChecksum(`44030519800101${String(i % 1000).padStart(3, '0')}`), members: [], address: `Lane ${i}` }, nationalIdDigests: [], now: now() } },
-        ...(i % 2 === 0 ? [{ type: 'VerifyEligibility' as const, data: { householdId, category, verifierRegion: COUNTY, now: now() } }] : []),
-      ];
-      return store.append(streams.household(householdId), 'no-stream', decideAll(householdDecider as never, commands, government));
-    });
+    await registerHouseholds(store, db, householdIds, (i) => i % 2 === 0, government);
     phase(`${sizes.households.toLocaleString('en-US')} households registered (${(sizes.households / 2).toLocaleString('en-US')} verified eligible), appended`);
 
     await projections.start();
@@ -274,13 +260,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
 
     // The insurer issues the programme's policies; claims on the first of them.
     const programmePolicies = await policiesOfGift(db, programmeGiftId);
-    await inBatches(programmePolicies, async (policyId, i) => {
-      const policyNumber = `CTY-${String(i).padStart(7, '0')}`;
-      const { state, revision } = await loadState(store, policyDecider, streams.policy(policyId));
-      const household = (state as { householdId?: string }).householdId!;
-      await store.append(streams.policyNumber(INSURER, policyNumber), 'no-stream', decideAll(policyNumberDecider as never, [{ type: 'ReservePolicyNumber', data: { insurerId: INSURER, policyNumber, policyId, householdId: household, now: now() } }], insurer));
-      await store.append(streams.policy(policyId), revision, decideAll(policyDecider as never, [{ type: 'IssuePolicy', data: { policyId, insurerId: INSURER, policyNumber, startDate: today(), startWindowDays: 30, now: now() } }], insurer, state as never));
-    });
+    await issuePolicies(store, programmePolicies, insurer);
     await settled(store, allocation, projections);
     phase(`${programmePolicies.length.toLocaleString('en-US')} policies issued`);
 
@@ -305,7 +285,40 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
   }
 }
 
-async function policiesOfGift(db: DataSource, giftId: string): Promise<string[]> {
+/**
+ * Registers `householdIds` in the county's villages (the i-th in village i mod 300), verifying those
+ * `verified(i)` picks eligible: their data keys first, a batch at a time in one transaction (the
+ * vault creates one per transaction, on first use; the sealing store then finds each household's key
+ * as the API's does), then each household's events decided and appended, BATCH appends at a time.
+ */
+export async function registerHouseholds(store: EventStore, db: DataSource, householdIds: string[], verified: (index: number) => boolean, government: ActingContext): Promise<void> {
+  for (let start = 0; start < householdIds.length; start += BATCH) {
+    const rows = householdIds.slice(start, start + BATCH).map((householdId) => ({ householdId, key: newPersonalDataKey().toString('base64'), createdAt: now() }));
+    await db.transaction((tx) => tx.insert(HouseholdDataKeyRow, rows));
+  }
+  await inBatches(householdIds, (householdId, i) => {
+    const villageCode = villageCodes[i % villageCodes.length]!;
+    const category = (['low-income', 'disabled', 'elderly-alone', 'orphan'] as const)[i % 4]!;
+    const commands = [
+      { type: 'RegisterHousehold' as const, data: { householdId, householdCode: `HH-${villageCode.slice(6)}-${String(i).padStart(6, '0')}`, villageCode, registrarRegion: COUNTY, category, personal: { headName: `Head ${i}`, headNationalId: nationalIdWithChecksum(`44030519800101${String(i % 1000).padStart(3, '0')}`), members: [], address: `Lane ${i}` }, nationalIdDigests: [], now: now() } },
+      ...(verified(i) ? [{ type: 'VerifyEligibility' as const, data: { householdId, category, verifierRegion: COUNTY, now: now() } }] : []),
+    ];
+    return store.append(streams.household(householdId), 'no-stream', decideAll(householdDecider as never, commands, government));
+  });
+}
+
+/** The insurer issues each of `policyIds` (requested), starting today, with policy numbers CTY-0000000 on; BATCH at a time. */
+export async function issuePolicies(store: EventStore, policyIds: string[], insurer: ActingContext): Promise<void> {
+  await inBatches(policyIds, async (policyId, i) => {
+    const policyNumber = `CTY-${String(i).padStart(7, '0')}`;
+    const { state, revision } = await loadState(store, policyDecider, streams.policy(policyId));
+    const household = (state as { householdId?: string }).householdId!;
+    await store.append(streams.policyNumber(INSURER, policyNumber), 'no-stream', decideAll(policyNumberDecider as never, [{ type: 'ReservePolicyNumber', data: { insurerId: INSURER, policyNumber, policyId, householdId: household, now: now() } }], insurer));
+    await store.append(streams.policy(policyId), revision, decideAll(policyDecider as never, [{ type: 'IssuePolicy', data: { policyId, insurerId: INSURER, policyNumber, startDate: today(), startWindowDays: 30, now: now() } }], insurer, state as never));
+  });
+}
+
+export async function policiesOfGift(db: DataSource, giftId: string): Promise<string[]> {
   return (await db.manager.find(GiftAllocationRow, { where: { giftId }, select: { policyId: true } })).map((row) => row.policyId);
 }
 
@@ -363,15 +376,16 @@ async function countFromEvents(store: EventStore): Promise<EventCounts> {
 
 // ---------------------------------------------------------------- the platform over HTTP
 
-interface Server {
+export interface Server {
   url: string;
   child: ChildProcess;
   readyMs: number;
 }
 
-async function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<Server> {
+/** `nodeArgs`: options for the platform's Node.js, e.g. --cpu-prof. */
+export async function startServer(dataDir: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Server> {
   const started = nowMs();
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', EVENT_STORE: 'sqlite', READ_DB: 'sqlite', LOGIN_MAX_FAILURES_PER_ADDRESS: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -382,13 +396,13 @@ async function startServer(dataDir: string, env: NodeJS.ProcessEnv): Promise<Ser
   return { url, child, readyMs: nowMs() - started };
 }
 
-async function login(url: string, username: string): Promise<string> {
+export async function login(url: string, username: string): Promise<string> {
   const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
   if (!response.ok) throw new Error(`login ${username}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { accessToken?: string; token?: string }).accessToken ?? '';
 }
 
-async function getJson(url: string, path: string, token?: string): Promise<{ status: number; body: unknown }> {
+export async function getJson(url: string, path: string, token?: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };

@@ -12,6 +12,7 @@
  * three times that on PostgreSQL on a 2-core machine: `COUNTY_HOUSEHOLDS=100000 npm run bench`.
  */
 import { runCountyScale } from './county-scale.bench';
+import { runDisasterPayouts } from './disaster-payouts.bench';
 import { runEventStoreAppend } from './event-store-append.bench';
 import { runGiftsOverHttp } from './gifts-over-http.bench';
 import { describeMachine, formatMachine } from './machine';
@@ -37,6 +38,8 @@ async function main() {
   rows.push(...(await runTransparency({ printMachine: false })));
   rows.push(...(await runProjectionCatchUp({ printMachine: false })));
   rows.push(...(await runProgrammeAllocation({ printMachine: false })));
+  // The issue's 10,000 covered households (DISASTER_HOUSEHOLDS), about 3 minutes with the seeding.
+  rows.push(...(await runDisasterPayouts({ printMachine: false })));
   // The issue's 1,000,000 events take minutes: here a tenth of them, unless MEMORY_BENCH_EVENTS says otherwise.
   rows.push(...(await runMemoryFlat({ printMachine: false, events: process.env.MEMORY_BENCH_EVENTS ? undefined : 100_000 })));
   rows.push(...(await runCountyScale({ printMachine: false, households: Number(process.env.COUNTY_HOUSEHOLDS ?? 10_000) })));

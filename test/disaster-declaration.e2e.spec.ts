@@ -122,6 +122,18 @@ describe.each(STORE_CONFIGURATIONS)('a disaster declaration paid to every covere
     expect(await otherInsurer.read(`/disasters/declarations/${declarationId}`)).toMatchObject({ detailsShown: false });
   });
 
+  it("lists a government's own declarations and those of an insurer's perils when asked for `mine`", async () => {
+    const ids = (list: { declarationId: string }[]) => list.map(({ declarationId: id }) => id);
+    expect(ids(await government.list('/disasters/declarations?mine=true'))).toEqual([declarationId]);
+    expect(ids(await insurer.list('/disasters/declarations?mine=true'))).toEqual([declarationId]);
+    // Its only product pays no parametric benefit; a government elsewhere declared none of them.
+    expect(await otherInsurer.list('/disasters/declarations?mine=true')).toEqual([]);
+    const elsewhere = await signUp(platform.api, { username: 'gov.futian', role: 'government', regionCode: '440304' });
+    expect(await elsewhere.list('/disasters/declarations?mine=true')).toEqual([]);
+    const anonymous = await platform.api.get('/disasters/declarations?mine=true');
+    expect([anonymous.status, JSON.stringify(anonymous.body)]).toEqual([400, expect.stringContaining('mine')]);
+  });
+
   it('balances the ledger, and shows the donor the payout its premium made possible, in a receipt that verifies', async () => {
     const ledger = await auditor.read('/ledger');
     expect(ledger.total).toEqual([{ currency: 'CNY', total: 0 }]);

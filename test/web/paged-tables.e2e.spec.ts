@@ -4,7 +4,7 @@ import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { PAGE_SIZE } from '../../apps/web/src/api';
 import { householdBody } from '../support/actors';
 import type { ApiClient, RunningPlatform } from '../support/platform';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, screenshot, signIn, startWebPlatform } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
 /**
  * Every paged list of every page, with several pages of data, at a desktop width and at a 390 px
@@ -14,7 +14,6 @@ import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, screenshot, signIn, st
  */
 const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
 
-type Language = 'en' | 'zh-CN';
 const text = (language: Language, key: MessageKey) => (language === 'en' ? en : zhCN)[key];
 
 interface Page1<T> {
@@ -232,16 +231,8 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
     await platform?.stop();
   });
 
-  const VIEWS: { language: Language; width: number; height: number }[] = [
-    { language: 'en', width: 1280, height: 900 },
-    { language: 'zh-CN', width: 1280, height: 900 },
-    { language: 'en', width: 390, height: 844 },
-    { language: 'zh-CN', width: 390, height: 844 },
-  ];
-
   it.each(VIEWS)('$language at $width px: every list shows the API’s pages, forward and back, and its search', async ({ language, width, height }) => {
-    const context = await browser.newContext({ baseURL: platform.url, locale: language, viewport: { width, height }, deviceScaleFactor: 1 });
-    const page = await context.newPage();
+    const { context, page } = await openView(browser, platform.url, { language, width, height });
     const phone = width < 600;
     const checked: string[] = [];
     for (const { user, home, lists } of pages) {

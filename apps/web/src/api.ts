@@ -4,6 +4,9 @@ export interface Money {
   currency: string;
 }
 
+/** The perils a disaster is declared for (the domain's PERIL_KINDS). */
+export const PERILS = ['flood', 'drought', 'earthquake', 'typhoon', 'landslide', 'hail', 'frost', 'wildfire'] as const;
+
 export type Role = 'donor' | 'insurer' | 'government' | 'auditor' | 'admin';
 
 export interface Principal {

@@ -2,6 +2,7 @@ import { ReactNode } from 'react';
 import type { Role } from './api';
 import { LANGUAGES, useI18n, type Language } from './i18n/i18n';
 import { DisclosurePage } from './pages/disclosure';
+import { DeclarationPage, DeclarationList } from './pages/disasters';
 import { DonorPage } from './pages/donor';
 import { GovernmentPage } from './pages/government';
 import { InsurerPage } from './pages/insurer';
@@ -38,6 +39,9 @@ export function App() {
     case 'disclosure':
       content = rest[0] ? <DisclosurePage key={rest.join('/')} reportId={rest[0]} version={rest[1]} /> : <PublicPage />;
       break;
+    case 'disasters':
+      content = rest[0] ? <DeclarationPage key={rest[0]} declarationId={rest[0]} /> : <DeclarationList />;
+      break;
     case 'ledger':
       content = forRole(['auditor', 'admin'], () => <LedgerPage />);
       break;
@@ -59,6 +63,11 @@ export function App() {
             <li>
               <a href="#/" aria-current={!page ? 'page' : undefined}>
                 {t('nav.public')}
+              </a>
+            </li>
+            <li>
+              <a href="#/disasters" aria-current={page === 'disasters' ? 'page' : undefined}>
+                {t('nav.disasters')}
               </a>
             </li>
             {role && (

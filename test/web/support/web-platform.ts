@@ -62,6 +62,22 @@ export async function newPerson(browser: Browser, baseURL: string, options: { la
   return { context, page };
 }
 
+export type Language = 'en' | 'zh-CN';
+
+/** Both languages, at a desktop width and at a 390 px phone width. */
+export const VIEWS: { language: Language; width: number; height: number }[] = [
+  { language: 'en', width: 1280, height: 900 },
+  { language: 'zh-CN', width: 1280, height: 900 },
+  { language: 'en', width: 390, height: 844 },
+  { language: 'zh-CN', width: 390, height: 844 },
+];
+
+/** A fresh browser profile showing one of VIEWS. */
+export async function openView(browser: Browser, baseURL: string, { language, width, height }: (typeof VIEWS)[number]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, locale: language, viewport: { width, height }, deviceScaleFactor: 1 });
+  return { context, page: await context.newPage() };
+}
+
 /** Signs in through the sign-in page, as a person would, and waits for the role's home page. */
 export async function signIn(page: Page, username: string, home: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto('/#/sign-in');

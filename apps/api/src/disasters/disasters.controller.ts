@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query as QueryParam } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { streams } from '@pangolin/domain';
 import type { PageRequest } from '@pangolin/read-models';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
-import { Paging, PAGING_CONVENTION } from '../http/paging';
+import { BOOLEAN_SCHEMA, booleanParameter, Paging, PAGING_CONVENTION } from '../http/paging';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { ConfirmDeclarationDto, DeclareDisasterDto, DisputeDeclarationDto } from './disasters.dto';
@@ -47,8 +47,9 @@ export class DisastersController {
   @Get()
   @ApiBearerAuth() // optional: the area's government and the confirming insurers see more
   @ApiOperation({ summary: `Disaster declarations, newest first, with their answers and the households and amount paid (anyone). ${PAGING_CONVENTION}` })
-  list(@CurrentUser() user: Principal | undefined, @Paging() page: PageRequest) {
-    return this.disasters.list(user, page);
+  @ApiQuery({ name: 'mine', required: false, schema: BOOLEAN_SCHEMA, description: 'A government: those declared within its region; an insurer: those of a peril one of its parametric products covers' })
+  list(@CurrentUser() user: Principal | undefined, @QueryParam('mine') mine: string | undefined, @Paging() page: PageRequest) {
+    return this.disasters.list(user, page, booleanParameter('mine', mine) ?? false);
   }
 
   @Public()

@@ -1,7 +1,7 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { disasterDecider, regionContains, streams } from '@pangolin/domain';
-import { productsCoveringPeril } from '@pangolin/application';
+import { productsCoveringPeril, productTermsByVersion } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import * as views from '@pangolin/read-models';
 import { Principal } from '../auth/principal';
@@ -65,8 +65,22 @@ export class DisastersService {
     return productsCoveringPeril(this.store, products.map(({ productId }) => productId), declaration.peril);
   }
 
-  async list(user: Principal | undefined, page: views.PageRequest) {
-    return views.mapPage(await views.listDisasterDeclarations(this.db.manager, page), (row) => this.declarationView(row, user));
+  /** `mine`: a government's own (declared within its region), an insurer's (a peril its parametric products cover). */
+  async list(user: Principal | undefined, page: views.PageRequest, mine: boolean) {
+    return views.mapPage(await views.listDisasterDeclarations(this.db.manager, page, mine ? await this.ownDeclarations(user) : {}), (row) => this.declarationView(row, user));
+  }
+
+  private async ownDeclarations(user: Principal | undefined): Promise<views.DeclarationFilter> {
+    if (user?.role === 'government' && user.regionCode) return { declaredWithin: user.regionCode };
+    if (user?.role === 'insurer' && user.insurerId) {
+      const products = await this.db.manager.find(views.ProductRow, { where: { insurerId: user.insurerId }, select: { productId: true } });
+      const perils = new Set<string>();
+      for (const { productId } of products) {
+        for (const terms of (await productTermsByVersion(this.store, productId)).values()) for (const peril of terms.parametric?.perils ?? []) perils.add(peril);
+      }
+      return { perils: [...perils] };
+    }
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: ['mine is for a government or an insurer signed in'], violations: [{ field: 'mine', rule: 'signedInGovernmentOrInsurer' }] });
   }
 
   async get(user: Principal | undefined, declarationId: string) {

@@ -1,4 +1,5 @@
-import { CLAIM_KINDS, COVERAGE_KINDS, HOUSEHOLD_CATEGORIES } from '@pangolin/domain';
+import { CLAIM_KINDS, COVERAGE_KINDS, HOUSEHOLD_CATEGORIES, PERIL_KINDS, SEVERITY_LEVELS } from '@pangolin/domain';
+import { PERILS } from '../api';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 
@@ -16,8 +17,15 @@ describe('the web application dictionaries', () => {
     }
   });
 
-  it("name every household category, claim kind and coverage kind the domain knows", () => {
-    const expected = [...HOUSEHOLD_CATEGORIES.map((c) => `category.${c}`), ...CLAIM_KINDS.map((k) => `claimKind.${k}`), ...COVERAGE_KINDS.map((k) => `coverageKind.${k}`)];
+  it("name every household category, claim kind, coverage kind, peril and response level the domain knows", () => {
+    const expected = [
+      ...HOUSEHOLD_CATEGORIES.map((c) => `category.${c}`), ...CLAIM_KINDS.map((k) => `claimKind.${k}`), ...COVERAGE_KINDS.map((k) => `coverageKind.${k}`),
+      ...PERIL_KINDS.map((p) => `peril.${p}`), ...SEVERITY_LEVELS.map((s) => `severity.${s}`),
+    ];
     expect(expected.filter((key) => !(key in en))).toEqual([]);
   });
+});
+
+it('offers every peril the domain knows in the declaration form', () => {
+  expect([...PERILS]).toEqual([...PERIL_KINDS]);
 });

@@ -7,6 +7,7 @@ import { Field, FieldError, FormMessage, SelectField } from '../components/form'
 import { firstOrZero, formatBasisPoints, formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { navigate } from '../router';
+import { DeclarationList, DeclareDisaster } from './disasters';
 import { useSession } from '../session';
 
 export const HOUSEHOLD_CATEGORIES = ['low-income', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
@@ -115,6 +116,9 @@ export function GovernmentPage({ region }: { region?: string }) {
           </Section>
 
           <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
+
+          <DeclareDisaster region={shown} />
+          <DeclarationList id="gov-disasters" mine="mineGovernment" />
         </>
       )}
       {shown !== own && (

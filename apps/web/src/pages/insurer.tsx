@@ -7,6 +7,7 @@ import { Field, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatDate, formatMoney, parseMajorUnits, today } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
+import { DeclarationList } from './disasters';
 
 export const CLAIM_KINDS = ['accident', 'illness', 'hospitalisation', 'death', 'disability', 'crop-loss', 'livestock-loss', 'property-damage', 'other'] as const;
 const POLICY_STATES = ['requested', 'active', 'expired', 'cancelled'] as const;
@@ -117,6 +118,8 @@ export function InsurerPage() {
         )}
         <Claims />
       </Section>
+
+      <DeclarationList id="insurer-disasters" mine="mineInsurer" />
     </>
   );
 }

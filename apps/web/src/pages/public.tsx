@@ -3,6 +3,7 @@ import { DataTable, Loading, Pager, Section, Stat, useApi, usePages, type Column
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { DisclosureList } from './disclosure';
+import { DeclarationList } from './disasters';
 
 interface GiftMoney {
   currency: string;
@@ -67,6 +68,7 @@ export function PublicPage() {
       </Section>
       <Programmes />
       <DisclosureList />
+      <DeclarationList id="public-disasters" />
     </>
   );
 }

@@ -1,6 +1,6 @@
-import { claimsDecider, Conflict, Decider, deterministicId, DeclaredDisaster, disasterDecider, DisasterPayout, EventOfType, ProductTerms, streams } from '@pangolin/domain';
+import { claimsDecider, Conflict, Decider, deterministicId, DeclaredDisaster, disasterDecider, DisasterPayout, DisasterState, EventOfType, ProductTerms, streams } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
-import { executeCommand, loadState } from '../command-executor';
+import { executeCommand, LoadedStream, loadState } from '../command-executor';
 import { causedBy } from '../process-managers/caused-by';
 import { mapConcurrently } from '../process-managers/premium-allocation.process';
 import { ProcessManager } from '../process-managers/process-manager';
@@ -47,7 +47,10 @@ export class DisasterPayoutProcess implements ProcessManager {
   async handle(event: RecordedEvent): Promise<void> {
     if (event.type !== 'DisasterDeclarationConfirmed') return;
     const { declarationId, insurerId, productIds, paymentFileReference } = event.data as EventOfType<'DisasterDeclarationConfirmed'>['data'];
-    const { state } = await loadState(this.store, disasterDecider, streams.disasterDeclaration(declarationId));
+    // Read once: each batch is then decided on the state the previous one left (the stream is read
+    // again only if someone else appended to it meanwhile), not on the whole stream read anew.
+    let declaration: LoadedStream<DisasterState> = await loadState(this.store, disasterDecider, streams.disasterDeclaration(declarationId));
+    const { state } = declaration;
     if (!state.declared) return;
     const policies = await this.readModel.policiesInArea({ productIds, regionCodes: state.regionCodes, incidentFrom: state.incidentFrom, incidentTo: state.incidentTo });
     const terms = new Map<string, Map<number, ProductTerms>>();
@@ -61,12 +64,12 @@ export class DisasterPayoutProcess implements ProcessManager {
       if (payouts.length === 0) continue;
       // Keyed by its policies too: should the policies of a batch differ on a retry, it is another append.
       const batchKey = deterministicId(...payouts.map(({ policyId }) => policyId));
-      await this.execute(event, `batch:${batchNumber}:${batchKey}`, disasterDecider, streams.disasterDeclaration(declarationId), {
+      declaration = await this.execute(event, `batch:${batchNumber}:${batchKey}`, disasterDecider, streams.disasterDeclaration(declarationId), {
         type: 'RecordDisasterPayoutBatch',
         data: { declarationId, insurerId, batchNumber, payouts, now: this.now() },
-      });
+      }, declaration);
     }
-    await this.execute(event, 'complete', disasterDecider, streams.disasterDeclaration(declarationId), { type: 'CompleteDisasterPayouts', data: { declarationId, insurerId, now: this.now() } });
+    await this.execute(event, 'complete', disasterDecider, streams.disasterDeclaration(declarationId), { type: 'CompleteDisasterPayouts', data: { declarationId, insurerId, now: this.now() } }, declaration);
   }
 
   /** Settles one policy's claim (or reads back its settlement); undefined if the policy pays nothing for this disaster. */
@@ -94,7 +97,7 @@ export class DisasterPayoutProcess implements ProcessManager {
     }
   }
 
-  private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: Decider<C, S, E>, streamId: string, command: C) {
-    return executeCommand(this.store, decider, streamId, command, causedBy(this.name, event, step), this.now);
+  private execute<C, S, E extends { type: string; data: unknown }>(event: RecordedEvent, step: string, decider: Decider<C, S, E>, streamId: string, command: C, loaded?: LoadedStream<S>) {
+    return executeCommand(this.store, decider, streamId, command, causedBy(this.name, event, step), this.now, undefined, loaded);
   }
 }

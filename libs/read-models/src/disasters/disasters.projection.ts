@@ -12,7 +12,7 @@ function tablesOf(tx: EntityManager) {
   return { declarations: new RowSet(tx, DisasterDeclarationRow), payouts: new RowSet(tx, DisasterPayoutRow) };
 }
 
-/** Disaster declarations and their payouts, one row per paid policy. Applied a batch at a time (see RowSet). */
+/** Disaster declarations and their payouts, one row per paid policy (never read here: appended). Applied a batch at a time (see RowSet). */
 export class DisastersProjection implements Projection {
   readonly name = 'disasters';
 
@@ -51,8 +51,11 @@ async function applyEvent({ declarations, payouts }: Tables, event: PangolinEven
     case 'DisasterPayoutBatchRecorded': {
       const { declarationId, insurerId, batchNumber, payouts: paid, recordedAt } = event.data;
       const row = await declarations.getOrFail({ declarationId });
+      // Appended, not inserted: an insert reads its key first, which loads every payout of the
+      // declaration so far (the first key column) for each batch, a cost growing with the payouts.
+      // The declaration records each policy once (its decider drops those already paid).
       for (const { policyId, householdId, claimId, amount, payoutReference } of paid) {
-        await payouts.insert({ declarationId, policyId, householdId, insurerId, claimId, amount: amount.amount, currency: amount.currency, payoutReference, batchNumber, paidAt: recordedAt });
+        payouts.append({ declarationId, policyId, householdId, insurerId, claimId, amount: amount.amount, currency: amount.currency, payoutReference, batchNumber, paidAt: recordedAt });
       }
       const total = paid.reduce((sum, { amount }) => sum + amount.amount, 0);
       await declarations.update({ declarationId }, { policiesPaid: row.policiesPaid + paid.length, amountPaid: row.amountPaid + total, currency: paid[0]?.amount.currency ?? row.currency });

@@ -33,8 +33,17 @@ const DECLARATIONS_ORDER = listOrder('disaster-declarations', [['d.declaredAt', 
 const PAYOUTS_ORDER = listOrder('disaster-payouts', [['h.householdCode', 'text'], ['x.policyId', 'text']]);
 const UNCOVERED_ORDER = listOrder('disaster-uncovered', [['h.householdCode', 'text']]);
 
-export function listDisasterDeclarations(manager: EntityManager, page: PageRequest): Promise<Page<DisasterDeclarationRow>> {
+/** Which declarations a list shows: those declared by a government of `declaredWithin` (a region), those of `perils`. */
+export interface DeclarationFilter {
+  declaredWithin?: string;
+  perils?: readonly string[];
+}
+
+export async function listDisasterDeclarations(manager: EntityManager, page: PageRequest, { declaredWithin, perils }: DeclarationFilter = {}): Promise<Page<DisasterDeclarationRow>> {
+  if (perils?.length === 0) return { items: [], nextCursor: null };
   const query = manager.createQueryBuilder(DisasterDeclarationRow, 'd');
+  if (declaredWithin !== undefined) inAnyRegion(query, 'd.declaredBy', [declaredWithin]);
+  if (perils !== undefined) query.andWhere('d.peril IN (:...perils)', { perils });
   return keysetPage(query, DECLARATIONS_ORDER, page, (row) => [row.declaredAt, row.declarationId]);
 }
 

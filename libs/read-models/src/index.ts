@@ -33,6 +33,7 @@ export * from './donor-view/donor-view.projection';
 export * from './donor-view/donor-view.queries';
 
 export * from './insurer-view/earned-premium';
+export * from './insurer-view/policy-cohort.entity';
 export * from './insurer-view/insurer-view.queries';
 
 export * from './government-dashboard/dashboard-household.entity';

@@ -3,6 +3,7 @@ import { ProjectionCheckpoint } from './checkpoint.entity';
 import { CatalogueProjection } from './catalogue/catalogue.projection';
 import { ProductRow } from './catalogue/product.entity';
 import { ProgrammeRow } from './catalogue/programme.entity';
+import { PolicyCohortRow } from './insurer-view/policy-cohort.entity';
 import { PolicyRow } from './catalogue/policy.entity';
 import { ClaimRow } from './catalogue/claim.entity';
 import { HouseholdsProjection } from './households/households.projection';
@@ -51,6 +52,7 @@ export const readModelEntities = [
   ProductRow,
   ProgrammeRow,
   PolicyRow,
+  PolicyCohortRow,
   ClaimRow,
   HouseholdRow,
   HouseholdFundingRow,

@@ -7,14 +7,15 @@ import { ProductRow } from './product.entity';
 import { ProgrammeRow } from './programme.entity';
 import { PolicyRow } from './policy.entity';
 import { ClaimRow } from './claim.entity';
+import { PolicyCohortRow } from '../insurer-view/policy-cohort.entity';
 
 type Tables = ReturnType<typeof tablesOf>;
 
 function tablesOf(tx: EntityManager) {
-  return { products: new RowSet(tx, ProductRow), programmes: new RowSet(tx, ProgrammeRow), policies: new RowSet(tx, PolicyRow), claims: new RowSet(tx, ClaimRow) };
+  return { products: new RowSet(tx, ProductRow), programmes: new RowSet(tx, ProgrammeRow), policies: new RowSet(tx, PolicyRow), claims: new RowSet(tx, ClaimRow), cohorts: new RowSet(tx, PolicyCohortRow) };
 }
 
-/** Lookup tables the API routes and authorises commands with: products, programmes, policies, claims. Applied a batch at a time (see RowSet). */
+/** Lookup tables the API routes and authorises commands with: products, programmes, policies, claims; and the insurers' policy cohorts. Applied a batch at a time (see RowSet). */
 export class CatalogueProjection implements Projection {
   readonly name = 'catalogue';
 
@@ -35,7 +36,7 @@ async function prefetch(tables: Tables, events: readonly PangolinEvent[]): Promi
   await tables.claims.load('claimId', keysIn(events, (event) => (event.type.startsWith('Claim') ? field(event, 'claimId') : undefined)));
 }
 
-async function applyEvent({ products, programmes, policies, claims }: Tables, event: PangolinEvent): Promise<void> {
+async function applyEvent({ products, programmes, policies, claims, cohorts }: Tables, event: PangolinEvent): Promise<void> {
   switch (event.type) {
     case 'ProductPublished': {
       const { productId, insurerId, version, terms, publishedAt } = event.data;
@@ -98,15 +99,18 @@ async function applyEvent({ products, programmes, policies, claims }: Tables, ev
     case 'PolicyIssued': {
       const { policyId, policyNumber, startDate, endDate, issuedAt } = event.data;
       await policies.update({ policyId }, { status: 'active', policyNumber, startDate, endDate, issuedAt });
+      await countInCohort(cohorts, await policies.get({ policyId }), +1);
       return;
     }
     case 'PolicyCancelled': {
       const { policyId, effectiveDate, wasIssued, unearnedPremium } = event.data;
+      await countInCohort(cohorts, await policies.get({ policyId }), -1);
       await policies.update({ policyId }, {
         status: 'cancelled',
         cancellationEffectiveDate: effectiveDate,
         unearnedPremiumReturned: wasIssued ? unearnedPremium.amount : 0,
       });
+      await countInCohort(cohorts, await policies.get({ policyId }), +1);
       return;
     }
     case 'PolicyExpired':
@@ -164,4 +168,13 @@ function termsColumns(terms: ProductTerms) {
     waitingPeriodDays: terms.waitingPeriodDays,
     termDays: terms.termDays,
   };
+}
+
+/** Adds an issued policy to its cohort (`sign` +1) or takes it out (-1), with its unearned premium returned; a policy never issued is in none. */
+async function countInCohort(cohorts: RowSet<PolicyCohortRow>, policy: PolicyRow | undefined, sign: 1 | -1): Promise<void> {
+  if (!policy?.issuedAt || !policy.startDate) return;
+  const key = { insurerId: policy.insurerId, currency: policy.currency, premium: policy.premium, startDate: policy.startDate, termDays: policy.termDays, cancellationEffectiveDate: policy.cancellationEffectiveDate ?? '' };
+  const cohort = await cohorts.get(key);
+  if (cohort) cohorts.change(cohort, { policies: cohort.policies + sign, unearnedPremiumReturned: cohort.unearnedPremiumReturned + sign * policy.unearnedPremiumReturned });
+  else await cohorts.insert({ ...key, policies: sign, unearnedPremiumReturned: sign * policy.unearnedPremiumReturned });
 }

@@ -2,6 +2,12 @@ import { insurerClaims, insurerPolicies, insurerView, lossRatioOverTime } from '
 import { earnedPremium } from './earned-premium';
 import { householdCode, INSURER, policyOf } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
+import { PolicyCohortRow } from './policy-cohort.entity';
+import { PolicyRow } from '../catalogue/policy.entity';
+import { quotedTable } from '../shared/raw-sql';
+import { policyCohortsFromPolicies } from '../migrations/1765830000000-insurer-policy-cohorts';
+
+class RolledBack extends Error {}
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
@@ -29,6 +35,32 @@ describe('insurer view', () => {
       (await insurerPolicies(story.dataSource.manager, INSURER, {}, { limit: 50 })).items.map((policy) => policy.household.householdCode).filter((code) => code.startsWith('HH-4403050010')).sort(),
     );
     expect((await insurerPolicies(story.dataSource.manager, INSURER, { status: 'cancelled' }, { limit: 50 })).items.map((policy) => policy.policyId)).toEqual([policyOf('hh-3')]);
+  });
+
+  it('keeps the issued policies in cohorts: the same groups as the policies themselves, and what an upgrade fills in', async () => {
+    const manager = story.dataSource.manager;
+    const kept = (await manager.find(PolicyCohortRow, { where: { insurerId: INSURER } })).filter((cohort) => cohort.policies !== 0);
+    const grouped = new Map<string, { policies: number; unearnedPremiumReturned: number }>();
+    for (const policy of await manager.find(PolicyRow, { where: { insurerId: INSURER } })) {
+      if (!policy.issuedAt) continue;
+      const key = [policy.currency, policy.premium, policy.startDate, policy.termDays, policy.cancellationEffectiveDate ?? ''].join('|');
+      const group = grouped.get(key) ?? { policies: 0, unearnedPremiumReturned: 0 };
+      grouped.set(key, { policies: group.policies + 1, unearnedPremiumReturned: group.unearnedPremiumReturned + policy.unearnedPremiumReturned });
+    }
+    const byKey = (cohorts: PolicyCohortRow[]) => new Map(cohorts.map((c) => [[c.currency, c.premium, c.startDate, c.termDays, c.cancellationEffectiveDate].join('|'), { policies: c.policies, unearnedPremiumReturned: c.unearnedPremiumReturned }]));
+    expect(byKey(kept)).toEqual(grouped);
+    expect(grouped.size).toBe(2);
+
+    // The migration's (and SQLite's open's) fill, from the policies: the same cohorts.
+    const table = quotedTable(manager, PolicyCohortRow);
+    await manager.transaction(async (tx) => {
+      await tx.query(`DELETE FROM ${table}`);
+      await tx.query(policyCohortsFromPolicies(table, quotedTable(tx, PolicyRow)));
+      expect(byKey(await tx.find(PolicyCohortRow, { where: { insurerId: INSURER } }))).toEqual(grouped);
+      throw new RolledBack();
+    }).catch((error) => {
+      if (!(error instanceof RolledBack)) throw error;
+    });
   });
 
   it('earns premium pro rata, stopping at cancellation, and works out the loss ratio', async () => {

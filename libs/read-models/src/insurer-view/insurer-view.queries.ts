@@ -9,6 +9,7 @@ import { codeStartsWith, inRegion, keysetPage, listOrder, mapPage, Page, PageReq
 import { MoneySums } from '../shared/money-sums';
 import { basisPoints } from '../shared/ratio';
 import { earnedPremium } from './earned-premium';
+import { PolicyCohortRow } from './policy-cohort.entity';
 
 /** Premium and claims figures of one currency. */
 export interface InsurerPremiumFigures {
@@ -60,23 +61,13 @@ export async function insurerView(manager: EntityManager, insurerId: string, asO
     }
     return figures.get(currency)!;
   };
-  // Each policy's earned premium, floored as earnedPremium floors it, summed by the database.
-  const premiums = await manager
-    .createQueryBuilder(PolicyRow, 'p')
-    .select('p.currency', 'currency')
-    .addSelect('SUM(p.premium)', 'received')
-    .addSelect('SUM(p.unearnedPremiumReturned)', 'returned')
-    .addSelect(`SUM(CASE WHEN p.startDate IS NULL THEN 0 ELSE (p.premium * ${earnedDaysSql(manager)}) / p.termDays END)`, 'earned')
-    .where('p.insurerId = :insurerId', { insurerId })
-    .andWhere('p.issuedAt IS NOT NULL')
-    .setParameter('asOf', asOf)
-    .groupBy('p.currency')
-    .getRawMany<{ currency: string; received: number | string; returned: number | string; earned: number | string }>();
-  for (const row of premiums) {
-    const currencyFigures = figuresOf(row.currency);
-    currencyFigures.premiumsReceived += Number(row.received);
-    currencyFigures.unearnedPremiumReturned += Number(row.returned);
-    currencyFigures.premiumsEarned += Number(row.earned);
+  // Each cohort's earned premium (every policy of it earns the same, floored as earnedPremium floors it), times its count.
+  const cohorts = await manager.createQueryBuilder(PolicyCohortRow, 'cohort').where('cohort.insurerId = :insurerId', { insurerId }).andWhere('cohort.policies <> 0').getMany();
+  for (const cohort of cohorts) {
+    const currencyFigures = figuresOf(cohort.currency);
+    currencyFigures.premiumsReceived += cohort.premium * cohort.policies;
+    currencyFigures.unearnedPremiumReturned += cohort.unearnedPremiumReturned;
+    currencyFigures.premiumsEarned += earnedPremium({ ...cohort, cancellationEffectiveDate: cohort.cancellationEffectiveDate || null }, asOf) * cohort.policies;
   }
   const claimsQuery = manager.createQueryBuilder(ClaimRow, 'c').where('c.insurerId = :insurerId', { insurerId });
   const byState = await claimsByState(claimsQuery);
@@ -90,19 +81,6 @@ export async function insurerView(manager: EntityManager, insurerId: string, asO
     premiums: [...figures.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
     claims: { byState },
   };
-}
-
-/**
- * SQL for earnedPremium's day count of policy `p` up to `:asOf`: days from its start to the first
- * day without cover (`:asOf`, or its cancellation's effective date if earlier), kept within 0 and
- * its term. Dates are YYYY-MM-DD text; each engine counts days its own way.
- */
-function earnedDaysSql(manager: EntityManager): string {
-  if (manager.connection.options.type === 'postgres') {
-    // LEAST passes over a NULL (no cancellation).
-    return 'LEAST(GREATEST(LEAST(CAST(:asOf AS date), CAST(p.cancellationEffectiveDate AS date)) - CAST(p.startDate AS date), 0), p.termDays)';
-  }
-  return 'MIN(MAX(CAST(julianday(MIN(:asOf, COALESCE(p.cancellationEffectiveDate, :asOf))) - julianday(p.startDate) AS INTEGER), 0), p.termDays)';
 }
 
 /** Claims of `claims` (a query over ClaimRow as `c`, its filters applied) counted per state, with their amounts in that state, summed by the database. */
@@ -187,7 +165,9 @@ export async function insurerPolicies(manager: EntityManager, insurerId: string,
           await manager
             .createQueryBuilder(PolicyRow, 'p')
             .select('DISTINCT p.householdId', 'householdId')
-            .where('p.insurerId = :insurerId', { insurerId })
+            // SQLite has no statistics: the unary plus keeps it on the household index (a page's 50
+            // households) rather than the insurer's, which walked every policy the insurer holds.
+            .where(`${manager.connection.options.type === 'postgres' ? '' : '+'}p.insurerId = :insurerId`, { insurerId })
             .andWhere('p.issuedAt IS NOT NULL')
             .andWhere('p.householdId IN (:...householdIds)', { householdIds })
             .getRawMany<{ householdId: string }>()

@@ -9,6 +9,9 @@ import { DashboardClaimRow } from '../government-dashboard/dashboard-claim.entit
 import { VillageClaimsRow } from '../government-dashboard/village-claims.entity';
 import { ClaimRow } from '../catalogue/claim.entity';
 import { quotedTable } from '../shared/raw-sql';
+import { PolicyRow } from '../catalogue/policy.entity';
+import { PolicyCohortRow } from '../insurer-view/policy-cohort.entity';
+import { policyCohortsFromPolicies } from './1765830000000-insurer-policy-cohorts';
 import { ProductRow } from '../catalogue/product.entity';
 import { HouseholdRow } from '../households/household.entity';
 import { HouseholdFundingRow } from '../households/household-funding.entity';
@@ -51,6 +54,7 @@ export async function backfillOnOpen(manager: EntityManager): Promise<void> {
     await manager.query(uncoveredProductsFromProducts(quotedTable(manager, UncoveredProductRow), quotedTable(manager, ProductRow)));
     await manager.query(uncoveredHouseholdsFromHouseholds(quotedTable(manager, UncoveredHouseholdRow), quotedTable(manager, UncoveredProductRow), quotedTable(manager, HouseholdRow), quotedTable(manager, HouseholdFundingRow)));
   }
+  if (await isEmpty(manager, PolicyCohortRow)) await manager.query(policyCohortsFromPolicies(quotedTable(manager, PolicyCohortRow), quotedTable(manager, PolicyRow)));
 }
 
 async function isEmpty(manager: EntityManager, entity: EntityTarget<ObjectLiteral>): Promise<boolean> {

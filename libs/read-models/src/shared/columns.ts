@@ -7,7 +7,7 @@ import { Column, ColumnOptions, ValueTransformer } from 'typeorm';
  */
 
 /** Money in integer minor units (fen). Safe integers only, as the domain's Money type promises. */
-const minorUnits: ValueTransformer = {
+export const minorUnits: ValueTransformer = {
   to: (value: number | undefined) => value,
   from: (value: number | string | null) => (value === null ? null : Number(value)),
 };

@@ -315,7 +315,7 @@ export async function applyThroughRowSets<Sets extends Record<string, RowSet<Obj
 ): Promise<void> {
   const events = recorded.map(pangolinEvent);
   await prefetch(sets, events);
-  for (const [index, event] of events.entries()) await applyEvent(sets, event, recorded[index]);
+  for (let index = 0; index < events.length; index++) await applyEvent(sets, events[index], recorded[index]);
   for (const set of Object.values(sets)) await set.flush();
 }
 

@@ -247,8 +247,11 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 
   private keyOf(row: Partial<Row>): string {
-    if (this.keyColumns.length === 1) return String(row[this.keyColumns[0].propertyName]);
-    return this.keyColumns.map(({ propertyName }) => String(row[propertyName])).join('\u0000');
+    const columns = this.keyColumns;
+    let key = String(row[columns[0].propertyName]);
+    // Concatenated, not mapped and joined: this runs several times per event and row set.
+    for (let i = 1; i < columns.length; i++) key += `\u0000${String(row[columns[i].propertyName])}`;
+    return key;
   }
 
   private column(property: string): ColumnMetadata {

@@ -46,7 +46,8 @@ export interface ProjectionRunnerOptions {
  */
 const DEFAULT_BATCH_SIZE = 4_000;
 
-type Applied = [Projection, RecordedEvent][];
+/** What a transaction applied: each projection with its events, in log order. */
+type Applied = [Projection, readonly RecordedEvent[]][];
 
 /**
  * Feeds the event log to projections. Each (event, projection) pair is applied in one transaction
@@ -210,7 +211,8 @@ export class ProjectionRunner {
     }
     if (last > this.committedThrough) this.committedThrough = last;
     this.committedUpTo(last);
-    for (const [{ name }, applyEvent] of applied) this.options.onApplied?.(name, applyEvent);
+    const { onApplied } = this.options;
+    if (onApplied) for (const [{ name }, events] of applied) for (const appliedEvent of events) onApplied(name, appliedEvent);
   }
 
   /**
@@ -225,21 +227,21 @@ export class ProjectionRunner {
     return runRebuildableWrite(this.dataSource, () =>
       this.dataSource.transaction(async (tx) => {
         const checkpoints = await committedCheckpoints(tx, projections.map(({ name }) => name));
-        const appliedHere: Applied = [];
-        const forBatches = new Map<Projection, RecordedEvent[]>();
+        // Each projection's events of the batch (those after its checkpoint): what it applies, and what it applied.
+        const appliedHere = new Map<Projection, RecordedEvent[]>();
         for (const next of batch) {
           for (const projection of projections) {
             if ((checkpoints.get(projection.name) ?? 0n) >= next.position) continue;
             if (!projection.applyBatch) await projection.apply(next, tx);
-            else if (forBatches.has(projection)) forBatches.get(projection)!.push(next);
-            else forBatches.set(projection, [next]);
-            appliedHere.push([projection, next]);
+            const events = appliedHere.get(projection);
+            if (events) events.push(next);
+            else appliedHere.set(projection, [next]);
           }
         }
-        for (const [projection, events] of forBatches) await projection.applyBatch!(events, tx);
+        for (const [projection, events] of appliedHere) if (projection.applyBatch) await projection.applyBatch(events, tx);
         const behind = projections.filter(({ name }) => (checkpoints.get(name) ?? 0n) < last).map(({ name }) => name);
         await advanceCheckpoints(tx, behind, checkpoints, last);
-        return appliedHere;
+        return [...appliedHere];
       }),
     );
   }
@@ -288,7 +290,7 @@ export class ProjectionRunner {
           }),
         );
         if (outcome === 'skipped') return [];
-        if (outcome === 'applied') return [[projection, event]];
+        if (outcome === 'applied') return [[projection, [event]]];
         this.options.onError?.(failure, event, projection.name);
         this.options.onParked?.(projection.name, event, failure);
         return [];

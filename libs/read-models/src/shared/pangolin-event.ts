@@ -6,5 +6,6 @@ import type { RecordedEvent } from '@pangolin/event-store';
  * switches on `type` and ignores what it does not know, so a newer event never stops a projection.
  */
 export function pangolinEvent(recorded: RecordedEvent): PangolinEvent {
-  return { type: recorded.type, data: recorded.data } as PangolinEvent;
+  // The recorded event itself, seen through its type and data: no copy per event and projection.
+  return recorded as unknown as PangolinEvent;
 }

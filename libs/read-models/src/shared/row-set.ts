@@ -25,12 +25,20 @@ import { fixedSizeChunks, preparedQuery, quotedTable } from './raw-sql';
  */
 export class RowSet<Row extends ObjectLiteral> {
   private readonly entries = new Map<string, Entry<Row>>();
+  /**
+   * For each column `where` was asked about: the keys of the rows that held each value (a superset:
+   * a row whose value changed since stays listed, and `where` checks). Without it, every `where`
+   * scanned every row of the set, and a batch of thousands of events asks thousands of times.
+   */
+  private readonly indexes = new Map<string, Map<unknown, Set<string>>>();
   private readonly loaded = new Map<string, Set<unknown>>();
   /** Rows of a table only ever appended to, written with a plain INSERT: the database refuses a taken key. */
   private readonly appended: Row[] = [];
   private readonly table: string;
   private readonly columns: readonly ColumnMetadata[];
   private readonly keyColumns: readonly ColumnMetadata[];
+  /** The columns a secondary index or unique constraint holds, but the key (see flush). */
+  private readonly indexedColumns: ReadonlySet<string>;
   private readonly columnsByProperty: ReadonlyMap<string, ColumnMetadata>;
   private readonly metadata: EntityMetadata;
 
@@ -44,6 +52,10 @@ export class RowSet<Row extends ObjectLiteral> {
     this.columns = metadata.columns;
     this.keyColumns = metadata.primaryColumns;
     this.columnsByProperty = new Map(metadata.columns.map((column) => [column.propertyName, column]));
+    const keys = new Set(metadata.primaryColumns.map(({ propertyName }) => propertyName));
+    this.indexedColumns = new Set(
+      [...metadata.indices, ...metadata.uniques].flatMap(({ columns }) => columns.map(({ propertyName }) => propertyName)).filter((property) => !keys.has(property)),
+    );
   }
 
   /** Loads the stored rows whose `column` holds one of `values`, but for values already loaded. */
@@ -64,7 +76,7 @@ export class RowSet<Row extends ObjectLiteral> {
         const row = this.hydrated(stored);
         const key = this.keyOf(row);
         // What the batch did to a row wins over what is stored.
-        if (!this.entries.has(key)) this.entries.set(key, { row, stored: true, changed: false });
+        if (!this.entries.has(key)) this.add(key, { row, stored: true, changed: false, changedColumns: new Set(), order: this.entries.size });
       }
     }
   }
@@ -87,16 +99,33 @@ export class RowSet<Row extends ObjectLiteral> {
   /** The rows whose `column` holds `value`, as the batch left them. */
   async where<Column extends keyof Row & string>(column: Column, value: Row[Column]): Promise<Row[]> {
     await this.load(column, [value]);
-    const rows: Row[] = [];
-    for (const { row } of this.entries.values()) if (row && row[column] === value) rows.push(row);
-    return rows;
+    let index = this.indexes.get(column);
+    if (!index) {
+      this.indexes.set(column, (index = new Map()));
+      for (const [key, { row }] of this.entries) if (row) indexed(index, row[column], key);
+    }
+    const found: Entry<Row>[] = [];
+    for (const key of index.get(value) ?? []) {
+      const entry = this.entries.get(key)!;
+      if (entry.row && entry.row[column] === value) found.push(entry);
+    }
+    // In the order the rows came into the set, as a scan of the set finds them.
+    if (found.length > 1) found.sort((a, b) => a.order - b.order);
+    return found.map(({ row }) => row!);
+  }
+
+  /** Puts an entry in the set and in the indexes `where` keeps. */
+  private add(key: string, entry: Entry<Row>): void {
+    this.entries.set(key, entry);
+    if (entry.row) for (const [column, index] of this.indexes) indexed(index, entry.row[column], key);
   }
 
   /** Adds a row (every column given); throws if its key is taken, as an INSERT would. */
   async insert(row: Row): Promise<void> {
     if (await this.get(row)) throw new Error(`${this.table} already holds a row with the key ${this.keyOf(row)}`);
     const key = this.keyOf(row);
-    this.entries.set(key, { row: { ...row }, stored: this.entries.get(key)?.stored ?? false, changed: true });
+    const before = this.entries.get(key);
+    this.add(key, { row: { ...row }, stored: before?.stored ?? false, changed: true, order: before?.order ?? this.entries.size });
   }
 
   /** Adds a row to a table the batch never reads; the database checks its key when it is flushed. */
@@ -125,8 +154,10 @@ export class RowSet<Row extends ObjectLiteral> {
   change(row: Row, changes: Partial<Row>): void {
     const entry = this.entries.get(this.keyOf(row));
     if (!entry || entry.row !== row) throw new Error(`${this.table}: a row changed must come from this set`);
+    if (entry.changedColumns) for (const column in changes) if (changes[column] !== row[column]) entry.changedColumns.add(column);
     Object.assign(row, changes);
     entry.changed = true;
+    for (const [column, index] of this.indexes) if (column in changes) indexed(index, row[column], this.keyOf(row));
   }
 
   /** Removes the row with this key, if there is one. */
@@ -139,30 +170,45 @@ export class RowSet<Row extends ObjectLiteral> {
     entry.changed = true;
   }
 
-  /** Writes what the batch changed: the deleted rows, then the changed ones in multi-row upserts, then the appended ones. */
+  /**
+   * Writes what the batch changed: the deleted rows, then the changed ones in multi-row upserts, then
+   * the appended ones. A stored row's upsert leaves out the indexed columns the batch did not change:
+   * SQLite rewrites the entries of every index on a column the SET names, changed or not (the
+   * catalogue's rows, with four indexes each, change several times in their life), and a row the
+   * batch changed back to what is stored is not written at all.
+   */
   async flush(): Promise<void> {
     const deleted: Row[] = [];
-    const changed: Row[] = [];
+    const changed = new Map<string, Row[]>();
     for (const entry of this.entries.values()) {
       if (!entry.changed) continue;
-      if (entry.row) changed.push(entry.row);
-      else if (entry.stored) deleted.push(entry.deleted!);
+      if (entry.row) {
+        const unchanged = entry.stored && entry.changedColumns ? [...this.indexedColumns].filter((column) => !entry.changedColumns!.has(column)).join(',') : '';
+        if (!entry.stored || !entry.changedColumns || entry.changedColumns.size > 0) {
+          const rows = changed.get(unchanged);
+          if (rows) rows.push(entry.row);
+          else changed.set(unchanged, [entry.row]);
+        }
+      } else if (entry.stored) deleted.push(entry.deleted!);
       entry.changed = false;
       entry.stored = entry.row !== null;
+      entry.changedColumns = new Set();
     }
     for (const chunk of fixedSizeChunks(deleted)) await this.deleteRows(chunk);
-    for (const chunk of fixedSizeChunks(changed)) await this.insertRows(chunk, true);
+    for (const [unchanged, rows] of changed) for (const chunk of fixedSizeChunks(rows)) await this.insertRows(chunk, true, unchanged);
     for (const chunk of fixedSizeChunks(this.appended.splice(0))) await this.insertRows(chunk, false);
   }
 
-  private async insertRows(rows: readonly Row[], upsert: boolean): Promise<void> {
-    const sql = this.statement(`${upsert ? 'upsert' : 'insert'} ${rows.length}`, () => {
+  /** `unchanged`: the indexed columns, comma-separated, an upsert does not set (the stored row holds their values). */
+  private async insertRows(rows: readonly Row[], upsert: boolean, unchanged = ''): Promise<void> {
+    const sql = this.statement(`${upsert ? `upsert ${unchanged}` : 'insert'} ${rows.length}`, () => {
       const names = this.columns.map(({ databaseName }) => this.escape(databaseName));
       const row = `(${placeholders(names.length)})`;
       let text = `INSERT INTO ${this.table} (${names.join(', ')}) VALUES ${rows.map(() => row).join(', ')}`;
       if (upsert) {
+        const kept = new Set(unchanged ? unchanged.split(',') : []);
         const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
-        const updated = names.filter((name) => !keys.includes(name));
+        const updated = this.columns.filter(({ propertyName }) => !kept.has(propertyName)).map(({ databaseName }) => this.escape(databaseName)).filter((name) => !keys.includes(name));
         text += ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
       }
       return text;
@@ -201,8 +247,11 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 
   private keyOf(row: Partial<Row>): string {
-    if (this.keyColumns.length === 1) return String(row[this.keyColumns[0].propertyName]);
-    return this.keyColumns.map(({ propertyName }) => String(row[propertyName])).join('\u0000');
+    const columns = this.keyColumns;
+    let key = String(row[columns[0].propertyName]);
+    // Concatenated, not mapped and joined: this runs several times per event and row set.
+    for (let i = 1; i < columns.length; i++) key += `\u0000${String(row[columns[i].propertyName])}`;
+    return key;
   }
 
   private column(property: string): ColumnMetadata {
@@ -229,6 +278,13 @@ export class RowSet<Row extends ObjectLiteral> {
 /** Statement texts by table (its metadata: one per data source) and kind (see RowSet.statement). */
 const statementTexts = new WeakMap<EntityMetadata, Map<string, string>>();
 
+/** Lists `key` under `value` in a column's index. */
+function indexed(index: Map<unknown, Set<string>>, value: unknown, key: string): void {
+  const keys = index.get(value);
+  if (keys) keys.add(key);
+  else index.set(value, new Set([key]));
+}
+
 interface Entry<Row> {
   /** The row as the batch left it; null once deleted. */
   row: Row | null;
@@ -237,6 +293,13 @@ interface Entry<Row> {
   /** The database holds a row with this key (before the flush). */
   stored: boolean;
   changed: boolean;
+  /**
+   * For a row loaded from the database: the columns the batch gave another value. Undefined for a
+   * row the batch inserted (written whole).
+   */
+  changedColumns?: Set<string>;
+  /** When the key came into the set (kept when its row is replaced): the order `where` gives rows in. */
+  order: number;
 }
 
 function placeholders(count: number): string {
@@ -255,7 +318,7 @@ export async function applyThroughRowSets<Sets extends Record<string, RowSet<Obj
 ): Promise<void> {
   const events = recorded.map(pangolinEvent);
   await prefetch(sets, events);
-  for (const [index, event] of events.entries()) await applyEvent(sets, event, recorded[index]);
+  for (let index = 0; index < events.length; index++) await applyEvent(sets, events[index], recorded[index]);
   for (const set of Object.values(sets)) await set.flush();
 }
 

@@ -221,7 +221,7 @@ function writeFast(value: unknown, depth: number): string | undefined {
   if (prototype !== Object.prototype && prototype !== null) return undefined;
   const record = value as Record<string, unknown>;
   let text = '{';
-  for (const key of Object.keys(record).sort()) {
+  for (const key of sortedKeys(record)) {
     const member = record[key];
     if (member === undefined) continue;
     const memberText = writeFast(member, depth + 1);
@@ -229,6 +229,23 @@ function writeFast(value: unknown, depth: number): string | undefined {
     text += `${text.length === 1 ? '' : ','}${quotedKey(key)}:${memberText}`;
   }
   return `${text}}`;
+}
+
+/**
+ * The object's keys in UTF-16 code unit order, as Array.prototype.sort orders strings. An event's
+ * objects have a handful of keys: sorted in place by insertion, as `sort()` allocated a few KB of
+ * work space per event (most of what the leaf hash allocated).
+ */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** Keys repeat from one event to the next (the events' field names), so their JSON is kept; a few thousand at most. */

@@ -34,6 +34,16 @@ describe('leaf encoding', () => {
     expect(canonicalJson({ z: { y: 1, x: [{ b: 2, a: 1 }] }, a: 'é', m: -0, n: 1e21 })).toBe('{"a":"é","m":0,"n":1e+21,"z":{"x":[{"a":1,"b":2}],"y":1}}');
   });
 
+  it('orders keys by UTF-16 code units, as sort() does, for few keys and for many', () => {
+    const keys = ['b', 'a', '10', '2', 'B', 'é', 'e', '😀', '\uFFFF', '', 'aa', 'a\u0000'];
+    const many = Array.from({ length: 40 }, (_, i) => `k${(i * 7) % 40}`);
+    for (const list of [keys, many]) {
+      const value = Object.fromEntries(list.map((key, i) => [key, i]));
+      const expected = `{${[...list].sort().map((key) => `${JSON.stringify(key)}:${value[key]}`).join(',')}}`;
+      expect(canonicalJson(value)).toBe(expected);
+    }
+  });
+
   it('does not depend on key order', () => {
     const reordered: LeafEvent = {
       metadata: Object.fromEntries(Object.entries(event.metadata as object).reverse()),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * RFC 6962 §2.1 hashing with SHA-256. Leaves and nodes get distinct prefixes so that a leaf can
@@ -20,8 +20,15 @@ export function leafHash(data: Uint8Array): Uint8Array {
 
 /** SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return sha256(NODE_PREFIX, left, right);
+  // Every appended leaf completes one node on average: one hash call over a reused buffer, not a Hash object fed three times.
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return sha256(NODE_PREFIX, left, right);
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return new Uint8Array(hash('sha256', nodeInput, 'buffer'));
 }
+
+/** 0x01 || left || right, rewritten for every node (nodeHash is synchronous). */
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01);
 
 function sha256(...parts: Uint8Array[]): Uint8Array {
   const hash = createHash('sha256');

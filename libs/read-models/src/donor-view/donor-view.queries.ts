@@ -145,7 +145,9 @@ async function traces(manager: EntityManager, gifts: DonorGiftRow[]): Promise<Gi
 /**
  * The first page (TRACE_FIRST_PAGE rows in `order`) of each gift's rows of `entity`, in one query:
  * for each gift a subquery that reads the first rows but one of its range of the order's index
- * (LIMIT), all of them joined by UNION ALL. A programme gift's 10,000 allocations cost what 11 do.
+ * (LIMIT), so a programme gift's 10,000 allocations cost what 11 do. PostgreSQL runs that subquery
+ * per gift as a LATERAL join over the gifts' ids; SQLite, which has no LATERAL, as one subquery per
+ * gift joined by UNION ALL (PostgreSQL took 7 ms to plan 50 of those).
  */
 async function firstPerGift<Row extends { giftId: string }>(manager: EntityManager, entity: EntityTarget<Row>, giftIds: string[], order: ListOrder, keyOf: (row: Row) => string[]): Promise<Map<string, Page<Row>>> {
   const byGift = new Map<string, Row[]>(giftIds.map((giftId) => [giftId, []]));
@@ -153,21 +155,30 @@ async function firstPerGift<Row extends { giftId: string }>(manager: EntityManag
     const alias = order.columns[0].column.split('.')[0];
     const columns = order.columns.map(({ column }) => column);
     const escape = (name: string) => manager.connection.driver.escape(name);
-    const firstRows = giftIds.map((giftId, i) => {
+    const firstRowsOf = (giftCondition: string, parameters: Record<string, unknown>) => {
       const query = manager
         .createQueryBuilder(entity, alias)
         .select(`${alias}.giftId`, 'giftId')
-        .where(`${alias}.giftId = :gift${i}`, { [`gift${i}`]: giftId })
+        .where(`${alias}.giftId = ${giftCondition}`, parameters)
         .limit(TRACE_FIRST_PAGE + 1);
       columns.forEach((column, k) => query.addSelect(column, `k${k}`).addOrderBy(column, order.direction));
       return query;
-    });
-    // SQLite allows LIMIT in a member of a compound SELECT only inside a subquery.
-    const union = firstRows.map((query, i) => `SELECT * FROM (${query.getQuery()}) ${escape(`first${i}`)}`).join(' UNION ALL ');
+    };
+    let firstRows: string;
+    let parameters: Record<string, unknown>;
+    if (manager.connection.options.type === 'postgres') {
+      firstRows = `SELECT ${escape('first')}.* FROM unnest(CAST(:giftIds AS varchar[])) AS ${escape('gift')}(id) CROSS JOIN LATERAL (${firstRowsOf(`${escape('gift')}.id`, {}).getQuery()}) ${escape('first')}`;
+      parameters = { giftIds };
+    } else {
+      const perGift = giftIds.map((giftId, i) => firstRowsOf(`:gift${i}`, { [`gift${i}`]: giftId }));
+      // SQLite allows LIMIT in a member of a compound SELECT only inside a subquery.
+      firstRows = perGift.map((query, i) => `SELECT * FROM (${query.getQuery()}) ${escape(`first${i}`)}`).join(' UNION ALL ');
+      parameters = Object.assign({}, ...perGift.map((query) => query.getParameters()));
+    }
     const query = manager
       .createQueryBuilder(entity, alias)
-      .where(`(${alias}.giftId, ${columns.join(', ')}) IN (SELECT * FROM (${union}) ${escape('firstRows')})`)
-      .setParameters(Object.assign({}, ...firstRows.map((first) => first.getParameters())))
+      .where(`(${alias}.giftId, ${columns.join(', ')}) IN (SELECT * FROM (${firstRows}) ${escape('firstRows')})`)
+      .setParameters(parameters)
       // In the database's order, the one the list's own pages follow.
       .orderBy(`${alias}.giftId`);
     for (const column of columns) query.addOrderBy(column, order.direction);

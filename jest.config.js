@@ -32,6 +32,9 @@ const common = {
 };
 
 module.exports = {
+  // Jest reads a test's deadline from the global configuration only (a project's testTimeout is
+  // ignored): two minutes, for the end-to-end tests that start the platform on a shared machine.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
@@ -41,6 +44,6 @@ module.exports = {
       testMatch: ['<rootDir>/libs/read-models/**/*.int.spec.ts'],
       setupFiles: ['<rootDir>/test/support/read-db-postgres.setup.js'],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
   ],
 };

@@ -19,7 +19,7 @@ import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
 import { householdBody, productTerms } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 type Schema = Record<string, any>;
 type Json = unknown;

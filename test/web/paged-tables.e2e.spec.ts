@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { PAGE_SIZE } from '../../apps/web/src/api';
-import { householdBody } from '../support/actors';
-import type { ApiClient, RunningPlatform } from '../support/platform';
+import { householdBody, productTerms } from '../support/actors';
+import { ADMIN, type ApiClient, type RunningPlatform } from '../support/platform';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
 /**
@@ -21,7 +21,7 @@ interface Page1<T> {
   nextCursor: string | null;
 }
 
-/** One list on one page: where its rows are, which API list it shows, and a search or filter to try on it. */
+/** One list on one page: where its rows are, which API list it shows, and a search or filter to try on it (none: the API's list has none). */
 interface ListCase {
   name: string;
   /** The section holding the list; its rows carry `data-key`. */
@@ -29,12 +29,15 @@ interface ListCase {
   path: string;
   key(item: any): string;
   /** What the search or filter sets (a field by its label), and the API list it then shows. */
-  narrow(firstPages: any[]): { label: MessageKey; kind: 'fill' | 'select'; value: string; path: string };
+  narrow?(firstPages: any[]): { label: MessageKey; kind: 'fill' | 'select'; value: string; path: string };
 }
 
+/** A page and its lists: a role's home (signed in as `user`), or `visit` (signed in, or not without `user`). */
 interface PageCase {
-  user: string;
-  home: string;
+  name: string;
+  user?: string;
+  home?: string;
+  visit?: string;
   lists: ListCase[];
 }
 
@@ -43,6 +46,9 @@ const VILLAGES = ['440305001001', '440305001002', '440305002001'];
 const HOUSEHOLDS = 120;
 const GIFTS = 60;
 const ISSUED = 45;
+/** The flooded town: the households of its two villages (80, all eligible), some covered by a parametric flood product too. */
+const FLOODED_TOWN = '440305001';
+const FLOOD_COVERED = PAGE_SIZE + 5;
 
 /** `tasks` run `width` at a time: quick on the embedded store (its group commit takes concurrent writes together), without flooding it. */
 async function inParallel<T>(items: T[], width: number, task: (item: T, index: number) => Promise<unknown>): Promise<void> {
@@ -146,9 +152,41 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
     // More than a page of programmes, for the public page's programme totals.
     await inParallel(Array.from({ length: PAGE_SIZE }, (_, n) => n), 8, (n) => government.ok('/programmes', { name: `Paged programme ${n}`, regionCode: VILLAGES[n % VILLAGES.length], productId }));
 
+    // A parametric flood product covering more households of the town than a page, a flood over the town confirmed (its payouts
+    // and the town's households it paid nothing are more than a page each), and more floods declared than a page (unanswered).
+    const { productId: floodProductId } = await insurer.ok('/products', productTerms({ name: 'Paged flood index cover', coverageKind: 'property', waitingPeriodDays: 0, parametric: { perils: ['flood'], rule: 'fixed', amount: { amount: 50_000, currency: 'CNY' } } }));
+    // Households the demo product covers already (the uncovered lists above keep their pages).
+    const townHouseholds: { householdId: string }[] = (await government.read(`/government/households?region=${FLOODED_TOWN}&covered=true&limit=500`)).items;
+    await inParallel(townHouseholds.slice(0, FLOOD_COVERED), 8, async (household, n) => {
+      const amount = { amount: 3000, currency: 'CNY' };
+      const { giftId } = await donor.ok('/gifts', { amount, target: { kind: 'household', householdId: household.householdId, productId: floodProductId }, remainder: 'refund' });
+      await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `PAGED-FLOOD-${n}`, amount });
+      const policyId = (await donor.read(`/gifts/${giftId}`)).allocations.items[0].policyId;
+      await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: `PAGED-FLOOD-${n}`, startDate: today });
+    });
+    const flood = { peril: 'flood', incidentFrom: today, incidentTo: today, severity: 3 };
+    const { declarationId } = await government.ok('/disasters/declarations', { ...flood, regionCodes: [FLOODED_TOWN], authorityReference: 'PAGED-FLOOD-TOWN' });
+    await insurer.ok(`/disasters/declarations/${declarationId}/confirm`, { paymentFileReference: 'PAGED-FLOOD-PAY' });
+    for (const deadline = Date.now() + 60_000; (await government.read(`/disasters/declarations/${declarationId}`)).status !== 'paid'; ) {
+      if (Date.now() > deadline) throw new Error('the flood was not paid within a minute');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await inParallel(Array.from({ length: PAGE_SIZE }, (_, n) => n), 8, (n) => government.ok('/disasters/declarations', { ...flood, regionCodes: [VILLAGES[2]], authorityReference: `PAGED-FLOOD-${String(n).padStart(2, '0')}` }));
+
+    // More disclosure reports than a page: the platform's for past quarters, then a few programmes' (newest, so the platform's only is another page).
+    const admin = await api.login(ADMIN.username, ADMIN.password).catch(() => api.login('admin', DEMO_PASSWORD));
+    const quarters = Array.from({ length: PAGE_SIZE + 4 }, (_, n) => `${2020 + Math.floor(n / 4)}-Q${(n % 4) + 1}`);
+    await inParallel(quarters, 4, (quarter) => admin.ok('/disclosures', { quarter }));
+    const programmeIds: string[] = (await api.read('/public/programmes?limit=4')).items.map((programme: { programmeId: string }) => programme.programmeId);
+    await inParallel(programmeIds, 4, (programmeId) => admin.ok('/disclosures', { programmeId, quarter: '2025-Q4' }));
+
+    const declarations = { name: 'declarations', path: '/disasters/declarations', key: (item: any) => item.declarationId };
+    const payouts = { name: 'payouts', section: '#declaration-payouts', path: `/disasters/declarations/${declarationId}/payouts`, key: (item: any) => `${item.householdCode} ${item.policyId ?? `${item.insurerId} ${item.batchNumber} ${item.amount.amount}`}` };
+    const uncovered = { name: 'flood-uncovered', section: '#declaration-uncovered', path: `/disasters/declarations/${declarationId}/uncovered`, key: (item: any) => item.householdCode };
     const codePrefix = (items: any[], code: (item: any) => string) => code(items[items.length - 1]).slice(0, 5);
     pages.push(
       {
+        name: 'government',
         user: 'gov.nanshan',
         home: 'government',
         lists: [
@@ -167,9 +205,14 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
             key: (item) => item.householdId,
             narrow: () => ({ label: 'gov.category', kind: 'select', value: 'elderly-alone', path: withParameters(`/government/households?region=${REGION}&eligible=true&covered=false`, { category: 'elderly-alone' }) }),
           },
+          { ...declarations, name: 'government-declarations', section: '#gov-disasters', path: '/disasters/declarations?mine=true' },
         ],
       },
+      // The flood's page as the area's government sees it (ids and payout references), then as anyone does.
+      { name: 'declaration-government', user: 'gov.nanshan', home: 'government', visit: `disasters/${declarationId}`, lists: [payouts, uncovered] },
+      { name: 'declaration-public', visit: `disasters/${declarationId}`, lists: [payouts, uncovered] },
       {
+        name: 'donor',
         user: 'donor.brightfuture',
         home: 'donor',
         lists: [
@@ -190,6 +233,7 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
         ],
       },
       {
+        name: 'insurer',
         user: 'insurer.anxin',
         home: 'insurer',
         lists: [
@@ -207,9 +251,11 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
             key: (item) => item.claimId,
             narrow: () => ({ label: 'insurer.claimState', kind: 'select', value: 'filed', path: withParameters('/insurer/claims', { state: 'filed' }) }),
           },
+          { ...declarations, name: 'insurer-declarations', section: '#insurer-disasters', path: '/disasters/declarations?mine=true' },
         ],
       },
       {
+        name: 'ledger',
         user: 'auditor',
         home: 'ledger',
         lists: [
@@ -222,8 +268,24 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
           },
         ],
       },
+      // The public page: the programmes' totals, the disclosure reports (all, or the platform's), the declarations.
+      {
+        name: 'public',
+        visit: '',
+        lists: [
+          { name: 'programmes', section: '#public-programmes', path: '/public/programmes', key: (item) => item.programmeId },
+          {
+            name: 'disclosures',
+            section: '#public-disclosures',
+            path: '/disclosures',
+            key: (item) => item.reportId,
+            narrow: () => ({ label: 'disclosure.scope', kind: 'select', value: 'true', path: '/disclosures?platform=true' }),
+          },
+          { ...declarations, name: 'public-declarations', section: '#public-disasters' },
+        ],
+      },
     );
-    clients = { 'gov.nanshan': government, 'donor.brightfuture': donor, 'insurer.anxin': insurer, auditor };
+    clients = { 'gov.nanshan': government, 'donor.brightfuture': donor, 'insurer.anxin': insurer, auditor, anyone: api };
   }, 300_000);
 
   afterAll(async () => {
@@ -235,9 +297,10 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
     const { context, page } = await openView(browser, platform.url, { language, width, height });
     const phone = width < 600;
     const checked: string[] = [];
-    for (const { user, home, lists } of pages) {
-      await signIn(page, user, home);
-      const api = clients[user];
+    for (const { name, user, home, visit, lists } of pages) {
+      if (user) await signIn(page, user, home!);
+      if (visit !== undefined) await page.goto(`/#/${visit}`);
+      const api = clients[user ?? 'anyone'];
       for (const list of lists) {
         const section = page.locator(list.section);
         const [first, second] = await apiPages(api, list.path, 2);
@@ -246,6 +309,8 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
         if (phone) expect([list.name, await overflow(page, list.section)]).toEqual([list.name, { pageWider: false, clippedRows: [] }]);
         await section.locator('[data-pager="previous"]').click();
         await waitForRows(page, list.section, first.map(list.key));
+        checked.push(list.name);
+        if (!list.narrow) continue;
 
         const narrow = list.narrow([...first, ...second]);
         const field = section.getByLabel(text(language, narrow.label), { exact: true });
@@ -255,26 +320,21 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
         expect([list.name, narrowed.length]).not.toEqual([list.name, 0]);
         await waitForRows(page, list.section, narrowed.map(list.key));
         if (phone) expect([list.name, await overflow(page, list.section)]).toEqual([list.name, { pageWider: false, clippedRows: [] }]);
-        checked.push(list.name);
       }
-      // Every row of every table of the page (those not paged too: a region's areas, the products) fits the phone.
-      if (phone) expect([home, await overflow(page, 'main')]).toEqual([home, { pageWider: false, clippedRows: [] }]);
-      await screenshot(page, `paged-${home}-${language}-${width}`);
-      await page.getByRole('button', { name: text(language, 'app.signOut') }).click();
+      // Every row of every table of the page (those not paged too: a region's areas, the products, the six months of indicators) fits the phone.
+      if (phone) expect([name, await overflow(page, 'main')]).toEqual([name, { pageWider: false, clippedRows: [] }]);
+      await screenshot(page, `paged-${name}-${language}-${width}`);
+      if (user) await page.getByRole('button', { name: text(language, 'app.signOut') }).click();
     }
-    // The pages anyone sees: the programmes' totals and the demo accounts.
-    for (const path of ['#/', '#/sign-in']) {
-      await page.goto(`/${path}`);
-      await page.locator('main [data-key]').first().waitFor();
-      if (path === '#/') {
-        const programmes = await apiPages(platform.api, '/public/programmes', 2);
-        expect(programmes[1]?.length ?? 0).toBeGreaterThan(0);
-        await walkTwoPages(page, '#public-programmes', programmes.map((items) => items.map((programme) => programme.programmeId)), language);
-      }
-      if (phone) expect([path, await overflow(page, 'main')]).toEqual([path, { pageWider: false, clippedRows: [] }]);
-      await screenshot(page, `paged-${path === '#/' ? 'public' : 'sign-in'}-${language}-${width}`);
-    }
-    expect(checked).toEqual(['households', 'uncovered', 'household-picker', 'gifts', 'policies', 'claims', 'ledger']);
+    // The demo accounts, on the sign-in page.
+    await page.goto('/#/sign-in');
+    await page.locator('main [data-key]').first().waitFor();
+    if (phone) expect(['sign-in', await overflow(page, 'main')]).toEqual(['sign-in', { pageWider: false, clippedRows: [] }]);
+    await screenshot(page, `paged-sign-in-${language}-${width}`);
+    expect(checked).toEqual([
+      ...['households', 'uncovered', 'government-declarations', 'payouts', 'flood-uncovered', 'payouts', 'flood-uncovered'],
+      ...['household-picker', 'gifts', 'policies', 'claims', 'insurer-declarations', 'ledger', 'programmes', 'disclosures', 'public-declarations'],
+    ]);
     await context.close();
   }, 180_000);
 });

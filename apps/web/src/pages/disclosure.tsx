@@ -1,4 +1,6 @@
-import { DataTable, Loading, Pager, Section, Stat, useApi, usePages, type Column } from '../components/common';
+import { useState } from 'react';
+import { DataTable, Filters, Loading, Pager, Section, Stat, useApi, usePages, withQuery, type Column } from '../components/common';
+import { SelectField } from '../components/form';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n/i18n';
 import type { DisclosureEvent, DisclosureMoney, RegionCoverage } from '@pangolin/domain';
@@ -158,10 +160,11 @@ function Versions({ reportId }: { reportId: string }) {
   );
 }
 
-/** The latest version of every published report, newest first (on the public page). */
+/** The latest version of every published report, newest first (on the public page); all of them, or the platform's only. */
 export function DisclosureList() {
   const { t } = useI18n();
-  const reports = usePages<DisclosureReport>('/disclosures');
+  const [platform, setPlatform] = useState('');
+  const reports = usePages<DisclosureReport>(withQuery('/disclosures', { platform }));
   const columns: Column<DisclosureReport>[] = [
     { id: 'scope', header: t('disclosure.scope'), rowHeader: true, cell: (row) => <a href={`#/disclosure/${row.reportId}`}>{row.scope.kind === 'platform' ? t('disclosure.platform') : row.figures.scope.name ?? row.scope.programmeId}</a> },
     { id: 'period', header: t('disclosure.periodHeader'), cell: (row) => row.period.label ?? `${row.period.from} – ${row.period.to}` },
@@ -169,6 +172,17 @@ export function DisclosureList() {
   ];
   return (
     <Section title={t('disclosure.reports')} id="public-disclosures">
+      <Filters>
+        <SelectField
+          label={t('disclosure.scope')}
+          value={platform}
+          onChange={setPlatform}
+          options={[
+            { value: '', label: t('common.any') },
+            { value: 'true', label: t('disclosure.platform') },
+          ]}
+        />
+      </Filters>
       {reports.items ? <DataTable label={t('disclosure.reports')} testId="disclosures-table" columns={columns} rows={reports.items} rowKey={(row) => row.reportId} /> : <Loading error={reports.error} />}
       <Pager list={reports} label={t('disclosure.reports')} />
     </Section>

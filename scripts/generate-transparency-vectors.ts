@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   cosignCheckpoint,
+  cosignerVerifierKeyFor,
   decodeLeaf,
   encodeLeaf,
   formatCheckpoint,
@@ -33,6 +34,7 @@ import {
   parseWitnessPolicy,
   verifyReceipt,
   signNote,
+  verifierKeyFor,
   type Receipt,
 } from '@pangolin/transparency';
 import { GiftReceipts } from '../apps/api/src/transparency/gift-receipts.service';
@@ -57,11 +59,6 @@ function keyPair(file: string, generate: () => { signerKey: string; verifierKey:
   return pair;
 }
 
-/** The verifier key of a signer key (PRIVATE+KEY+name+id+base64(alg||seed)): derived by signing nothing, from the stored verifier file. */
-function storedVerifier(file: string): (signer: string) => string {
-  return () => readFileSync(join(DIR, file), 'utf8').trim();
-}
-
 /** The JSON text `python3 -m json.tool --sort-keys` writes: keys sorted, 4-space indent, every non-ASCII character escaped. */
 function resavedByPython(text: string): string {
   const sort = (value: unknown): unknown =>
@@ -71,10 +68,10 @@ function resavedByPython(text: string): string {
 
 async function main(): Promise<void> {
   mkdirSync(join(DIR, 'keys'), { recursive: true });
-  const log = keyPair('log.signer-key', () => generateSignerKey(LOG_NAME), storedVerifier('log.vkey'));
+  const log = keyPair('log.signer-key', () => generateSignerKey(LOG_NAME), verifierKeyFor);
   writeFileSync(join(DIR, 'log.vkey'), `${log.verifierKey}\n`);
   const witnesses = [1, 2, 3].map((n) => {
-    const pair = keyPair(`w${n}.signer-key`, () => generateCosignerKey(`w${n}.vectors.pangolin.test`), storedVerifier(`w${n}.vkey`));
+    const pair = keyPair(`w${n}.signer-key`, () => generateCosignerKey(`w${n}.vectors.pangolin.test`), cosignerVerifierKeyFor);
     writeFileSync(join(DIR, `w${n}.vkey`), `${pair.verifierKey}\n`);
     return pair;
   });
@@ -156,7 +153,7 @@ async function main(): Promise<void> {
   const verifiedLine = `Receipt verified: the ${receipt.events.length} events below are in the log ${LOG_NAME}, as of its checkpoint of ${checkpoint.size} entries (root hash ${Buffer.from(checkpoint.rootHash).toString('base64')}) signed by ${LOG_NAME}.`;
   const policy = ['--policy', `${REL}/policy-2-of-3.txt`];
   const manifest = {
-    description: 'Test vectors of docs/transparency-spec.md. Paths are relative to the repository root; run each command there. firstLine is the first line pangolin-verify prints on standard output.',
+    description: 'Test vectors of docs/transparency-spec.md. Paths are relative to the repository root; run each command there after `npm run build`. firstLine is the first line pangolin-verify prints on standard output.',
     logVerifierKey: log.verifierKey,
     witnessVerifierKeys: witnesses.map((w) => w.verifierKey),
     giftId: receipt.giftId,

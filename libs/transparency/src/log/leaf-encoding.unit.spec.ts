@@ -145,3 +145,64 @@ describe('leaf encoding', () => {
     expect(() => eventLeafHash({ ...event, revision: -1 })).toThrow(TypeError);
   });
 });
+
+/** RFC 8785 (JCS): canonicalJson writes what JCS writes for every value JCS accepts (docs/transparency-spec.md §2.2). */
+describe('canonical JSON against RFC 8785', () => {
+  it('formats numbers as JCS does (RFC 8785 Appendix B: IEEE 754 bits and their text)', () => {
+    const vectors: [string, string][] = [
+      ['0000000000000000', '0'],
+      ['8000000000000000', '0'],
+      ['0000000000000001', '5e-324'],
+      ['8000000000000001', '-5e-324'],
+      ['7fefffffffffffff', '1.7976931348623157e+308'],
+      ['ffefffffffffffff', '-1.7976931348623157e+308'],
+      ['4340000000000000', '9007199254740992'],
+      ['c340000000000000', '-9007199254740992'],
+      ['4430000000000000', '295147905179352830000'],
+      ['44b52d02c7e14af5', '9.999999999999997e+22'],
+      ['44b52d02c7e14af6', '1e+23'],
+      ['44b52d02c7e14af7', '1.0000000000000001e+23'],
+      ['444b1ae4d6e2ef4e', '999999999999999700000'],
+      ['444b1ae4d6e2ef4f', '999999999999999900000'],
+      ['444b1ae4d6e2ef50', '1e+21'],
+      ['3eb0c6f7a0b5ed8c', '9.999999999999997e-7'],
+      ['3eb0c6f7a0b5ed8d', '0.000001'],
+      ['41b3de4355555553', '333333333.3333332'],
+      ['41b3de4355555554', '333333333.33333325'],
+      ['41b3de4355555555', '333333333.3333333'],
+      ['41b3de4355555556', '333333333.3333334'],
+      ['41b3de4355555557', '333333333.33333343'],
+      ['becbf647612f3696', '-0.0000033333333333333333'],
+      ['43143ff3c1cb0959', '1424953923781206.2'],
+    ];
+    for (const [bits, text] of vectors) expect([bits, canonicalJson(Buffer.from(bits, 'hex').readDoubleBE(0))]).toEqual([bits, text]);
+  });
+
+  it('writes the example of RFC 8785 §3.2.2 (strings, literals, numbers) byte for byte', () => {
+    const input = JSON.parse('{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "literals": [null, true, false]}');
+    expect(canonicalJson(input)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+  });
+
+  it('escapes the control characters as JCS does: \\b \\t \\n \\f \\r, the others as lower-case \\u00hh', () => {
+    const controls = Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)).join('') + '\u007f"\\/';
+    expect(canonicalJson(controls)).toBe(
+      '"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f' +
+        '\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f\u007f\\"\\\\/"',
+    );
+  });
+
+  it('sorts keys by UTF-16 code units (the example of RFC 8785 §3.2.3), at every depth', () => {
+    const keys = ['\u20ac', '\r', '\ufb33', '1', '\ud83d\ude00', '\u0080', '\u00f6'];
+    const sorted = ['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33'];
+    const object = Object.fromEntries(keys.map((key) => [key, 0]));
+    expect(canonicalJson(object)).toBe(`{${sorted.map((key) => `${JSON.stringify(key)}:0`).join(',')}}`);
+    // More keys than the insertion sort handles take Array.prototype.sort: the same order.
+    const many = Object.fromEntries([...keys, ...Array.from({ length: 30 }, (_, i) => `k${i}`)].map((key) => [key, { [keys[0]]: 1, [keys[1]]: 2 }]));
+    // (Object.keys would list the integer-like key "1" first whatever the text says, so the text is compared.)
+    expect(canonicalJson(many)).toBe(`{${Object.keys(many).sort().map((key) => `${JSON.stringify(key)}:{"\\r":2,"€":1}`).join(',')}}`);
+  });
+
+  it('differs from JCS only where JCS refuses the input: an unpaired surrogate is written as a lower-case escape', () => {
+    expect(canonicalJson({ note: 'a\ud800b' })).toBe('{"note":"a\\ud800b"}');
+  });
+});

@@ -37,6 +37,15 @@ describe('receipt format', () => {
     expect(parseReceipt(`\r\n ${JSON.stringify(valid, null, '\t')} \n\n`).events).toHaveLength(1);
   });
 
+  it('reads a receipt re-saved by a standard JSON tool (keys reordered, escapes and whitespace changed) as the same receipt', () => {
+    const reordered = { events: [{ inclusionProof: valid.events[0].inclusionProof, leaf: 'AQID', leafIndex: '5' }], checkpoint: valid.checkpoint, giftId: 'g1', format: valid.format };
+    // Python's json.dump escapes every non-ASCII character (the checkpoint's em dash) and may escape "/".
+    const asciiOnly = JSON.stringify(reordered, null, 4).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace('pangolin-receipt/1', 'pangolin-receipt\\/1');
+    expect(parseReceipt(asciiOnly)).toEqual(parseReceipt(pretty(valid)));
+    // Keys that merely share a name across objects are no duplicates.
+    expect(parseReceipt(pretty({ ...valid, events: [valid.events[0], { ...valid.events[0], leafIndex: '6' }] })).events).toHaveLength(2);
+  });
+
   it('reads leaf indices up to 2^64-1', () => {
     const text = pretty({ ...valid, events: [{ ...valid.events[0], leafIndex: '18446744073709551615' }] });
     expect(parseReceipt(text).events[0].leafIndex).toBe(2n ** 64n - 1n);
@@ -47,7 +56,6 @@ describe('receipt format', () => {
     ['an array', '[]', '$: must be an object, got an array'],
     ['an unknown key', pretty({ ...valid, extra: 1 }), '$: unknown key "extra"'],
     ['a missing key', pretty({ format: valid.format, giftId: 'g1', events: valid.events }), '$: missing key "checkpoint"'],
-    ['keys out of order', pretty({ giftId: 'g1', format: valid.format, checkpoint: valid.checkpoint, events: valid.events }), '$: keys must come in the order format, giftId, checkpoint, events'],
     ['another format', pretty({ ...valid, format: 'pangolin-receipt/2' }), '$.format: must be "pangolin-receipt/1", got "pangolin-receipt/2"'],
     ['a numeric gift id', pretty({ ...valid, giftId: 1 }), '$.giftId: must be a string, got a number'],
     ['an empty gift id', pretty({ ...valid, giftId: '' }), '$.giftId: must not be empty'],
@@ -65,9 +73,8 @@ describe('receipt format', () => {
     ['an empty leaf', pretty({ ...valid, events: [{ ...valid.events[0], leaf: '' }] }), '$.events[0].leaf: must not be empty'],
     ['a short proof hash', pretty({ ...valid, events: [{ ...valid.events[0], inclusionProof: [hash(1), 'AQID'] }] }), '$.events[0].inclusionProof[1]: must decode to 32 bytes, got 3'],
     ['a proof that is not an array', pretty({ ...valid, events: [{ ...valid.events[0], inclusionProof: hash(1) }] }), '$.events[0].inclusionProof: must be an array, got a string'],
-    ['a duplicate key', pretty(valid).replace('"giftId": "g1",', '"giftId": "g0",\n  "giftId": "g1",'), /^\$: not written as canonical JSON at line 3, column 15: .* \(a duplicate key, a key out of order or a needless escape\)$/],
-    ['a needless escape', pretty(valid).replace('"g1"', '"\\u00671"'), /^\$: not written as canonical JSON at line 3, column 14/],
-    ['an escaped slash', pretty({ ...valid, giftId: 'a/b' }).replace('a/b', 'a\\/b'), /^\$: not written as canonical JSON/],
+    ['a duplicate key', pretty(valid).replace('"giftId": "g1",', '"giftId": "g0",\n  "giftId": "g1",'), '$: the key "giftId" appears twice in one object (line 4, column 3)'],
+    ['a duplicate key in an event', pretty(valid).replace('"leafIndex": "5",', '"leafIndex": "5",\n      "leafIndex": "5",'), /^\$: the key "leafIndex" appears twice in one object \(line \d+, column \d+\)$/],
   ])('refuses %s, naming the JSON path', (_, text, message) => {
     if (typeof message === 'string') expect(refusal(text)).toBe(message);
     else expect(refusal(text)).toMatch(message);

@@ -1,9 +1,10 @@
 /**
  * Strict reading of the small JSON files the offline verifier takes (receipts, consistency proofs).
- * Values are checked field by field with their JSON path ($.events[2].leaf) in every message, and
- * the text must be exactly what JSON.stringify writes for the value, apart from whitespace between
- * tokens: so duplicate keys, keys out of the documented order and needless escapes are refused,
- * while a pretty-printed file and a compact API response are both accepted.
+ * Values are checked field by field with their JSON path ($.events[2].leaf) in every message. The
+ * files are verified over their parsed content, not their spelling: everything they prove is in
+ * bytes they carry (leaves, hashes, the signed checkpoint note), so a file re-saved by a standard
+ * JSON tool (keys reordered, whitespace or string escapes changed) reads the same and verifies.
+ * Only a duplicate key is refused, since JSON parsers disagree on which of the two values counts.
  */
 import { decodeStandardBase64 } from '../signed-note/base64';
 
@@ -17,7 +18,6 @@ export class StrictJsonError extends Error {
 
 const MAX_UINT64 = 2n ** 64n - 1n;
 const DECIMAL_WITHOUT_LEADING_ZEROS = /^(?:0|[1-9][0-9]*)$/;
-const JSON_WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 
 /** Strict UTF-8 (a lenient decoder would silently replace bad bytes); undefined if the bytes are not UTF-8. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
@@ -29,7 +29,7 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** JSON.parse with the refusal as a StrictJsonError; assertCanonicalTokens then checks the spelling. */
+/** JSON.parse with the refusal as a StrictJsonError; refuses an object with a key twice. */
 export function parseJsonText(text: string): unknown {
   let value: unknown;
   try {
@@ -37,43 +37,42 @@ export function parseJsonText(text: string): unknown {
   } catch (error) {
     throw new StrictJsonError('$', `not JSON (${(error as Error).message})`);
   }
+  assertNoDuplicateKeys(text);
   return value;
 }
 
-/** Call after the value's shape was checked, so that shape errors get their more precise message. */
-export function assertCanonicalTokens(text: string, value: unknown): void {
-  const canonical = JSON.stringify(value);
-  const { tokens, offsets } = withoutWhitespace(text);
-  if (tokens === canonical) return;
-  let at = 0;
-  while (at < tokens.length && tokens[at] === canonical[at]) at++;
-  const { line, column } = lineAndColumn(text, offsets[at] ?? text.length);
-  throw new StrictJsonError(
-    '$',
-    `not written as canonical JSON at line ${line}, column ${column}: found ${JSON.stringify(tokens.slice(at, at + 12))}` +
-      ` where ${JSON.stringify(canonical.slice(at, at + 12))} belongs (a duplicate key, a key out of order or a needless escape)`,
-  );
-}
-
-/** The text with whitespace outside strings removed, and where each kept character came from. */
-function withoutWhitespace(text: string): { tokens: string; offsets: number[] } {
-  let tokens = '';
-  const offsets: number[] = [];
-  let inString = false;
+/** For text JSON.parse accepted: throws if an object holds the same key twice (JSON.parse would keep the last silently). */
+function assertNoDuplicateKeys(text: string): void {
+  // One entry per open object (its keys so far) or array (undefined).
+  const open: (Set<string> | undefined)[] = [];
+  let expectKey = false;
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
-    if (!inString && JSON_WHITESPACE.has(char)) continue;
-    tokens += char;
-    offsets.push(i);
-    if (inString && char === '\\') {
-      // The escaped character cannot end the string.
-      tokens += text[++i];
-      offsets.push(i);
-    } else if (char === '"') {
-      inString = !inString;
+    if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const keys = open[open.length - 1] as Set<string>;
+        if (keys.has(key)) {
+          const { line, column } = lineAndColumn(text, i);
+          throw new StrictJsonError('$', `the key ${JSON.stringify(key)} appears twice in one object (line ${line}, column ${column})`);
+        }
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (char === '{') {
+      open.push(new Set());
+      expectKey = true;
+    } else if (char === '[') {
+      open.push(undefined);
+    } else if (char === '}' || char === ']') {
+      open.pop();
+    } else if (char === ',') {
+      expectKey = open[open.length - 1] !== undefined;
     }
   }
-  return { tokens, offsets };
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -91,9 +90,6 @@ export function expectObject(value: unknown, path: string, keys: readonly string
   if (unknown !== undefined) throw new StrictJsonError(path, `unknown key ${JSON.stringify(unknown)}`);
   const missing = keys.find((key) => !present.includes(key));
   if (missing !== undefined) throw new StrictJsonError(path, `missing key ${JSON.stringify(missing)}`);
-  if (present.some((key, i) => key !== keys[i])) {
-    throw new StrictJsonError(path, `keys must come in the order ${keys.join(', ')}`);
-  }
   return record;
 }
 

@@ -130,8 +130,10 @@ async function serve(args: readonly string[]): Promise<number> {
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sizes = witness.origins.map((origin) => `${origin} at size ${witness.latest(origin)?.size ?? 0}`).join(', ');
-  process.stdout.write(`pangolin-witness ${witness.name} listening on http://${host}:${address.port}${config.urlPrefix.replace(/\/+$/, '')}\n`);
-  process.stdout.write(`verifier key: ${witness.verifierKey}\nwitnessing: ${sizes}\nstate file: ${config.stateFile}\n`);
+  // One write: whoever waits for "listening" reads the lines after it in the same chunk.
+  process.stdout.write(
+    `pangolin-witness ${witness.name} listening on http://${host}:${address.port}${config.urlPrefix.replace(/\/+$/, '')}\n` + `verifier key: ${witness.verifierKey}\nwitnessing: ${sizes}\nstate file: ${config.stateFile}\n`,
+  );
   return new Promise<number>((resolve) => {
     const stop = () => {
       server.close(() => {

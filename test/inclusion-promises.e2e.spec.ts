@@ -103,3 +103,29 @@ describe('inclusion promises for acknowledged money (embedded stores)', () => {
     expect(verifyPromise(promise, platform.config.transparency.verifierKey, { evidence: JSON.stringify(await platform.api.read(`/transparency/leaves?indexes=${promisedLeaf}`)) }).status).toBe('broken');
   }, 120_000);
 });
+
+describe('inclusion promises with the checkpoint schedule off', () => {
+  it('signs a checkpoint in time by itself, so a short promise is kept once its deadline has passed', async () => {
+    const platform = await startPlatform({ CHECKPOINT_INTERVAL_MS: '0', TRANSPARENCY_PROMISE_MAX_DELAY_SECONDS: '2' });
+    try {
+      const { api } = platform;
+      const government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
+      const insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
+      const donor = await signUp(api, { username: 'donor.a', role: 'donor' });
+      const { productId } = await insurer.ok('/products', productTerms());
+      const household = await government.ok('/households', householdBody('440305001001', 1));
+      await government.ok(`/households/${household.householdId}/eligibility/verify`, { category: 'low-income' });
+      const { giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
+      const { promise } = await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-SHORT-1', amount: cny(3000) });
+      const { leaves, issuedAt } = parsePromise(promise.slice(0, promise.lastIndexOf('\n\n') + 1));
+      const deadline = Date.parse(issuedAt) + 2000;
+      // Wait (at most 10 s) until the deadline has passed.
+      for (const giveUp = Date.now() + 10_000; Date.now() <= deadline + 100 && Date.now() < giveUp; ) await new Promise((resolve) => setTimeout(resolve, 200));
+      const proofs = JSON.stringify(await api.read(`/transparency/leaves?indexes=${leaves.map((leaf) => leaf.leafIndex).join(',')}`));
+      expect(verifyPromise(promise, platform.config.transparency.verifierKey, { evidence: proofs })).toMatchObject({ status: 'kept' });
+      expect(await auditInclusionPromises(platform.config)).toEqual({ ok: true, lines: ['Promises: 1 kept, 1 honoured, 0 pending (deadline not passed), 0 broken.'] });
+    } finally {
+      await platform.stop();
+    }
+  }, 60_000);
+});

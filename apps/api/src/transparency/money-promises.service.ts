@@ -7,6 +7,7 @@ import { eventLeafHash, type PromisedLeaf } from '@pangolin/transparency';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { CheckpointPublisher } from './checkpoint-publisher.service';
 
 /**
  * Inclusion promises (issue #14): a command that records money is answered with a note signed by
@@ -21,12 +22,14 @@ export class MoneyPromises {
     @Inject(READ_DB) private readonly db: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly pipeline: EventPipeline,
+    private readonly publisher: CheckpointPublisher,
   ) {}
 
   /**
    * The promise over the events a command wrote (or, when it wrote none because it had been done
-   * already, over the stream's last event, which recorded it); undefined if the log has not taken
-   * them in within the settle timeout (the answer then says so with `promise: null`).
+   * already, e.g. a payment confirmed again with the same reference, over the stream's latest event);
+   * undefined if the log has not taken them in within the settle timeout (the answer then says
+   * `promise: null`).
    */
   async promiseFor(decided: Pick<Decided<unknown, unknown>, 'streamId' | 'events' | 'revision' | 'position'>): Promise<string | undefined> {
     if (decided.revision === 'no-stream') return undefined;
@@ -50,6 +53,8 @@ export class MoneyPromises {
     }
     leaves.sort((a, b) => (a.leafIndex < b.leafIndex ? -1 : 1));
     const { origin, signerKey, promiseMaxDelaySeconds } = this.config.transparency;
-    return issuePromise(manager, { origin, issuedAt: new Date().toISOString(), maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves }, signerKey);
+    const note = await issuePromise(manager, { origin, issuedAt: new Date().toISOString(), maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves }, signerKey);
+    this.publisher.signWithin(promiseMaxDelaySeconds * 1000);
+    return note;
   }
 }

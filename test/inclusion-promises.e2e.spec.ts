@@ -9,6 +9,9 @@ import { runCli } from '../apps/verifier/src/main';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
+/** The promise a signed promise note states (the text before its signature). */
+const promised = (note: string) => parsePromise(note.slice(0, note.lastIndexOf('\n\n') + 1));
+
 /** Runs pangolin-verify (in this process) and returns its exit status and what it printed. */
 function verifier(...args: string[]): { code: number; stdout: string } {
   let stdout = '';
@@ -42,7 +45,7 @@ describe('inclusion promises for acknowledged money (embedded stores)', () => {
   }
 
   const proofsFor = async (promise: string, name: string) => {
-    const indexes = parsePromise(promise.slice(0, promise.lastIndexOf('\n\n') + 1)).leaves.map((leaf) => leaf.leafIndex).join(',');
+    const indexes = promised(promise).leaves.map((leaf) => leaf.leafIndex).join(',');
     writeFileSync(join(files, name), JSON.stringify(await platform.api.read(`/transparency/leaves?indexes=${indexes}`), null, 2));
     return join(files, name);
   };
@@ -76,7 +79,7 @@ describe('inclusion promises for acknowledged money (embedded stores)', () => {
   it('catches a payment deleted, and the log rebuilt, before the next checkpoint: the audit and the verifier name the promise', async () => {
     const { promise } = await paidGift(2);
     writeFileSync(join(files, 'deleted.promise'), promise);
-    const promisedLeaf = parsePromise(promise.slice(0, promise.lastIndexOf('\n\n') + 1)).leaves[0].leafIndex;
+    const promisedLeaf = promised(promise).leaves[0].leafIndex;
     // The operator stops the platform, deletes the payment (and all it set off) and rebuilds the log from what is left.
     await platform.stop({ keepData: true });
     const events = new Database(join(platform.dataDir, 'events.sqlite'));
@@ -119,7 +122,7 @@ describe.each(STORE_CONFIGURATIONS)('inclusion promises with the checkpoint sche
       const { promise } = await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-SHORT-1', amount: cny(3000) });
       // Confirmed again with the same reference: one payment, and the answer still carries a promise.
       expect(await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-SHORT-1', amount: cny(3000) })).toMatchObject({ confirmed: true, promise: expect.stringContaining('/promise\n') });
-      const { leaves, issuedAt } = parsePromise(promise.slice(0, promise.lastIndexOf('\n\n') + 1));
+      const { leaves, issuedAt } = promised(promise);
       const deadline = Date.parse(issuedAt) + 2000;
       // Wait (at most 10 s) until the deadline has passed.
       for (const giveUp = Date.now() + 10_000; Date.now() <= deadline + 100 && Date.now() < giveUp; ) await new Promise((resolve) => setTimeout(resolve, 200));

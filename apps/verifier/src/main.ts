@@ -11,6 +11,7 @@ import {
   parseWitnessPolicy,
   thresholdPolicy,
   verifyConsistencyProof,
+  verifyPromise,
   verifyReceipt,
   WitnessPolicyError,
   type WitnessPolicy,
@@ -20,12 +21,20 @@ const USAGE = `Usage:
   pangolin-verify <receipt.json> --key <verifier key, or a file holding it> [--origin <origin>]
                   [--witness <witness verifier key> ... --quorum <k> | --policy <policy file>]
   pangolin-verify consistency <older-checkpoint> <newer-checkpoint> <proof.json> --key <verifier key, or a file holding it> [--origin <origin>]
+  pangolin-verify promise <promise file> --key <verifier key, or a file holding it> [--proofs <proofs.json>] [--origin <origin>]
   pangolin-verify --help
 
 Checks a Pangolin gift receipt offline: the log's signature on the receipt's checkpoint, that
 every event in the receipt is in the log, and that every event belongs to the gift; then prints
 the gift's proven money trail. The consistency form checks that the log at the newer checkpoint
 extends the log at the older one (nothing recorded before was changed or removed).
+
+The promise form checks the signed promise a payment was answered with (the answer's \`promise\`,
+saved to a file): the log promised to hold its events, at the leaf indexes and with the leaf hashes
+it names, in a checkpoint signed within its maximum merge delay. Before that deadline only its
+signature is checked and it is reported pending. After it, --proofs must give a later checkpoint
+with the inclusion proofs of the promised leaves (GET /transparency/leaves?indexes=<i>,<j>...); the
+promise is broken if that checkpoint holds another leaf at a promised index, or does not hold it.
 
 The verifier key is the log's public key, e.g. pangolin.example/log+1a2b3c4d+AVc0...
 The checkpoint must name the log's origin: --origin, by default the verifier key's name.
@@ -52,7 +61,7 @@ class UsageError extends Error {}
 /** Runs the command line `args` (without node and the script) and returns the exit status. */
 export function runCli(args: readonly string[]): number {
   try {
-    const { positional, key, help, origin, witnesses, quorum, policy: policyPath } = parseArguments(args);
+    const { positional, key, help, origin, witnesses, quorum, policy: policyPath, proofs } = parseArguments(args);
     if (help) {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_VERIFIED;
@@ -62,6 +71,12 @@ export function runCli(args: readonly string[]): number {
       if (witnesses.length > 0 || quorum !== undefined || policyPath !== undefined) throw new UsageError('consistency takes no witnesses: it checks the log\'s own signatures');
       return verifyConsistencyFiles(positional[1], positional[2], positional[3], verifierKeyFrom(key), origin);
     }
+    if (positional[0] === 'promise') {
+      if (positional.length !== 2) throw new UsageError('promise takes one promise file (and --proofs <file> after its deadline)');
+      if (witnesses.length > 0 || quorum !== undefined || policyPath !== undefined) throw new UsageError('promise takes no witnesses: it checks the log\'s own signatures');
+      return verifyPromiseFile(positional[1], proofs, verifierKeyFrom(key), origin);
+    }
+    if (proofs !== undefined) throw new UsageError('--proofs goes with the promise form');
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'name the receipt file to check' : `expected one receipt file, got ${positional.length} arguments`);
     const policy = witnessPolicyFrom(witnesses, quorum, policyPath);
     return verifyReceiptFile(positional[0], verifierKeyFrom(key ?? singleLogKeyOf(policy)), origin, policy);
@@ -118,8 +133,27 @@ function verifyConsistencyFiles(olderPath: string, newerPath: string, proofPath:
   return EXIT_VERIFIED;
 }
 
+function verifyPromiseFile(path: string, proofsPath: string | undefined, verifierKey: string, origin: string | undefined): number {
+  const result = verifyPromise(readInput(path, 'promise'), verifierKey, { origin, evidence: proofsPath === undefined ? undefined : readInput(proofsPath, 'proofs') });
+  switch (result.status) {
+    case 'kept':
+      process.stdout.write(`Promise kept: ${result.statement}.\n`);
+      return EXIT_VERIFIED;
+    case 'pending':
+      process.stdout.write(`Promise pending: ${result.statement}. Check it again with --proofs after the deadline.\n`);
+      return EXIT_VERIFIED;
+    case 'broken':
+      process.stdout.write(`Promise NOT kept: ${result.failure}.\n`);
+      return EXIT_NOT_VERIFIED;
+    default:
+      process.stdout.write(`Promise NOT verified: ${result.failure}\n`);
+      return EXIT_NOT_VERIFIED;
+  }
+}
+
 interface Arguments {
   positional: string[];
+  proofs?: string;
   key?: string;
   origin?: string;
   witnesses: string[];
@@ -128,12 +162,13 @@ interface Arguments {
   help: boolean;
 }
 
-const SINGLE_OPTIONS = { '--key': 'key', '--origin': 'origin', '--quorum': 'quorum', '--policy': 'policy' } as const;
+const SINGLE_OPTIONS = { '--key': 'key', '--origin': 'origin', '--quorum': 'quorum', '--policy': 'policy', '--proofs': 'proofs' } as const;
 const OPTION_HINTS: Record<string, string> = {
   '--key': 'a verifier key or a file holding it',
   '--origin': "the log's origin line",
   '--quorum': 'a number of witnesses',
   '--policy': 'a policy file',
+  '--proofs': 'a proofs file (GET /transparency/leaves?indexes=...)',
   '--witness': "a witness's verifier key or a file holding it",
 };
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cosignCheckpoint, generateCosignerKey, generateSignerKey, parseCosignerKey, parseReceipt, formatReceipt, signNote } from '@pangolin/transparency';
+import { cosignCheckpoint, encodeLeaf, formatPromiseEvidence, generateCosignerKey, generateSignerKey, inclusionProof, leafHash, parseCosignerKey, parseReceipt, formatReceipt, signNote, signPromise } from '@pangolin/transparency';
 import { giftStoryLog, TEST_LOG_ORIGIN, type TestLog } from '../../../libs/transparency/src/receipt/testing/receipt-fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -151,6 +151,27 @@ describe('pangolin-verify (the built command line, in a fresh directory)', () =>
     }
     expect((await verify('receipt.json', '--key', 'no-such-key')).stderr).toMatch(/^pangolin-verify: --key \(no file of that name either\) does not hold a verifier key/);
     expect(await verify('missing.json', '--key', 'log.key')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^pangolin-verify: cannot read the receipt file missing\.json: ENOENT/) });
+  });
+
+  it('checks a promise: pending before its deadline, kept or broken after it by a later checkpoint', async () => {
+    const hashAt = (index: number) => leafHash(encodeLeaf(log.events[index]));
+    const promise = (issuedAt: string, hash = hashAt(7)) => signPromise({ origin: TEST_LOG_ORIGIN, issuedAt, maxMergeDelaySeconds: 90, leaves: [{ leafIndex: 7n, leafHash: hash }] }, log.keys.signerKey);
+    writeFileSync(join(work, 'fresh.promise'), promise(new Date().toISOString()));
+    writeFileSync(join(work, 'old.promise'), promise('2026-01-05T08:00:00.000Z'));
+    // The payment promised at leaf 7 was deleted and the log rebuilt: the promised hash is not leaf 7's any more.
+    writeFileSync(join(work, 'deleted.promise'), promise('2026-01-05T08:00:00.000Z', hashAt(8)));
+    writeFileSync(join(work, 'leaves.json'), formatPromiseEvidence({ checkpoint: await log.checkpointNote(14n), leaves: [{ leafIndex: 7n, leafHash: hashAt(7), inclusionProof: await inclusionProof(log.store, 7n, 14n) }] }));
+    writeFileSync(join(work, 'short.json'), formatPromiseEvidence({ checkpoint: await log.checkpointNote(5n), leaves: [] }));
+
+    expect(await verify('promise', 'fresh.promise', '--key', 'log.key')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Promise pending: the promise of .* \(leaves 7\) is signed by the log; pending until /) });
+    expect(await verify('promise', 'old.promise', '--key', 'log.key', '--proofs', 'leaves.json')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Promise kept: /) });
+    const deleted = await verify('promise', 'deleted.promise', '--key', 'log.key', '--proofs', 'leaves.json');
+    expect(deleted).toMatchObject({ code: 1, stdout: expect.stringMatching(/^Promise NOT kept: the promise of 2026-01-05T08:00:00.000Z \(leaves 7\) is BROKEN: the checkpoint of size 14 holds leaf 7 with hash/) });
+    const absent = await verify('promise', 'old.promise', '--key', 'log.key', '--proofs', 'short.json');
+    expect(absent).toMatchObject({ code: 1, stdout: expect.stringContaining('is BROKEN: its deadline 2026-01-05T08:01:30.000Z has passed and the checkpoint of size 5 does not hold leaf 7') });
+    expect(await verify('promise', 'old.promise', '--key', 'log.key')).toMatchObject({ code: 1, stdout: expect.stringContaining('give a later checkpoint with the inclusion proofs (--proofs)') });
+    expect(await verify('promise', 'old.promise', '--key', generateSignerKey(TEST_LOG_ORIGIN).verifierKey)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^Promise NOT verified: the promise does not check out/) });
+    expect(await verify('receipt.json', '--key', 'log.key', '--proofs', 'leaves.json')).toMatchObject({ code: 2 });
   });
 
   it('asks for a build when there is none', async () => {

@@ -64,6 +64,8 @@ export * from './merkle-log/merkle-subtree-hash.entity';
 export * from './merkle-log/signed-checkpoint.entity';
 export * from './merkle-log/checkpoint-cosignature.entity';
 export * from './merkle-log/checkpoints';
+export * from './merkle-log/inclusion-promise.entity';
+export * from './merkle-log/inclusion-promises';
 export * from './merkle-log/typeorm-subtree-hash-store';
 export * from './merkle-log/merkle-log.projection';
 export * from './merkle-log/merkle-log.queries';

@@ -35,6 +35,7 @@ import { LedgerTotalRow } from './ledger/ledger-total.entity';
 import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
 import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
 import { CheckpointCosignatureRow } from './merkle-log/checkpoint-cosignature.entity';
+import { InclusionPromiseRow } from './merkle-log/inclusion-promise.entity';
 import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
 import { HouseholdDataKeyRow } from './personal-data/household-data-key.entity';
 import { ParkedEventRow } from './dead-letters/parked-event.entity';
@@ -92,11 +93,11 @@ export const readModelEntities = [
 /**
  * Records kept beside the read models that are not rebuilt from the log, so resetProjections
  * leaves them alone: the checkpoints the platform signed are promises it cannot take back (and their
- * witnesses' cosignatures with them), and the
+ * witnesses' cosignatures with them, and the inclusion promises that answered money commands), and the
  * household data keys are the only way to read personal data sealed in the log. Parked events
  * (dead letters) are kept too, apart from the projections' own, which a reset forgets.
  */
-export const durableRecordEntities = [SignedCheckpointRow, CheckpointCosignatureRow, HouseholdDataKeyRow, ParkedEventRow];
+export const durableRecordEntities = [SignedCheckpointRow, CheckpointCosignatureRow, InclusionPromiseRow, HouseholdDataKeyRow, ParkedEventRow];
 
 /** One instance of every projection. The insurer view has none: it queries the catalogue's tables. */
 export function allProjections(): Projection[] {

@@ -1,3 +1,4 @@
+import type { Decided } from '@pangolin/application';
 import { ForbiddenException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { claimsDecider, ClaimFiler, streams } from '@pangolin/domain';
@@ -34,7 +35,7 @@ export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
 
 export type ClaimDecision = { kind: 'approve'; body: ApproveClaimDto } | { kind: 'reject'; body: RejectClaimDto } | { kind: 'pay'; body: PayClaimDto };
 
-export class DecideClaimCommand extends Command<void> {
+export class DecideClaimCommand extends Command<Decided<unknown, unknown>> {
   constructor(readonly context: RequestContext, readonly policyId: string, readonly claimId: string, readonly decision: ClaimDecision) {
     super();
   }
@@ -55,7 +56,7 @@ export class DecideClaimHandler implements ICommandHandler<DecideClaimCommand> {
         : decision.kind === 'reject'
           ? ({ type: 'RejectClaim', data: { policyId, claimId, insurerId, reason: decision.body.reason, now } } as const)
           : ({ type: 'PayClaim', data: { policyId, claimId, insurerId, payoutReference: decision.body.payoutReference, now } } as const);
-    await this.commands.run(claimsDecider, streams.policy(policyId), command, context);
+    return this.commands.run(claimsDecider, streams.policy(policyId), command, context);
   }
 }
 

@@ -6,6 +6,7 @@ import { Roles } from '../auth/decorators';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
+import { MoneyPromises } from '../transparency/money-promises.service';
 import { DecideClaimCommand, FileClaimCommand } from './claims.commands';
 import { ApproveClaimDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './claims.dto';
 
@@ -13,7 +14,7 @@ import { ApproveClaimDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './cl
 @ApiBearerAuth()
 @Controller('policies/:policyId/claims')
 export class ClaimsController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly commandBus: CommandBus, private readonly promises: MoneyPromises) {}
 
   @Post()
   @IdempotentCreationRoute(createdByEvent((_, { policyId }) => streams.policy(policyId), (claimId, { policyId }) => ({ claimId, policyId, status: 'filed' })))
@@ -44,9 +45,9 @@ export class ClaimsController {
   @Post(':claimId/payment')
   @HttpCode(200)
   @Roles('insurer')
-  @ApiOperation({ summary: 'Record the payout of an approved claim to the household (insurer of record)' })
+  @ApiOperation({ summary: 'Record the payout of an approved claim to the household (insurer of record). `promise` is the log\'s signed promise to hold the payout in a checkpoint within its maximum merge delay' })
   async pay(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Param('claimId', ParseUuidParam) claimId: string, @Body() body: PayClaimDto) {
-    await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'pay', body }));
-    return { claimId, status: 'paid', payoutReference: body.payoutReference };
+    const decided = await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'pay', body }));
+    return { claimId, status: 'paid', payoutReference: body.payoutReference, promise: (await this.promises.promiseFor(decided)) ?? null };
   }
 }

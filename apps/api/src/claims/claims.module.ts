@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TransparencyModule } from '../transparency/transparency.module';
 import { ClaimsController } from './claims.controller';
 import { claimCommandHandlers } from './claims.commands';
 
-@Module({ controllers: [ClaimsController], providers: [...claimCommandHandlers] })
+@Module({ imports: [TransparencyModule], controllers: [ClaimsController], providers: [...claimCommandHandlers] })
 export class ClaimsModule {}

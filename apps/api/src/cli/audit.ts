@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { auditDisclosures, firstDifference } from '@pangolin/application';
-import { auditMerkleLog, checkpointAt, disclosureReport } from '@pangolin/read-models';
+import { auditMerkleLog, auditPromises, checkpointAt, disclosureReport, type PromiseAudit } from '@pangolin/read-models';
 import { formatAuditReport, type AuditReport } from '@pangolin/transparency';
 import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
 import { openEventStore } from '../infrastructure/open-event-store';
@@ -34,6 +34,14 @@ async function withStores<T>(config: PangolinConfig, audit: (store: EventStore, 
     await store?.close();
     await db?.destroy();
   }
+}
+
+/**
+ * Checks every inclusion promise the platform gave (issue #14): a checkpoint signed by its deadline
+ * holds its leaves, and the stored events still hash to the promised leaves at the promised indexes.
+ */
+export function auditInclusionPromises(config: PangolinConfig, now = new Date()): Promise<PromiseAudit> {
+  return withStores(config, (store, db) => auditPromises(store, db.manager, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin, now }));
 }
 
 /** What the audit found about the published disclosure reports: one line each (none when none is published), and whether all passed. */
@@ -86,7 +94,9 @@ if (require.main === module) {
       console.log(formatAuditReport(report));
       const disclosures = await auditDisclosureReports(config);
       for (const line of disclosures.lines) (line.includes('FAILED') ? console.error : console.log)(line);
-      return report.ok && disclosures.ok ? AUDIT_PASSED : AUDIT_FAILED;
+      const promises = await auditInclusionPromises(config);
+      for (const line of promises.lines) (line.includes('FAILED') ? console.error : console.log)(line);
+      return report.ok && disclosures.ok && promises.ok ? AUDIT_PASSED : AUDIT_FAILED;
     } catch (error) {
       console.error(`Audit could not run: ${messageOf(error)}`);
       return AUDIT_NOT_RUN;

@@ -70,6 +70,11 @@ export interface TransparencyConfig {
   keySource: { kind: 'environment' } | { kind: 'file'; path: string; generated: boolean };
   /** How often a new checkpoint is signed when the log has grown; 0 turns the schedule off. */
   checkpointIntervalMs: number;
+  /**
+   * TRANSPARENCY_PROMISE_MAX_DELAY_SECONDS: the maximum merge delay stated in the promises that answer
+   * money commands; by default the checkpoint interval plus 60 seconds of margin.
+   */
+  promiseMaxDelaySeconds: number;
   /** TRANSPARENCY_WITNESSES: the C2SP tlog-witnesses asked to cosign each checkpoint (none by default). */
   witnesses: WitnessEndpoint[];
 }
@@ -195,6 +200,7 @@ export const DEFAULT_LOG_ORIGIN = 'pangolin.localhost/log';
  */
 function transparency(env: NodeJS.ProcessEnv, dataDir: string, store: PangolinConfig['eventStore']): TransparencyConfig {
   const checkpointIntervalMs = integer('CHECKPOINT_INTERVAL_MS', 60_000, env);
+  const promiseMaxDelaySeconds = integer('TRANSPARENCY_PROMISE_MAX_DELAY_SECONDS', Math.ceil(checkpointIntervalMs / 1000) + 60, env);
   let signerKey: string;
   let keySource: TransparencyConfig['keySource'];
   let variable = 'TRANSPARENCY_SIGNING_KEY';
@@ -236,7 +242,7 @@ function transparency(env: NodeJS.ProcessEnv, dataDir: string, store: PangolinCo
   } catch (error) {
     throw new ConfigurationError(`TRANSPARENCY_WITNESSES must list "<url> <witness verifier key>" entries separated by commas: ${error instanceof Error ? error.message : error}`);
   }
-  return { origin: env.TRANSPARENCY_LOG_ORIGIN || name, signerKey, verifierKey: verifierKeyFor(signerKey), keySource, checkpointIntervalMs, witnesses };
+  return { origin: env.TRANSPARENCY_LOG_ORIGIN || name, signerKey, verifierKey: verifierKeyFor(signerKey), keySource, checkpointIntervalMs, promiseMaxDelaySeconds, witnesses };
 }
 
 /**

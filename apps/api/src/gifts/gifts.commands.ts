@@ -1,6 +1,7 @@
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Conflict, giftDecider, GiftTarget, householdDecider, InvalidCommand, paymentReferenceDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
+import type { Decided } from '@pangolin/application';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
@@ -52,7 +53,7 @@ export class PledgeGiftHandler implements ICommandHandler<PledgeGiftCommand> {
   }
 }
 
-export class ConfirmPaymentCommand extends Command<void> {
+export class ConfirmPaymentCommand extends Command<Decided<unknown, unknown>> {
   constructor(readonly context: RequestContext, readonly giftId: string, readonly body: ConfirmPaymentDto) {
     super();
   }
@@ -72,7 +73,7 @@ export class ConfirmPaymentHandler implements ICommandHandler<ConfirmPaymentComm
     // reference is reserved for this gift, so on another gift it is refused before anything is paid.
     giftDecider.decide(confirm, gift);
     await this.commands.run(paymentReferenceDecider, streams.paymentReference(paymentReference), { type: 'ReservePaymentReference', data: { paymentReference, giftId, now: confirm.data.now } }, context, { settle: false });
-    await this.commands.run(giftDecider, streams.gift(giftId), confirm, context);
+    return this.commands.run(giftDecider, streams.gift(giftId), confirm, context);
   }
 }
 

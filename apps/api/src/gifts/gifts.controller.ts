@@ -6,6 +6,7 @@ import { Roles } from '../auth/decorators';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
+import { MoneyPromises } from '../transparency/money-promises.service';
 import { ConfirmPaymentCommand, PledgeGiftCommand, WithdrawPledgeCommand } from './gifts.commands';
 import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
 
@@ -13,7 +14,7 @@ import { ConfirmPaymentDto, PledgeGiftDto } from './gifts.dto';
 @ApiBearerAuth()
 @Controller('gifts')
 export class GiftsController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(private readonly commandBus: CommandBus, private readonly promises: MoneyPromises) {}
 
   @Post()
   @IdempotentCreationRoute(createdByEvent(streams.gift, (giftId) => ({ giftId })))
@@ -26,10 +27,10 @@ export class GiftsController {
   @Post(':giftId/payment')
   @HttpCode(200)
   @Roles('donor', 'admin')
-  @ApiOperation({ summary: 'Confirm the payment of a pledged gift; the same payment reference twice is one payment' })
+  @ApiOperation({ summary: 'Confirm the payment of a pledged gift; the same payment reference twice is one payment. `promise` is the log\'s signed promise to hold the payment in a checkpoint within its maximum merge delay (check it with `pangolin-verify promise`)' })
   async confirmPayment(@Ctx() context: RequestContext, @Param('giftId', ParseUuidParam) giftId: string, @Body() body: ConfirmPaymentDto) {
-    await this.commandBus.execute(new ConfirmPaymentCommand(context, giftId, body));
-    return { giftId, paymentReference: body.paymentReference, confirmed: true };
+    const decided = await this.commandBus.execute(new ConfirmPaymentCommand(context, giftId, body));
+    return { giftId, paymentReference: body.paymentReference, confirmed: true, promise: (await this.promises.promiseFor(decided)) ?? null };
   }
 
   @Post(':giftId/withdrawal')

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TransparencyModule } from '../transparency/transparency.module';
 import { GiftsController } from './gifts.controller';
 import { giftCommandHandlers } from './gifts.commands';
 import { PledgeExpirySweeper } from './pledge-expiry.sweeper';
 
-@Module({ controllers: [GiftsController], providers: [...giftCommandHandlers, PledgeExpirySweeper] })
+@Module({ imports: [TransparencyModule], controllers: [GiftsController], providers: [...giftCommandHandlers, PledgeExpirySweeper] })
 export class GiftsModule {}

@@ -16,6 +16,8 @@ import { WitnessCosigner } from './witness-cosigner.service';
 export class CheckpointPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(CheckpointPublisher.name);
   private timer?: NodeJS.Timeout;
+  /** A one-off signing for a promise the schedule would not honour in time (see signWithin). */
+  private promiseTimer?: NodeJS.Timeout;
   private lastLoggedSize = -1n;
 
   constructor(
@@ -59,7 +61,23 @@ export class CheckpointPublisher implements OnApplicationShutdown {
     return signed && signed.size > index ? signed : undefined;
   }
 
+  /**
+   * A promise was given that the log's current leaves are in a checkpoint within `delayMs`: unless
+   * the schedule signs often enough, sign once before then (10 s before, or halfway for short delays).
+   * One pending signing serves every promise given before it fires, since it signs the log as it is then.
+   */
+  signWithin(delayMs: number): void {
+    const { checkpointIntervalMs } = this.config.transparency;
+    if ((checkpointIntervalMs > 0 && checkpointIntervalMs <= delayMs / 2) || this.promiseTimer) return;
+    this.promiseTimer = setTimeout(() => {
+      this.promiseTimer = undefined;
+      this.publish().catch((error) => this.logger.error(`signing a checkpoint for a promise failed: ${error instanceof Error ? error.message : error}`));
+    }, Math.max(delayMs / 2, delayMs - 10_000));
+    this.promiseTimer.unref();
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearTimeout(this.promiseTimer);
   }
 }

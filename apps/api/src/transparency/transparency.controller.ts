@@ -140,6 +140,25 @@ export class TransparencyController {
   }
 
   @Public()
+  @Get('transparency/leaves')
+  @ApiOperation({ summary: 'The leaves at the given indexes with their inclusion proofs against the latest signed checkpoint: the proofs file of `pangolin-verify promise --proofs` (indexes the checkpoint does not hold are left out)' })
+  @ApiQuery({ name: 'indexes', description: 'Leaf indexes in decimal, comma-separated (at most 100), e.g. the `leaf` lines of a promise' })
+  async leaves(@QueryParam('indexes') indexes?: string) {
+    if (indexes === undefined || indexes === '') throw new InvalidCommand('indexes', 'is required');
+    const parts = indexes.split(',');
+    if (parts.length > 100) throw new InvalidCommand('indexes', 'must list at most 100 indexes');
+    const wanted = [...new Set(parts.map((part) => treeSizeParameter('indexes', part) as bigint))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const manager = this.db.manager;
+    const checkpoint = await latestCheckpoint(manager);
+    if (!checkpoint) throw new NotFoundException('no checkpoint has been signed yet');
+    const leaves = [];
+    for (const leafIndex of wanted.filter((index) => index < checkpoint.size)) {
+      leaves.push({ leafIndex: leafIndex.toString(), leafHash: base64((await storedLeafHashAt(manager, leafIndex)) as Uint8Array), inclusionProof: (await inclusionProofFor(manager, leafIndex, checkpoint.size)).map(base64) });
+    }
+    return { checkpoint: checkpoint.note, leaves };
+  }
+
+  @Public()
   @Get('transparency/consistency-proof')
   @ApiOperation({ summary: 'Proof that the log at size `to` extends the log at size `from` (nothing rewritten, only appended)' })
   @ApiQuery({ name: 'from', schema: TREE_SIZE_SCHEMA, description: 'A size of the log, at least 1' })

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CheckpointPublisher } from './checkpoint-publisher.service';
 import { GiftReceipts } from './gift-receipts.service';
+import { MoneyPromises } from './money-promises.service';
 import { TransparencyController } from './transparency.controller';
 import { WitnessCosigner } from './witness-cosigner.service';
 
-@Module({ controllers: [TransparencyController], providers: [CheckpointPublisher, GiftReceipts, WitnessCosigner], exports: [CheckpointPublisher] })
+@Module({ controllers: [TransparencyController], providers: [CheckpointPublisher, GiftReceipts, WitnessCosigner, MoneyPromises], exports: [CheckpointPublisher, MoneyPromises] })
 export class TransparencyModule {}

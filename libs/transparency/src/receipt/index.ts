@@ -3,3 +3,4 @@ export * from './trail';
 export * from './verify-receipt';
 export * from './consistency';
 export { StrictJsonError } from './strict-json';
+export * from './promise';

@@ -14,7 +14,17 @@ async function runCli(script: string, env: Record<string, string>): Promise<{ co
   return { code, output: stdout + stderr };
 }
 
-const audit = (env: Record<string, string>) => runCli('dist/apps/api/src/cli/audit.js', env);
+/**
+ * The audit command, its output split: what it says of the log itself (`output`), and its lines on
+ * the inclusion promises the platform gave for payments (`promises`; test/inclusion-promises.e2e.spec.ts
+ * covers those: here they only add that a tampered payment broke its promise).
+ */
+async function audit(env: Record<string, string>): Promise<{ code: number | null; output: string; promises: string[] }> {
+  const { code, output } = await runCli('dist/apps/api/src/cli/audit.js', env);
+  const lines = output.split('\n');
+  const isPromiseLine = (line: string) => line.startsWith('Promises: ') || line.startsWith('Promise audit FAILED: ');
+  return { code, output: lines.filter((line) => !isPromiseLine(line)).join('\n'), promises: lines.filter(isPromiseLine) };
+}
 
 /** A stored event row as the tests read and write it: data and metadata as JSON text. */
 interface EventRow {
@@ -138,9 +148,9 @@ describe('the audit command', () => {
   it('stops with exit code 2 and the reason when it cannot read its configuration or reach a store', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-audit-config-'));
     try {
-      expect(await audit({ DATA_DIR: dataDir, EVENT_STORE: 'postgres' })).toEqual({ code: 2, output: expect.stringMatching(/^Configuration error: EVENT_STORE_URL must be set when EVENT_STORE=postgres/) });
+      expect(await audit({ DATA_DIR: dataDir, EVENT_STORE: 'postgres' })).toEqual({ code: 2, output: expect.stringMatching(/^Configuration error: EVENT_STORE_URL must be set when EVENT_STORE=postgres/), promises: [] });
       const unreachable = await audit({ DATA_DIR: dataDir, EVENT_STORE: 'postgres', EVENT_STORE_URL: 'postgres://postgres@127.0.0.1:1/none', TRANSPARENCY_SIGNING_KEY: TEST_SIGNING_KEY.signerKey });
-      expect(unreachable).toEqual({ code: 2, output: expect.stringMatching(/^Audit could not run: cannot reach the PostgreSQL event store at .*127\.0\.0\.1:1/) });
+      expect(unreachable).toEqual({ code: 2, output: expect.stringMatching(/^Audit could not run: cannot reach the PostgreSQL event store at .*127\.0\.0\.1:1/), promises: [] });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -210,8 +220,9 @@ describe('the audit command', () => {
     it('passes the untouched log, naming its size, root and checkpoint', async () => {
       expect(events.length).toBeGreaterThanOrEqual(40);
       expect(events.map((event) => event.position)).toEqual(events.map((_, i) => i + 1));
-      const { code, output } = await audit(copy.env);
+      const { code, output, promises } = await audit(copy.env);
       expect(output).toMatch(new RegExp(`^Audit passed: ${events.length} events, root [0-9a-f]{64} matches the checkpoint of size ${events.length} signed \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\.\\n2 signed checkpoints verified\\.\\n$`));
+      expect(promises).toEqual([expect.stringMatching(/^Promises: (\d+) kept, \1 honoured, 0 pending \(deadline not passed\), 0 broken\.$/)]);
       expect(code).toBe(0);
     });
 

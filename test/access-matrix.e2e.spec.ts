@@ -229,6 +229,7 @@ const RULES: Record<string, Rule> = {
   'POST /transparency/checkpoints': write(() => '/transparency/checkpoints', ['admin', 'auditor'], true),
   'GET /transparency/events/{eventId}/inclusion-proof': read([() => `/transparency/events/${w.eventId}/inclusion-proof`, PUBLIC]),
   'GET /transparency/consistency-proof': read([() => '/transparency/consistency-proof?from=1&to=2', PUBLIC]),
+  'GET /transparency/leaves': read([() => '/transparency/leaves?indexes=0,1', PUBLIC]),
 };
 
 // ---------------------------------------------------------------------------------------------

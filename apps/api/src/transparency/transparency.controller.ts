@@ -142,7 +142,7 @@ export class TransparencyController {
   @Public()
   @Get('transparency/leaves')
   @ApiOperation({ summary: 'The leaves at the given indexes with their inclusion proofs against the latest signed checkpoint: the proofs file of `pangolin-verify promise --proofs` (indexes the checkpoint does not hold are left out)' })
-  @ApiQuery({ name: 'indexes', description: 'Leaf indexes in decimal, comma-separated (at most 100), e.g. the `leaf` lines of a promise' })
+  @ApiQuery({ name: 'indexes', schema: { type: 'string', pattern: '^[0-9]{1,20}(,[0-9]{1,20}){0,99}$', maxLength: 2099 }, description: 'Leaf indexes in decimal, comma-separated (at most 100), e.g. the `leaf` lines of a promise' })
   async leaves(@QueryParam('indexes') indexes?: string) {
     if (indexes === undefined || indexes === '') throw new InvalidCommand('indexes', 'is required');
     const parts = indexes.split(',');

@@ -38,7 +38,7 @@ import {
   type Receipt,
 } from '@pangolin/transparency';
 import { GiftReceipts } from '../apps/api/src/transparency/gift-receipts.service';
-import { householdBody, productTerms, signUp } from '../test/support/actors';
+import { productAndVerifiedHousehold, signUpCast } from '../test/support/actors';
 import { cny, daysAfter, startPlatform, TestClock } from '../test/support/platform';
 
 const ROOT = join(__dirname, '..', '..');
@@ -81,13 +81,9 @@ async function main(): Promise<void> {
   let receiptText: string;
   try {
     const { api } = platform;
-    const government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
-    const insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
-    const donor = await signUp(api, { username: 'donor.a', role: 'donor' });
-    const { productId } = await insurer.ok('/products', productTerms());
-    const household = await government.ok('/households', householdBody('440305001001', 1));
-    await government.ok(`/households/${household.householdId}/eligibility/verify`, { category: 'low-income' });
-    const gift = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
+    const { government, insurer, donor } = await signUpCast(api);
+    const { productId, householdId } = await productAndVerifiedHousehold({ government, insurer });
+    const gift = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId, productId }, remainder: 'refund' });
     await donor.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: 'PAY-VECTOR-1', amount: cny(3000) });
     const [allocation] = (await donor.read(`/gifts/${gift.giftId}`)).allocations.items;
     await insurer.ok(`/policies/${allocation.policyId}/issue`, { policyNumber: 'VECTOR-1', startDate: clock.today() });

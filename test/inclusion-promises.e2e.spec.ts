@@ -6,7 +6,7 @@ import { parsePromise, verifyPromise } from '@pangolin/transparency';
 import { auditInclusionPromises } from '../apps/api/src/cli/audit';
 import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
 import { runCli } from '../apps/verifier/src/main';
-import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
+import { householdBody, PASSWORD, productAndVerifiedHousehold, productTerms, signUpCast } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
 /** The promise a signed promise note states (the text before its signature). */
@@ -53,9 +53,7 @@ describe('inclusion promises for acknowledged money (embedded stores)', () => {
   beforeAll(async () => {
     platform = await startPlatform(env);
     const { api } = platform;
-    government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
-    insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
-    donor = await signUp(api, { username: 'donor.a', role: 'donor' });
+    ({ government, insurer, donor } = await signUpCast(api));
     admin = await api.login(ADMIN.username, ADMIN.password);
     ({ productId } = await insurer.ok('/products', productTerms()));
     writeFileSync(join(files, 'log.key'), `${platform.config.transparency.verifierKey}\n`);
@@ -112,13 +110,9 @@ describe.each(STORE_CONFIGURATIONS)('inclusion promises with the checkpoint sche
     const platform = await startPlatform({ ...storeEnvironment(), CHECKPOINT_INTERVAL_MS: '0', TRANSPARENCY_PROMISE_MAX_DELAY_SECONDS: '2' });
     try {
       const { api } = platform;
-      const government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
-      const insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
-      const donor = await signUp(api, { username: 'donor.a', role: 'donor' });
-      const { productId } = await insurer.ok('/products', productTerms());
-      const household = await government.ok('/households', householdBody('440305001001', 1));
-      await government.ok(`/households/${household.householdId}/eligibility/verify`, { category: 'low-income' });
-      const { giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' });
+      const { government, insurer, donor } = await signUpCast(api);
+      const { productId, householdId } = await productAndVerifiedHousehold({ government, insurer });
+      const { giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId, productId }, remainder: 'refund' });
       const { promise } = await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-SHORT-1', amount: cny(3000) });
       // Confirmed again with the same reference: one payment, and the answer still carries a promise.
       expect(await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-SHORT-1', amount: cny(3000) })).toMatchObject({ confirmed: true, promise: expect.stringContaining('/promise\n') });

@@ -10,6 +10,22 @@ export async function signUp(api: ApiClient, user: { username: string; role: str
   return api.login(user.username, PASSWORD);
 }
 
+/** The cast most stories start with: the government of county 440305, the insurer anxin-mutual and a donor. */
+export async function signUpCast(api: ApiClient): Promise<{ government: ApiClient; insurer: ApiClient; donor: ApiClient }> {
+  const government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
+  const insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
+  const donor = await signUp(api, { username: 'donor.a', role: 'donor' });
+  return { government, insurer, donor };
+}
+
+/** A product the cast's insurer publishes, and one household of village 440305001001 its government registers and verifies. */
+export async function productAndVerifiedHousehold(cast: { government: ApiClient; insurer: ApiClient }): Promise<{ productId: string; householdId: string }> {
+  const { productId } = await cast.insurer.ok('/products', productTerms());
+  const { householdId } = await cast.government.ok('/households', householdBody('440305001001', 1));
+  await cast.government.ok(`/households/${householdId}/eligibility/verify`, { category: 'low-income' });
+  return { productId, householdId };
+}
+
 /** A valid registration body for a household in `villageCode`; `n` varies the national IDs. */
 export function householdBody(villageCode: string, n: number, category = 'low-income', members = 2) {
   return {

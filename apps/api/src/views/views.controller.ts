@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertIsoDate, HOUSEHOLD_CATEGORIES, InvalidCommand } from '@pangolin/domain';
-import type { ClaimState, PageRequest } from '@pangolin/read-models';
+import { PUBLIC_MOVEMENT_KINDS, type ClaimState, type PageRequest } from '@pangolin/read-models';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { REGION_CODE } from '../http/money.dto';
@@ -21,6 +21,7 @@ import {
   InsurerLossRatioQuery,
   InsurerViewQuery,
   LedgerQuery,
+  PublicMoneyFeedQuery,
   PublicProgrammesQuery,
   PublicViewQuery,
   UncoveredHouseholdsQuery,
@@ -320,6 +321,14 @@ export class ViewsController {
   @ApiOperation({ summary: 'Programmes by id, each with its totals reconciling pledged, received, allocated and paid out (no personal data)' })
   publicProgrammes(@Paging() page: PageRequest) {
     return this.queryBus.execute(new PublicProgrammesQuery(page));
+  }
+
+  @Public()
+  @Get('public/money-movements')
+  @ApiOperation({ summary: 'Money movements newest first (gifts received, premiums paid to insurers, claims paid, refunds): kind, amount, time and the event that records it; nobody is named' })
+  @ApiQuery({ name: 'kind', required: false, schema: { type: 'string', enum: [...PUBLIC_MOVEMENT_KINDS] } })
+  publicMoneyMovements(@QueryParam('kind') kind: string | undefined, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new PublicMoneyFeedQuery(page, enumParameter('kind', kind, PUBLIC_MOVEMENT_KINDS)));
   }
 
   @Public()

@@ -278,6 +278,24 @@ export class PublicProgrammesQueryHandler implements IQueryHandler<PublicProgram
   }
 }
 
+export class PublicMoneyFeedQuery extends Query<unknown> {
+  constructor(
+    readonly page: views.PageRequest,
+    readonly kind: views.PublicMovementKind | undefined,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(PublicMoneyFeedQuery)
+export class PublicMoneyFeedQueryHandler implements IQueryHandler<PublicMoneyFeedQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async execute({ page, kind }: PublicMoneyFeedQuery) {
+    return views.moneyFeed(this.db.manager, page, { kind });
+  }
+}
+
 export class CatalogueQuery extends Query<unknown> {
   constructor(
     readonly list: { what: 'products'; filter: { insurerId?: string; includeRetired?: boolean } } | { what: 'programmes'; filter: { regionPrefix?: string; productId?: string; closed?: boolean } },
@@ -330,6 +348,7 @@ export const viewQueryHandlers = [
   IndicatorsQueryHandler,
   PublicViewQueryHandler,
   PublicProgrammesQueryHandler,
+  PublicMoneyFeedQueryHandler,
   CatalogueQueryHandler,
   LedgerQueryHandler,
 ];

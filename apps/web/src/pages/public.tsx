@@ -4,6 +4,7 @@ import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { DisclosureList } from './disclosure';
 import { DeclarationList } from './disasters';
+import { MoneyFeed, TransparencyLog } from './public-transparency';
 
 interface GiftMoney {
   currency: string;
@@ -67,6 +68,8 @@ export function PublicPage() {
         <p className="muted">{t('public.flowNote')}</p>
       </Section>
       <Programmes />
+      <MoneyFeed />
+      <TransparencyLog />
       <DisclosureList />
       <DeclarationList id="public-disasters" />
     </>

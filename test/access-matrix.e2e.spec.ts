@@ -216,6 +216,7 @@ const RULES: Record<string, Rule> = {
   ),
   'GET /public/totals': read([() => '/public/totals', PUBLIC]),
   'GET /public/programmes': read([() => '/public/programmes', PUBLIC]),
+  'GET /regions/names': read([() => '/regions/names?codes=440305,440305001', PUBLIC]),
   'GET /public/money-movements': read([() => '/public/money-movements', PUBLIC]),
   'GET /ledger': read([() => '/ledger', ['auditor', 'admin']]),
   'GET /ledger/gifts/{giftId}': read([() => `/ledger/gifts/${w.giftOfDonorA}`, ['auditor', 'admin']]),

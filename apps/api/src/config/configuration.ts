@@ -48,6 +48,8 @@ export interface PangolinConfig {
   pledgeExpirySweepMs: number;
   /** Secret key of the national ID index (see nationalIdDigest): it must never change for a registry. */
   nationalIdIndexKey: Buffer;
+  /** A code table naming the divisions (REGION_NAMES_FILE, see RegionNames); unset, the demo's names when it is seeded, else none. */
+  regionNamesFile?: string;
 }
 
 /** Bounds on waiting for PostgreSQL, so that an unreachable server fails requests quickly (503) instead of holding them. */
@@ -291,7 +293,15 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     pledgeExpiryHours: positive('PLEDGE_EXPIRY_HOURS', 72, env),
     pledgeExpirySweepMs: integer('PLEDGE_EXPIRY_SWEEP_MS', 600_000, env),
     nationalIdIndexKey: nationalIdIndexKey(env, transparencyConfig.signerKey),
+    regionNamesFile: regionNamesFile(env),
   };
+}
+
+function regionNamesFile(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.REGION_NAMES_FILE) return undefined;
+  const path = resolve(env.REGION_NAMES_FILE);
+  if (!existsSync(path)) throw new ConfigurationError(`REGION_NAMES_FILE ${path} does not exist: give the path of a division code table (code,name per line), or unset it`);
+  return path;
 }
 
 export const PANGOLIN_CONFIG = Symbol('PANGOLIN_CONFIG');

@@ -96,4 +96,19 @@ describeWithBrowser('the web application in Simplified Chinese and English', () 
     expect((await platform.api.read(`/transparency/events/${movements.items[0].eventId}/inclusion-proof`)).leafIndex).toBeDefined();
     await screenshot(page, 'public-transparency-zh-CN');
   }, 120_000);
+
+  it('names every region code it shows, from the code table, in one request per list', async () => {
+    const { page } = await newPerson(browser, platform.url, { language: 'zh-CN' });
+    const asked: string[] = [];
+    page.on('request', (request) => request.url().includes('/regions/names') && asked.push(request.url()));
+    await signIn(page, 'gov.nanshan', 'government');
+    await page.locator('#gov-all tbody tr').first().waitFor();
+    const { names } = await platform.api.read('/regions/names?codes=440305,440305001001,440305001');
+    expect(names).toEqual({ '440305': '南山区', '440305001': '南头街道', '440305001001': '红花园社区' });
+    await page.getByRole('heading', { level: 1, name: /南山区 440305/ }).waitFor();
+    await page.locator('#gov-all tbody', { hasText: '红花园社区 440305001001' }).waitFor();
+    await page.locator('#gov-chart', { hasText: '南头街道' }).waitFor();
+    // The breadcrumb, the dashboard and each list of the page: a handful of requests, not one per row.
+    expect(asked.length).toBeLessThanOrEqual(6);
+  }, 120_000);
 });

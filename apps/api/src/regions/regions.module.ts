@@ -12,7 +12,7 @@ import { RegionNames } from './region-names';
       provide: RegionNames,
       inject: [PANGOLIN_CONFIG],
       useFactory: (config: PangolinConfig) =>
-        config.regionNamesFile ? RegionNames.fromFile(config.regionNamesFile) : config.seedDemo ? RegionNames.parse(DEMO_REGION_NAMES, 'the demo code table') : RegionNames.empty(),
+        config.regionNames ?? (config.seedDemo ? RegionNames.parse(DEMO_REGION_NAMES, 'the demo code table') : RegionNames.empty()),
     },
   ],
 })

@@ -23,6 +23,8 @@ import { DashboardClaimRow } from './government-dashboard/dashboard-claim.entity
 import { VillageClaimsRow } from './government-dashboard/village-claims.entity';
 import { PublicViewProjection } from './public-view/public-view.projection';
 import { MoneyFeedProjection } from './public-view/money-feed.projection';
+import { HouseholdHistoryProjection } from './household-history/household-history.projection';
+import { HouseholdHistoryPolicyRow, HouseholdHistoryRow } from './household-history/household-history.entity';
 import { PublicMoneyMovementRow } from './public-view/public-money-movement.entity';
 import { PublicGiftRow } from './public-view/public-gift.entity';
 import { PublicAllocationRow } from './public-view/public-allocation.entity';
@@ -76,6 +78,8 @@ export const readModelEntities = [
   PublicReachRow,
   PublicMemberRow,
   PublicMoneyMovementRow,
+  HouseholdHistoryRow,
+  HouseholdHistoryPolicyRow,
   LedgerPostingRow,
   LedgerEntryRow,
   LedgerPostingGiftRow,
@@ -111,6 +115,7 @@ export function allProjections(): Projection[] {
     new GovernmentDashboardProjection(),
     new PublicViewProjection(),
     new MoneyFeedProjection(),
+    new HouseholdHistoryProjection(),
     new LedgerProjection(),
     new MerkleLogProjection(),
     new DisastersProjection(),

@@ -14,6 +14,7 @@ import {
   GiftTraceQuery,
   GovernmentDashboardQuery,
   GovernmentHouseholdsQuery,
+  HouseholdHistoryQuery,
   HouseholdPoliciesQuery,
   HouseholdQuery,
   IndicatorsQuery,
@@ -98,6 +99,13 @@ export class ViewsController {
   @ApiOperation({ summary: "A household's policies, oldest request first (its government, its insurer of record); its record shows the first page" })
   householdPolicies(@CurrentUser() user: Principal, @Param('householdId', ParseUuidParam) householdId: string, @Paging() page: PageRequest) {
     return this.queryBus.execute(new HouseholdPoliciesQuery(user, householdId, page));
+  }
+
+  @Get('households/:householdId/history')
+  @Roles('government', 'insurer')
+  @ApiOperation({ summary: "A household's history, oldest first: registration, verifications, gifts, policies, claims, erasure, each with the event that records it (its government, its insurer of record)" })
+  householdHistory(@CurrentUser() user: Principal, @Param('householdId', ParseUuidParam) householdId: string, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new HouseholdHistoryQuery(user, householdId, page));
   }
 
   @Get('government/dashboard')

@@ -25,7 +25,7 @@ interface DashboardNode {
   children: DashboardNode[];
 }
 
-interface Household {
+export interface Household {
   householdId: string;
   householdCode: string;
   villageCode: string;
@@ -252,7 +252,16 @@ function HouseholdTable({ households, caption, testId, verify }: { households: H
   const { t, label } = useI18n();
   const regionName = useRegionNames(households.map((household) => household.villageCode));
   const columns: Column<Household>[] = [
-    { id: 'code', header: t('gov.code'), rowHeader: true, cell: (household) => household.householdCode },
+    {
+      id: 'code',
+      header: t('gov.code'),
+      rowHeader: true,
+      cell: (household) => (
+        <a href={`#/household/${household.householdId}`} aria-label={t('gov.openHousehold', { code: household.householdCode })}>
+          {household.householdCode}
+        </a>
+      ),
+    },
     { id: 'village', header: t('gov.village'), cell: (household) => regionName(household.villageCode) },
     { id: 'head', header: t('gov.head'), cell: (household) => household.personal?.headName ?? t('gov.erased') },
     { id: 'category', header: t('gov.category'), cell: (household) => label('category', household.category) },

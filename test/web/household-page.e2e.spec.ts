@@ -10,6 +10,9 @@ import type { ApiClient, RunningPlatform } from '../support/platform';
  */
 const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
 
+// Read inside the page (Playwright runs these functions in the browser).
+declare const document: { documentElement: { scrollWidth: number }; querySelectorAll(selector: string): { length: number } };
+
 interface GovernmentHousehold {
   householdId: string;
   householdCode: string;

@@ -27,6 +27,7 @@ const common = {
     '^@pangolin/application$': '<rootDir>/libs/application/src',
     '^@pangolin/transparency$': '<rootDir>/libs/transparency/src',
     '^@pangolin/witness$': '<rootDir>/libs/witness/src',
+    '^@pangolin/runtime$': '<rootDir>/libs/runtime/src',
   },
   testEnvironment: 'node',
 };

@@ -47,8 +47,7 @@ import { GiftAllocationRow, HouseholdDataKeyRow, HouseholdKeyVault, ReadStoreCon
 import type { DataSource } from 'typeorm';
 import { generateSigningKeyFile } from '../apps/api/src/cli/generate-signing-key';
 import { hashPassword } from '../apps/api/src/auth/passwords';
-import { UserAccount } from '../apps/api/src/auth/user-account.entity';
-import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
+import { openReadDatabase, UserAccount } from '@pangolin/runtime';
 import { allocationPipeline, settled } from './allocation-pipeline';
 import { stopChild, waitForUrl } from './gifts-over-http.bench';
 import { printMachine } from './machine';

@@ -104,4 +104,8 @@ describe('the dependency rules (.dependency-cruiser.cjs, run by `npm run depchec
       expect.objectContaining({ rule: 'no-lib-to-app', from: 'libs/runtime/src/index.ts', to: 'apps/api/src/config.ts' }),
     ]);
   });
+
+  it("find no violation in the repository's own apps and libs", () => {
+    expect(depcheck(ROOT)).toEqual({ status: 0, violations: [] });
+  });
 });

@@ -2,7 +2,7 @@ import { ForbiddenException, Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
 import { nationalIdDigest } from '@pangolin/application';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { householdCodeFor } from './household-code';

@@ -6,9 +6,7 @@ import { finalize, Observable, of } from 'rxjs';
 import { Conflict, deterministicId } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
 import { canonicalJson } from '@pangolin/transparency';
-import { Principal } from '../auth/principal';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE } from '../infrastructure/tokens';
+import { EVENT_STORE, EventPipeline, Principal } from '@pangolin/runtime';
 import { IdempotentCreation, UNSETTLED_HEADER } from './request-context';
 
 /**

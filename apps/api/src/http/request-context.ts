@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Principal } from '../auth/principal';
+import { Principal } from '@pangolin/runtime';
 
 /** What a request with a valid Idempotency-Key creates, handed to the command (RequestContext.idempotency; see idempotency.ts). */
 export interface IdempotentCreation {

@@ -3,9 +3,8 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { regionContains } from '@pangolin/domain';
 import * as views from '@pangolin/read-models';
-import { Principal } from '../auth/principal';
+import { CLOCK, Principal, READ_DB } from '@pangolin/runtime';
 import type { Clock } from '@pangolin/application';
-import { CLOCK, READ_DB } from '../infrastructure/tokens';
 
 /**
  * Reads go straight to the read models built by the projections. Each query enforces who may see

@@ -1,4 +1,5 @@
 import type { PangolinEvent } from '../events';
+import { pangolinEvent } from '../typed-events';
 import { splitProportionally } from '../shared/money';
 import { periodBounds, placeInPeriod, type DisclosurePeriod } from './period';
 import type { DisclosureFigures, DisclosureHouseholds, DisclosureMoney, DisclosureScope, RegionCoverage } from './report';
@@ -81,7 +82,7 @@ export class DisclosureFold {
     this.eventsRead++;
     const place = placeInPeriod(occurredAt, this.bounds);
     if (place === 'after') return;
-    this.apply(event as PangolinEvent, place === 'in');
+    this.apply(pangolinEvent(event), place === 'in');
   }
 
   private figures(currency: string): DisclosureMoney {

@@ -1,7 +1,8 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdDigest, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { DomainError, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
+import { nationalIdDigest } from '@pangolin/application';
+import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
 import { violationsOf, type Violation } from '../http/validation';
 import { CommandRunner } from '../infrastructure/command-runner.service';

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { streams } from '@pangolin/domain';
 import { householdCodeFor } from './household-code';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators';
+import { Roles } from '@pangolin/runtime';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';

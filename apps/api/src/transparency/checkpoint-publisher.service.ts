@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
+import type { EventStore } from '@pangolin/event-store';
+import { catchUpTrails, latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { READ_DB } from '../infrastructure/tokens';
+import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { LogForkStatus } from '../operations/log-fork-status';
 import { WitnessCosigner } from './witness-cosigner.service';
 
@@ -19,9 +20,12 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   /** A one-off signing for a promise the schedule would not honour in time (see signWithin). */
   private promiseTimer?: NodeJS.Timeout;
   private lastLoggedSize = -1n;
+  /** The trails of a database from before the trail map, being caught up (see start). */
+  private trailsCaughtUp: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly forkStatus: LogForkStatus,
     private readonly cosigner: WitnessCosigner,
@@ -29,6 +33,13 @@ export class CheckpointPublisher implements OnApplicationShutdown {
 
   start(): void {
     const { checkpointIntervalMs } = this.config.transparency;
+    // A log from before the trail map: its trails are rebuilt from the events once, and checkpoints wait for them so they commit to the map.
+    this.trailsCaughtUp = catchUpTrails(this.db, this.store).then(
+      (leaves) => {
+        if (leaves > 0n) this.logger.log(`the trail map now covers the ${leaves} leaves logged before it`);
+      },
+      (error) => this.logger.error(`catching up the trail map failed, so checkpoints carry none: ${error instanceof Error ? error.message : error}`),
+    );
     this.cosigner.nudge();
     if (checkpointIntervalMs === 0) return;
     this.timer = setInterval(() => this.publish().catch((error) => this.logger.error(`signing a checkpoint failed: ${error instanceof Error ? error.message : error}`)), checkpointIntervalMs);
@@ -38,6 +49,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   async publish(): Promise<SignedCheckpointRow | undefined> {
     const { origin, signerKey } = this.config.transparency;
     let checkpoint: SignedCheckpointRow | undefined;
+    await this.trailsCaughtUp;
     try {
       checkpoint = await signCheckpoint(this.db, { origin, signerKey });
       this.forkStatus.report(undefined);

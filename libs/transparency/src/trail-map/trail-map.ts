@@ -1,0 +1,169 @@
+/**
+ * The trail map: a log-derived map (Trillian's term) from gift id to the state of the gift's trail
+ * (trail-membership.ts) in the log's first N leaves, committed by the checkpoint of size N in an
+ * extension line. A receipt carries its gift's entry with an inclusion proof, so a verifier can tell
+ * that the events shown are the whole trail up to the checkpoint. Specified in docs/transparency-spec.md.
+ *
+ *   trail hash:  chain_0 = 32 zero bytes; chain_i = SHA-256(0x02 || chain_{i-1} || leafHash_i),
+ *                over the RFC 6962 leaf hashes of the trail's events in log order (0x02 keeps it
+ *                apart from the tree's 0x00 leaves and 0x01 nodes).
+ *   map leaf:    u16 big-endian byte length of the gift id || gift id (UTF-8) || u64 big-endian trail
+ *                length || trail hash (32 bytes).
+ *   map:         the RFC 6962 Merkle tree (MTH) over the map leaves of every gift with a non-empty
+ *                trail, sorted by gift id bytes (unsigned, lexicographic); no gift twice.
+ *   extension:   "pangolin-trail-map <standard base64 of the map root> <number of map leaves>"
+ */
+import { createHash } from 'node:crypto';
+import { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from '../merkle/rfc6962';
+import { decodeStandardBase64, encodeStandardBase64 } from '../signed-note/base64';
+import type { ParsedCheckpoint } from '../signed-note/checkpoint';
+
+export const TRAIL_MAP_EXTENSION = 'pangolin-trail-map';
+/** chain_0: the trail hash of a gift with no event yet. */
+export const EMPTY_TRAIL_HASH: Uint8Array = new Uint8Array(HASH_SIZE);
+const CHAIN_PREFIX = Uint8Array.of(0x02);
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/** The state of one gift's trail in the first N leaves of the log. */
+export interface TrailState {
+  readonly giftId: string;
+  /** Number of the trail's events among those leaves. */
+  readonly length: bigint;
+  /** chain_length over their leaf hashes. */
+  readonly hash: Uint8Array;
+}
+
+/** chain_i from chain_{i-1} and the RFC 6962 leaf hash of the trail's i-th event. */
+export function nextTrailHash(previous: Uint8Array, eventLeafHash: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(CHAIN_PREFIX).update(previous).update(eventLeafHash).digest());
+}
+
+/** The trail hash of events with these leaf hashes, in order. */
+export function trailHashOf(leafHashes: Iterable<Uint8Array>): { length: bigint; hash: Uint8Array } {
+  let hash = EMPTY_TRAIL_HASH;
+  let length = 0n;
+  for (const leaf of leafHashes) {
+    hash = nextTrailHash(hash, leaf);
+    length++;
+  }
+  return { length, hash };
+}
+
+/** The map leaf's bytes (see above). */
+export function encodeTrailMapLeaf(state: TrailState): Uint8Array {
+  const id = Buffer.from(state.giftId, 'utf8');
+  if (id.length === 0 || id.length > 0xffff) throw new RangeError(`a gift id must be 1 to 65535 bytes, got ${id.length}`);
+  if (state.length < 0n || state.length > MAX_UINT64) throw new RangeError(`trail length ${state.length} is outside 0..2^64-1`);
+  if (state.hash.length !== HASH_SIZE) throw new RangeError(`a trail hash is ${HASH_SIZE} bytes, got ${state.hash.length}`);
+  const bytes = Buffer.alloc(2 + id.length + 8 + HASH_SIZE);
+  bytes.writeUInt16BE(id.length, 0);
+  id.copy(bytes, 2);
+  bytes.writeBigUInt64BE(state.length, 2 + id.length);
+  bytes.set(state.hash, 2 + id.length + 8);
+  return new Uint8Array(bytes);
+}
+
+export function trailMapLeafHash(state: TrailState): Uint8Array {
+  return leafHash(encodeTrailMapLeaf(state));
+}
+
+/** Gift ids in map order: by their UTF-8 bytes. */
+export function compareGiftIds(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * The map over some trail states, with every level of its tree kept, so a proof for any entry costs
+ * O(log n) once it is built (O(n) hashes). Building 100,000 entries takes about a tenth of a second.
+ */
+export class TrailMap {
+  /** Gift ids in map order; `indexOf` finds an entry's position. */
+  readonly giftIds: readonly string[];
+  private readonly positions: Map<string, number>;
+  /** levels[0]: the map leaf hashes; levels[k]: the hashes of level k (a lone last node moves up unchanged, as in RFC 6962). */
+  private readonly levels: Uint8Array[][];
+  readonly states: readonly TrailState[];
+
+  constructor(states: Iterable<TrailState>) {
+    const sorted = [...states].map((state) => ({ state, key: Buffer.from(state.giftId, 'utf8') })).sort((a, b) => Buffer.compare(a.key, b.key));
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i].key.equals(sorted[i - 1].key)) throw new RangeError(`gift ${sorted[i].state.giftId} is in the trail map twice`);
+    }
+    this.states = sorted.map(({ state }) => state);
+    this.giftIds = this.states.map((state) => state.giftId);
+    this.positions = new Map(this.giftIds.map((giftId, i) => [giftId, i]));
+    const levels: Uint8Array[][] = [this.states.map(trailMapLeafHash)];
+    while (levels[levels.length - 1].length > 1) {
+      const below = levels[levels.length - 1];
+      const level: Uint8Array[] = [];
+      for (let i = 0; i + 1 < below.length; i += 2) level.push(nodeHash(below[i], below[i + 1]));
+      if (below.length % 2 === 1) level.push(below[below.length - 1]);
+      levels.push(level);
+    }
+    this.levels = levels;
+  }
+
+  get size(): bigint {
+    return BigInt(this.states.length);
+  }
+
+  get root(): Uint8Array {
+    const top = this.levels[this.levels.length - 1];
+    return top.length === 0 ? EMPTY_ROOT : top[0];
+  }
+
+  /** The entry of `giftId` and its position, if the map has it. */
+  entry(giftId: string): { index: bigint; state: TrailState } | undefined {
+    const position = this.positions.get(giftId);
+    return position === undefined ? undefined : { index: BigInt(position), state: this.states[position] };
+  }
+
+  /** The RFC 6962 audit path of the entry at `index` (what verifyInclusion takes). */
+  inclusionProof(index: bigint): Uint8Array[] {
+    if (index < 0n || index >= this.size) throw new RangeError(`map index ${index} is outside the map of ${this.size} entries`);
+    const proof: Uint8Array[] = [];
+    let i = Number(index);
+    for (let level = 0; level < this.levels.length - 1; level++) {
+      const sibling = i ^ 1;
+      if (sibling < this.levels[level].length) proof.push(this.levels[level][sibling]);
+      i >>= 1;
+    }
+    return proof;
+  }
+
+  /** The checkpoint's extension line committing to this map. */
+  extensionLine(): string {
+    return formatTrailMapLine({ root: this.root, size: this.size });
+  }
+}
+
+/** The commitment to a trail map a checkpoint carries. */
+export interface TrailMapCommitment {
+  readonly root: Uint8Array;
+  /** Number of map entries (gifts with a non-empty trail). */
+  readonly size: bigint;
+}
+
+export function formatTrailMapLine(commitment: TrailMapCommitment): string {
+  return `${TRAIL_MAP_EXTENSION} ${encodeStandardBase64(commitment.root)} ${commitment.size.toString(10)}`;
+}
+
+/** The checkpoint's trail map line was refused. */
+export class TrailMapLineError extends Error {}
+
+/**
+ * The trail map the checkpoint commits to: undefined if it carries no pangolin-trail-map line
+ * (checkpoints signed before trail maps, or by a log that keeps none); throws TrailMapLineError
+ * for a malformed line or more than one.
+ */
+export function trailMapCommitmentOf(checkpoint: Pick<ParsedCheckpoint, 'extensionLines'>): TrailMapCommitment | undefined {
+  const lines = checkpoint.extensionLines.filter((line) => line === TRAIL_MAP_EXTENSION || line.startsWith(`${TRAIL_MAP_EXTENSION} `));
+  if (lines.length === 0) return undefined;
+  if (lines.length > 1) throw new TrailMapLineError(`the checkpoint has ${lines.length} ${TRAIL_MAP_EXTENSION} lines, not one`);
+  const fields = lines[0].split(' ');
+  const root = fields.length === 3 ? decodeStandardBase64(fields[1]) : undefined;
+  if (fields.length !== 3 || root === undefined || root.length !== HASH_SIZE || !/^(?:0|[1-9][0-9]*)$/.test(fields[2]) || BigInt(fields[2]) > MAX_UINT64) {
+    throw new TrailMapLineError(`the checkpoint's line ${JSON.stringify(lines[0])} is not "${TRAIL_MAP_EXTENSION} <base64 of a 32-byte root> <decimal size>"`);
+  }
+  return { root, size: BigInt(fields[2]) };
+}

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { giftTraceEvents } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { cosignedNote, inclusionProofFor, leafIndicesOf, storedLeafHashAt, trailLeafIndices, trailMapAt, type SignedCheckpointRow } from '@pangolin/read-models';
+import { cosignedNote, inclusionProofFor, leafIndicesOf, storedLeafHashAt, trailLeafIndices, trailMapAt, trailStateAt, type SignedCheckpointRow } from '@pangolin/read-models';
 import {
   encodeLeaf,
   formatReceipt,
@@ -12,6 +12,7 @@ import {
   RECEIPT_FORMAT,
   splitNote,
   trailMapCommitmentOf,
+  trailMapLeafHash,
   type ReceiptEvent,
   type ReceiptTrailMapEntry,
 } from '@pangolin/transparency';
@@ -104,13 +105,14 @@ export class GiftReceipts {
       throw new InternalServerErrorException(`the trail map at size ${checkpoint.size} no longer matches the one its checkpoint commits to. Run \`npm run audit\``);
     }
     const found = map.entry(giftId);
+    const state = await trailStateAt(manager, giftId, checkpoint.size);
     const indices = await trailLeafIndices(manager, giftId, checkpoint.size);
-    if (found === undefined || found.state.length !== BigInt(indices.length)) {
+    if (found === undefined || state === undefined || state.length !== BigInt(indices.length) || !Buffer.from(trailMapLeafHash(state)).equals(found.leafHash)) {
       throw new InternalServerErrorException(`gift ${giftId}'s trail at size ${checkpoint.size} is not the one the trail map holds. Run \`npm run audit\``);
     }
     return {
       indices,
-      entry: { trailLength: found.state.length, trailHash: found.state.hash, mapIndex: found.index, inclusionProof: map.inclusionProof(found.index) },
+      entry: { trailLength: state.length, trailHash: state.hash, mapIndex: found.index, inclusionProof: map.inclusionProof(found.index) },
     };
   }
 }

@@ -19,6 +19,10 @@ export class TrailHeadRow {
   /** The trail hash after `length` events, lowercase hex. */
   @Column({ type: 'varchar', length: 64 })
   hash: string;
+
+  /** trailMapLeafHash of (giftId, length, hash), lowercase hex: signing a checkpoint then hashes only the map's inner nodes. */
+  @Column({ type: 'varchar', length: 64 })
+  mapLeafHash: string;
 }
 
 /** One event of a gift's trail: the `length`-th, at leaf `leafIndex`, and the trail hash after it. */

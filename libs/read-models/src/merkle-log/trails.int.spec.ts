@@ -1,4 +1,4 @@
-import { eventLeafHash, generateSignerKey, nextTrailHash, EMPTY_TRAIL_HASH, openNote, parseCheckpoint, TrailMap, TrailMembershipTracker } from '@pangolin/transparency';
+import { eventLeafHash, generateSignerKey, openNote, parseCheckpoint, TrailRecomputation, type TrailMap } from '@pangolin/transparency';
 import type { RecordedEvent } from '@pangolin/event-store';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 import { signCheckpoint } from './checkpoints';
@@ -8,17 +8,9 @@ import { TrailEventRow, TrailHeadRow, TrailPolicyGiftRow, TrailProgressRow } fro
 
 /** The trails recomputed from the events alone, as the audit and a verifier would. */
 function recomputed(events: readonly RecordedEvent[], size: number): { map: TrailMap; leaves: Map<string, bigint[]> } {
-  const membership = new TrailMembershipTracker();
-  const states = new Map<string, { length: bigint; hash: Uint8Array }>();
-  const leaves = new Map<string, bigint[]>();
-  events.slice(0, size).forEach((event, index) => {
-    for (const giftId of membership.next(event)) {
-      const state = states.get(giftId) ?? { length: 0n, hash: EMPTY_TRAIL_HASH };
-      states.set(giftId, { length: state.length + 1n, hash: nextTrailHash(state.hash, eventLeafHash(event)) });
-      leaves.set(giftId, [...(leaves.get(giftId) ?? []), BigInt(index)]);
-    }
-  });
-  return { map: new TrailMap([...states].map(([giftId, state]) => ({ giftId, ...state }))), leaves };
+  const trails = new TrailRecomputation(true);
+  for (const event of events.slice(0, size)) trails.add(event, eventLeafHash(event));
+  return { map: trails.map(), leaves: trails.leaves };
 }
 
 describe('the trail map kept beside the Merkle log', () => {

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
-import { nextTrailHash, EMPTY_TRAIL_HASH, policyLookedUpBy, trailMembership, TrailMap, type TrailMemberEvent, type TrailState } from '@pangolin/transparency';
+import { nextTrailHash, EMPTY_TRAIL_HASH, policyLookedUpBy, trailMapLeafHash, trailMembership, TrailMap, type TrailMapEntry, type TrailMemberEvent, type TrailState } from '@pangolin/transparency';
 import { fixedSizeChunks, preparedQuery, quotedTable, rawQuery } from '../shared/raw-sql';
 import { writeLockOf } from '../write-lock';
 import { merkleLogSize } from './merkle-log.queries';
@@ -72,14 +72,14 @@ export async function appendToTrails(tx: EntityManager, fromSize: bigint, leaves
   await insertRows(tx, `INSERT INTO ${quotedTable(tx, TrailEventRow)} ("giftId", "length", "leafIndex", "hash") VALUES`, trailEvents, 4, '');
   const changedHeads = giftIds.map((giftId) => {
     const head = heads.get(giftId)!;
-    return [giftId, head.length.toString(), hex(head.hash)];
+    return [giftId, head.length.toString(), hex(head.hash), hex(trailMapLeafHash({ giftId, ...head }))];
   });
   await insertRows(
     tx,
-    `INSERT INTO ${quotedTable(tx, TrailHeadRow)} ("giftId", "length", "hash") VALUES`,
+    `INSERT INTO ${quotedTable(tx, TrailHeadRow)} ("giftId", "length", "hash", "mapLeafHash") VALUES`,
     changedHeads,
-    3,
-    ' ON CONFLICT ("giftId") DO UPDATE SET "length" = excluded."length", "hash" = excluded."hash"',
+    4,
+    ' ON CONFLICT ("giftId") DO UPDATE SET "length" = excluded."length", "hash" = excluded."hash", "mapLeafHash" = excluded."mapLeafHash"',
   );
   const links = [...new Map(newLinks.map((link) => [`${link.policyId}\u0000${link.giftId}`, [link.policyId, link.giftId]])).values()];
   await insertRows(tx, `INSERT INTO ${quotedTable(tx, TrailPolicyGiftRow)} ("policyId", "giftId") VALUES`, links, 2, ' ON CONFLICT DO NOTHING');
@@ -101,24 +101,24 @@ export async function trailMapAt(manager: EntityManager, size: bigint): Promise<
   const logSize = await merkleLogSize(manager);
   if (size > logSize) throw new RangeError(`tree size ${size} is outside the log, which has ${logSize} leaves`);
   if ((await trailsCoverage(manager)) !== logSize) return undefined;
-  const states = new Map<string, TrailState>();
-  for (const row of await rawQuery<{ giftId: string; length: number | string; hash: string }>(manager, `SELECT "giftId", "length", "hash" FROM ${quotedTable(manager, TrailHeadRow)}`)) {
-    states.set(row.giftId, { giftId: row.giftId, length: BigInt(row.length), hash: unhex(row.hash) });
+  const entries = new Map<string, TrailMapEntry>();
+  for (const row of await rawQuery<{ giftId: string; mapLeafHash: string }>(manager, `SELECT "giftId", "mapLeafHash" FROM ${quotedTable(manager, TrailHeadRow)}`)) {
+    entries.set(row.giftId, { giftId: row.giftId, leafHash: Buffer.from(row.mapLeafHash, 'hex') });
   }
   if (size < logSize) {
     const events = quotedTable(manager, TrailEventRow);
     const later = await rawQuery<{ giftId: string }>(manager, `SELECT DISTINCT "giftId" FROM ${events} WHERE "leafIndex" >= :size`, { size: size.toString() });
-    for (const { giftId } of later) states.delete(giftId);
+    for (const { giftId } of later) entries.delete(giftId);
     for (const chunk of idChunks(later.map(({ giftId }) => giftId))) {
       const rows = await rawQuery<{ giftId: string; length: number | string; hash: string }>(
         manager,
         `SELECT e."giftId", e."length", e."hash" FROM ${events} e JOIN (SELECT "giftId", MAX("length") AS "length" FROM ${events} WHERE "leafIndex" < :size AND "giftId" IN (:...ids) GROUP BY "giftId") m ON m."giftId" = e."giftId" AND m."length" = e."length"`,
         { size: size.toString(), ids: chunk },
       );
-      for (const row of rows) states.set(row.giftId, { giftId: row.giftId, length: BigInt(row.length), hash: unhex(row.hash) });
+      for (const row of rows) entries.set(row.giftId, { giftId: row.giftId, leafHash: trailMapLeafHash({ giftId: row.giftId, length: BigInt(row.length), hash: unhex(row.hash) }) });
     }
   }
-  const map = new TrailMap(states.values());
+  const map = TrailMap.ofLeafHashes(entries.values());
   rememberTrailMap(manager, size, map);
   return map;
 }
@@ -130,6 +130,16 @@ export function rememberTrailMap(manager: EntityManager, size: bigint, map: Trai
 }
 
 const cachedMaps = new WeakMap<object, { size: bigint; map: TrailMap }>();
+
+/** The gift's trail state (length and trail hash) in the log's first `size` leaves; undefined if its trail has no event there. */
+export async function trailStateAt(manager: EntityManager, giftId: string, size: bigint): Promise<TrailState | undefined> {
+  const [row] = await rawQuery<{ length: number | string; hash: string }>(
+    manager,
+    `SELECT "length", "hash" FROM ${quotedTable(manager, TrailEventRow)} WHERE "giftId" = :giftId AND "leafIndex" < :size ORDER BY "length" DESC LIMIT 1`,
+    { giftId, size: size.toString() },
+  );
+  return row ? { giftId, length: BigInt(row.length), hash: unhex(row.hash) } : undefined;
+}
 
 /** The leaf indexes of the gift's trail among the log's first `size` leaves, in log order. */
 export async function trailLeafIndices(manager: EntityManager, giftId: string, size: bigint): Promise<bigint[]> {

@@ -14,7 +14,7 @@ export class TrailMap1765870000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const schema = schemaOf(queryRunner);
     const table = (name: string) => `"${schema}"."${name}"`;
-    await queryRunner.query(`CREATE TABLE ${table('merkle_trail_heads')} ("giftId" character varying(100) NOT NULL, "length" bigint NOT NULL, "hash" character varying(64) NOT NULL, CONSTRAINT "PK_merkle_trail_heads" PRIMARY KEY ("giftId"))`);
+    await queryRunner.query(`CREATE TABLE ${table('merkle_trail_heads')} ("giftId" character varying(100) NOT NULL, "length" bigint NOT NULL, "hash" character varying(64) NOT NULL, "mapLeafHash" character varying(64) NOT NULL, CONSTRAINT "PK_merkle_trail_heads" PRIMARY KEY ("giftId"))`);
     await queryRunner.query(
       `CREATE TABLE ${table('merkle_trail_events')} ("giftId" character varying(100) NOT NULL, "length" bigint NOT NULL, "leafIndex" bigint NOT NULL, "hash" character varying(64) NOT NULL, CONSTRAINT "PK_merkle_trail_events" PRIMARY KEY ("giftId", "length"))`,
     );

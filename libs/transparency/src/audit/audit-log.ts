@@ -3,8 +3,8 @@ import { EMPTY_ROOT, leafHash, nodeHash } from '../merkle/rfc6962';
 import type { SubtreeHash, SubtreeKey } from '../merkle/subtree-hash-store';
 import { parseCheckpoint } from '../signed-note/checkpoint';
 import { openNote } from '../signed-note/signed-note';
-import { TrailMembershipTracker } from '../trail-map/trail-membership';
-import { EMPTY_TRAIL_HASH, nextTrailHash, TrailMap, trailMapCommitmentOf, type TrailMapCommitment } from '../trail-map/trail-map';
+import { TrailRecomputation } from '../trail-map/trail-membership';
+import { trailMapCommitmentOf, type TrailMapCommitment } from '../trail-map/trail-map';
 import { Lookahead } from './lookahead';
 
 /**
@@ -147,9 +147,8 @@ class LogAudit {
   private lastStoredLeafHash: Uint8Array | undefined;
   private checkpointsVerified = 0;
   private lastMatching: { size: bigint; signedAt: string } | undefined;
-  private readonly membership = new TrailMembershipTracker();
   /** Each gift's trail (length and hash) in the leaves so far. */
-  private readonly trails = new Map<string, { length: bigint; hash: Uint8Array }>();
+  private readonly trails = new TrailRecomputation();
 
   constructor(private readonly input: AuditInput) {
     this.events = new Lookahead(input.events);
@@ -170,7 +169,7 @@ class LogAudit {
       this.lastPosition = position;
       this.lastStoredLeafHash = leaf.hash;
       await this.append(eventHash);
-      this.extendTrails(event, eventHash);
+      this.trails.add(event, eventHash);
       this.leavesDone = i + 1n;
       await this.checkCheckpointsUpTo(this.leavesDone);
     }
@@ -331,7 +330,7 @@ class LogAudit {
         });
       }
       if (opened.trailMap !== undefined) {
-        const map = new TrailMap([...this.trails].map(([giftId, trail]) => ({ giftId, ...trail })));
+        const map = this.trails.map();
         if (!sameHash(map.root, opened.trailMap.root) || map.size !== opened.trailMap.size) {
           throw new AuditFailed({
             kind: 'trail-map-mismatch',
@@ -356,14 +355,6 @@ class LogAudit {
       return { root: parsed.rootHash, trailMap: trailMapCommitmentOf(parsed) };
     } catch (error) {
       return { refused: (error as Error).message };
-    }
-  }
-
-  /** Adds the leaf to the trails of the gifts it belongs to. */
-  private extendTrails(event: LeafEvent, eventHash: Uint8Array): void {
-    for (const giftId of this.membership.next(event)) {
-      const trail = this.trails.get(giftId);
-      this.trails.set(giftId, { length: (trail?.length ?? 0n) + 1n, hash: nextTrailHash(trail?.hash ?? EMPTY_TRAIL_HASH, eventHash) });
     }
   }
 

@@ -86,31 +86,50 @@ export function compareGiftIds(a: string, b: string): number {
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/** One entry of the map as the tree needs it: the gift id and its map leaf hash (trailMapLeafHash of its state). */
+export interface TrailMapEntry {
+  readonly giftId: string;
+  readonly leafHash: Uint8Array;
+}
+
 /**
  * The map over some trail states, with every level of its tree kept, so a proof for any entry costs
- * O(log n) once it is built (O(n) hashes). Building 100,000 entries takes about a tenth of a second.
+ * O(log n) once it is built (O(n) hashes). Built from the states, or from their map leaf hashes when
+ * those are kept (the platform stores them beside each trail's state, so signing a checkpoint hashes
+ * only the tree's inner nodes).
  */
 export class TrailMap {
-  /** Gift ids in map order; `indexOf` finds an entry's position. */
-  readonly giftIds: readonly string[];
-  private readonly positions: Map<string, number>;
+  private ids: readonly string[] = [];
+  private readonly positions = new Map<string, number>();
   /** levels[0]: the map leaf hashes; levels[k]: the hashes of level k (a lone last node moves up unchanged, as in RFC 6962). */
-  private readonly levels: Uint8Array[][];
-  readonly states: readonly TrailState[];
+  private levels: Uint8Array[][] = [[]];
 
   constructor(states: Iterable<TrailState>) {
-    const anySurrogate = (giftId: string) => SURROGATE.test(giftId);
-    const sorted = [...states];
+    this.build([...states].map((state) => ({ giftId: state.giftId, leafHash: trailMapLeafHash(state) })));
+  }
+
+  /** Gift ids in map order. */
+  get giftIds(): readonly string[] {
+    return this.ids;
+  }
+
+  static ofLeafHashes(entries: Iterable<TrailMapEntry>): TrailMap {
+    const map = new TrailMap([]);
+    map.build([...entries]);
+    return map;
+  }
+
+  private build(entries: TrailMapEntry[]): void {
     // Plain string order is byte order without surrogates (see compareGiftIds), and far cheaper for 100,000 ids.
-    if (sorted.some((state) => anySurrogate(state.giftId))) sorted.sort((a, b) => compareGiftIds(a.giftId, b.giftId));
-    else sorted.sort((a, b) => (a.giftId < b.giftId ? -1 : a.giftId > b.giftId ? 1 : 0));
-    for (let i = 1; i < sorted.length; i++) {
-      if (sorted[i].giftId === sorted[i - 1].giftId) throw new RangeError(`gift ${sorted[i].giftId} is in the trail map twice`);
+    if (entries.some((entry) => SURROGATE.test(entry.giftId))) entries.sort((a, b) => compareGiftIds(a.giftId, b.giftId));
+    else entries.sort((a, b) => (a.giftId < b.giftId ? -1 : a.giftId > b.giftId ? 1 : 0));
+    for (let i = 1; i < entries.length; i++) {
+      if (entries[i].giftId === entries[i - 1].giftId) throw new RangeError(`gift ${entries[i].giftId} is in the trail map twice`);
     }
-    this.states = sorted;
-    this.giftIds = this.states.map((state) => state.giftId);
-    this.positions = new Map(this.giftIds.map((giftId, i) => [giftId, i]));
-    const levels: Uint8Array[][] = [this.states.map(trailMapLeafHash)];
+    this.ids = entries.map((entry) => entry.giftId);
+    this.positions.clear();
+    this.ids.forEach((giftId, i) => this.positions.set(giftId, i));
+    const levels: Uint8Array[][] = [entries.map((entry) => entry.leafHash)];
     while (levels[levels.length - 1].length > 1) {
       const below = levels[levels.length - 1];
       const level: Uint8Array[] = [];
@@ -122,7 +141,7 @@ export class TrailMap {
   }
 
   get size(): bigint {
-    return BigInt(this.states.length);
+    return BigInt(this.ids.length);
   }
 
   get root(): Uint8Array {
@@ -130,10 +149,10 @@ export class TrailMap {
     return top.length === 0 ? EMPTY_ROOT : top[0];
   }
 
-  /** The entry of `giftId` and its position, if the map has it. */
-  entry(giftId: string): { index: bigint; state: TrailState } | undefined {
+  /** The position and map leaf hash of `giftId`'s entry, if the map has it. */
+  entry(giftId: string): { index: bigint; leafHash: Uint8Array } | undefined {
     const position = this.positions.get(giftId);
-    return position === undefined ? undefined : { index: BigInt(position), state: this.states[position] };
+    return position === undefined ? undefined : { index: BigInt(position), leafHash: this.levels[0][position] };
   }
 
   /** The RFC 6962 audit path of the entry at `index` (what verifyInclusion takes). */

@@ -63,12 +63,14 @@ describe('TrailMap', () => {
       await appendLeaves(store, 0n, sorted.map(trailMapLeafHash));
       expect(map.size).toBe(BigInt(n));
       expect(map.root).toEqual(n === 0 ? EMPTY_ROOT : await rootAt(store, BigInt(n)));
+      expect(TrailMap.ofLeafHashes(states.map((s) => ({ giftId: s.giftId, leafHash: trailMapLeafHash(s) }))).root).toEqual(map.root);
       for (const [i, s] of sorted.entries()) {
         const entry = map.entry(s.giftId)!;
         expect(entry.index).toBe(BigInt(i));
         const proof = map.inclusionProof(entry.index);
         expect(proof).toEqual(await inclusionProof(store, BigInt(i), BigInt(n)));
-        expect(verifyInclusion(trailMapLeafHash(entry.state), entry.index, map.size, proof, map.root)).toEqual({ ok: true });
+        expect(entry.leafHash).toEqual(trailMapLeafHash(s));
+        expect(verifyInclusion(trailMapLeafHash(s), entry.index, map.size, proof, map.root)).toEqual({ ok: true });
       }
     }
   });
@@ -86,15 +88,19 @@ describe('TrailMap', () => {
       run();
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
-    // Against raw hashing on the same machine, so a loaded test machine does not make it flaky.
+    // Against raw hashing on the same machine (the best of three of each, interleaved), so a loaded test machine does not make it flaky.
     const input = Buffer.alloc(65);
-    const rawHashes = elapsed(() => {
-      for (let i = 0; i < 200_000; i++) createHash('sha256').update(input).digest();
-    });
     let map: TrailMap | undefined;
-    const build = elapsed(() => (map = new TrailMap(states)));
+    const raw: number[] = [];
+    const build: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      raw.push(elapsed(() => {
+        for (let i = 0; i < 200_000; i++) createHash('sha256').update(input).digest();
+      }));
+      build.push(elapsed(() => (map = new TrailMap(states))));
+    }
     expect(map!.size).toBe(100_000n);
-    expect(build).toBeLessThan(2 * rawHashes);
+    expect(Math.min(...build)).toBeLessThan(2 * Math.min(...raw));
   });
 });
 

@@ -13,6 +13,7 @@
  *     earlier in the log, or that names the gift (contributions, refunds);
  *   - every ClaimPaid naming the gift among the premium's funders (fundedBy).
  */
+import { EMPTY_TRAIL_HASH, nextTrailHash, TrailMap, type TrailState } from './trail-map';
 
 /** The fields of an event the rule reads. */
 export interface TrailMemberEvent {
@@ -105,4 +106,38 @@ function namedGifts(data: unknown, key: string): string[] {
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+/**
+ * The gifts' trails recomputed from the events alone, as the audit (and a test, or an independent
+ * auditor) does: feed every leaf in log order with its RFC 6962 leaf hash; `map()` is the trail map
+ * at the leaves fed so far.
+ */
+export class TrailRecomputation {
+  private readonly membership = new TrailMembershipTracker();
+  private readonly states = new Map<string, { length: bigint; hash: Uint8Array }>();
+  /** Each gift's trail as leaf indexes, when asked to keep them. */
+  readonly leaves = new Map<string, bigint[]>();
+  private size = 0n;
+
+  constructor(private readonly keepLeaves = false) {}
+
+  add(event: TrailMemberEvent, leafHash: Uint8Array): void {
+    for (const giftId of this.membership.next(event)) {
+      const state = this.states.get(giftId);
+      this.states.set(giftId, { length: (state?.length ?? 0n) + 1n, hash: nextTrailHash(state?.hash ?? EMPTY_TRAIL_HASH, leafHash) });
+      if (this.keepLeaves) this.leaves.set(giftId, [...(this.leaves.get(giftId) ?? []), this.size]);
+    }
+    this.size++;
+  }
+
+  /** The gift's trail state in the leaves fed so far, if it has one. */
+  state(giftId: string): TrailState | undefined {
+    const state = this.states.get(giftId);
+    return state === undefined ? undefined : { giftId, ...state };
+  }
+
+  map(): TrailMap {
+    return new TrailMap([...this.states].map(([giftId, state]) => ({ giftId, ...state })));
+  }
 }

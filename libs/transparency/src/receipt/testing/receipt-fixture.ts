@@ -10,8 +10,8 @@ import { formatCheckpoint } from '../../signed-note/checkpoint';
 import { generateSignerKey, signNote } from '../../signed-note/signed-note';
 import { formatConsistencyProof } from '../consistency';
 import { formatReceipt, parseReceipt, RECEIPT_FORMAT } from '../receipt';
-import { TrailMembershipTracker } from '../../trail-map/trail-membership';
-import { EMPTY_TRAIL_HASH, nextTrailHash, TrailMap } from '../../trail-map/trail-map';
+import { TrailRecomputation } from '../../trail-map/trail-membership';
+import type { TrailMap } from '../../trail-map/trail-map';
 
 export const TEST_LOG_ORIGIN = 'pangolin.test/log';
 
@@ -34,18 +34,10 @@ export class TestLog {
   }
 
   /** The trail map of the first `size` leaves and each gift's trail (leaf indices), recomputed as the platform keeps them. */
-  trails(size = this.size): { map: TrailMap; leaves: Map<string, number[]> } {
-    const membership = new TrailMembershipTracker();
-    const leaves = new Map<string, number[]>();
-    const states = new Map<string, { length: bigint; hash: Uint8Array }>();
-    this.events.slice(0, Number(size)).forEach((event, index) => {
-      for (const giftId of membership.next(event)) {
-        const state = states.get(giftId) ?? { length: 0n, hash: EMPTY_TRAIL_HASH };
-        states.set(giftId, { length: state.length + 1n, hash: nextTrailHash(state.hash, leafHash(encodeLeaf(event))) });
-        leaves.set(giftId, [...(leaves.get(giftId) ?? []), index]);
-      }
-    });
-    return { map: new TrailMap([...states].map(([giftId, state]) => ({ giftId, ...state }))), leaves };
+  trails(size = this.size): { map: TrailMap; leaves: Map<string, number[]>; states: TrailRecomputation } {
+    const trails = new TrailRecomputation(true);
+    for (const event of this.events.slice(0, Number(size))) trails.add(event, leafHash(encodeLeaf(event)));
+    return { map: trails.map(), leaves: new Map([...trails.leaves].map(([giftId, indices]) => [giftId, indices.map(Number)])), states: trails };
   }
 
   /**
@@ -54,14 +46,15 @@ export class TestLog {
    */
   async completeReceipt(giftId: string, options: { size?: bigint; leafIndices?: readonly number[] } = {}): Promise<string> {
     const size = options.size ?? this.size;
-    const { map, leaves } = this.trails(size);
+    const { map, leaves, states } = this.trails(size);
     const found = map.entry(giftId);
-    if (found === undefined) throw new Error(`gift ${giftId} has no trail`);
+    const state = states.state(giftId);
+    if (found === undefined || state === undefined) throw new Error(`gift ${giftId} has no trail`);
     const text = await this.receipt(giftId, options.leafIndices ?? leaves.get(giftId)!, size, [map.extensionLine()]);
     const receipt = parseReceipt(text);
     return formatReceipt({
       ...receipt,
-      trailMap: { trailLength: found.state.length, trailHash: found.state.hash, mapIndex: found.index, inclusionProof: map.inclusionProof(found.index) },
+      trailMap: { trailLength: state.length, trailHash: state.hash, mapIndex: found.index, inclusionProof: map.inclusionProof(found.index) },
     });
   }
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -305,7 +305,10 @@ describe('the audit command', () => {
       for (const [i, event] of events.entries()) {
         if (event !== lastClaimPaid) hidden.add({ streamId: event.stream_id, type: event.type, data: JSON.parse(event.data) }, Buffer.from(leafHashes[i].hash, 'hex'));
       }
-      const forged = signNote(formatCheckpoint({ ...checkpoint, extensionLines: [hidden.map().extensionLine()] }), TEST_SIGNING_KEY.signerKey);
+      // The log's key: generated in the data folder by the embedded platform, given as TEST_SIGNING_KEY with server stores.
+      const keyFile = join(copy.env.DATA_DIR, 'transparency-signing.key');
+      const signerKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : TEST_SIGNING_KEY.signerKey;
+      const forged = signNote(formatCheckpoint({ ...checkpoint, extensionLines: [hidden.map().extensionLine()] }), signerKey);
       await copy.sql('UPDATE {checkpoints} SET note = ? WHERE size = ?', [forged, String(size)]);
       const { code, output } = await audit(copy.env);
       expect(output).toMatch(

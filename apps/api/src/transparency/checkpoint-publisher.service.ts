@@ -20,8 +20,6 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   /** A one-off signing for a promise the schedule would not honour in time (see signWithin). */
   private promiseTimer?: NodeJS.Timeout;
   private lastLoggedSize = -1n;
-  /** The trails of a database from before the trail map, being caught up (see start). */
-  private trailsCaughtUp: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
@@ -33,13 +31,8 @@ export class CheckpointPublisher implements OnApplicationShutdown {
 
   start(): void {
     const { checkpointIntervalMs } = this.config.transparency;
-    // A log from before the trail map: its trails are rebuilt from the events once, and checkpoints wait for them so they commit to the map.
-    this.trailsCaughtUp = catchUpTrails(this.db, this.store).then(
-      (leaves) => {
-        if (leaves > 0n) this.logger.log(`the trail map now covers the ${leaves} leaves logged before it`);
-      },
-      (error) => this.logger.error(`catching up the trail map failed, so checkpoints carry none: ${error instanceof Error ? error.message : error}`),
-    );
+    // A log from before the trail map has its trails rebuilt from the events now, in the background (signing waits for it).
+    void this.catchUpTrails();
     this.cosigner.nudge();
     if (checkpointIntervalMs === 0) return;
     this.timer = setInterval(() => this.publish().catch((error) => this.logger.error(`signing a checkpoint failed: ${error instanceof Error ? error.message : error}`)), checkpointIntervalMs);
@@ -49,7 +42,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   async publish(): Promise<SignedCheckpointRow | undefined> {
     const { origin, signerKey } = this.config.transparency;
     let checkpoint: SignedCheckpointRow | undefined;
-    await this.trailsCaughtUp;
+    await this.catchUpTrails();
     try {
       checkpoint = await signCheckpoint(this.db, { origin, signerKey });
       this.forkStatus.report(undefined);
@@ -63,6 +56,21 @@ export class CheckpointPublisher implements OnApplicationShutdown {
       this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);
     }
     return checkpoint;
+  }
+
+  /**
+   * Brings the trail map's tables up to the log before signing, so the checkpoint commits to the map:
+   * once for a log from before trail maps, and for leaves a projector appended meanwhile. Nothing to
+   * do otherwise. On failure the checkpoint is signed without the map (receipts then report their
+   * completeness unproven) and the reason is logged.
+   */
+  private async catchUpTrails(): Promise<void> {
+    try {
+      const leaves = await catchUpTrails(this.db, this.store);
+      if (leaves > 0n) this.logger.log(`the trail map caught up with ${leaves} leaves of the log`);
+    } catch (error) {
+      this.logger.error(`catching up the trail map failed, so this checkpoint carries none: ${error instanceof Error ? error.message : error}`);
+    }
   }
 
   /** The latest signed checkpoint if it holds leaf `index`, else one signed now; undefined if the log does not hold that leaf yet. */

@@ -152,23 +152,34 @@ export async function trailLeafIndices(manager: EntityManager, giftId: string, s
 }
 
 /**
- * Brings the trail tables of a database from before the trail map up to its log: rebuilds them from
- * the stored events, leaf by leaf (each event checked to be the one logged at its leaf), under the
- * write lock in one transaction. Nothing to do when they cover the log already. Returns the number
- * of leaves added to the trails.
+ * Brings the trail tables up to the log when they are behind it (a database from before the trail
+ * map, or leaves a projector appended while a catch-up ran): adds the leaves they miss from the
+ * stored events, leaf by leaf (each event checked to be the one logged at its leaf), under the write
+ * lock in one transaction. Nothing to do when they cover the log, the usual case (two reads). Returns
+ * the number of leaves added to the trails.
  */
 export async function catchUpTrails(dataSource: DataSource, store: Pick<EventStore, 'readAll'>, pageSize = 500): Promise<bigint> {
   return writeLockOf(dataSource).run(() =>
     dataSource.transaction(async (tx) => {
       const size = await merkleLogSize(tx);
-      if ((await trailsCoverage(tx)) === size) return 0n;
-      for (const entity of [TrailEventRow, TrailHeadRow, TrailPolicyGiftRow, TrailProgressRow]) await tx.query(`DELETE FROM ${quotedTable(tx, entity)}`);
+      const covered = await trailsCoverage(tx);
+      if (covered === size) return 0n;
+      if (covered > size) {
+        // Trails ahead of the leaves cannot be cut back: rebuild them.
+        for (const entity of [TrailEventRow, TrailHeadRow, TrailPolicyGiftRow, TrailProgressRow]) await tx.query(`DELETE FROM ${quotedTable(tx, entity)}`);
+      }
+      const from = covered > size ? 0n : covered;
       let next = 0n;
       let after = 0n;
       while (next < size) {
-        const page = await store.readAll({ after, limit: Number(size - next < BigInt(pageSize) ? size - next : BigInt(pageSize)) });
-        if (page.length === 0) break;
-        after = page[page.length - 1].position;
+        const all = await store.readAll({ after, limit: Number(size - next < BigInt(pageSize) ? size - next : BigInt(pageSize)) });
+        if (all.length === 0) break;
+        after = all[all.length - 1].position;
+        // Events of leaves the trails already cover are skipped (leaf i is the i-th stored event).
+        const skip = next < from ? Number(from - next < BigInt(all.length) ? from - next : BigInt(all.length)) : 0;
+        next += BigInt(skip);
+        const page = all.slice(skip);
+        if (page.length === 0) continue;
         const logged = await rawQuery<{ index: number | string; eventId: string; hash: string }>(
           tx,
           `SELECT "index", "eventId", "hash" FROM ${quotedTable(tx, MerkleSubtreeHashRow)} WHERE "level" = 0 AND "index" >= :from AND "index" < :to ORDER BY "index"`,
@@ -184,7 +195,7 @@ export async function catchUpTrails(dataSource: DataSource, store: Pick<EventSto
         next += BigInt(page.length);
       }
       if (next !== size) throw new Error(`the event store holds ${next} events, fewer than the ${size} leaves of the Merkle log: run \`npm run audit\``);
-      return size;
+      return size - from;
     }),
   );
 }

@@ -105,18 +105,17 @@ export async function trailMapAt(manager: EntityManager, size: bigint): Promise<
   for (const row of await rawQuery<{ giftId: string; mapLeafHash: string }>(manager, `SELECT "giftId", "mapLeafHash" FROM ${quotedTable(manager, TrailHeadRow)}`)) {
     entries.set(row.giftId, { giftId: row.giftId, leafHash: Buffer.from(row.mapLeafHash, 'hex') });
   }
-  if (size < logSize) {
-    const events = quotedTable(manager, TrailEventRow);
-    const later = await rawQuery<{ giftId: string }>(manager, `SELECT DISTINCT "giftId" FROM ${events} WHERE "leafIndex" >= :size`, { size: size.toString() });
-    for (const { giftId } of later) entries.delete(giftId);
-    for (const chunk of idChunks(later.map(({ giftId }) => giftId))) {
-      const rows = await rawQuery<{ giftId: string; length: number | string; hash: string }>(
-        manager,
-        `SELECT e."giftId", e."length", e."hash" FROM ${events} e JOIN (SELECT "giftId", MAX("length") AS "length" FROM ${events} WHERE "leafIndex" < :size AND "giftId" IN (:...ids) GROUP BY "giftId") m ON m."giftId" = e."giftId" AND m."length" = e."length"`,
-        { size: size.toString(), ids: chunk },
-      );
-      for (const row of rows) entries.set(row.giftId, { giftId: row.giftId, leafHash: trailMapLeafHash({ giftId: row.giftId, length: BigInt(row.length), hash: unhex(row.hash) }) });
-    }
+  // Always, even at the log's size: outside a transaction a projector may append between these reads.
+  const events = quotedTable(manager, TrailEventRow);
+  const later = await rawQuery<{ giftId: string }>(manager, `SELECT DISTINCT "giftId" FROM ${events} WHERE "leafIndex" >= :size`, { size: size.toString() });
+  for (const { giftId } of later) entries.delete(giftId);
+  for (const chunk of idChunks(later.map(({ giftId }) => giftId))) {
+    const rows = await rawQuery<{ giftId: string; length: number | string; hash: string }>(
+      manager,
+      `SELECT e."giftId", e."length", e."hash" FROM ${events} e JOIN (SELECT "giftId", MAX("length") AS "length" FROM ${events} WHERE "leafIndex" < :size AND "giftId" IN (:...ids) GROUP BY "giftId") m ON m."giftId" = e."giftId" AND m."length" = e."length"`,
+      { size: size.toString(), ids: chunk },
+    );
+    for (const row of rows) entries.set(row.giftId, { giftId: row.giftId, leafHash: trailMapLeafHash({ giftId: row.giftId, length: BigInt(row.length), hash: unhex(row.hash) }) });
   }
   const map = TrailMap.ofLeafHashes(entries.values());
   rememberTrailMap(manager, size, map);

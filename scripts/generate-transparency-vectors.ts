@@ -1,7 +1,8 @@
 /**
  * Writes the test vectors of docs/transparency-spec.md into docs/transparency-vectors/: a real
  * receipt made by the platform (embedded stores, a fresh temporary folder, a fixed clock) for one
- * gift whose policy was issued and paid a claim, its checkpoint, the log's verifier key, three
+ * gift whose policy was issued and paid a claim (two more gifts pledged, so the trail map has three
+ * entries), its checkpoint, the log's verifier key, three
  * witness keys with cosigned variants, tampered variants, and manifest.json saying what
  * `pangolin-verify` answers for each. apps/verifier/src/transparency-vectors.unit.spec.ts checks the
  * manifest.
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
     const { claimId } = await government.ok(`/policies/${allocation.policyId}/claims`, { incidentDate, kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
     await insurer.ok(`/policies/${allocation.policyId}/claims/${claimId}/approve`, { approvedAmount: cny(100_000) });
     await insurer.ok(`/policies/${allocation.policyId}/claims/${claimId}/payment`, { payoutReference: 'BANK-VECTOR-1' });
+    // Two more gifts (pledged, not paid), so the trail map has three entries and the receipt's map proof is not empty.
+    for (const amount of [1000, 2000]) await donor.ok('/gifts', { amount: cny(amount), target: { kind: 'household', householdId, productId }, remainder: 'hold' });
     // The platform's own receipt code, as GET /gifts/:id/receipt serves it.
     receiptText = await platform.app.get(GiftReceipts).receiptFor(gift.giftId);
   } finally {
@@ -128,15 +131,23 @@ async function main(): Promise<void> {
   const flippedAt = note.indexOf('\n\n') + 2 + signatureLine.length - 10;
   write('tampered-bad-signature.json', withReceipt({ checkpoint: note.slice(0, flippedAt) + (note[flippedAt] === 'A' ? 'B' : 'A') + note.slice(flippedAt + 1) }));
   write('resaved-sorted-keys.json', resavedByPython(receiptText));
+  // Completeness: the claim payment left out of the receipt (its map entry still says the trail is one event longer).
+  const claimPaid = receipt.events.findIndex((event) => decodeLeaf(event.leaf).type === 'ClaimPaid');
+  if (claimPaid < 0 || receipt.trailMap === undefined) throw new Error('the vector receipt must have a ClaimPaid event and a trail map entry');
+  write('omitted-claim-paid.json', withReceipt({ events: receipt.events.filter((_, i) => i !== claimPaid) }));
+  // As a checkpoint from before trail maps: the same tree signed without the pangolin-trail-map line, the receipt without its entry.
+  const { trailMap: _entry, ...withoutEntry } = receipt;
+  write('receipt-without-trail-map.json', formatReceipt({ ...withoutEntry, checkpoint: signNote(formatCheckpoint({ ...checkpoint, extensionLines: [] }), log.signerKey) }));
 
   // A refusal's expected line is what the verifier library answers today (reviewed by hand when the vectors are made).
-  const refusal = (file: string, withPolicy: boolean): string => {
-    const result = verifyReceipt(readFileSync(join(DIR, file)), log.verifierKey, withPolicy ? { witnesses: parseWitnessPolicy(readFileSync(join(DIR, 'policy-2-of-3.txt'), 'utf8')) } : {});
+  const refusal = (file: string, extra: readonly string[]): string => {
+    const witnesses = extra.includes('--policy') ? parseWitnessPolicy(readFileSync(join(DIR, 'policy-2-of-3.txt'), 'utf8')) : undefined;
+    const result = verifyReceipt(readFileSync(join(DIR, file)), log.verifierKey, { witnesses, requireCompleteTrail: extra.includes('--require-complete') });
     if (result.ok) throw new Error(`${file} verifies, but it is meant to be refused`);
     return `Receipt NOT verified: ${result.failure}`;
   };
   const vector = (name: string, file: string, description: string, extra: string[], verified: boolean, expectedLine: string) => {
-    const firstLine = verified ? expectedLine : refusal(file, extra.length > 0);
+    const firstLine = verified ? expectedLine : refusal(file, extra);
     return vectorEntry(name, file, description, extra, verified, firstLine);
   };
   const vectorEntry = (name: string, file: string, description: string, extra: string[], verified: boolean, firstLine: string) => ({
@@ -164,6 +175,10 @@ async function main(): Promise<void> {
       vector('tampered-other-origin', 'tampered-other-origin.json', 'a checkpoint of another origin signed by the same key', [], false, ''),
       vector('tampered-bad-signature', 'tampered-bad-signature.json', "one base64 character of the log's signature changed", [], false, ''),
       vector('cosignature-missing', 'receipt-cosigned-w1.json', 'only W1 cosigned; policy 2 of W1, W2, W3', policy, false, ''),
+      vector('complete-required', 'receipt.json', 'the receipt as served, its completeness required: its checkpoint commits to the trail map', ['--require-complete'], true, verifiedLine),
+      vector('omitted-claim-paid', 'omitted-claim-paid.json', "the ClaimPaid event left out of the receipt; the trail map entry says the gift's trail has one event more", [], false, ''),
+      vector('without-trail-map', 'receipt-without-trail-map.json', 'the same tree signed without the pangolin-trail-map line (as before trail maps), no trailMap entry: verified, completeness unproven', [], true, verifiedLine),
+      vector('without-trail-map-complete-required', 'receipt-without-trail-map.json', 'the same receipt with --require-complete', ['--require-complete'], false, ''),
     ],
   };
   write('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);

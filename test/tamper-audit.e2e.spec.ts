@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { householdBody, productTerms, signUp } from './support/actors';
+import { formatCheckpoint, parseCheckpoint, signNote, splitNote, trailMapCommitmentOf, TrailRecomputation } from '@pangolin/transparency';
 import { ROOT, runToExit } from './support/child-process';
 import { ADMIN, ApiClient, cny, daysAfter, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL, TEST_SIGNING_KEY, TestClock } from './support/platform';
 
@@ -59,8 +60,8 @@ async function copyStores(original: Original): Promise<StoreCopy> {
     return {
       env: { DATA_DIR: dataDir },
       async sql<T>(statement: string, params: unknown[] = []) {
-        const db = statement.includes('{hashes}') ? read : events;
-        const prepared = db.prepare(statement.replace('{events}', 'events').replace('{hashes}', 'merkle_subtree_hashes'));
+        const db = statement.includes('{hashes}') || statement.includes('{checkpoints}') ? read : events;
+        const prepared = db.prepare(statement.replace('{events}', 'events').replace('{hashes}', 'merkle_subtree_hashes').replace('{checkpoints}', 'signed_checkpoints'));
         return (prepared.reader ? prepared.all(...params) : (prepared.run(...params), [])) as T[];
       },
       async dispose() {
@@ -92,6 +93,7 @@ async function copyStores(original: Original): Promise<StoreCopy> {
       const text = statement
         .replace('{events}', `"${schemas.events}".events`)
         .replace('{hashes}', `"${schemas.read}".merkle_subtree_hashes`)
+        .replace('{checkpoints}', `"${schemas.read}".signed_checkpoints`)
         .replace(/\?/g, () => `$${++n}`)
         // JSON columns are jsonb on PostgreSQL: read them as text, write text into them.
         .replace(/^SELECT \*/, 'SELECT position::int AS position, event_id, stream_id, revision, type, data::text AS data, metadata::text AS metadata')
@@ -289,6 +291,30 @@ describe('the audit command', () => {
         `Audit FAILED: the stored hash of leaf 5 (event ${at(6).event_id}) in merkle_subtree_hashes was edited: it is ${'ff'.repeat(32)}, but the event hashes to ${hash} and the stored tree above it agrees with the event.\n`,
       );
       expect(leaf.code).toBe(1);
+    });
+
+    it('fails when a checkpoint, signed with the log\'s key, commits to a trail map the events do not give (a trail event hidden)', async () => {
+      const [{ note, size }] = await copy.sql<{ note: string; size: number | string }>('SELECT note, size FROM {checkpoints} ORDER BY size DESC LIMIT 1');
+      const checkpoint = parseCheckpoint(splitNote(note).text);
+      const signed = trailMapCommitmentOf(checkpoint)!;
+      expect(signed.size).toBe(3n);
+      // The platform's own key signs the same tree with a map in which one gift's trail is one event shorter.
+      const leafHashes = await copy.sql<{ hash: string }>('SELECT hash FROM {hashes} WHERE level = 0 ORDER BY "index"');
+      const lastClaimPaid = events.filter((event) => event.type === 'ClaimPaid').at(-1)!;
+      const hidden = new TrailRecomputation();
+      for (const [i, event] of events.entries()) {
+        if (event !== lastClaimPaid) hidden.add({ streamId: event.stream_id, type: event.type, data: JSON.parse(event.data) }, Buffer.from(leafHashes[i].hash, 'hex'));
+      }
+      // The log's key: generated in the data folder by the embedded platform, given as TEST_SIGNING_KEY with server stores.
+      const keyFile = join(copy.env.DATA_DIR, 'transparency-signing.key');
+      const signerKey = existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : TEST_SIGNING_KEY.signerKey;
+      const forged = signNote(formatCheckpoint({ ...checkpoint, extensionLines: [hidden.map().extensionLine()] }), signerKey);
+      await copy.sql('UPDATE {checkpoints} SET note = ? WHERE size = ?', [forged, String(size)]);
+      const { code, output } = await audit(copy.env);
+      expect(output).toMatch(
+        new RegExp(`^Audit FAILED: the checkpoint of size ${events.length} signed \\S+ commits to a trail map the events do not give: it signed [0-9a-f]{64} \\(3 gifts\\), the events' trails give ${Buffer.from(signed.root).toString('hex')} \\(3 gifts\\)\\.`),
+      );
+      expect(code).toBe(1);
     });
 
     it('fails when an event is rewritten and the read models rebuilt from it, naming the range the checkpoints leave', async () => {

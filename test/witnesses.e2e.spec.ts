@@ -10,6 +10,7 @@ import {
   inclusionProof,
   InMemorySubtreeHashStore,
   leafHash,
+  parseCheckpoint,
   parseCosignerVerifierKey,
   parseReceipt,
   rootAt,
@@ -164,7 +165,10 @@ describe('witnesses cosign the transparency log (c2sp.org/tlog-witness)', () => 
     const ownLeaves = new Map(genuine.events.map((event) => [event.leafIndex, event.leaf]));
     const leaves = Array.from({ length: Number(forgedSize) }, (_, i) => ownLeaves.get(BigInt(i)) ?? Buffer.from(`rewritten entry ${i}`));
     await appendLeaves(store, 0n, leaves.map(leafHash));
-    const sign = async (size: bigint, signerKey = logKey.signerKey) => signNote(formatCheckpoint({ origin: LOG_ORIGIN, size, rootHash: await rootAt(store, size) }), signerKey);
+    // The genuine checkpoint's trail map line is carried over: it commits to the gifts' trails, not to the tree.
+    const { extensionLines } = parseCheckpoint(splitNote(genuine.checkpoint).text);
+    expect(extensionLines).toEqual([expect.stringMatching(/^pangolin-trail-map /)]);
+    const sign = async (size: bigint, signerKey = logKey.signerKey) => signNote(formatCheckpoint({ origin: LOG_ORIGIN, size, rootHash: await rootAt(store, size), extensionLines }), signerKey);
     const forgedNote = await sign(forgedSize);
     const forged = formatReceipt({
       ...genuine,

@@ -19,14 +19,17 @@ import {
 
 const USAGE = `Usage:
   pangolin-verify <receipt.json> --key <verifier key, or a file holding it> [--origin <origin>]
-                  [--witness <witness verifier key> ... --quorum <k> | --policy <policy file>]
+                  [--witness <witness verifier key> ... --quorum <k> | --policy <policy file>] [--require-complete]
   pangolin-verify consistency <older-checkpoint> <newer-checkpoint> <proof.json> --key <verifier key, or a file holding it> [--origin <origin>]
   pangolin-verify promise <promise file> --key <verifier key, or a file holding it> [--proofs <proofs.json>] [--origin <origin>]
   pangolin-verify --help
 
 Checks a Pangolin gift receipt offline: the log's signature on the receipt's checkpoint, that
 every event in the receipt is in the log, and that every event belongs to the gift; then prints
-the gift's proven money trail. The consistency form checks that the log at the newer checkpoint
+the gift's proven money trail. When the checkpoint commits to the log's trail map (a
+pangolin-trail-map line), it also checks that the receipt shows the gift's whole trail up to the
+checkpoint: leaving out any event is refused. Receipts of older checkpoints, without the line, verify
+with their completeness reported unproven; --require-complete refuses them. The consistency form checks that the log at the newer checkpoint
 extends the log at the older one (nothing recorded before was changed or removed).
 
 The promise form checks the signed promise a payment was answered with (the answer's \`promise\`,
@@ -61,7 +64,7 @@ class UsageError extends Error {}
 /** Runs the command line `args` (without node and the script) and returns the exit status. */
 export function runCli(args: readonly string[]): number {
   try {
-    const { positional, key, help, origin, witnesses, quorum, policy: policyPath, proofs } = parseArguments(args);
+    const { positional, key, help, origin, witnesses, quorum, policy: policyPath, proofs, requireComplete } = parseArguments(args);
     if (help) {
       process.stdout.write(`${USAGE}\n`);
       return EXIT_VERIFIED;
@@ -76,10 +79,11 @@ export function runCli(args: readonly string[]): number {
       if (witnesses.length > 0 || quorum !== undefined || policyPath !== undefined) throw new UsageError('promise takes no witnesses: it checks the log\'s own signatures');
       return verifyPromiseFile(positional[1], proofs, verifierKeyFrom(key), origin);
     }
+    if (requireComplete && positional[0] !== undefined && ['consistency', 'promise'].includes(positional[0])) throw new UsageError('--require-complete goes with a receipt');
     if (proofs !== undefined) throw new UsageError('--proofs goes with the promise form');
     if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'name the receipt file to check' : `expected one receipt file, got ${positional.length} arguments`);
     const policy = witnessPolicyFrom(witnesses, quorum, policyPath);
-    return verifyReceiptFile(positional[0], verifierKeyFrom(key ?? singleLogKeyOf(policy)), origin, policy);
+    return verifyReceiptFile(positional[0], verifierKeyFrom(key ?? singleLogKeyOf(policy)), origin, policy, requireComplete);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`pangolin-verify: ${error.message}\n\n${USAGE}\n`);
@@ -87,16 +91,16 @@ export function runCli(args: readonly string[]): number {
   }
 }
 
-function verifyReceiptFile(path: string, verifierKey: string, origin: string | undefined, policy: WitnessPolicy | undefined): number {
+function verifyReceiptFile(path: string, verifierKey: string, origin: string | undefined, policy: WitnessPolicy | undefined, requireCompleteTrail: boolean): number {
   if (policy && policy.logs.length > 0 && !policy.logs.includes(verifierKey)) {
     throw new UsageError('--key is not one of the logs the policy file names');
   }
-  const result = verifyReceipt(readInput(path, 'receipt'), verifierKey, { origin, witnesses: policy });
+  const result = verifyReceipt(readInput(path, 'receipt'), verifierKey, { origin, witnesses: policy, requireCompleteTrail });
   if (!result.ok) {
     process.stdout.write(`Receipt NOT verified: ${result.failure}\n`);
     return EXIT_NOT_VERIFIED;
   }
-  const { checkpoint, trail, signedBy, cosignedBy } = result;
+  const { checkpoint, trail, signedBy, cosignedBy, completeness } = result;
   const witnessed = policy
     ? [`Witnessed: cosigned by ${cosignedBy.length === 0 ? 'no witness' : cosignedBy.map((cosignature) => `${cosignature.name} (at ${new Date(Number(cosignature.timestamp) * 1000).toISOString()})`).join(', ')}; the quorum ${describeQuorum(policy.quorum)} is met.`]
     : ['Not witnessed: no witness policy was given (--witness/--quorum or --policy), so a split view of the log would go unnoticed here.'];
@@ -104,13 +108,15 @@ function verifyReceiptFile(path: string, verifierKey: string, origin: string | u
     `Receipt verified: the ${trail.steps.length} events below are in the log ${checkpoint.origin}, ` +
       `as of its checkpoint of ${checkpoint.size} entries (root hash ${Buffer.from(checkpoint.rootHash).toString('base64')}) signed by ${signedBy.join(', ')}.`,
     ...witnessed,
+    completeness === 'proven'
+      ? `Complete: the checkpoint commits to a trail of ${trail.steps.length} events for this gift, and the receipt shows every one of them.`
+      : 'Completeness unproven: the checkpoint commits to no trail map (it predates them), so events left out of this receipt would go unnoticed; --require-complete refuses such receipts.',
     '',
     `Proven money trail of gift ${trail.giftId}:`,
     ...describeTrail(trail)
       .split('\n')
       .map((line) => (line === '' ? '' : `  ${line}`)),
     '',
-    'A receipt proves that each event shown is in the log; it cannot show events left out of it.',
     'To check that the log was not rewritten later, verify a newer checkpoint with `pangolin-verify consistency`.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -160,6 +166,7 @@ interface Arguments {
   quorum?: string;
   policy?: string;
   help: boolean;
+  requireComplete: boolean;
 }
 
 const SINGLE_OPTIONS = { '--key': 'key', '--origin': 'origin', '--quorum': 'quorum', '--policy': 'policy', '--proofs': 'proofs' } as const;
@@ -173,12 +180,14 @@ const OPTION_HINTS: Record<string, string> = {
 };
 
 function parseArguments(args: readonly string[]): Arguments {
-  const parsed: Arguments = { positional: [], witnesses: [], help: false };
+  const parsed: Arguments = { positional: [], witnesses: [], help: false, requireComplete: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const flag = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
     if (arg === '--help' || arg === '-h') {
       parsed.help = true;
+    } else if (arg === '--require-complete') {
+      parsed.requireComplete = true;
     } else if (flag in SINGLE_OPTIONS || flag === '--witness') {
       const value = arg === flag ? args[++i] : arg.slice(flag.length + 1);
       if (value === undefined || value === '') throw new UsageError(`${flag} needs ${OPTION_HINTS[flag]}`);

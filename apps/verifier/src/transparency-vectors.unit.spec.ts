@@ -55,4 +55,11 @@ describe('the transparency test vectors (docs/transparency-vectors/manifest.json
     expect(original.exitCode).toBe(0);
     expect(resaved.stdout).toBe(original.stdout);
   });
+
+  it('says the served receipt is complete, and the one against a checkpoint without a trail map unproven', () => {
+    const complete = verify([`${VECTORS}/receipt.json`, '--key', `${VECTORS}/log.vkey`]);
+    expect(complete.stdout).toMatch(/\nComplete: the checkpoint commits to a trail of 8 events for this gift, and the receipt shows every one of them\.\n/);
+    const unproven = verify([`${VECTORS}/receipt-without-trail-map.json`, '--key', `${VECTORS}/log.vkey`]);
+    expect(unproven.stdout).toMatch(/\nCompleteness unproven: the checkpoint commits to no trail map/);
+  });
 });

@@ -76,6 +76,8 @@ export * from './merkle-log/inclusion-promises';
 export * from './merkle-log/typeorm-subtree-hash-store';
 export * from './merkle-log/merkle-log.projection';
 export * from './merkle-log/merkle-log.queries';
+export * from './merkle-log/trail.entities';
+export * from './merkle-log/trails';
 export * from './merkle-log/audit-merkle-log';
 export * from './disasters/disaster-declaration.entity';
 export * from './disasters/disaster-payout.entity';

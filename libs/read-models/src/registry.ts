@@ -38,6 +38,7 @@ import { LedgerPostingGiftRow } from './ledger/ledger-posting-gift.entity';
 import { LedgerTotalRow } from './ledger/ledger-total.entity';
 import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
 import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
+import { TrailEventRow, TrailHeadRow, TrailPolicyGiftRow, TrailProgressRow } from './merkle-log/trail.entities';
 import { CheckpointCosignatureRow } from './merkle-log/checkpoint-cosignature.entity';
 import { InclusionPromiseRow } from './merkle-log/inclusion-promise.entity';
 import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
@@ -85,6 +86,10 @@ export const readModelEntities = [
   LedgerPostingGiftRow,
   LedgerTotalRow,
   MerkleSubtreeHashRow,
+  TrailHeadRow,
+  TrailEventRow,
+  TrailPolicyGiftRow,
+  TrailProgressRow,
   DisasterDeclarationRow,
   DisasterPayoutRow,
   IndicatorProductRow,

@@ -4,3 +4,4 @@ export * from './log';
 export * from './receipt';
 export * from './audit';
 export * from './cosigning';
+export * from './trail-map';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateCosignerKey, parseCosignerVerifierKey, splitNote, verifyCosignatures } from '@pangolin/transparency';
+import { formatCheckpoint, formatTrailMapLine, generateCosignerKey, parseCosignerVerifierKey, signNote, splitNote, verifyCosignatures } from '@pangolin/transparency';
 import { formatAddCheckpointRequest, parseAddCheckpointRequest } from './add-checkpoint-request';
 import { formatState, lockStateFile, readStateFile, StateFile, StateFileError, writeFileDurably } from './state-file';
 import { MemoryLog } from './testing/memory-log';
@@ -60,6 +60,17 @@ describe('Witness (c2sp.org/tlog-witness add-checkpoint)', () => {
     // The same checkpoint again (old size = its size, empty proof): cosigned again.
     expectCosigned(await submit(witness, log, 12n), second);
     expect(readStateFile(statePath).get(log.origin)).toMatchObject({ size: 12n, checkpoint: second });
+  });
+
+  it('cosigns a checkpoint carrying an extension line (the trail map\'s), the cosignature covering the line', async () => {
+    const witness = openWitness();
+    const line = formatTrailMapLine({ root: new Uint8Array(32).fill(9), size: 3n });
+    const withLine = signNote(formatCheckpoint({ origin: log.origin, size: log.size, rootHash: await log.root(), extensionLines: [line] }), log.keys.signerKey);
+    expectCosigned(await submit(witness, log, 0n, { checkpoint: withLine }), withLine);
+    // The cosignature does not verify for the same tree without the line (or with another one).
+    const response = await submit(witness, log, 5n, { checkpoint: withLine });
+    const { cosignedBy } = verifyCosignatures((await log.checkpoint()) + response.body, [parseCosignerVerifierKey(witnessKeys.verifierKey)]);
+    expect(cosignedBy).toEqual([]);
   });
 
   it('answers 409 with its size (text/x.tlog.size) when the old size is not the one it cosigned last', async () => {

@@ -7,6 +7,9 @@ import type { EventStore, RecordedEvent } from '@pangolin/event-store';
  * in each policy it paid for, the request, issue, cancellation or expiry, and every claim paid
  * from a premium it funded. Sorted in log order. Nothing else (no claim evidence, no household
  * record) is included: a receipt shows only what the donor's money did.
+ *
+ * The trail itself is defined by @pangolin/transparency's trailMembership (what the trail map
+ * commits to); the receipt takes exactly those of these events, so this must read at least them.
  */
 export async function giftTraceEvents(store: EventStore, giftId: string): Promise<RecordedEvent[]> {
   const giftEvents = await store.readStream(streams.gift(giftId));

@@ -4,6 +4,7 @@ import { writeLockOf } from '../write-lock';
 import { consistencyProofBetween, merkleLogSize, merkleRoot } from './merkle-log.queries';
 import { CheckpointCosignatureRow } from './checkpoint-cosignature.entity';
 import { SignedCheckpointRow } from './signed-checkpoint.entity';
+import { trailMapAt } from './trails';
 
 /** What signs the log's checkpoints: its origin line and a C2SP note signer key. */
 export interface CheckpointSigner {
@@ -23,8 +24,10 @@ export class LogForkedError extends Error {
  * Signs a checkpoint of the Merkle log at its current size and keeps it, unless that size is
  * already signed (Ed25519 is deterministic, so signing twice would give the same note anyway).
  * Before signing it checks that the tree extends the latest signed checkpoint: a log rebuilt from
- * altered events must never get a second, contradicting signature. Returns the checkpoint at the
- * log's size, or undefined while the log is empty.
+ * altered events must never get a second, contradicting signature. The checkpoint commits to the
+ * trail map at its size (a pangolin-trail-map extension line, see @pangolin/transparency trail-map)
+ * when the trails cover the log; a database from before trail maps signs without it until its
+ * trails are caught up. Returns the checkpoint at the log's size, or undefined while the log is empty.
  */
 export async function signCheckpoint(dataSource: DataSource, signer: CheckpointSigner, now = new Date()): Promise<SignedCheckpointRow | undefined> {
   return writeLockOf(dataSource).run(() =>
@@ -41,7 +44,9 @@ export async function signCheckpoint(dataSource: DataSource, signer: CheckpointS
         const check = verifyConsistency(latest.size, size, proof, Buffer.from(latest.rootHash, 'hex'), root);
         if (!check.ok) throw new LogForkedError(latest.size, check.reason);
       }
-      const note = signNote(formatCheckpoint({ origin: signer.origin, size, rootHash: root }), signer.signerKey);
+      const trailMap = await trailMapAt(tx, size);
+      const extensionLines = trailMap === undefined ? [] : [trailMap.extensionLine()];
+      const note = signNote(formatCheckpoint({ origin: signer.origin, size, rootHash: root, extensionLines }), signer.signerKey);
       const row: SignedCheckpointRow = { size, rootHash: Buffer.from(root).toString('hex'), note, signedAt: now.toISOString() };
       await tx.createQueryBuilder().insert().into(SignedCheckpointRow).values(row).orIgnore().execute();
       return (await tx.findOneBy(SignedCheckpointRow, { size })) ?? row;

@@ -6,10 +6,12 @@ import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 import { merkleLogSize } from './merkle-log.queries';
 import { fixedSizeChunks, preparedQuery, quotedTable } from '../shared/raw-sql';
 import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
+import { appendToTrails } from './trails';
 
 /**
  * Appends every event of the log, in global order, as the next leaf of an RFC 6962 Merkle tree,
- * so leaf indices have no gaps; the leaf's row names its event. Runs in the runner's transaction
+ * so leaf indices have no gaps; the leaf's row names its event. The gifts' trails (trails.ts, the
+ * trail map's state) are extended in the same statements' transaction. Runs in the runner's transaction
  * with the checkpoint, so each event becomes exactly one leaf.
  *
  * It runs for every event, so it is written for speed (see raw-sql.ts). The runner hands it each
@@ -30,7 +32,7 @@ export class MerkleLogProjection implements Projection {
   }
 
   async applyBatch(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
-    const leaves = events.map((event) => ({ hash: eventLeafHash(event), eventId: event.eventId }));
+    const leaves = events.map((event) => ({ hash: eventLeafHash(event), eventId: event.eventId, event }));
     try {
       if (this.known && (await this.append(tx, this.known, leaves))) return;
       this.known = undefined;
@@ -45,7 +47,7 @@ export class MerkleLogProjection implements Projection {
   }
 
   /** Inserts the leaves after the tree `from`, if the database holds that tree; remembers the new size and border. */
-  private async append(tx: EntityManager, from: Tree, leaves: readonly { hash: Uint8Array; eventId: string }[]): Promise<boolean> {
+  private async append(tx: EntityManager, from: Tree, leaves: readonly { hash: Uint8Array; eventId: string; event: RecordedEvent }[]): Promise<boolean> {
     const table = quotedTable(tx, MerkleSubtreeHashRow);
     // The tree `from` is what the database holds if its last leaf is there (a later one would make
     // the INSERT below fail on the primary key), or, for the empty tree, if there are no leaves.
@@ -68,6 +70,8 @@ export class MerkleLogProjection implements Projection {
       }
       await preparedQuery(tx, insertText(table, chunk.length), values);
     }
+    // The trail map's state (per gift: trail length and hash) moves with the leaves, in this transaction.
+    await appendToTrails(tx, from.size, leaves);
     this.known = { size: extended.size, border: extended.border };
     return true;
   }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
+import type { EventStore } from '@pangolin/event-store';
+import { catchUpTrails, latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { READ_DB } from '../infrastructure/tokens';
+import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { LogForkStatus } from '../operations/log-fork-status';
 import { WitnessCosigner } from './witness-cosigner.service';
 
@@ -22,6 +23,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
 
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly forkStatus: LogForkStatus,
     private readonly cosigner: WitnessCosigner,
@@ -29,6 +31,8 @@ export class CheckpointPublisher implements OnApplicationShutdown {
 
   start(): void {
     const { checkpointIntervalMs } = this.config.transparency;
+    // A log from before the trail map has its trails rebuilt from the events now, in the background (signing waits for it).
+    void this.catchUpTrails();
     this.cosigner.nudge();
     if (checkpointIntervalMs === 0) return;
     this.timer = setInterval(() => this.publish().catch((error) => this.logger.error(`signing a checkpoint failed: ${error instanceof Error ? error.message : error}`)), checkpointIntervalMs);
@@ -38,6 +42,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
   async publish(): Promise<SignedCheckpointRow | undefined> {
     const { origin, signerKey } = this.config.transparency;
     let checkpoint: SignedCheckpointRow | undefined;
+    await this.catchUpTrails();
     try {
       checkpoint = await signCheckpoint(this.db, { origin, signerKey });
       this.forkStatus.report(undefined);
@@ -51,6 +56,21 @@ export class CheckpointPublisher implements OnApplicationShutdown {
       this.logger.log(`checkpoint of the transparency log at size ${checkpoint.size}, root ${checkpoint.rootHash}`);
     }
     return checkpoint;
+  }
+
+  /**
+   * Brings the trail map's tables up to the log before signing, so the checkpoint commits to the map:
+   * once for a log from before trail maps, and for leaves a projector appended meanwhile. Nothing to
+   * do otherwise. On failure the checkpoint is signed without the map (receipts then report their
+   * completeness unproven) and the reason is logged.
+   */
+  private async catchUpTrails(): Promise<void> {
+    try {
+      const leaves = await catchUpTrails(this.db, this.store);
+      if (leaves > 0n) this.logger.log(`the trail map caught up with ${leaves} leaves of the log`);
+    } catch (error) {
+      this.logger.error(`catching up the trail map failed, so this checkpoint carries none: ${error instanceof Error ? error.message : error}`);
+    }
   }
 
   /** The latest signed checkpoint if it holds leaf `index`, else one signed now; undefined if the log does not hold that leaf yet. */

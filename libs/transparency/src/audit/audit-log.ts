@@ -3,6 +3,8 @@ import { EMPTY_ROOT, leafHash, nodeHash } from '../merkle/rfc6962';
 import type { SubtreeHash, SubtreeKey } from '../merkle/subtree-hash-store';
 import { parseCheckpoint } from '../signed-note/checkpoint';
 import { openNote } from '../signed-note/signed-note';
+import { TrailRecomputation } from '../trail-map/trail-membership';
+import { trailMapCommitmentOf, type TrailMapCommitment } from '../trail-map/trail-map';
 import { Lookahead } from './lookahead';
 
 /**
@@ -15,6 +17,9 @@ import { Lookahead } from './lookahead';
  * events and leaves, default 1000) is searched instead, and only after the first mismatch. An
  * event moved farther than the window is reported as altered at its new place (its id is not the
  * one logged there); it is still named, only the classification is coarser.
+ *
+ * It also recomputes the trail map (trail-map.ts) from the events, one state per gift (memory grows
+ * with the number of gifts), and compares its root with every checkpoint that commits to one.
  */
 
 /** A stored event as read from the event store, in global order; `unreadable` when its row no longer parses. */
@@ -86,6 +91,8 @@ export type AuditFinding =
   | { readonly kind: 'checkpoint-invalid'; readonly size: bigint; readonly signedAt: string; readonly reason: string }
   /** The recomputed root at a checkpoint's size is not the signed one; the change lies in leaves [fromLeaf, size). */
   | { readonly kind: 'checkpoint-mismatch'; readonly size: bigint; readonly signedAt: string; readonly signedRoot: string; readonly recomputedRoot: string; readonly fromLeaf: bigint; readonly lastMatching?: { size: bigint; signedAt: string } }
+  /** The checkpoint's trail map (pangolin-trail-map line) is not the one the events give at its size. */
+  | { readonly kind: 'trail-map-mismatch'; readonly size: bigint; readonly signedAt: string; readonly signed: string; readonly recomputed: string }
   | { readonly kind: 'log-shorter-than-checkpoint'; readonly logSize: bigint; readonly size: bigint; readonly signedAt: string; readonly eventsNotYetLogged: bigint };
 
 export interface AuditReport {
@@ -140,6 +147,8 @@ class LogAudit {
   private lastStoredLeafHash: Uint8Array | undefined;
   private checkpointsVerified = 0;
   private lastMatching: { size: bigint; signedAt: string } | undefined;
+  /** Each gift's trail (length and hash) in the leaves so far. */
+  private readonly trails = new TrailRecomputation();
 
   constructor(private readonly input: AuditInput) {
     this.events = new Lookahead(input.events);
@@ -154,12 +163,13 @@ class LogAudit {
     for (let i = 0n; i < this.input.logSize; i++) {
       const leaf = await this.leaves.peek();
       if (!leaf || leaf.leafIndex !== i) throw new AuditFailed({ kind: 'stored-hash-missing', level: 0, index: i });
-      const { eventHash, position } = await this.checkLeaf(i, leaf);
+      const { eventHash, position, event } = await this.checkLeaf(i, leaf);
       await this.leaves.next();
       await this.events.next();
       this.lastPosition = position;
       this.lastStoredLeafHash = leaf.hash;
       await this.append(eventHash);
+      this.trails.add(event, eventHash);
       this.leavesDone = i + 1n;
       await this.checkCheckpointsUpTo(this.leavesDone);
     }
@@ -185,7 +195,7 @@ class LogAudit {
   }
 
   /** Checks the event at leaf i against the logged leaf; returns its recomputed leaf hash and position, or throws the finding. */
-  private async checkLeaf(i: bigint, leaf: LoggedLeaf): Promise<{ eventHash: Uint8Array; position: bigint }> {
+  private async checkLeaf(i: bigint, leaf: LoggedLeaf): Promise<{ eventHash: Uint8Array; position: bigint; event: LeafEvent }> {
     const stored = await this.events.peek();
     const expectedPosition = this.lastPosition + 1n;
     if (!stored) throw new AuditFailed({ kind: 'removed', leafIndex: i, expectedPosition, loggedEventId: leaf.eventId, count: Number(this.input.logSize - i) });
@@ -201,7 +211,7 @@ class LogAudit {
     }
     if (!leaf.hash) throw new AuditFailed({ kind: 'stored-hash-missing', level: 0, index: i });
     if (stored.event.eventId === leaf.eventId) {
-      if (sameHash(eventHash, leaf.hash)) return { eventHash, position: stored.position };
+      if (sameHash(eventHash, leaf.hash)) return { eventHash, position: stored.position, event: stored.event };
       return this.alteredOrLeafHashEdited(i, leaf, event, eventHash);
     }
     if (sameHash(eventHash, leaf.hash)) throw new AuditFailed({ kind: 'leaf-record-edited', leafIndex: i, loggedEventId: leaf.eventId, event });
@@ -319,18 +329,30 @@ class LogAudit {
           lastMatching: this.lastMatching,
         });
       }
+      if (opened.trailMap !== undefined) {
+        const map = this.trails.map();
+        if (!sameHash(map.root, opened.trailMap.root) || map.size !== opened.trailMap.size) {
+          throw new AuditFailed({
+            kind: 'trail-map-mismatch',
+            size: checkpoint.size,
+            signedAt: checkpoint.signedAt,
+            signed: `${hex(opened.trailMap.root)} (${opened.trailMap.size} gifts)`,
+            recomputed: `${hex(map.root)} (${map.size} gifts)`,
+          });
+        }
+      }
       this.checkpointsVerified++;
       this.lastMatching = { size: checkpoint.size, signedAt: checkpoint.signedAt };
     }
   }
 
   /** The root a checkpoint signed, or why it is refused: a signature that fails, or a note that does not fit the log. */
-  private opened(checkpoint: StoredCheckpoint): { root: Uint8Array } | { refused: string } {
+  private opened(checkpoint: StoredCheckpoint): { root: Uint8Array; trailMap?: TrailMapCommitment } | { refused: string } {
     try {
       const parsed = parseCheckpoint(openNote(checkpoint.note, [this.input.verifierKey]).text);
       if (parsed.size !== checkpoint.size) return { refused: `its note is of size ${parsed.size}, but it is stored as size ${checkpoint.size}` };
       if (this.input.origin !== undefined && parsed.origin !== this.input.origin) return { refused: `its origin is ${JSON.stringify(parsed.origin)}, not ${JSON.stringify(this.input.origin)}` };
-      return { root: parsed.rootHash };
+      return { root: parsed.rootHash, trailMap: trailMapCommitmentOf(parsed) };
     } catch (error) {
       return { refused: (error as Error).message };
     }

@@ -7,6 +7,7 @@ import { formatCheckpoint } from '../signed-note/checkpoint';
 import { generateSignerKey, signNote } from '../signed-note/signed-note';
 import { auditLog, type AuditedEvent, type AuditInput, type LoggedLeaf, type StoredCheckpoint } from './audit-log';
 import { formatAuditReport } from './audit-report';
+import { giftStoryLog, TestLog } from '../receipt/testing/receipt-fixture';
 
 const ORIGIN = 'pangolin.test/log';
 const KEY = generateSignerKey(ORIGIN);
@@ -244,5 +245,38 @@ describe('auditLog', () => {
   it('checks that every checkpoint names the log', async () => {
     const report = await audit(stored(original), log, { origin: 'other.example/log' });
     expect(report.finding).toMatchObject({ kind: 'checkpoint-invalid', size: 4n, reason: 'its origin is "pangolin.test/log", not "other.example/log"' });
+  });
+});
+
+describe('auditLog: the trail map of checkpoints that commit to one', () => {
+  const storyInput = async (log: TestLog, extensionLines: readonly string[]): Promise<AuditInput> => {
+    const tree = await logOf(log.events, []);
+    const note = signNote(formatCheckpoint({ origin: 'pangolin.test/log', size: log.size, rootHash: await rootAt(log.store, log.size), extensionLines }), log.keys.signerKey);
+    return {
+      logSize: tree.size,
+      events: stream(stored(log.events)),
+      leaves: stream(tree.leaves),
+      storedSubtrees: stream(tree.subtrees),
+      checkpoints: stream([{ size: log.size, note, signedAt: '2026-12-01T00:00:00Z' }]),
+      verifierKey: log.keys.verifierKey,
+    };
+  };
+
+  it('passes when the checkpoint\'s trail map is the one the events give', async () => {
+    const { log } = await giftStoryLog();
+    const report = await auditLog(await storyInput(log, [log.trails().map.extensionLine()]));
+    expect(report).toMatchObject({ ok: true, checkpointsVerified: 1 });
+  });
+
+  it('refuses a checkpoint whose trail map leaves an event out of a gift\'s trail', async () => {
+    const { log } = await giftStoryLog();
+    // The map of a log without the claim payment (leaf 12), signed for the whole log: g1's trail is one event short.
+    const short = new TestLog();
+    await short.append(...log.events.filter((_, i) => i !== 12));
+    const wrong = short.trails().map;
+    const report = await auditLog(await storyInput(log, [wrong.extensionLine()]));
+    expect(report.ok).toBe(false);
+    expect(report.finding).toMatchObject({ kind: 'trail-map-mismatch', size: 14n });
+    expect(formatAuditReport(report)).toMatch(/^Audit FAILED: the checkpoint of size 14 signed 2026-12-01T00:00:00Z commits to a trail map the events do not give/);
   });
 });

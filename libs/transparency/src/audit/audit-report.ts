@@ -51,6 +51,11 @@ export function describeFinding(finding: AuditFinding): string {
         `The stored hashes agree with the events, so both were rewritten after it was signed: an event among leaves ${finding.fromLeaf} to ${finding.size - 1n} was altered, removed, inserted or reordered (${since}).`
       );
     }
+    case 'trail-map-mismatch':
+      return (
+        `the checkpoint of size ${finding.size} signed ${finding.signedAt} commits to a trail map the events do not give: it signed ${finding.signed}, the events' trails give ${finding.recomputed}. ` +
+        'A gift\'s trail was changed (an event added to or left out of it) when the map was made, or the trail tables were edited.'
+      );
     case 'log-shorter-than-checkpoint':
       return (
         `the log has ${finding.logSize} leaves, but a checkpoint of size ${finding.size} was signed ${finding.signedAt}: leaves ${finding.logSize} to ${finding.size - 1n} are missing ` +

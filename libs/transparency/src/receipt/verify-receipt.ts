@@ -5,7 +5,8 @@ import { leafHash } from '../merkle/rfc6962';
 import { verifyInclusion } from '../merkle/verify';
 import { CheckpointError, parseCheckpoint, type ParsedCheckpoint } from '../signed-note/checkpoint';
 import { openNote, parseVerifierKey, SignedNoteError, type NoteVerifierKey } from '../signed-note/signed-note';
-import { parseReceipt, type Receipt } from './receipt';
+import { trailMapCommitmentOf, trailMapLeafHash, nextTrailHash, EMPTY_TRAIL_HASH, TrailMapLineError, type TrailMapCommitment } from '../trail-map/trail-map';
+import { parseReceipt, trailStateOf, type Receipt } from './receipt';
 import { decodeUtf8, StrictJsonError } from './strict-json';
 import { TrailBuilder, TrailError, type Trail } from './trail';
 
@@ -18,6 +19,12 @@ export type ReceiptVerification =
       /** The policy's witnesses whose cosignatures on the checkpoint verified (empty without a policy). */
       readonly cosignedBy: readonly VerifiedCosignature[];
       readonly trail: Trail;
+      /**
+       * proven: the checkpoint commits to the gift's trail (its trail map) and the receipt shows all
+       * of it up to the checkpoint. unproven: the checkpoint carries no trail map (signed before
+       * trail maps), so events left out of the receipt would go unnoticed.
+       */
+      readonly completeness: 'proven' | 'unproven';
     }
   | { readonly ok: false; readonly failure: string };
 
@@ -27,14 +34,20 @@ export type ReceiptVerification =
  * that every event belongs to the receipt's gift. Never throws for a bad receipt or key: the
  * failure says what failed and, for an event, its number in the receipt and its leaf index.
  *
- * What it cannot prove: that the receipt shows every event of the trail. It does check that the
- * gift's own stream has no gaps up to its last event shown.
+ * When the checkpoint carries a trail map line it also proves the receipt complete: the receipt's
+ * trail map entry is in the map the checkpoint commits to, the receipt shows exactly as many events
+ * as the entry's trail length, and their chained leaf hashes give the entry's trail hash, so leaving
+ * out, adding or swapping any event of the trail is refused. Without the line, completeness is
+ * reported unproven (or refused under requireCompleteTrail); the gift's own stream is still checked
+ * for gaps up to its last event shown.
  */
 export interface ReceiptCheckOptions {
   /** The log's origin line; by default the verifier key's name. Another origin signed by the same key is refused. */
   readonly origin?: string;
   /** Witnesses and quorum: the checkpoint must carry valid cosignatures satisfying the quorum. */
   readonly witnesses?: WitnessPolicy;
+  /** Refuse a receipt whose checkpoint carries no trail map (its completeness cannot be proven). */
+  readonly requireCompleteTrail?: boolean;
 }
 
 export function verifyReceipt(receiptText: string | Uint8Array, verifierKey: string | NoteVerifierKey, options: ReceiptCheckOptions = {}): ReceiptVerification {
@@ -54,7 +67,11 @@ export function verifyReceipt(receiptText: string | Uint8Array, verifierKey: str
   const witnessed = options.witnesses ? checkWitnessQuorum(receipt.checkpoint, options.witnesses) : { ok: true as const, cosignedBy: [] };
   if (!witnessed.ok) return witnessed;
 
+  const committed = trailMapCheck(receipt, checkpoint.checkpoint, options);
+  if (!committed.ok) return committed;
+
   const trail = new TrailBuilder(receipt.giftId);
+  let trailHash = EMPTY_TRAIL_HASH;
   let previousLeafIndex: bigint | undefined;
   for (const [i, receiptEvent] of receipt.events.entries()) {
     const { leafIndex, leaf, inclusionProof } = receiptEvent;
@@ -64,7 +81,8 @@ export function verifyReceipt(receiptText: string | Uint8Array, verifierKey: str
     }
     previousLeafIndex = leafIndex;
 
-    const included = verifyInclusion(leafHash(leaf), leafIndex, checkpoint.checkpoint.size, inclusionProof, checkpoint.checkpoint.rootHash);
+    const hash = leafHash(leaf);
+    const included = verifyInclusion(hash, leafIndex, checkpoint.checkpoint.size, inclusionProof, checkpoint.checkpoint.rootHash);
     if (!included.ok) {
       return failed(`${where}: its inclusion proof does not verify against the checkpoint of size ${checkpoint.checkpoint.size}: ${included.reason}`);
     }
@@ -81,8 +99,67 @@ export function verifyReceipt(receiptText: string | Uint8Array, verifierKey: str
       if (error instanceof TrailError) return failed(`${where}, ${event.type}: ${error.message}`);
       throw error;
     }
+    trailHash = nextTrailHash(trailHash, hash);
   }
-  return { ok: true, checkpoint: checkpoint.checkpoint, signedBy: checkpoint.signedBy, cosignedBy: witnessed.cosignedBy, trail: trail.finish() };
+  if (committed.map !== undefined && !Buffer.from(trailHash).equals(receipt.trailMap!.trailHash)) {
+    return failed(
+      `the receipt's ${receipt.events.length} events are not the gift's trail the checkpoint commits to: their chained leaf hashes differ from the trail map's trail hash ` +
+        '(an event of the trail was left out and another shown instead, or the events were changed)',
+    );
+  }
+  return {
+    ok: true,
+    checkpoint: checkpoint.checkpoint,
+    signedBy: checkpoint.signedBy,
+    cosignedBy: witnessed.cosignedBy,
+    trail: trail.finish(),
+    completeness: committed.map === undefined ? 'unproven' : 'proven',
+  };
+}
+
+/**
+ * The first half of the completeness check: the receipt's trail map entry is in the map the
+ * checkpoint commits to, and the receipt shows as many events as the entry says the trail has.
+ * (The second half, the chained hash of the events shown, is checked as they are read.)
+ */
+function trailMapCheck(
+  receipt: Receipt,
+  checkpoint: ParsedCheckpoint,
+  options: ReceiptCheckOptions,
+): { ok: true; map: TrailMapCommitment | undefined } | { ok: false; failure: string } {
+  let map: TrailMapCommitment | undefined;
+  try {
+    map = trailMapCommitmentOf(checkpoint);
+  } catch (error) {
+    if (error instanceof TrailMapLineError) return failed(`the checkpoint is signed but ${error.message}`);
+    throw error;
+  }
+  if (map === undefined) {
+    if (options.requireCompleteTrail) {
+      return failed('the checkpoint carries no trail map (pangolin-trail-map line), so the receipt cannot be proven to show the gift\'s whole trail; ask the platform for a receipt against a newer checkpoint');
+    }
+    if (receipt.trailMap !== undefined) return failed('the receipt has a trailMap entry but its checkpoint commits to no trail map');
+    return { ok: true, map: undefined };
+  }
+  const entry = receipt.trailMap;
+  if (entry === undefined) {
+    return failed('the checkpoint commits to a trail map of every gift\'s trail, but the receipt has no trailMap entry: it cannot be shown to hold the whole trail');
+  }
+  if (entry.mapIndex >= map.size) return failed(`the trail map entry's index ${entry.mapIndex} is not below the map's size ${map.size}`);
+  const inMap = verifyInclusion(trailMapLeafHash(trailStateOf(receipt, entry)), entry.mapIndex, map.size, entry.inclusionProof, map.root);
+  if (!inMap.ok) {
+    return failed(`the trail map entry of gift ${receipt.giftId} (trail of ${entry.trailLength} events) is not in the trail map the checkpoint commits to: ${inMap.reason}`);
+  }
+  const shown = BigInt(receipt.events.length);
+  if (shown !== entry.trailLength) {
+    const missing = entry.trailLength - shown;
+    return failed(
+      missing > 0n
+        ? `the receipt is incomplete: the checkpoint commits to a trail of ${entry.trailLength} events for gift ${receipt.giftId}, but the receipt shows ${shown} (${missing} left out)`
+        : `the receipt shows ${shown} events, but the checkpoint commits to a trail of ${entry.trailLength} events for gift ${receipt.giftId}`,
+    );
+  }
+  return { ok: true, map };
 }
 
 /**

@@ -225,3 +225,67 @@ describe('verifyReceipt', () => {
     expect(formatMoney({ amount: -150, currency: 'CNY' })).toBe('-1.50 CNY');
   });
 });
+
+describe('verifyReceipt: complete receipts (the checkpoint commits to the trail map)', () => {
+  it('proves the receipt complete when it shows the gift\'s whole trail', async () => {
+    const { log, trail } = await giftStoryLog();
+    const result = verifyReceipt(await log.completeReceipt('g1'), log.keys.verifierKey, { requireCompleteTrail: true });
+    if (!result.ok) throw new Error(result.failure);
+    expect(result.completeness).toBe('proven');
+    expect(result.trail.steps.map((step) => Number(step.event.leafIndex))).toEqual(trail);
+    expect(result.checkpoint.extensionLines).toEqual([log.trails().map.extensionLine()]);
+  });
+
+  it('refuses the receipt with any one event of the trail left out', async () => {
+    const { log, trail } = await giftStoryLog();
+    for (const left of trail.slice(1)) {
+      const shown = trail.filter((index) => index !== left);
+      const failure = expectFailure(verifyReceipt(await log.completeReceipt('g1', { leafIndices: shown }), log.keys.verifierKey));
+      expect(failure).toBe(`the receipt is incomplete: the checkpoint commits to a trail of ${trail.length} events for gift g1, but the receipt shows ${trail.length - 1} (1 left out)`);
+    }
+  });
+
+  it('refuses a map entry shortened to match a receipt that leaves the last event out', async () => {
+    const { log, trail } = await giftStoryLog();
+    const receipt = parseReceipt(await log.completeReceipt('g1'));
+    const forged = formatReceipt({ ...receipt, events: receipt.events.slice(0, -1), trailMap: { ...receipt.trailMap!, trailLength: receipt.trailMap!.trailLength - 1n } });
+    expect(expectFailure(verifyReceipt(forged, log.keys.verifierKey))).toMatch(/^the trail map entry of gift g1 \(trail of 8 events\) is not in the trail map the checkpoint commits to/);
+    expect(trail).toHaveLength(9);
+  });
+
+  it('refuses events whose chained hash is not the trail the map holds', async () => {
+    const { log, trail } = await giftStoryLog();
+    const receipt = parseReceipt(await log.completeReceipt('g1'));
+    // Same number of events, one replaced by another gift's event of the log: the trail's own checks or the chained hash refuse it.
+    const other = parseReceipt(await log.receipt('g1', [...trail.slice(0, -1), 13], log.size, [log.trails().map.extensionLine()]));
+    const swapped = formatReceipt({ ...receipt, events: other.events });
+    expect(expectFailure(verifyReceipt(swapped, log.keys.verifierKey))).toMatch(/^event 9 \(leaf 13\)/);
+    // Two events reordered by hand cannot be in log order; a trail hash changed by hand is not in the map.
+    const wrongHash = formatReceipt({ ...receipt, trailMap: { ...receipt.trailMap!, trailHash: new Uint8Array(32) } });
+    expect(expectFailure(verifyReceipt(wrongHash, log.keys.verifierKey))).toMatch(/is not in the trail map the checkpoint commits to/);
+  });
+
+  it('refuses a receipt without its map entry when the checkpoint commits to a trail map', async () => {
+    const { log } = await giftStoryLog();
+    const receipt = parseReceipt(await log.completeReceipt('g1'));
+    const { trailMap: _dropped, ...withoutEntry } = receipt;
+    expect(expectFailure(verifyReceipt(formatReceipt(withoutEntry), log.keys.verifierKey))).toBe(
+      "the checkpoint commits to a trail map of every gift's trail, but the receipt has no trailMap entry: it cannot be shown to hold the whole trail",
+    );
+  });
+
+  it('reports completeness unproven for a checkpoint without a trail map, and refuses it under requireCompleteTrail', async () => {
+    const { log, trail } = await giftStoryLog();
+    const text = await log.receipt('g1', trail);
+    const result = verifyReceipt(text, log.keys.verifierKey);
+    if (!result.ok) throw new Error(result.failure);
+    expect(result.completeness).toBe('unproven');
+    expect(expectFailure(verifyReceipt(text, log.keys.verifierKey, { requireCompleteTrail: true }))).toMatch(/^the checkpoint carries no trail map/);
+  });
+
+  it('refuses a checkpoint with a malformed trail map line', async () => {
+    const { log, trail } = await giftStoryLog();
+    const text = await log.receipt('g1', trail, log.size, ['pangolin-trail-map nonsense']);
+    expect(expectFailure(verifyReceipt(text, log.keys.verifierKey))).toMatch(/^the checkpoint is signed but the checkpoint's line "pangolin-trail-map nonsense" is not/);
+  });
+});

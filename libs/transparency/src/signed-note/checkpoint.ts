@@ -34,14 +34,18 @@ const ROOT_HASH_LENGTH = 32;
 const MAX_TREE_SIZE = 2n ** 64n - 1n;
 const DECIMAL_WITHOUT_LEADING_ZEROS = /^(?:0|[1-9][0-9]*)$/;
 
-export function formatCheckpoint(checkpoint: Checkpoint): string {
-  const { origin, size, rootHash } = checkpoint;
+/** The checkpoint's text; `extensionLines` (e.g. the trail map's, see trail-map.ts) follow the root hash in order. */
+export function formatCheckpoint(checkpoint: Checkpoint & { readonly extensionLines?: readonly string[] }): string {
+  const { origin, size, rootHash, extensionLines = [] } = checkpoint;
   checkOrigin(origin);
   if (size < 0n || size > MAX_TREE_SIZE) throw new CheckpointError(`tree size ${size} is outside 0..2^64-1`);
   if (rootHash.length !== ROOT_HASH_LENGTH) {
     throw new CheckpointError(`root hash must be ${ROOT_HASH_LENGTH} bytes, got ${rootHash.length}`);
   }
-  return `${origin}\n${size.toString(10)}\n${encodeStandardBase64(rootHash)}\n`;
+  for (const line of extensionLines) {
+    if (line === '' || /[\u0000-\u001f]/.test(line)) throw new CheckpointError(`extension line ${JSON.stringify(line)} must be non-empty, without a newline or control character`);
+  }
+  return `${origin}\n${size.toString(10)}\n${encodeStandardBase64(rootHash)}\n${extensionLines.map((line) => `${line}\n`).join('')}`;
 }
 
 /** Parses checkpoint note text (as returned by openNote); anything not exactly per the spec is refused. */

@@ -9,7 +9,9 @@ import { leafHash } from '../../merkle/rfc6962';
 import { formatCheckpoint } from '../../signed-note/checkpoint';
 import { generateSignerKey, signNote } from '../../signed-note/signed-note';
 import { formatConsistencyProof } from '../consistency';
-import { formatReceipt, RECEIPT_FORMAT } from '../receipt';
+import { formatReceipt, parseReceipt, RECEIPT_FORMAT } from '../receipt';
+import { TrailRecomputation } from '../../trail-map/trail-membership';
+import type { TrailMap } from '../../trail-map/trail-map';
 
 export const TEST_LOG_ORIGIN = 'pangolin.test/log';
 
@@ -27,16 +29,41 @@ export class TestLog {
     this.events.push(...events);
   }
 
-  async checkpointNote(size = this.size, signerKey = this.keys.signerKey): Promise<string> {
-    return signNote(formatCheckpoint({ origin: TEST_LOG_ORIGIN, size, rootHash: await rootAt(this.store, size) }), signerKey);
+  async checkpointNote(size = this.size, signerKey = this.keys.signerKey, extensionLines: readonly string[] = []): Promise<string> {
+    return signNote(formatCheckpoint({ origin: TEST_LOG_ORIGIN, size, rootHash: await rootAt(this.store, size), extensionLines }), signerKey);
+  }
+
+  /** The trail map of the first `size` leaves and each gift's trail (leaf indices), recomputed as the platform keeps them. */
+  trails(size = this.size): { map: TrailMap; leaves: Map<string, number[]>; states: TrailRecomputation } {
+    const trails = new TrailRecomputation(true);
+    for (const event of this.events.slice(0, Number(size))) trails.add(event, leafHash(encodeLeaf(event)));
+    return { map: trails.map(), leaves: new Map([...trails.leaves].map(([giftId, indices]) => [giftId, indices.map(Number)])), states: trails };
+  }
+
+  /**
+   * A receipt against a checkpoint that commits to the trail map, with the gift's map entry: by
+   * default showing the gift's whole trail, else the events at `leafIndices`.
+   */
+  async completeReceipt(giftId: string, options: { size?: bigint; leafIndices?: readonly number[] } = {}): Promise<string> {
+    const size = options.size ?? this.size;
+    const { map, leaves, states } = this.trails(size);
+    const found = map.entry(giftId);
+    const state = states.state(giftId);
+    if (found === undefined || state === undefined) throw new Error(`gift ${giftId} has no trail`);
+    const text = await this.receipt(giftId, options.leafIndices ?? leaves.get(giftId)!, size, [map.extensionLine()]);
+    const receipt = parseReceipt(text);
+    return formatReceipt({
+      ...receipt,
+      trailMap: { trailLength: state.length, trailHash: state.hash, mapIndex: found.index, inclusionProof: map.inclusionProof(found.index) },
+    });
   }
 
   /** The receipt text for `giftId` holding the events at `leafIndices`, against the checkpoint of `size`. */
-  async receipt(giftId: string, leafIndices: readonly number[], size = this.size): Promise<string> {
+  async receipt(giftId: string, leafIndices: readonly number[], size = this.size, extensionLines: readonly string[] = []): Promise<string> {
     return formatReceipt({
       format: RECEIPT_FORMAT,
       giftId,
-      checkpoint: await this.checkpointNote(size),
+      checkpoint: await this.checkpointNote(size, this.keys.signerKey, extensionLines),
       events: await Promise.all(
         leafIndices.map(async (index) => ({
           leafIndex: BigInt(index),

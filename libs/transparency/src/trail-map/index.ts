@@ -1,0 +1,2 @@
+export * from './trail-membership';
+export * from './trail-map';

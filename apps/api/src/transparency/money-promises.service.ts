@@ -2,21 +2,42 @@ import { Inject, Injectable, InternalServerErrorException } from '@nestjs/common
 import { DataSource } from 'typeorm';
 import type { Decided } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
-import { issuePromise, leafIndicesOf, storedLeafHashAt } from '@pangolin/read-models';
-import { eventLeafHash, type PromisedLeaf } from '@pangolin/transparency';
+import { issuePromises, storedLeavesOf } from '@pangolin/read-models';
+import { eventLeafHash, type InclusionPromise, type PromisedLeaf } from '@pangolin/transparency';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { CheckpointPublisher } from './checkpoint-publisher.service';
 
 /**
+ * At most this many leaves in one promise: a verifier fetches the proofs of all of a promise's
+ * leaves in one GET /transparency/leaves, which takes at most 100 indexes.
+ */
+export const MAX_LEAVES_PER_PROMISE = 100;
+
+interface Waiting {
+  leaves: PromisedLeaf[];
+  resolve(note: string): void;
+  reject(error: unknown): void;
+}
+
+/**
  * Inclusion promises (issue #14): a command that records money is answered with a note signed by
  * the log's key promising that its events are in a checkpoint within the maximum merge delay
  * (TRANSPARENCY_PROMISE_MAX_DELAY_SECONDS), so deleting an acknowledged payment before the next
  * checkpoint is caught by `npm run audit` and by `pangolin-verify promise`. Every promise is kept.
+ *
+ * Promises are issued in groups, like the event store's group commit: the answers waiting for one
+ * while the last group was being signed and stored share one note naming all their leaves (up to
+ * MAX_LEAVES_PER_PROMISE; more make more notes, stored in the same commit). A note names only
+ * leaves the log holds, each checked against its event, so a shared note promises nothing more
+ * than the separate ones would have, and it costs one signature and one commit per group, not per answer.
  */
 @Injectable()
 export class MoneyPromises {
+  private waiting: Waiting[] = [];
+  private issuing = false;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) private readonly db: DataSource,
@@ -32,29 +53,76 @@ export class MoneyPromises {
    * `promise: null`).
    */
   async promiseFor(decided: Pick<Decided<unknown, unknown>, 'streamId' | 'events' | 'revision' | 'position'>): Promise<string | undefined> {
-    if (decided.revision === 'no-stream') return undefined;
+    const leaves = await this.leavesOf(decided);
+    return leaves && this.issue(leaves);
+  }
+
+  /** The leaves of the command's events, each checked against its event; undefined if the log does not hold them all (yet). */
+  private async leavesOf(decided: Pick<Decided<unknown, unknown>, 'streamId' | 'events' | 'revision' | 'position'>): Promise<PromisedLeaf[] | undefined> {
+    const { revision } = decided;
+    if (revision === 'no-stream') return undefined;
     const count = Math.max(1, decided.events.length);
-    const events = await this.store.readStream(decided.streamId, { fromRevision: decided.revision - count + 1, limit: count });
+    // The whole stream: the embedded store serves it from memory (a command has just read or written it).
+    const events = (await this.store.readStream(decided.streamId)).filter((event) => event.revision > revision - count && event.revision <= revision);
     const manager = this.db.manager;
     const ids = events.map((event) => event.eventId);
-    let indices = await leafIndicesOf(manager, ids);
-    if (indices.size < ids.length && (await this.pipeline.settle(decided.position))) indices = await leafIndicesOf(manager, ids);
-    if (indices.size < ids.length) return undefined;
+    let stored = await storedLeavesOf(manager, ids);
+    if (stored.size < ids.length && (await this.pipeline.settle(decided.position))) stored = await storedLeavesOf(manager, ids);
+    if (stored.size < ids.length) return undefined;
     const leaves: PromisedLeaf[] = [];
     for (const event of events) {
-      const leafIndex = indices.get(event.eventId) as bigint;
-      const leafHash = eventLeafHash(event);
+      const leaf = stored.get(event.eventId)!;
       // Never promise a leaf the log does not hold.
-      const logged = await storedLeafHashAt(manager, leafIndex);
-      if (!logged || Buffer.compare(Buffer.from(logged), Buffer.from(leafHash)) !== 0) {
-        throw new InternalServerErrorException(`event ${event.eventId} (leaf ${leafIndex}) does not match the transparency log: the event store may have been altered. Run \`npm run audit\``);
+      if (Buffer.compare(Buffer.from(leaf.leafHash), Buffer.from(eventLeafHash(event))) !== 0) {
+        throw new InternalServerErrorException(`event ${event.eventId} (leaf ${leaf.leafIndex}) does not match the transparency log: the event store may have been altered. Run \`npm run audit\``);
       }
-      leaves.push({ leafIndex, leafHash });
+      leaves.push(leaf);
     }
-    leaves.sort((a, b) => (a.leafIndex < b.leafIndex ? -1 : 1));
-    const { origin, signerKey, promiseMaxDelaySeconds } = this.config.transparency;
-    const note = await issuePromise(manager, { origin, issuedAt: new Date().toISOString(), maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves }, signerKey);
-    this.publisher.signWithin(promiseMaxDelaySeconds * 1000);
-    return note;
+    return leaves;
   }
+
+  /** Waits for the next group of promises, which will name `leaves`. */
+  private issue(leaves: PromisedLeaf[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ leaves, resolve, reject });
+      // The answers that ask on this turn of the event loop join the group; under load, also those asking while the last group is stored.
+      if (!this.issuing && this.waiting.length === 1) setImmediate(() => void this.issueWaiting());
+    });
+  }
+
+  private async issueWaiting(): Promise<void> {
+    if (this.issuing) return;
+    this.issuing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const group = this.waiting;
+        this.waiting = [];
+        const { origin, signerKey, promiseMaxDelaySeconds } = this.config.transparency;
+        const issuedAt = new Date().toISOString();
+        const notes = splitByLeaves(group);
+        try {
+          const signed = await issuePromises(this.db, notes.map(({ leaves }): InclusionPromise => ({ origin, issuedAt, maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves })), signerKey);
+          this.publisher.signWithin(promiseMaxDelaySeconds * 1000);
+          notes.forEach(({ answers }, i) => answers.forEach((answer) => answer.resolve(signed[i]!)));
+        } catch (error) {
+          for (const answer of group) answer.reject(error);
+        }
+      }
+    } finally {
+      this.issuing = false;
+    }
+  }
+}
+
+/** The notes a group makes: each answer's leaves in one note, at most MAX_LEAVES_PER_PROMISE distinct leaves a note, indexes ascending. */
+function splitByLeaves(group: readonly Waiting[]): { leaves: PromisedLeaf[]; answers: Waiting[] }[] {
+  const notes: { leaves: Map<bigint, PromisedLeaf>; answers: Waiting[] }[] = [];
+  for (const answer of group) {
+    let note = notes[notes.length - 1];
+    const adding = answer.leaves.filter((leaf) => !note?.leaves.has(leaf.leafIndex)).length;
+    if (!note || note.leaves.size + adding > MAX_LEAVES_PER_PROMISE) notes.push((note = { leaves: new Map(), answers: [] }));
+    for (const leaf of answer.leaves) note.leaves.set(leaf.leafIndex, leaf);
+    note.answers.push(answer);
+  }
+  return notes.map(({ leaves, answers }) => ({ leaves: [...leaves.values()].sort((a, b) => (a.leafIndex < b.leafIndex ? -1 : a.leafIndex > b.leafIndex ? 1 : 0)), answers }));
 }

@@ -9,12 +9,6 @@ import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { CheckpointPublisher } from './checkpoint-publisher.service';
 
-/**
- * At most this many leaves in one promise: a verifier fetches the proofs of all of a promise's
- * leaves in one GET /transparency/leaves, which takes at most 100 indexes.
- */
-export const MAX_LEAVES_PER_PROMISE = 100;
-
 interface Waiting {
   leaves: PromisedLeaf[];
   resolve(note: string): void;
@@ -27,11 +21,9 @@ interface Waiting {
  * (TRANSPARENCY_PROMISE_MAX_DELAY_SECONDS), so deleting an acknowledged payment before the next
  * checkpoint is caught by `npm run audit` and by `pangolin-verify promise`. Every promise is kept.
  *
- * Promises are issued in groups, like the event store's group commit: the answers waiting for one
- * while the last group was being signed and stored share one note naming all their leaves (up to
- * MAX_LEAVES_PER_PROMISE; more make more notes, stored in the same commit). A note names only
- * leaves the log holds, each checked against its event, so a shared note promises nothing more
- * than the separate ones would have, and it costs one signature and one commit per group, not per answer.
+ * Promises are issued in groups, like the event store's group commit: the answers that ask for one
+ * while the last group is being stored each get their own note (their own leaves only, as if alone),
+ * and the group's notes are kept in one INSERT: one commit (one sync) per group, not per answer.
  */
 @Injectable()
 export class MoneyPromises {
@@ -78,7 +70,7 @@ export class MoneyPromises {
       }
       leaves.push(leaf);
     }
-    return leaves;
+    return leaves.sort((a, b) => (a.leafIndex < b.leafIndex ? -1 : a.leafIndex > b.leafIndex ? 1 : 0));
   }
 
   /** Waits for the next group of promises, which will name `leaves`. */
@@ -99,11 +91,10 @@ export class MoneyPromises {
         this.waiting = [];
         const { origin, signerKey, promiseMaxDelaySeconds } = this.config.transparency;
         const issuedAt = new Date().toISOString();
-        const notes = splitByLeaves(group);
         try {
-          const signed = await issuePromises(this.db, notes.map(({ leaves }): InclusionPromise => ({ origin, issuedAt, maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves })), signerKey);
+          const notes = await issuePromises(this.db, group.map(({ leaves }): InclusionPromise => ({ origin, issuedAt, maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves })), signerKey);
           this.publisher.signWithin(promiseMaxDelaySeconds * 1000);
-          notes.forEach(({ answers }, i) => answers.forEach((answer) => answer.resolve(signed[i]!)));
+          group.forEach((answer, i) => answer.resolve(notes[i]!));
         } catch (error) {
           for (const answer of group) answer.reject(error);
         }
@@ -112,17 +103,4 @@ export class MoneyPromises {
       this.issuing = false;
     }
   }
-}
-
-/** The notes a group makes: each answer's leaves in one note, at most MAX_LEAVES_PER_PROMISE distinct leaves a note, indexes ascending. */
-function splitByLeaves(group: readonly Waiting[]): { leaves: PromisedLeaf[]; answers: Waiting[] }[] {
-  const notes: { leaves: Map<bigint, PromisedLeaf>; answers: Waiting[] }[] = [];
-  for (const answer of group) {
-    let note = notes[notes.length - 1];
-    const adding = answer.leaves.filter((leaf) => !note?.leaves.has(leaf.leafIndex)).length;
-    if (!note || note.leaves.size + adding > MAX_LEAVES_PER_PROMISE) notes.push((note = { leaves: new Map(), answers: [] }));
-    for (const leaf of answer.leaves) note.leaves.set(leaf.leafIndex, leaf);
-    note.answers.push(answer);
-  }
-  return notes.map(({ leaves, answers }) => ({ leaves: [...leaves.values()].sort((a, b) => (a.leafIndex < b.leafIndex ? -1 : a.leafIndex > b.leafIndex ? 1 : 0)), answers }));
 }

@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { eventLeafHash, openPromise, promiseDeadline, signPromise, type InclusionPromise, type NoteSignerKey } from '@pangolin/transparency';
-import { writeLockOf } from '../write-lock';
+import { runDurableWriteSyncedOffLoop } from '../write-lock';
 import { InclusionPromiseRow } from './inclusion-promise.entity';
 import { SignedCheckpointRow } from './signed-checkpoint.entity';
 
 /**
  * Signs each of `promises` with the log's key and keeps them all in one INSERT (one commit, however
  * many), under the read database's write lock so that it never joins a projection's open
- * transaction on the embedded database's one connection; returns the notes in order.
+ * transaction on the embedded database's one connection, synced to disk before this resolves
+ * (off the event loop on the embedded database); returns the notes in order.
  */
 export async function issuePromises(dataSource: DataSource, promises: readonly InclusionPromise[], signerKey: string | NoteSignerKey): Promise<string[]> {
   if (promises.length === 0) return [];
@@ -24,7 +25,7 @@ export async function issuePromises(dataSource: DataSource, promises: readonly I
       note,
     };
   });
-  await writeLockOf(dataSource).run(() => dataSource.manager.createQueryBuilder().insert().into(InclusionPromiseRow).values(rows).orIgnore().execute());
+  await runDurableWriteSyncedOffLoop(dataSource, () => dataSource.manager.createQueryBuilder().insert().into(InclusionPromiseRow).values(rows).orIgnore().execute());
   return rows.map((row) => row.note);
 }
 

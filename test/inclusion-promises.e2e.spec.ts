@@ -105,7 +105,7 @@ describe('inclusion promises for acknowledged money (embedded stores)', () => {
   }, 120_000);
 
   it('gives each of several payments answered together (promises are issued in groups) its own signed promise of its own leaf', async () => {
-    const household = await government.ok('/households', householdBody('440305001001', 3));
+    const household = await government.ok('/households', householdBody('440305001001', 777));
     await government.ok(`/households/${household.householdId}/eligibility/verify`, { category: 'low-income' });
     const giftIds: string[] = [];
     for (let n = 0; n < 6; n++) giftIds.push((await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' })).giftId);

@@ -280,7 +280,7 @@ export class SqliteEventStore implements EventStore {
     return events;
   }
 
-  /** Always what the database holds (an audit reads the stored bytes; memory serves only the subscriptions). */
+  /** Always what the database holds (an audit reads the stored bytes; memory serves only the subscriptions), up to what is synced (syncOffTheEventLoop). */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
     return this.onDisk(this.selectAllAfter.all(options.after ?? 0n, limit)).map(toRecordedEvent);

@@ -103,6 +103,18 @@ describe('inclusion promises for acknowledged money (embedded stores)', () => {
     // The library agrees, and the honest promise is still kept.
     expect(verifyPromise(promise, platform.config.transparency.verifierKey, { evidence: JSON.stringify(await platform.api.read(`/transparency/leaves?indexes=${promisedLeaf}`)) }).status).toBe('broken');
   }, 120_000);
+
+  it('gives each of several payments answered together (promises are issued in groups) its own signed promise of its own leaf', async () => {
+    const household = await government.ok('/households', householdBody('440305001001', 777));
+    await government.ok(`/households/${household.householdId}/eligibility/verify`, { category: 'low-income' });
+    const giftIds: string[] = [];
+    for (let n = 0; n < 6; n++) giftIds.push((await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId: household.householdId, productId }, remainder: 'refund' })).giftId);
+    const answers = await Promise.all(giftIds.map((giftId, n) => donor.ok(`/gifts/${giftId}/payment`, { paymentReference: `PAY-TOGETHER-${n}`, amount: cny(3000) })));
+    const leaves = answers.map(({ promise }) => promised(promise).leaves);
+    expect(leaves.map((own) => own.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(new Set(leaves.map(([leaf]) => leaf.leafIndex)).size).toBe(6);
+    for (const { promise } of answers) expect(verifyPromise(promise, platform.config.transparency.verifierKey).status).toBe('pending');
+  }, 120_000);
 });
 
 describe.each(STORE_CONFIGURATIONS)('inclusion promises with the checkpoint schedule off, on %s', (_, storeEnvironment) => {

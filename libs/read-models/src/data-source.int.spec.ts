@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadDataSource } from './data-source';
-import { runRebuildableWrite } from './write-lock';
+import { runDurableWriteSyncedOffLoop, runRebuildableWrite } from './write-lock';
 
 /** The embedded read database keeps records nothing can rebuild (household keys, logins, signed checkpoints): it must not lose a commit. */
 // SQLite only: the int-postgres project runs this file too, against nothing it concerns.
@@ -33,6 +33,16 @@ sqliteOnly('the embedded read database', () => {
       expect(levelDuring).toBe(1); // NORMAL
       expect(await pragma('synchronous')).toBe(2);
       expect(await dataSource.query('SELECT n FROM rebuildable')).toEqual([{ n: 1 }]);
+
+      // A durable write synced off the event loop: committed at NORMAL, then the WAL synced before it resolves; the level is FULL again after.
+      let durableLevel: unknown;
+      await runDurableWriteSyncedOffLoop(dataSource, async () => {
+        durableLevel = await pragma('synchronous');
+        await dataSource.query('INSERT INTO rebuildable (n) VALUES (3)');
+      });
+      expect(durableLevel).toBe(1);
+      expect(await pragma('synchronous')).toBe(2);
+      expect(await dataSource.query('SELECT n FROM rebuildable ORDER BY n')).toEqual([{ n: 1 }, { n: 3 }]);
     } finally {
       await dataSource.destroy();
       rmSync(folder, { recursive: true, force: true });

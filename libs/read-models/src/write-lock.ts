@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -49,6 +50,27 @@ function syncStatementsOf(connection: SqliteConnection) {
 }
 
 /**
+ * Runs `work` (one write that begins and ends its own transaction, or a single statement) under the
+ * write lock, durably, without stopping the event loop for the disk: on an embedded SQLite file its
+ * commit is made with synchronous=NORMAL, then, once the lock is released, the WAL is synced
+ * (fdatasync on a libuv thread) before this resolves, which makes it as durable as a FULL commit
+ * (and every commit before it). For records nothing can rebuild that are written often (inclusion
+ * promises), so that the sync does not block the requests being served meanwhile.
+ */
+export async function runDurableWriteSyncedOffLoop<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  const file = dataSource.options.type === 'better-sqlite3' ? String(dataSource.options.database) : ':memory:';
+  if (file === ':memory:' || file === '') return writeLockOf(dataSource).run(work);
+  const result = await runAtNormalSync(dataSource, work);
+  const wal = await open(`${file}-wal`, 'r');
+  try {
+    await wal.datasync();
+  } finally {
+    await wal.close();
+  }
+  return result;
+}
+
+/**
  * Runs `work` under the write lock like `run`, for writes that the event log can always make again:
  * a projection's effects with its checkpoint, a process manager's checkpoint. On SQLite their
  * commits are not synced one by one (synchronous=NORMAL for the duration): every commit is still
@@ -60,7 +82,12 @@ function syncStatementsOf(connection: SqliteConnection) {
  * checkpoint save; a NORMAL one ~0.01 ms idle.
  * `work` must begin and finish its own transaction (the level cannot change inside one).
  */
-export async function runRebuildableWrite<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+export function runRebuildableWrite<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  return runAtNormalSync(dataSource, work);
+}
+
+/** `work` under the write lock, its commits on an embedded SQLite database made with synchronous=NORMAL. */
+async function runAtNormalSync<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const connection = dataSource.options.type === 'better-sqlite3' ? (dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection : undefined;
   if (!connection) return writeLockOf(dataSource).run(work);
   return writeLockOf(dataSource).run(async () => {

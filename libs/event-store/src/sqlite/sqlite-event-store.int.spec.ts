@@ -21,6 +21,11 @@ eventStoreContract('SqliteEventStore on a file', async () => {
   return { store, teardown: () => store.close() };
 });
 
+eventStoreContract('SqliteEventStore on a file, syncing its WAL off the event loop', async () => {
+  const store = SqliteEventStore.open(newDatabaseFile(), { pollIntervalMs: 20, syncOffTheEventLoop: true });
+  return { store, teardown: () => store.close() };
+});
+
 eventStoreContract('SqliteEventStore in memory', async () => {
   const store = SqliteEventStore.open(':memory:');
   return { store, teardown: () => store.close() };
@@ -157,6 +162,30 @@ describe('SqliteEventStore', () => {
       expect((statSync(`${file}-wal`).size - walBefore) / frameSize).toBeLessThan(10);
       expect(await reader.headPosition()).toBe(21n);
       expect(results.map((result) => result.lastPosition).sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 20 }, (_, n) => BigInt(n + 2)));
+    });
+
+    it('syncing off the event loop: acknowledges an append, and hands it to readers of the log, only once the WAL is synced', async () => {
+      const file = newDatabaseFile();
+      const store = SqliteEventStore.open(file, { pollIntervalMs: 60_000, syncOffTheEventLoop: true });
+      openStores.push(store);
+      const seen: bigint[] = [];
+      const subscription = store.subscribe(0n, async (event) => void seen.push(event.position));
+      let acknowledged = false;
+      const appended = store.append('synced', 'no-stream', [newEvent()]).then((result) => ((acknowledged = true), result));
+      // The group commit runs on this turn's setImmediate; the sync's completion comes no sooner than the next turn's I/O.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await store.headPosition()).toBe(1n);
+      expect(await store.readAll()).toEqual([]);
+      expect(acknowledged).toBe(false);
+      expect(await appended).toMatchObject({ lastPosition: 1n });
+      expect((await store.readAll()).map((event) => event.position)).toEqual([1n]);
+
+      const results = await Promise.all(Array.from({ length: 10 }, (_, n) => store.append(`synced-${n}`, 'no-stream', [newEvent()])));
+      expect(results.map((result) => result.lastPosition).sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 10 }, (_, n) => BigInt(n + 2)));
+      await subscription.caughtUpTo(11n);
+      expect(seen).toEqual(Array.from({ length: 11 }, (_, n) => BigInt(n + 1)));
+      await subscription.stop();
+      expect(await open(file).headPosition()).toBe(11n);
     });
 
     it('commits the appends still waiting when it is closed', async () => {

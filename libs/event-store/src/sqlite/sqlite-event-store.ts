@@ -14,6 +14,7 @@ import {
   WrongExpectedRevision,
 } from '../event-store.port';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
 import { PendingAppend, SerializedEvent } from '../pending-append';
 import { CatchUpSubscription } from '../subscription/catch-up-subscription';
 
@@ -27,6 +28,14 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How many events a subscription reads per query. Default 500. */
   subscriptionBatchSize?: number;
+  /**
+   * Sync each group commit's WAL frames to disk on a libuv thread (fdatasync), not inside COMMIT on
+   * the event loop: an append is still acknowledged only once its commit is on disk, and this
+   * store's subscriptions and readAll still hand out only events on disk, but the process serves
+   * other requests while the disk syncs. Only for a file that no other process's workers read:
+   * another connection sees a commit before its sync. Ignored for ':memory:'. Default false.
+   */
+  syncOffTheEventLoop?: boolean;
 }
 
 const SCHEMA_VERSION = 1;
@@ -102,6 +111,8 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly subscriptionBatchSize: number;
   private closing: Promise<void> | undefined;
+  /** With syncOffTheEventLoop: the WAL syncer; the group commits not yet on disk wait in it. */
+  private readonly walSync: WalSync | undefined;
 
   private readonly selectStreamHead: Database.Statement<[string], StreamHeadRow>;
   private readonly selectByEventIds: Database.Statement<[string], EventRow>;
@@ -116,7 +127,8 @@ export class SqliteEventStore implements EventStore {
   >;
   private readonly groupTransaction: Database.Transaction<(group: readonly PendingAppend[]) => GroupedOutcome[]>;
 
-  private constructor(private readonly db: Database.Database, options: SqliteEventStoreOptions) {
+  private constructor(private readonly db: Database.Database, options: SqliteEventStoreOptions, walFile?: string) {
+    this.walSync = walFile === undefined ? undefined : new WalSync(walFile);
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.subscriptionBatchSize = options.subscriptionBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE;
     this.selectStreamHead = db.prepare(
@@ -150,13 +162,17 @@ export class SqliteEventStore implements EventStore {
       db.pragma('journal_mode = WAL');
       // In WAL mode the default (NORMAL) may lose the last commits on power loss; FULL syncs every commit.
       db.pragma('synchronous = FULL');
+      const syncOffLoop = options.syncOffTheEventLoop === true && !db.memory;
+      // NORMAL: a commit writes its WAL frames without syncing them (WalSync does, off the event loop);
+      // SQLite still syncs the WAL before each checkpoint copies it into the database, and the database after.
+      if (syncOffLoop) db.pragma('synchronous = NORMAL');
       db.defaultSafeIntegers(true);
       db.transaction(() => db.exec(SCHEMA)).immediate();
       const version = Number(db.prepare('SELECT version FROM schema_version').pluck().get());
       if (version !== SCHEMA_VERSION) {
         throw new Error(`${filename} has event store schema version ${version}; this code supports ${SCHEMA_VERSION}`);
       }
-      return new SqliteEventStore(db, options);
+      return new SqliteEventStore(db, options, syncOffLoop ? `${db.name}-wal` : undefined);
     } catch (error) {
       db.close();
       throw error;
@@ -201,13 +217,24 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     const written = outcomes.flatMap((outcome) => ('written' in outcome ? outcome.written : []));
-    if (written.length > 0) {
-      this.streams.appended(written);
-      this.recent.add(written);
-      for (const subscription of this.subscriptions) subscription.wake();
-    }
-    outcomes.forEach((outcome, index) => ('result' in outcome ? group[index]!.resolve(outcome.result) : group[index]!.reject(outcome.refused)));
-    for (const waiter of waiters) waiter();
+    // The commands of later requests decide on what is committed (their appends come after it in the WAL, so are never on disk without it).
+    if (written.length > 0) this.streams.appended(written);
+    const acknowledge = (error?: unknown) => {
+      if (written.length > 0 && error === undefined) {
+        this.recent.add(written);
+        for (const subscription of this.subscriptions) subscription.wake();
+      }
+      outcomes.forEach((outcome, index) => {
+        const pending = group[index]!;
+        if (error !== undefined) pending.reject(error);
+        else if ('result' in outcome) pending.resolve(outcome.result);
+        else pending.reject(outcome.refused);
+      });
+      for (const waiter of waiters) waiter();
+    };
+    // A group that wrote nothing may still answer with events being synced (a replay of one): it waits for them too.
+    if (this.walSync && (written.length > 0 || this.walSync.syncingFrom() !== undefined)) this.walSync.afterSync(written[0]?.position, acknowledge);
+    else acknowledge();
   }
 
   /**
@@ -253,10 +280,17 @@ export class SqliteEventStore implements EventStore {
     return events;
   }
 
-  /** Always what the database holds (an audit reads the stored bytes; memory serves only the subscriptions). */
+  /** Always what the database holds (an audit reads the stored bytes; memory serves only the subscriptions), up to what is synced (syncOffTheEventLoop). */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.limit === undefined ? NO_LIMIT : requireCount('limit', options.limit);
-    return this.selectAllAfter.all(options.after ?? 0n, limit).map(toRecordedEvent);
+    return this.onDisk(this.selectAllAfter.all(options.after ?? 0n, limit)).map(toRecordedEvent);
+  }
+
+  /** `rows` (in position order) without those of this store's commits still being synced (syncOffTheEventLoop). */
+  private onDisk<Row extends { position: bigint }>(rows: Row[]): Row[] {
+    const syncingFrom = this.walSync?.syncingFrom();
+    if (syncingFrom === undefined || rows.length === 0 || rows[rows.length - 1]!.position < syncingFrom) return rows;
+    return rows.filter((row) => row.position < syncingFrom);
   }
 
   async headPosition(): Promise<bigint> {
@@ -285,8 +319,10 @@ export class SqliteEventStore implements EventStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.commitPendingAppends();
+      await this.walSync?.idle();
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
       this.db.close();
+      this.walSync?.close();
     })();
     return this.closing;
   }
@@ -300,7 +336,7 @@ export class SqliteEventStore implements EventStore {
   private recentOrStoredAfter(position: bigint, limit: number): RecordedEvent[] {
     const remembered = this.recent.after(position, limit);
     if (remembered.length > 0) return remembered;
-    const read = this.selectAllAfter.all(position, limit).map(toRecordedEvent);
+    const read = this.onDisk(this.selectAllAfter.all(position, limit)).map(toRecordedEvent);
     this.recent.add(read);
     return read;
   }
@@ -364,6 +400,78 @@ export class SqliteEventStore implements EventStore {
     }
     const last = stored[stored.length - 1]!;
     return { nextRevision: Number(last.revision), lastPosition: last.position, alreadyStored: true };
+  }
+}
+
+/**
+ * Syncs the WAL (fdatasync on a libuv thread) after group commits made with synchronous=NORMAL, and
+ * then runs what each commit waits for, in commit order. Commits made while a sync runs share the
+ * next one. WAL frames are written in commit order and recovery stops at the first frame that does
+ * not check out, so a later commit is never on disk without an earlier one: syncing after commit n
+ * makes every commit up to n durable, as synchronous=FULL would have inside COMMIT.
+ */
+class WalSync {
+  private fd: number | undefined;
+  /** Commits not yet synced, oldest first: the position of their first event, and what waits for the sync. */
+  private readonly waiting: { firstPosition: bigint | undefined; done: (error?: unknown) => void }[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly file: string) {}
+
+  /** The first position of the oldest commit not yet on disk, if any. */
+  syncingFrom(): bigint | undefined {
+    return this.waiting.find(({ firstPosition }) => firstPosition !== undefined)?.firstPosition;
+  }
+
+  /** `firstPosition`: of the commit's first event; undefined for a commit that wrote none. */
+  afterSync(firstPosition: bigint | undefined, done: (error?: unknown) => void): void {
+    this.waiting.push({ firstPosition, done });
+    this.running ??= this.run();
+  }
+
+  /** Resolves when every commit so far is synced (or failed). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) {
+        // The commits made so far; those made while this sync runs wait for the next.
+        const batch = this.waiting.length;
+        let failure: unknown;
+        try {
+          await new Promise<void>((resolve, reject) => fdatasync(this.walFd(), (error) => (error ? reject(error) : resolve())));
+        } catch (error) {
+          // Whether the commits are on disk is unknown: none is acknowledged (a client's retry is a replay).
+          failure = error;
+          this.close();
+        }
+        for (const { done } of this.waiting.splice(0, batch)) done(failure);
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  /**
+   * The WAL, opened once. SQLite keeps the file (same inode) while any connection is open, resetting
+   * it in place; should it ever be another file, it is opened again.
+   */
+  private walFd(): number {
+    if (this.fd !== undefined) {
+      const open = fstatSync(this.fd);
+      const named = statSync(this.file, { throwIfNoEntry: false });
+      if (named && named.ino === open.ino && named.dev === open.dev) return this.fd;
+      this.close();
+    }
+    this.fd = openSync(this.file, 'r');
+    return this.fd;
   }
 }
 

@@ -1,23 +1,37 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
-import { eventLeafHash, openPromise, promiseDeadline, signPromise, type InclusionPromise } from '@pangolin/transparency';
+import { eventLeafHash, openPromise, promiseDeadline, signPromise, type InclusionPromise, type NoteSignerKey } from '@pangolin/transparency';
+import { runDurableWriteSyncedOffLoop } from '../write-lock';
 import { InclusionPromiseRow } from './inclusion-promise.entity';
 import { SignedCheckpointRow } from './signed-checkpoint.entity';
 
+/**
+ * Signs each of `promises` with the log's key and keeps them all in one INSERT (one commit, however
+ * many), under the read database's write lock so that it never joins a projection's open
+ * transaction on the embedded database's one connection, synced to disk before this resolves
+ * (off the event loop on the embedded database); returns the notes in order.
+ */
+export async function issuePromises(dataSource: DataSource, promises: readonly InclusionPromise[], signerKey: string | NoteSignerKey): Promise<string[]> {
+  if (promises.length === 0) return [];
+  const rows = promises.map((promise): InclusionPromiseRow => {
+    const note = signPromise(promise, signerKey);
+    return {
+      id: createHash('sha256').update(note).digest('hex'),
+      firstLeaf: promise.leaves[0].leafIndex,
+      lastLeaf: promise.leaves[promise.leaves.length - 1].leafIndex,
+      issuedAt: promise.issuedAt,
+      deadline: promiseDeadline(promise).toISOString(),
+      note,
+    };
+  });
+  await runDurableWriteSyncedOffLoop(dataSource, () => dataSource.manager.createQueryBuilder().insert().into(InclusionPromiseRow).values(rows).orIgnore().execute());
+  return rows.map((row) => row.note);
+}
+
 /** Signs `promise` with the log's key and keeps it; returns the note. */
-export async function issuePromise(manager: EntityManager, promise: InclusionPromise, signerKey: string): Promise<string> {
-  const note = signPromise(promise, signerKey);
-  const indexes = promise.leaves.map((leaf) => leaf.leafIndex);
-  const row: InclusionPromiseRow = {
-    id: createHash('sha256').update(note).digest('hex'),
-    firstLeaf: indexes[0],
-    lastLeaf: indexes[indexes.length - 1],
-    issuedAt: promise.issuedAt,
-    deadline: promiseDeadline(promise).toISOString(),
-    note,
-  };
-  await manager.createQueryBuilder().insert().into(InclusionPromiseRow).values(row).orIgnore().execute();
+export async function issuePromise(dataSource: DataSource, promise: InclusionPromise, signerKey: string | NoteSignerKey): Promise<string> {
+  const [note] = await issuePromises(dataSource, [promise], signerKey);
   return note;
 }
 

@@ -41,6 +41,21 @@ export async function leafIndicesOf(manager: EntityManager, eventIds: readonly s
   return found;
 }
 
+/** The leaf index and stored leaf hash of each of `eventIds` that is in the log, read in one query (per 500 ids). */
+export async function storedLeavesOf(manager: EntityManager, eventIds: readonly string[]): Promise<Map<string, { leafIndex: bigint; leafHash: Uint8Array }>> {
+  const found = new Map<string, { leafIndex: bigint; leafHash: Uint8Array }>();
+  const table = quotedTable(manager, MerkleSubtreeHashRow);
+  for (let start = 0; start < eventIds.length; start += 500) {
+    const rows = await rawQuery<{ index: number | string | bigint; hash: string; eventId: string }>(
+      manager,
+      `SELECT "index", "hash", "eventId" FROM ${table} WHERE "level" = 0 AND "eventId" IN (:...ids)`,
+      { ids: eventIds.slice(start, start + 500) },
+    );
+    for (const row of rows) found.set(row.eventId, { leafIndex: BigInt(row.index), leafHash: Uint8Array.from(Buffer.from(row.hash, 'hex')) });
+  }
+  return found;
+}
+
 /** The stored hash of leaf `index`, if the log has it. */
 export async function storedLeafHashAt(manager: EntityManager, index: bigint): Promise<Uint8Array | undefined> {
   const row = await manager.findOneBy(MerkleSubtreeHashRow, { level: 0, index });

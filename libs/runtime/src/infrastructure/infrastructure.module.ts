@@ -29,7 +29,9 @@ export class InfrastructureModule implements OnApplicationShutdown {
         {
           provide: EVENT_STORE,
           // Household personal data is sealed with its household's key (kept in the read database) before it is stored.
-          useFactory: async (metrics: PangolinMetrics, db: DataSource) => new InstrumentedEventStore(new SealingEventStore(await openEventStore(config.eventStore), new HouseholdKeyVault(db)), metrics),
+          // All embedded, in one process (no other process runs workers on the log): the store's WAL is synced off the event loop.
+          useFactory: async (metrics: PangolinMetrics, db: DataSource) =>
+            new InstrumentedEventStore(new SealingEventStore(await openEventStore(config.eventStore, { syncOffTheEventLoop: config.processRole === 'all' && config.readDb.type === 'sqlite' }), new HouseholdKeyVault(db)), metrics),
           inject: [PangolinMetrics, READ_DB],
         },
         {

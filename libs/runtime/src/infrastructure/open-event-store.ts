@@ -3,8 +3,8 @@ import { redacted } from '@pangolin/read-models';
 import { PangolinConfig } from '../config/configuration';
 
 /** The event store adapter the configuration names. An unreachable server stops start-up with what, where and how to fix it. */
-export async function openEventStore(config: PangolinConfig['eventStore']): Promise<EventStore> {
-  if (config.kind === 'sqlite') return SqliteEventStore.open(config.path);
+export async function openEventStore(config: PangolinConfig['eventStore'], { syncOffTheEventLoop = false }: { syncOffTheEventLoop?: boolean } = {}): Promise<EventStore> {
+  if (config.kind === 'sqlite') return SqliteEventStore.open(config.path, { syncOffTheEventLoop });
   const server = config.kind === 'postgres' ? 'PostgreSQL' : 'KurrentDB';
   try {
     return config.kind === 'postgres' ? await PostgresEventStore.connect(config.url, { schema: config.schema, connectTimeoutMs: config.connectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs }) : await KurrentDbEventStore.connect(config.url);

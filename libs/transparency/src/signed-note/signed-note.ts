@@ -99,11 +99,27 @@ export function parseVerifierKey(verifierKey: string): NoteVerifierKey {
   return { name, keyId, publicKey: publicKeyFromRaw(keyBytes) };
 }
 
+/**
+ * The parsed form of a signer key string, remembered: parsing derives the key pair (createPrivateKey
+ * and a public key export), which cost ten times the signature itself when every promise did it.
+ */
+function parsedSignerKey(signerKey: string): NoteSignerKey {
+  let parsed = parsedSignerKeys.get(signerKey);
+  if (parsed === undefined) {
+    // A process signs with one key or a few; the bound only matters to a test that makes very many.
+    if (parsedSignerKeys.size >= 16) parsedSignerKeys.clear();
+    parsedSignerKeys.set(signerKey, (parsed = parseSignerKey(signerKey)));
+  }
+  return parsed;
+}
+
+const parsedSignerKeys = new Map<string, NoteSignerKey>();
+
 /** Signs `text` (which must end in "\n") and returns the whole note: text, blank line, signature line. */
 export function signNote(text: string, signerKey: string | NoteSignerKey): string {
   assertValidNoteCharacters(text, 'malformed-text', 'note text');
   if (!text.endsWith('\n')) throw new SignedNoteError('malformed-text', 'note text must end with a newline');
-  const signer = typeof signerKey === 'string' ? parseSignerKey(signerKey) : signerKey;
+  const signer = typeof signerKey === 'string' ? parsedSignerKey(signerKey) : signerKey;
   const signature = sign(null, Buffer.from(text, 'utf8'), signer.privateKey);
   const keyIdBytes = Buffer.alloc(4);
   keyIdBytes.writeUInt32BE(signer.keyId);

@@ -180,6 +180,9 @@ const RULES: Record<string, Rule> = {
   'POST /policies/{policyId}/claims/{claimId}/approve': write(() => `/policies/${unknown()}/claims/${unknown()}/approve`, withRole('insurer')),
   'POST /policies/{policyId}/claims/{claimId}/reject': write(() => `/policies/${unknown()}/claims/${unknown()}/reject`, withRole('insurer')),
   'POST /policies/{policyId}/claims/{claimId}/payment': write(() => `/policies/${unknown()}/claims/${unknown()}/payment`, withRole('insurer')),
+  'POST /evidence': write(() => '/evidence', withRole('insurer', 'government')),
+  // Who reads a real claim's evidence is checked by test/claim-evidence.e2e.spec.ts; here, that no one reads an unknown one.
+  'GET /policies/{policyId}/claims/{claimId}/evidence/{sha256}': read([() => `/policies/${unknown()}/claims/${unknown()}/evidence/${'0'.repeat(64)}`, []]),
 
   'POST /disasters/declarations': write(() => '/disasters/declarations', withRole('government')),
   'POST /disasters/declarations/{declarationId}/confirm': write(() => `/disasters/declarations/${unknown()}/confirm`, withRole('insurer')),

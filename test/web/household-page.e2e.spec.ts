@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS } from './support/web-platform';
 import type { ApiClient, RunningPlatform } from '../support/platform';
@@ -9,6 +12,8 @@ import type { ApiClient, RunningPlatform } from '../support/platform';
  * The insurer of record sees the page without the government's actions; a donor is sent to sign in.
  */
 const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
+
+const INVOICE = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 // Read inside the page (Playwright runs these functions in the browser).
 declare const document: { documentElement: { scrollWidth: number }; querySelectorAll(selector: string): { length: number } };
@@ -66,7 +71,7 @@ describeWithBrowser("a household's page", () => {
     await context.close();
   }, 60_000);
 
-  it('files a claim on the policy in force, refusing a bad amount first, and the claim joins the history', async () => {
+  it('files a claim with its evidence on the policy in force, refusing a bad amount first; the claim joins the history and the insurer opens the evidence, and learns when it was altered', async () => {
     const { context, page } = await openView(browser, platform.url, VIEWS[1]);
     await signIn(page, 'gov.nanshan', 'government');
     await open(page, covered);
@@ -77,11 +82,32 @@ describeWithBrowser("a household's page", () => {
     await form.getByRole('button', { name: '提交报案' }).click();
     await form.locator('.field-error').first().waitFor();
     await form.getByLabel('索赔金额（元）').fill('1200');
+    // A scanned invoice, uploaded to the evidence store as it is chosen; the claim records its SHA-256.
+    const invoice = join(platform.dataDir, '住院发票.pdf');
+    writeFileSync(invoice, INVOICE);
+    await form.getByLabel(/证明文件/).setInputFiles(invoice);
+    await form.getByText('住院发票.pdf').waitFor();
     await form.getByRole('button', { name: '提交报案' }).click();
     await page.locator('#household-history tr[data-type="ClaimFiled"]').waitFor();
     expect(await page.locator('#household-history tr[data-type="ClaimFiled"]').innerText()).toContain('¥1,200.00');
     await screenshot(page, 'household-claim-filed-zh-CN');
     await context.close();
+
+    // The insurer sees the claim's evidence in its queue and opens it; once the file is altered on disk, it is reported, not shown.
+    const { context: insurerContext, page: insurerPage } = await openView(browser, platform.url, VIEWS[1]);
+    await signIn(insurerPage, 'insurer.anxin', 'insurer');
+    const evidence = insurerPage.locator('[data-testid="claims-queue"] .evidence');
+    await evidence.getByRole('button', { name: '住院发票.pdf' }).waitFor();
+    const hash = createHash('sha256').update(INVOICE).digest('hex');
+    expect(await evidence.locator('li[data-sha256]').getAttribute('data-sha256')).toBe(hash);
+    const opened = insurerPage.waitForEvent('popup');
+    await evidence.getByRole('button', { name: '住院发票.pdf' }).click();
+    await (await opened).close();
+    writeFileSync(join(platform.dataDir, 'evidence', hash.slice(0, 2), hash), Buffer.concat([INVOICE, Buffer.from('% altered\n')]));
+    await evidence.getByRole('button', { name: '住院发票.pdf' }).click();
+    await evidence.getByText('该文件在上传后被改动').waitFor();
+    await screenshot(insurerPage, 'claim-evidence-altered-zh-CN');
+    await insurerContext.close();
   }, 60_000);
 
   it('revokes an eligibility and erases personal data only once the code is typed', async () => {

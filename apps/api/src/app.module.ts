@@ -22,6 +22,7 @@ import { ProgrammesModule } from './programmes/programmes.module';
 import { TransparencyModule } from './transparency/transparency.module';
 import { ViewsModule } from './views/views.module';
 import { RegionsModule } from './regions/regions.module';
+import { EvidenceModule } from './evidence/evidence.module';
 
 /** One module per bounded context, each a thin shell (controller + command handlers) around its decider. */
 @Module({})
@@ -55,6 +56,7 @@ export class AppModule {
         OperationsModule,
         DeadLettersModule,
         RegionsModule,
+        EvidenceModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },

@@ -12,6 +12,7 @@ import { buildOpenApiDocument } from './http/openapi';
 import { compressAnswers } from './http/compression';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './http/json-body';
 import { answerMalformedUrl } from './http/malformed-url';
+import { acceptEvidenceUploads } from './http/evidence-body';
 import { pangolinValidationPipe } from './http/validation';
 import { defaultWebRoot, serveWebApp } from './web/web-app';
 
@@ -37,6 +38,7 @@ export async function createPangolin(
     bodyParser: false,
   });
   acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  acceptEvidenceUploads(app.getHttpAdapter().getInstance());
   await compressAnswers(app);
   app.useGlobalPipes(pangolinValidationPipe());
   app.enableShutdownHooks();

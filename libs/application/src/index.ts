@@ -9,3 +9,4 @@ export * from './personal-data/national-id-digest';
 export * from './disasters/disaster-payout.process';
 export * from './disasters/product-terms';
 export * from './disclosures/disclosure-log';
+export * from './evidence/evidence-store';

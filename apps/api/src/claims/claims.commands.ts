@@ -1,12 +1,13 @@
-import type { Decided } from '@pangolin/application';
-import { ForbiddenException } from '@nestjs/common';
+import type { Decided, EvidenceStore } from '@pangolin/application';
+import { ForbiddenException, Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { claimsDecider, ClaimFiler, streams } from '@pangolin/domain';
+import { claimsDecider, ClaimFiler, InvalidCommand, streams, type EvidenceFile } from '@pangolin/domain';
+import { EVIDENCE_STORE } from '../evidence/evidence-store.token';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { policyVisibleTo } from '../policies/policies.commands';
 import { actingInsurer } from '../products/products.commands';
-import { ApproveClaimDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './claims.dto';
+import { ApproveClaimDto, EvidenceFileDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './claims.dto';
 
 export class FileClaimCommand extends Command<{ claimId: string }> {
   constructor(readonly context: RequestContext, readonly policyId: string, readonly body: FileClaimDto) {
@@ -17,7 +18,7 @@ export class FileClaimCommand extends Command<{ claimId: string }> {
 /** The insurer of record or the government of the household's region files claims. */
 @CommandHandler(FileClaimCommand)
 export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
-  constructor(private readonly commands: CommandRunner) {}
+  constructor(private readonly commands: CommandRunner, @Inject(EVIDENCE_STORE) private readonly evidence: EvidenceStore) {}
 
   async execute({ context, policyId, body }: FileClaimCommand) {
     const { role, insurerId, regionCode } = context.user;
@@ -25,11 +26,23 @@ export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
     await policyVisibleTo(this.commands, policyId, context);
     const filedBy: ClaimFiler = role === 'insurer' ? { role, id: insurerId as string } : { role, id: regionCode as string };
     const claimId = context.newId();
+    const evidenceFiles = await this.storedEvidence(body.evidenceFiles ?? []);
     await this.commands.run(claimsDecider, streams.policy(policyId), {
       type: 'FileClaim',
-      data: { policyId, claimId, incidentDate: body.incidentDate, kind: body.kind, amountClaimed: body.amountClaimed, evidence: body.evidence, filedBy, now: this.commands.now() },
+      data: { policyId, claimId, incidentDate: body.incidentDate, kind: body.kind, amountClaimed: body.amountClaimed, evidence: body.evidence, evidenceFiles, filedBy, now: this.commands.now() },
     }, context);
     return { claimId, policyId, status: 'filed' };
+  }
+
+  /** Each named file as the store holds it (its type and size from its bytes, not the caller): one not uploaded, or altered since, is refused. */
+  private async storedEvidence(files: EvidenceFileDto[]): Promise<EvidenceFile[]> {
+    const stored: EvidenceFile[] = [];
+    for (const [i, { name, sha256 }] of files.entries()) {
+      const read = await this.evidence.read(sha256);
+      if (read.status !== 'intact') throw new InvalidCommand(`evidenceFiles[${i}].sha256`, read.status === 'missing' ? 'must name a file uploaded with POST /evidence' : 'names a file whose bytes no longer match it');
+      stored.push({ name, sha256, mediaType: read.mediaType, size: read.bytes.length });
+    }
+    return stored;
   }
 }
 

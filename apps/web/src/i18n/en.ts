@@ -260,6 +260,14 @@ export const en = {
   'public.region': 'Region',
   'public.closed': 'closed',
 
+  'evidence.title': "Evidence",
+  'evidence.altered': "This file was altered after it was uploaded: its bytes no longer match the SHA-256 recorded in the log.",
+  'evidence.unavailable': "This file cannot be opened.",
+  'evidence.hashTitle': "The SHA-256 of the file, as the claim recorded it in the log",
+  'evidence.files': "Evidence files (PDF, JPEG, PNG or WebP, at most 10 MiB each)",
+  'evidence.filesHint': "Each file is stored by the SHA-256 of its bytes; the claim records the hash in the log.",
+  'evidence.uploadRefused': "{name} was not accepted: it must be a PDF, JPEG, PNG or WebP file of at most 10 MiB.",
+
   'import.title': "Import households",
   'import.intro': "Register many households from a CSV or Excel (.xlsx) file, one household per row. Every row is checked first and nothing is registered until you choose.",
   'import.template': "Download the template (CSV)",

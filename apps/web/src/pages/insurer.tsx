@@ -5,6 +5,7 @@ import { IndicatorsSection } from '../components/indicators';
 import { DataTable, Filters, Loading, Pager, SearchField, Section, Stat, useApi, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
 import { Field, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatDate, formatMoney, parseMajorUnits, today } from '../format';
+import { EvidenceList, EvidenceUpload, type EvidenceFile } from '../components/evidence';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
 import { DeclarationList } from './disasters';
@@ -36,6 +37,8 @@ interface Claim {
   approvedAmount: Money | null;
   filedAt: string;
   householdCode: string;
+  evidence: string[];
+  evidenceFiles: EvidenceFile[];
 }
 interface Product {
   productId: string;
@@ -213,6 +216,7 @@ function Claims() {
                 {label('claimKind', claim.kind)} · {t('insurer.household', { code: claim.householdCode })} <span className="badge">{label('claimState', claim.state)}</span>
               </h3>
               <p>{t('insurer.claimLine', { amount: formatMoney(claim.amountClaimed, language), incident: formatDate(claim.incidentDate, language), filed: formatDate(claim.filedAt, language) })}</p>
+              <EvidenceList policyId={claim.policyId} claimId={claim.claimId} files={claim.evidenceFiles} listed={claim.evidence} />
               {claim.state === 'filed' && <DecideClaim claim={claim} />}
               {claim.state === 'approved' && <PayClaim claim={claim} />}
             </li>
@@ -283,6 +287,7 @@ export function FileClaim({ policy }: { policy: Policy }) {
   const [kind, setKind] = useState<string>('illness');
   const [amount, setAmount] = useState('');
   const [evidence, setEvidence] = useState('');
+  const [evidenceFiles, setEvidenceFiles] = useState<{ name: string; sha256: string }[]>([]);
   const { errors, setErrors, formError, run } = useCommand(() => setOpen(false));
   if (!open)
     return (
@@ -294,7 +299,7 @@ export function FileClaim({ policy }: { policy: Policy }) {
     const fen = parseMajorUnits(amount);
     if (fen === undefined) return setErrors({ 'amountClaimed.amount': t('donor.amountFormat') });
     const files = evidence.split(',').map((file) => file.trim()).filter(Boolean);
-    return run(`/policies/${policy.policyId}/claims`, { incidentDate, kind, amountClaimed: { amount: fen, currency: policy.premium.currency }, evidence: files });
+    return run(`/policies/${policy.policyId}/claims`, { incidentDate, kind, amountClaimed: { amount: fen, currency: policy.premium.currency }, evidence: files, evidenceFiles });
   };
   return (
     <InlineForm label={t('insurer.fileClaim')} onSubmit={submit}>
@@ -302,6 +307,7 @@ export function FileClaim({ policy }: { policy: Policy }) {
       <SelectField label={t('insurer.claimKind')} name="kind" value={kind} onChange={setKind} error={errors.kind} options={CLAIM_KINDS.map((value) => ({ value, label: label('claimKind', value) }))} />
       <Field label={t('insurer.amountClaimed')} name="amountClaimed" inputMode="decimal" value={amount} onChange={setAmount} error={errors['amountClaimed.amount']} hint={t('donor.amountHint')} />
       <Field label={t('insurer.evidence')} name="evidence" value={evidence} onChange={setEvidence} error={errors.evidence} hint={t('insurer.evidenceHint')} />
+      <EvidenceUpload onChange={setEvidenceFiles} />
       <FormMessage error={formError} />
       <button type="submit">{t('insurer.fileClaimSubmit')}</button>
     </InlineForm>

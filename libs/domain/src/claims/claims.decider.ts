@@ -7,6 +7,7 @@ import { assertInsurerOfRecord, evolvePolicy, existingPolicy, PolicyClaim, Polic
 import { coversPeril, parametricPayout } from '../products/parametric';
 import { ApproveClaim, ClaimCommand, FileClaim, PayClaim, RejectClaim, SettleParametricClaim } from './commands';
 import { CLAIM_KINDS, ClaimEvent } from './events';
+import { assertEvidenceFile, MAX_EVIDENCE_FILES } from './evidence';
 
 function decide(command: ClaimCommand, state: PolicyState): ClaimEvent[] {
   switch (command.type) {
@@ -34,7 +35,7 @@ export const claimsDecider: Decider<ClaimCommand, PolicyState, PolicyStreamEvent
 };
 
 function file(command: FileClaim['data'], state: PolicyState): ClaimEvent[] {
-  const { policyId, claimId, incidentDate, kind, amountClaimed, evidence, filedBy, now } = command;
+  const { policyId, claimId, incidentDate, kind, amountClaimed, evidence, evidenceFiles = [], filedBy, now } = command;
   assertText(claimId, 'claimId');
   assertIsoDate(incidentDate, 'incidentDate');
   // By the server's clock (`now`): an incident that has not happened yet cannot be claimed.
@@ -42,6 +43,8 @@ function file(command: FileClaim['data'], state: PolicyState): ClaimEvent[] {
   if (!(CLAIM_KINDS as readonly string[]).includes(kind)) throw new InvalidCommand('kind', `must be one of ${CLAIM_KINDS.join(', ')}`);
   assertMoney(amountClaimed, 'amountClaimed');
   evidence.forEach((item, i) => assertText(item, `evidence[${i}]`));
+  if (evidenceFiles.length > MAX_EVIDENCE_FILES) throw new InvalidCommand('evidenceFiles', `must hold at most ${MAX_EVIDENCE_FILES} files`);
+  evidenceFiles.forEach((file, i) => assertEvidenceFile(file, `evidenceFiles[${i}]`));
   if (filedBy.role !== 'insurer' && filedBy.role !== 'government') throw new InvalidCommand('filedBy.role', 'must be insurer or government');
   assertText(filedBy.id, 'filedBy.id');
 
@@ -57,7 +60,7 @@ function file(command: FileClaim['data'], state: PolicyState): ClaimEvent[] {
   const cover = remainingCover(policy);
   if (amountClaimed.amount > cover) throw new Conflict(`amount claimed ${amountClaimed.amount} exceeds the remaining cover of ${cover} ${amountClaimed.currency} minor units`);
   return [
-    { type: 'ClaimFiled', data: { policyId, claimId, householdId: policy.householdId, incidentDate, kind, amountClaimed, evidence, filedBy, filedAt: now } },
+    { type: 'ClaimFiled', data: { policyId, claimId, householdId: policy.householdId, incidentDate, kind, amountClaimed, evidence, ...(evidenceFiles.length ? { evidenceFiles } : {}), filedBy, filedAt: now } },
   ];
 }
 

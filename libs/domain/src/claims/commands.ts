@@ -1,3 +1,4 @@
+import type { EvidenceFile } from './evidence';
 import { Money } from '../shared/money';
 import { ParametricBenefit, PerilKind, SeverityLevel } from '../products/parametric';
 import { ClaimFiler, ClaimKind } from './events';
@@ -5,7 +6,7 @@ import { ClaimFiler, ClaimKind } from './events';
 /** The insurer of record or the household's government files a claim on a policy. */
 export type FileClaim = {
   type: 'FileClaim';
-  data: { policyId: string; claimId: string; incidentDate: string; kind: ClaimKind; amountClaimed: Money; evidence: string[]; filedBy: ClaimFiler; now: string };
+  data: { policyId: string; claimId: string; incidentDate: string; kind: ClaimKind; amountClaimed: Money; evidence: string[]; evidenceFiles?: EvidenceFile[]; filedBy: ClaimFiler; now: string };
 };
 
 /** The insurer approves a filed claim, in full unless `approvedAmount` is less than claimed. */

@@ -1,4 +1,5 @@
 import { Money } from '../shared/money';
+import type { EvidenceFile } from './evidence';
 
 export const CLAIM_KINDS = ['accident', 'illness', 'hospitalisation', 'death', 'disability', 'crop-loss', 'livestock-loss', 'property-damage', 'natural-disaster', 'other'] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
@@ -21,6 +22,8 @@ export type ClaimEvent =
         kind: ClaimKind;
         amountClaimed: Money;
         evidence: string[];
+        /** Files uploaded to the evidence store, by their SHA-256 (absent when none). */
+        evidenceFiles?: EvidenceFile[];
         filedBy: ClaimFiler;
         filedAt: string;
         /** Set on a parametric claim: the disaster declaration that settled it. */

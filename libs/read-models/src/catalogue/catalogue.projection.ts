@@ -134,6 +134,8 @@ async function applyEvent({ products, programmes, policies, claims, cohorts }: T
         filedByRole: d.filedBy.role,
         filedById: d.filedBy.id,
         filedAt: d.filedAt,
+        evidence: d.evidence,
+        evidenceFiles: d.evidenceFiles ?? [],
         decidedAt: null,
         rejectionReason: null,
         paidAt: null,

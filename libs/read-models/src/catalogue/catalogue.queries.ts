@@ -1,6 +1,6 @@
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { inRegion, keysetPage, listOrder, mapPage, Page, PageRequest } from '../shared/paging';
-import type { Money } from '@pangolin/domain';
+import type { EvidenceFile, Money } from '@pangolin/domain';
 import { ProductRow } from './product.entity';
 import { ProgrammeRow } from './programme.entity';
 import { PolicyRow, PolicyStatus } from './policy.entity';
@@ -66,6 +66,9 @@ export interface ClaimView {
   rejectionReason: string | null;
   paidAt: string | null;
   payoutReference: string | null;
+  /** What the filer listed as evidence, and the files uploaded with the claim (each downloaded from /policies/:policyId/claims/:claimId/evidence/:sha256). */
+  evidence: string[];
+  evidenceFiles: EvidenceFile[];
 }
 
 export async function findProduct(manager: EntityManager, productId: string): Promise<ProductView | null> {
@@ -192,6 +195,8 @@ export function claimView(row: ClaimRow): ClaimView {
     rejectionReason: row.rejectionReason,
     paidAt: row.paidAt,
     payoutReference: row.payoutReference,
+    evidence: row.evidence ?? [],
+    evidenceFiles: row.evidenceFiles ?? [],
   };
 }
 

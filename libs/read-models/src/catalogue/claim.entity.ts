@@ -1,4 +1,5 @@
 import { Entity, Index, PrimaryColumn, Column } from 'typeorm';
+import type { EvidenceFile } from '@pangolin/domain';
 import { CurrencyColumn, IsoDateColumn, MinorUnitsColumn, TextColumn } from '../shared/columns';
 
 export type ClaimState = 'filed' | 'approved' | 'rejected' | 'paid';
@@ -62,6 +63,13 @@ export class ClaimRow {
 
   @TextColumn({ length: 100, nullable: true })
   payoutReference: string | null;
+
+  /** What the filer listed as evidence, and the files uploaded with the claim (name, SHA-256, type, size); null on claims projected before they were kept. */
+  @Column({ type: 'simple-json', nullable: true })
+  evidence: string[] | null;
+
+  @Column({ type: 'simple-json', nullable: true })
+  evidenceFiles: EvidenceFile[] | null;
 
   /** The gifts that funded the policy and their shares of its premium, as recorded with the payment. */
   @Column({ type: 'simple-json', nullable: true })

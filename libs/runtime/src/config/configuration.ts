@@ -51,6 +51,8 @@ export interface PangolinConfig {
   nationalIdIndexKey: Buffer;
   /** The code table naming the divisions (REGION_NAMES_FILE, see RegionNames); unset, the demo's names when it is seeded, else none. */
   regionNames?: RegionNames;
+  /** The folder of the claim evidence store (EVIDENCE_DIR), files kept by their SHA-256. */
+  evidenceDir: string;
 }
 
 /** Bounds on waiting for PostgreSQL, so that an unreachable server fails requests quickly (503) instead of holding them. */
@@ -295,6 +297,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     pledgeExpirySweepMs: integer('PLEDGE_EXPIRY_SWEEP_MS', 600_000, env),
     nationalIdIndexKey: nationalIdIndexKey(env, transparencyConfig.signerKey),
     regionNames: regionNames(env),
+    evidenceDir: resolve(env.EVIDENCE_DIR ?? join(dataDir, 'evidence')),
   };
 }
 

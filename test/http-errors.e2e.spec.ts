@@ -8,7 +8,7 @@
  * a refusal, so the state stays the same from the first case to the last.
  */
 import { randomUUID } from 'node:crypto';
-import { nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
+import { ERROR_CODES, nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
 import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
 import { ADMIN, ApiClient, ApiResponse, cny, RunningPlatform, startPlatform, TestClock } from './support/platform';
@@ -171,8 +171,11 @@ function expectRefusal(response: ApiResponse, expected: Expectation) {
   const body = response.body;
   expect(body.statusCode).toBe(expected.status);
   if (expected.status === 400) {
-    expect(body.violations).toEqual(expect.arrayContaining([{ field: expected.field, rule: typeof expected.rule === 'string' ? expected.rule : expect.stringMatching(expected.rule) }]));
-    for (const violation of body.violations) expect(violation).toEqual({ field: expect.any(String), rule: expect.any(String) });
+    expect(body.violations).toEqual(expect.arrayContaining([expect.objectContaining({ field: expected.field, rule: typeof expected.rule === 'string' ? expected.rule : expect.stringMatching(expected.rule) })]));
+    // Each violation also has a code a client translates (one the registry knows, never the catch-all) and its parameters.
+    for (const violation of body.violations) expect(violation).toEqual({ field: expect.any(String), rule: expect.any(String), code: expect.any(String), params: expect.objectContaining({ field: violation.field }) });
+    for (const violation of body.violations) expect([violation.code, ERROR_CODES.includes(violation.code), /\.other$/.test(violation.code)]).toEqual([violation.code, true, false]);
+    expect(body.code).toBe(body.violations[0].code);
     expect([body.message].flat().join('\n')).toContain(expected.field);
   } else if (expected.status === 409) {
     // Every conflict carries its reason in a field of its own (and in the message).
@@ -182,6 +185,9 @@ function expectRefusal(response: ApiResponse, expected: Expectation) {
     // The guard's 403s and 401s, and 404s, say it in the message; a domain 403 also in body.reason.
     expect(body.reason ?? body.message).toMatch(expected.says);
   }
+  // Every refusal has a stable code the registry knows, and its parameters.
+  expect([body.code, ERROR_CODES.includes(body.code)]).toEqual([body.code, true]);
+  expect(body.params).toEqual(expect.any(Object));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,8 +3,11 @@
  * them, and dictionaries.unit.spec.ts checks it both ways). `{name}` is filled in by t().
  * Values the API sends (states, categories…) are keyed `prefix.value`.
  */
+import { clientErrorsEn, errorMessagesEn } from './errors.en';
+
 export const en = {
   'app.name': 'Pangolin',
+  'app.title': 'Pangolin · directed insurance donations',
   'app.skip': 'Skip to content',
   'app.navigation': 'Main',
   'app.language': 'Language',
@@ -412,6 +415,53 @@ export const en = {
   'disaster.uncovered': 'Uncovered households of the area',
   'disaster.uncoveredIntro': 'Eligible households of the declared areas that this declaration paid nothing: where the next gift should go.',
   'disaster.noneUncovered': 'Every eligible household of the area was paid.',
+  // Why the sign-in page is shown instead of the page asked for.
+  'signIn.expired': 'Your session has expired. Sign in again to continue.',
+  'signIn.needed': 'Sign in to see this page.',
+  'signIn.wrongRole': 'This page is for the {roles} role; you are signed in as {role}. Sign in with another account to see it.',
+  'signIn.backHome': 'Back to my own page',
+  // The fields forms send, named in refusals.
+  'field.villageCode': 'Village code',
+  'field.category': 'Category',
+  'field.personal.headName': 'Name of the head of household',
+  'field.personal.headNationalId': 'Resident ID number of the head',
+  'field.personal.address': 'Address',
+  'field.personal.members.name': 'Member’s name',
+  'field.personal.members.relation': 'Member’s relation',
+  'field.personal.members.nationalId': 'Member’s resident ID number',
+  'field.amount.amount': 'Amount',
+  'field.amount.currency': 'Currency',
+  'field.target.householdId': 'Household',
+  'field.target.programmeId': 'Programme',
+  'field.target.productId': 'Insurance product',
+  'field.target.regionCode': 'Region code',
+  'field.paymentReference': 'Payment reference',
+  'field.remainder': 'Money no premium can use',
+  'field.policyNumber': 'Policy number',
+  'field.startDate': 'Start date',
+  'field.incidentDate': 'Incident date',
+  'field.kind': 'Kind of claim',
+  'field.amountClaimed.amount': 'Amount claimed',
+  'field.evidence': 'Evidence',
+  'field.approvedAmount.amount': 'Approved amount',
+  'field.note': 'Note',
+  'field.reason': 'Reason',
+  'field.payoutReference': 'Payout reference',
+  'field.peril': 'Peril',
+  'field.regionCodes': 'Region codes',
+  'field.incidentFrom': 'First day',
+  'field.incidentTo': 'Last day',
+  'field.severity': 'Response level',
+  'field.authorityReference': 'Authority reference',
+  'field.paymentFileReference': 'Payment file reference',
+  'field.username': 'Username',
+  'field.password': 'Password',
+  'field.region': 'Region code',
+  'field.code': 'Household code',
+  'field.from': 'From',
+  'field.to': 'To',
+  ...errorMessagesEn,
+  ...clientErrorsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

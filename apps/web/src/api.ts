@@ -7,6 +7,9 @@ export interface Money {
 /** The perils a disaster is declared for (the domain's PERIL_KINDS). */
 export const PERILS = ['flood', 'drought', 'earthquake', 'typhoon', 'landslide', 'hail', 'frost', 'wildfire'] as const;
 
+/** The household categories (the domain's HOUSEHOLD_CATEGORIES: low-income, 低保户, 特困供养…). */
+export const HOUSEHOLD_CATEGORIES = ['low-income', 'subsistence-allowance', 'extreme-poverty', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
+
 export type Role = 'donor' | 'insurer' | 'government' | 'auditor' | 'admin';
 
 export interface Principal {

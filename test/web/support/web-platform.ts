@@ -125,7 +125,26 @@ declare const document: {
   activeElement: PageElement | null;
   documentElement: { lang: string; scrollWidth: number };
 };
-declare const sessionStorage: { getItem(key: string): string | null };
+declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+
+/** Puts `token` in place of the signed-in session's (one the API no longer takes, say). */
+export function replaceSessionToken(page: Page, token: string): Promise<void> {
+  return page.evaluate((next) => {
+    const session = JSON.parse(sessionStorage.getItem('pangolin.session') ?? '{}') as Record<string, unknown>;
+    sessionStorage.setItem('pangolin.session', JSON.stringify({ ...session, token: next }));
+  }, token);
+}
+
+/** Everything the page shows as text: the body, the title, labels and hints of controls, titles of charts. */
+export function shownText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const attributes = [...document.querySelectorAll('[aria-label],[title],[placeholder]')].map((element) =>
+      ['aria-label', 'title', 'placeholder'].map((name) => element.getAttribute(name) ?? '').join(' '),
+    );
+    const svgTitles = [...document.querySelectorAll('svg title')].map((title) => title.textContent ?? '');
+    return [document.body.innerText, document.title, ...attributes, ...svgTitles].join('\n');
+  });
+}
 
 /** The page's language (`<html lang>`) and how wide its content is, in CSS pixels. */
 export function pageLayout(page: Page): Promise<{ lang: string; scrollWidth: number }> {
@@ -151,13 +170,7 @@ export function statusesWithSessionToken(page: Page, paths: string[]): Promise<n
  * that shape (the demo logins: `gov.nanshan`, `donor.li`).
  */
 export async function rawKeysOnPage(page: Page, allowed: string[] = []): Promise<string[]> {
-  const text = await page.evaluate(() => {
-    const attributes = [...document.querySelectorAll('[aria-label],[title],[placeholder]')].map((element) =>
-      ['aria-label', 'title', 'placeholder'].map((name) => element.getAttribute(name) ?? '').join(' '),
-    );
-    const svgTitles = [...document.querySelectorAll('svg title')].map((title) => title.textContent ?? '');
-    return [document.body.innerText, document.title, ...attributes, ...svgTitles].join('\n');
-  });
+  const text = await shownText(page);
   const prefixes = [...new Set(MESSAGE_KEYS.map((key) => key.split('.')[0]))];
   const keyLike = new RegExp(`\\b(?:${prefixes.join('|')})\\.[A-Za-z][\\w.-]*[A-Za-z0-9]`, 'g');
   return [...new Set(text.match(keyLike) ?? [])].filter((token) => !allowed.includes(token));

@@ -24,7 +24,7 @@ export class DomainErrorFilter implements ExceptionFilter {
 /** The code of an HTTP answer that did not state one: by its status. */
 function codeOfStatus(status: number): ErrorCode {
   if (status === 401) return 'auth.unauthorized';
-  if (status === 403) return 'auth.forbidden-role';
+  if (status === 403) return 'auth.forbidden';
   if (status === 404) return 'http.not-found';
   if (status === 413) return 'http.payload-too-large';
   if (status === 429) return 'http.too-many-requests';

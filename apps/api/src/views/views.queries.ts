@@ -47,7 +47,7 @@ export class HouseholdPoliciesQueryHandler implements IQueryHandler<HouseholdPol
   async execute({ user, householdId, page }: HouseholdPoliciesQuery) {
     const household = await views.findHousehold(this.db.manager, householdId);
     if (!household) throw new NotFoundException(`household ${householdId} not found`);
-    if (!(await maySeePersonalData(this.db, user, householdId, household.villageCode))) throw new ForbiddenException(`household ${householdId} is outside your region and you are not its insurer of record`);
+    if (!(await maySeePersonalData(this.db, user, householdId, household.villageCode))) throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `household ${householdId} is outside your region and you are not its insurer of record`, code: 'household.not-yours' });
     return views.policiesOfHousehold(this.db.manager, householdId, page);
   }
 }
@@ -79,7 +79,7 @@ export class UncoveredHouseholdsQueryHandler implements IQueryHandler<UncoveredH
 export function governmentScope(user: Principal, requested: string | undefined): string {
   const own = user.regionCode as string;
   const region = requested ?? own;
-  if (!regionContains(own, region)) throw new ForbiddenException(`region ${region} is outside your region ${own}`);
+  if (!regionContains(own, region)) throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `region ${region} is outside your region ${own}`, code: 'region.outside-yours', params: { regionCode: region, yourRegion: own } });
   return region;
 }
 

@@ -1,6 +1,6 @@
 import { CLAIM_KINDS, COVERAGE_KINDS, ERROR_CODES, HOUSEHOLD_CATEGORIES, PERIL_KINDS, SEVERITY_LEVELS } from '@pangolin/domain';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { PERILS } from '../api';
+import { HOUSEHOLD_CATEGORIES as WEB_CATEGORIES, PERILS } from '../api';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 
@@ -49,4 +49,8 @@ describe('the refusals of the API in every language', () => {
 
 it('offers every peril the domain knows in the declaration form', () => {
   expect([...PERILS]).toEqual([...PERIL_KINDS]);
+});
+
+it('offers every household category the domain knows in the forms and filters', () => {
+  expect([...WEB_CATEGORIES]).toEqual([...HOUSEHOLD_CATEGORIES]);
 });

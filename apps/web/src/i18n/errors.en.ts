@@ -53,6 +53,8 @@ export const errorMessagesEn: Record<`error.${ErrorCode}`, string> = {
   'error.not-found': 'Not found: it may have been removed, or the link is wrong.',
   'error.auth.unauthorized': 'Please sign in.',
   'error.auth.forbidden-role': 'This is for {roles}; you are signed in as {role}.',
+  'error.auth.forbidden': 'You are not allowed to do this.',
+  'error.household.not-yours': 'This household is outside your region, and you are not its insurer.',
   'error.auth.token-required': 'Please sign in first.',
   'error.auth.session-expired': 'Your session has expired. Please sign in again.',
   'error.auth.wrong-password': 'Unknown username or wrong password.',

@@ -49,6 +49,8 @@ export const errorMessagesZhCN: Record<`error.${ErrorCode}`, string> = {
   'error.not-found': '未找到：可能已被删除，或链接有误。',
   'error.auth.unauthorized': '请登录。',
   'error.auth.forbidden-role': '此操作仅限{roles}；您当前以{role}身份登录。',
+  'error.auth.forbidden': '您无权执行此操作。',
+  'error.household.not-yours': '该家庭不在您所辖地区，您也不是它的承保保险公司。',
   'error.auth.token-required': '请先登录。',
   'error.auth.session-expired': '登录已过期，请重新登录。',
   'error.auth.wrong-password': '用户名不存在或密码错误。',

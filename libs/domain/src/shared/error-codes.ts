@@ -91,6 +91,8 @@ const OTHER_CODES = [
   // Answers of the HTTP layer itself (not the domain's).
   'auth.unauthorized',
   'auth.forbidden-role',
+  'auth.forbidden',
+  'household.not-yours',
   'http.not-found',
   'http.too-many-requests',
   'http.payload-too-large',

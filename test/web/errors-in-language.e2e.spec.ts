@@ -5,7 +5,7 @@ import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { DEMO } from '../../apps/api/src/demo/seed-demo';
 import type { ApiClient, RunningPlatform } from '../support/platform';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, rawKeysOnPage, replaceSessionToken, screenshot, shownText, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, demoDataWords, englishOnPage, rawKeysOnPage, replaceSessionToken, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
 /**
  * Issue #15 (1 and 8) in Chromium, in both languages, on a desktop and a 390 px phone: every form
@@ -19,18 +19,6 @@ const describeWithBrowser = chromiumAvailable() ? describe : describe.skip;
 const text = (language: Language, key: MessageKey, values: Record<string, string | number> = {}) =>
   (language === 'en' ? en : zhCN)[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
 
-/** Latin words the data itself holds (the demo's English names, codes, usernames): not the interface's. */
-let dataWords: Set<string>;
-
-/** The interface's text (everything shown, the title, labels of controls), without the data's own words. */
-async function latinWords(page: Page): Promise<string[]> {
-  const words = (await shownText(page))
-    // Codes and acronyms Chinese writes in Latin letters too (CSV, HH-3F…, CN¥), and the command line to type.
-    .replace(/HH-[0-9A-F]{8}|[A-Z]+-[A-Z0-9-]+|CN¥|\b[A-Z]{2,4}\b|YYYY-MM-DD|\b\d{4}-Q\d\b|npx pangolin-verify[^\n]*/g, ' ')
-    .match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];
-  return [...new Set(words.filter((word) => !dataWords.has(word)))];
-}
-
 /** The refusals on the page (under fields, above buttons, notices). */
 async function refusals(page: Page): Promise<string[]> {
   return page.locator('.field-error, [data-testid="sign-in-notice"]').allInnerTexts();
@@ -40,19 +28,15 @@ describeWithBrowser('refusals in the page’s language', () => {
   let platform: RunningPlatform;
   let browser: Browser;
   let demoUsernames: string[];
+  let dataWords: Set<string>;
   const active = householdCodeFor(DEMO.household(1));
   const requested = householdCodeFor(DEMO.household(2));
 
   beforeAll(async () => {
     platform = await startWebPlatform();
     browser = await launchBrowser();
-    const demo = await platform.api.read('/auth/demo-accounts');
-    demoUsernames = demo.accounts.map((account: { username: string }) => account.username);
-    // The demo's own words: English names of its accounts, product and programme.
-    const names = [...demo.accounts.flatMap((account: { username: string; displayName: string }) => [account.username, account.displayName]), 'Rural accident & illness cover', 'Nanshan livelihood cover 2026', 'Pangolin', 'anxin-mutual', 'Anxin', DEMO_PASSWORD];
-    // The language menu names each language in itself: English is "English" on every page.
-    names.push('English');
-    dataWords = new Set(names.flatMap((name) => name.match(/[A-Za-z][A-Za-z'’-]+/g) ?? []));
+    demoUsernames = (await platform.api.read('/auth/demo-accounts')).accounts.map((account: { username: string }) => account.username);
+    dataWords = await demoDataWords(platform);
     // Household 1's policy issued (a claim to refuse), household 2's requested (a policy to issue).
     const insurer: ApiClient = await platform.api.login('insurer.anxin', DEMO_PASSWORD);
     const donor: ApiClient = await platform.api.login('donor.li', DEMO_PASSWORD);
@@ -89,7 +73,7 @@ describeWithBrowser('refusals in the page’s language', () => {
         if (language === 'zh-CN') expect([step, refusal, /[\u4e00-\u9fff]/.test(refusal)]).toEqual([step, refusal, true]);
         else expect([step, refusal, /[\u4e00-\u9fff]/.test(refusal)]).toEqual([step, refusal, false]);
       }
-      if (language === 'zh-CN') expect([step, await latinWords(page)]).toEqual([step, []]);
+      if (language === 'zh-CN') expect([step, await englishOnPage(page, dataWords)]).toEqual([step, []]);
       expect([step, await rawKeysOnPage(page, demoUsernames)]).toEqual([step, []]);
       expect([step, await page.title()]).toEqual([step, t('app.title')]);
       shots.push(await screenshot(page, `${name}-${String(shots.length + 1).padStart(2, '0')}-${step}`));

@@ -175,3 +175,34 @@ export async function rawKeysOnPage(page: Page, allowed: string[] = []): Promise
   const keyLike = new RegExp(`\\b(?:${prefixes.join('|')})\\.[A-Za-z][\\w.-]*[A-Za-z0-9]`, 'g');
   return [...new Set(text.match(keyLike) ?? [])].filter((token) => !allowed.includes(token));
 }
+
+/**
+ * The words of the demo's own data that are English (its accounts' names, product, programme,
+ * password) and the language menu's "English": text of the data, not of the interface.
+ */
+export async function demoDataWords(platform: RunningPlatform): Promise<Set<string>> {
+  const demo = await platform.api.read('/auth/demo-accounts');
+  const names: string[] = [
+    ...demo.accounts.flatMap((account: { username: string; displayName: string; insurerId?: string }) => [account.username, account.displayName, account.insurerId ?? '']),
+    ...(await platform.api.read('/products?limit=100')).items.map((product: { terms: { name: string } }) => product.terms.name),
+    ...(await platform.api.read('/programmes?limit=100')).items.map((programme: { name: string }) => programme.name),
+    DEMO_PASSWORD,
+    'English',
+  ];
+  return new Set(names.flatMap((name) => name.match(/[A-Za-z][A-Za-z'’-]+/g) ?? []));
+}
+
+/**
+ * English left on a page: the Latin words of everything it shows (see shownText) but the data's
+ * own (`dataWords`), codes and acronyms Chinese writes in Latin letters too (CSV, HH-3F…, CN¥,
+ * YYYY-MM-DD, ledger accounts) and the command line a hint gives to type. Empty on a page wholly in Chinese.
+ */
+export async function englishOnPage(page: Page, dataWords: Set<string>): Promise<string[]> {
+  const words =
+    (await shownText(page))
+      // Ledger accounts are named by identifiers (escrow:gift:<id>), codes like the others.
+      .replace(/\b[a-z]+(?::[0-9a-z-]+)+/g, ' ')
+      .replace(/HH-[0-9A-F]{8}|[A-Z]+-[A-Z0-9-]+|CN¥|\b[A-Z]{2,4}\b|YYYY-MM-DD|\b\d{4}-Q\d\b|npx pangolin-verify[^\n]*/g, ' ')
+      .match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];
+  return [...new Set(words.filter((word) => !dataWords.has(word)))];
+}

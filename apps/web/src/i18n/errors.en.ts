@@ -66,8 +66,6 @@ export const errorMessagesEn: Record<`error.${ErrorCode}`, string> = {
   'error.validation.isWellFormedUnicode': '{field} holds characters that cannot be read.',
   'error.validation.hasNoControlCharacters': '{field} holds invisible control characters.',
   'error.validation.isObject': '{field} is missing or not in the right form.',
-  'error.validation.isSingleValue': '{field} must be given once.',
-  'error.validation.isUuid': '{field} is not a valid identifier.',
   'error.validation.whitelistValidation': '{field} is not expected here.',
   'error.validation.isNotEmpty': '{field} is required.',
   'error.validation.isString': '{field} must be text.',

@@ -62,8 +62,6 @@ export const errorMessagesZhCN: Record<`error.${ErrorCode}`, string> = {
   'error.validation.isWellFormedUnicode': '{field}含有无法识别的字符。',
   'error.validation.hasNoControlCharacters': '{field}含有不可见的控制字符。',
   'error.validation.isObject': '{field}缺失或格式不正确。',
-  'error.validation.isSingleValue': '{field}只能填写一次。',
-  'error.validation.isUuid': '{field}不是有效的编号。',
   'error.validation.whitelistValidation': '此处不应有{field}。',
   'error.validation.isNotEmpty': '请填写{field}。',
   'error.validation.isString': '{field}须为文字。',

@@ -100,8 +100,6 @@ const OTHER_CODES = [
   'validation.isWellFormedUnicode',
   'validation.hasNoControlCharacters',
   'validation.isObject',
-  'validation.isSingleValue',
-  'validation.isUuid',
   'validation.whitelistValidation',
   'validation.isNotEmpty',
   'validation.isString',

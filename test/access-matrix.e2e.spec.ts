@@ -148,6 +148,11 @@ const RULES: Record<string, Rule> = {
     [() => `/households/${w.households.inCountyA}/policies`, MAY_SEE_PERSONAL.inCountyA],
     [() => `/households/${w.households.inCountyB}/policies`, MAY_SEE_PERSONAL.inCountyB],
   ),
+  'GET /households/{householdId}/history': read(
+    [() => `/households/${w.households.inTownA2}/history`, MAY_SEE_PERSONAL.inTownA2],
+    [() => `/households/${w.households.inCountyA}/history`, MAY_SEE_PERSONAL.inCountyA],
+    [() => `/households/${w.households.inCountyB}/history`, MAY_SEE_PERSONAL.inCountyB],
+  ),
 
   'POST /products': write(() => '/products', withRole('insurer')),
   'POST /products/{productId}/revisions': write(() => `/products/${unknown()}/revisions`, withRole('insurer')),
@@ -216,6 +221,8 @@ const RULES: Record<string, Rule> = {
   ),
   'GET /public/totals': read([() => '/public/totals', PUBLIC]),
   'GET /public/programmes': read([() => '/public/programmes', PUBLIC]),
+  'GET /regions/names': read([() => '/regions/names?codes=440305,440305001', PUBLIC]),
+  'GET /public/money-movements': read([() => '/public/money-movements', PUBLIC]),
   'GET /ledger': read([() => '/ledger', ['auditor', 'admin']]),
   'GET /ledger/gifts/{giftId}': read([() => `/ledger/gifts/${w.giftOfDonorA}`, ['auditor', 'admin']]),
 

@@ -160,6 +160,7 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
     ['products', () => platform.api, '/products', (p) => p.productId],
     ['programmes', () => platform.api, '/programmes', (p) => p.programmeId],
     ["programmes' public totals", () => platform.api, '/public/programmes', (p) => p.programmeId],
+    ['public money movements', () => platform.api, '/public/money-movements', (m) => m.id],
     ['ledger balances', () => w.auditor, '/ledger', (b) => `${b.account}/${b.currency}`],
     ["a gift's ledger entries", () => w.auditor, `/ledger/gifts/${w.programmeGift}`, (e) => `${e.postingId}/${e.line}`],
     ['checkpoints', () => platform.api, '/transparency/checkpoints', (c) => c.size],
@@ -185,6 +186,8 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
       products: 2,
       programmes: 2,
       "programmes' public totals": 2,
+      // Gifts received, premiums paid to insurers, claims paid and refunds (the ledger's postings, checked against it by the money-feed spec).
+      'public money movements': 13,
       'ledger balances': expect.any(Number),
       "a gift's ledger entries": expect.any(Number),
       checkpoints: 6,
@@ -208,6 +211,8 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
     expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     const claims = await w.insurer.list('/insurer/claims?limit=1');
     expect(claims.map((c) => c.filedAt)).toEqual(claims.map((c) => c.filedAt).sort());
+    const movements = (await platform.api.list('/public/money-movements?limit=3')).map((m) => BigInt(m.position));
+    expect(movements).toEqual([...movements].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
   });
 
   it('filters and searches each list', async () => {
@@ -250,6 +255,9 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
     expect(await platform.api.list('/products?insurerId=someone-else')).toEqual([]);
     expect(await platform.api.list(`/programmes?region=${VILLAGES[2]}`)).toEqual([expect.objectContaining({ name: 'Second programme' })]);
     expect(await platform.api.list(`/programmes?productId=${w.productA}`)).toEqual([expect.objectContaining({ name: 'Paging programme' })]);
+    const premiums = await platform.api.list('/public/money-movements?kind=premium-paid-to-insurer&limit=2');
+    expect(premiums.length).toBeGreaterThan(0);
+    expect(premiums.every((m) => m.kind === 'premium-paid-to-insurer')).toBe(true);
     const escrow = await w.auditor.list('/ledger?account=escrow:gift:&limit=3');
     expect(escrow.length).toBeGreaterThan(0);
     expect(escrow.every((b) => b.account.startsWith('escrow:gift:'))).toBe(true);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/child-process';
@@ -21,6 +21,9 @@ describe('start-up with a store that cannot be reached', () => {
   };
 
   const key = { TRANSPARENCY_SIGNING_KEY: TEST_SIGNING_KEY.signerKey };
+  const badRegionNames = join(mkdtempSync(join(tmpdir(), 'pangolin-regions-')), 'regions.csv');
+  writeFileSync(badRegionNames, '440305000000,南山区\n4403050010,南头街道\n');
+  afterAll(() => rmSync(join(badRegionNames, '..'), { recursive: true, force: true }));
   it.each([
     ['the PostgreSQL event store', { ...key, EVENT_STORE: 'postgres', EVENT_STORE_URL: 'postgres://pangolin:secret@127.0.0.1:1/pangolin' }, /cannot reach the PostgreSQL event store at postgres:\/\/pangolin:\*\*\*@127\.0\.0\.1:1\/pangolin \(EVENT_STORE_URL\).*Start PostgreSQL, or correct EVENT_STORE_URL/],
     ['the KurrentDB event store', { ...key, EVENT_STORE: 'kurrentdb', EVENT_STORE_URL: 'kurrentdb://127.0.0.1:1?tls=false' }, /cannot reach the KurrentDB event store at kurrentdb:\/\/127\.0\.0\.1:1\?tls=false \(EVENT_STORE_URL\).*Start KurrentDB/],
@@ -32,6 +35,8 @@ describe('start-up with a store that cannot be reached', () => {
       /Configuration error: TRANSPARENCY_SIGNING_KEY or TRANSPARENCY_SIGNING_KEY_FILE must be set when EVENT_STORE=postgres.*npm run generate-signing-key/,
     ],
     ['a signing key that is not one', { TRANSPARENCY_SIGNING_KEY: 'PRIVATE+KEY+pangolin+0000+secret' }, /Configuration error: TRANSPARENCY_SIGNING_KEY does not hold a valid signer key/],
+    ['a region names file with a malformed line', { REGION_NAMES_FILE: badRegionNames }, /Configuration error: REGION_NAMES_FILE: .*regions\.csv line 2: "4403050010" is not a division code/],
+    ['a region names file that is missing', { REGION_NAMES_FILE: '/tmp/pangolin-no-such-regions.csv' }, /Configuration error: REGION_NAMES_FILE names \/tmp\/pangolin-no-such-regions\.csv, which does not exist/],
     ['a signing key file that is missing', { TRANSPARENCY_SIGNING_KEY_FILE: '/tmp/pangolin-no-such-key' }, /Configuration error: TRANSPARENCY_SIGNING_KEY_FILE names \/tmp\/pangolin-no-such-key, which does not exist/],
   ])('%s', (_, env, message) => {
     const { status, output } = start(env);

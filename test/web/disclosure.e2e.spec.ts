@@ -58,7 +58,7 @@ describeWithBrowser('the printable disclosure page', () => {
       const main = await page.locator('main').innerText();
       expect(main).toContain('Version 2: recomputed at a later checkpoint.');
       expect(main).toContain(report.checkpoint.rootHash);
-      expect(main).toContain(language === 'en' ? 'Disclosure report: Nanshan livelihood cover 2026' : '信息披露报告：Nanshan livelihood cover 2026');
+      expect(main).toContain(language === 'en' ? 'Disclosure report: 南山区民生保障 2026' : '信息披露报告：南山区民生保障 2026');
       expect(await rawKeysOnPage(page)).toEqual([]);
       await screenshot(page, `disclosure-${language}`);
 

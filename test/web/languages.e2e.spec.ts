@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, demoDataWords, englishOnPage, launchBrowser, newPerson, pageLayout, rawKeysOnPage, screenshot, signIn, startWebPlatform } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, demoDataWords, englishOnPage, launchBrowser, newPerson, pageLayout, rawKeysOnPage, screenshot, signIn, startWebPlatform } from './support/web-platform';
 import type { RunningPlatform } from '../support/platform';
 
 /**
@@ -79,5 +79,42 @@ describeWithBrowser('the web application in Simplified Chinese and English', () 
     await page.getByLabel('语言').selectOption('en');
     await page.getByRole('heading', { name: 'Where the money goes' }).waitFor();
     await visitEveryPage(page, 'en', true);
+  }, 120_000);
+
+  it("shows the log's latest signed checkpoint and the money movements, each linked to its proof, on the public page", async () => {
+    const auditor = await platform.api.login('auditor', DEMO_PASSWORD);
+    const signed = await auditor.ok('/transparency/checkpoints');
+    const latest: string = (await platform.api.get('/transparency/checkpoint')).body;
+    const [, size, rootHash] = latest.split('\n');
+    expect(BigInt(size)).toBeGreaterThanOrEqual(BigInt(signed.size));
+    const { page } = await newPerson(browser, platform.url, { language: 'zh-CN' });
+    await page.goto('/#/');
+    const log = page.locator('#public-transparency');
+    await log.getByTestId('log-size').waitFor();
+    expect(await log.getByTestId('log-size').innerText()).toContain(Number(size).toLocaleString('zh-CN'));
+    expect(await log.locator('code.hash').innerText()).toBe(rootHash);
+    const movements = await platform.api.read('/public/money-movements?limit=20');
+    const feed = page.locator('#public-money-feed');
+    await feed.locator('tbody tr').first().waitFor();
+    const firstProof = feed.locator('tbody tr').first().getByRole('link');
+    expect(await firstProof.getAttribute('href')).toBe(`/transparency/events/${movements.items[0].eventId}/inclusion-proof`);
+    // The proof the row links to is an inclusion proof of that event.
+    expect((await platform.api.read(`/transparency/events/${movements.items[0].eventId}/inclusion-proof`)).leafIndex).toBeDefined();
+    await screenshot(page, 'public-transparency-zh-CN');
+  }, 120_000);
+
+  it('names every region code it shows, from the code table, in one request per list', async () => {
+    const { page } = await newPerson(browser, platform.url, { language: 'zh-CN' });
+    const asked: string[] = [];
+    page.on('request', (request) => request.url().includes('/regions/names') && asked.push(request.url()));
+    await signIn(page, 'gov.nanshan', 'government');
+    await page.locator('#gov-all tbody tr').first().waitFor();
+    const { names } = await platform.api.read('/regions/names?codes=440305,440305001001,440305001');
+    expect(names).toEqual({ '440305': '南山区', '440305001': '南头街道', '440305001001': '红花园社区' });
+    await page.getByRole('heading', { level: 1, name: /南山区 440305/ }).waitFor();
+    await page.locator('#gov-all tbody', { hasText: '红花园社区 440305001001' }).waitFor();
+    await page.locator('#gov-chart', { hasText: '南头街道' }).waitFor();
+    // The breadcrumb, the dashboard and each list of the page: a handful of requests, not one per row.
+    expect(asked.length).toBeLessThanOrEqual(6);
   }, 120_000);
 });

@@ -268,7 +268,7 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
           },
         ],
       },
-      // The public page: the programmes' totals, the disclosure reports (all, or the platform's), the declarations.
+      // The public page: the programmes' totals, the disclosure reports (all, or the platform's), the declarations, the money movements.
       {
         name: 'public',
         visit: '',
@@ -282,6 +282,13 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
             narrow: () => ({ label: 'disclosure.scope', kind: 'select', value: 'true', path: '/disclosures?platform=true' }),
           },
           { ...declarations, name: 'public-declarations', section: '#public-disasters' },
+          {
+            name: 'money-feed',
+            section: '#public-money-feed',
+            path: '/public/money-movements',
+            key: (item) => item.id,
+            narrow: () => ({ label: 'public.feed.kind', kind: 'select', value: 'premium-paid-to-insurer', path: '/public/money-movements?kind=premium-paid-to-insurer' }),
+          },
         ],
       },
     );
@@ -333,7 +340,7 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
     await screenshot(page, `paged-sign-in-${language}-${width}`);
     expect(checked).toEqual([
       ...['households', 'uncovered', 'government-declarations', 'payouts', 'flood-uncovered', 'payouts', 'flood-uncovered'],
-      ...['household-picker', 'gifts', 'policies', 'claims', 'insurer-declarations', 'ledger', 'programmes', 'disclosures', 'public-declarations'],
+      ...['household-picker', 'gifts', 'policies', 'claims', 'insurer-declarations', 'ledger', 'programmes', 'disclosures', 'public-declarations', 'money-feed'],
     ]);
     await context.close();
   }, 180_000);

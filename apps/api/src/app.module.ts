@@ -22,6 +22,7 @@ import { ProductsModule } from './products/products.module';
 import { ProgrammesModule } from './programmes/programmes.module';
 import { TransparencyModule } from './transparency/transparency.module';
 import { ViewsModule } from './views/views.module';
+import { RegionsModule } from './regions/regions.module';
 
 /** One module per bounded context, each a thin shell (controller + command handlers) around its decider. */
 @Module({})
@@ -53,6 +54,7 @@ export class AppModule {
         DisclosuresModule,
         OperationsModule,
         DeadLettersModule,
+        RegionsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -5,6 +5,7 @@ import { DisclosurePage } from './pages/disclosure';
 import { DeclarationPage, DeclarationList } from './pages/disasters';
 import { DonorPage } from './pages/donor';
 import { GovernmentPage } from './pages/government';
+import { HouseholdPage } from './pages/household';
 import { InsurerPage } from './pages/insurer';
 import { LedgerPage } from './pages/ledger';
 import { PublicPage } from './pages/public';
@@ -33,6 +34,9 @@ export function App() {
       break;
     case 'government':
       content = forRole(['government'], () => <GovernmentPage key={rest[0] ?? 'own'} region={rest[0]} />);
+      break;
+    case 'household':
+      content = rest[0] ? forRole(['government', 'insurer'], () => <HouseholdPage key={rest[0]} householdId={rest[0]} />) : <PublicPage />;
       break;
     case 'donor':
       content = forRole(['donor'], () => <DonorPage />);

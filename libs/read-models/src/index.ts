@@ -52,6 +52,13 @@ export * from './public-view/public-reach.entity';
 export * from './public-view/public-member.entity';
 export * from './public-view/public-view.projection';
 export * from './public-view/public-view.queries';
+export * from './public-view/public-money-movement.entity';
+export * from './public-view/money-feed.projection';
+export * from './public-view/money-feed.queries';
+
+export * from './household-history/household-history.entity';
+export * from './household-history/household-history.projection';
+export * from './household-history/household-history.queries';
 
 export * from './ledger/ledger-posting.entity';
 export * from './ledger/ledger-entry.entity';

@@ -22,6 +22,10 @@ import { VillageCountsRow } from './government-dashboard/village-counts.entity';
 import { DashboardClaimRow } from './government-dashboard/dashboard-claim.entity';
 import { VillageClaimsRow } from './government-dashboard/village-claims.entity';
 import { PublicViewProjection } from './public-view/public-view.projection';
+import { MoneyFeedProjection } from './public-view/money-feed.projection';
+import { HouseholdHistoryProjection } from './household-history/household-history.projection';
+import { HouseholdHistoryPolicyRow, HouseholdHistoryRow } from './household-history/household-history.entity';
+import { PublicMoneyMovementRow } from './public-view/public-money-movement.entity';
 import { PublicGiftRow } from './public-view/public-gift.entity';
 import { PublicAllocationRow } from './public-view/public-allocation.entity';
 import { PublicTotalsRow } from './public-view/public-totals.entity';
@@ -73,6 +77,9 @@ export const readModelEntities = [
   PublicTotalsRow,
   PublicReachRow,
   PublicMemberRow,
+  PublicMoneyMovementRow,
+  HouseholdHistoryRow,
+  HouseholdHistoryPolicyRow,
   LedgerPostingRow,
   LedgerEntryRow,
   LedgerPostingGiftRow,
@@ -107,6 +114,8 @@ export function allProjections(): Projection[] {
     new DonorViewProjection(),
     new GovernmentDashboardProjection(),
     new PublicViewProjection(),
+    new MoneyFeedProjection(),
+    new HouseholdHistoryProjection(),
     new LedgerProjection(),
     new MerkleLogProjection(),
     new DisastersProjection(),

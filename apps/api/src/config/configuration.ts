@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { PAYOUT_BATCH_SIZE } from '@pangolin/application';
 import { generateSignerKey, parseSignerKey, verifierKeyFor } from '@pangolin/transparency';
 import { parseWitnessEndpoints, type WitnessEndpoint } from '@pangolin/witness';
+import { RegionNames } from '../regions/region-names';
 
 /**
  * Every setting Pangolin reads, from environment variables (documented in the README's
@@ -48,6 +49,8 @@ export interface PangolinConfig {
   pledgeExpirySweepMs: number;
   /** Secret key of the national ID index (see nationalIdDigest): it must never change for a registry. */
   nationalIdIndexKey: Buffer;
+  /** The code table naming the divisions (REGION_NAMES_FILE, see RegionNames); unset, the demo's names when it is seeded, else none. */
+  regionNames?: RegionNames;
 }
 
 /** Bounds on waiting for PostgreSQL, so that an unreachable server fails requests quickly (503) instead of holding them. */
@@ -291,7 +294,20 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     pledgeExpiryHours: positive('PLEDGE_EXPIRY_HOURS', 72, env),
     pledgeExpirySweepMs: integer('PLEDGE_EXPIRY_SWEEP_MS', 600_000, env),
     nationalIdIndexKey: nationalIdIndexKey(env, transparencyConfig.signerKey),
+    regionNames: regionNames(env),
   };
+}
+
+/** The operator's code table, read and checked at start: a malformed line stops the start, naming the line. */
+function regionNames(env: NodeJS.ProcessEnv): RegionNames | undefined {
+  if (!env.REGION_NAMES_FILE) return undefined;
+  const path = resolve(env.REGION_NAMES_FILE);
+  if (!existsSync(path)) throw new ConfigurationError(`REGION_NAMES_FILE names ${path}, which does not exist: give the path of a division code table (code,name per line), or unset it`);
+  try {
+    return RegionNames.fromFile(path);
+  } catch (error) {
+    throw new ConfigurationError(`REGION_NAMES_FILE: ${error instanceof Error ? error.message : error}`);
+  }
 }
 
 export const PANGOLIN_CONFIG = Symbol('PANGOLIN_CONFIG');

@@ -37,15 +37,15 @@ const HOUSEHOLDS: { village: string; head: string; category: HouseholdCategory; 
 
 export async function seedDemo(app: INestApplication): Promise<void> {
   const accounts = app.get(AccountsService);
-  const admin = await accounts.ensureDemoAccount({ username: 'admin', displayName: 'Platform administrator', role: 'admin' });
-  const nanshan = await accounts.ensureDemoAccount({ username: 'gov.nanshan', displayName: 'Nanshan District Civil Affairs Bureau', role: 'government', regionCode: '440305' });
-  await accounts.ensureDemoAccount({ username: 'gov.xili', displayName: 'Xili Subdistrict Office', role: 'government', regionCode: '440305002' });
-  const baoan = await accounts.ensureDemoAccount({ username: 'gov.baoan', displayName: "Bao'an District Civil Affairs Bureau", role: 'government', regionCode: '440306' });
-  const insurer = await accounts.ensureDemoAccount({ username: 'insurer.anxin', displayName: 'Anxin Mutual Insurance', role: 'insurer', insurerId: DEMO.insurerId });
-  const li = await accounts.ensureDemoAccount({ username: 'donor.li', displayName: 'Li Hua', role: 'donor' });
-  await accounts.ensureDemoAccount({ username: 'donor.wang', displayName: 'Wang Lei', role: 'donor' });
-  await accounts.ensureDemoAccount({ username: 'donor.brightfuture', displayName: 'Bright Future Foundation', role: 'donor' });
-  await accounts.ensureDemoAccount({ username: 'auditor', displayName: 'Independent auditor', role: 'auditor' });
+  const admin = await accounts.ensureDemoAccount({ username: 'admin', displayName: '平台管理员', role: 'admin' });
+  const nanshan = await accounts.ensureDemoAccount({ username: 'gov.nanshan', displayName: '南山区民政局', role: 'government', regionCode: '440305' });
+  await accounts.ensureDemoAccount({ username: 'gov.xili', displayName: '西丽街道办事处', role: 'government', regionCode: '440305002' });
+  const baoan = await accounts.ensureDemoAccount({ username: 'gov.baoan', displayName: '宝安区民政局', role: 'government', regionCode: '440306' });
+  const insurer = await accounts.ensureDemoAccount({ username: 'insurer.anxin', displayName: '安心相互保险', role: 'insurer', insurerId: DEMO.insurerId });
+  const li = await accounts.ensureDemoAccount({ username: 'donor.li', displayName: '李华', role: 'donor' });
+  await accounts.ensureDemoAccount({ username: 'donor.wang', displayName: '王磊', role: 'donor' });
+  await accounts.ensureDemoAccount({ username: 'donor.brightfuture', displayName: '光明未来基金会', role: 'donor' });
+  await accounts.ensureDemoAccount({ username: 'auditor', displayName: '独立审计师', role: 'auditor' });
 
   const store = app.get<EventStore>(EVENT_STORE);
   if ((await store.headPosition()) > 0n) return;
@@ -60,7 +60,7 @@ export async function seedDemo(app: INestApplication): Promise<void> {
     data: {
       productId: DEMO.productId,
       insurerId: DEMO.insurerId,
-      terms: { name: 'Rural accident & illness cover', coverageKind: 'accident-illness', annualPremium: { amount: 5000, currency: 'CNY' }, sumInsured: { amount: 5_000_000, currency: 'CNY' }, waitingPeriodDays: 0, termDays: 365 },
+      terms: { name: '农村意外与疾病保障', coverageKind: 'accident-illness', annualPremium: { amount: 5000, currency: 'CNY' }, sumInsured: { amount: 5_000_000, currency: 'CNY' }, waitingPeriodDays: 0, termDays: 365 },
       now: now(),
     },
   }, as(insurer));
@@ -73,7 +73,7 @@ export async function seedDemo(app: INestApplication): Promise<void> {
     const personal = {
       headName: household.head,
       headNationalId: nationalIdWithChecksum(`${household.village.slice(0, 6)}19680101${String(index + 1).padStart(3, '0')}`),
-      members: Array.from({ length: household.members }, (_, m) => ({ name: `${household.head.slice(0, 1)}家成员${m + 1}`, relation: m === 0 ? 'spouse' : 'child' })),
+      members: Array.from({ length: household.members }, (_, m) => ({ name: `${household.head.slice(0, 1)}家成员${m + 1}`, relation: m === 0 ? '配偶' : '子女' })),
       address: `${household.village} 村 ${index + 1} 号`,
     };
     const reservations = nationalIdReservations(nationalIdIndexKey, personal, { householdId, householdCode, villageCode: household.village }, region, now());
@@ -89,7 +89,7 @@ export async function seedDemo(app: INestApplication): Promise<void> {
 
   await executeCommand(store, programmeDecider, streams.programme(DEMO.programmeId), {
     type: 'LaunchProgramme',
-    data: { programmeId: DEMO.programmeId, name: 'Nanshan livelihood cover 2026', regionCode: '440305', productId: DEMO.productId, launcherRegion: '440305', now: now() },
+    data: { programmeId: DEMO.programmeId, name: '南山区民生保障 2026', regionCode: '440305', productId: DEMO.productId, launcherRegion: '440305', now: now() },
   }, as(nanshan));
 
   // A first gift, fully paying household 1's premium, so the dashboards have a story to show.

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query as QueryParam } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertIsoDate, HOUSEHOLD_CATEGORIES, InvalidCommand } from '@pangolin/domain';
-import type { ClaimState, PageRequest } from '@pangolin/read-models';
+import { PUBLIC_MOVEMENT_KINDS, type ClaimState, type PageRequest } from '@pangolin/read-models';
 import { CurrentUser, Public, Roles } from '../auth/decorators';
 import { Principal } from '../auth/principal';
 import { REGION_CODE } from '../http/money.dto';
@@ -14,6 +14,7 @@ import {
   GiftTraceQuery,
   GovernmentDashboardQuery,
   GovernmentHouseholdsQuery,
+  HouseholdHistoryQuery,
   HouseholdPoliciesQuery,
   HouseholdQuery,
   IndicatorsQuery,
@@ -21,6 +22,7 @@ import {
   InsurerLossRatioQuery,
   InsurerViewQuery,
   LedgerQuery,
+  PublicMoneyFeedQuery,
   PublicProgrammesQuery,
   PublicViewQuery,
   UncoveredHouseholdsQuery,
@@ -97,6 +99,13 @@ export class ViewsController {
   @ApiOperation({ summary: "A household's policies, oldest request first (its government, its insurer of record); its record shows the first page" })
   householdPolicies(@CurrentUser() user: Principal, @Param('householdId', ParseUuidParam) householdId: string, @Paging() page: PageRequest) {
     return this.queryBus.execute(new HouseholdPoliciesQuery(user, householdId, page));
+  }
+
+  @Get('households/:householdId/history')
+  @Roles('government', 'insurer')
+  @ApiOperation({ summary: "A household's history, oldest first: registration, verifications, gifts, policies, claims, erasure, each with the event that records it (its government, its insurer of record)" })
+  householdHistory(@CurrentUser() user: Principal, @Param('householdId', ParseUuidParam) householdId: string, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new HouseholdHistoryQuery(user, householdId, page));
   }
 
   @Get('government/dashboard')
@@ -320,6 +329,14 @@ export class ViewsController {
   @ApiOperation({ summary: 'Programmes by id, each with its totals reconciling pledged, received, allocated and paid out (no personal data)' })
   publicProgrammes(@Paging() page: PageRequest) {
     return this.queryBus.execute(new PublicProgrammesQuery(page));
+  }
+
+  @Public()
+  @Get('public/money-movements')
+  @ApiOperation({ summary: 'Money movements newest first (gifts received, premiums paid to insurers, claims paid, refunds): kind, amount, time and the event that records it; nobody is named' })
+  @ApiQuery({ name: 'kind', required: false, schema: { type: 'string', enum: [...PUBLIC_MOVEMENT_KINDS] } })
+  publicMoneyMovements(@QueryParam('kind') kind: string | undefined, @Paging() page: PageRequest) {
+    return this.queryBus.execute(new PublicMoneyFeedQuery(page, enumParameter('kind', kind, PUBLIC_MOVEMENT_KINDS)));
   }
 
   @Public()

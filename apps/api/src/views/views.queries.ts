@@ -39,16 +39,40 @@ export class HouseholdPoliciesQuery extends Query<unknown> {
   }
 }
 
+export class HouseholdHistoryQuery extends Query<unknown> {
+  constructor(readonly user: Principal, readonly householdId: string, readonly page: views.PageRequest) {
+    super();
+  }
+}
+
+/** One page of a household's history, oldest first, for those who see its record in full: its government, its insurer of record. */
+@QueryHandler(HouseholdHistoryQuery)
+export class HouseholdHistoryQueryHandler implements IQueryHandler<HouseholdHistoryQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async execute({ user, householdId, page }: HouseholdHistoryQuery) {
+    await mayReadRecord(this.db, user, householdId);
+    return views.householdHistory(this.db.manager, householdId, page);
+  }
+}
+
 /** One page of a household's policies, for those who see its record in full: its government, its insurer of record. */
 @QueryHandler(HouseholdPoliciesQuery)
 export class HouseholdPoliciesQueryHandler implements IQueryHandler<HouseholdPoliciesQuery> {
   constructor(@Inject(READ_DB) private readonly db: DataSource) {}
 
   async execute({ user, householdId, page }: HouseholdPoliciesQuery) {
-    const household = await views.findHousehold(this.db.manager, householdId);
-    if (!household) throw new NotFoundException(`household ${householdId} not found`);
-    if (!(await maySeePersonalData(this.db, user, householdId, household.villageCode))) throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `household ${householdId} is outside your region and you are not its insurer of record`, code: 'household.not-yours' });
+    await mayReadRecord(this.db, user, householdId);
     return views.policiesOfHousehold(this.db.manager, householdId, page);
+  }
+}
+
+/** Throws unless the household exists and `user` sees its record in full (its government, its insurer of record). */
+async function mayReadRecord(db: DataSource, user: Principal, householdId: string): Promise<void> {
+  const household = await views.findHousehold(db.manager, householdId);
+  if (!household) throw new NotFoundException(`household ${householdId} not found`);
+  if (!(await maySeePersonalData(db, user, householdId, household.villageCode))) {
+    throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `household ${householdId} is outside your region and you are not its insurer of record`, code: 'household.not-yours' });
   }
 }
 
@@ -278,6 +302,24 @@ export class PublicProgrammesQueryHandler implements IQueryHandler<PublicProgram
   }
 }
 
+export class PublicMoneyFeedQuery extends Query<unknown> {
+  constructor(
+    readonly page: views.PageRequest,
+    readonly kind: views.PublicMovementKind | undefined,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(PublicMoneyFeedQuery)
+export class PublicMoneyFeedQueryHandler implements IQueryHandler<PublicMoneyFeedQuery> {
+  constructor(@Inject(READ_DB) private readonly db: DataSource) {}
+
+  async execute({ page, kind }: PublicMoneyFeedQuery) {
+    return views.moneyFeed(this.db.manager, page, { kind });
+  }
+}
+
 export class CatalogueQuery extends Query<unknown> {
   constructor(
     readonly list: { what: 'products'; filter: { insurerId?: string; includeRetired?: boolean } } | { what: 'programmes'; filter: { regionPrefix?: string; productId?: string; closed?: boolean } },
@@ -319,6 +361,7 @@ export class LedgerQueryHandler implements IQueryHandler<LedgerQuery> {
 export const viewQueryHandlers = [
   HouseholdQueryHandler,
   HouseholdPoliciesQueryHandler,
+  HouseholdHistoryQueryHandler,
   UncoveredHouseholdsQueryHandler,
   GovernmentDashboardQueryHandler,
   GovernmentHouseholdsQueryHandler,
@@ -330,6 +373,7 @@ export const viewQueryHandlers = [
   IndicatorsQueryHandler,
   PublicViewQueryHandler,
   PublicProgrammesQueryHandler,
+  PublicMoneyFeedQueryHandler,
   CatalogueQueryHandler,
   LedgerQueryHandler,
 ];

@@ -23,6 +23,7 @@ export const errorMessagesEn: Record<`error.${ErrorCode}`, string> = {
   'error.invalid.max-days-after': '{field} can be at most {max} days after {other}.',
   'error.invalid.beyond-log': '{field} is beyond the log, which has {size} entries.',
   'error.invalid.region-code': '{field} must be a region code of 2, 4, 6, 9 or 12 digits.',
+  'error.invalid.region-code-list': '{field} must list at most {max} region codes of 2, 4, 6, 9 or 12 digits, separated by commas.',
   'error.invalid.region-level': '{field} must be a {level} code of {digits} digits.',
   'error.invalid.date': '{field} must be a calendar date (YYYY-MM-DD).',
   'error.invalid.month': '{field} must be a month (YYYY-MM).',

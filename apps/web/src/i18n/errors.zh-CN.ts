@@ -19,6 +19,7 @@ export const errorMessagesZhCN: Record<`error.${ErrorCode}`, string> = {
   'error.invalid.max-days-after': '{field}最多比{other}晚 {max} 天。',
   'error.invalid.beyond-log': '{field}超出了日志范围（共 {size} 条）。',
   'error.invalid.region-code': '{field}须为 2、4、6、9 或 12 位的行政区划代码。',
+  'error.invalid.region-code-list': '{field}最多列出 {max} 个 2、4、6、9 或 12 位的行政区划代码，以逗号分隔。',
   'error.invalid.region-level': '{field}须为 {digits} 位的{level}代码。',
   'error.invalid.date': '{field}须为有效日期（年-月-日）。',
   'error.invalid.month': '{field}须为月份（年-月）。',

@@ -5,6 +5,7 @@ import { DataTable, Loading, Pager, Section, Stat, usePages, useRefresh, type Co
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { formatDate, formatMoney, today } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { useRegionNames } from '../components/regions';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { HOME_OF } from './sign-in';
@@ -64,6 +65,7 @@ export function DeclarationList({ id = 'disasters', mine }: { id?: string; mine?
   const { t, label, language } = useI18n();
   const list = usePages<Declaration>(mine ? '/disasters/declarations?mine=true' : '/disasters/declarations');
   const title = t(mine ? `disaster.${mine}` : 'disaster.declarations');
+  const regionName = useRegionNames((list.items ?? []).flatMap((d) => d.regionCodes));
   const columns: Column<Declaration>[] = [
     {
       id: 'declaration',
@@ -71,7 +73,7 @@ export function DeclarationList({ id = 'disasters', mine }: { id?: string; mine?
       rowHeader: true,
       cell: (d) => <a href={`#/disasters/${d.declarationId}`}>{`${label('peril', d.peril)} · ${d.authorityReference}`}</a>,
     },
-    { id: 'regions', header: t('disaster.regions'), cell: (d) => d.regionCodes.join(', ') },
+    { id: 'regions', header: t('disaster.regions'), cell: (d) => d.regionCodes.map((code) => regionName(code)).join(', ') },
     { id: 'dates', header: t('disaster.incidentDates'), cell: (d) => `${formatDate(d.incidentFrom, language)} – ${formatDate(d.incidentTo, language)}` },
     { id: 'severity', header: t('disaster.severity'), cell: (d) => label('severity', String(d.severity)) },
     { id: 'status', header: t('disaster.status'), cell: (d) => label('disasterStatus', d.status) },
@@ -165,6 +167,7 @@ export function DeclarationPage({ declarationId }: { declarationId: string }) {
     refetchInterval: (current) => (current.state.data?.status === 'paying' ? PROGRESS_MS : false),
   });
   const declaration = query.data;
+  const regionName = useRegionNames(declaration?.regionCodes ?? []);
   // As batches are recorded, the payouts and the uncovered households are asked again.
   const paid = declaration?.policiesPaid;
   useEffect(() => {
@@ -193,7 +196,7 @@ export function DeclarationPage({ declarationId }: { declarationId: string }) {
         </div>
         <dl className="facts">
           <dt>{t('disaster.regions')}</dt>
-          <dd>{declaration.regionCodes.join(', ')}</dd>
+          <dd>{declaration.regionCodes.map((code) => regionName(code)).join(', ')}</dd>
           <dt>{t('disaster.incidentDates')}</dt>
           <dd>
             {formatDate(declaration.incidentFrom, language)} – {formatDate(declaration.incidentTo, language)}
@@ -282,9 +285,10 @@ function AnswerDeclaration({ declarationId }: { declarationId: string }) {
 function Payouts({ declaration }: { declaration: Declaration }) {
   const { t, language } = useI18n();
   const list = usePages<Payout>(`${declarationPath(declaration.declarationId)}/payouts`);
+  const regionName = useRegionNames((list.items ?? []).map((p) => p.villageCode));
   const columns: Column<Payout>[] = [
     { id: 'household', header: t('gov.code'), rowHeader: true, cell: (p) => p.householdCode },
-    { id: 'village', header: t('gov.village'), cell: (p) => p.villageCode },
+    { id: 'village', header: t('gov.village'), cell: (p) => regionName(p.villageCode) },
     { id: 'insurer', header: t('disaster.insurer'), cell: (p) => p.insurerId },
     { id: 'amount', header: t('disaster.amount'), cell: (p) => formatMoney(p.amount, language) },
     { id: 'batch', header: t('disaster.batch'), cell: (p) => p.batchNumber },
@@ -308,9 +312,10 @@ function Payouts({ declaration }: { declaration: Declaration }) {
 function Uncovered({ declarationId }: { declarationId: string }) {
   const { t, label } = useI18n();
   const list = usePages<UncoveredHousehold>(`${declarationPath(declarationId)}/uncovered`);
+  const regionName = useRegionNames((list.items ?? []).map((h) => h.villageCode));
   const columns: Column<UncoveredHousehold>[] = [
     { id: 'household', header: t('gov.code'), rowHeader: true, cell: (h) => h.householdCode },
-    { id: 'village', header: t('gov.village'), cell: (h) => h.villageCode },
+    { id: 'village', header: t('gov.village'), cell: (h) => regionName(h.villageCode) },
     { id: 'category', header: t('gov.category'), cell: (h) => label('category', h.category) },
     { id: 'size', header: t('gov.size'), cell: (h) => h.size },
   ];

@@ -3,6 +3,7 @@ import { DataTable, Filters, Loading, Pager, Section, Stat, useApi, usePages, wi
 import { SelectField } from '../components/form';
 import { formatDate } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { useRegionNames } from '../components/regions';
 import type { DisclosureEvent, DisclosureMoney, RegionCoverage } from '@pangolin/domain';
 
 /** A report as GET /disclosures/:id answers it: the published event's data, with where to check it. */
@@ -28,6 +29,7 @@ export function DisclosurePage({ reportId, version }: { reportId: string; versio
   const { t, language } = useI18n();
   const path = `/disclosures/${encodeURIComponent(reportId)}${version ? `?version=${encodeURIComponent(version)}` : ''}`;
   const answer = useApi<DisclosureReport>(path);
+  const regionName = useRegionNames([...(answer.data?.figures.households.byRegion ?? []).map((row) => row.regionCode), answer.data?.figures.scope.regionCode]);
   if (!answer.data) return <Loading error={answer.error} />;
   const report = answer.data;
   const { figures } = report;
@@ -64,13 +66,13 @@ export function DisclosurePage({ reportId, version }: { reportId: string; versio
   ];
   const households = figures.households;
   const regionColumns: Column<RegionCoverage>[] = [
-    { id: 'region', header: t('disclosure.region'), rowHeader: true, cell: (row) => row.regionCode },
+    { id: 'region', header: t('disclosure.region'), rowHeader: true, cell: (row) => regionName(row.regionCode) },
     { id: 'eligible', header: t('disclosure.eligible'), cell: (row) => row.eligible },
     { id: 'covered', header: t('disclosure.covered'), cell: (row) => row.covered },
     { id: 'uncovered', header: t('disclosure.uncovered'), cell: (row) => row.uncovered },
     { id: 'rate', header: t('disclosure.coverageRate'), cell: (row) => exactPercent(row.coverageRateBasisPoints) },
   ];
-  const scopeName = report.scope.kind === 'platform' ? t('disclosure.platform') : `${figures.scope.name ?? report.scope.programmeId} (${figures.scope.regionCode ?? ''})`;
+  const scopeName = report.scope.kind === 'platform' ? t('disclosure.platform') : `${figures.scope.name ?? report.scope.programmeId} (${regionName(figures.scope.regionCode)})`;
   const period = report.period.label ? `${report.period.label} (${report.period.from} – ${report.period.to})` : `${report.period.from} – ${report.period.to}`;
   const csv = (lang: string) => `/disclosures/${report.reportId}?version=${report.version}&format=csv&lang=${lang}`;
 

@@ -4,6 +4,7 @@ import { DataTable, Filters, Loading, MoreButton, Pager, SearchField, Section, u
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { formatDate, formatMoney, majorUnitsText, parseMajorUnits } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { useRegionNames } from '../components/regions';
 import { useSession } from '../session';
 
 interface Product {
@@ -108,6 +109,7 @@ function Give() {
   // The first 500 of each: enough for a choice in a select.
   const products = useApi<Page<Product>>('/products?limit=500');
   const programmes = useApi<Page<Programme>>('/programmes?closed=false&limit=500');
+  const programmeRegion = useRegionNames((programmes.data?.items ?? []).map((programme) => programme.regionCode));
   const [kind, setKind] = useState<'household' | 'programme'>('household');
   const [productId, setProductId] = useState('');
   const [household, setHousehold] = useState<UncoveredHousehold>();
@@ -189,7 +191,7 @@ function Give() {
             value={programmeId}
             onChange={setProgrammeId}
             error={errors.programme}
-            options={(programmes.data?.items ?? []).map((p) => ({ value: p.programmeId, label: `${p.name} (${p.regionCode})` }))}
+            options={(programmes.data?.items ?? []).map((p) => ({ value: p.programmeId, label: `${p.name} (${programmeRegion(p.regionCode)})` }))}
           />
         )}
         <div className="grid two">
@@ -228,6 +230,7 @@ function HouseholdPicker({ productId, chosen, error, onChoose }: { productId: st
   const search = useDebounced(code.trim().toUpperCase());
   const validRegion = /^\d{2,12}$/.test(regionCode);
   const uncovered = usePages<UncoveredHousehold>(productId && validRegion ? withQuery('/households/uncovered', { region: regionCode, productId, code: search, category }) : undefined);
+  const regionName = useRegionNames((uncovered.items ?? []).map((household) => household.villageCode));
   const columns: Column<UncoveredHousehold>[] = [
     {
       id: 'choose',
@@ -239,7 +242,7 @@ function HouseholdPicker({ productId, chosen, error, onChoose }: { productId: st
         </label>
       ),
     },
-    { id: 'village', header: t('gov.village'), cell: (household) => household.villageCode },
+    { id: 'village', header: t('gov.village'), cell: (household) => regionName(household.villageCode) },
     { id: 'category', header: t('gov.category'), cell: (household) => label('category', household.category) },
     { id: 'size', header: t('gov.size'), cell: (household) => household.size },
     { id: 'remaining', header: t('donor.stillNeeded'), cell: (household) => formatMoney(household.remaining, language) },

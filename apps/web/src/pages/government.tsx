@@ -6,6 +6,7 @@ import { DataTable, Filters, Loading, Pager, SearchField, Section, Stat, useApi,
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { firstOrZero, formatBasisPoints, formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { useRegionNames } from '../components/regions';
 import { navigate } from '../router';
 import { DeclarationList, DeclareDisaster } from './disasters';
 import { useSession } from '../session';
@@ -23,7 +24,7 @@ interface DashboardNode {
   children: DashboardNode[];
 }
 
-interface Household {
+export interface Household {
   householdId: string;
   householdCode: string;
   villageCode: string;
@@ -88,12 +89,14 @@ export function GovernmentPage({ region }: { region?: string }) {
   // The lists load alongside the dashboard, not after it; for a region outside the officer's own,
   // the dashboard's refusal is said once and no list is asked for.
   const inScope = shown.startsWith(own);
+  const crumbs = breadcrumb(own, shown);
+  const regionName = useRegionNames(crumbs);
   return (
     <>
       <nav aria-label={t('gov.breadcrumb')} className="breadcrumb">
         <ol>
-          {breadcrumb(own, shown).map((code) => (
-            <li key={code}>{code === shown ? <span aria-current="page">{code}</span> : <a href={`#/government/${code}`}>{code}</a>}</li>
+          {crumbs.map((code) => (
+            <li key={code}>{code === shown ? <span aria-current="page">{regionName(code)}</span> : <a href={`#/government/${code}`}>{regionName(code)}</a>}</li>
           ))}
         </ol>
       </nav>
@@ -135,6 +138,7 @@ export function GovernmentPage({ region }: { region?: string }) {
 function Overview({ shown }: { shown: string }) {
   const { t, label, language } = useI18n();
   const dashboard = useApi<Dashboard>(`/government/dashboard?region=${encodeURIComponent(shown)}`);
+  const regionName = useRegionNames([shown, ...(dashboard.data ? areasOf(dashboard.data).map((area) => area.code) : []), ...(dashboard.data?.children ?? []).map((child) => child.code)]);
   if (!dashboard.data) return <Loading error={dashboard.error} />;
   const view = dashboard.data;
   const money = view.money[0] ?? { currency: 'CNY', received: 0, allocated: 0, claimsPaid: 0 };
@@ -146,7 +150,7 @@ function Overview({ shown }: { shown: string }) {
       rowHeader: true,
       cell: (child) => (
         <a href={`#/government/${child.code}`} aria-label={t('gov.drillDown', { code: child.code })}>
-          {label('level', child.level)} {child.code}
+          {label('level', child.level)} {regionName(child.code)}
         </a>
       ),
     },
@@ -159,7 +163,7 @@ function Overview({ shown }: { shown: string }) {
   return (
     <>
       <h1>
-        {t('gov.title')} · {label('level', view.level)} {view.code}
+        {t('gov.title')} · {label('level', view.level)} {regionName(view.code)}
       </h1>
 
       <Section title={t('gov.households')} id="gov-households">
@@ -193,7 +197,7 @@ function Overview({ shown }: { shown: string }) {
           title={t('gov.coverageByVillage')}
           emptyText={t('gov.noVillages')}
           bars={areasOf(view).map((area) => ({
-            label: area.code,
+            label: regionName(area.code, 'short'),
             fraction: area.coverageRateBasisPoints === null ? null : area.coverageRateBasisPoints / 10_000,
             text: `${formatBasisPoints(area.coverageRateBasisPoints, language)} (${area.covered}/${area.eligible})`,
           }))}
@@ -245,9 +249,19 @@ function HouseholdList({ path, caption, testId, empty, withStatusFilter, verify 
 
 function HouseholdTable({ households, caption, testId, verify }: { households: Household[]; caption: string; testId: string; verify?: boolean }) {
   const { t, label } = useI18n();
+  const regionName = useRegionNames(households.map((household) => household.villageCode));
   const columns: Column<Household>[] = [
-    { id: 'code', header: t('gov.code'), rowHeader: true, cell: (household) => household.householdCode },
-    { id: 'village', header: t('gov.village'), cell: (household) => household.villageCode },
+    {
+      id: 'code',
+      header: t('gov.code'),
+      rowHeader: true,
+      cell: (household) => (
+        <a href={`#/household/${household.householdId}`} aria-label={t('gov.openHousehold', { code: household.householdCode })}>
+          {household.householdCode}
+        </a>
+      ),
+    },
+    { id: 'village', header: t('gov.village'), cell: (household) => regionName(household.villageCode) },
     { id: 'head', header: t('gov.head'), cell: (household) => household.personal?.headName ?? t('gov.erased') },
     { id: 'category', header: t('gov.category'), cell: (household) => label('category', household.category) },
     { id: 'size', header: t('gov.size'), cell: (household) => household.size },

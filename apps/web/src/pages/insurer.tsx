@@ -13,7 +13,7 @@ export const CLAIM_KINDS = ['accident', 'illness', 'hospitalisation', 'death', '
 const POLICY_STATES = ['requested', 'active', 'expired', 'cancelled'] as const;
 const CLAIM_STATES = ['filed', 'approved', 'rejected', 'paid'] as const;
 
-interface Policy {
+export interface Policy {
   policyId: string;
   householdId: string;
   status: (typeof POLICY_STATES)[number];
@@ -225,7 +225,7 @@ function Claims() {
 }
 
 /** Posts a form to the API and shows each field's message next to it (or the refusal above the button). */
-function useCommand(onDone?: () => void) {
+export function useCommand(onDone?: () => void) {
   const { post } = useSession();
   const refresh = useRefresh();
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -245,7 +245,7 @@ function useCommand(onDone?: () => void) {
   return { errors, setErrors, formError, run };
 }
 
-function InlineForm({ label, onSubmit, children }: { label: string; onSubmit: () => void; children: ReactNode }) {
+export function InlineForm({ label, onSubmit, children }: { label: string; onSubmit: () => void; children: ReactNode }) {
   return (
     <form
       className="inline"
@@ -276,7 +276,7 @@ function IssuePolicy({ policy }: { policy: Policy }) {
   );
 }
 
-function FileClaim({ policy }: { policy: Policy }) {
+export function FileClaim({ policy }: { policy: Policy }) {
   const { t, label } = useI18n();
   const [open, setOpen] = useState(false);
   const [incidentDate, setIncidentDate] = useState(today());

@@ -2,8 +2,10 @@ import { FlowChart } from '../components/charts';
 import { DataTable, Loading, Pager, Section, Stat, useApi, usePages, type Column } from '../components/common';
 import { formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { useRegionNames } from '../components/regions';
 import { DisclosureList } from './disclosure';
 import { DeclarationList } from './disasters';
+import { MoneyFeed, TransparencyLog } from './public-transparency';
 
 interface GiftMoney {
   currency: string;
@@ -67,6 +69,8 @@ export function PublicPage() {
         <p className="muted">{t('public.flowNote')}</p>
       </Section>
       <Programmes />
+      <MoneyFeed />
+      <TransparencyLog />
       <DisclosureList />
       <DeclarationList id="public-disasters" />
     </>
@@ -76,11 +80,12 @@ export function PublicPage() {
 function Programmes() {
   const { t, language } = useI18n();
   const programmes = usePages<ProgrammeTotals>('/public/programmes');
+  const regionName = useRegionNames((programmes.items ?? []).map((programme) => programme.regionCode));
   const figures = (programme: ProgrammeTotals) => programme.money[0] ?? ZERO;
   const text = (programme: ProgrammeTotals, figure: 'received' | 'allocated' | 'heldInEscrow') => formatMoney({ amount: figures(programme)[figure], currency: figures(programme).currency }, language);
   const columns: Column<ProgrammeTotals>[] = [
     { id: 'name', header: t('public.programme'), rowHeader: true, cell: (programme) => `${programme.name}${programme.closed ? ` (${t('public.closed')})` : ''}` },
-    { id: 'region', header: t('public.region'), cell: (programme) => programme.regionCode },
+    { id: 'region', header: t('public.region'), cell: (programme) => regionName(programme.regionCode) },
     { id: 'gifts', header: t('public.gifts'), cell: (programme) => programme.gifts },
     { id: 'donors', header: t('public.donors'), cell: (programme) => programme.donors },
     { id: 'covered', header: t('public.householdsCovered'), cell: (programme) => programme.householdsCovered },

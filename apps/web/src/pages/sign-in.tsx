@@ -3,6 +3,7 @@ import { ApiError, type Role } from '../api';
 import { Field, FormMessage } from '../components/form';
 import { DataTable, Section, useApi, type Column } from '../components/common';
 import { useI18n } from '../i18n/i18n';
+import { useRegionNames } from '../components/regions';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
@@ -27,11 +28,12 @@ export function SignInPage({ notice }: { notice?: SignInNotice }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
   const demo = useApi<DemoAccounts>('/auth/demo-accounts');
+  const regionName = useRegionNames((demo.data?.accounts ?? []).map((account) => account.regionCode));
 
   const demoColumns: Column<DemoAccounts['accounts'][number]>[] = [
     { id: 'username', header: t('signIn.username'), cell: (account) => <code>{account.username}</code> },
     { id: 'role', header: t('signIn.role'), cell: (account) => label('role', account.role) },
-    { id: 'scope', header: t('signIn.scope'), cell: (account) => account.regionCode ?? account.insurerId ?? '—' },
+    { id: 'scope', header: t('signIn.scope'), cell: (account) => (account.regionCode ? regionName(account.regionCode) : account.insurerId ?? '—') },
     {
       id: 'use',
       header: t('signIn.use'),

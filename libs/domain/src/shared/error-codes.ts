@@ -49,6 +49,7 @@ export const RULES = [
   [/^must be at most (\d+) days after (\w+)$/, 'invalid.max-days-after', (m) => ({ max: num(m[1]), other: m[2] })],
   [/^must not be larger than the log, which has (\d+) leaves$/, 'invalid.beyond-log', (m) => ({ size: num(m[1]) })],
   [/^must be an administrative division code of 2, 4, 6, 9 or 12 digits$/, 'invalid.region-code', () => ({})],
+  [/^must be (?:one list of )?at most (\d+) division codes(?: of 2, 4, 6, 9 or 12 digits)?, comma-separated$/, 'invalid.region-code-list', (m) => ({ max: num(m[1]) })],
   [/^must be an? (\w+) code \((\d+) digits\)$/, 'invalid.region-level', (m) => ({ level: m[1], digits: num(m[2]) })],
   [/^must be a calendar date in the form YYYY-MM-DD$/, 'invalid.date', () => ({})],
   [/^must be a month written YYYY-MM$/, 'invalid.month', () => ({})],

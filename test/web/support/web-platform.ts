@@ -195,13 +195,13 @@ export async function demoDataWords(platform: RunningPlatform): Promise<Set<stri
 /**
  * English left on a page: the Latin words of everything it shows (see shownText) but the data's
  * own (`dataWords`), codes and acronyms Chinese writes in Latin letters too (CSV, HH-3F…, CN¥,
- * YYYY-MM-DD, ledger accounts) and the command line a hint gives to type. Empty on a page wholly in Chinese.
+ * YYYY-MM-DD, ledger accounts, paths) and the command line a hint gives to type. Empty on a page wholly in Chinese.
  */
 export async function englishOnPage(page: Page, dataWords: Set<string>): Promise<string[]> {
   const words =
     (await shownText(page))
-      // Ledger accounts are named by identifiers (escrow:gift:<id>), codes like the others.
-      .replace(/\b[a-z]+(?::[0-9a-z-]+)+/g, ' ')
+      // Ledger accounts are named by identifiers (escrow:gift:<id>), paths and files by theirs (/transparency/checkpoints, docs/x.md): codes like the others.
+      .replace(/\b[a-z]+(?::[0-9a-z-]+)+|[\w.-]*\/[\w./?=&{}-]+/g, ' ')
       .replace(/HH-[0-9A-F]{8}|[A-Z]+-[A-Z0-9-]+|CN¥|\b[A-Z]{2,4}\b|YYYY-MM-DD|\b\d{4}-Q\d\b|npx pangolin-verify[^\n]*/g, ' ')
       .match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];
   return [...new Set(words.filter((word) => !dataWords.has(word)))];

@@ -27,6 +27,7 @@ const common = {
     '^@pangolin/application$': '<rootDir>/libs/application/src',
     '^@pangolin/transparency$': '<rootDir>/libs/transparency/src',
     '^@pangolin/witness$': '<rootDir>/libs/witness/src',
+    '^@pangolin/runtime$': '<rootDir>/libs/runtime/src',
   },
   testEnvironment: 'node',
 };
@@ -36,7 +37,7 @@ module.exports = {
   // ignored): two minutes, for the end-to-end tests that start the platform on a shared machine.
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
     {
       ...common,

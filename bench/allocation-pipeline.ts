@@ -2,8 +2,7 @@ import { PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/applic
 import type { EventStore } from '@pangolin/event-store';
 import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
 import type { DataSource } from 'typeorm';
-import { TypeOrmCheckpointStore } from '../apps/api/src/infrastructure/typeorm-checkpoint-store';
-import { TypeOrmDeadLetterStore } from '../apps/api/src/infrastructure/typeorm-dead-letter-store';
+import { TypeOrmCheckpointStore, TypeOrmDeadLetterStore } from '@pangolin/runtime';
 
 /**
  * Every projection and the premium-allocation process manager over `store` and `db`, in this

@@ -35,7 +35,7 @@ import { ActingContext, executeCommand, PAYOUT_BATCH_SIZE, SealingEventStore, SC
 import { giftDecider, money, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { NewEvent, SqliteEventStore } from '@pangolin/event-store';
 import { HouseholdKeyVault } from '@pangolin/read-models';
-import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
+import { openReadDatabase } from '@pangolin/runtime';
 import { allocationPipeline, settled } from './allocation-pipeline';
 import { COUNTY, createLogins, getJson, INSURER, issuePolicies, login, policiesOfGift, registerHouseholds, Server, startServer } from './county-scale.bench';
 import { stopChild } from './gifts-over-http.bench';

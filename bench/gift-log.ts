@@ -7,7 +7,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { policyIdFor, sealPersonalData, type PangolinEvent } from '@pangolin/domain';
+import { sealPersonalData } from '@pangolin/application';
+import { policyIdFor, type PangolinEvent } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import { HouseholdDataKeyRow } from '@pangolin/read-models';
 

@@ -31,7 +31,7 @@ import { ActingContext, executeCommand, loadState, SealingEventStore } from '@pa
 import { Decider, foldEvents, giftDecider, householdDecider, money, nationalIdWithChecksum, policyDecider, policyIdFor, premiumFundingDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { NewEvent, SqliteEventStore } from '@pangolin/event-store';
 import { GiftAllocationRow, HouseholdKeyVault } from '@pangolin/read-models';
-import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
+import { openReadDatabase } from '@pangolin/runtime';
 import { longGiftHistory, longPolicyHistory, longPremiumFundingHistory } from '../libs/domain/src/shared/long-histories';
 import { allocationPipeline, settled } from './allocation-pipeline';
 import { printMachine } from './machine';

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
-import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
+import { EVENT_STORE } from '@pangolin/runtime';
 import { ADMIN, ApiClient, ApiResponse, cny, RunningPlatform, startPlatform } from './support/platform';
 
 const COUNTY_A = '440305';
@@ -134,6 +134,7 @@ const RULES: Record<string, Rule> = {
   'POST /admin/parked-events/{worker}/{position}/dismiss': write(() => '/admin/parked-events/projections/999999/dismiss', ['admin']),
 
   'POST /households': write(() => '/households', withRole('government')),
+  'POST /households/imports/check': write(() => '/households/imports/check', withRole('government')),
   'POST /households/{householdId}/eligibility/verify': write(() => `/households/${unknown()}/eligibility/verify`, withRole('government')),
   'POST /households/{householdId}/eligibility/revoke': write(() => `/households/${unknown()}/eligibility/revoke`, withRole('government')),
   'POST /households/{householdId}/erasure': write(() => `/households/${unknown()}/erasure`, withRole('government')),

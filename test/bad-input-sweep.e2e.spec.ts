@@ -14,9 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ERROR_CODES } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
-import { UserAccount } from '../apps/api/src/auth/user-account.entity';
+import { EVENT_STORE, READ_DB, UserAccount } from '@pangolin/runtime';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
 import { householdBody, productTerms } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 

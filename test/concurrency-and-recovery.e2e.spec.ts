@@ -9,12 +9,10 @@ import { giftDecider, paymentReferenceDecider, nationalIdWithChecksum, streams }
 import { EventStore, SqliteEventStore } from '@pangolin/event-store';
 import { giftsHoldingMoneyFor, programmeCandidates } from '@pangolin/read-models';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
+import { EVENT_STORE, loadConfiguration, openReadDatabase } from '@pangolin/runtime';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
-import { openReadDatabase } from '../apps/api/src/infrastructure/read-database';
 import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
-import { loadConfiguration } from '../apps/api/src/config/configuration';
 
 /**
  * Concurrency and crash recovery, against the real platform over HTTP:

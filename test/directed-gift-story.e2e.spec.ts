@@ -1,4 +1,4 @@
-import { PolicyExpirySweeper } from '../apps/api/src/policies/policy-expiry.sweeper';
+import { PolicyExpirySweeper } from '@pangolin/runtime';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';
 

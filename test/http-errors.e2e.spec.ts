@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
-import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
+import { EVENT_STORE } from '@pangolin/runtime';
 import { ADMIN, ApiClient, ApiResponse, cny, RunningPlatform, startPlatform, TestClock } from './support/platform';
 
 // ---------------------------------------------------------------------------------------------

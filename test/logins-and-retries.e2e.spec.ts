@@ -11,10 +11,9 @@ import { EventStore } from '@pangolin/event-store';
 import { DataSource } from 'typeorm';
 import { writeLockOf } from '@pangolin/read-models';
 import { claimsDecider, Conflict, streams } from '@pangolin/domain';
-import { Principal } from '../apps/api/src/auth/principal';
+import { EVENT_STORE, Principal, READ_DB } from '@pangolin/runtime';
 import { RequestContext } from '../apps/api/src/http/request-context';
 import { CommandRunner } from '../apps/api/src/infrastructure/command-runner.service';
-import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ADMIN, ApiClient, ApiExchange, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 

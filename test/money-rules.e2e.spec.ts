@@ -1,7 +1,6 @@
 import { nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
-import { PledgeExpirySweeper } from '../apps/api/src/gifts/pledge-expiry.sweeper';
-import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
+import { EVENT_STORE, PledgeExpirySweeper } from '@pangolin/runtime';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ApiClient, cny, daysAfter, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';
 

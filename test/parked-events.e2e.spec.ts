@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { policyIdFor } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import type { DataSource } from 'typeorm';
-import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
+import { EVENT_STORE, READ_DB } from '@pangolin/runtime';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 

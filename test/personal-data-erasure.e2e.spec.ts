@@ -5,7 +5,7 @@ import { EventStore } from '@pangolin/event-store';
 import { auditMerkleLog } from '@pangolin/read-models';
 import { encodeLeaf, formatAuditReport, leafHash, openNote, parseCheckpoint, verifyInclusion, verifyReceipt } from '@pangolin/transparency';
 import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
-import { EVENT_STORE, READ_DB } from '../apps/api/src/infrastructure/tokens';
+import { EVENT_STORE, READ_DB } from '@pangolin/runtime';
 import { DataSource } from 'typeorm';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL } from './support/platform';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { LEASE_NAMESPACE } from '../apps/api/src/infrastructure/worker-lease';
+import { LEASE_NAMESPACE } from '@pangolin/runtime';
 import { Child, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
 import { TEST_SIGNING_KEY } from './support/platform';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { leaseKey, LEASE_NAMESPACE } from '../apps/api/src/infrastructure/worker-lease';
+import { leaseKey, LEASE_NAMESPACE } from '@pangolin/runtime';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
 import { ApiClient, cny, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/platform';

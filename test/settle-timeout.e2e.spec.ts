@@ -1,5 +1,5 @@
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { EventPipeline } from '../apps/api/src/infrastructure/event-pipeline.service';
+import { EventPipeline } from '@pangolin/runtime';
 import { cny, RunningPlatform, startPlatform } from './support/platform';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { giftTraceEvents } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import { encodeLeaf, leafHash, openNote, parseCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, verifyReceipt } from '@pangolin/transparency';
-import { EVENT_STORE } from '../apps/api/src/infrastructure/tokens';
+import { EVENT_STORE } from '@pangolin/runtime';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ROOT, runToExit } from './support/child-process';
 import { ApiClient, cny, daysAfter, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';

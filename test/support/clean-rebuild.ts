@@ -1,7 +1,6 @@
 import { HouseholdDataKeyRow, ProjectionCheckpoint, readModelEntities } from '@pangolin/read-models';
 import { rebuildReadModels } from '../../apps/api/src/cli/rebuild-read-models';
-import { loadConfiguration } from '../../apps/api/src/config/configuration';
-import { openReadDatabase } from '../../apps/api/src/infrastructure/read-database';
+import { loadConfiguration, openReadDatabase } from '@pangolin/runtime';
 
 /**
  * Rebuilds every view of the platform configured by `env` (PostgreSQL read database) from its log

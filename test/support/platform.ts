@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { Clock } from '@pangolin/application';
 import { generateSignerKey } from '@pangolin/transparency';
 import { createPangolin, listen } from '../../apps/api/src/bootstrap';
-import { loadConfiguration, PangolinConfig } from '../../apps/api/src/config/configuration';
+import { loadConfiguration, PangolinConfig } from '@pangolin/runtime';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 

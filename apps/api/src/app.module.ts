@@ -8,15 +8,14 @@ import { AuthModule } from './auth/auth.module';
 import { ClaimsModule } from './claims/claims.module';
 import { DisastersModule } from './disasters/disasters.module';
 import { DisclosuresModule } from './disclosures/disclosures.module';
-import { PangolinConfig } from './config/configuration';
+import { InfrastructureModule, OperationsModule, PangolinConfig } from '@pangolin/runtime';
 import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
 import { DomainErrorFilter, HttpErrorFilter } from './http/domain-error.filter';
 import { IdempotencyInterceptor } from './http/idempotency';
-import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { CommandsModule } from './infrastructure/commands.module';
 import { DeadLettersModule } from './operations/dead-letters.module';
-import { OperationsModule } from './operations/operations.module';
 import { PoliciesModule } from './policies/policies.module';
 import { ProductsModule } from './products/products.module';
 import { ProgrammesModule } from './programmes/programmes.module';
@@ -32,6 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfrastructureModule.forRoot(config, clock),
+        CommandsModule,
         CqrsModule.forRoot(),
         JwtModule.register({
           global: true,

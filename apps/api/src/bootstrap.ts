@@ -6,18 +6,14 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AccountsService } from './auth/accounts.service';
-import { PangolinConfig } from './config/configuration';
+import { CheckpointPublisher, EventPipeline, logTransparencyKey, PangolinConfig, PledgeExpirySweeper, PolicyExpirySweeper } from '@pangolin/runtime';
 import { seedDemo } from './demo/seed-demo';
 import { buildOpenApiDocument } from './http/openapi';
 import { compressAnswers } from './http/compression';
 import { acceptJsonBodiesOnly, BODY_LIMIT_BYTES } from './http/json-body';
 import { answerMalformedUrl } from './http/malformed-url';
 import { pangolinValidationPipe } from './http/validation';
-import { EventPipeline } from './infrastructure/event-pipeline.service';
-import { PledgeExpirySweeper } from './gifts/pledge-expiry.sweeper';
-import { PolicyExpirySweeper } from './policies/policy-expiry.sweeper';
 import { defaultWebRoot, serveWebApp } from './web/web-app';
-import { CheckpointPublisher } from './transparency/checkpoint-publisher.service';
 
 /**
  * Builds the whole platform for `config`: HTTP API, OpenAPI at /docs, the web application at /,
@@ -70,11 +66,4 @@ export async function listen(app: NestFastifyApplication, config: PangolinConfig
   Logger.log(`Pangolin is serving ${url} (API docs at ${url}/docs), data in ${config.dataDir}`, 'Pangolin');
   logTransparencyKey(config);
   return url;
-}
-
-/** Anyone verifying checkpoints and receipts needs the public key: say it at every start. */
-export function logTransparencyKey({ transparency }: PangolinConfig): void {
-  const { keySource } = transparency;
-  const generated = keySource.kind === 'file' && keySource.generated ? ` (a new signing key was generated and stored in ${keySource.path}: keep it safe and back it up)` : '';
-  Logger.log(`Transparency log ${transparency.origin}: checkpoints and receipts verify with the key ${transparency.verifierKey}${generated}`, 'Pangolin');
 }

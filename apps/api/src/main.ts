@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigurationError, loadConfiguration } from './config/configuration';
+import { ConfigurationError, loadConfiguration } from '@pangolin/runtime';
 import { createPangolin, listen } from './bootstrap';
 
 async function main() {

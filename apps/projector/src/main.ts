@@ -2,12 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigurationError, loadConfiguration } from '../../api/src/config/configuration';
-import { EventPipeline } from '../../api/src/infrastructure/event-pipeline.service';
-import { PledgeExpirySweeper } from '../../api/src/gifts/pledge-expiry.sweeper';
-import { PolicyExpirySweeper } from '../../api/src/policies/policy-expiry.sweeper';
-import { logTransparencyKey } from '../../api/src/bootstrap';
-import { CheckpointPublisher } from '../../api/src/transparency/checkpoint-publisher.service';
+import { CheckpointPublisher, ConfigurationError, EventPipeline, loadConfiguration, logTransparencyKey, PledgeExpirySweeper, PolicyExpirySweeper } from '@pangolin/runtime';
 import { ProjectorModule } from './projector.module';
 
 /**

@@ -1,12 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { systemClock } from '@pangolin/application';
-import { PangolinConfig } from '../../api/src/config/configuration';
-import { InfrastructureModule } from '../../api/src/infrastructure/infrastructure.module';
-import { OperationsModule } from '../../api/src/operations/operations.module';
-import { PledgeExpirySweeper } from '../../api/src/gifts/pledge-expiry.sweeper';
-import { PolicyExpirySweeper } from '../../api/src/policies/policy-expiry.sweeper';
-import { CheckpointPublisher } from '../../api/src/transparency/checkpoint-publisher.service';
-import { WitnessCosigner } from '../../api/src/transparency/witness-cosigner.service';
+import { CheckpointPublisher, InfrastructureModule, OperationsModule, PangolinConfig, PledgeExpirySweeper, PolicyExpirySweeper, WitnessCosigner } from '@pangolin/runtime';
 
 /** A projector process: the event pipeline's workers (under leases), policy expiry, checkpoint signing, and health and metrics over HTTP. */
 @Module({})

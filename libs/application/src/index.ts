@@ -4,6 +4,8 @@ export * from './process-managers/process-manager';
 export * from './process-managers/premium-allocation.process';
 export * from './transparency/gift-trace-events';
 export * from './personal-data/sealing-event-store';
+export * from './personal-data/personal-data-seal';
+export * from './personal-data/national-id-digest';
 export * from './disasters/disaster-payout.process';
 export * from './disasters/product-terms';
 export * from './disclosures/disclosure-log';

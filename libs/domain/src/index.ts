@@ -5,6 +5,7 @@ export * from './shared/region-code';
 export * from './shared/dates';
 export * from './shared/ids';
 export * from './events';
+export * from './typed-events';
 export * from './households';
 export * from './products';
 export * from './programmes';

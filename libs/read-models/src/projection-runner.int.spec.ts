@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntityManager } from 'typeorm';
 import { SqliteEventStore, type RecordedEvent } from '@pangolin/event-store';
-import { sealPersonalData } from '@pangolin/domain';
+import { sealPersonalData } from '@pangolin/application';
 import { HouseholdKeyVault } from './personal-data/household-key-vault';
 import { ProjectionRunner } from './projection-runner';
 import type { Projection } from './projection';

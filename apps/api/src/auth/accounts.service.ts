@@ -3,12 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Conflict, deterministicId } from '@pangolin/domain';
 import { writeLockOf } from '@pangolin/read-models';
-import { ConfigurationError, DEMO_PASSWORD, PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { EarlierCreation, IdempotentCreation } from '../http/idempotency';
-import { READ_DB } from '../infrastructure/tokens';
+import { ConfigurationError, DEMO_PASSWORD, PANGOLIN_CONFIG, PangolinConfig, Principal, READ_DB, Role, UserAccount } from '@pangolin/runtime';
+import { EarlierCreation } from '../http/idempotency';
+import { IdempotentCreation } from '../http/request-context';
 import { hashPassword, verifyPassword } from './passwords';
-import { Principal, Role } from './principal';
-import { UserAccount } from './user-account.entity';
 
 export interface NewAccount {
   userId?: string;

@@ -4,9 +4,8 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { AccountsService } from './accounts.service';
-import { CurrentUser, Public } from './decorators';
+import { CurrentUser, Principal, Public } from '@pangolin/runtime';
 import { LoginAttempt, LoginLimiter, TooManyFailedLogins } from './login-limiter';
-import { Principal } from './principal';
 
 export class LoginDto {
   @ApiProperty({ example: 'donor.li' })

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
-import { IS_PUBLIC, REQUIRED_ROLES } from './decorators';
-import { Principal, Role } from './principal';
+import { IS_PUBLIC, Principal, REQUIRED_ROLES, Role } from '@pangolin/runtime';
 
 /**
  * Every route needs a valid bearer token unless marked @Public(); @Roles() narrows who may call it.

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { LoginLimits, PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { LoginLimits, PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 
 /** Failed logins counted for one key (an account or an address) since the window opened. */
 interface Window {

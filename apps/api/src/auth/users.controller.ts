@@ -4,8 +4,7 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, 
 import { CreationLookup, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { AccountsService } from './accounts.service';
-import { Roles } from './decorators';
-import { Role, ROLES } from './principal';
+import { Role, Roles, ROLES } from '@pangolin/runtime';
 
 export class CreateUserDto {
   @ApiProperty() @IsString() @Matches(/^[a-z0-9._-]{3,64}$/, { message: 'username must be 3-64 characters of a-z, 0-9, ".", "_" or "-"' })

@@ -4,9 +4,7 @@ import type { EventStore } from '@pangolin/event-store';
 import { auditDisclosures, firstDifference } from '@pangolin/application';
 import { auditMerkleLog, auditPromises, checkpointAt, disclosureReport, type PromiseAudit } from '@pangolin/read-models';
 import { formatAuditReport, type AuditReport } from '@pangolin/transparency';
-import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
-import { openEventStore } from '../infrastructure/open-event-store';
-import { openReadDatabase } from '../infrastructure/read-database';
+import { ConfigurationError, loadConfiguration, openEventStore, openReadDatabase, PangolinConfig } from '@pangolin/runtime';
 
 /** Exit codes: the log passed, the audit found a discrepancy, or the audit could not run. */
 export const AUDIT_PASSED = 0;

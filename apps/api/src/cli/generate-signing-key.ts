@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateSignerKey, isValidKeyName } from '@pangolin/transparency';
-import { DEFAULT_LOG_ORIGIN } from '../config/configuration';
+import { DEFAULT_LOG_ORIGIN } from '@pangolin/runtime';
 
 const USAGE = `usage: npm run generate-signing-key -- [--name <log origin>] <key file>
 

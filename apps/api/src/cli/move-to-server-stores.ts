@@ -2,12 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { allProjections, CheckpointCosignatureRow, HouseholdDataKeyRow, ProjectionRunner, resetProjections, SignedCheckpointRow, writeLockOf } from '@pangolin/read-models';
-import { UserAccount } from '../auth/user-account.entity';
-import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
-import { openEventStore } from '../infrastructure/open-event-store';
-import { openReadDatabase } from '../infrastructure/read-database';
-import { TypeOrmCheckpointStore } from '../infrastructure/typeorm-checkpoint-store';
-import { PROCESS_MANAGERS } from '../operations/pipeline-positions';
+import { ConfigurationError, loadConfiguration, openEventStore, openReadDatabase, PangolinConfig, PROCESS_MANAGERS, TypeOrmCheckpointStore, UserAccount } from '@pangolin/runtime';
 
 const BATCH = 1000;
 

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { allProjections, ProjectionRunner, resetProjections } from '@pangolin/read-models';
-import { ConfigurationError, loadConfiguration, PangolinConfig } from '../config/configuration';
-import { openEventStore } from '../infrastructure/open-event-store';
-import { openReadDatabase } from '../infrastructure/read-database';
+import { ConfigurationError, loadConfiguration, openEventStore, openReadDatabase, PangolinConfig } from '@pangolin/runtime';
 
 /**
  * Rebuilds every view from the event log: clears the projections' tables and checkpoints (logins

@@ -2,12 +2,10 @@ import { INestApplication, Logger } from '@nestjs/common';
 import { Clock, executeCommand } from '@pangolin/application';
 import { deterministicId, giftDecider, householdDecider, HouseholdCategory, nationalIdDecider, nationalIdWithChecksum, paymentReferenceDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { CLOCK, EVENT_STORE, EventPipeline, PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { householdCodeFor } from '../households/household-code';
 import { nationalIdReservations } from '../households/households.commands';
 import { AccountsService } from '../auth/accounts.service';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { CLOCK, EVENT_STORE } from '../infrastructure/tokens';
 
 /**
  * Demo data for the embedded mode: logins for every role, a county with two towns and three

@@ -2,8 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query as QueryParam } fro
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { streams } from '@pangolin/domain';
 import type { PageRequest } from '@pangolin/read-models';
-import { CurrentUser, Public, Roles } from '../auth/decorators';
-import { Principal } from '../auth/principal';
+import { CurrentUser, Principal, Public, Roles } from '@pangolin/runtime';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { BOOLEAN_SCHEMA, booleanParameter, Paging, PAGING_CONVENTION } from '../http/paging';
 import { Ctx, RequestContext } from '../http/request-context';

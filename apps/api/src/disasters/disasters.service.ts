@@ -4,10 +4,9 @@ import { disasterDecider, regionContains, streams } from '@pangolin/domain';
 import { productsCoveringPeril, productTermsByVersion } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import * as views from '@pangolin/read-models';
-import { Principal } from '../auth/principal';
+import { EVENT_STORE, Principal, READ_DB } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { actingInsurer } from '../products/products.commands';
 import { ConfirmDeclarationDto, DeclareDisasterDto, DisputeDeclarationDto } from './disasters.dto';
 

@@ -6,13 +6,11 @@ import { computeDisclosure } from '@pangolin/application';
 import { disclosureDecider, disclosurePeriod, disclosureReportId, disclosureStream, InvalidCommand, type DisclosureScope } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import { disclosureReport, findProgramme, listDisclosureReports, mapPage, type DisclosureReportRow, type PageRequest } from '@pangolin/read-models';
-import { Public, Roles } from '../auth/decorators';
+import { CheckpointPublisher, EVENT_STORE, Public, READ_DB, Roles } from '@pangolin/runtime';
 import { CommandRunner } from '../infrastructure/command-runner.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 import { Paging } from '../http/paging';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
-import { CheckpointPublisher } from '../transparency/checkpoint-publisher.service';
 import { disclosureCsv, type CsvLanguage } from './disclosure-csv';
 import { PublishDisclosureDto } from './disclosures.dto';
 

@@ -1,8 +1,10 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdDigest, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { DomainError, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
+import { nationalIdDigest } from '@pangolin/application';
+import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
+import { violationsOf, type Violation } from '../http/validation';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { householdCodeFor } from './household-code';
 import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
@@ -29,6 +31,74 @@ export function nationalIdReservations(indexKey: Uint8Array, personal: Household
 }
 
 /**
+ * A registration and its national ID reservations, checked against the current state: the
+ * registration itself, then every number (one another household holds is refused with 409).
+ * Throws the refusal; writes nothing.
+ */
+async function checkedRegistration(commands: CommandRunner, config: PangolinConfig, context: RequestContext, householdId: string, body: RegisterHouseholdDto) {
+  const householdCode = householdCodeFor(householdId);
+  const registrarRegion = governmentRegion(context);
+  const now = commands.now();
+  const reservations = nationalIdReservations(config.nationalIdIndexKey, body.personal, { householdId, householdCode, villageCode: body.villageCode }, registrarRegion, now);
+  const register = {
+    type: 'RegisterHousehold' as const,
+    data: { householdId, householdCode, villageCode: body.villageCode, registrarRegion, category: body.category, personal: body.personal, nationalIdDigests: reservations.map((r) => r.digest), now },
+  };
+  householdDecider.decide(register, await commands.state(householdDecider, streams.household(householdId)));
+  for (const { streamId, reserve } of reservations) nationalIdDecider.decide(reserve, await commands.state(nationalIdDecider, streamId));
+  return { householdCode, register, reservations };
+}
+
+/** What a check says of one row of an import: fine, or each broken rule of its fields, or the domain's refusal. */
+export type ImportRowCheck = { row: number; ok: true } | { row: number; ok: false; violations: Violation[] } | { row: number; ok: false; status: number; reason: string };
+
+export class CheckHouseholdImportCommand extends Command<{ results: ImportRowCheck[] }> {
+  constructor(readonly context: RequestContext, readonly rows: unknown[]) {
+    super();
+  }
+}
+
+/**
+ * Checks every row of an import as its registration would be checked, writing nothing: its fields
+ * (as POST /households checks a body), then the domain's rules (the village in the officer's
+ * region, every national ID free). A number given twice in the same file is refused on its second
+ * row, since the first would take it.
+ */
+@CommandHandler(CheckHouseholdImportCommand)
+export class CheckHouseholdImportHandler implements ICommandHandler<CheckHouseholdImportCommand> {
+  constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
+
+  async execute({ context, rows }: CheckHouseholdImportCommand) {
+    const results: ImportRowCheck[] = [];
+    const numbersSeen = new Map<string, number>();
+    for (const [row, value] of rows.entries()) {
+      const violations = await violationsOf(RegisterHouseholdDto, value);
+      if (violations.length) {
+        results.push({ row, ok: false, violations });
+        continue;
+      }
+      const body = value as RegisterHouseholdDto;
+      const repeated = nationalIdsOf(body.personal).find(({ nationalId }) => numbersSeen.has(nationalId));
+      if (repeated) {
+        results.push({ row, ok: false, status: 409, reason: `${repeated.field} is also given on row ${numbersSeen.get(repeated.nationalId)! + 1} of this import` });
+        continue;
+      }
+      try {
+        await checkedRegistration(this.commands, this.config, context, context.newId(), body);
+        for (const { nationalId } of nationalIdsOf(body.personal)) numbersSeen.set(nationalId, row);
+        results.push({ row, ok: true });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ row, ok: false, status: STATUS_OF[error.kind], reason: error.message });
+      }
+    }
+    return { results };
+  }
+}
+
+const STATUS_OF: Record<DomainError['kind'], number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
+
+/**
  * Each national ID of the registration is reserved for the household before it is recorded
  * (national-id-reservation.decider.ts): a number another household holds is refused with 409, and
  * nothing is written. A retry for the same household finds its own reservations and goes on.
@@ -39,17 +109,8 @@ export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseho
 
   async execute({ context, body }: RegisterHouseholdCommand) {
     const householdId = context.newId();
-    const householdCode = householdCodeFor(householdId);
-    const registrarRegion = governmentRegion(context);
-    const now = this.commands.now();
-    const reservations = nationalIdReservations(this.config.nationalIdIndexKey, body.personal, { householdId, householdCode, villageCode: body.villageCode }, registrarRegion, now);
-    const register = {
-      type: 'RegisterHousehold' as const,
-      data: { householdId, householdCode, villageCode: body.villageCode, registrarRegion, category: body.category, personal: body.personal, nationalIdDigests: reservations.map((r) => r.digest), now },
-    };
-    // Refusals first, so a refused registration writes nothing: the registration itself, then every number.
-    householdDecider.decide(register, await this.commands.state(householdDecider, streams.household(householdId)));
-    for (const { streamId, reserve } of reservations) nationalIdDecider.decide(reserve, await this.commands.state(nationalIdDecider, streamId));
+    const { householdCode, register, reservations } = await checkedRegistration(this.commands, this.config, context, householdId, body);
+    const now = register.data.now;
     const reserved: string[] = [];
     try {
       for (const { streamId, reserve } of reservations) {
@@ -129,4 +190,4 @@ export class EraseHouseholdPersonalDataHandler implements ICommandHandler<EraseH
   }
 }
 
-export const householdCommandHandlers = [RegisterHouseholdHandler, VerifyEligibilityHandler, RevokeEligibilityHandler, EraseHouseholdPersonalDataHandler];
+export const householdCommandHandlers = [CheckHouseholdImportHandler, RegisterHouseholdHandler, VerifyEligibilityHandler, RevokeEligibilityHandler, EraseHouseholdPersonalDataHandler];

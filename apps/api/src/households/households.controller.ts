@@ -3,12 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { streams } from '@pangolin/domain';
 import { householdCodeFor } from './household-code';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators';
+import { Roles } from '@pangolin/runtime';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
-import { EraseHouseholdPersonalDataCommand, RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
-import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
+import { CheckHouseholdImportCommand, EraseHouseholdPersonalDataCommand, RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
+import { CheckHouseholdImportDto, EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
 @ApiTags('households')
 @ApiBearerAuth()
@@ -22,6 +22,14 @@ export class HouseholdsController {
   @ApiOperation({ summary: 'Register a household in one of your villages (government)' })
   register(@Ctx() context: RequestContext, @Body() body: RegisterHouseholdDto) {
     return this.commandBus.execute(new RegisterHouseholdCommand(context, body));
+  }
+
+  @Post('imports/check')
+  @HttpCode(200)
+  @Roles('government')
+  @ApiOperation({ summary: 'Check the rows of a household import as their registrations would be checked, writing nothing: each row fine, or its broken rules, or its refusal (government)' })
+  checkImport(@Ctx() context: RequestContext, @Body() body: CheckHouseholdImportDto) {
+    return this.commandBus.execute(new CheckHouseholdImportCommand(context, body.rows));
   }
 
   @Post(':householdId/eligibility/verify')

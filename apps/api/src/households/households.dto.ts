@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { HOUSEHOLD_CATEGORIES, HouseholdCategory } from '@pangolin/domain';
 import { MultilineText } from '../http/text';
 
@@ -56,4 +56,11 @@ export class EraseHouseholdPersonalDataDto {
   @ApiProperty({ example: 'the household asked for its data to be erased', description: 'Recorded in the event log for good: never put personal data in it' })
   @MultilineText() @IsString() @IsNotEmpty() @MaxLength(500)
   reason: string;
+}
+
+/** Rows an import would register, checked without registering: at most 500 per request (a large file is checked a part at a time). */
+export class CheckHouseholdImportDto {
+  @ApiProperty({ type: [RegisterHouseholdDto], description: 'Each row as POST /households takes it; each is judged on its own' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500)
+  rows: unknown[];
 }

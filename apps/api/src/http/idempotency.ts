@@ -6,10 +6,8 @@ import { finalize, Observable, of } from 'rxjs';
 import { Conflict, deterministicId } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
 import { canonicalJson } from '@pangolin/transparency';
-import { Principal } from '../auth/principal';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE } from '../infrastructure/tokens';
-import { UNSETTLED_HEADER } from './request-context';
+import { EVENT_STORE, EventPipeline, Principal } from '@pangolin/runtime';
+import { IdempotentCreation, UNSETTLED_HEADER } from './request-context';
 
 /**
  * `Idempotency-Key` on commands that create something (IETF httpapi draft
@@ -26,16 +24,6 @@ import { UNSETTLED_HEADER } from './request-context';
  */
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-
-/** What a request with a valid Idempotency-Key creates, handed to the command (RequestContext.idempotency). */
-export interface IdempotentCreation {
-  /** The key as the client sent it (without the quotes of the structured-field string). */
-  key: string;
-  /** The id of the thing created: the same for every retry with this key, by this caller, on this path. */
-  createdId: string;
-  /** SHA-256 (hex) of the request body as canonical JSON, minus fields the route keeps out of it. */
-  fingerprint: string;
-}
 
 /** What an earlier request with the key created, as a route's lookup finds it. */
 export interface EarlierCreation {

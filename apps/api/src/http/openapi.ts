@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
-import { IS_PUBLIC, REQUIRED_ROLES } from '../auth/decorators';
+import { IS_PUBLIC, REQUIRED_ROLES } from '@pangolin/runtime';
 import { PAGING_CONVENTION } from './paging';
 import { ParseUuidParam } from './validation';
 

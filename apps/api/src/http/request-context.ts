@@ -1,7 +1,16 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Principal } from '../auth/principal';
-import type { IdempotentCreation } from './idempotency';
+import { Principal } from '@pangolin/runtime';
+
+/** What a request with a valid Idempotency-Key creates, handed to the command (RequestContext.idempotency; see idempotency.ts). */
+export interface IdempotentCreation {
+  /** The key as the client sent it (without the quotes of the structured-field string). */
+  key: string;
+  /** The id of the thing created: the same for every retry with this key, by this caller, on this path. */
+  createdId: string;
+  /** SHA-256 (hex) of the request body as canonical JSON, minus fields the route keeps out of it. */
+  fingerprint: string;
+}
 
 /** Who made the request and the correlation id that will tie together every event it causes. */
 export interface RequestContext {

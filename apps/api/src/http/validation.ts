@@ -3,7 +3,7 @@ import { ERROR_CODES, type ErrorCode, type ErrorParam, ruleCode } from '@pangoli
 import { getMetadataStorage, ValidatorOptions } from 'class-validator';
 import { textViolations } from './text';
 
-interface Violation {
+export interface Violation {
   field: string;
   rule: string;
   message: string;
@@ -97,6 +97,25 @@ export class PangolinValidationPipe extends ValidationPipe {
     // Named by their full path already: the flattening above keeps a top-level property as the field.
     const textErrors = textViolations(object).map(({ field, rule, message }): ValidationError => ({ property: field, constraints: { [rule]: message }, children: [] }));
     return [...errors, ...textErrors];
+  }
+}
+
+/**
+ * The violations of one object against a DTO class, checked as the pipe checks a request body
+ * (whitelisting, unknown fields refused, well-formed text), without throwing: for inputs that carry
+ * many records, each judged on its own (an import's rows).
+ */
+export async function violationsOf(dto: new () => object, value: unknown): Promise<Violation[]> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [{ field: 'row', rule: 'isObject', message: 'row must be a JSON object' }];
+  try {
+    await new PangolinValidationPipe().transform(value, { type: 'body', metatype: dto, data: undefined });
+    return [];
+  } catch (error) {
+    if (error instanceof BadRequestException) {
+      const body = error.getResponse() as { message: string[]; violations: { field: string; rule: string }[] };
+      return body.violations.map((violation, index) => ({ ...violation, message: body.message[index] }));
+    }
+    throw error;
   }
 }
 

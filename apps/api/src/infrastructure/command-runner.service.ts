@@ -3,8 +3,7 @@ import { Decider } from '@pangolin/domain';
 import { Clock, Decided, executeCommand, loadState } from '@pangolin/application';
 import { EventStore, isDatabaseUnavailable } from '@pangolin/event-store';
 import { RequestContext } from '../http/request-context';
-import { EventPipeline } from './event-pipeline.service';
-import { CLOCK, EVENT_STORE } from './tokens';
+import { CLOCK, EVENT_STORE, EventPipeline } from '@pangolin/runtime';
 
 /**
  * Runs a user's command against one stream and, before answering, lets its consequences settle

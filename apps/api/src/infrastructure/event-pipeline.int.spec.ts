@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, NewEvent } from '@pangolin/event-store';
 import { RunningPlatform, startPlatform } from '../../../../test/support/platform';
-import { EventPipeline } from './event-pipeline.service';
-import { EVENT_STORE } from './tokens';
+import { EVENT_STORE, EventPipeline } from '@pangolin/runtime';
 
 function event(type: string, data: unknown, correlationId: string): NewEvent {
   return {

@@ -9,10 +9,7 @@ import { EventStore } from '@pangolin/event-store';
 import { allProjections } from '@pangolin/read-models';
 import { householdBody, productTerms, signUp } from '../../../../test/support/actors';
 import { cny, RunningPlatform, startPlatform } from '../../../../test/support/platform';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
-import { streamCategory } from './metrics';
-import { PipelinePositions, PROCESS_MANAGERS } from './pipeline-positions';
+import { EVENT_STORE, EventPipeline, PipelinePositions, PROCESS_MANAGERS, READ_DB, streamCategory } from '@pangolin/runtime';
 
 const PROJECTIONS = allProjections().map(({ name }) => name);
 

@@ -5,12 +5,9 @@ import { DataSource } from 'typeorm';
 import { Conflict, InvalidCommand, NotFound } from '@pangolin/domain';
 import { failureText } from '@pangolin/event-store';
 import { dismissParkedEvent, findParkedEvent, listParkedEvents, mapPage, ParkedEventRow, recordReplayFailure, writeLockOf, type PageRequest, type ParkedStatus } from '@pangolin/read-models';
-import { CurrentUser, Roles } from '../auth/decorators';
-import { Principal } from '../auth/principal';
+import { CurrentUser, EventPipeline, Principal, READ_DB, Roles } from '@pangolin/runtime';
 import { enumParameter, Paging } from '../http/paging';
 import { MultilineText } from '../http/text';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { READ_DB } from '../infrastructure/tokens';
 
 const POSITION = /^[1-9][0-9]{0,18}$/;
 

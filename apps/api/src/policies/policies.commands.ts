@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, NotFoundException } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { householdDecider, IssuePolicy, policyDecider, policyNumberDecider, PolicyState, regionContains, streams } from '@pangolin/domain';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { actingInsurer } from '../products/products.commands';

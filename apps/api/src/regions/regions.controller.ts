@@ -1,9 +1,8 @@
 import { Controller, Get, Inject, Query as QueryParam } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InvalidCommand } from '@pangolin/domain';
-import { Public } from '../auth/decorators';
+import { Public, RegionNames } from '@pangolin/runtime';
 import { REGION_CODE } from '../http/money.dto';
-import { RegionNames } from './region-names';
 
 /** At most this many codes per request: a page of a list, with its regions. */
 const MAX_CODES = 100;

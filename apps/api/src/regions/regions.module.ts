@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { PANGOLIN_CONFIG, type PangolinConfig } from '../config/configuration';
+import { PANGOLIN_CONFIG, RegionNames, type PangolinConfig } from '@pangolin/runtime';
 import { DEMO_REGION_NAMES } from '../demo/region-names';
 import { RegionsController } from './regions.controller';
-import { RegionNames } from './region-names';
 
 /** Region names: the operator's code table (REGION_NAMES_FILE), else the demo's when it is seeded, else none. */
 @Module({

@@ -4,10 +4,7 @@ import { giftTraceEvents } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import { cosignedNote, inclusionProofFor, leafIndicesOf, storedLeafHashAt } from '@pangolin/read-models';
 import { encodeLeaf, formatReceipt, leafHash, RECEIPT_FORMAT, type ReceiptEvent } from '@pangolin/transparency';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
-import { CheckpointPublisher } from './checkpoint-publisher.service';
-import { WitnessCosigner } from './witness-cosigner.service';
+import { CheckpointPublisher, EVENT_STORE, EventPipeline, READ_DB, WitnessCosigner } from '@pangolin/runtime';
 
 /** How long a receipt waits for the witnesses to answer about a fresh checkpoint before it goes out with the cosignatures it has. */
 const COSIGNATURE_WAIT_MS = 3_000;

@@ -4,10 +4,7 @@ import type { Decided } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import { issuePromise, leafIndicesOf, storedLeafHashAt } from '@pangolin/read-models';
 import { eventLeafHash, type PromisedLeaf } from '@pangolin/transparency';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
-import { CheckpointPublisher } from './checkpoint-publisher.service';
+import { CheckpointPublisher, EVENT_STORE, EventPipeline, PANGOLIN_CONFIG, PangolinConfig, READ_DB } from '@pangolin/runtime';
 
 /**
  * Inclusion promises (issue #14): a command that records money is answered with a note signed by

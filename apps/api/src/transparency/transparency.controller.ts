@@ -19,13 +19,9 @@ import {
   storedLeafHashAt,
   type PageRequest,
 } from '@pangolin/read-models';
-import { CurrentUser, Public, Roles } from '../auth/decorators';
-import { Principal } from '../auth/principal';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
+import { CheckpointPublisher, CurrentUser, PANGOLIN_CONFIG, PangolinConfig, Principal, Public, READ_DB, Roles } from '@pangolin/runtime';
 import { Paging } from '../http/paging';
 import { ParseUuidParam } from '../http/validation';
-import { READ_DB } from '../infrastructure/tokens';
-import { CheckpointPublisher } from './checkpoint-publisher.service';
 import { GiftReceipts } from './gift-receipts.service';
 
 const DECIMAL = /^(0|[1-9][0-9]{0,99})$/;

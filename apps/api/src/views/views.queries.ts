@@ -3,16 +3,18 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { regionContains } from '@pangolin/domain';
 import * as views from '@pangolin/read-models';
-import { Principal } from '../auth/principal';
+import { CLOCK, Principal, READ_DB } from '@pangolin/runtime';
 import type { Clock } from '@pangolin/application';
-import { CLOCK, READ_DB } from '../infrastructure/tokens';
 
 /**
  * Reads go straight to the read models built by the projections. Each query enforces who may see
  * what: personal data only for the household's government and insurer of record; a donor's gifts
  * only for that donor (and auditors/admins).
  */
-export class HouseholdQuery extends Query<unknown> {
+/** A household as the caller may see it: in full with its first policies (its government, its insurer of record), else its public part; null if none. */
+export type HouseholdAnswer = (Partial<views.PersonalHouseholdRecord> & { policies: views.Page<views.PolicyView>; policiesUrl: string }) | views.PublicHousehold | null;
+
+export class HouseholdQuery extends Query<HouseholdAnswer> {
   constructor(readonly user: Principal | undefined, readonly householdId: string) {
     super();
   }
@@ -33,13 +35,13 @@ export class HouseholdQueryHandler implements IQueryHandler<HouseholdQuery> {
   }
 }
 
-export class HouseholdPoliciesQuery extends Query<unknown> {
+export class HouseholdPoliciesQuery extends Query<views.Page<views.PolicyView>> {
   constructor(readonly user: Principal, readonly householdId: string, readonly page: views.PageRequest) {
     super();
   }
 }
 
-export class HouseholdHistoryQuery extends Query<unknown> {
+export class HouseholdHistoryQuery extends Query<views.Page<views.HouseholdHistoryEntry>> {
   constructor(readonly user: Principal, readonly householdId: string, readonly page: views.PageRequest) {
     super();
   }
@@ -82,7 +84,7 @@ async function maySeePersonalData(db: DataSource, user: Principal | undefined, h
   return false;
 }
 
-export class UncoveredHouseholdsQuery extends Query<unknown> {
+export class UncoveredHouseholdsQuery extends Query<views.Page<views.UncoveredHousehold>> {
   constructor(readonly filter: views.UncoveredFilter, readonly page: views.PageRequest) {
     super();
   }
@@ -107,7 +109,7 @@ export function governmentScope(user: Principal, requested: string | undefined):
   return region;
 }
 
-export class GovernmentDashboardQuery extends Query<unknown> {
+export class GovernmentDashboardQuery extends Query<views.DashboardNode & { claims: { byState: Record<views.ClaimState, views.ClaimStateSummary> } }> {
   constructor(readonly user: Principal, readonly regionCode: string | undefined) {
     super();
   }
@@ -126,7 +128,7 @@ export class GovernmentDashboardQueryHandler implements IQueryHandler<Government
   }
 }
 
-export class GovernmentHouseholdsQuery extends Query<unknown> {
+export class GovernmentHouseholdsQuery extends Query<views.Page<views.PersonalHouseholdRecord>> {
   constructor(readonly user: Principal, readonly regionCode: string | undefined, readonly filter: Omit<views.HouseholdFilter, 'regionPrefix'>, readonly page: views.PageRequest) {
     super();
   }
@@ -141,7 +143,7 @@ export class GovernmentHouseholdsQueryHandler implements IQueryHandler<Governmen
   }
 }
 
-export class DonorGiftsQuery extends Query<unknown> {
+export class DonorGiftsQuery extends Query<views.Page<GiftWithLinks>> {
   constructor(readonly donorId: string, readonly filter: views.DonorGiftFilter, readonly page: views.PageRequest) {
     super();
   }
@@ -156,7 +158,7 @@ export class DonorGiftsQueryHandler implements IQueryHandler<DonorGiftsQuery> {
   }
 }
 
-export class GiftTraceQuery extends Query<unknown> {
+export class GiftTraceQuery extends Query<GiftWithLinks | views.Page<views.AllocationTrace> | views.Page<views.GiftRefundView>> {
   /** Without `part`, the gift and the first page of each of its lists; with it, one page of that list. */
   constructor(readonly user: Principal, readonly giftId: string, readonly part?: { list: 'allocations' | 'refunds'; page: views.PageRequest }) {
     super();
@@ -178,12 +180,15 @@ export class GiftTraceQueryHandler implements IQueryHandler<GiftTraceQuery> {
   }
 }
 
+/** A gift's trace with where its receipt and lists are. */
+export type GiftWithLinks = ReturnType<typeof withReceiptLink>;
+
 /** Where the donor downloads the gift's verifiable receipt (see the transparency controller), and where its lists page on. */
 function withReceiptLink(trace: views.GiftTrace) {
   return { ...trace, receiptUrl: `/gifts/${trace.giftId}/receipt`, allocationsUrl: `/gifts/${trace.giftId}/allocations`, refundsUrl: `/gifts/${trace.giftId}/refunds` };
 }
 
-export class InsurerViewQuery extends Query<unknown> {
+export class InsurerViewQuery extends Query<views.InsurerView> {
   constructor(readonly insurerId: string, readonly asOf: string) {
     super();
   }
@@ -198,7 +203,7 @@ export class InsurerViewQueryHandler implements IQueryHandler<InsurerViewQuery> 
   }
 }
 
-export class InsurerListQuery extends Query<unknown> {
+export class InsurerListQuery extends Query<views.Page<views.InsurerPolicyView> | views.Page<views.InsurerClaimView>> {
   constructor(
     readonly insurerId: string,
     readonly list: { what: 'policies'; filter: views.InsurerPolicyFilter } | { what: 'claims'; filter: views.InsurerClaimFilter },
@@ -218,7 +223,7 @@ export class InsurerListQueryHandler implements IQueryHandler<InsurerListQuery> 
   }
 }
 
-export class InsurerLossRatioQuery extends Query<unknown> {
+export class InsurerLossRatioQuery extends Query<{ insurerId: string; to: string; months: number; series: { currency: string; points: views.LossRatioPoint[] }[] }> {
   constructor(readonly insurerId: string, readonly to: string, readonly months: number) {
     super();
   }
@@ -233,8 +238,16 @@ export class InsurerLossRatioQueryHandler implements IQueryHandler<InsurerLossRa
   }
 }
 
+/** An insurer's months (with its promptness) or a region's, or one page of claims, declarations or insurers by promptness. */
+export type IndicatorsAnswer =
+  | { insurerId: string | undefined; region: string | null; to: string; months: views.MonthlyIndicators[]; promptness: views.InsurerPromptness }
+  | { region: string | undefined; to: string; months: views.MonthlyIndicators[] }
+  | views.Page<views.ClaimPromptnessView>
+  | views.Page<views.DeclarationPromptnessView>
+  | views.Page<views.InsurerPromptness>;
+
 /** The indicators and settlement promptness of an insurer (its own products only) or of a government's region. */
-export class IndicatorsQuery extends Query<unknown> {
+export class IndicatorsQuery extends Query<IndicatorsAnswer> {
   constructor(
     readonly user: Principal,
     readonly ask:
@@ -276,7 +289,7 @@ export class IndicatorsQueryHandler implements IQueryHandler<IndicatorsQuery> {
   }
 }
 
-export class PublicViewQuery extends Query<unknown> {}
+export class PublicViewQuery extends Query<{ platform: views.PlatformTotals }> {}
 
 @QueryHandler(PublicViewQuery)
 export class PublicViewQueryHandler implements IQueryHandler<PublicViewQuery> {
@@ -287,7 +300,7 @@ export class PublicViewQueryHandler implements IQueryHandler<PublicViewQuery> {
   }
 }
 
-export class PublicProgrammesQuery extends Query<unknown> {
+export class PublicProgrammesQuery extends Query<views.Page<views.ProgrammeTotals>> {
   constructor(readonly page: views.PageRequest) {
     super();
   }
@@ -302,7 +315,7 @@ export class PublicProgrammesQueryHandler implements IQueryHandler<PublicProgram
   }
 }
 
-export class PublicMoneyFeedQuery extends Query<unknown> {
+export class PublicMoneyFeedQuery extends Query<views.Page<views.PublicMoneyMovement>> {
   constructor(
     readonly page: views.PageRequest,
     readonly kind: views.PublicMovementKind | undefined,
@@ -320,7 +333,7 @@ export class PublicMoneyFeedQueryHandler implements IQueryHandler<PublicMoneyFee
   }
 }
 
-export class CatalogueQuery extends Query<unknown> {
+export class CatalogueQuery extends Query<views.Page<views.ProductView> | views.Page<views.ProgrammeView>> {
   constructor(
     readonly list: { what: 'products'; filter: { insurerId?: string; includeRetired?: boolean } } | { what: 'programmes'; filter: { regionPrefix?: string; productId?: string; closed?: boolean } },
     readonly page: views.PageRequest,
@@ -338,7 +351,7 @@ export class CatalogueQueryHandler implements IQueryHandler<CatalogueQuery> {
   }
 }
 
-export class LedgerQuery extends Query<unknown> {
+export class LedgerQuery extends Query<views.Page<views.LedgerEntryView> | (views.Page<views.AccountBalance> & { total: views.CurrencyTotal[] })> {
   constructor(readonly page: views.PageRequest, readonly of: { giftId: string } | { accountPrefix?: string }) {
     super();
   }

@@ -7,6 +7,7 @@ import { Field, FieldError, FormMessage, SelectField } from '../components/form'
 import { firstOrZero, formatBasisPoints, formatMoney } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { useRegionNames } from '../components/regions';
+import { HouseholdImport } from './household-import';
 import { navigate } from '../router';
 import { DeclarationList, DeclareDisaster } from './disasters';
 import { useSession } from '../session';
@@ -118,6 +119,7 @@ export function GovernmentPage({ region }: { region?: string }) {
           </Section>
 
           <RegisterHousehold defaultVillage={shown.length === 12 ? shown : ''} />
+          <HouseholdImport />
 
           <DeclareDisaster region={shown} />
           <DeclarationList id="gov-disasters" mine="mineGovernment" />

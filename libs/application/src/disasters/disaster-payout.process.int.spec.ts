@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { disasterDecider, EventOfType, money, policyDecider, productDecider, streams } from '@pangolin/domain';
+import { disasterDecider, eventData, isEventOfType, money, policyDecider, productDecider, streams } from '@pangolin/domain';
 import { EventStore, RecordedEvent, SqliteEventStore } from '@pangolin/event-store';
 import { ActingContext, executeCommand } from '../command-executor';
 import { CoveredPolicy, DisasterPayoutProcess } from './disaster-payout.process';
@@ -87,11 +87,11 @@ describe('disaster payout process', () => {
     expect(await store.headPosition()).toBe(headAfterRetry);
 
     for (const { policyId } of policies) {
-      const paid = (await store.readStream(streams.policy(policyId))).filter(({ type }) => type === 'ClaimPaid');
-      expect(paid.map(({ data }) => (data as EventOfType<'ClaimPaid'>['data']).amount)).toEqual([money(50_000, 'CNY')]);
+      const paid = (await store.readStream(streams.policy(policyId))).filter((event) => isEventOfType(event, 'ClaimPaid'));
+      expect(paid.map(({ data }) => data.amount)).toEqual([money(50_000, 'CNY')]);
     }
     const declaration = await store.readStream(streams.disasterDeclaration(declarationId));
-    const batches = declaration.filter(({ type }) => type === 'DisasterPayoutBatchRecorded').map(({ data }) => data as EventOfType<'DisasterPayoutBatchRecorded'>['data']);
+    const batches = declaration.filter((event) => isEventOfType(event, 'DisasterPayoutBatchRecorded')).map(({ data }) => data);
     expect(batches.map(({ batchNumber, payouts }) => [batchNumber, payouts.map(({ policyId }) => policyId), payouts.map(({ payoutReference }) => payoutReference)])).toEqual([
       [1, ['policy-0', 'policy-1', 'policy-2'], ['PAYFILE-1', 'PAYFILE-1', 'PAYFILE-1']],
       [2, ['policy-3', 'policy-4', 'policy-5'], ['PAYFILE-2', 'PAYFILE-2', 'PAYFILE-2']],
@@ -116,6 +116,6 @@ describe('disaster payout process', () => {
     await new DisasterPayoutProcess(store, { policiesInArea: async () => [outsidePeriod, ...policies.slice(0, 2)] }, now).handle(confirmation);
     expect((await store.readStream(streams.policy(outsidePeriod.policyId))).some(({ type }) => type.startsWith('Claim'))).toBe(false);
     const [batch] = (await store.readStream(streams.disasterDeclaration(declarationId))).filter(({ type }) => type === 'DisasterPayoutBatchRecorded');
-    expect((batch.data as EventOfType<'DisasterPayoutBatchRecorded'>['data']).payouts.map(({ policyId }) => policyId)).toEqual(['policy-0', 'policy-1']);
+    expect(eventData(batch, 'DisasterPayoutBatchRecorded').payouts.map(({ policyId }) => policyId)).toEqual(['policy-0', 'policy-1']);
   });
 });

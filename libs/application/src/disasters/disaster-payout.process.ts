@@ -1,4 +1,4 @@
-import { claimsDecider, Conflict, Decider, deterministicId, DeclaredDisaster, disasterDecider, DisasterPayout, DisasterState, EventOfType, ProductTerms, streams } from '@pangolin/domain';
+import { claimsDecider, Conflict, Decider, deterministicId, DeclaredDisaster, disasterDecider, DisasterPayout, DisasterState, isEventOfType, ProductTerms, streams } from '@pangolin/domain';
 import { EventStore, RecordedEvent } from '@pangolin/event-store';
 import { executeCommand, LoadedStream, loadState } from '../command-executor';
 import { causedBy } from '../process-managers/caused-by';
@@ -45,8 +45,8 @@ export class DisasterPayoutProcess implements ProcessManager {
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    if (event.type !== 'DisasterDeclarationConfirmed') return;
-    const { declarationId, insurerId, productIds, paymentFileReference } = event.data as EventOfType<'DisasterDeclarationConfirmed'>['data'];
+    if (!isEventOfType(event, 'DisasterDeclarationConfirmed')) return;
+    const { declarationId, insurerId, productIds, paymentFileReference } = event.data;
     // Read once: each batch is then decided on the state the previous one left (the stream is read
     // again only if someone else appended to it meanwhile), not on the whole stream read anew.
     let declaration: LoadedStream<DisasterState> = await loadState(this.store, disasterDecider, streams.disasterDeclaration(declarationId));

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { Conflict, householdDecider, nationalIdWithChecksum, openPersonalData, streams, type EventOfType } from '@pangolin/domain';
+import { Conflict, eventData, householdDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
+import { openPersonalData } from './personal-data-seal';
 import { SqliteEventStore } from '@pangolin/event-store';
 import { allProjections, findHouseholdPersonal, HouseholdDataKeyRow, HouseholdKeyVault, openReadDataSource, ProjectionRunner, resetProjections } from '@pangolin/read-models';
 import { executeCommand, type ActingContext } from '../command-executor';
@@ -73,7 +74,7 @@ describe('household personal data sealed on the way into the event store', () =>
 
   it('records a registration whose personal data opens only with the household key, and other events unchanged', async () => {
     const [registered, verified] = await store.readStream(streams.household(householdId));
-    const data = registered.data as EventOfType<'HouseholdRegistered'>['data'];
+    const data = eventData(registered, 'HouseholdRegistered');
     expect(data).toMatchObject({ householdId, householdCode: 'HH-440305001001-SEAL', size: 2, personal: { sealed: 'aes-256-gcm/1' } });
     expect(openPersonalData(data.personal, await vault.keyFor(householdId), householdId)).toEqual(personal);
     expect(verified.data).toEqual({ householdId, category: 'low-income', verifiedBy: '440305', verifiedAt: now() });

@@ -1,4 +1,5 @@
-import { isSealedPersonalData, sealPersonalData, type HouseholdPersonalData, type HouseholdRegisteredData, type SealedPersonalData } from '@pangolin/domain';
+import { isSealedPersonalData, type HouseholdPersonalData, type HouseholdRegisteredData, type SealedPersonalData } from '@pangolin/domain';
+import { sealPersonalData } from './personal-data-seal';
 import { ForwardingEventStore, type AppendResult, type EventStore, type ExpectedRevision, type NewEvent } from '@pangolin/event-store';
 
 /** Where household keys come from: one key per household, created on first use and the same ever after (until destroyed). */

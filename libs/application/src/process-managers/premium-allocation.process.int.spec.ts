@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventOfType, giftDecider, householdDecider, money, nationalIdWithChecksum, ProgrammeCandidate, productDecider, streams } from '@pangolin/domain';
+import { giftDecider, householdDecider, isEventOfType, money, nationalIdWithChecksum, ProgrammeCandidate, productDecider, streams } from '@pangolin/domain';
 import { EventStore, RecordedEvent, SqliteEventStore } from '@pangolin/event-store';
 import { ActingContext, executeCommand } from '../command-executor';
 import { PremiumAllocationProcess } from './premium-allocation.process';
@@ -83,8 +83,8 @@ describe('premium allocation of a programme gift', () => {
       { householdId: 'hh-3', amount: 2_000 },
     ];
     await expect(new PremiumAllocationProcess(observed(store, true).proxy, readModel, now).handle(payment)).rejects.toBeInstanceOf(Killed);
-    const planned = (await store.readStream(streams.gift(giftId))).filter((event) => event.type === 'ProgrammeAllocationPlanned');
-    expect(planned.map((event) => (event.data as EventOfType<'ProgrammeAllocationPlanned'>['data']).allocations)).toEqual([plan]);
+    const planned = (await store.readStream(streams.gift(giftId))).filter((event) => isEventOfType(event, 'ProgrammeAllocationPlanned'));
+    expect(planned.map((event) => event.data.allocations)).toEqual([plan]);
 
     candidates = candidates.slice(1);
     const retrying = observed(store, false);

@@ -2,6 +2,7 @@ import {
   contributionOutcome,
   ContributionOutcome,
   deterministicId,
+  eventData,
   EventOfType,
   escrowBalance,
   foldEvents,
@@ -79,26 +80,26 @@ export class PremiumAllocationProcess implements ProcessManager {
 
   /** What this process does on each event type it handles, and, when the handling may go alongside others', its concurrencyKey. */
   private readonly reactions: Readonly<Record<string, { handle: (event: RecordedEvent) => Promise<void>; key?: (event: RecordedEvent) => string }>> = {
-    GiftPaymentConfirmed: { handle: (event) => this.allocateGift(event, (event.data as EventOfType<'GiftPaymentConfirmed'>['data']).giftId) },
+    GiftPaymentConfirmed: { handle: (event) => this.allocateGift(event, eventData(event, 'GiftPaymentConfirmed').giftId) },
     PremiumFullyFunded: {
-      handle: (event) => this.requestPolicy(event, event.data as EventOfType<'PremiumFullyFunded'>['data']),
+      handle: (event) => this.requestPolicy(event, eventData(event, 'PremiumFullyFunded')),
       // It reads only the product (which this process never changes) and writes only the policy's stream.
-      key: (event) => `policy:${(event.data as EventOfType<'PremiumFullyFunded'>['data']).policyId}`,
+      key: (event) => `policy:${eventData(event, 'PremiumFullyFunded').policyId}`,
     },
-    PolicyCancelled: { handle: (event) => this.returnUnearnedPremium(event, event.data as EventOfType<'PolicyCancelled'>['data']) },
+    PolicyCancelled: { handle: (event) => this.returnUnearnedPremium(event, eventData(event, 'PolicyCancelled')) },
     PolicyExpired: {
       handle: (event) => {
-        const { policyId, householdId, productId } = event.data as EventOfType<'PolicyExpired'>['data'];
+        const { policyId, householdId, productId } = eventData(event, 'PolicyExpired');
         return this.reopenFunding(event, policyId, householdId, productId, 'policy expired');
       },
     },
     PremiumFundingReopened: {
       handle: (event) => {
-        const { householdId, productId } = event.data as EventOfType<'PremiumFundingReopened'>['data'];
+        const { householdId, productId } = eventData(event, 'PremiumFundingReopened');
         return this.spendHeldMoney(event, householdId, productId);
       },
     },
-    HouseholdEligibilityVerified: { handle: (event) => this.spendHeldMoney(event, (event.data as EventOfType<'HouseholdEligibilityVerified'>['data']).householdId) },
+    HouseholdEligibilityVerified: { handle: (event) => this.spendHeldMoney(event, eventData(event, 'HouseholdEligibilityVerified').householdId) },
   };
 
   private async allocateGift(event: RecordedEvent, giftId: string): Promise<void> {

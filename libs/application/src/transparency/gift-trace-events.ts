@@ -1,4 +1,4 @@
-import { streams, type PangolinEvent } from '@pangolin/domain';
+import { pangolinEvent, streams } from '@pangolin/domain';
 import type { EventStore, RecordedEvent } from '@pangolin/event-store';
 
 /**
@@ -13,7 +13,7 @@ export async function giftTraceEvents(store: EventStore, giftId: string): Promis
   const fundingStreams = new Set<string>();
   const policies = new Set<string>();
   for (const event of giftEvents) {
-    const typed = asPangolin(event);
+    const typed = pangolinEvent(event);
     if (typed.type === 'GiftAllocated') {
       fundingStreams.add(streams.premiumFunding(typed.data.householdId, typed.data.productId));
       policies.add(typed.data.policyId);
@@ -23,14 +23,14 @@ export async function giftTraceEvents(store: EventStore, giftId: string): Promis
   const trace = [...giftEvents];
   for (const stream of fundingStreams) {
     for (const event of await store.readStream(stream)) {
-      const typed = asPangolin(event);
+      const typed = pangolinEvent(event);
       if (typed.type === 'PremiumContributionAccepted' && typed.data.giftId === giftId) trace.push(event);
       if (typed.type === 'PremiumFullyFunded' && typed.data.contributions.some((c) => c.giftId === giftId)) trace.push(event);
     }
   }
   for (const policyId of policies) {
     for (const event of await store.readStream(streams.policy(policyId))) {
-      const typed = asPangolin(event);
+      const typed = pangolinEvent(event);
       switch (typed.type) {
         case 'PolicyRequested':
         case 'PolicyIssued':
@@ -45,8 +45,4 @@ export async function giftTraceEvents(store: EventStore, giftId: string): Promis
     }
   }
   return trace.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-}
-
-function asPangolin(event: RecordedEvent): PangolinEvent {
-  return { type: event.type, data: event.data } as PangolinEvent;
 }

@@ -3,6 +3,7 @@ import { assertIsoDate, dateOf } from '../shared/dates';
 import { Decider } from '../shared/decider';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { assertRegionCode, regionContains } from '../shared/region-code';
+import { assertTextWithin } from '../shared/text';
 import { ConfirmDisasterDeclaration, DeclareDisaster, DisasterCommand, DisputeDisasterDeclaration, RecordDisasterPayoutBatch } from './commands';
 import { DisasterEvent, DisasterFacts } from './events';
 
@@ -70,14 +71,14 @@ function declare(command: DeclareDisaster['data'], state: DisasterState): Disast
   // By the server's clock: a disaster that has not happened yet cannot be declared.
   if (incidentTo > dateOf(now)) throw new InvalidCommand('incidentTo', `must not be after today (${dateOf(now)})`);
   if (!(SEVERITY_LEVELS as readonly number[]).includes(severity)) throw new InvalidCommand('severity', 'must be a level from 1 (most severe) to 4');
-  assertText(authorityReference, 'authorityReference', MAX_REFERENCE_LENGTH);
+  assertTextWithin(authorityReference, 'authorityReference', MAX_REFERENCE_LENGTH);
   if (state.declared) throw new Conflict(`declaration ${declarationId} is already made`, 'declaration.already-made');
   return [{ type: 'DisasterDeclared', data: { declarationId, declaredBy: governmentRegion, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt: now } }];
 }
 
 function confirm(command: ConfirmDisasterDeclaration['data'], state: DisasterState): DisasterEvent[] {
   const { declarationId, insurerId, coveringProductIds, paymentFileReference, now } = command;
-  if (paymentFileReference !== undefined) assertText(paymentFileReference, 'paymentFileReference', MAX_REFERENCE_LENGTH);
+  if (paymentFileReference !== undefined) assertTextWithin(paymentFileReference, 'paymentFileReference', MAX_REFERENCE_LENGTH);
   const declaration = answerable(declarationId, insurerId, coveringProductIds, state);
   const answer = declaration.answers.get(insurerId);
   if (answer?.status === 'confirmed') return [];
@@ -92,7 +93,7 @@ function confirm(command: ConfirmDisasterDeclaration['data'], state: DisasterSta
 
 function dispute(command: DisputeDisasterDeclaration['data'], state: DisasterState): DisasterEvent[] {
   const { declarationId, insurerId, coveringProductIds, reason, now } = command;
-  assertText(reason, 'reason', MAX_REASON_LENGTH);
+  assertTextWithin(reason, 'reason', MAX_REASON_LENGTH);
   const declaration = answerable(declarationId, insurerId, coveringProductIds, state);
   const answer = declaration.answers.get(insurerId);
   if (answer) throw new Conflict(`you already ${answer.status} declaration ${declarationId}`, 'declaration.already-answered', { status: answer.status });
@@ -156,7 +157,7 @@ function existingDeclaration(declarationId: string, state: DisasterState): Decla
 }
 
 function answerable(declarationId: string, insurerId: string, coveringProductIds: string[], state: DisasterState): DeclaredDisaster {
-  assertText(insurerId, 'insurerId', 64);
+  assertTextWithin(insurerId, 'insurerId', 64);
   const declaration = existingDeclaration(declarationId, state);
   if (coveringProductIds.length === 0) throw new Forbidden(`you have no parametric product covering ${declaration.peril}`, 'declaration.no-covering-product', { peril: declaration.peril });
   return declaration;
@@ -166,8 +167,4 @@ function confirmedAnswer(declarationId: string, insurerId: string, state: Disast
   const answer = existingDeclaration(declarationId, state).answers.get(insurerId);
   if (answer?.status !== 'confirmed') throw new Conflict(`insurer ${insurerId} has not confirmed declaration ${declarationId}`, 'declaration.not-confirmed');
   return answer;
-}
-
-function assertText(value: string, field: string, maxLength: number): void {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > maxLength) throw new InvalidCommand(field, `must be 1 to ${maxLength} characters`);
 }

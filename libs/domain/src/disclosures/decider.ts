@@ -2,7 +2,7 @@ import { Decider } from '../shared/decider';
 import { Conflict, InvalidCommand } from '../shared/errors';
 import { deterministicId } from '../shared/ids';
 import type { DisclosureCommand, DisclosureEvent } from './events';
-import type { DisclosureScope } from './figures';
+import type { DisclosureScope } from './report';
 import type { DisclosurePeriod } from './period';
 
 export const MAX_CORRECTION_NOTE_LENGTH = 1_000;

@@ -1,4 +1,4 @@
-import type { DisclosureFigures, DisclosureScope } from './figures';
+import type { DisclosureFigures, DisclosureScope } from './report';
 import type { DisclosurePeriod } from './period';
 
 /** The signed checkpoint a report was computed at: its figures fold the log's first `size` events. */

@@ -2,6 +2,7 @@ import { Decider } from '../shared/decider';
 import { Conflict, Forbidden, InvalidCommand, moneyParam, NotFound } from '../shared/errors';
 import { assertMoney, assertSameCurrency, money, Money } from '../shared/money';
 import { assertRegionCode } from '../shared/region-code';
+import { assertText } from '../shared/text';
 import { ConfirmPayment, CreditPremiumRefund, ExpirePledge, GiftCommand, PlanProgrammeAllocation, PledgeGift, RecordAllocation, SettleRemainder, WithdrawPledge } from './commands';
 import { GiftEvent, GiftTarget, PlannedAllocation, RemainderChoice } from './events';
 
@@ -262,10 +263,6 @@ function assertTarget(target: GiftTarget): void {
     throw new InvalidCommand('target.kind', 'must be household or programme');
   }
   assertText(target.productId, 'target.productId');
-}
-
-function assertText(value: string, field: string): void {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidCommand(field, 'must not be empty');
 }
 
 function formatMoney(amount: Money): string {

@@ -1,6 +1,7 @@
 import { Decider } from '../shared/decider';
 import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
 import { assertRegionCode, regionContains } from '../shared/region-code';
+import { assertText } from '../shared/text';
 import { EraseHouseholdPersonalData, HouseholdCommand, RegisterHousehold, RevokeEligibility, VerifyEligibility } from './commands';
 import { DecidedHouseholdEvent, HOUSEHOLD_CATEGORIES, HouseholdCategory, HouseholdEvent, HouseholdPersonalData } from './events';
 import { isValidNationalId } from './national-id';
@@ -144,8 +145,4 @@ function assertNationalId(value: string, field: string): void {
 
 function assertCategory(value: string, field: string): void {
   if (!(HOUSEHOLD_CATEGORIES as readonly string[]).includes(value)) throw new InvalidCommand(field, `must be one of ${HOUSEHOLD_CATEGORIES.join(', ')}`);
-}
-
-function assertText(value: string, field: string): void {
-  if (value.trim() === '') throw new InvalidCommand(field, 'must not be empty');
 }

@@ -4,7 +4,7 @@ import { foldEvents } from '../shared/decider';
 import { RegisterHousehold } from './commands';
 import { householdDecider } from './decider';
 import { DecidedHouseholdEvent, HouseholdEvent } from './events';
-import { newPersonalDataKey, sealPersonalData } from './sealed-personal-data';
+import { PERSONAL_DATA_SEAL, SealedPersonalData } from './sealed-personal-data';
 import { nationalIdWithChecksum } from './national-id';
 
 const spec = deciderSpecification(householdDecider);
@@ -41,7 +41,9 @@ const registered: DecidedHouseholdEvent = {
   type: 'HouseholdRegistered',
   data: { householdId, householdCode: 'HH-440305001001-7K3F', villageCode, registeredBy: '440305', category: 'low-income', size: 3, personal, nationalIdDigests, registeredAt: now },
 };
-const recordedRegistration: HouseholdEvent = { type: 'HouseholdRegistered', data: { ...registered.data, personal: sealPersonalData(personal, newPersonalDataKey(), householdId) } };
+/** Sealed personal data as the store records them (the application seals them; the decider never opens them). */
+const sealedPersonal: SealedPersonalData = { sealed: PERSONAL_DATA_SEAL, iv: 'AAAAAAAAAAAAAAAA', ciphertext: 'c2VhbGVkIGJ5IHRoZSBhcHBsaWNhdGlvbg==', tag: 'AAAAAAAAAAAAAAAAAAAAAA==' };
+const recordedRegistration: HouseholdEvent = { type: 'HouseholdRegistered', data: { ...registered.data, personal: sealedPersonal } };
 const verified: HouseholdEvent = { type: 'HouseholdEligibilityVerified', data: { householdId, category: 'low-income', verifiedBy: '440305', verifiedAt: now } };
 const revoked: HouseholdEvent = { type: 'HouseholdEligibilityRevoked', data: { householdId, reason: 'moved away', revokedBy: '440305', revokedAt: later } };
 

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { Decider } from '../shared/decider';
 import { Conflict } from '../shared/errors';
 import { regionContains } from '../shared/region-code';
@@ -6,20 +5,10 @@ import { regionContains } from '../shared/region-code';
 /**
  * A national ID number belongs to one household of the registry. Each number has a stream of its
  * own (streams.nationalId) holding which household holds it, so a second registration is refused
- * by every event store alike, before the household is recorded.
- *
- * The stream is named by a keyed digest, never the number: the event log is replicated widely and
- * personal data live only sealed under their household's key. A plain hash would not do: an
- * 18-character ID has a few billion plausible values (region, birth date, sequence, check
- * character), so SHA-256 of one is reversed by enumeration in minutes. HMAC-SHA256 under a
- * platform secret (config nationalIdIndexKey) cannot be enumerated without that secret; the secret
- * must stay the same for the life of the registry, or numbers registered before a change would no
- * longer be found.
+ * by every event store alike, before the household is recorded. The stream is named by a keyed
+ * digest of the number, never the number (nationalIdDigest, in libs/application): the command
+ * handler computes it and the decider only records it.
  */
-export function nationalIdDigest(indexKey: Uint8Array, nationalId: string): string {
-  return createHmac('sha256', indexKey).update(`pangolin/national-id/v1\u001f${nationalId}`).digest('hex');
-}
-
 export interface NationalIdHolder {
   householdId: string;
   householdCode: string;

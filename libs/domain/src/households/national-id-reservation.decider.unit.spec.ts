@@ -1,7 +1,7 @@
 import { Conflict } from '../shared/errors';
 import { deciderSpecification } from '../shared/decider-specification';
 import { nationalIdWithChecksum } from './national-id';
-import { nationalIdDecider, nationalIdDigest, NationalIdEvent, ReserveNationalId } from './national-id-reservation.decider';
+import { nationalIdDecider, NationalIdEvent, ReserveNationalId } from './national-id-reservation.decider';
 
 const spec = deciderSpecification(nationalIdDecider);
 const now = '2026-11-24T08:00:00.000Z';
@@ -33,15 +33,5 @@ describe('national ID reservation', () => {
   it('is released only by its holder, once', () => {
     spec.given([reserved]).when(release('hh-2')).thenNothingHappens();
     spec.given([reserved, released]).when(release('hh-1')).thenNothingHappens();
-  });
-
-  it('names its stream by a keyed digest that does not show the number and differs with the key', () => {
-    const id = nationalIdWithChecksum('44030519700101001');
-    const key = Buffer.alloc(32, 7);
-    const digest = nationalIdDigest(key, id);
-    expect(digest).toMatch(/^[0-9a-f]{64}$/);
-    expect(digest).not.toContain(id.slice(0, 6));
-    expect(nationalIdDigest(key, id)).toBe(digest);
-    expect(nationalIdDigest(Buffer.alloc(32, 8), id)).not.toBe(digest);
   });
 });

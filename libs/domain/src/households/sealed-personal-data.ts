@@ -1,17 +1,12 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { HouseholdPersonalData } from './events';
-
 export const PERSONAL_DATA_SEAL = 'aes-256-gcm/1';
-const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /**
  * A household's personal data as the event log records it: AES-256-GCM under the household's own
  * key, with the household id as additional authenticated data (a ciphertext moved to another
  * household's event does not open). Base64 fields keep it JSON-safe, so the Merkle leaf of the
  * event covers exactly these bytes. Destroying the key erases the data for good without touching
- * the event.
+ * the event. The domain only carries it: sealing and opening (the cipher, the random iv) are the
+ * application's (libs/application/src/personal-data/personal-data-seal.ts).
  */
 export interface SealedPersonalData {
   sealed: typeof PERSONAL_DATA_SEAL;
@@ -20,56 +15,8 @@ export interface SealedPersonalData {
   tag: string;
 }
 
-/** The sealed data does not open with this key for this household: wrong key, wrong household or tampered bytes. */
-export class PersonalDataUnsealFailed extends Error {
-  constructor(readonly householdId: string, reason: string) {
-    super(`personal data of household ${householdId} does not open: ${reason}`);
-  }
-}
-
 export function isSealedPersonalData(value: unknown): value is SealedPersonalData {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
   return candidate.sealed === PERSONAL_DATA_SEAL && typeof candidate.iv === 'string' && typeof candidate.ciphertext === 'string' && typeof candidate.tag === 'string';
-}
-
-export function sealPersonalData(personal: HouseholdPersonalData, key: Uint8Array, householdId: string): SealedPersonalData {
-  assertKey(key);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(additionalData(householdId));
-  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(personal), 'utf8'), cipher.final()]);
-  return { sealed: PERSONAL_DATA_SEAL, iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
-}
-
-export function openPersonalData(sealed: SealedPersonalData, key: Uint8Array, householdId: string): HouseholdPersonalData {
-  assertKey(key);
-  if (!isSealedPersonalData(sealed)) throw new PersonalDataUnsealFailed(householdId, `not sealed as ${PERSONAL_DATA_SEAL}`);
-  const iv = Buffer.from(sealed.iv, 'base64');
-  const tag = Buffer.from(sealed.tag, 'base64');
-  if (iv.length !== IV_BYTES) throw new PersonalDataUnsealFailed(householdId, `iv must be ${IV_BYTES} bytes`);
-  if (tag.length !== TAG_BYTES) throw new PersonalDataUnsealFailed(householdId, `tag must be ${TAG_BYTES} bytes`);
-  const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  decipher.setAAD(additionalData(householdId));
-  decipher.setAuthTag(tag);
-  let plaintext: Buffer;
-  try {
-    plaintext = Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]);
-  } catch {
-    throw new PersonalDataUnsealFailed(householdId, 'authentication failed (wrong key, wrong household or altered data)');
-  }
-  return JSON.parse(plaintext.toString('utf8')) as HouseholdPersonalData;
-}
-
-/** A fresh random key for one household. */
-export function newPersonalDataKey(): Buffer {
-  return randomBytes(KEY_BYTES);
-}
-
-function assertKey(key: Uint8Array): void {
-  if (key.length !== KEY_BYTES) throw new RangeError(`a personal data key must be ${KEY_BYTES} bytes, got ${key.length}`);
-}
-
-function additionalData(householdId: string): Buffer {
-  return Buffer.from(`${PERSONAL_DATA_SEAL}\u001fhousehold\u001f${householdId}`, 'utf8');
 }

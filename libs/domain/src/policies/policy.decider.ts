@@ -1,11 +1,11 @@
 import { ClaimEvent } from '../claims/events';
 import { addDays, assertIsoDate, dateOf, daysBetween } from '../shared/dates';
 import { Decider } from '../shared/decider';
-import { Conflict, InvalidCommand, moneyParam } from '../shared/errors';
+import { Conflict, Forbidden, InvalidCommand, moneyParam, NotFound } from '../shared/errors';
 import { assertMoney, money, Money, splitProportionally } from '../shared/money';
+import { assertText } from '../shared/text';
 import { CancelPolicy, ExpirePolicy, IssuePolicy, PolicyCommand, RequestPolicy } from './commands';
 import { Contribution, PolicyEvent } from './events';
-import { assertInsurerOfRecord, assertText, assertWholeNumber, existingPolicy } from './guards';
 
 /** A policy's stream holds its own events and its claims' events. */
 export type PolicyStreamEvent = PolicyEvent | ClaimEvent;
@@ -48,6 +48,21 @@ export type PolicyState =
   /** A policy cancelled before issue has no period. */
   | (PolicyTerms & Partial<PolicyPeriod> & { status: 'cancelled' });
 export type RequestedPolicy = Exclude<PolicyState, { status: 'none' }>;
+
+/* Checks shared by the policy and claims deciders. */
+
+export function existingPolicy(policyId: string, state: PolicyState): RequestedPolicy {
+  if (state.status === 'none') throw new NotFound(`policy ${policyId}`);
+  return state;
+}
+
+export function assertInsurerOfRecord(policy: RequestedPolicy, insurerId: string): void {
+  if (insurerId !== policy.insurerId) throw new Forbidden(`policy ${policy.policyId} belongs to another insurer`);
+}
+
+function assertWholeNumber(value: number, field: string, minimum: number): void {
+  if (!Number.isSafeInteger(value) || value < minimum) throw new InvalidCommand(field, `must be a whole number from ${minimum}`);
+}
 
 /** What claims may still pay: the sum insured less every approved or paid claim. */
 export function remainingCover(state: PolicyState): number {

@@ -2,9 +2,9 @@ import { Decider } from '../shared/decider';
 import { Conflict, InvalidCommand } from '../shared/errors';
 import { policyIdFor } from '../shared/ids';
 import { assertMoney, money, Money } from '../shared/money';
+import { assertText } from '../shared/text';
 import { Contribute, PremiumFundingCommand, Reopen } from './commands';
 import { Contribution, PremiumFundingEvent } from './events';
-import { assertText } from './guards';
 
 /** What became of one contribution: the process manager reads it back after a retry. */
 export type ContributionOutcome = { accepted: true; round: number; policyId: string; amount: number } | { accepted: false; reason: string };

@@ -1,5 +1,5 @@
+import { pangolinEvent } from '@pangolin/domain';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
-import { pangolinEvent } from '../shared/pangolin-event';
 import { householdHistory, type HouseholdHistoryEntry } from './household-history.queries';
 
 describe("a household's history", () => {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { ancestry, openPersonalData, policyIdFor, type PangolinEvent } from '@pangolin/domain';
+import { openPersonalData } from '@pangolin/application';
+import { ancestry, policyIdFor, type PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
 import type { Projection } from '../projection';
 import { applyThroughRowSets, keysIn, RowSet } from '../shared/row-set';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { newPersonalDataKey } from '@pangolin/domain';
+import { newPersonalDataKey } from '@pangolin/application';
 import { writeLockOf } from '../write-lock';
 import { HouseholdDataKeyRow } from './household-data-key.entity';
 

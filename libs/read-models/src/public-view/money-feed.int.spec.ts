@@ -1,5 +1,4 @@
-import { postingsFor } from '@pangolin/domain';
-import { pangolinEvent } from '../shared/pangolin-event';
+import { pangolinEvent, postingsFor } from '@pangolin/domain';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 import { moneyFeed, type PublicMoneyMovement } from './money-feed.queries';
 import { PUBLIC_MOVEMENT_KINDS } from './money-feed.projection';

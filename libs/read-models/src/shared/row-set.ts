@@ -1,9 +1,8 @@
 import { EntityNotFoundError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
-import type { PangolinEvent } from '@pangolin/domain';
+import { pangolinEvent, type PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { pangolinEvent } from './pangolin-event';
 import { fixedSizeChunks, preparedQuery, quotedTable } from './raw-sql';
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { policyIdFor, sealPersonalData, type Contribution, type HouseholdCategory, type HouseholdPersonalData, type Money, type PangolinEvent } from '@pangolin/domain';
+import { sealPersonalData } from '@pangolin/application';
+import { policyIdFor, type Contribution, type HouseholdCategory, type HouseholdPersonalData, type Money, type PangolinEvent } from '@pangolin/domain';
 
 /**
  * A small history of county 440305, used by every read-model test. Amounts in fen (CNY).

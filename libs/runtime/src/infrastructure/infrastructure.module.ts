@@ -4,7 +4,6 @@ import { EventStore } from '@pangolin/event-store';
 import { Clock, SealingEventStore } from '@pangolin/application';
 import { HouseholdKeyVault } from '@pangolin/read-models';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { CommandRunner } from './command-runner.service';
 import { EventPipeline } from './event-pipeline.service';
 import { CLOCK, EVENT_STORE, READ_DB } from './tokens';
 import { openEventStore } from './open-event-store';
@@ -13,7 +12,7 @@ import { InstrumentedEventStore } from '../operations/instrumented-event-store';
 import { PangolinMetrics } from '../operations/metrics';
 import { LogForkStatus } from '../operations/log-fork-status';
 
-/** The stores (chosen by configuration) and what runs on them, shared by every context module. */
+/** The stores (chosen by configuration) and what runs on them, shared by every context module (the API adds its CommandRunner: CommandsModule). */
 @Global()
 @Module({})
 export class InfrastructureModule implements OnApplicationShutdown {
@@ -38,9 +37,8 @@ export class InfrastructureModule implements OnApplicationShutdown {
           useFactory: () => openReadDatabase(config.readDb),
         },
         EventPipeline,
-        CommandRunner,
       ],
-      exports: [PANGOLIN_CONFIG, CLOCK, EVENT_STORE, READ_DB, EventPipeline, CommandRunner, PangolinMetrics, LogForkStatus],
+      exports: [PANGOLIN_CONFIG, CLOCK, EVENT_STORE, READ_DB, EventPipeline, PangolinMetrics, LogForkStatus],
     };
   }
 

@@ -1,4 +1,5 @@
-import { newPersonalDataKey, openPersonalData, PersonalDataUnsealFailed, sealPersonalData, type SealedPersonalData } from './sealed-personal-data';
+import type { SealedPersonalData } from '@pangolin/domain';
+import { newPersonalDataKey, openPersonalData, PersonalDataUnsealFailed, sealPersonalData } from './personal-data-seal';
 
 const personal = {
   headName: '张伟',

@@ -1,5 +1,4 @@
 import { RegionNames } from './region-names';
-import { DEMO_REGION_NAMES } from '../demo/region-names';
 
 describe('region names from a division code table', () => {
   it("reads the statistics bureau's 12-digit table, with or without the urban-rural class, at each division's own length", () => {
@@ -21,10 +20,5 @@ describe('region names from a division code table', () => {
     ['440305000000,\uD800', 'line 1: the name must be 1-100 characters of well-formed text'],
   ])('refuses a malformed table, naming the line: %j', (text, message) => {
     expect(() => RegionNames.parse(text, 'table.csv')).toThrow(`table.csv ${message}`);
-  });
-
-  it("names every division of the demo's data", () => {
-    const demo = RegionNames.parse(DEMO_REGION_NAMES, 'demo');
-    expect(Object.keys(demo.namesOf(['44', '4403', '440305', '440305001', '440305001001', '440305001002', '440305002', '440305002001', '440306', '440306001', '440306001001']))).toHaveLength(11);
   });
 });

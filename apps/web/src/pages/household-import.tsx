@@ -1,0 +1,209 @@
+import { useState, type ChangeEvent } from 'react';
+import Papa from 'papaparse';
+import { readSheet } from 'read-excel-file/browser';
+import { ApiError } from '../api';
+import { Section, useRefresh } from '../components/common';
+import { FormMessage } from '../components/form';
+import { en } from '../i18n/en';
+import { useI18n } from '../i18n/i18n';
+import { zhCN } from '../i18n/zh-CN';
+import { useSession } from '../session';
+
+/** The API checks at most this many rows per request. */
+const CHECK_CHUNK = 500;
+/** Registrations in flight at once: quick enough for a county's file, gentle on the platform. */
+const PARALLEL = 4;
+
+const CATEGORIES = ['low-income', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
+
+/** The columns of an import file: the English name, or the Chinese one the template uses. */
+const COLUMNS = {
+  villageCode: ['villageCode', '村社区代码'],
+  category: ['category', '类别'],
+  headName: ['headName', '户主姓名'],
+  headNationalId: ['headNationalId', '户主身份证号'],
+  address: ['address', '地址'],
+  members: ['members', '家庭成员'],
+} as const;
+
+const TEMPLATE = `${Object.values(COLUMNS).map(([, zh]) => zh).join(',')}\n440305001001,低收入,张伟,440305197001010016,南山区南头街道红花园社区 1 号,李娜:配偶;张小明:子女\n`;
+
+interface Registration {
+  villageCode: string;
+  category: string;
+  personal: { headName: string; headNationalId: string; address: string; members: { name: string; relation: string; nationalId?: string }[] };
+}
+interface RowCheck {
+  row: number;
+  ok: boolean;
+  violations?: { field: string; message: string }[];
+  reason?: string;
+}
+/** A category as the file gives it: its code, or its name in either language. */
+function categoryOf(text: string): string {
+  return CATEGORIES.find((value) => [value, en[`category.${value}`], zhCN[`category.${value}`]].includes(text)) ?? text;
+}
+
+type Step = { kind: 'idle' } | { kind: 'checking'; done: number; total: number } | { kind: 'checked'; rows: Registration[]; checks: RowCheck[]; digest: string } | { kind: 'importing'; done: number; total: number } | { kind: 'imported'; imported: number; failed: { row: number; message: string }[] };
+
+/**
+ * Households registered from a CSV or XLSX file: every row checked by the API first (nothing is
+ * written), each bad row reported; then, as the officer chooses, all of them, only the good rows, or
+ * none are registered, with progress. Each registration carries an Idempotency-Key made of the
+ * file's digest and the row, so importing the same file again registers nobody twice.
+ */
+export function HouseholdImport() {
+  const { t } = useI18n();
+  const { session, post } = useSession();
+  const refresh = useRefresh();
+  const [step, setStep] = useState<Step>({ kind: 'idle' });
+  const [verify, setVerify] = useState(true);
+  const [error, setError] = useState<string>();
+
+  const read = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    // Cleared, so choosing the same file again (after a fix, or to re-run it) is read again.
+    event.target.value = '';
+    setError(undefined);
+    if (!file) return;
+    try {
+      const table = file.name.toLowerCase().endsWith('.xlsx') ? ((await readSheet(file)) as unknown[][]).map((cells) => cells.map((cell) => (cell === null ? '' : String(cell)))) : Papa.parse<string[]>(await file.text(), { skipEmptyLines: 'greedy' }).data;
+      const [header = [], ...body] = table;
+      const index = Object.fromEntries(Object.entries(COLUMNS).map(([key, names]) => [key, header.findIndex((name) => (names as readonly string[]).includes(name.trim()))])) as Record<keyof typeof COLUMNS, number>;
+      const missing = Object.entries(index).filter(([key, at]) => at < 0 && key !== 'members').map(([key]) => COLUMNS[key as keyof typeof COLUMNS][1]);
+      if (missing.length) return setError(t('import.missingColumns', { columns: missing.join('、') }));
+      if (body.length === 0) return setError(t('import.empty'));
+      const cell = (cells: string[], key: keyof typeof COLUMNS) => (index[key] < 0 ? '' : (cells[index[key]] ?? '').trim());
+      const rows: Registration[] = body.map((cells) => ({
+        villageCode: cell(cells, 'villageCode'),
+        category: categoryOf(cell(cells, 'category')),
+        personal: {
+          headName: cell(cells, 'headName'),
+          headNationalId: cell(cells, 'headNationalId').toUpperCase(),
+          address: cell(cells, 'address'),
+          members: cell(cells, 'members')
+            .split(/[;；]/)
+            .map((member) => member.trim())
+            .filter(Boolean)
+            .map((member) => {
+              const [name = '', relation = '', nationalId] = member.split(/[:：]/).map((part) => part.trim());
+              return nationalId ? { name, relation, nationalId: nationalId.toUpperCase() } : { name, relation };
+            }),
+        },
+      }));
+      const checks: RowCheck[] = [];
+      setStep({ kind: 'checking', done: 0, total: rows.length });
+      for (let start = 0; start < rows.length; start += CHECK_CHUNK) {
+        const answer = await post<{ results: RowCheck[] }>('/households/imports/check', { rows: rows.slice(start, start + CHECK_CHUNK) });
+        checks.push(...answer.results.map((check) => ({ ...check, row: check.row + start })));
+        setStep({ kind: 'checking', done: checks.length, total: rows.length });
+      }
+      const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())), (byte) => byte.toString(16).padStart(2, '0')).join('').slice(0, 32);
+      setStep({ kind: 'checked', rows, checks, digest });
+    } catch (failure) {
+      setStep({ kind: 'idle' });
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+
+  /** Registers the good rows, PARALLEL at a time, each under its own Idempotency-Key; then verifies each, if asked. */
+  const importRows = async (rows: Registration[], checks: RowCheck[], digest: string) => {
+    const good = checks.filter((check) => check.ok).map((check) => check.row);
+    const failed: { row: number; message: string }[] = [];
+    let done = 0;
+    setStep({ kind: 'importing', done, total: good.length });
+    const registerOne = async (row: number) => {
+      try {
+        const response = await fetch('/households', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${session?.token}`, 'content-type': 'application/json', 'idempotency-key': `import-${digest}-${row}` },
+          body: JSON.stringify(rows[row]),
+        });
+        const answer = await response.json();
+        if (!response.ok) throw new ApiError(response.status, [answer.message].flat().join('; '), {});
+        if (verify) await post(`/households/${answer.householdId}/eligibility/verify`, { category: rows[row].category });
+      } catch (failure) {
+        failed.push({ row, message: failure instanceof Error ? failure.message : String(failure) });
+      }
+      setStep({ kind: 'importing', done: ++done, total: good.length });
+    };
+    const queue = [...good];
+    await Promise.all(Array.from({ length: PARALLEL }, async () => {
+      for (let row = queue.shift(); row !== undefined; row = queue.shift()) await registerOne(row);
+    }));
+    setStep({ kind: 'imported', imported: good.length - failed.length, failed: failed.sort((a, b) => a.row - b.row) });
+    refresh();
+  };
+
+  const bad = step.kind === 'checked' ? step.checks.filter((check) => !check.ok) : [];
+  return (
+    <Section title={t('import.title')} id="gov-import">
+      <p>{t('import.intro')}</p>
+      <p>
+        <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${TEMPLATE}`)}`} download="households-template.csv">
+          {t('import.template')}
+        </a>
+      </p>
+      <div className="field">
+        <label htmlFor="import-file">{t('import.file')}</label>
+        <input id="import-file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={read} disabled={step.kind === 'checking' || step.kind === 'importing'} />
+      </div>
+      <label className="choice">
+        <input type="checkbox" checked={verify} onChange={(event) => setVerify(event.target.checked)} /> {t('import.verify')}
+      </label>
+      <FormMessage error={error} />
+      {(step.kind === 'checking' || step.kind === 'importing') && (
+        <p role="status" aria-live="polite">
+          <progress value={step.done} max={step.total} aria-label={t(step.kind === 'checking' ? 'import.checking' : 'import.importing')} /> {t(step.kind === 'checking' ? 'import.checkingProgress' : 'import.importingProgress', { done: step.done, total: step.total })}
+        </p>
+      )}
+      {step.kind === 'checked' && (
+        <div data-testid="import-check">
+          <p role="status">{t('import.checked', { total: step.rows.length, good: step.rows.length - bad.length, bad: bad.length })}</p>
+          {bad.length > 0 && (
+            <div className="table-wrap" role="region" aria-label={t('import.badRows')} tabIndex={0}>
+              <table className="data-table">
+                <caption>{t('import.badRows')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('import.row')}</th>
+                    <th scope="col">{t('import.problem')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {bad.slice(0, 200).map((check) => (
+                    <tr key={check.row} data-row={check.row + 1}>
+                      <th scope="row">{check.row + 1}</th>
+                      <td>{check.violations ? check.violations.map((violation) => violation.message).join('; ') : check.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {bad.length > 200 && <p className="muted">{t('import.moreBadRows', { count: bad.length - 200 })}</p>}
+          <p className="actions">
+            {step.rows.length > bad.length && (
+              <button type="button" onClick={() => importRows(step.rows, step.checks, step.digest)}>
+                {bad.length ? t('import.importGood', { count: step.rows.length - bad.length }) : t('import.importAll', { count: step.rows.length })}
+              </button>
+            )}{' '}
+            <button type="button" className="secondary" onClick={() => setStep({ kind: 'idle' })}>
+              {t('import.cancel')}
+            </button>
+          </p>
+        </div>
+      )}
+      {step.kind === 'imported' && (
+        <div role="status" data-testid="import-done">
+          <p>{t('import.done', { count: step.imported })}</p>
+          {step.failed.map(({ row, message }) => (
+            <p key={row} className="field-error">
+              {t('import.row')} {row + 1}: {message}
+            </p>
+          ))}
+        </div>
+      )}
+    </Section>
+  );
+}

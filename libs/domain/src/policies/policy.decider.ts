@@ -57,7 +57,7 @@ export function existingPolicy(policyId: string, state: PolicyState): RequestedP
 }
 
 export function assertInsurerOfRecord(policy: RequestedPolicy, insurerId: string): void {
-  if (insurerId !== policy.insurerId) throw new Forbidden(`policy ${policy.policyId} belongs to another insurer`);
+  if (insurerId !== policy.insurerId) throw new Forbidden(`policy ${policy.policyId} belongs to another insurer`, 'policy.other-insurer');
 }
 
 function assertWholeNumber(value: number, field: string, minimum: number): void {

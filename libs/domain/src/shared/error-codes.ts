@@ -23,7 +23,7 @@ const list = (text: string) => text.split(', ');
 /**
  * The rules a field can break, by their English words (InvalidCommand's `rule`): each pattern's
  * groups become the code's parameters. The domain words a rule once; a new wording needs its line
- * here (rule-codes.unit.spec.ts finds every rule the sources throw and checks it has one).
+ * here (apps/api/src/http/error-codes.unit.spec.ts finds every rule the sources throw and checks it has one).
  */
 export const RULES = [
   [/^must not be empty$/, 'invalid.required', () => ({})],

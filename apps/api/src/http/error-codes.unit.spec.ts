@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, ruleCode } from './error-codes';
+import { ERROR_CODES, ruleCode } from '@pangolin/domain';
 
+/** The repository: every source under apps/ and libs/ is read (the domain's own tests may not touch files). */
 const ROOT = join(__dirname, '../../../..');
 
 function sources(dir: string): string[] {

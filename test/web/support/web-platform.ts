@@ -202,6 +202,8 @@ export async function englishOnPage(page: Page, dataWords: Set<string>): Promise
     (await shownText(page))
       // Ledger accounts are named by identifiers (escrow:gift:<id>), paths and files by theirs (/transparency/checkpoints, docs/x.md): codes like the others.
       .replace(/\b[a-z]+(?::[0-9a-z-]+)+|[\w.-]*\/[\w./?=&{}-]+/g, ' ')
+      // File types by their extension and the program's name (Excel (.xlsx), .csv).
+      .replace(/\.(?:xlsx|csv|pdf|json)\b|\bExcel\b/g, ' ')
       .replace(/HH-[0-9A-F]{8}|[A-Z]+-[A-Z0-9-]+|CN¥|\b[A-Z]{2,4}\b|YYYY-MM-DD|\b\d{4}-Q\d\b|npx pangolin-verify[^\n]*/g, ' ')
       .match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];
   return [...new Set(words.filter((word) => !dataWords.has(word)))];

@@ -17,7 +17,7 @@ const common = {
   rootDir: __dirname,
   transform: { '^.+\\.(t|j|mj)s$': swcTransform },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@fastify|fastify|uid|file-type|strtok3|token-types|load-esm|@tokenizer|iterare|cookie|content-disposition)/)',
+    '/node_modules/(?!(@nestjs|@fastify|fastify|uid|file-type|strtok3|token-types|load-esm|@tokenizer|iterare|cookie|content-disposition|intl-messageformat|@formatjs)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper: {

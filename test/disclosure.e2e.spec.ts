@@ -91,8 +91,8 @@ describe('programme and platform disclosure', () => {
   });
 
   it('refuses a bad period with 400 naming the field, and anyone but an admin', async () => {
-    expect((await admin.post('/disclosures', { programmeId: DEMO.programmeId, from: '2026-02-30', to: '2026-03-31' })).body.violations).toEqual([{ field: 'from', rule: expect.any(String) }]);
-    expect((await admin.post('/disclosures', { programmeId: DEMO.programmeId, quarter: '2026-Q5' })).body.violations).toEqual([{ field: 'quarter', rule: expect.any(String) }]);
+    expect((await admin.post('/disclosures', { programmeId: DEMO.programmeId, from: '2026-02-30', to: '2026-03-31' })).body.violations).toEqual([expect.objectContaining({ field: 'from', rule: expect.any(String), code: 'invalid.date' })]);
+    expect((await admin.post('/disclosures', { programmeId: DEMO.programmeId, quarter: '2026-Q5' })).body.violations).toEqual([expect.objectContaining({ field: 'quarter', rule: expect.any(String), code: 'invalid.quarter' })]);
     expect((await admin.post('/disclosures', { from: '2026-03-01', to: '2026-02-01' })).status).toBe(400);
     expect((await auditor.post('/disclosures', { quarter })).status).toBe(403);
     expect((await platform.api.post('/disclosures', { quarter })).status).toBe(401);
@@ -168,7 +168,7 @@ describe('programme and platform disclosure', () => {
     expect(versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     const latest = await platform.api.list(`/disclosures?programmeId=${DEMO.programmeId}`);
     expect(latest.map((v: { version: number }) => v.version)).toEqual([2]);
-    expect((await platform.api.get(`/disclosures/${reportId}?version=0`)).body.violations).toEqual([{ field: 'version', rule: expect.any(String) }]);
+    expect((await platform.api.get(`/disclosures/${reportId}?version=0`)).body.violations).toEqual([expect.objectContaining({ field: 'version', rule: expect.any(String), code: expect.stringMatching(/^invalid\./) })]);
   });
 
   it('recomputes every published version in the audit, and names a tampered figure', async () => {

@@ -8,7 +8,7 @@
  * a refusal, so the state stays the same from the first case to the last.
  */
 import { randomUUID } from 'node:crypto';
-import { nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
+import { ERROR_CODES, nationalIdWithChecksum, policyIdFor } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
 import { EVENT_STORE } from '@pangolin/runtime';
 import { ADMIN, ApiClient, ApiResponse, cny, RunningPlatform, startPlatform, TestClock } from './support/platform';
@@ -156,14 +156,15 @@ type Expectation =
   /** 400 whose body.violations holds {field, rule} and whose body.message names the field. */
   | { status: 400; field: string; rule: string | RegExp }
   /** Any other refusal: body.reason (required for 409) or else body.message must say `says`. */
-  | { status: 401 | 403 | 404 | 409; says: RegExp };
+  | { status: 401 | 403 | 404 | 409; says: RegExp; code?: string; params?: Record<string, unknown> };
 
 /** A DTO rule (class-validator's name for it) or a domain rule (its wording). */
 const invalid = (field: string, rule: string | RegExp): Expectation => ({ status: 400, field, rule });
 const unauthenticated = (says: RegExp): Expectation => ({ status: 401, says });
-const forbidden = (says: RegExp): Expectation => ({ status: 403, says });
+const forbidden = (says: RegExp, code?: string, params?: Record<string, unknown>): Expectation => ({ status: 403, says, code, params });
 const notFound = (says: RegExp): Expectation => ({ status: 404, says });
-const conflict = (says: RegExp): Expectation => ({ status: 409, says });
+/** With the code and parameters a client translates it by, where given. */
+const conflict = (says: RegExp, code?: string, params?: Record<string, unknown>): Expectation => ({ status: 409, says, code, params });
 
 function expectRefusal(response: ApiResponse, expected: Expectation) {
   // Status and body together, so a failure shows what the API said.
@@ -171,8 +172,11 @@ function expectRefusal(response: ApiResponse, expected: Expectation) {
   const body = response.body;
   expect(body.statusCode).toBe(expected.status);
   if (expected.status === 400) {
-    expect(body.violations).toEqual(expect.arrayContaining([{ field: expected.field, rule: typeof expected.rule === 'string' ? expected.rule : expect.stringMatching(expected.rule) }]));
-    for (const violation of body.violations) expect(violation).toEqual({ field: expect.any(String), rule: expect.any(String) });
+    expect(body.violations).toEqual(expect.arrayContaining([expect.objectContaining({ field: expected.field, rule: typeof expected.rule === 'string' ? expected.rule : expect.stringMatching(expected.rule) })]));
+    // Each violation also has a code a client translates (one the registry knows, never the catch-all) and its parameters.
+    for (const violation of body.violations) expect(violation).toEqual({ field: expect.any(String), rule: expect.any(String), code: expect.any(String), params: expect.objectContaining({ field: violation.field }) });
+    for (const violation of body.violations) expect([violation.code, ERROR_CODES.includes(violation.code), /\.other$/.test(violation.code)]).toEqual([violation.code, true, false]);
+    expect(body.code).toBe(body.violations[0].code);
     expect([body.message].flat().join('\n')).toContain(expected.field);
   } else if (expected.status === 409) {
     // Every conflict carries its reason in a field of its own (and in the message).
@@ -182,6 +186,10 @@ function expectRefusal(response: ApiResponse, expected: Expectation) {
     // The guard's 403s and 401s, and 404s, say it in the message; a domain 403 also in body.reason.
     expect(body.reason ?? body.message).toMatch(expected.says);
   }
+  if (expected.status !== 400 && expected.code) expect({ code: body.code, params: body.params }).toEqual({ code: expected.code, params: expected.params ?? {} });
+  // Every refusal has a stable code the registry knows, and its parameters.
+  expect([body.code, ERROR_CODES.includes(body.code)]).toEqual([body.code, true]);
+  expect(body.params).toEqual(expect.any(Object));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,7 +245,7 @@ function wrongRoles(allowed: Role[], attempt: () => Omit<Attempt, 'by'>): Case[]
   return ROLES.filter((role) => !allowed.includes(role)).map((role): Case => [
     `403 for a signed-in ${role}`,
     () => ({ ...attempt(), by: REPRESENTATIVE[role] }),
-    forbidden(new RegExp(`this action is for ${allowed.join(' or ')}; you are signed in as ${role}`)),
+    forbidden(new RegExp(`this action is for ${allowed.join(' or ')}; you are signed in as ${role}`), 'auth.forbidden-role', { roles: allowed, role }),
   ]);
 }
 
@@ -622,11 +630,11 @@ describe('POST /policies/:id/claims', () => {
     // that a government cannot learn which households elsewhere are insured.
     ['404 for the government of another county', file('govB', onP1), notFound(/policy [0-9a-f-]{36} not found/)],
     ["404 for the government of another town of the household's county", file('govTownA2', onP1), notFound(/policy [0-9a-f-]{36} not found/)],
-    ['409 for an incident inside the waiting period', file('insurerA', onP1, claimBody({ incidentDate: '2026-01-15' })), conflict(/incident date 2026-01-15 is inside the waiting period, which ends on 2026-01-30/)],
+    ['409 for an incident inside the waiting period', file('insurerA', onP1, claimBody({ incidentDate: '2026-01-15' })), conflict(/incident date 2026-01-15 is inside the waiting period, which ends on 2026-01-30/, 'claim.incident-in-waiting-period', { incidentDate: '2026-01-15', waitingEnds: '2026-01-30' })],
     ['409 for an incident before the policy period', file('govA', onP1, claimBody({ incidentDate: '2025-12-31' })), conflict(/incident date 2025-12-31 is outside the policy period 2026-01-01 to 2026-12-31/)],
     // Inside the policy period, but after today by the server's clock: it has not happened.
     ['400 for an incident that has not happened yet', file('insurerA', onP1, claimBody({ incidentDate: '2026-06-16' })), invalid('incidentDate', 'must not be after today (2026-06-15)')],
-    ['409 for more than the remaining cover', file('insurerA', onP1, claimBody({ amountClaimed: cny(40_001) })), conflict(/amount claimed 40001 exceeds the remaining cover of 40000 CNY minor units/)],
+    ['409 for more than the remaining cover', file('insurerA', onP1, claimBody({ amountClaimed: cny(40_001) })), conflict(/amount claimed 40001 exceeds the remaining cover of 40000 CNY minor units/, 'claim.amount-exceeds-cover', { claimed: { amountMinor: 40_001, currency: 'CNY' }, remaining: { amountMinor: 40_000, currency: 'CNY' } })],
     ['409 for a cancelled policy', file('insurerA', () => w.cancelledPolicy), conflict(/is cancelled; claims can only be filed on an active or expired policy/)],
   ]);
 });
@@ -648,7 +656,7 @@ describe('POST /policies/:pid/claims/:cid/approve', () => {
     ["404 for another insurer's policy", approve('insurerB', () => w.filedClaim), notFound(/policy [0-9a-f-]{36} not found/)],
     ['409 for a claim already rejected', approve('insurerA', () => w.rejectedClaim), conflict(/is already rejected/)],
     ['409 for a claim already paid', approve('insurerA', () => w.paidClaim), conflict(/is already paid/)],
-    ['409 for an approval beyond the remaining cover', approve('insurerA', () => w.bigClaim), conflict(/approving 60000 would go beyond remaining cover of 40000 CNY minor units/)],
+    ['409 for an approval beyond the remaining cover', approve('insurerA', () => w.bigClaim), conflict(/approving 60000 would go beyond remaining cover of 40000 CNY minor units/, 'claim.approval-exceeds-cover', { approved: { amountMinor: 60_000, currency: 'CNY' }, remaining: { amountMinor: 40_000, currency: 'CNY' } })],
   ]);
 });
 

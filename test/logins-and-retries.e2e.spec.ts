@@ -204,7 +204,7 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
     for (const key of ['has space', 'x'.repeat(129), '"unbalanced', 'back\\slash', 'ümlaut']) {
       const answer = await donor.post('/gifts', pledge(), keyed(key));
       expect(answer.status).toBe(400);
-      expect(answer.body.violations).toEqual([{ field: 'Idempotency-Key', rule: 'idempotencyKey' }]);
+      expect(answer.body.violations).toEqual([{ field: 'Idempotency-Key', rule: 'idempotencyKey', code: 'validation.idempotencyKey', params: { field: 'Idempotency-Key', rule: 'idempotencyKey' } }]);
     }
     const loneSurrogate = await donor.post('/gifts', { ...pledge(), remainder: '\ud800' }, keyed(randomUUID()));
     expect(loneSurrogate.status).toBe(400);
@@ -264,7 +264,7 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
     };
     const commands = platform.app.get(CommandRunner);
     await commands.run(claimsDecider, streams.policy(policyId), fileClaim, context);
-    await expect(commands.run(claimsDecider, streams.policy(policyId), fileClaim, context)).rejects.toThrow(new Conflict(`claim ${createdId} is already filed`));
+    await expect(commands.run(claimsDecider, streams.policy(policyId), fileClaim, context)).rejects.toThrow(new Conflict(`claim ${createdId} is already filed`, 'claim.already-filed'));
     expect((await store.readStream(streams.policy(policyId))).filter((event) => event.metadata.idempotency?.createdId === createdId)).toHaveLength(1);
   });
 

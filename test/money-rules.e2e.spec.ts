@@ -52,7 +52,10 @@ describe.each(STORE_CONFIGURATIONS)('the money rules, on %s', (_, storeEnvironme
       const policyId = await fundedPolicy(await eligibleHousehold());
       const response = await insurer.post(`/policies/${policyId}/issue`, { policyNumber: 'ANX-BACKDATED', startDate: '2015-01-01' });
       expect(response.status).toBe(400);
-      expect(response.body.violations).toEqual([{ field: 'startDate', rule: `must be from ${clock.today()}, the day the premium was funded, to ${daysAfter(clock.today(), 30)} (30 days later)` }]);
+      expect(response.body.violations).toEqual([{
+        field: 'startDate', rule: `must be from ${clock.today()}, the day the premium was funded, to ${daysAfter(clock.today(), 30)} (30 days later)`,
+        code: 'invalid.start-window', params: { field: 'startDate', from: clock.today(), to: daysAfter(clock.today(), 30), days: 30 },
+      }]);
       // Nothing was issued and the number was not taken: the same number works with a valid date.
       expect((await insurer.list('/insurer/policies')).find((p: { policyId: string }) => p.policyId === policyId).status).toBe('requested');
       await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-BACKDATED', startDate: clock.today() });
@@ -185,7 +188,7 @@ describe.each(STORE_CONFIGURATIONS)('the money rules, on %s', (_, storeEnvironme
       const start = clock.today();
       const future = await government.post(`/policies/${policyId}/claims`, { incidentDate: daysAfter(start, 40), kind: 'illness', amountClaimed: cny(1000), evidence: [] });
       expect(future.status).toBe(400);
-      expect(future.body.violations).toEqual([{ field: 'incidentDate', rule: `must not be after today (${start})` }]);
+      expect(future.body.violations).toEqual([{ field: 'incidentDate', rule: `must not be after today (${start})`, code: 'invalid.after-today', params: { field: 'incidentDate', today: start } }]);
 
       const early = await insurer.post(`/policies/${policyId}/expire`, { today: '2099-01-01' });
       expect(early.status).toBe(409);

@@ -249,7 +249,7 @@ describe.each(STORE_CONFIGURATIONS)('paging every list, on %s', (_, storeEnviron
     expect(await w.insurer.list('/insurer/claims?state=rejected')).toHaveLength(1);
     // A filter given twice is refused by name, not read as a list.
     const twice = await w.insurer.get('/insurer/claims?state=filed,approved&state=filed');
-    expect({ status: twice.status, violations: twice.body.violations }).toEqual({ status: 400, violations: [{ field: 'state', rule: 'isSingleValue' }] });
+    expect({ status: twice.status, violations: twice.body.violations }).toEqual({ status: 400, violations: [{ field: 'state', rule: 'isSingleValue', code: 'invalid.single-value', params: { field: 'state' } }] });
 
     expect(await platform.api.list('/products?insurerId=anxin-mutual&limit=1')).toHaveLength(2);
     expect(await platform.api.list('/products?insurerId=someone-else')).toEqual([]);

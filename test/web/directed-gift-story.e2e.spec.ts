@@ -40,7 +40,8 @@ describeWithBrowser('the web application, end to end in Chromium', () => {
     await form.getByLabel('Address').fill('440305001002 村 9 号');
     await form.getByRole('button', { name: 'Register' }).click();
     // The API's own message, next to the field it names.
-    await officer.getByText('personal.headNationalId must be an 18-character resident ID number').waitFor();
+    // Said in the page's language, naming the field by its label (the API sends a code and the field's path).
+    await officer.getByText('Resident ID number of the head must be an 18-character resident ID number').waitFor();
     await screenshot(officer, 'story-01-officer-validation');
 
     await form.getByLabel('Resident ID number of the head').fill(nationalIdWithChecksum('44030519800202009'));

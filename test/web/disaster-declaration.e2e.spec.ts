@@ -86,7 +86,8 @@ describeWithBrowser('disaster declarations in the browser: declare, confirm, fol
     await form.getByLabel(t('disaster.authorityReference')).fill(reference);
     await form.getByRole('button', { name: t('disaster.declareSubmit') }).click();
     const lastDay = form.getByLabel(t('disaster.incidentTo'));
-    await page.waitForFunction(() => document.body.innerText.includes('incidentTo must not be after today'));
+    // Said in the page's language under the field, with the field's label (the day itself is the API's today, in Beijing time).
+    await form.getByText(t('error.invalid.after-today', { field: t('field.incidentTo') }).split('{today}')[0]).waitFor();
     expect(await lastDay.getAttribute('aria-invalid')).toBe('true');
     if (width < 600) await fits();
     await screenshot(page, `${name}-1-government-refused`);

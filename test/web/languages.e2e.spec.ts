@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newPerson, pageLayout, rawKeysOnPage, screenshot, signIn, startWebPlatform } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, demoDataWords, englishOnPage, launchBrowser, newPerson, pageLayout, rawKeysOnPage, screenshot, signIn, startWebPlatform } from './support/web-platform';
 import type { RunningPlatform } from '../support/platform';
 
 /**
@@ -22,11 +22,13 @@ describeWithBrowser('the web application in Simplified Chinese and English', () 
   let platform: RunningPlatform;
   let browser: Browser;
   let demoUsernames: string[];
+  let dataWords: Set<string>;
 
   beforeAll(async () => {
     platform = await startWebPlatform();
     browser = await launchBrowser();
     demoUsernames = (await platform.api.read('/auth/demo-accounts')).accounts.map((account: { username: string }) => account.username);
+    dataWords = await demoDataWords(platform);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -35,6 +37,7 @@ describeWithBrowser('the web application in Simplified Chinese and English', () 
 
   async function visitEveryPage(page: Page, language: 'en' | 'zh-CN', phone: boolean) {
     const found: Record<string, string[]> = {};
+    const english: Record<string, string[]> = {};
     for (const { user, home, paths, ready } of PAGES) {
       if (user) await signIn(page, user, home!);
       for (const path of paths) {
@@ -45,6 +48,8 @@ describeWithBrowser('the web application in Simplified Chinese and English', () 
         expect(layout.lang).toBe(language);
         found[path] = await rawKeysOnPage(page, demoUsernames);
         if (language === 'zh-CN') expect([path, /[\u4e00-\u9fff]{4}/.test(await page.locator('main').innerText())]).toEqual([path, true]);
+        // No English on a Chinese page: the interface's every word is Chinese (the data's own names aside).
+        if (language === 'zh-CN') english[path] = await englishOnPage(page, dataWords);
         if (phone) {
           // Readable on a phone: nothing makes the page itself wider than the screen (tables scroll inside their card).
           expect([path, layout.scrollWidth]).toEqual([path, 375]);
@@ -53,6 +58,7 @@ describeWithBrowser('the web application in Simplified Chinese and English', () 
       if (user) await page.getByRole('button', { name: /^(Sign out|退出登录)$/ }).click();
     }
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((path) => [path, []])));
+    expect(english).toEqual(Object.fromEntries(Object.keys(english).map((path) => [path, []])));
   }
 
   it('switches to Simplified Chinese, remembers it, and leaves no untranslated key on any page', async () => {

@@ -50,7 +50,7 @@ describeWithBrowser("a county officer in the web application sees only the count
 
     // Asking for Nanshan's dashboard by its address shows the refusal, and no household.
     await page.goto('/#/government/440305');
-    await page.getByText('region 440305 is outside your region 440306').waitFor();
+    await page.getByText('This is outside your region 440306.').waitFor();
     const refused = await page.locator('main').innerText();
     for (const code of nanshanCodes) expect(refused).not.toContain(code);
     await screenshot(page, 'isolation-02-nanshan-refused');

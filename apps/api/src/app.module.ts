@@ -12,7 +12,7 @@ import { InfrastructureModule, OperationsModule, PangolinConfig } from '@pangoli
 import { GiftsModule } from './gifts/gifts.module';
 import { HouseholdsModule } from './households/households.module';
 import { DatabaseUnavailableFilter } from './http/database-unavailable.filter';
-import { DomainErrorFilter } from './http/domain-error.filter';
+import { DomainErrorFilter, HttpErrorFilter } from './http/domain-error.filter';
 import { IdempotencyInterceptor } from './http/idempotency';
 import { CommandsModule } from './infrastructure/commands.module';
 import { DeadLettersModule } from './operations/dead-letters.module';
@@ -59,6 +59,7 @@ export class AppModule {
         EvidenceModule,
       ],
       providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_FILTER, useClass: DatabaseUnavailableFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

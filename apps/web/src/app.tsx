@@ -17,16 +17,20 @@ const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'Engli
 
 export function App() {
   const { t, label, language, setLanguage } = useI18n();
-  const { session, signOut } = useSession();
+  const { session, signOut, signedOutBecause } = useSession();
   const [page, ...rest] = useHashRoute();
   const role = session?.user.role;
 
-  /** A page for one role: anyone else is asked to sign in first. */
-  const forRole = (allowed: Role[], content: () => ReactNode) => (role && allowed.includes(role) ? content() : <SignInPage />);
+  /** A page for some roles: anyone else is asked to sign in, told why (the session expired, not signed in, or another role). */
+  const forRole = (allowed: Role[], content: () => ReactNode) => {
+    if (role && allowed.includes(role)) return content();
+    if (role) return <SignInPage notice={{ kind: 'wrong-role', for: allowed, as: role }} />;
+    return <SignInPage notice={{ kind: signedOutBecause ?? 'needed' }} />;
+  };
   let content: ReactNode;
   switch (page) {
     case 'sign-in':
-      content = <SignInPage />;
+      content = <SignInPage notice={signedOutBecause && !session ? { kind: signedOutBecause } : undefined} />;
       break;
     case 'government':
       content = forRole(['government'], () => <GovernmentPage key={rest[0] ?? 'own'} region={rest[0]} />);

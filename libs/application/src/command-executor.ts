@@ -87,8 +87,8 @@ export async function executeCommand<C, S, E extends { type: string; data: unkno
       return { streamId, events, state: events.reduce<S>(decider.evolve, state), position: result.lastPosition, revision: result.nextRevision };
     } catch (error) {
       if (error instanceof WrongExpectedRevision && attempt < maxAttempts) continue;
-      if (error instanceof WrongExpectedRevision) throw new Conflict(`${streamId} is being changed by others at the same time; try again`);
-      if (error instanceof DuplicateEventId) throw new Conflict(error.message);
+      if (error instanceof WrongExpectedRevision) throw new Conflict(`${streamId} is being changed by others at the same time; try again`, 'request.concurrent-change');
+      if (error instanceof DuplicateEventId) throw new Conflict(error.message, 'request.duplicate');
       throw error;
     }
   }

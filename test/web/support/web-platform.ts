@@ -125,7 +125,26 @@ declare const document: {
   activeElement: PageElement | null;
   documentElement: { lang: string; scrollWidth: number };
 };
-declare const sessionStorage: { getItem(key: string): string | null };
+declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+
+/** Puts `token` in place of the signed-in session's (one the API no longer takes, say). */
+export function replaceSessionToken(page: Page, token: string): Promise<void> {
+  return page.evaluate((next) => {
+    const session = JSON.parse(sessionStorage.getItem('pangolin.session') ?? '{}') as Record<string, unknown>;
+    sessionStorage.setItem('pangolin.session', JSON.stringify({ ...session, token: next }));
+  }, token);
+}
+
+/** Everything the page shows as text: the body, the title, labels and hints of controls, titles of charts. */
+export function shownText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const attributes = [...document.querySelectorAll('[aria-label],[title],[placeholder]')].map((element) =>
+      ['aria-label', 'title', 'placeholder'].map((name) => element.getAttribute(name) ?? '').join(' '),
+    );
+    const svgTitles = [...document.querySelectorAll('svg title')].map((title) => title.textContent ?? '');
+    return [document.body.innerText, document.title, ...attributes, ...svgTitles].join('\n');
+  });
+}
 
 /** The page's language (`<html lang>`) and how wide its content is, in CSS pixels. */
 export function pageLayout(page: Page): Promise<{ lang: string; scrollWidth: number }> {
@@ -151,14 +170,41 @@ export function statusesWithSessionToken(page: Page, paths: string[]): Promise<n
  * that shape (the demo logins: `gov.nanshan`, `donor.li`).
  */
 export async function rawKeysOnPage(page: Page, allowed: string[] = []): Promise<string[]> {
-  const text = await page.evaluate(() => {
-    const attributes = [...document.querySelectorAll('[aria-label],[title],[placeholder]')].map((element) =>
-      ['aria-label', 'title', 'placeholder'].map((name) => element.getAttribute(name) ?? '').join(' '),
-    );
-    const svgTitles = [...document.querySelectorAll('svg title')].map((title) => title.textContent ?? '');
-    return [document.body.innerText, document.title, ...attributes, ...svgTitles].join('\n');
-  });
+  const text = await shownText(page);
   const prefixes = [...new Set(MESSAGE_KEYS.map((key) => key.split('.')[0]))];
   const keyLike = new RegExp(`\\b(?:${prefixes.join('|')})\\.[A-Za-z][\\w.-]*[A-Za-z0-9]`, 'g');
   return [...new Set(text.match(keyLike) ?? [])].filter((token) => !allowed.includes(token));
+}
+
+/**
+ * The words of the demo's own data that are English (its accounts' names, product, programme,
+ * password) and the language menu's "English": text of the data, not of the interface.
+ */
+export async function demoDataWords(platform: RunningPlatform): Promise<Set<string>> {
+  const demo = await platform.api.read('/auth/demo-accounts');
+  const names: string[] = [
+    ...demo.accounts.flatMap((account: { username: string; displayName: string; insurerId?: string }) => [account.username, account.displayName, account.insurerId ?? '']),
+    ...(await platform.api.read('/products?limit=100')).items.map((product: { terms: { name: string } }) => product.terms.name),
+    ...(await platform.api.read('/programmes?limit=100')).items.map((programme: { name: string }) => programme.name),
+    DEMO_PASSWORD,
+    'English',
+  ];
+  return new Set(names.flatMap((name) => name.match(/[A-Za-z][A-Za-z'’-]+/g) ?? []));
+}
+
+/**
+ * English left on a page: the Latin words of everything it shows (see shownText) but the data's
+ * own (`dataWords`), codes and acronyms Chinese writes in Latin letters too (CSV, HH-3F…, CN¥,
+ * YYYY-MM-DD, ledger accounts, paths) and the command line a hint gives to type. Empty on a page wholly in Chinese.
+ */
+export async function englishOnPage(page: Page, dataWords: Set<string>): Promise<string[]> {
+  const words =
+    (await shownText(page))
+      // Ledger accounts are named by identifiers (escrow:gift:<id>), paths and files by theirs (/transparency/checkpoints, docs/x.md): codes like the others.
+      .replace(/\b[a-z]+(?::[0-9a-z-]+)+|[\w.-]*\/[\w./?=&{}-]+/g, ' ')
+      // File types by their extension and the program's name (Excel (.xlsx), .csv).
+      .replace(/\.(?:xlsx|csv|pdf|json)\b|\bExcel\b/g, ' ')
+      .replace(/HH-[0-9A-F]{8}|[A-Z]+-[A-Z0-9-]+|CN¥|\b[A-Z]{2,4}\b|YYYY-MM-DD|\b\d{4}-Q\d\b|npx pangolin-verify[^\n]*/g, ' ')
+      .match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];
+  return [...new Set(words.filter((word) => !dataWords.has(word)))];
 }

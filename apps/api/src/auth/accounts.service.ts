@@ -46,7 +46,7 @@ export class AccountsService implements OnApplicationBootstrap {
 
   async create(account: NewAccount): Promise<Principal> {
     const repository = this.db.getRepository(UserAccount);
-    const taken = new Conflict(`username ${account.username} is taken`);
+    const taken = new Conflict(`username ${account.username} is taken`, 'account.username-taken', { username: account.username });
     if (await repository.existsBy({ username: account.username })) throw taken;
     const row = repository.create({
       userId: account.userId ?? randomUUID(),

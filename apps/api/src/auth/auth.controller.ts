@@ -49,7 +49,7 @@ export class AuthController {
     }
     if (!principal) {
       attempt.failed();
-      throw new UnauthorizedException('unknown username or wrong password');
+      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'unknown username or wrong password', code: 'auth.wrong-password' });
     }
     attempt.finished();
     return { accessToken: await this.jwt.signAsync({ principal }, { subject: principal.userId }), tokenType: 'Bearer', user: principal };

@@ -42,17 +42,17 @@ export class AuthGuard implements CanActivate {
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     // Public routes still recognise a signed-in caller (who may then see more).
     if (isPublic && !token) return true;
-    if (!token) throw new UnauthorizedException('a bearer token is required: POST /auth/login to get one');
+    if (!token) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'a bearer token is required: POST /auth/login to get one', code: 'auth.token-required' });
     let principal: Principal;
     try {
       principal = await this.principalOf(token);
     } catch {
-      throw new UnauthorizedException('the bearer token is invalid or has expired');
+      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'the bearer token is invalid or has expired', code: 'auth.session-expired' });
     }
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
-      throw new ForbiddenException(`this action is for ${roles.join(' or ')}; you are signed in as ${principal.role}`);
+      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `this action is for ${roles.join(' or ')}; you are signed in as ${principal.role}`, code: 'auth.forbidden-role', params: { roles, role: principal.role } });
     }
     return true;
   }

@@ -25,7 +25,7 @@ export class PledgeGiftHandler implements ICommandHandler<PledgeGiftCommand> {
     const target = await this.resolveTarget(body);
     const product = await this.commands.state(productDecider, streams.product(target.productId));
     if (!product.published) throw new NotFoundException(`product ${target.productId} not found`);
-    if (product.retired) throw new Conflict(`product ${target.productId} is retired and takes no new policies`);
+    if (product.retired) throw new Conflict(`product ${target.productId} is retired and takes no new policies`, 'product.retired');
     if (product.terms.annualPremium.currency !== body.amount.currency) {
       throw new InvalidCommand('amount.currency', `must be ${product.terms.annualPremium.currency}, the currency of the product's premium`);
     }
@@ -42,13 +42,13 @@ export class PledgeGiftHandler implements ICommandHandler<PledgeGiftCommand> {
       const { householdId, productId } = body.target as { householdId: string; productId: string };
       const household = await this.commands.state(householdDecider, streams.household(householdId));
       if (!household.registered) throw new NotFoundException(`household ${householdId} not found`);
-      if (!household.eligible) throw new Conflict(`household ${household.householdCode} is not verified as eligible, so it cannot receive gifts yet`);
+      if (!household.eligible) throw new Conflict(`household ${household.householdCode} is not verified as eligible, so it cannot receive gifts yet`, 'household.not-verified', { householdCode: household.householdCode });
       return { kind: 'household', householdId, productId };
     }
     const programmeId = body.target.programmeId as string;
     const programme = await this.commands.state(programmeDecider, streams.programme(programmeId));
     if (!programme.launched) throw new NotFoundException(`programme ${programmeId} not found`);
-    if (programme.closed) throw new Conflict(`programme ${programme.name} is closed`);
+    if (programme.closed) throw new Conflict(`programme ${programme.name} is closed`, 'programme.closed', { name: programme.name });
     return { kind: 'programme', programmeId, regionCode: programme.regionCode, productId: programme.productId };
   }
 }

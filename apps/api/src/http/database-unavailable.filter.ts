@@ -25,6 +25,6 @@ export class DatabaseUnavailableFilter implements ExceptionFilter {
       .status(503)
       .header('retry-after', String(RETRY_AFTER_SECONDS))
       .header('content-type', 'application/json; charset=utf-8')
-      .send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; try again shortly' });
+      .send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; try again shortly', code: 'http.unavailable', params: {} });
   }
 }

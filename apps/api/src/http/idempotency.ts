@@ -131,7 +131,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       createdId: deterministicId('idempotency', principal.userId, request.method, path, key),
       fingerprint: fingerprintOf(request.body, route.fingerprintOmits),
     };
-    if (this.inFlight.has(creation.createdId)) throw new Conflict(`a request with Idempotency-Key "${key}" is still being processed; retry once it has been answered`);
+    if (this.inFlight.has(creation.createdId)) throw new Conflict(`a request with Idempotency-Key "${key}" is still being processed; retry once it has been answered`, 'request.in-flight');
     this.inFlight.add(creation.createdId);
     let earlier: EarlierCreation | undefined;
     try {
@@ -143,7 +143,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (earlier) {
       this.inFlight.delete(creation.createdId);
       if (!earlier.sameRequest) {
-        throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', message: `Idempotency-Key "${key}" was already used with a different request body; use a new key for a new request`, reason: 'idempotency key reused with another body' });
+        throw new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', message: `Idempotency-Key "${key}" was already used with a different request body; use a new key for a new request`, reason: 'idempotency key reused with another body', code: 'request.idempotency-key-reused' });
       }
       if (earlier.position !== undefined && !(await this.pipeline.settle(earlier.position))) context.switchToHttp().getResponse().header(UNSETTLED_HEADER, 'false');
       return of(earlier.answer);

@@ -37,8 +37,8 @@ export function acceptJsonBodiesOnly(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
     if (nestsDeeperThan(body as string, MAX_BODY_DEPTH)) {
-      return done(badRequest([{ field: 'body', rule: 'maxDepth', message: `body must not nest objects and arrays more than ${MAX_BODY_DEPTH} levels deep` }]), undefined);
+      return done(badRequest([{ field: 'body', rule: 'maxDepth', message: `body must not nest objects and arrays more than ${MAX_BODY_DEPTH} levels deep`, code: 'validation.maxDepth', params: { max: MAX_BODY_DEPTH } }]), undefined);
     }
-    parse(request, body as string, (error, parsed) => (error ? done(badRequest([{ field: 'body', rule: 'isJson', message: `body: ${error.message}` }]), undefined) : done(null, parsed)));
+    parse(request, body as string, (error, parsed) => (error ? done(badRequest([{ field: 'body', rule: 'isJson', message: `body: ${error.message}`, code: 'validation.isJson' }]), undefined) : done(null, parsed)));
   });
 }

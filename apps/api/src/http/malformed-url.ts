@@ -7,5 +7,7 @@ import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 export function answerMalformedUrl(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const statusCode = error.statusCode ?? 400;
   const rule = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'maxLength' : 'isValidUrl';
-  reply.code(statusCode).send({ statusCode, error: statusCode === 414 ? 'URI Too Long' : 'Bad Request', message: [`path: ${error.message}`], violations: [{ field: 'path', rule }] });
+  const code = statusCode === 414 ? 'validation.maxLength' : 'validation.isValidUrl';
+  const violation = { field: 'path', rule, code, params: { field: 'path' } };
+  reply.code(statusCode).send({ statusCode, error: statusCode === 414 ? 'URI Too Long' : 'Bad Request', message: [`path: ${error.message}`], code, params: violation.params, violations: [violation] });
 }

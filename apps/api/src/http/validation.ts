@@ -1,11 +1,44 @@
 import { ArgumentMetadata, BadRequestException, Injectable, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidatorOptions } from 'class-validator';
+import { ERROR_CODES, type ErrorCode, type ErrorParam, ruleCode } from '@pangolin/domain';
+import { getMetadataStorage, ValidatorOptions } from 'class-validator';
 import { textViolations } from './text';
 
 export interface Violation {
   field: string;
   rule: string;
   message: string;
+  /** Stated when the rule's own words do not give them (see violationCode). */
+  code?: ErrorCode;
+  params?: Record<string, ErrorParam>;
+}
+
+/** The limits a class-validator rule was declared with, as the parameters of its code. */
+function declaredLimits(error: ValidationError, rule: string): Record<string, ErrorParam> {
+  const target = error.target?.constructor;
+  if (!target) return {};
+  const declared = getMetadataStorage()
+    .getTargetValidationMetadatas(target, '', true, false)
+    .find((metadata) => metadata.propertyName === error.property && metadata.name === rule);
+  const [limit] = declared?.constraints ?? [];
+  if (rule === 'maxLength' || rule === 'max' || rule === 'arrayMaxSize') return { max: limit };
+  if (rule === 'minLength' || rule === 'min' || rule === 'arrayMinSize') return { min: limit };
+  if (rule === 'isIn') return { allowed: limit };
+  return {};
+}
+
+/**
+ * The stable code of a violation: the domain's, when its words are a rule the domain knows (a DTO
+ * saying `must be a calendar date in the form YYYY-MM-DD` means invalid.date), else
+ * `validation.<rule>` with the limits the rule was declared with.
+ */
+function violationCode(violation: Violation): { code: ErrorCode; params: Record<string, ErrorParam> } {
+  const { field, rule, message } = violation;
+  if (violation.code) return { code: violation.code, params: { field, ...violation.params } };
+  const words = message.startsWith(`${field} `) ? message.slice(field.length + 1) : message.replace(/^each of \S+ /, '');
+  const known = ruleCode(words);
+  if (known.code !== 'invalid.other') return { code: known.code, params: { field, ...known.params } };
+  const code = `validation.${rule}`;
+  return (ERROR_CODES as readonly string[]).includes(code) ? { code: code as ErrorCode, params: { field, ...violation.params } } : { code: 'validation.other', params: { field, rule } };
 }
 
 /** Flattens class-validator's tree into one entry per broken rule, naming the field by its full path. */
@@ -17,14 +50,19 @@ function violations(errors: ValidationError[], parent = ''): Violation[] {
       field,
       rule,
       message: message.startsWith(error.property) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}`,
+      params: declaredLimits(error, rule),
     }));
     return [...own, ...violations(error.children ?? [], field)];
   });
 }
 
-/** The 400 every refused input gets: each broken rule in `message`, and as {field, rule} in `violations`. */
+/**
+ * The 400 every refused input gets: each broken rule in `message`, and as {field, rule, code, params}
+ * in `violations`; the answer's own code and parameters are its first violation's.
+ */
 export function badRequest(list: Violation[]): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: list.map((v) => v.message), violations: list.map(({ field, rule }) => ({ field, rule })) });
+  const coded = list.map((violation) => ({ field: violation.field, rule: violation.rule, ...violationCode(violation) }));
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: list.map((v) => v.message), code: coded[0]?.code ?? 'validation.other', params: coded[0]?.params ?? {}, violations: coded });
 }
 
 /**

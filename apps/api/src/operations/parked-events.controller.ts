@@ -58,12 +58,12 @@ export class ParkedEventsController {
   @ApiResponse({ status: 409, description: 'The event still fails (the record now says why), or it was dismissed' })
   async replay(@Param('worker') worker: string, @Param('position') position: string) {
     const row = await this.parked(worker, positionParameter(position));
-    if (row.dismissedAt) throw new Conflict(`event ${row.position} was dismissed for ${worker}; it is not replayed`);
+    if (row.dismissedAt) throw new Conflict(`event ${row.position} was dismissed for ${worker}; it is not replayed`, 'parked.dismissed');
     try {
       await this.pipeline.replayParked(worker, row.position);
     } catch (error) {
       await writeLockOf(this.db).run(() => recordReplayFailure(this.db.manager, worker, row.position, error, new Date().toISOString()));
-      throw new Conflict(`the replay failed again, the event stays parked: ${failureText(error)}`);
+      throw new Conflict(`the replay failed again, the event stays parked: ${failureText(error)}`, 'parked.replay-failed');
     }
     return { worker, position: row.position.toString(), replayed: true };
   }
@@ -76,7 +76,7 @@ export class ParkedEventsController {
   @ApiResponse({ status: 409, description: 'Already dismissed' })
   async dismiss(@Param('worker') worker: string, @Param('position') position: string, @Body() body: DismissParkedEventDto, @CurrentUser() user: Principal) {
     const row = await this.parked(worker, positionParameter(position));
-    if (row.dismissedAt) throw new Conflict(`event ${row.position} was already dismissed for ${worker}`);
+    if (row.dismissedAt) throw new Conflict(`event ${row.position} was already dismissed for ${worker}`, 'parked.already-dismissed');
     await writeLockOf(this.db).run(() => dismissParkedEvent(this.db.manager, worker, row.position, { by: user.username, note: body.note, at: new Date().toISOString() }));
     return view((await findParkedEvent(this.db.manager, worker, row.position))!);
   }

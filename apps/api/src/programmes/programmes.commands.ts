@@ -26,7 +26,7 @@ export class LaunchProgrammeHandler implements ICommandHandler<LaunchProgrammeCo
     const launcherRegion = programmeAuthority(context);
     const product = await this.commands.state(productDecider, streams.product(body.productId));
     if (!product.published) throw new NotFoundException(`product ${body.productId} not found`);
-    if (product.retired) throw new Conflict(`product ${body.productId} is retired and takes no new policies`);
+    if (product.retired) throw new Conflict(`product ${body.productId} is retired and takes no new policies`, 'product.retired');
     const programmeId = context.newId();
     await this.commands.run(programmeDecider, streams.programme(programmeId), {
       type: 'LaunchProgramme',

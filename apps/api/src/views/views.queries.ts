@@ -73,7 +73,9 @@ export class HouseholdPoliciesQueryHandler implements IQueryHandler<HouseholdPol
 async function mayReadRecord(db: DataSource, user: Principal, householdId: string): Promise<void> {
   const household = await views.findHousehold(db.manager, householdId);
   if (!household) throw new NotFoundException(`household ${householdId} not found`);
-  if (!(await maySeePersonalData(db, user, householdId, household.villageCode))) throw new ForbiddenException(`household ${householdId} is outside your region and you are not its insurer of record`);
+  if (!(await maySeePersonalData(db, user, householdId, household.villageCode))) {
+    throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `household ${householdId} is outside your region and you are not its insurer of record`, code: 'household.not-yours' });
+  }
 }
 
 async function maySeePersonalData(db: DataSource, user: Principal | undefined, householdId: string, villageCode: string): Promise<boolean> {
@@ -103,7 +105,7 @@ export class UncoveredHouseholdsQueryHandler implements IQueryHandler<UncoveredH
 export function governmentScope(user: Principal, requested: string | undefined): string {
   const own = user.regionCode as string;
   const region = requested ?? own;
-  if (!regionContains(own, region)) throw new ForbiddenException(`region ${region} is outside your region ${own}`);
+  if (!regionContains(own, region)) throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `region ${region} is outside your region ${own}`, code: 'region.outside-yours', params: { regionCode: region, yourRegion: own } });
   return region;
 }
 

@@ -4,6 +4,23 @@
  * accessible (each chart has a title and a table-like text alternative) and prints crisply.
  */
 
+/**
+ * A chart's text alternative: its title and every figure it draws, label by label. An SVG with
+ * role="img" is read by its accessible name only, so the figures go there (and in <desc>).
+ */
+function textAlternative(title: string, figures: { label: string; text: string }[]): string {
+  return [title, ...figures.map((figure) => `${figure.label}: ${figure.text}`)].join('; ');
+}
+
+function ChartTitle({ title, figures }: { title: string; figures: { label: string; text: string }[] }) {
+  return (
+    <>
+      <title>{title}</title>
+      <desc>{textAlternative(title, figures)}</desc>
+    </>
+  );
+}
+
 export interface Bar {
   label: string;
   /** 0..1 */
@@ -19,8 +36,8 @@ export function BarChart({ title, bars, emptyText }: { title: string; bars: Bar[
   const width = 480;
   const barWidth = width - labelWidth - 110;
   return (
-    <svg className="chart" viewBox={`0 0 ${width} ${bars.length * rowHeight + 8}`} role="img" aria-label={title}>
-      <title>{title}</title>
+    <svg className="chart" viewBox={`0 0 ${width} ${bars.length * rowHeight + 8}`} role="img" aria-label={textAlternative(title, bars)}>
+      <ChartTitle title={title} figures={bars} />
       {bars.map((bar, index) => {
         const y = index * rowHeight + 4;
         return (
@@ -62,8 +79,8 @@ export function LineChart({ title, points, emptyText }: { title: string; points:
     .filter(Boolean)
     .join(' ');
   return (
-    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
-      <title>{title}</title>
+    <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={textAlternative(title, known)}>
+      <ChartTitle title={title} figures={known} />
       <line x1={left} x2={width - left} y1={height - bottom} y2={height - bottom} className="chart-axis" />
       <polyline points={path} className="chart-line" />
       {points.map((point, index) =>
@@ -113,8 +130,8 @@ export function FlowChart({ title, stages, sideFlows }: { title: string; stages:
   const boxX = (index: number) => index * (boxWidth + gap);
   const mid = 70;
   return (
-    <svg className="chart flow" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
-      <title>{title}</title>
+    <svg className="chart flow" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={textAlternative(title, [...stages, ...sideFlows.map((side) => side.stage)])}>
+      <ChartTitle title={title} figures={[...stages, ...sideFlows.map((side) => side.stage)]} />
       {stages.slice(1).map((stage, index) => (
         <rect key={`arrow-${stage.key}`} x={boxX(index) + boxWidth} y={mid - thickness(stage.amount) / 2} width={gap} height={thickness(stage.amount)} className="flow-arrow" />
       ))}

@@ -51,10 +51,10 @@ export function SelectField(props: { label: string; value: string; onChange(valu
   );
 }
 
-/** The API's words are English whatever the page's language: marked so, for screen readers. */
+/** A refusal, in the page's language (the session translates the API's codes). */
 export function FieldError({ id, message }: { id?: string; message: string }) {
   return (
-    <p id={id} className="field-error" role="alert" lang="en">
+    <p id={id} className="field-error" role="alert">
       {message}
     </p>
   );

@@ -1,5 +1,6 @@
-import { CLAIM_KINDS, COVERAGE_KINDS, HOUSEHOLD_CATEGORIES, PERIL_KINDS, SEVERITY_LEVELS } from '@pangolin/domain';
-import { PERILS } from '../api';
+import { CLAIM_KINDS, COVERAGE_KINDS, ERROR_CODES, HOUSEHOLD_CATEGORIES, PERIL_KINDS, SEVERITY_LEVELS } from '@pangolin/domain';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { HOUSEHOLD_CATEGORIES as WEB_CATEGORIES, PERILS } from '../api';
 import { en } from './en';
 import { zhCN } from './zh-CN';
 
@@ -26,6 +27,30 @@ describe('the web application dictionaries', () => {
   });
 });
 
+describe('the refusals of the API in every language', () => {
+  it('translate every code a refusal can carry', () => {
+    for (const dictionary of [en, zhCN] as Record<string, string>[]) expect(ERROR_CODES.filter((code) => !dictionary[`error.${code}`])).toEqual([]);
+  });
+
+  it('are ICU messages every language can format with their parameters', () => {
+    for (const [language, dictionary] of [['en', en], ['zh-CN', zhCN]] as const) {
+      for (const [key, text] of Object.entries(dictionary)) {
+        const values = Object.fromEntries(placeholders(text).map((name) => [name, 'x']));
+        expect([key, typeof new IntlMessageFormat(text, language, undefined, { ignoreTag: true }).format(values)]).toEqual([key, 'string']);
+      }
+    }
+  });
+
+  it('have no Latin words in Chinese, besides codes and names (CNY, YYYY-MM-DD, Q1)', () => {
+    const latin = Object.entries(zhCN).filter(([key]) => key.startsWith('error.')).filter(([, text]) => /[A-Za-z]{2,}/.test(text.replace(/\{\w+\}|CNY|Q1|ID/g, '')));
+    expect(latin).toEqual([]);
+  });
+});
+
 it('offers every peril the domain knows in the declaration form', () => {
   expect([...PERILS]).toEqual([...PERIL_KINDS]);
+});
+
+it('offers every household category the domain knows in the forms and filters', () => {
+  expect([...WEB_CATEGORIES]).toEqual([...HOUSEHOLD_CATEGORIES]);
 });

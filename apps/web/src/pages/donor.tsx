@@ -1,11 +1,10 @@
 import { FormEvent, useEffect, useState } from 'react';
-import { ApiError, type Money, type Page } from '../api';
+import { ApiError, HOUSEHOLD_CATEGORIES, type Money, type Page } from '../api';
 import { DataTable, Filters, Loading, MoreButton, Pager, SearchField, Section, useApi, useContinuedList, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { formatDate, formatMoney, majorUnitsText, parseMajorUnits } from '../format';
 import { useI18n } from '../i18n/i18n';
 import { useRegionNames } from '../components/regions';
-import { HOUSEHOLD_CATEGORIES } from './government';
 import { useSession } from '../session';
 
 interface Product {
@@ -287,14 +286,17 @@ function GiftTimeline({ gift }: { gift: GiftTrace }) {
         {money(gift.pledged)} · {target} <span className="badge">{label('giftStatus', gift.status)}</span>
       </h3>
       <ol className="timeline">
-        <li className={gift.paidAt ? 'done' : ''} data-step="received">
+        <li className={gift.paidAt ? 'done' : 'pending'} data-step="received">
+          <StepState done={Boolean(gift.paidAt)} />
           <strong>{t('donor.step.received')}</strong> {money(gift.received)} <span className="muted">{formatDate(gift.paidAt, language)}</span>
         </li>
         {allocations.items.map((allocation) => (
           <li key={allocation.allocationId} className="done" data-step="allocated">
+            <StepState done />
             <strong>{t('donor.step.allocated')}</strong> {money(allocation.amount)} → {allocation.householdCode ?? '—'} <span className="muted">{formatDate(allocation.allocatedAt, language)}</span>
             <ol className="timeline nested">
-              <li className={allocation.policy?.policyNumber ? 'done' : ''} data-step="policy">
+              <li className={allocation.policy?.policyNumber ? 'done' : 'pending'} data-step="policy">
+                <StepState done={Boolean(allocation.policy?.policyNumber)} />
                 <strong>{t('donor.step.policy')}</strong>{' '}
                 {allocation.policy?.policyNumber
                   ? t('donor.policyDetails', { number: allocation.policy.policyNumber, start: formatDate(allocation.policy.startDate, language), end: formatDate(allocation.policy.endDate, language), status: label('policyState', allocation.policy.status) })
@@ -302,6 +304,7 @@ function GiftTimeline({ gift }: { gift: GiftTrace }) {
               </li>
               {allocation.claimsPaid.map((claim) => (
                 <li key={claim.claimId} className="done" data-step="claim-paid">
+                  <StepState done />
                   <strong>{t('donor.step.claimPaid')}</strong> {t('donor.claimDetails', { amount: money(claim.amount), share: money(claim.attributedToGift) })} <span className="muted">{formatDate(claim.paidAt, language)}</span>
                 </li>
               ))}
@@ -315,6 +318,7 @@ function GiftTimeline({ gift }: { gift: GiftTrace }) {
         )}
         {refunds.items.map((refund, index) => (
           <li key={index} className="done" data-step="refund">
+            <StepState done />
             <strong>{label('refundKind', refund.kind)}</strong> {money(refund.amount)} <span className="muted">{formatDate(refund.at, language)}</span>
           </li>
         ))}
@@ -324,7 +328,8 @@ function GiftTimeline({ gift }: { gift: GiftTrace }) {
           </li>
         )}
         {gift.held.amount > 0 && (
-          <li data-step="held">
+          <li className="pending" data-step="held">
+            <StepState done={false} />
             <strong>{t('donor.step.held')}</strong> {money(gift.held)}
           </li>
         )}
@@ -362,4 +367,10 @@ function ReceiptDownload({ gift }: { gift: GiftTrace }) {
       <FormMessage error={error} />
     </p>
   );
+}
+
+/** Whether a step of the timeline is done, in words (its dot shows it by shape and colour). */
+function StepState({ done }: { done: boolean }) {
+  const { t } = useI18n();
+  return <span className="visually-hidden">{done ? t('donor.stepDone') : t('donor.stepPending')}</span>;
 }

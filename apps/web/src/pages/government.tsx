@@ -1,5 +1,5 @@
 import { FormEvent, useState } from 'react';
-import { ApiError, pageAfter, type Money, type Page } from '../api';
+import { ApiError, HOUSEHOLD_CATEGORIES, pageAfter, type Money, type Page } from '../api';
 import { BarChart } from '../components/charts';
 import { IndicatorsSection } from '../components/indicators';
 import { DataTable, Filters, Loading, Pager, SearchField, Section, Stat, useApi, useDebounced, usePages, useRefresh, withQuery, type Column } from '../components/common';
@@ -12,7 +12,6 @@ import { navigate } from '../router';
 import { DeclarationList, DeclareDisaster } from './disasters';
 import { useSession } from '../session';
 
-export const HOUSEHOLD_CATEGORIES = ['low-income', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
 const CLAIM_STATES = ['filed', 'approved', 'rejected', 'paid'] as const;
 
 interface DashboardNode {

@@ -14,9 +14,15 @@ interface DemoAccounts {
   accounts: { username: string; role: Role; displayName: string; regionCode?: string; insurerId?: string }[];
 }
 
-export function SignInPage() {
-  const { t, label } = useI18n();
-  const { signIn } = useSession();
+/**
+ * Why this page shows instead of the one asked for: the session expired, the page needs a
+ * sign-in, or it is for other roles than the one signed in (`for`).
+ */
+export type SignInNotice = { kind: 'expired' } | { kind: 'needed' } | { kind: 'wrong-role'; for: Role[]; as: Role };
+
+export function SignInPage({ notice }: { notice?: SignInNotice }) {
+  const { t, label, language } = useI18n();
+  const { signIn, session } = useSession();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -56,13 +62,25 @@ export function SignInPage() {
       navigate(HOME_OF[user.role]);
     } catch (error) {
       if (error instanceof ApiError && Object.keys(error.fieldErrors).length) setErrors(error.fieldErrors);
-      else setFormError(error instanceof ApiError && error.status === 401 ? t('signIn.wrong') : String(error));
+      else setFormError(error instanceof ApiError && error.status === 401 ? t('signIn.wrong') : error instanceof Error ? error.message : t('error.unexpected'));
     }
   };
 
   return (
     <div className="grid two">
       <Section title={t('signIn.title')} id="sign-in">
+        {notice && (
+          <div className="notice" role="alert" data-testid="sign-in-notice">
+            <p>
+              {notice.kind === 'expired'
+                ? t('signIn.expired')
+                : notice.kind === 'needed'
+                  ? t('signIn.needed')
+                  : t('signIn.wrongRole', { roles: new Intl.ListFormat(language, { type: 'disjunction' }).format(notice.for.map((role) => label('role', role))), role: label('role', notice.as) })}
+            </p>
+            {notice.kind === 'wrong-role' && session && <a href={`#/${HOME_OF[session.user.role]}`}>{t('signIn.backHome')}</a>}
+          </div>
+        )}
         <form onSubmit={submit} noValidate>
           <Field label={t('signIn.username')} name="username" value={username} onChange={setUsername} error={errors.username} />
           <Field label={t('signIn.password')} name="password" type="password" value={password} onChange={setPassword} error={errors.password} />

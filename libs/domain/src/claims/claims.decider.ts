@@ -1,7 +1,7 @@
 import { addDays, assertIsoDate, dateOf } from '../shared/dates';
 import { Decider } from '../shared/decider';
-import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
-import { assertMoney, Money } from '../shared/money';
+import { Conflict, Forbidden, InvalidCommand, moneyParam, NotFound } from '../shared/errors';
+import { assertMoney, money, Money } from '../shared/money';
 import { assertText } from '../shared/text';
 import { assertInsurerOfRecord, evolvePolicy, existingPolicy, PolicyClaim, PolicyState, PolicyStreamEvent, remainingCover, RequestedPolicy } from '../policies/policy.decider';
 import { coversPeril, parametricPayout } from '../products/parametric';
@@ -49,16 +49,16 @@ function file(command: FileClaim['data'], state: PolicyState): ClaimEvent[] {
   assertText(filedBy.id, 'filedBy.id');
 
   const policy = existingPolicy(policyId, state);
-  if (filedBy.role === 'insurer' && filedBy.id !== policy.insurerId) throw new Forbidden(`policy ${policyId} belongs to another insurer`);
-  if (policy.status !== 'active' && policy.status !== 'expired') throw new Conflict(`policy ${policyId} is ${policy.status}; claims can only be filed on an active or expired policy`);
-  if (policy.claims.has(claimId)) throw new Conflict(`claim ${claimId} is already filed`);
+  if (filedBy.role === 'insurer' && filedBy.id !== policy.insurerId) throw new Forbidden(`policy ${policyId} belongs to another insurer`, 'policy.other-insurer');
+  if (policy.status !== 'active' && policy.status !== 'expired') throw new Conflict(`policy ${policyId} is ${policy.status}; claims can only be filed on an active or expired policy`, 'claim.policy-not-in-force', { status: policy.status });
+  if (policy.claims.has(claimId)) throw new Conflict(`claim ${claimId} is already filed`, 'claim.already-filed');
   assertPolicyCurrency(amountClaimed, policy, 'amountClaimed');
   const { startDate, endDate, waitingPeriodDays } = policy;
-  if (incidentDate < startDate || incidentDate > endDate) throw new Conflict(`incident date ${incidentDate} is outside the policy period ${startDate} to ${endDate}`);
+  if (incidentDate < startDate || incidentDate > endDate) throw new Conflict(`incident date ${incidentDate} is outside the policy period ${startDate} to ${endDate}`, 'claim.incident-outside-period', { incidentDate, startDate, endDate });
   const firstCoveredDate = addDays(startDate, waitingPeriodDays);
-  if (incidentDate < firstCoveredDate) throw new Conflict(`incident date ${incidentDate} is inside the waiting period, which ends on ${addDays(firstCoveredDate, -1)}`);
+  if (incidentDate < firstCoveredDate) throw new Conflict(`incident date ${incidentDate} is inside the waiting period, which ends on ${addDays(firstCoveredDate, -1)}`, 'claim.incident-in-waiting-period', { incidentDate, waitingEnds: addDays(firstCoveredDate, -1) });
   const cover = remainingCover(policy);
-  if (amountClaimed.amount > cover) throw new Conflict(`amount claimed ${amountClaimed.amount} exceeds the remaining cover of ${cover} ${amountClaimed.currency} minor units`);
+  if (amountClaimed.amount > cover) throw new Conflict(`amount claimed ${amountClaimed.amount} exceeds the remaining cover of ${cover} ${amountClaimed.currency} minor units`, 'claim.amount-exceeds-cover', { claimed: moneyParam(amountClaimed), remaining: moneyParam(money(cover, amountClaimed.currency)) });
   return [
     { type: 'ClaimFiled', data: { policyId, claimId, householdId: policy.householdId, incidentDate, kind, amountClaimed, evidence, ...(evidenceFiles.length ? { evidenceFiles } : {}), filedBy, filedAt: now } },
   ];
@@ -68,12 +68,12 @@ function approve(command: ApproveClaim['data'], state: PolicyState): ClaimEvent[
   const { policyId, claimId, insurerId, approvedAmount, note, now } = command;
   if (approvedAmount !== undefined) assertMoney(approvedAmount, 'approvedAmount');
   const { policy, claim } = claimOf(policyId, claimId, insurerId, state);
-  if (claim.status !== 'filed') throw new Conflict(`claim ${claimId} is already ${claim.status}`);
+  if (claim.status !== 'filed') throw new Conflict(`claim ${claimId} is already ${claim.status}`, 'claim.already-decided', { status: claim.status });
   const amount = approvedAmount ?? claim.amountClaimed;
   assertPolicyCurrency(amount, policy, 'approvedAmount');
-  if (amount.amount > claim.amountClaimed.amount) throw new InvalidCommand('approvedAmount.amount', `must not exceed the amount claimed (${claim.amountClaimed.amount})`);
+  if (amount.amount > claim.amountClaimed.amount) throw new InvalidCommand('approvedAmount.amount', `must not exceed the amount claimed (${claim.amountClaimed.amount})`, 'invalid.amount-above-claimed', { claimed: moneyParam(claim.amountClaimed) });
   const cover = remainingCover(policy);
-  if (amount.amount > cover) throw new Conflict(`approving ${amount.amount} would go beyond remaining cover of ${cover} ${amount.currency} minor units`);
+  if (amount.amount > cover) throw new Conflict(`approving ${amount.amount} would go beyond remaining cover of ${cover} ${amount.currency} minor units`, 'claim.approval-exceeds-cover', { approved: moneyParam(amount), remaining: moneyParam(money(cover, amount.currency)) });
   const inFull = amount.amount === claim.amountClaimed.amount;
   return [{ type: 'ClaimApproved', data: { policyId, claimId, approvedAmount: amount, inFull, ...(note !== undefined && { note }), approvedBy: insurerId, approvedAt: now } }];
 }
@@ -82,7 +82,7 @@ function reject(command: RejectClaim['data'], state: PolicyState): ClaimEvent[] 
   const { policyId, claimId, insurerId, reason, now } = command;
   assertText(reason, 'reason');
   const { claim } = claimOf(policyId, claimId, insurerId, state);
-  if (claim.status !== 'filed') throw new Conflict(`claim ${claimId} is already ${claim.status}`);
+  if (claim.status !== 'filed') throw new Conflict(`claim ${claimId} is already ${claim.status}`, 'claim.already-decided', { status: claim.status });
   return [{ type: 'ClaimRejected', data: { policyId, claimId, reason, rejectedBy: insurerId, rejectedAt: now } }];
 }
 
@@ -92,9 +92,9 @@ function pay(command: PayClaim['data'], state: PolicyState): ClaimEvent[] {
   const { policy, claim } = claimOf(policyId, claimId, insurerId, state);
   if (claim.status === 'paid') {
     if (claim.payoutReference === payoutReference) return [];
-    throw new Conflict(`claim ${claimId} is already paid by payout ${claim.payoutReference}`);
+    throw new Conflict(`claim ${claimId} is already paid by payout ${claim.payoutReference}`, 'claim.already-paid', { payoutReference: claim.payoutReference });
   }
-  if (claim.status !== 'approved' || claim.approvedAmount === null) throw new Conflict(`claim ${claimId} is ${claim.status}; only an approved claim can be paid`);
+  if (claim.status !== 'approved' || claim.approvedAmount === null) throw new Conflict(`claim ${claimId} is ${claim.status}; only an approved claim can be paid`, 'claim.not-approved', { status: claim.status });
   const fundedBy = policy.contributions.map(({ giftId, amount }) => ({ giftId, amount }));
   return [
     {
@@ -112,18 +112,18 @@ function settleParametric(command: SettleParametricClaim['data'], state: PolicyS
   const settled = policy.claims.get(claimId);
   if (settled) {
     if (settled.status === 'paid') return [];
-    throw new Conflict(`claim ${claimId} is ${settled.status}; a parametric claim is settled in one step`);
+    throw new Conflict(`claim ${claimId} is ${settled.status}; a parametric claim is settled in one step`, 'claim.parametric-one-step', { status: settled.status });
   }
-  if (!coversPeril(benefit, peril)) throw new Conflict(`policy ${policyId}'s product does not cover ${peril}`);
-  if (policy.status !== 'active' && policy.status !== 'expired') throw new Conflict(`policy ${policyId} is ${policy.status}`);
+  if (!coversPeril(benefit, peril)) throw new Conflict(`policy ${policyId}'s product does not cover ${peril}`, 'claim.peril-not-covered', { peril });
+  if (policy.status !== 'active' && policy.status !== 'expired') throw new Conflict(`policy ${policyId} is ${policy.status}`, 'claim.policy-not-in-force', { status: policy.status });
   // The claim's incident date: the first day of the disaster on which the policy covered the household.
   const firstCovered = addDays(policy.startDate, policy.waitingPeriodDays);
   const incidentDate = incidentFrom > firstCovered ? incidentFrom : firstCovered;
-  if (incidentDate > incidentTo || incidentDate > policy.endDate) throw new Conflict(`policy ${policyId} did not cover any day from ${incidentFrom} to ${incidentTo}`);
+  if (incidentDate > incidentTo || incidentDate > policy.endDate) throw new Conflict(`policy ${policyId} did not cover any day from ${incidentFrom} to ${incidentTo}`, 'claim.no-day-covered', { incidentFrom, incidentTo });
   const benefitDue = parametricPayout(benefit, severity, policy.sumInsured);
   assertPolicyCurrency(benefitDue, policy, 'benefit');
   const amount = { amount: Math.min(benefitDue.amount, remainingCover(policy)), currency: benefitDue.currency };
-  if (amount.amount <= 0) throw new Conflict(`policy ${policyId} has no cover left to pay`);
+  if (amount.amount <= 0) throw new Conflict(`policy ${policyId} has no cover left to pay`, 'claim.no-cover-left');
   const fundedBy = policy.contributions.map(({ giftId, amount: share }) => ({ giftId, amount: share }));
   const { householdId } = policy;
   return [

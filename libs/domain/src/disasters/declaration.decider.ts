@@ -59,7 +59,7 @@ function declare(command: DeclareDisaster['data'], state: DisasterState): Disast
   if (regionCodes.length === 0 || regionCodes.length > MAX_DECLARED_REGIONS) throw new InvalidCommand('regionCodes', `must list 1 to ${MAX_DECLARED_REGIONS} region codes`);
   regionCodes.forEach((code, i) => {
     assertRegionCode(code, `regionCodes[${i}]`);
-    if (!regionContains(governmentRegion, code)) throw new Forbidden(`region ${code} is outside your region ${governmentRegion}`);
+    if (!regionContains(governmentRegion, code)) throw new Forbidden(`region ${code} is outside your region ${governmentRegion}`, 'region.outside-yours', { regionCode: code, yourRegion: governmentRegion });
   });
   // A region inside another declared one would only list its households twice.
   regionCodes.forEach((code, i) => {
@@ -72,7 +72,7 @@ function declare(command: DeclareDisaster['data'], state: DisasterState): Disast
   if (incidentTo > dateOf(now)) throw new InvalidCommand('incidentTo', `must not be after today (${dateOf(now)})`);
   if (!(SEVERITY_LEVELS as readonly number[]).includes(severity)) throw new InvalidCommand('severity', 'must be a level from 1 (most severe) to 4');
   assertTextWithin(authorityReference, 'authorityReference', MAX_REFERENCE_LENGTH);
-  if (state.declared) throw new Conflict(`declaration ${declarationId} is already made`);
+  if (state.declared) throw new Conflict(`declaration ${declarationId} is already made`, 'declaration.already-made');
   return [{ type: 'DisasterDeclared', data: { declarationId, declaredBy: governmentRegion, peril, regionCodes, incidentFrom, incidentTo, severity, authorityReference, declaredAt: now } }];
 }
 
@@ -82,7 +82,7 @@ function confirm(command: ConfirmDisasterDeclaration['data'], state: DisasterSta
   const declaration = answerable(declarationId, insurerId, coveringProductIds, state);
   const answer = declaration.answers.get(insurerId);
   if (answer?.status === 'confirmed') return [];
-  if (answer) throw new Conflict(`you disputed declaration ${declarationId}`);
+  if (answer) throw new Conflict(`you disputed declaration ${declarationId}`, 'declaration.you-disputed');
   return [
     {
       type: 'DisasterDeclarationConfirmed',
@@ -96,7 +96,7 @@ function dispute(command: DisputeDisasterDeclaration['data'], state: DisasterSta
   assertTextWithin(reason, 'reason', MAX_REASON_LENGTH);
   const declaration = answerable(declarationId, insurerId, coveringProductIds, state);
   const answer = declaration.answers.get(insurerId);
-  if (answer) throw new Conflict(`you already ${answer.status} declaration ${declarationId}`);
+  if (answer) throw new Conflict(`you already ${answer.status} declaration ${declarationId}`, 'declaration.already-answered', { status: answer.status });
   return [{ type: 'DisasterDeclarationDisputed', data: { declarationId, insurerId, reason, disputedAt: now } }];
 }
 
@@ -159,12 +159,12 @@ function existingDeclaration(declarationId: string, state: DisasterState): Decla
 function answerable(declarationId: string, insurerId: string, coveringProductIds: string[], state: DisasterState): DeclaredDisaster {
   assertTextWithin(insurerId, 'insurerId', 64);
   const declaration = existingDeclaration(declarationId, state);
-  if (coveringProductIds.length === 0) throw new Forbidden(`you have no parametric product covering ${declaration.peril}`);
+  if (coveringProductIds.length === 0) throw new Forbidden(`you have no parametric product covering ${declaration.peril}`, 'declaration.no-covering-product', { peril: declaration.peril });
   return declaration;
 }
 
 function confirmedAnswer(declarationId: string, insurerId: string, state: DisasterState): InsurerAnswer {
   const answer = existingDeclaration(declarationId, state).answers.get(insurerId);
-  if (answer?.status !== 'confirmed') throw new Conflict(`insurer ${insurerId} has not confirmed declaration ${declarationId}`);
+  if (answer?.status !== 'confirmed') throw new Conflict(`insurer ${insurerId} has not confirmed declaration ${declarationId}`, 'declaration.not-confirmed');
   return answer;
 }

@@ -24,9 +24,9 @@ function decide(command: DisclosureCommand, state: DisclosureState): DisclosureE
   if (state.versions === 0 && correctionNote !== null) throw new InvalidCommand('correctionNote', 'must be absent on the first version of a report (nothing is corrected yet)');
   if (state.versions > 0) {
     if (correctionNote === null || correctionNote.trim() === '') {
-      throw new Conflict(`report ${data.reportId} is already published (version ${state.versions}); a new version is a correction and needs a correctionNote`);
+      throw new Conflict(`report ${data.reportId} is already published (version ${state.versions}); a new version is a correction and needs a correctionNote`, 'disclosure.needs-correction-note', { version: state.versions });
     }
-    if (BigInt(data.checkpoint.size) < state.lastCheckpointSize) throw new Conflict(`a correction must be computed at a checkpoint no older than version ${state.versions}'s`);
+    if (BigInt(data.checkpoint.size) < state.lastCheckpointSize) throw new Conflict(`a correction must be computed at a checkpoint no older than version ${state.versions}'s`, 'disclosure.older-checkpoint', { version: state.versions });
   }
   if (correctionNote !== null && correctionNote.length > MAX_CORRECTION_NOTE_LENGTH) throw new InvalidCommand('correctionNote', `must be at most ${MAX_CORRECTION_NOTE_LENGTH} characters`);
   return [{ type: 'DisclosureReportPublished', data: { ...data, version: state.versions + 1, correctionNote, publishedAt: now } }];

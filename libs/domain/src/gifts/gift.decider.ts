@@ -1,5 +1,5 @@
 import { Decider } from '../shared/decider';
-import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
+import { Conflict, Forbidden, InvalidCommand, moneyParam, NotFound } from '../shared/errors';
 import { assertMoney, assertSameCurrency, money, Money } from '../shared/money';
 import { assertRegionCode } from '../shared/region-code';
 import { assertText } from '../shared/text';
@@ -135,7 +135,7 @@ function pledge(command: PledgeGift['data'], state: GiftState): GiftEvent[] {
   assertMoney(amount, 'amount');
   assertTarget(target);
   if (remainder !== 'hold' && remainder !== 'refund') throw new InvalidCommand('remainder', 'must be hold or refund');
-  if (state.pledged) throw new Conflict(`gift ${giftId} is already pledged`);
+  if (state.pledged) throw new Conflict(`gift ${giftId} is already pledged`, 'gift.already-pledged');
   return [{ type: 'GiftPledged', data: { giftId, donorId, amount, target, remainder, pledgedAt: now } }];
 }
 
@@ -146,12 +146,12 @@ function confirmPayment(command: ConfirmPayment['data'], state: GiftState): Gift
   assertMoney(amount, 'amount');
   const gift = pledgedGift(giftId, state);
   if (gift.paymentReference === paymentReference) return [];
-  if (gift.lapsed) throw new Conflict(`gift ${giftId} was ${gift.lapsed} before it was paid; pledge again to give`);
+  if (gift.lapsed) throw new Conflict(`gift ${giftId} was ${gift.lapsed} before it was paid; pledge again to give`, 'gift.lapsed', { lapsed: gift.lapsed });
   if (gift.paymentReference !== null) {
-    throw new Conflict(`gift ${giftId} is already paid by payment ${gift.paymentReference}; payment ${paymentReference} is a second payment`);
+    throw new Conflict(`gift ${giftId} is already paid by payment ${gift.paymentReference}; payment ${paymentReference} is a second payment`, 'gift.already-paid');
   }
   if (amount.amount !== gift.amount.amount || amount.currency !== gift.amount.currency) {
-    throw new Conflict(`payment of ${formatMoney(amount)} does not match the pledged ${formatMoney(gift.amount)}`);
+    throw new Conflict(`payment of ${formatMoney(amount)} does not match the pledged ${formatMoney(gift.amount)}`, 'gift.payment-mismatch', { paid: moneyParam(amount), pledged: moneyParam(gift.amount) });
   }
   return [{ type: 'GiftPaymentConfirmed', data: { giftId, donorId: gift.donorId, paymentReference, amount, confirmedAt: now } }];
 }
@@ -169,11 +169,11 @@ function planAllocation(command: PlanProgrammeAllocation['data'], state: GiftSta
   });
   const gift = pledgedGift(giftId, state);
   if (gift.plans.has(planId)) return [];
-  if (gift.target.kind !== 'programme') throw new Conflict(`gift ${giftId} is for one household, not a programme`);
-  if (gift.paymentReference === null) throw new Conflict(`gift ${giftId} cannot be allocated before its payment is confirmed`);
+  if (gift.target.kind !== 'programme') throw new Conflict(`gift ${giftId} is for one household, not a programme`, 'gift.not-for-programme');
+  if (gift.paymentReference === null) throw new Conflict(`gift ${giftId} cannot be allocated before its payment is confirmed`, 'gift.not-paid-yet');
   const total = money(allocations.reduce((sum, { amount }) => sum + amount, 0), gift.amount.currency);
   const balance = escrowBalance(gift);
-  if (total.amount > balance) throw new Conflict(`a plan of ${formatMoney(total)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`);
+  if (total.amount > balance) throw new Conflict(`a plan of ${formatMoney(total)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`, 'gift.exceeds-escrow', { amount: moneyParam(total), balance: moneyParam(money(balance, gift.amount.currency)) });
   const { programmeId, productId } = gift.target;
   return [{ type: 'ProgrammeAllocationPlanned', data: { giftId, planId, programmeId, productId, allocations, total, plannedAt: now } }];
 }
@@ -189,9 +189,9 @@ function recordAllocation(command: RecordAllocation['data'], state: GiftState): 
     assertMoney(amount, `allocations[${i}].amount`);
     if (gift.allocationIds.has(allocationId) || recorded.has(allocationId)) continue;
     recorded.add(allocationId);
-    if (gift.paymentReference === null) throw new Conflict(`gift ${giftId} cannot be allocated before its payment is confirmed`);
+    if (gift.paymentReference === null) throw new Conflict(`gift ${giftId} cannot be allocated before its payment is confirmed`, 'gift.not-paid-yet');
     assertSameCurrency(amount, gift.amount, `allocation of gift ${giftId}`);
-    if (amount.amount > balance) throw new Conflict(`allocation of ${formatMoney(amount)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`);
+    if (amount.amount > balance) throw new Conflict(`allocation of ${formatMoney(amount)} exceeds the escrow balance of ${formatMoney(money(balance, gift.amount.currency))}`, 'gift.exceeds-escrow', { amount: moneyParam(amount), balance: moneyParam(money(balance, gift.amount.currency)) });
     balance -= amount.amount;
     events.push({ type: 'GiftAllocated', data: { giftId, allocationId, householdId, productId, policyId, amount, allocatedAt: now } });
   }
@@ -222,7 +222,7 @@ function creditPremiumRefund(command: CreditPremiumRefund['data'], state: GiftSt
   assertSameCurrency(amount, gift.amount, `refund credit to gift ${giftId}`);
   const allocatedToPolicy = gift.allocatedByPolicy.get(policyId) ?? 0;
   if (amount.amount > allocatedToPolicy) {
-    throw new Conflict(`refund of ${formatMoney(amount)} for policy ${policyId} exceeds the ${formatMoney(money(allocatedToPolicy, gift.amount.currency))} gift ${giftId} paid towards it`);
+    throw new Conflict(`refund of ${formatMoney(amount)} for policy ${policyId} exceeds the ${formatMoney(money(allocatedToPolicy, gift.amount.currency))} gift ${giftId} paid towards it`, 'gift.refund-exceeds-contribution', { amount: moneyParam(amount), contributed: moneyParam(money(allocatedToPolicy, gift.amount.currency)) });
   }
   return [{ type: 'GiftPremiumRefundCredited', data: { giftId, policyId, amount, creditedAt: now } }];
 }
@@ -232,19 +232,19 @@ function expirePledge(command: ExpirePledge['data'], state: GiftState): GiftEven
   if (!Number.isSafeInteger(expiryHours) || expiryHours < 1) throw new InvalidCommand('expiryHours', 'must be a whole number from 1');
   const gift = pledgedGift(giftId, state);
   if (gift.lapsed) return [];
-  if (gift.paymentReference !== null) throw new Conflict(`gift ${giftId} is paid; only an unpaid pledge expires`);
+  if (gift.paymentReference !== null) throw new Conflict(`gift ${giftId} is paid; only an unpaid pledge expires`, 'gift.paid-cannot-expire');
   const expiresAt = new Date(Date.parse(gift.pledgedAt) + expiryHours * 3_600_000).toISOString();
-  if (now < expiresAt) throw new Conflict(`the pledge of gift ${giftId} may still be paid until ${expiresAt}`);
+  if (now < expiresAt) throw new Conflict(`the pledge of gift ${giftId} may still be paid until ${expiresAt}`, 'gift.pledge-still-open', { expiresAt });
   return [{ type: 'GiftPledgeExpired', data: { giftId, donorId: gift.donorId, amount: gift.amount, expiredAt: now } }];
 }
 
 function withdrawPledge(command: WithdrawPledge['data'], state: GiftState): GiftEvent[] {
   const { giftId, donorId, now } = command;
   const gift = pledgedGift(giftId, state);
-  if (gift.donorId !== donorId) throw new Forbidden(`gift ${giftId} is another donor's`);
+  if (gift.donorId !== donorId) throw new Forbidden(`gift ${giftId} is another donor's`, 'gift.other-donor');
   if (gift.lapsed === 'withdrawn') return [];
-  if (gift.lapsed === 'expired') throw new Conflict(`the pledge of gift ${giftId} has already expired`);
-  if (gift.paymentReference !== null) throw new Conflict(`gift ${giftId} is already paid (payment ${gift.paymentReference}); a paid gift cannot be withdrawn`);
+  if (gift.lapsed === 'expired') throw new Conflict(`the pledge of gift ${giftId} has already expired`, 'gift.pledge-expired');
+  if (gift.paymentReference !== null) throw new Conflict(`gift ${giftId} is already paid (payment ${gift.paymentReference}); a paid gift cannot be withdrawn`, 'gift.paid-cannot-withdraw');
   return [{ type: 'GiftPledgeWithdrawn', data: { giftId, donorId, amount: gift.amount, withdrawnAt: now } }];
 }
 

@@ -16,7 +16,7 @@ export const paymentReferenceDecider: Decider<ReservePaymentReference, PaymentRe
   decide({ data: { paymentReference, giftId, now } }, { reservedFor }) {
     if (paymentReference.trim() === '') throw new InvalidCommand('paymentReference', 'must not be empty');
     if (reservedFor === giftId) return [];
-    if (reservedFor !== null) throw new Conflict(`payment reference ${paymentReference} was already used to pay another gift`);
+    if (reservedFor !== null) throw new Conflict(`payment reference ${paymentReference} was already used to pay another gift`, 'gift.payment-reference-used', { paymentReference });
     return [{ type: 'PaymentReferenceReserved', data: { paymentReference, giftId, reservedAt: now } }];
   },
   evolve: (_, event) => ({ reservedFor: event.data.giftId }),

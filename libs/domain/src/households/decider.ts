@@ -68,8 +68,8 @@ function register(command: RegisterHousehold['data'], state: HouseholdState): De
   assertRegionCode(registrarRegion, 'registrarRegion');
   assertCategory(category, 'category');
   assertPersonalData(personal);
-  if (!regionContains(registrarRegion, villageCode)) throw new Forbidden(`village ${villageCode} is outside region ${registrarRegion}`);
-  if (state.registered) throw new Conflict(`household ${householdId} is already registered`);
+  if (!regionContains(registrarRegion, villageCode)) throw new Forbidden(`village ${villageCode} is outside region ${registrarRegion}`, 'region.outside-yours', { regionCode: villageCode, yourRegion: registrarRegion });
+  if (state.registered) throw new Conflict(`household ${householdId} is already registered`, 'household.already-registered');
   const size = 1 + personal.members.length;
   return [{ type: 'HouseholdRegistered', data: { householdId, householdCode, villageCode, registeredBy: registrarRegion, category, size, personal, nationalIdDigests, registeredAt: now } }];
 }
@@ -86,7 +86,7 @@ function revoke(command: RevokeEligibility['data'], state: HouseholdState): Deci
   const { householdId, reason, revokerRegion, now } = command;
   assertText(reason, 'reason');
   const household = inScope(householdId, state, revokerRegion, 'revokerRegion');
-  if (!household.eligible) throw new Conflict(`household ${householdId} is not currently eligible`);
+  if (!household.eligible) throw new Conflict(`household ${householdId} is not currently eligible`, 'household.not-eligible');
   return [{ type: 'HouseholdEligibilityRevoked', data: { householdId, reason, revokedBy: revokerRegion, revokedAt: now } }];
 }
 
@@ -98,8 +98,8 @@ function erase(command: EraseHouseholdPersonalData['data'], state: HouseholdStat
   const { householdId, reason, eraserRegion, now } = command;
   assertText(reason, 'reason');
   const household = inScope(householdId, state, eraserRegion, 'eraserRegion');
-  if (household.registeredBy !== eraserRegion) throw new Forbidden(`household ${householdId} was registered by region ${household.registeredBy}; only that government may erase its personal data`);
-  if (household.personalDataErased) throw new Conflict(`the personal data of household ${householdId} are already erased`);
+  if (household.registeredBy !== eraserRegion) throw new Forbidden(`household ${householdId} was registered by region ${household.registeredBy}; only that government may erase its personal data`, 'household.erase-by-registrar', { regionCode: household.registeredBy });
+  if (household.personalDataErased) throw new Conflict(`the personal data of household ${householdId} are already erased`, 'household.already-erased');
   return [{ type: 'HouseholdPersonalDataErased', data: { householdId, erasedBy: eraserRegion, reason, erasedAt: now } }];
 }
 
@@ -108,7 +108,7 @@ function inScope(householdId: string, state: HouseholdState, actorRegion: string
   // An empty region would be a prefix of every code, so the actor's region is checked first.
   assertRegionCode(actorRegion, actorRegionField);
   if (!state.registered) throw new NotFound(`household ${householdId}`);
-  if (!regionContains(actorRegion, state.villageCode)) throw new Forbidden(`household ${householdId} is outside region ${actorRegion}`);
+  if (!regionContains(actorRegion, state.villageCode)) throw new Forbidden(`household ${householdId} is outside region ${actorRegion}`, 'household.outside-region', { yourRegion: actorRegion });
   return state;
 }
 

@@ -1,7 +1,12 @@
 import type { SealedPersonalData } from './sealed-personal-data';
 
 /** Eligibility categories a local government may register a household under. */
-export const HOUSEHOLD_CATEGORIES = ['low-income', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
+/**
+ * Why a household is eligible. `subsistence-allowance` is a household on the minimum living
+ * allowance (低保户), `extreme-poverty` a person supported as in extreme poverty (特困供养); see
+ * docs/glossary.md.
+ */
+export const HOUSEHOLD_CATEGORIES = ['low-income', 'subsistence-allowance', 'extreme-poverty', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
 export type HouseholdCategory = (typeof HOUSEHOLD_CATEGORIES)[number];
 
 /**

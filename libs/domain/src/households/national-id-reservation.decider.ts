@@ -40,9 +40,9 @@ export const nationalIdDecider: Decider<NationalIdCommand, NationalIdState, Nati
     if (heldBy !== null) {
       // A government learns which of its own households holds the number; of another region's, only that one does.
       if (regionContains(registrarRegion, heldBy.villageCode)) {
-        throw new Conflict(`${field}: this national ID number is already registered to household ${heldBy.householdCode} (${heldBy.householdId}) in village ${heldBy.villageCode}`);
+        throw new Conflict(`${field}: this national ID number is already registered to household ${heldBy.householdCode} (${heldBy.householdId}) in village ${heldBy.villageCode}`, 'household.national-id-taken', { field, householdCode: heldBy.householdCode, villageCode: heldBy.villageCode });
       }
-      throw new Conflict(`${field}: this national ID number is already registered to a household outside your region`);
+      throw new Conflict(`${field}: this national ID number is already registered to a household outside your region`, 'household.national-id-taken-elsewhere', { field });
     }
     return [{ type: 'NationalIdReserved', data: { ...holder, reservedAt: now } }];
   },

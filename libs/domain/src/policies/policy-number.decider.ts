@@ -19,7 +19,7 @@ export const policyNumberDecider: Decider<ReservePolicyNumber, PolicyNumberState
     // The same policy again (a retried issue) keeps its number.
     if (reservedFor?.policyId === policyId) return [];
     if (reservedFor !== null) {
-      throw new Conflict(`policy number ${policyNumber} is already given to policy ${reservedFor.policyId} of household ${reservedFor.householdId}; each policy of an insurer needs its own number`);
+      throw new Conflict(`policy number ${policyNumber} is already given to policy ${reservedFor.policyId} of household ${reservedFor.householdId}; each policy of an insurer needs its own number`, 'policy.number-taken', { policyNumber });
     }
     return [{ type: 'PolicyNumberReserved', data: { insurerId, policyNumber, policyId, householdId, reservedAt: now } }];
   },

@@ -1,7 +1,7 @@
 import { ClaimEvent } from '../claims/events';
 import { addDays, assertIsoDate, dateOf, daysBetween } from '../shared/dates';
 import { Decider } from '../shared/decider';
-import { Conflict, Forbidden, InvalidCommand, NotFound } from '../shared/errors';
+import { Conflict, Forbidden, InvalidCommand, moneyParam, NotFound } from '../shared/errors';
 import { assertMoney, money, Money, splitProportionally } from '../shared/money';
 import { assertText } from '../shared/text';
 import { CancelPolicy, ExpirePolicy, IssuePolicy, PolicyCommand, RequestPolicy } from './commands';
@@ -57,7 +57,7 @@ export function existingPolicy(policyId: string, state: PolicyState): RequestedP
 }
 
 export function assertInsurerOfRecord(policy: RequestedPolicy, insurerId: string): void {
-  if (insurerId !== policy.insurerId) throw new Forbidden(`policy ${policy.policyId} belongs to another insurer`);
+  if (insurerId !== policy.insurerId) throw new Forbidden(`policy ${policy.policyId} belongs to another insurer`, 'policy.other-insurer');
 }
 
 function assertWholeNumber(value: number, field: string, minimum: number): void {
@@ -163,7 +163,7 @@ function issue(command: IssuePolicy['data'], state: PolicyState): PolicyEvent[] 
   assertWholeNumber(startWindowDays, 'startWindowDays', 0);
   const policy = existingPolicy(policyId, state);
   assertInsurerOfRecord(policy, insurerId);
-  if (policy.status !== 'requested') throw new Conflict(`policy ${policyId} is ${policy.status}; only a requested policy can be issued`);
+  if (policy.status !== 'requested') throw new Conflict(`policy ${policyId} is ${policy.status}; only a requested policy can be issued`, 'policy.not-requested', { status: policy.status });
   const latestStart = addDays(policy.fundedOn, startWindowDays);
   if (startDate < policy.fundedOn || startDate > latestStart) {
     throw new InvalidCommand('startDate', `must be from ${policy.fundedOn}, the day the premium was funded, to ${latestStart} (${startWindowDays} days later)`);
@@ -180,12 +180,12 @@ function cancel(command: CancelPolicy['data'], state: PolicyState): PolicyEvent[
   assertIsoDate(effectiveDate, 'effectiveDate');
   const policy = existingPolicy(policyId, state);
   if (insurerId !== null) assertInsurerOfRecord(policy, insurerId);
-  if (policy.status !== 'requested' && policy.status !== 'active') throw new Conflict(`policy ${policyId} is already ${policy.status}`);
+  if (policy.status !== 'requested' && policy.status !== 'active') throw new Conflict(`policy ${policyId} is already ${policy.status}`, 'policy.already-ended', { status: policy.status });
   const { householdId, premium, termDays, contributions } = policy;
   let unearned = premium.amount;
   if (policy.status === 'active') {
     const { startDate, endDate } = policy;
-    if (effectiveDate < startDate || effectiveDate > endDate) throw new Conflict(`effective date ${effectiveDate} is outside the policy period ${startDate} to ${endDate}`);
+    if (effectiveDate < startDate || effectiveDate > endDate) throw new Conflict(`effective date ${effectiveDate} is outside the policy period ${startDate} to ${endDate}`, 'policy.date-outside-period', { date: effectiveDate, startDate, endDate });
     const unusedDays = Math.min(Math.max(daysBetween(effectiveDate, endDate) + 1, 0), termDays);
     // BigInt: premium * days can pass 2^53 before the division brings it back.
     unearned = Number((BigInt(premium.amount) * BigInt(unusedDays)) / BigInt(termDays));
@@ -202,8 +202,8 @@ function expire(command: ExpirePolicy['data'], state: PolicyState): PolicyEvent[
   const today = dateOf(now);
   const policy = existingPolicy(policyId, state);
   if (policy.status === 'expired') return [];
-  if (policy.status !== 'active') throw new Conflict(`policy ${policyId} is ${policy.status}; only an active policy can expire`);
-  if (today <= policy.endDate) throw new Conflict(`policy ${policyId} covers until ${policy.endDate} inclusive, so it cannot expire on ${today}`);
+  if (policy.status !== 'active') throw new Conflict(`policy ${policyId} is ${policy.status}; only an active policy can expire`, 'policy.not-active', { status: policy.status });
+  if (today <= policy.endDate) throw new Conflict(`policy ${policyId} covers until ${policy.endDate} inclusive, so it cannot expire on ${today}`, 'policy.still-covering', { endDate: policy.endDate, date: today });
   const { householdId, productId, endDate } = policy;
   return [{ type: 'PolicyExpired', data: { policyId, householdId, productId, endDate, expiredAt: now } }];
 }
@@ -215,5 +215,5 @@ function assertContributions(contributions: readonly Contribution[], premium: Mo
     assertWholeNumber(c.amount, `contributions[${i}].amount`, 1);
   });
   const total = contributions.reduce((sum, c) => sum + c.amount, 0);
-  if (total !== premium.amount) throw new InvalidCommand('contributions', `must add up to the premium (${premium.amount}), not ${total}`);
+  if (total !== premium.amount) throw new InvalidCommand('contributions', `must add up to the premium (${premium.amount}), not ${total}`, 'invalid.contributions-total', { premium: moneyParam(premium), total: moneyParam({ amount: total, currency: premium.currency }) });
 }

@@ -118,8 +118,8 @@ function reopen(command: Reopen['data'], state: PremiumFundingState): PremiumFun
   if (!Number.isSafeInteger(round) || round < 1) throw new InvalidCommand('round', 'must be a whole number from 1');
   assertText(reason, 'reason');
   if (round < state.round) return [];
-  if (round > state.round) throw new Conflict(`round ${round} has not begun; funding is in round ${state.round}`);
-  if (!state.fullyFunded) throw new Conflict(`round ${round} is not fully funded, so no policy of it has ended`);
+  if (round > state.round) throw new Conflict(`round ${round} has not begun; funding is in round ${state.round}`, 'funding.round-not-begun', { round, currentRound: state.round });
+  if (!state.fullyFunded) throw new Conflict(`round ${round} is not fully funded, so no policy of it has ended`, 'funding.round-not-funded', { round });
   return [{ type: 'PremiumFundingReopened', data: { householdId, productId, round: round + 1, reason, reopenedAt: now } }];
 }
 

@@ -15,7 +15,7 @@ function decide(command: ProductCommand, state: ProductState): ProductEvent[] {
   switch (command.type) {
     case 'PublishProduct': {
       assertProductTerms(command.data.terms);
-      if (state.published) throw new Conflict(`product ${productId} is already published`);
+      if (state.published) throw new Conflict(`product ${productId} is already published`, 'product.already-published');
       return [{ type: 'ProductPublished', data: { productId, insurerId, version: 1, terms: command.data.terms, publishedAt: now } }];
     }
     case 'ReviseProduct': {
@@ -50,7 +50,7 @@ export const productDecider: Decider<ProductCommand, ProductState, ProductEvent>
 
 function ownedActiveProduct(productId: string, insurerId: string, state: ProductState): PublishedProduct {
   if (!state.published) throw new NotFound(`product ${productId}`);
-  if (state.insurerId !== insurerId) throw new Forbidden(`product ${productId} belongs to another insurer`);
-  if (state.retired) throw new Conflict(`product ${productId} is retired`);
+  if (state.insurerId !== insurerId) throw new Forbidden(`product ${productId} belongs to another insurer`, 'product.other-insurer');
+  if (state.retired) throw new Conflict(`product ${productId} is retired`, 'product.retired');
   return state;
 }

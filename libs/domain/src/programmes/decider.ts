@@ -20,7 +20,7 @@ function decide(command: ProgrammeCommand, state: ProgrammeState): ProgrammeEven
       assertRegionCode(regionCode, 'regionCode');
       if (productId.trim() === '') throw new InvalidCommand('productId', 'must not be empty');
       assertActorScope(launcherRegion, 'launcherRegion', regionCode, `region ${regionCode}`);
-      if (state.launched) throw new Conflict(`programme ${programmeId} is already launched`);
+      if (state.launched) throw new Conflict(`programme ${programmeId} is already launched`, 'programme.already-launched');
       return [{ type: 'ProgrammeLaunched', data: { programmeId, name, regionCode, productId, launchedBy: launcherRegion ?? ADMIN_LAUNCHER, launchedAt: now } }];
     }
     case 'CloseProgramme': {
@@ -28,7 +28,7 @@ function decide(command: ProgrammeCommand, state: ProgrammeState): ProgrammeEven
       if (reason.trim() === '') throw new InvalidCommand('reason', 'must not be empty');
       if (!state.launched) throw new NotFound(`programme ${programmeId}`);
       assertActorScope(closerRegion, 'closerRegion', state.regionCode, `programme ${programmeId}`);
-      if (state.closed) throw new Conflict(`programme ${programmeId} is already closed`);
+      if (state.closed) throw new Conflict(`programme ${programmeId} is already closed`, 'programme.closed');
       return [{ type: 'ProgrammeClosed', data: { programmeId, reason, closedAt: now } }];
     }
   }
@@ -55,5 +55,5 @@ export const programmeDecider: Decider<ProgrammeCommand, ProgrammeState, Program
 function assertActorScope(actorRegion: string | null, actorRegionField: string, regionCode: string, what: string): void {
   if (actorRegion === null) return;
   assertRegionCode(actorRegion, actorRegionField);
-  if (!regionContains(actorRegion, regionCode)) throw new Forbidden(`${what} is outside region ${actorRegion}`);
+  if (!regionContains(actorRegion, regionCode)) throw new Forbidden(`${what} is outside region ${actorRegion}`, 'region.outside-yours', { yourRegion: actorRegion });
 }

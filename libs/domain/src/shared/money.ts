@@ -23,7 +23,7 @@ export function assertMoney(value: Money, field: string, { positive = true } = {
 }
 
 export function assertSameCurrency(a: Money, b: Money, what: string): void {
-  if (a.currency !== b.currency) throw new Conflict(`${what}: currency ${a.currency} does not match ${b.currency}`);
+  if (a.currency !== b.currency) throw new Conflict(`${what}: currency ${a.currency} does not match ${b.currency}`, 'money.currency-mismatch', { currency: a.currency, expected: b.currency });
 }
 
 /**

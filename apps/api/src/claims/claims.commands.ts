@@ -39,7 +39,8 @@ export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
     const stored: EvidenceFile[] = [];
     for (const [i, { name, sha256 }] of files.entries()) {
       const read = await this.evidence.read(sha256);
-      if (read.status !== 'intact') throw new InvalidCommand(`evidenceFiles[${i}].sha256`, read.status === 'missing' ? 'must name a file uploaded with POST /evidence' : 'names a file whose bytes no longer match it');
+      if (read.status === 'missing') throw new InvalidCommand(`evidenceFiles[${i}].sha256`, 'must name a file uploaded with POST /evidence');
+      if (read.status === 'altered') throw new InvalidCommand(`evidenceFiles[${i}].sha256`, 'names a file whose bytes no longer match it');
       stored.push({ name, sha256, mediaType: read.mediaType, size: read.bytes.length });
     }
     return stored;

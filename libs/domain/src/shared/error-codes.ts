@@ -81,6 +81,13 @@ export const RULES = [
   [/^must be (?:a|a positive) whole number in decimal, without leading zeros$/, 'invalid.whole-number', () => ({})],
   [/^must be a cursor this list returned as nextCursor$/, 'invalid.cursor', () => ({})],
   [/^must be given once$/, 'invalid.single-value', () => ({})],
+  [/^must hold at most (\d+) files$/, 'invalid.list-length', (m) => ({ min: 0, max: num(m[1]) })],
+  [/^must be a SHA-256 in 64 lower-case hexadecimal digits$/, 'invalid.sha256', () => ({})],
+  [/^must be 1 to (\d+) bytes$/, 'invalid.file-size', (m) => ({ max: num(m[1]) })],
+  [/^must name a file uploaded with POST \/evidence$/, 'invalid.evidence-missing', () => ({})],
+  [/^names a file whose bytes no longer match it$/, 'invalid.evidence-altered', () => ({})],
+  [/^must be the file's bytes, sent as (.+)$/, 'invalid.evidence-body', (m) => ({ allowed: list(m[1]) })],
+  [/^must be a PDF, JPEG, PNG or WebP file \(its first bytes say it is none of them\)$/, 'invalid.evidence-type', () => ({})],
 ] as const satisfies readonly (readonly [RegExp, string, (m: RegExpExecArray) => Record<string, ErrorParam>])[];
 
 /** Codes of refusals whose words are not a rule of RULES: conflicts, forbidden actions, and rules given their code explicitly. */

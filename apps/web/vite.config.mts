@@ -16,6 +16,14 @@ export default defineConfig(({ command }) => ({
   // production JSX calls and React's production entry points, together.
   oxc: { jsx: { runtime: 'automatic', importSource: 'react', development: command !== 'build' } },
   ...(command === 'build' ? { define: { 'process.env.NODE_ENV': JSON.stringify('production') } } : {}),
+  // The receipt verifier runs the transparency library in the page: Node's crypto is served by a
+  // small module over the @noble libraries (see src/verify/node-crypto.ts).
+  resolve: {
+    alias: {
+      'node:crypto': fileURLToPath(new URL('./src/verify/node-crypto.ts', import.meta.url)),
+      '@pangolin/transparency': fileURLToPath(new URL('../../libs/transparency/src/index.ts', import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/web', import.meta.url)),
     emptyOutDir: true,

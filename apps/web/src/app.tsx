@@ -9,6 +9,7 @@ import { HouseholdPage } from './pages/household';
 import { InsurerPage } from './pages/insurer';
 import { LedgerPage } from './pages/ledger';
 import { PublicPage } from './pages/public';
+import { VerifyPage } from './pages/verify';
 import { HOME_OF, SignInPage } from './pages/sign-in';
 import { navigate, useHashRoute } from './router';
 import { useSession } from './session';
@@ -34,6 +35,9 @@ export function App() {
       break;
     case 'government':
       content = forRole(['government'], () => <GovernmentPage key={rest[0] ?? 'own'} region={rest[0]} />);
+      break;
+    case 'verify':
+      content = <VerifyPage />;
       break;
     case 'household':
       content = rest[0] ? forRole(['government', 'insurer'], () => <HouseholdPage key={rest[0]} householdId={rest[0]} />) : <PublicPage />;

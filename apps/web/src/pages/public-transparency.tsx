@@ -80,7 +80,7 @@ export function TransparencyLog() {
         </li>
         <li>{t('public.log.how2')}</li>
         <li>
-          <code>npx pangolin-verify receipt.json --key &lt;verifier-key&gt;</code>
+          <a href="#/verify">{t('public.verifyLink')}</a>, {t('public.log.orRun')} <code>npx pangolin-verify receipt.json --key &lt;verifier-key&gt;</code>
         </li>
       </ol>
     </Section>

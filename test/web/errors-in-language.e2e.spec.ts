@@ -160,7 +160,7 @@ describeWithBrowser('refusals in the page’s language', () => {
     const covered = page.locator(`[data-testid="policies"] li[data-household-code="${active}"]`);
     await covered.getByRole('button', { name: t('insurer.fileClaim') }).click();
     await covered.getByLabel(t('insurer.amountClaimed')).fill('60000');
-    await covered.getByLabel(t('insurer.evidence')).fill('invoice.pdf');
+    await covered.getByLabel(t('insurer.evidence'), { exact: true }).fill('invoice.pdf');
     await submit(covered, 'insurer.fileClaimSubmit');
     const yuan = (amount: number) => new Intl.NumberFormat(language, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(amount);
     await covered.getByText(t('error.claim.amount-exceeds-cover', { claimed: yuan(60_000), remaining: yuan(50_000) })).waitFor();

@@ -283,9 +283,9 @@ export const zhCN: Record<MessageKey, string> = {
   'evidence.altered': "该文件在上传后被改动：其内容已与日志中记录的 SHA-256 不符。",
   'evidence.unavailable': "无法打开该文件。",
   'evidence.hashTitle': "理赔在日志中记录的该文件 SHA-256",
-  'evidence.files': "证明文件（PDF、JPEG、PNG 或 WebP，每个不超过 10 MiB）",
+  'evidence.files': "证明文件（PDF、JPEG、PNG 或 WEBP，每个不超过 10 兆字节）",
   'evidence.filesHint': "每个文件按其内容的 SHA-256 保存；理赔会在日志中记录该哈希。",
-  'evidence.uploadRefused': "未接受 {name}：只能是不超过 10 MiB 的 PDF、JPEG、PNG 或 WebP 文件。",
+  'evidence.uploadRefused': "未接受 {name}：只能是不超过 10 兆字节的 PDF、JPEG、PNG 或 WEBP 文件。",
 
   'import.title': "批量导入家庭",
   'import.intro': "从 CSV 或 Excel（.xlsx）文件登记多户家庭，每行一户。每一行都会先经过检查，在您选择之前不会登记任何家庭。",

@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { nationalIdWithChecksum } from '@pangolin/domain';
-import { householdCodeFor } from '../../apps/api/src/households/household-code';
+import { nationalIdWithChecksum, householdCodeFor } from '@pangolin/domain';
 import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { DEMO } from '../../apps/api/src/demo/seed-demo';

@@ -85,7 +85,7 @@ describeWithBrowser("a household's page", () => {
     // A scanned invoice, uploaded to the evidence store as it is chosen; the claim records its SHA-256.
     const invoice = join(platform.dataDir, '住院发票.pdf');
     writeFileSync(invoice, INVOICE);
-    await form.getByLabel(/证明文件/).setInputFiles(invoice);
+    await form.getByLabel(/上传扫描件或照片/).setInputFiles(invoice);
     await form.getByText('住院发票.pdf').waitFor();
     await form.getByRole('button', { name: '提交报案' }).click();
     await page.locator('#household-history tr[data-type="ClaimFiled"]').waitFor();

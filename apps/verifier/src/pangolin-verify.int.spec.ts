@@ -79,9 +79,9 @@ describe('pangolin-verify (the built command line, in a fresh directory)', () =>
     const result = await verify('receipt.json', '--key', log.keys.verifierKey);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(new RegExp(`^Receipt verified: the 9 events below are in the log ${TEST_LOG_ORIGIN}, as of its checkpoint of 14 entries`));
-    expect(result.stdout).toContain('  2026-01-05  Gift g1 of 500.00 CNY pledged by donor d1 for household h1 (product p1)');
+    expect(result.stdout).toContain('  2026-01-05  Gift g1 of 500.00 CNY pledged by donor d1 for household HH-11ECBAA7 (product p1)');
     expect(result.stdout).toContain('  2026-01-06  Policy pol1 issued by insurer i1: number ANX-2026-0001, cover 2026-01-01 to 2026-12-31');
-    expect(result.stdout).toContain('  2026-03-21  Claim c1 paid: 10,000.00 CNY to household h1 under policy pol1 (this gift paid 300.00 CNY of its premium)');
+    expect(result.stdout).toContain('  2026-03-21  Claim c1 paid: 10,000.00 CNY to household HH-11ECBAA7 under policy pol1 (this gift paid 300.00 CNY of its premium)');
     expect(result.stdout).toContain('  Summary: received 500.00 CNY, allocated to premiums 300.00 CNY');
   });
 

@@ -1,12 +1,11 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams } from '@pangolin/domain';
+import { DomainError, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams, householdCodeFor } from '@pangolin/domain';
 import { nationalIdDigest } from '@pangolin/application';
 import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
 import { violationsOf, type Violation } from '../http/validation';
 import { CommandRunner } from '../infrastructure/command-runner.service';
-import { householdCodeFor } from './household-code';
 import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
 /** The region a government user answers for; other roles cannot act on households. */

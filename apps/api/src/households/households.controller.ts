@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { streams } from '@pangolin/domain';
-import { householdCodeFor } from './household-code';
+import { streams, householdCodeFor } from '@pangolin/domain';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@pangolin/runtime';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';

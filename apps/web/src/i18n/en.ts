@@ -286,7 +286,7 @@ export const en = {
   'evidence.altered': "This file was altered after it was uploaded: its bytes no longer match the SHA-256 recorded in the log.",
   'evidence.unavailable': "This file cannot be opened.",
   'evidence.hashTitle': "The SHA-256 of the file, as the claim recorded it in the log",
-  'evidence.files': "Evidence files (PDF, JPEG, PNG or WebP, at most 10 MiB each)",
+  'evidence.files': "Upload scans or photos (PDF, JPEG, PNG or WebP, at most 10 MiB each)",
   'evidence.filesHint': "Each file is stored by the SHA-256 of its bytes; the claim records the hash in the log.",
   'evidence.uploadRefused': "{name} was not accepted: it must be a PDF, JPEG, PNG or WebP file of at most 10 MiB.",
 

@@ -283,7 +283,7 @@ export const zhCN: Record<MessageKey, string> = {
   'evidence.altered': "该文件在上传后被改动：其内容已与日志中记录的 SHA-256 不符。",
   'evidence.unavailable': "无法打开该文件。",
   'evidence.hashTitle': "理赔在日志中记录的该文件 SHA-256",
-  'evidence.files': "证明文件（PDF、JPEG、PNG 或 WEBP，每个不超过 10 兆字节）",
+  'evidence.files': "上传扫描件或照片（PDF、JPEG、PNG 或 WEBP，每个不超过 10 兆字节）",
   'evidence.filesHint': "每个文件按其内容的 SHA-256 保存；理赔会在日志中记录该哈希。",
   'evidence.uploadRefused': "未接受 {name}：只能是不超过 10 兆字节的 PDF、JPEG、PNG 或 WEBP 文件。",
 

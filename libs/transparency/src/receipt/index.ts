@@ -4,3 +4,4 @@ export * from './verify-receipt';
 export * from './consistency';
 export { StrictJsonError } from './strict-json';
 export * from './promise';
+export * from './household-code';

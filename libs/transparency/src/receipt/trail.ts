@@ -1,3 +1,4 @@
+import { householdCodeOf } from './household-code';
 /**
  * The money trail of one gift, built from events already proven to be in the log. The event data
  * shapes mirror libs/domain (gifts, policies, claims); they are restated here because the offline
@@ -486,7 +487,7 @@ export function describeTrail(trail: Trail): string {
   if (summary.policies.length === 0) lines.push('Policies paid for: none');
   for (const policy of summary.policies) {
     const number = policy.policyNumber === undefined ? '' : `, number ${policy.policyNumber}`;
-    lines.push(`Policy ${policy.policyId} for household ${policy.householdId}: ${policy.status}${number}; this gift paid ${formatMoney(policy.allocatedByGift)} of its premium`);
+    lines.push(`Policy ${policy.policyId} for household ${householdCodeOf(policy.householdId)}: ${policy.status}${number}; this gift paid ${formatMoney(policy.allocatedByGift)} of its premium`);
   }
   if (summary.claimsPaid.length === 0) {
     lines.push('Claims paid: none');
@@ -504,7 +505,7 @@ function describeStep(step: TrailStep, giftId: string): string {
     case 'gift-pledged': {
       const target =
         step.target.kind === 'household'
-          ? `household ${step.target.householdId} (product ${step.target.productId})`
+          ? `household ${householdCodeOf(step.target.householdId)} (product ${step.target.productId})`
           : `programme ${step.target.programmeId} (region ${step.target.regionCode}, product ${step.target.productId})`;
       const remainder = step.remainder === 'hold' ? 'held for later premiums' : 'refunded';
       return `Gift ${giftId} of ${formatMoney(step.amount)} pledged by donor ${step.donorId} for ${target}; money no premium can use is to be ${remainder}`;
@@ -512,13 +513,13 @@ function describeStep(step: TrailStep, giftId: string): string {
     case 'payment-confirmed':
       return `Payment of ${formatMoney(step.amount)} confirmed (reference ${step.paymentReference})`;
     case 'contribution-accepted':
-      return `${formatMoney(step.amount)} accepted towards the premium of household ${step.householdId} (policy ${step.policyId}): ${formatMoney(step.fundedTotal)} of ${formatMoney(step.premium)} funded`;
+      return `${formatMoney(step.amount)} accepted towards the premium of household ${householdCodeOf(step.householdId)} (policy ${step.policyId}): ${formatMoney(step.fundedTotal)} of ${formatMoney(step.premium)} funded`;
     case 'allocation-planned':
       return `Sharing planned among ${step.allocations.length} household${step.allocations.length === 1 ? '' : 's'} of programme ${step.programmeId}: ${formatMoney(step.total)} in all`;
     case 'allocated':
-      return `${formatMoney(step.amount)} allocated to the premium of policy ${step.policyId} for household ${step.householdId}`;
+      return `${formatMoney(step.amount)} allocated to the premium of policy ${step.policyId} for household ${householdCodeOf(step.householdId)}`;
     case 'premium-fully-funded':
-      return `Premium of ${formatMoney(step.premium)} for household ${step.householdId} fully funded (policy ${step.policyId}); this gift paid ${formatMoney(step.giftShare)}`;
+      return `Premium of ${formatMoney(step.premium)} for household ${householdCodeOf(step.householdId)} fully funded (policy ${step.policyId}); this gift paid ${formatMoney(step.giftShare)}`;
     case 'policy-requested':
       return `Policy ${step.policyId} requested from insurer ${step.insurerId}: premium ${formatMoney(step.premium)}, sum insured ${formatMoney(step.sumInsured)}, ${step.termDays} days`;
     case 'policy-issued':
@@ -526,9 +527,9 @@ function describeStep(step: TrailStep, giftId: string): string {
     case 'policy-cancelled':
       return `Policy ${step.policyId} cancelled from ${step.effectiveDate} (${step.reason}): unearned premium ${formatMoney(step.unearnedPremium)}, of which ${formatMoney(step.giftRefund)} goes back to this gift`;
     case 'policy-expired':
-      return `Policy ${step.policyId} for household ${step.householdId} expired (cover ended ${step.endDate})`;
+      return `Policy ${step.policyId} for household ${householdCodeOf(step.householdId)} expired (cover ended ${step.endDate})`;
     case 'claim-paid':
-      return `Claim ${step.claimId} paid: ${formatMoney(step.amount)} to household ${step.householdId} under policy ${step.policyId} (this gift paid ${formatMoney(step.giftShare)} of its premium)`;
+      return `Claim ${step.claimId} paid: ${formatMoney(step.amount)} to household ${householdCodeOf(step.householdId)} under policy ${step.policyId} (this gift paid ${formatMoney(step.giftShare)} of its premium)`;
     case 'remainder-held':
       return `${formatMoney(step.amount)} held in escrow for later premiums (${step.reason})`;
     case 'remainder-refunded':

@@ -5,18 +5,18 @@ import { describeTrail, formatMoney, formatReceipt, parseReceipt, verifyReceipt 
 import { giftStoryLog, TEST_LOG_ORIGIN, TestLog } from './testing/receipt-fixture';
 
 const EXPECTED_TRAIL = [
-  '2026-01-05  Gift g1 of 500.00 CNY pledged by donor d1 for household h1 (product p1); money no premium can use is to be refunded',
+  '2026-01-05  Gift g1 of 500.00 CNY pledged by donor d1 for household HH-11ECBAA7 (product p1); money no premium can use is to be refunded',
   '2026-01-05  Payment of 500.00 CNY confirmed (reference PAY-0001)',
-  '2026-01-05  300.00 CNY accepted towards the premium of household h1 (policy pol1): 300.00 CNY of 300.00 CNY funded',
-  '2026-01-05  Premium of 300.00 CNY for household h1 fully funded (policy pol1); this gift paid 300.00 CNY',
-  '2026-01-05  300.00 CNY allocated to the premium of policy pol1 for household h1',
+  '2026-01-05  300.00 CNY accepted towards the premium of household HH-11ECBAA7 (policy pol1): 300.00 CNY of 300.00 CNY funded',
+  '2026-01-05  Premium of 300.00 CNY for household HH-11ECBAA7 fully funded (policy pol1); this gift paid 300.00 CNY',
+  '2026-01-05  300.00 CNY allocated to the premium of policy pol1 for household HH-11ECBAA7',
   '2026-01-05  200.00 CNY refunded to donor d1 (more than the premium still needed)',
   '2026-01-05  Policy pol1 requested from insurer i1: premium 300.00 CNY, sum insured 20,000.00 CNY, 365 days',
   '2026-01-06  Policy pol1 issued by insurer i1: number ANX-2026-0001, cover 2026-01-01 to 2026-12-31',
-  '2026-03-21  Claim c1 paid: 10,000.00 CNY to household h1 under policy pol1 (this gift paid 300.00 CNY of its premium)',
+  '2026-03-21  Claim c1 paid: 10,000.00 CNY to household HH-11ECBAA7 under policy pol1 (this gift paid 300.00 CNY of its premium)',
   '',
   'Summary: received 500.00 CNY, allocated to premiums 300.00 CNY, credited back from cancelled policies 0.00 CNY, refunded 200.00 CNY, held in escrow 0.00 CNY',
-  'Policy pol1 for household h1: issued, number ANX-2026-0001; this gift paid 300.00 CNY of its premium',
+  'Policy pol1 for household HH-11ECBAA7: issued, number ANX-2026-0001; this gift paid 300.00 CNY of its premium',
   'Claims paid: 1, 10,000.00 CNY in total',
 ].join('\n');
 
@@ -193,7 +193,7 @@ describe('verifyReceipt', () => {
     const result = verifyReceipt(await log.receipt('g1', [...trail, 14]), log.keys.verifierKey);
     if (!result.ok) throw new Error(result.failure);
     expect(result.trail.summary.policies[0].status).toBe('expired');
-    expect(describeTrail(result.trail)).toContain('2027-01-01  Policy pol1 for household h1 expired (cover ended 2026-12-31)');
+    expect(describeTrail(result.trail)).toContain('2027-01-01  Policy pol1 for household HH-11ECBAA7 expired (cover ended 2026-12-31)');
 
     expect(expectFailure(verifyReceipt(await log.receipt('g1', [1, 2, 14]), log.keys.verifierKey))).toBe(
       'event 3 (leaf 14), PolicyExpired: gift g1 did not pay for policy pol1: no earlier allocation, and the event does not name the gift',

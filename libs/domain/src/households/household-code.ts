@@ -1,4 +1,4 @@
-import { deterministicId } from '@pangolin/domain';
+import { deterministicId } from '../shared/ids';
 
 /** The public, pseudonymous code of a household: derived from its random id, never from personal data. */
 export function householdCodeFor(householdId: string): string {

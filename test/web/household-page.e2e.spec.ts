@@ -107,6 +107,14 @@ describeWithBrowser("a household's page", () => {
     await evidence.getByRole('button', { name: '住院发票.pdf' }).click();
     await evidence.getByText('该文件在上传后被改动').waitFor();
     await screenshot(insurerPage, 'claim-evidence-altered-zh-CN');
+    // The claims register by filing day: none filed from tomorrow, this one filed today.
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await insurerPage.getByLabel('报案日期起').fill(tomorrow);
+    await insurerPage.locator('[data-testid="claims-queue"]').waitFor({ state: 'detached' });
+    await insurerPage.getByLabel('报案日期起').fill(today);
+    await insurerPage.getByLabel('报案日期止').fill(today);
+    await evidence.getByRole('button', { name: '住院发票.pdf' }).waitFor();
     await insurerContext.close();
   }, 60_000);
 

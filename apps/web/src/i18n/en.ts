@@ -264,6 +264,8 @@ export const en = {
   'public.programme': 'Programme',
   'public.region': 'Region',
   'public.closed': 'closed',
+  'insurer.filedFrom': "Filed from",
+  'insurer.filedTo': "Filed up to",
   'public.log.orRun': "or run",
 
   'verify.title': "Verify a receipt",

@@ -261,6 +261,8 @@ export const zhCN: Record<MessageKey, string> = {
   'public.programme': '项目',
   'public.region': '地区',
   'public.closed': '已结束',
+  'insurer.filedFrom': "报案日期起",
+  'insurer.filedTo': "报案日期止",
   'public.log.orRun': "或运行",
 
   'verify.title': "核验凭证",

@@ -193,7 +193,9 @@ const CLAIM_FILTERS = ['queue', ...CLAIM_STATES] as const;
 function Claims() {
   const { t, label, language } = useI18n();
   const [filter, setFilter] = useState<string>('queue');
-  const claims = usePages<Claim>(withQuery('/insurer/claims', { state: filter === 'queue' ? 'filed,approved' : filter }));
+  const [filedFrom, setFiledFrom] = useState('');
+  const [filedTo, setFiledTo] = useState('');
+  const claims = usePages<Claim>(withQuery('/insurer/claims', { state: filter === 'queue' ? 'filed,approved' : filter, from: filedFrom, to: filedTo }));
   return (
     <>
       <Filters>
@@ -203,6 +205,8 @@ function Claims() {
           onChange={setFilter}
           options={CLAIM_FILTERS.map((value) => ({ value, label: value === 'queue' ? t('insurer.claimFilter.queue') : label('claimState', value) }))}
         />
+        <Field label={t('insurer.filedFrom')} name="filedFrom" type="date" value={filedFrom} onChange={setFiledFrom} />
+        <Field label={t('insurer.filedTo')} name="filedTo" type="date" value={filedTo} onChange={setFiledTo} />
       </Filters>
       {!claims.items ? (
         <Loading error={claims.error} />

@@ -24,13 +24,29 @@ export async function trailsCoverage(manager: EntityManager): Promise<bigint> {
 }
 
 /**
+ * How many leaves the trails cover, read in `tx` so that no other writer of the trails can change
+ * them until `tx` ends. Two processes may write the trails at once in server mode (the Merkle-log
+ * projection in its owner, a catch-up before signing in an API process), and the process's write
+ * lock does not reach across processes: on PostgreSQL the progress row is created if missing and
+ * locked (SELECT … FOR UPDATE), so the second writer waits and then sees what the first wrote.
+ * SQLite has one writer at a time already.
+ */
+async function lockedTrailsCoverage(tx: EntityManager): Promise<bigint> {
+  if (tx.connection.options.type !== 'postgres') return trailsCoverage(tx);
+  const table = quotedTable(tx, TrailProgressRow);
+  await preparedQuery(tx, `INSERT INTO ${table} ("id", "size") VALUES (1, 0) ON CONFLICT ("id") DO NOTHING`, []);
+  const [row] = await preparedQuery<{ size: number | string }>(tx, `SELECT "size" FROM ${table} WHERE "id" = 1 FOR UPDATE`, []);
+  return BigInt(row.size);
+}
+
+/**
  * Adds the leaves `fromSize`, `fromSize + 1`, ... to the gifts' trails, in the transaction that
  * appends them to the log, if the trails cover exactly the `fromSize` leaves before them (else the
  * trails are behind, from a database of before the trail map: left to catchUpTrails). Set-based:
  * a few statements per batch, whatever its size.
  */
 export async function appendToTrails(tx: EntityManager, fromSize: bigint, leaves: readonly TrailLeaf[]): Promise<void> {
-  if (leaves.length === 0 || (await trailsCoverage(tx)) !== fromSize) return;
+  if (leaves.length === 0 || (await lockedTrailsCoverage(tx)) !== fromSize) return;
   const policyIds = [...new Set(leaves.map(({ event }) => policyLookedUpBy(event)).filter((id): id is string => id !== undefined))];
   const policyGifts = new Map<string, Set<string>>();
   for (const chunk of idChunks(policyIds)) {
@@ -160,8 +176,10 @@ export async function trailLeafIndices(manager: EntityManager, giftId: string, s
 export async function catchUpTrails(dataSource: DataSource, store: Pick<EventStore, 'readAll'>, pageSize = 500): Promise<bigint> {
   return writeLockOf(dataSource).run(() =>
     dataSource.transaction(async (tx) => {
+      // The trails locked first, then the log's size read: a projection that appended leaves and
+      // their trails meanwhile has committed both.
+      const covered = await lockedTrailsCoverage(tx);
       const size = await merkleLogSize(tx);
-      const covered = await trailsCoverage(tx);
       if (covered === size) return 0n;
       if (covered > size) {
         // Trails ahead of the leaves cannot be cut back: rebuild them.

@@ -155,6 +155,9 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
     // A parametric flood product covering more households of the town than a page, a flood over the town confirmed (its payouts
     // and the town's households it paid nothing are more than a page each), and more floods declared than a page (unanswered).
     const { productId: floodProductId } = await insurer.ok('/products', productTerms({ name: 'Paged flood index cover', coverageKind: 'property', waitingPeriodDays: 0, parametric: { perils: ['flood'], rule: 'fixed', amount: { amount: 50_000, currency: 'CNY' } } }));
+    // The donor's form offers the products by id and starts on the first: the picker below lists that product's
+    // uncovered households (the flood product's random id may sort before the demo product's).
+    const pickerProductId: string = (await api.read('/products')).items[0].productId;
     // Households the demo product covers already (the uncovered lists above keep their pages).
     const townHouseholds: { householdId: string }[] = (await government.read(`/government/households?region=${FLOODED_TOWN}&covered=true&limit=500`)).items;
     await inParallel(townHouseholds.slice(0, FLOOD_COVERED), 8, async (household, n) => {
@@ -219,9 +222,9 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
           {
             name: 'household-picker',
             section: '#give',
-            path: `/households/uncovered?region=44&productId=${productId}`,
+            path: `/households/uncovered?region=44&productId=${pickerProductId}`,
             key: (item) => item.householdId,
-            narrow: (items) => ({ label: 'gov.searchCode', kind: 'fill', value: codePrefix(items, (item) => item.householdCode), path: withParameters(`/households/uncovered?region=44&productId=${productId}`, { code: codePrefix(items, (item) => item.householdCode) }) }),
+            narrow: (items) => ({ label: 'gov.searchCode', kind: 'fill', value: codePrefix(items, (item) => item.householdCode), path: withParameters(`/households/uncovered?region=44&productId=${pickerProductId}`, { code: codePrefix(items, (item) => item.householdCode) }) }),
           },
           {
             name: 'gifts',

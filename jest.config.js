@@ -28,6 +28,7 @@ const common = {
     '^@pangolin/transparency$': '<rootDir>/libs/transparency/src',
     '^@pangolin/witness$': '<rootDir>/libs/witness/src',
     '^@pangolin/runtime$': '<rootDir>/libs/runtime/src',
+    '^@pangolin/records$': '<rootDir>/libs/records/src',
   },
   testEnvironment: 'node',
 };
@@ -42,7 +43,7 @@ module.exports = {
     {
       ...common,
       displayName: 'int-postgres',
-      testMatch: ['<rootDir>/libs/read-models/**/*.int.spec.ts'],
+      testMatch: ['<rootDir>/libs/{read-models,records}/**/*.int.spec.ts'],
       setupFiles: ['<rootDir>/test/support/read-db-postgres.setup.js'],
     },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },

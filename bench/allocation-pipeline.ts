@@ -2,15 +2,16 @@ import { PremiumAllocationProcess, ProcessManagerRunner } from '@pangolin/applic
 import type { EventStore } from '@pangolin/event-store';
 import { allProjections, giftsHoldingMoneyFor, programmeCandidates, ProjectionRunner } from '@pangolin/read-models';
 import type { DataSource } from 'typeorm';
-import { TypeOrmCheckpointStore, TypeOrmDeadLetterStore } from '@pangolin/runtime';
+import { HouseholdKeyVault, TypeOrmCheckpointStore } from '@pangolin/records';
+import { TypeOrmDeadLetterStore } from '@pangolin/runtime';
 
 /**
- * Every projection and the premium-allocation process manager over `store` and `db`, in this
+ * Every projection and the premium-allocation process manager over `store`, the views `db` and the records store `records`, in this
  * process, as the embedded platform runs them: the process manager reads the views once the
  * projections have caught up with the log. Not started.
  */
-export function allocationPipeline(store: EventStore, db: DataSource): { projections: ProjectionRunner; allocation: ProcessManagerRunner } {
-  const projections = new ProjectionRunner(store, db, allProjections());
+export function allocationPipeline(store: EventStore, db: DataSource, records: DataSource): { projections: ProjectionRunner; allocation: ProcessManagerRunner } {
+  const projections = new ProjectionRunner(store, db, allProjections(new HouseholdKeyVault(records)));
   const process = new PremiumAllocationProcess(store, {
     uncoveredEligible: async (regionCode, productId) => {
       await projections.caughtUpTo(await store.headPosition());
@@ -21,7 +22,7 @@ export function allocationPipeline(store: EventStore, db: DataSource): { project
       return giftsHoldingMoneyFor(db.manager, target);
     },
   });
-  return { projections, allocation: new ProcessManagerRunner(store, new TypeOrmCheckpointStore(db), process, new TypeOrmDeadLetterStore(db)) };
+  return { projections, allocation: new ProcessManagerRunner(store, new TypeOrmCheckpointStore(records), process, new TypeOrmDeadLetterStore(db)) };
 }
 
 /**

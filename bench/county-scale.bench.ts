@@ -43,11 +43,11 @@ import { Client } from 'pg';
 import { ActingContext, executeCommand, loadState, newPersonalDataKey, SealingEventStore, SCHEMA_VERSION } from '@pangolin/application';
 import { claimsDecider, Decider, giftDecider, householdDecider, money, nationalIdWithChecksum, paymentReferenceDecider, policyDecider, policyNumberDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { EventStore, NewEvent, PostgresEventStore, SqliteEventStore } from '@pangolin/event-store';
-import { GiftAllocationRow, HouseholdDataKeyRow, HouseholdKeyVault, ReadStoreConfig } from '@pangolin/read-models';
+import { GiftAllocationRow, openReadDataSource, ReadStoreConfig } from '@pangolin/read-models';
+import { HouseholdDataKeyRow, HouseholdKeyVault, openRecordsStore, UserAccount } from '@pangolin/records';
 import type { DataSource } from 'typeorm';
 import { generateSigningKeyFile } from '../apps/api/src/cli/generate-signing-key';
 import { hashPassword } from '../apps/api/src/auth/passwords';
-import { openReadDatabase, UserAccount } from '@pangolin/runtime';
 import { allocationPipeline, settled } from './allocation-pipeline';
 import { stopChild, waitForUrl } from './gifts-over-http.bench';
 import { printMachine } from './machine';
@@ -133,6 +133,8 @@ interface Stores {
   kind: StoreKind;
   raw: EventStore;
   db: DataSource;
+  /** The records store (logins, household keys), where the server will find them. */
+  records: DataSource;
   serverEnv: NodeJS.ProcessEnv;
   cleanUp(): Promise<void>;
 }
@@ -140,25 +142,30 @@ interface Stores {
 async function openStores(kind: StoreKind, dir: string): Promise<Stores> {
   if (kind === 'sqlite') {
     const raw = SqliteEventStore.open(join(dir, 'events.sqlite'));
-    const db = await openReadDatabase({ type: 'sqlite', path: join(dir, 'read.sqlite') });
-    return { kind, raw, db, serverEnv: {}, cleanUp: async () => undefined };
+    const db = await openReadDataSource({ type: 'sqlite', path: join(dir, 'read.sqlite') });
+    const records = await openRecordsStore({ type: 'sqlite', path: join(dir, 'records.sqlite') });
+    return { kind, raw, db, records, serverEnv: {}, cleanUp: async () => undefined };
   }
   const suffix = `${process.pid}_${Date.now()}`;
   const [eventSchema, readSchema] = [`county_events_${suffix}`, `county_read_${suffix}`];
   const raw = await PostgresEventStore.connect(PG_URL, { schema: eventSchema });
   const readConfig: ReadStoreConfig = { type: 'postgres', url: PG_URL, schema: readSchema };
-  const db = await openReadDatabase(readConfig);
+  const db = await openReadDataSource(readConfig);
+  // The schema the server derives from READ_DB_SCHEMA for its records store.
+  const recordsSchema = `${readSchema}_records`;
+  const records = await openRecordsStore({ ...readConfig, schema: recordsSchema });
   const keyFile = join(dir, 'signing.key');
   generateSigningKeyFile(keyFile);
   return {
     kind,
     raw,
     db,
+    records,
     serverEnv: { EVENT_STORE: 'postgres', EVENT_STORE_URL: PG_URL, EVENT_STORE_SCHEMA: eventSchema, READ_DB: 'postgres', READ_DB_URL: PG_URL, READ_DB_SCHEMA: readSchema, TRANSPARENCY_SIGNING_KEY_FILE: keyFile },
     async cleanUp() {
       const client = new Client({ connectionString: PG_URL });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${eventSchema} CASCADE; DROP SCHEMA IF EXISTS ${readSchema} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${eventSchema} CASCADE; DROP SCHEMA IF EXISTS ${readSchema} CASCADE; DROP SCHEMA IF EXISTS ${recordsSchema} CASCADE`);
       await client.end();
     },
   };
@@ -201,9 +208,9 @@ export async function createLogins(db: DataSource): Promise<Seeded['users'] & { 
 }
 
 async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
-  const { raw, db } = stores;
-  const store = new SealingEventStore(raw, new HouseholdKeyVault(db));
-  const { projections, allocation } = allocationPipeline(store, db);
+  const { raw, db, records } = stores;
+  const store = new SealingEventStore(raw, new HouseholdKeyVault(records));
+  const { projections, allocation } = allocationPipeline(store, db, records);
   const phases: [string, number][] = [];
   let phaseStarted = nowMs();
   const phase = (name: string) => {
@@ -214,7 +221,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
   const government: ActingContext = { actor: 'government:county-bench', correlationId: 'county-bench', causationId: 'county-bench' };
   const insurer: ActingContext = { actor: 'insurer:county-bench', correlationId: 'county-bench', causationId: 'county-bench' };
   try {
-    const logins = await createLogins(db);
+    const logins = await createLogins(records);
     const { donorIds, ...users } = logins;
     const [productId, programmeId] = [randomUUID(), randomUUID()];
     const terms = { name: 'County cover', coverageKind: 'accident-illness' as const, annualPremium: PREMIUM, sumInsured: money(2_000_000, 'CNY'), waitingPeriodDays: 0, termDays: 365 };
@@ -223,7 +230,7 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
 
     // Households: registered in their village by the county, every other one verified eligible.
     const householdIds = Array.from({ length: sizes.households }, () => randomUUID());
-    await registerHouseholds(store, db, householdIds, (i) => i % 2 === 0, government);
+    await registerHouseholds(store, records, householdIds, (i) => i % 2 === 0, government);
     phase(`${sizes.households.toLocaleString('en-US')} households registered (${(sizes.households / 2).toLocaleString('en-US')} verified eligible), appended`);
 
     await projections.start();
@@ -290,10 +297,10 @@ async function seed(stores: Stores, sizes: Sizes): Promise<Seeded> {
  * vault creates one per transaction, on first use; the sealing store then finds each household's key
  * as the API's does), then each household's events decided and appended, BATCH appends at a time.
  */
-export async function registerHouseholds(store: EventStore, db: DataSource, householdIds: string[], verified: (index: number) => boolean, government: ActingContext): Promise<void> {
+export async function registerHouseholds(store: EventStore, records: DataSource, householdIds: string[], verified: (index: number) => boolean, government: ActingContext): Promise<void> {
   for (let start = 0; start < householdIds.length; start += BATCH) {
     const rows = householdIds.slice(start, start + BATCH).map((householdId) => ({ householdId, key: newPersonalDataKey().toString('base64'), createdAt: now() }));
-    await db.transaction((tx) => tx.insert(HouseholdDataKeyRow, rows));
+    await records.transaction((tx) => tx.insert(HouseholdDataKeyRow, rows));
   }
   await inBatches(householdIds, (householdId, i) => {
     const villageCode = villageCodes[i % villageCodes.length]!;
@@ -647,6 +654,7 @@ async function runConfiguration(kind: StoreKind, sizes: Sizes): Promise<{ rows: 
       serverEnv = stores.serverEnv;
       await stores.raw.close();
       await stores.db.destroy();
+      await stores.records.destroy();
       if (keep) {
         const kept: Kept = { seeded, serverEnv };
         writeFileSync(join(dir, 'kept.json'), JSON.stringify(kept, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));

@@ -34,8 +34,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActingContext, executeCommand, PAYOUT_BATCH_SIZE, SealingEventStore, SCHEMA_VERSION } from '@pangolin/application';
 import { giftDecider, money, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { NewEvent, SqliteEventStore } from '@pangolin/event-store';
-import { HouseholdKeyVault } from '@pangolin/read-models';
-import { openReadDatabase } from '@pangolin/runtime';
+import { openReadDataSource } from '@pangolin/read-models';
+import { HouseholdKeyVault, openRecordsStore } from '@pangolin/records';
 import { allocationPipeline, settled } from './allocation-pipeline';
 import { COUNTY, createLogins, getJson, INSURER, issuePolicies, login, policiesOfGift, registerHouseholds, Server, startServer } from './county-scale.bench';
 import { stopChild } from './gifts-over-http.bench';
@@ -70,13 +70,14 @@ interface Figures {
 async function seed(dir: string, covered: number, uncovered: number): Promise<number> {
   const started = nowMs();
   const raw = SqliteEventStore.open(join(dir, 'events.sqlite'));
-  const db = await openReadDatabase({ type: 'sqlite', path: join(dir, 'read.sqlite') });
-  const store = new SealingEventStore(raw, new HouseholdKeyVault(db));
-  const { projections, allocation } = allocationPipeline(store, db);
+  const db = await openReadDataSource({ type: 'sqlite', path: join(dir, 'read.sqlite') });
+  const records = await openRecordsStore({ type: 'sqlite', path: join(dir, 'records.sqlite') });
+  const store = new SealingEventStore(raw, new HouseholdKeyVault(records));
+  const { projections, allocation } = allocationPipeline(store, db, records);
   const government: ActingContext = { actor: 'government:disaster-bench', correlationId: 'disaster-bench', causationId: 'disaster-bench' };
   const insurer: ActingContext = { actor: 'insurer:disaster-bench', correlationId: 'disaster-bench', causationId: 'disaster-bench' };
   try {
-    await createLogins(db);
+    await createLogins(records);
     const [productId, programmeId, giftId] = [randomUUID(), randomUUID(), randomUUID()];
     const terms = { name: 'Flood index cover', coverageKind: 'property' as const, annualPremium: PREMIUM, sumInsured: money(2_000_000, 'CNY'), waitingPeriodDays: 0, termDays: 365, parametric: { perils: ['flood' as const], rule: 'fixed' as const, amount: BENEFIT } };
     await executeCommand(store, productDecider, streams.product(productId), { type: 'PublishProduct', data: { productId, insurerId: INSURER, terms, now: now() } }, insurer);
@@ -84,7 +85,7 @@ async function seed(dir: string, covered: number, uncovered: number): Promise<nu
     // The covered first: the programme gift goes to the earliest verified.
     const householdIds = Array.from({ length: covered + uncovered }, () => randomUUID());
     const phase = (name: string) => console.log(`  ${name}: ${((nowMs() - started) / 1000).toFixed(1)} s`);
-    await registerHouseholds(store, db, householdIds, () => true, government);
+    await registerHouseholds(store, records, householdIds, () => true, government);
     phase('households registered and verified');
     await projections.start();
     await allocation.start();

@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import { sealPersonalData } from '@pangolin/application';
 import { policyIdFor, type PangolinEvent } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
-import { HouseholdDataKeyRow } from '@pangolin/read-models';
+import type { HouseholdKeys } from '@pangolin/read-models';
 
 export const EVENTS_PER_HOUSEHOLD = 12;
 
@@ -76,12 +76,7 @@ export async function buildLog(store: EventStore, households: number): Promise<v
   for (let index = 0; index < households; index++) await appendHousehold(store, index);
 }
 
-/** The data keys of households [from, to), in the read database, as the write side would have stored them. */
-export async function storeKeys(dataSource: DataSource, from: number, to: number): Promise<void> {
-  const createdAt = at(0);
-  for (let start = from; start < to; start += 500) {
-    const rows = [];
-    for (let index = start; index < Math.min(to, start + 500); index++) rows.push({ householdId: `hh-${index}`, key: keyOf(`hh-${index}`).toString('base64'), createdAt });
-    await dataSource.getRepository(HouseholdDataKeyRow).insert(rows);
-  }
-}
+/** The households' data keys, as the records store would give them to the households projection. */
+export const giftLogHouseholdKeys: HouseholdKeys = {
+  keysOf: async (householdIds) => new Map(householdIds.map((householdId) => [householdId, keyOf(householdId)])),
+};

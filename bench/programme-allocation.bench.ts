@@ -30,8 +30,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActingContext, executeCommand, loadState, SealingEventStore } from '@pangolin/application';
 import { Decider, foldEvents, giftDecider, householdDecider, money, nationalIdWithChecksum, policyDecider, policyIdFor, premiumFundingDecider, productDecider, programmeDecider, streams } from '@pangolin/domain';
 import { NewEvent, SqliteEventStore } from '@pangolin/event-store';
-import { GiftAllocationRow, HouseholdKeyVault } from '@pangolin/read-models';
-import { openReadDatabase } from '@pangolin/runtime';
+import { GiftAllocationRow, openReadDataSource } from '@pangolin/read-models';
+import { HouseholdKeyVault, openRecordsStore } from '@pangolin/records';
 import { longGiftHistory, longPolicyHistory, longPremiumFundingHistory } from '../libs/domain/src/shared/long-histories';
 import { allocationPipeline, settled } from './allocation-pipeline';
 import { printMachine } from './machine';
@@ -75,9 +75,10 @@ interface AllocationFigures {
 
 async function programmeAllocation(households: number, dir: string): Promise<AllocationFigures> {
   const raw = SqliteEventStore.open(join(dir, 'events.sqlite'));
-  const db = await openReadDatabase({ type: 'sqlite', path: join(dir, 'read.sqlite') });
-  const store = new SealingEventStore(raw, new HouseholdKeyVault(db));
-  const { projections, allocation } = allocationPipeline(store, db);
+  const db = await openReadDataSource({ type: 'sqlite', path: join(dir, 'read.sqlite') });
+  const records = await openRecordsStore({ type: 'sqlite', path: join(dir, 'records.sqlite') });
+  const store = new SealingEventStore(raw, new HouseholdKeyVault(records));
+  const { projections, allocation } = allocationPipeline(store, db, records);
   try {
     const setupStarted = nowMs();
     const [productId, programmeId] = [randomUUID(), randomUUID()];

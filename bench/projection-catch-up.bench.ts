@@ -29,7 +29,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { SqliteEventStore, type EventStore } from '@pangolin/event-store';
 import { allProjections, openReadDataSource, ProjectionRunner } from '@pangolin/read-models';
-import { buildLog, householdsFor, storeKeys } from './gift-log';
+import { buildLog, giftLogHouseholdKeys, householdsFor } from './gift-log';
 import { printMachine } from './machine';
 import { BenchRow, formatRate, nowMs } from './stats';
 
@@ -53,7 +53,6 @@ const sqlite: Backend = {
   async openRead(households) {
     const directory = mkdtempSync(join(tmpdir(), 'pangolin-catch-up-'));
     const dataSource = await openReadDataSource({ type: 'sqlite', path: join(directory, 'read.db') });
-    await storeKeys(dataSource, 0, households);
     return { dataSource, close: async () => { await dataSource.destroy(); rmSync(directory, { recursive: true, force: true }); } };
   },
   async rawLoop(store, head, households) {
@@ -84,7 +83,6 @@ const postgres: Backend = {
   async openRead(households) {
     const schema = `catch_up_${randomBytes(6).toString('hex')}`;
     const dataSource = await openReadDataSource({ type: 'postgres', url: POSTGRES_URL, schema });
-    await storeKeys(dataSource, 0, households);
     return { dataSource, close: async () => { await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`); await dataSource.destroy(); } };
   },
   async rawLoop(store, head) {
@@ -120,7 +118,7 @@ async function projectOnce(backend: Backend, store: EventStore, head: bigint, ho
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     let failure: unknown;
-    const runner = new ProjectionRunner(store, read.dataSource, allProjections(), { batchSize: BATCH_SIZE, onError: (error) => (failure ??= error) });
+    const runner = new ProjectionRunner(store, read.dataSource, allProjections(giftLogHouseholdKeys), { batchSize: BATCH_SIZE, onError: (error) => (failure ??= error) });
     const started = nowMs();
     await runner.start();
     await runner.caughtUpTo(head);

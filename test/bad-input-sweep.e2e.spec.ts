@@ -14,7 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ERROR_CODES } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
-import { EVENT_STORE, READ_DB, UserAccount } from '@pangolin/runtime';
+import { UserAccount } from '@pangolin/records';
+import { EVENT_STORE, RECORDS_DB } from '@pangolin/runtime';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { householdBody, productTerms } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
@@ -250,7 +251,7 @@ describe.each(STORE_CONFIGURATIONS)('bad input to every operation of the OpenAPI
   /** What a refused request must not change. */
   async function writes() {
     const store = platform.app.get<EventStore>(EVENT_STORE);
-    const accounts = await platform.app.get<DataSource>(READ_DB).getRepository(UserAccount).count();
+    const accounts = await platform.app.get<DataSource>(RECORDS_DB).getRepository(UserAccount).count();
     return { head: (await store.headPosition()).toString(), accounts };
   }
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { executeCommand, PremiumAllocationProcess } from '@pangolin/application';
 import { giftDecider, paymentReferenceDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
 import { EventStore, SqliteEventStore } from '@pangolin/event-store';
-import { giftsHoldingMoneyFor, programmeCandidates } from '@pangolin/read-models';
+import { giftsHoldingMoneyFor, programmeCandidates, openReadDataSource } from '@pangolin/read-models';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { EVENT_STORE, loadConfiguration, openReadDatabase } from '@pangolin/runtime';
+import { EVENT_STORE, loadConfiguration } from '@pangolin/runtime';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
@@ -479,9 +479,10 @@ describe('a crash between append and projection', () => {
     // would find everything projected: the server finishes that work before its answer goes out.)
     const eventLog = new Database(join(dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
     const readModels = new Database(join(dataDir, 'read.sqlite'), { readonly: true, fileMustExist: true });
+    const records = new Database(join(dataDir, 'records.sqlite'), { readonly: true, fileMustExist: true });
     const head = eventLog.prepare<[], number | bigint>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
     const projected = readModels.prepare<[], number | bigint>('SELECT MIN(position) FROM projection_checkpoints').pluck();
-    const allocated = readModels.prepare<[], string>("SELECT position FROM process_checkpoints WHERE name = 'premium-allocation'").pluck();
+    const allocated = records.prepare<[], string>("SELECT position FROM process_checkpoints WHERE name = 'premium-allocation'").pluck();
     const lagging = () => {
       const logHead = BigInt(head.get() ?? 0);
       return BigInt(projected.get() ?? 0) < logHead || BigInt(allocated.get() ?? '0') < logHead;
@@ -516,6 +517,7 @@ describe('a crash between append and projection', () => {
     } finally {
       eventLog.close();
       readModels.close();
+      records.close();
     }
     const outcomes = await requests;
     // Every answer the server gave was a success: dying loses connections, never makes a request fail.
@@ -642,7 +644,7 @@ describe('a crash between append and projection', () => {
     // manager starts on it and dies right after the first household accepted its share of the gift,
     // before the gift records that allocation: the point a SIGKILL could also hit.
     const store = SqliteEventStore.open(join(dataDir, 'events.sqlite'));
-    const readDb = await openReadDatabase({ type: 'sqlite', path: join(dataDir, 'read.sqlite') });
+    const readDb = await openReadDataSource({ type: 'sqlite', path: join(dataDir, 'read.sqlite') });
     class Killed extends Error {}
     try {
       const reference = `HALFWAY-${randomUUID()}`;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { policyIdFor } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import type { DataSource } from 'typeorm';
-import { EVENT_STORE, READ_DB } from '@pangolin/runtime';
+import { EVENT_STORE, READ_DB, RECORDS_DB } from '@pangolin/runtime';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
@@ -203,7 +203,7 @@ describe('readiness when the transparency log cannot go on, on the embedded stor
   it('answers 503 naming the transparency log once it no longer extends its last signed checkpoint', async () => {
     const { size } = await admin.ok('/transparency/checkpoints');
     // As if the tree had been rebuilt from altered events: the signed root no longer matches it.
-    await db.query(`UPDATE signed_checkpoints SET "rootHash" = ? WHERE size = ?`, ['00'.repeat(32), size]);
+    await platform.app.get<DataSource>(RECORDS_DB).query(`UPDATE signed_checkpoints SET "rootHash" = ? WHERE size = ?`, ['00'.repeat(32), size]);
     await government.ok('/households', householdBody('440305001001', 2));
     expect((await admin.post('/transparency/checkpoints')).status).toBeGreaterThanOrEqual(400);
     const answer = await readiness();

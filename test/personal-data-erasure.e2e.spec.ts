@@ -5,7 +5,8 @@ import { EventStore } from '@pangolin/event-store';
 import { auditMerkleLog } from '@pangolin/read-models';
 import { encodeLeaf, formatAuditReport, leafHash, openNote, parseCheckpoint, verifyInclusion, verifyReceipt } from '@pangolin/transparency';
 import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
-import { EVENT_STORE, READ_DB } from '@pangolin/runtime';
+import { signedCheckpointSource } from '@pangolin/records';
+import { EVENT_STORE, READ_DB, RECORDS_DB } from '@pangolin/runtime';
 import { DataSource } from 'typeorm';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL } from './support/platform';
@@ -171,7 +172,7 @@ describe.each(STORE_CONFIGURATIONS)('erasing a household\'s personal data, on %s
       const hashes = proof.inclusionProof.map((hash: string) => Uint8Array.from(Buffer.from(hash, 'base64')));
       expect(verifyInclusion(leafHash(encodeLeaf(event)), BigInt(proof.leafIndex), checkpoint.size, hashes, checkpoint.rootHash)).toEqual({ ok: true });
     }
-    const report = await auditMerkleLog(platform.app.get<EventStore>(EVENT_STORE), platform.app.get<DataSource>(READ_DB), { verifierKey: key, origin: platform.config.transparency.origin });
+    const report = await auditMerkleLog(platform.app.get<EventStore>(EVENT_STORE), platform.app.get<DataSource>(READ_DB), signedCheckpointSource(platform.app.get<DataSource>(RECORDS_DB)), { verifierKey: key, origin: platform.config.transparency.origin });
     expect(formatAuditReport(report)).toMatch(/^Audit passed: \d+ events, root [0-9a-f]{64} matches the checkpoint of size \d+/);
     expect(report.checkpointsVerified).toBeGreaterThanOrEqual(2);
   }, 60_000);

@@ -252,7 +252,7 @@ describe('PostgreSQL outages under load', () => {
     // Let the pipeline finish: the process manager's and every projection's checkpoint at the head of the log.
     const head = async () => BigInt((await cluster.query('SELECT COALESCE(MAX(position), 0) AS head FROM pangolin_events.events', [], DATABASE))[0].head);
     const lowestCheckpoint = async () => {
-      const rows = await cluster.query('SELECT position::bigint AS position FROM pangolin_read.projection_checkpoints UNION ALL SELECT position::bigint FROM pangolin_read.process_checkpoints', [], DATABASE);
+      const rows = await cluster.query('SELECT position::bigint AS position FROM pangolin_read.projection_checkpoints UNION ALL SELECT position::bigint FROM pangolin_read_records.process_checkpoints', [], DATABASE);
       return rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
     };
     const settleBy = Date.now() + 30_000;

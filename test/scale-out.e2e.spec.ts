@@ -16,7 +16,8 @@ import { ApiClient, cny, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/p
  */
 describe('scale-out on PostgreSQL', () => {
   const suffix = randomBytes(6).toString('hex');
-  const schemas = { events: `events_${suffix}`, read: `read_${suffix}`, rebuilt: `rebuilt_${suffix}` };
+  // records: where the configuration puts the records store, after READ_DB_SCHEMA.
+  const schemas = { events: `events_${suffix}`, read: `read_${suffix}`, records: `read_${suffix}_records`, rebuilt: `rebuilt_${suffix}` };
   const shared = {
     EVENT_STORE: 'postgres',
     EVENT_STORE_URL: TEST_POSTGRES_URL,
@@ -52,10 +53,10 @@ describe('scale-out on PostgreSQL', () => {
     const { rows } = await sql.query(`SELECT position FROM "${schemas.read}".projection_checkpoints`);
     return rows.length < 6 ? 0n : rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
   };
-  /** The lowest checkpoint of the process managers (0 until both have one). */
+  /** The lowest checkpoint of the process managers (0 until all three have one). */
   const processCheckpoint = async () => {
-    const { rows } = await sql.query(`SELECT position FROM "${schemas.read}".process_checkpoints`);
-    return rows.length < 2 ? 0n : rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
+    const { rows } = await sql.query(`SELECT position FROM "${schemas.records}".process_checkpoints`);
+    return rows.length < 3 ? 0n : rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
   };
   /** Lease holders: sessions holding one of this platform's worker leases (advisory locks), by process. */
   const leaseHolders = async () =>

@@ -57,27 +57,31 @@ async function copyStores(original: Original): Promise<StoreCopy> {
     cpSync(original.dataDir, dataDir, { recursive: true });
     const events = new Database(join(dataDir, 'events.sqlite'));
     const read = new Database(join(dataDir, 'read.sqlite'));
+    const records = new Database(join(dataDir, 'records.sqlite'));
     return {
       env: { DATA_DIR: dataDir },
       async sql<T>(statement: string, params: unknown[] = []) {
-        const db = statement.includes('{hashes}') || statement.includes('{checkpoints}') ? read : events;
+        const db = statement.includes('{hashes}') ? read : statement.includes('{checkpoints}') ? records : events;
         const prepared = db.prepare(statement.replace('{events}', 'events').replace('{hashes}', 'merkle_subtree_hashes').replace('{checkpoints}', 'signed_checkpoints'));
         return (prepared.reader ? prepared.all(...params) : (prepared.run(...params), [])) as T[];
       },
       async dispose() {
         events.close();
         read.close();
+        records.close();
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
   }
   const suffix = randomBytes(6).toString('hex');
-  const schemas = { events: `events_${suffix}`, read: `read_${suffix}` };
+  // The copy's records store is where its configuration derives it from READ_DB_SCHEMA.
+  const schemas = { events: `events_${suffix}`, read: `read_${suffix}`, records: `read_${suffix}_records` };
   const client = new Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
   for (const [copy, from] of [
     [schemas.events, original.env.EVENT_STORE_SCHEMA],
     [schemas.read, original.env.READ_DB_SCHEMA],
+    [schemas.records, `${original.env.READ_DB_SCHEMA}_records`],
   ]) {
     await client.query(`CREATE SCHEMA "${copy}"`);
     const { rows } = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [from]);
@@ -93,7 +97,7 @@ async function copyStores(original: Original): Promise<StoreCopy> {
       const text = statement
         .replace('{events}', `"${schemas.events}".events`)
         .replace('{hashes}', `"${schemas.read}".merkle_subtree_hashes`)
-        .replace('{checkpoints}', `"${schemas.read}".signed_checkpoints`)
+        .replace('{checkpoints}', `"${schemas.records}".signed_checkpoints`)
         .replace(/\?/g, () => `$${++n}`)
         // JSON columns are jsonb on PostgreSQL: read them as text, write text into them.
         .replace(/^SELECT \*/, 'SELECT position::int AS position, event_id, stream_id, revision, type, data::text AS data, metadata::text AS metadata')
@@ -202,7 +206,7 @@ describe('the audit command', () => {
         if (env.EVENT_STORE !== 'postgres') return;
         const client = new Client({ connectionString: TEST_POSTGRES_URL });
         await client.connect();
-        for (const schema of [env.EVENT_STORE_SCHEMA, env.READ_DB_SCHEMA]) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        for (const schema of [env.EVENT_STORE_SCHEMA, env.READ_DB_SCHEMA, `${env.READ_DB_SCHEMA}_records`]) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
         await client.end();
       };
       const reference = await copyStores(original);

@@ -111,7 +111,7 @@ export function daysAfter(date: string, days: number): string {
 }
 
 async function dropPostgresSchemas(config: PangolinConfig): Promise<void> {
-  const schemas = [config.eventStore.kind === 'postgres' ? config.eventStore.schema : undefined, config.readDb.type === 'postgres' ? config.readDb.schema : undefined].filter(Boolean);
+  const schemas = [config.eventStore, config.readDb, config.records].flatMap((store) => ('schema' in store ? [store.schema] : []));
   if (!schemas.length) return;
   const client = new Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();

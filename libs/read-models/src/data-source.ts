@@ -2,15 +2,16 @@ import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typ
 import { POSTGRES_KEEPALIVE } from '@pangolin/event-store';
 import { readModelMigrations } from './migrations';
 import { backfillOnOpen } from './migrations/backfill-on-open';
-import { durableRecordEntities, readModelEntities } from './registry';
+import { readModelEntities } from './registry';
+import { ParkedEventRow } from './dead-letters/parked-event.entity';
 
-/** Embedded mode: read models in a SQLite file (or ':memory:'), schema kept in step with the entities. */
+/** Embedded mode: a SQLite file (or ':memory:'), schema kept in step with the entities. */
 export interface SqliteReadStoreConfig {
   type: 'sqlite';
   path: string;
 }
 
-/** Server mode: read models in PostgreSQL, schema created and changed only by migrations. */
+/** Server mode: a PostgreSQL schema, created and changed only by migrations. */
 export interface PostgresReadStoreConfig {
   type: 'postgres';
   url: string;
@@ -28,12 +29,25 @@ export type ReadStoreConfig = SqliteReadStoreConfig | PostgresReadStoreConfig;
 type EntityClass = Function;
 type MigrationClass = new () => MigrationInterface;
 
-/**
- * `extra`: the application's own tables kept in the same database (they survive resetProjections)
- * and, for PostgreSQL, the migrations that create them.
- */
-export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities?: readonly EntityClass[]; migrations?: readonly MigrationClass[] } = {}): DataSourceOptions {
-  const entities = [...readModelEntities, ...durableRecordEntities, ...(extra.entities ?? [])];
+/** What one database holds: its tables, the migrations that build them on PostgreSQL, and how it is named to the operator. */
+export interface DatabaseContents {
+  entities: readonly EntityClass[];
+  migrations: readonly MigrationClass[];
+  /** The setting that names the server, for messages (e.g. READ_DB_URL). */
+  urlSetting: string;
+  /**
+   * Whether every commit on an embedded file is synced (synchronous=FULL). A database of records
+   * nothing can rebuild needs it; views, which the log rebuilds, do not: WAL commits stay atomic,
+   * and an OS crash can only lose the latest commits, checkpoints with them, which the runner applies again.
+   */
+  syncEveryCommit: boolean;
+}
+
+/** The read models: every view and its checkpoint, and the projections' parked events. */
+export const VIEWS_DATABASE: DatabaseContents = { entities: [...readModelEntities, ParkedEventRow], migrations: readModelMigrations, urlSetting: 'READ_DB_URL', syncEveryCommit: false };
+
+export function databaseOptions(config: ReadStoreConfig, contents: Pick<DatabaseContents, 'entities' | 'migrations'>): DataSourceOptions {
+  const entities = [...contents.entities];
   if (config.type === 'postgres') {
     return {
       type: 'postgres',
@@ -42,7 +56,7 @@ export function readDataSourceOptions(config: ReadStoreConfig, extra: { entities
       entities,
       // Never synchronize a server database: its schema changes only through reviewed migrations.
       synchronize: false,
-      migrations: [...readModelMigrations, ...(extra.migrations ?? [])],
+      migrations: [...contents.migrations],
       migrationsRun: true,
       migrationsTransactionMode: 'each',
       ...postgresConnectionOptions(config),
@@ -76,25 +90,20 @@ function postgresConnectionOptions(config: PostgresReadStoreConfig) {
   };
 }
 
-/** A DataSource over the read models, not yet initialised: call `initialize()`, and `destroy()` when done. */
-export function createReadDataSource(config: ReadStoreConfig, extra: { entities?: readonly EntityClass[]; migrations?: readonly MigrationClass[] } = {}): DataSource {
-  return new DataSource(readDataSourceOptions(config, extra));
-}
-
 /**
- * Creates and initialises the read database. For PostgreSQL it first makes sure the schema exists
- * (TypeORM keeps its migrations table there) and turns an unreachable server into an error that
- * says what, where and how to fix it.
+ * Creates and initialises a database holding `contents`. For PostgreSQL it first makes sure the
+ * schema exists (TypeORM keeps its migrations table there) and turns an unreachable server into an
+ * error that says what, where and how to fix it.
  */
-export async function openReadDataSource(config: ReadStoreConfig, extra: Parameters<typeof createReadDataSource>[1] = {}): Promise<DataSource> {
+export async function openDatabase(config: ReadStoreConfig, contents: DatabaseContents): Promise<DataSource> {
   if (config.type === 'postgres') {
     const bootstrap = new DataSource({ type: 'postgres', url: config.url, ...postgresConnectionOptions(config) });
     try {
       await bootstrap.initialize();
     } catch (error) {
       throw new Error(
-        `cannot reach the PostgreSQL read database at ${redacted(config.url)} (READ_DB_URL): ${error instanceof Error ? error.message : error}. ` +
-          'Start PostgreSQL, or correct READ_DB_URL, or use READ_DB=sqlite for the embedded database.',
+        `cannot reach the PostgreSQL database at ${redacted(config.url)} (${contents.urlSetting}): ${error instanceof Error ? error.message : error}. ` +
+          `Start PostgreSQL, or correct ${contents.urlSetting}, or use READ_DB=sqlite for the embedded databases.`,
       );
     }
     try {
@@ -103,11 +112,15 @@ export async function openReadDataSource(config: ReadStoreConfig, extra: Paramet
       await bootstrap.destroy();
     }
   }
-  const dataSource = await createReadDataSource(config, extra).initialize();
-  // TypeORM's WAL mode syncs SQLite lazily (synchronous=NORMAL): an OS crash could then lose a
-  // committed transaction. Views would just be projected again, but this database also keeps
-  // records nothing can rebuild (household data keys, logins, signed checkpoints): sync every commit.
-  if (config.type === 'sqlite' && config.path !== ':memory:') await dataSource.query('PRAGMA synchronous = FULL');
+  const dataSource = await new DataSource(databaseOptions(config, contents)).initialize();
+  // TypeORM's WAL mode syncs SQLite lazily (synchronous=NORMAL): an OS crash could then lose a committed transaction.
+  if (config.type === 'sqlite' && config.path !== ':memory:' && contents.syncEveryCommit) await dataSource.query('PRAGMA synchronous = FULL');
+  return dataSource;
+}
+
+/** Opens the views database (see VIEWS_DATABASE). */
+export async function openReadDataSource(config: ReadStoreConfig): Promise<DataSource> {
+  const dataSource = await openDatabase(config, VIEWS_DATABASE);
   if (config.type === 'sqlite') await backfillOnOpen(dataSource.manager);
   return dataSource;
 }

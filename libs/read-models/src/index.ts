@@ -22,8 +22,6 @@ export * from './households/uncovered-household.entity';
 export * from './households/households.projection';
 export * from './households/households.queries';
 
-export * from './personal-data/household-data-key.entity';
-export * from './personal-data/household-key-vault';
 
 export * from './donor-view/donor-gift.entity';
 export * from './donor-view/gift-allocation.entity';
@@ -68,11 +66,6 @@ export * from './ledger/ledger.projection';
 export * from './ledger/ledger.queries';
 
 export * from './merkle-log/merkle-subtree-hash.entity';
-export * from './merkle-log/signed-checkpoint.entity';
-export * from './merkle-log/checkpoint-cosignature.entity';
-export * from './merkle-log/checkpoints';
-export * from './merkle-log/inclusion-promise.entity';
-export * from './merkle-log/inclusion-promises';
 export * from './merkle-log/typeorm-subtree-hash-store';
 export * from './merkle-log/merkle-log.projection';
 export * from './merkle-log/merkle-log.queries';
@@ -92,3 +85,4 @@ export * from './disclosures/disclosures.queries';
 
 export { quotedTable, rawQuery } from './shared/raw-sql';
 export * from './shared/paging';
+export * from './shared/columns';

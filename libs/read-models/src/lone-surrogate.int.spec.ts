@@ -3,12 +3,12 @@ import { generateSignerKey } from '@pangolin/transparency';
 import { allProjections } from './registry';
 import { ProjectionRunner } from './projection-runner';
 import { auditMerkleLog } from './merkle-log/audit-merkle-log';
-import { signCheckpoint } from './merkle-log/checkpoints';
+import { RECORDS_DATABASE, signCheckpoint, signedCheckpointSource } from '@pangolin/records';
 import { merkleLogSize } from './merkle-log/merkle-log.queries';
 import { giftTrace } from './donor-view/donor-view.queries';
 import { recordedEvents } from './testing/recorded-events';
 import { projectedStory, type ProjectedStory } from './testing/projected-story';
-import { PRODUCT } from './testing/story';
+import { PRODUCT, storyHouseholdKeys } from './testing/story';
 
 /**
  * The embedded event store keeps event data as JSON text, where an unpaired UTF-16 surrogate is
@@ -19,7 +19,7 @@ describe('an event whose text holds an unpaired surrogate', () => {
   const { signerKey, verifierKey } = generateSignerKey('pangolin.test/log');
   let story: ProjectedStory;
   beforeEach(async () => {
-    story = await projectedStory();
+    story = await projectedStory({ records: RECORDS_DATABASE });
   });
   afterEach(() => story.close());
 
@@ -32,7 +32,7 @@ describe('an event whose text holds an unpaired surrogate', () => {
     expect((await story.store.readStream(pledged.streamId))[1].data).toMatchObject({ paymentReference: 'BANK-\ud800-\udfff' });
 
     const errors: unknown[] = [];
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(), { retryDelayMs: 1, onError: (error) => errors.push(error) });
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys), { retryDelayMs: 1, onError: (error) => errors.push(error) });
     await runner.start();
     const head = await story.store.headPosition();
     // A deadline: on the old code the runner retried the event forever.
@@ -42,7 +42,7 @@ describe('an event whose text holds an unpaired surrogate', () => {
     expect((await runner.lag()).every(({ behind }) => behind === 0n)).toBe(true);
     expect(await merkleLogSize(story.dataSource.manager)).toBe(head);
     expect(await giftTrace(story.dataSource.manager, 'gift-lone')).toMatchObject({ received: { amount: 100, currency: 'CNY' } });
-    await signCheckpoint(story.dataSource, { origin: 'pangolin.test/log', signerKey });
-    expect(await auditMerkleLog(story.store, story.dataSource, { verifierKey, origin: 'pangolin.test/log' })).toMatchObject({ ok: true, logSize: head });
+    await signCheckpoint(story.dataSource, story.records, { origin: 'pangolin.test/log', signerKey });
+    expect(await auditMerkleLog(story.store, story.dataSource, signedCheckpointSource(story.records), { verifierKey, origin: 'pangolin.test/log' })).toMatchObject({ ok: true, logSize: head });
   }, 20_000);
 });

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import type { EntityManager } from 'typeorm';
 import { SqliteEventStore, type RecordedEvent } from '@pangolin/event-store';
 import { sealPersonalData } from '@pangolin/application';
-import { HouseholdKeyVault } from './personal-data/household-key-vault';
 import { ProjectionRunner } from './projection-runner';
 import type { Projection } from './projection';
 import { ProjectionCheckpoint } from './checkpoint.entity';
 import { resetProjections } from './reset-projections';
 import { allProjections, readModelEntities } from './registry';
-import { createReadDataSource } from './data-source';
+import { openReadDataSource } from './data-source';
 import { DonorViewProjection } from './donor-view/donor-view.projection';
 import { LedgerEntryRow } from './ledger/ledger-entry.entity';
 import { LedgerPostingRow } from './ledger/ledger-posting.entity';
@@ -22,7 +21,7 @@ import { insurerView } from './insurer-view/insurer-view.queries';
 import { dashboard } from './government-dashboard/government-dashboard.queries';
 import { publicView } from './public-view/public-view.queries';
 import { accountBalances, ledgerTotal } from './ledger/ledger.queries';
-import { INSURER, REGION, storyEvents } from './testing/story';
+import { INSURER, REGION, storyEvents, storyHouseholdKey, storyHouseholdKeys } from './testing/story';
 import { appendAll, recordedEvents } from './testing/recorded-events';
 import { projectedStory, type ProjectedStory } from './testing/projected-story';
 
@@ -51,14 +50,14 @@ describe('ProjectionRunner', () => {
   afterEach(() => story.close());
 
   it('brings every projection to the head of the log', async () => {
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys));
     const head = BigInt(storyEvents.length);
-    expect(await runner.lag()).toEqual(allProjections().map(({ name }) => ({ name, checkpoint: head, head, behind: 0n })));
+    expect(await runner.lag()).toEqual(allProjections(storyHouseholdKeys).map(({ name }) => ({ name, checkpoint: head, head, behind: 0n })));
   });
 
   it('changes nothing when the same events are delivered again', async () => {
     const before = await everything(story.dataSource.manager);
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys));
     for (const event of story.events) await runner.handle(event);
     await runner.handle(story.events[20]);
     expect(await everything(story.dataSource.manager)).toEqual(before);
@@ -73,7 +72,7 @@ describe('ProjectionRunner', () => {
       await tx.clear(LedgerTotalRow);
       await tx.delete(ProjectionCheckpoint, { name: 'ledger' });
     });
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys));
     expect((await runner.lag()).find(({ name }) => name === 'ledger')).toMatchObject({ checkpoint: 0n, behind: BigInt(storyEvents.length) });
 
     await runner.start();
@@ -83,7 +82,7 @@ describe('ProjectionRunner', () => {
   });
 
   it('follows new appends live', async () => {
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(), { retryDelayMs: 1 });
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys), { retryDelayMs: 1 });
     await runner.start();
     const [registered] = recordedEvents([
       {
@@ -95,7 +94,7 @@ describe('ProjectionRunner', () => {
           registeredBy: REGION.county,
           category: 'disaster-affected',
           size: 6,
-          personal: sealPersonalData({ headName: 'Head of hh-6', headNationalId: 'ID-hh-6', members: [], address: 'Road 2' }, await new HouseholdKeyVault(story.dataSource).keyFor('hh-6'), 'hh-6'),
+          personal: sealPersonalData({ headName: 'Head of hh-6', headNationalId: 'ID-hh-6', members: [], address: 'Road 2' }, storyHouseholdKey('hh-6'), 'hh-6'),
           registeredAt: '2024-09-01T00:00:00.000Z',
         },
       },
@@ -132,7 +131,7 @@ describe('ProjectionRunner', () => {
     await resetProjections(story.dataSource);
     for (const entity of readModelEntities) expect(await story.dataSource.manager.count(entity)).toBe(0);
 
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys));
     await runner.start();
     await runner.caughtUpTo(await story.store.headPosition());
     await runner.stop();
@@ -144,7 +143,7 @@ describe('ProjectionRunner after a failure', () => {
   it('rolls back the failed effect with its checkpoint, so the retry applies it exactly once', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'pangolin-read-models-'));
     const store = SqliteEventStore.open(':memory:', { pollIntervalMs: 5 });
-    const dataSource = await createReadDataSource({ type: 'sqlite', path: join(directory, 'read.db') }).initialize();
+    const dataSource = await openReadDataSource({ type: 'sqlite', path: join(directory, 'read.db') });
     try {
       expect(await dataSource.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
       await appendAll(store, recordedEvents(storyEvents));

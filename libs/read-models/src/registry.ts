@@ -6,7 +6,7 @@ import { ProgrammeRow } from './catalogue/programme.entity';
 import { PolicyCohortRow } from './insurer-view/policy-cohort.entity';
 import { PolicyRow } from './catalogue/policy.entity';
 import { ClaimRow } from './catalogue/claim.entity';
-import { HouseholdsProjection } from './households/households.projection';
+import { HouseholdsProjection, type HouseholdKeys } from './households/households.projection';
 import { HouseholdRow } from './households/household.entity';
 import { HouseholdFundingRow } from './households/household-funding.entity';
 import { UncoveredHouseholdRow, UncoveredProductRow } from './households/uncovered-household.entity';
@@ -39,11 +39,6 @@ import { LedgerTotalRow } from './ledger/ledger-total.entity';
 import { MerkleLogProjection } from './merkle-log/merkle-log.projection';
 import { MerkleSubtreeHashRow } from './merkle-log/merkle-subtree-hash.entity';
 import { TrailEventRow, TrailHeadRow, TrailPolicyGiftRow, TrailProgressRow } from './merkle-log/trail.entities';
-import { CheckpointCosignatureRow } from './merkle-log/checkpoint-cosignature.entity';
-import { InclusionPromiseRow } from './merkle-log/inclusion-promise.entity';
-import { SignedCheckpointRow } from './merkle-log/signed-checkpoint.entity';
-import { HouseholdDataKeyRow } from './personal-data/household-data-key.entity';
-import { ParkedEventRow } from './dead-letters/parked-event.entity';
 import { DisastersProjection } from './disasters/disasters.projection';
 import { DisasterDeclarationRow } from './disasters/disaster-declaration.entity';
 import { DisasterPayoutRow } from './disasters/disaster-payout.entity';
@@ -103,19 +98,13 @@ export const readModelEntities = [
 ];
 
 /**
- * Records kept beside the read models that are not rebuilt from the log, so resetProjections
- * leaves them alone: the checkpoints the platform signed are promises it cannot take back (and their
- * witnesses' cosignatures with them, and the inclusion promises that answered money commands), and the
- * household data keys are the only way to read personal data sealed in the log. Parked events
- * (dead letters) are kept too, apart from the projections' own, which a reset forgets.
+ * One instance of every projection. The insurer view has none: it queries the catalogue's tables.
+ * `householdKeys`: where the households view finds the keys that open sealed personal data (the records store).
  */
-export const durableRecordEntities = [SignedCheckpointRow, CheckpointCosignatureRow, InclusionPromiseRow, HouseholdDataKeyRow, ParkedEventRow];
-
-/** One instance of every projection. The insurer view has none: it queries the catalogue's tables. */
-export function allProjections(): Projection[] {
+export function allProjections(householdKeys: HouseholdKeys): Projection[] {
   return [
     new CatalogueProjection(),
-    new HouseholdsProjection(),
+    new HouseholdsProjection(householdKeys),
     new DonorViewProjection(),
     new GovernmentDashboardProjection(),
     new PublicViewProjection(),
@@ -128,3 +117,8 @@ export function allProjections(): Projection[] {
     new DisclosuresProjection(),
   ];
 }
+
+/** The projections' names, in order (for what needs only their names, such as a reset). */
+export const PROJECTION_NAMES: readonly string[] = allProjections({
+  keysOf: () => Promise.reject(new Error('these projections are for their names only')),
+}).map(({ name }) => name);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { allProjections, readModelEntities } from './registry';
+import { PROJECTION_NAMES, readModelEntities } from './registry';
 import { forgetParkedEvents } from './dead-letters/parked-events';
 import { writeLockOf } from './write-lock';
 
@@ -11,7 +11,7 @@ export async function resetProjections(dataSource: DataSource): Promise<void> {
   await writeLockOf(dataSource).run(() =>
     dataSource.transaction(async (tx) => {
       for (const entity of readModelEntities) await tx.clear(entity);
-      await forgetParkedEvents(tx, allProjections().map(({ name }) => name));
+      await forgetParkedEvents(tx, PROJECTION_NAMES);
     }),
   );
 }

@@ -1,24 +1,19 @@
 /*
  * What every Pangolin process runs on (the API, the projector, the command-line tools): the
- * configuration, the stores and the event pipeline (InfrastructureModule), health and metrics
+ * configuration, the stores (views, records and the log) and the event pipeline (InfrastructureModule), health and metrics
  * (OperationsModule), the sweepers, checkpoint signing and witness cosigning, and the principal
  * and route decorators those share. Apps import it; it imports no app.
  */
 export * from './auth/decorators';
 export * from './auth/principal';
-export * from './auth/user-account.entity';
 export * from './config/configuration';
 export * from './regions/region-names';
 export * from './infrastructure/caused-events';
 export * from './infrastructure/event-pipeline.service';
 export * from './infrastructure/infrastructure.module';
-export * from './infrastructure/migrations';
 export * from './infrastructure/open-event-store';
 export * from './infrastructure/periodic-sweep';
-export * from './infrastructure/process-checkpoint.entity';
-export * from './infrastructure/read-database';
 export * from './infrastructure/tokens';
-export * from './infrastructure/typeorm-checkpoint-store';
 export * from './infrastructure/typeorm-dead-letter-store';
 export * from './infrastructure/worker-lease';
 export * from './operations/health.controller';

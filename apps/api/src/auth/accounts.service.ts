@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { Conflict, deterministicId } from '@pangolin/domain';
 import { writeLockOf } from '@pangolin/read-models';
-import { ConfigurationError, DEMO_PASSWORD, PANGOLIN_CONFIG, PangolinConfig, Principal, READ_DB, Role, UserAccount } from '@pangolin/runtime';
+import { UserAccount } from '@pangolin/records';
+import { ConfigurationError, DEMO_PASSWORD, PANGOLIN_CONFIG, PangolinConfig, Principal, RECORDS_DB, Role } from '@pangolin/runtime';
 import { EarlierCreation } from '../http/idempotency';
 import { IdempotentCreation } from '../http/request-context';
 import { hashPassword, verifyPassword } from './passwords';
@@ -24,7 +25,7 @@ export interface NewAccount {
 export class AccountsService implements OnApplicationBootstrap {
   private readonly demo: Principal[] = [];
 
-  constructor(@Inject(READ_DB) private readonly db: DataSource, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
+  constructor(@Inject(RECORDS_DB) private readonly db: DataSource, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
   /**
    * A server must not start with demo logins whose password is published (seeded under an older

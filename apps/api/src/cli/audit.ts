@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { auditDisclosures, firstDifference } from '@pangolin/application';
-import { auditMerkleLog, auditPromises, checkpointAt, disclosureReport, type PromiseAudit } from '@pangolin/read-models';
+import { auditMerkleLog, disclosureReport, openReadDataSource } from '@pangolin/read-models';
+import { auditPromises, checkpointAt, openRecordsStore, signedCheckpointSource, type PromiseAudit } from '@pangolin/records';
 import { formatAuditReport, type AuditReport } from '@pangolin/transparency';
-import { ConfigurationError, loadConfiguration, openEventStore, openReadDatabase, PangolinConfig } from '@pangolin/runtime';
+import { ConfigurationError, loadConfiguration, openEventStore, PangolinConfig } from '@pangolin/runtime';
 
 /** Exit codes: the log passed, the audit found a discrepancy, or the audit could not run. */
 export const AUDIT_PASSED = 0;
@@ -17,20 +18,23 @@ export const AUDIT_NOT_RUN = 2;
  * run beside a live platform; events not yet projected are counted, not blamed.
  */
 export function auditTransparencyLog(config: PangolinConfig): Promise<AuditReport> {
-  return withStores(config, (store, db) => auditMerkleLog(store, db, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin }));
+  return withStores(config, (store, db, records) => auditMerkleLog(store, db, signedCheckpointSource(records), { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin }));
 }
 
-/** Runs `audit` on the configured event store and read database, closing both afterwards. */
-async function withStores<T>(config: PangolinConfig, audit: (store: EventStore, db: DataSource) => Promise<T>): Promise<T> {
+/** Runs `audit` on the configured event store, views and records store, closing them afterwards. */
+async function withStores<T>(config: PangolinConfig, audit: (store: EventStore, db: DataSource, records: DataSource) => Promise<T>): Promise<T> {
   let store: EventStore | undefined;
   let db: DataSource | undefined;
+  let records: DataSource | undefined;
   try {
     store = await openEventStore(config.eventStore);
-    db = await openReadDatabase(config.readDb);
-    return await audit(store, db);
+    db = await openReadDataSource(config.readDb);
+    records = await openRecordsStore(config.records, db);
+    return await audit(store, db, records);
   } finally {
     await store?.close();
     await db?.destroy();
+    await records?.destroy();
   }
 }
 
@@ -39,7 +43,7 @@ async function withStores<T>(config: PangolinConfig, audit: (store: EventStore, 
  * holds its leaves, and the stored events still hash to the promised leaves at the promised indexes.
  */
 export function auditInclusionPromises(config: PangolinConfig, now = new Date()): Promise<PromiseAudit> {
-  return withStores(config, (store, db) => auditPromises(store, db.manager, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin, now }));
+  return withStores(config, (store, _views, records) => auditPromises(store, records.manager, { verifierKey: config.transparency.verifierKey, origin: config.transparency.origin, now }));
 }
 
 /** What the audit found about the published disclosure reports: one line each (none when none is published), and whether all passed. */
@@ -54,14 +58,14 @@ export interface DisclosureAudit {
  * checkpoint signed at that size and that the report served (the read model) is the one published.
  */
 export function auditDisclosureReports(config: PangolinConfig): Promise<DisclosureAudit> {
-  return withStores(config, async (store, db) => {
+  return withStores(config, async (store, db, records) => {
     const { reports, results } = await auditDisclosures(store);
     const lines: string[] = [];
     let ok = true;
     for (const [i, report] of reports.entries()) {
       const name = `disclosure report ${report.reportId} version ${report.version} (${report.scope.kind === 'platform' ? 'platform' : `programme ${report.scope.programmeId}`}, ${report.period.from} to ${report.period.to}, checkpoint ${report.checkpoint.size})`;
       const result = results[i];
-      const signed = await checkpointAt(db.manager, BigInt(report.checkpoint.size));
+      const signed = await checkpointAt(records.manager, BigInt(report.checkpoint.size));
       const served = await disclosureReport(db.manager, report.reportId, report.version);
       const servedDifference = served ? firstDifference(served.report, (({ position: _, ...published }) => published)(report)) : undefined;
       let problem: string | undefined;

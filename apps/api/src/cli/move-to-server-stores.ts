@@ -1,44 +1,50 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
-import { allProjections, CheckpointCosignatureRow, HouseholdDataKeyRow, ProjectionRunner, resetProjections, SignedCheckpointRow, writeLockOf } from '@pangolin/read-models';
-import { ConfigurationError, loadConfiguration, openEventStore, openReadDatabase, PangolinConfig, PROCESS_MANAGERS, TypeOrmCheckpointStore, UserAccount } from '@pangolin/runtime';
+import { allProjections, openReadDataSource, ProjectionRunner, quotedTable, resetProjections } from '@pangolin/read-models';
+import { copyRecordRows, HouseholdKeyVault, openRecordsStore, ProcessCheckpoint, RECORDS_DATABASE, TypeOrmCheckpointStore, UserAccount } from '@pangolin/records';
+import { ConfigurationError, loadConfiguration, openEventStore, PangolinConfig, PROCESS_MANAGERS } from '@pangolin/runtime';
 
 const BATCH = 1000;
 
 /**
- * Moves an installation from one pair of stores to another (e.g. the embedded SQLite files to
+ * Moves an installation from one set of stores to another (e.g. the embedded SQLite files to
  * PostgreSQL or KurrentDB): copies every event, in order, with its id, stream, revision, data and
- * metadata; copies the logins and the household data keys (without them the personal data sealed
- * in the copied events could not be read); rebuilds the views on the target; and marks the process manager as
- * having handled the copied log (the source already did its work: what it caused is in the log).
- * Safe to run again: events already copied are recognised by their ids and skipped. A login the
- * target already has (same id or username) is kept as it is there.
- * Run it with the platform stopped.
+ * metadata; copies the records store as one unit, table by table (logins, household data keys -
+ * without them the personal data sealed in the copied events could not be read -, signed
+ * checkpoints and their cosignatures, inclusion promises); rebuilds the views on the target; and
+ * marks the process managers as having handled the copied log (the source already did their work:
+ * what it caused is in the log). Safe to run again: events already copied are recognised by their
+ * ids and skipped, records the target has are kept as they are there (a login with the same id or
+ * username among them). Run it with the platform stopped.
  */
 export async function moveToServerStores(
   from: PangolinConfig,
   to: PangolinConfig,
-): Promise<{ eventsCopied: number; eventsAlreadyThere: number; loginsCopied: number; loginsKept: string[]; householdKeysCopied: number; checkpointsCopied: number }> {
+): Promise<{ eventsCopied: number; eventsAlreadyThere: number; recordsCopied: Record<string, number>; loginsKept: string[] }> {
   const source = await openEventStore(from.eventStore);
   const target = await openEventStore(to.eventStore);
-  const sourceDb = await openReadDatabase(from.readDb);
-  const targetDb = await openReadDatabase(to.readDb);
+  const sourceViews = await openReadDataSource(from.readDb);
+  const sourceRecords = await openRecordsStore(from.records, sourceViews);
+  const targetViews = await openReadDataSource(to.readDb);
+  const targetRecords = await openRecordsStore(to.records, targetViews);
   try {
     const events = await copyEvents(source, target);
-    const logins = await copyLogins(sourceDb, targetDb);
-    const keys = await copyHouseholdDataKeys(sourceDb, targetDb);
-    const checkpoints = await copySignedCheckpoints(sourceDb, targetDb);
-    await resetProjections(targetDb);
-    const runner = new ProjectionRunner(target, targetDb, allProjections());
+    const loginsKept = await loginsTheTargetKeeps(sourceRecords, targetRecords);
+    const recordsCopied: Record<string, number> = {};
+    for (const entity of RECORDS_DATABASE.entities.filter((entity) => entity !== ProcessCheckpoint)) {
+      recordsCopied[targetRecords.getMetadata(entity).tableName] = await copyRecordRows(sourceRecords.manager, quotedTable(sourceRecords.manager, entity), targetRecords, entity);
+    }
+    await resetProjections(targetViews);
+    const runner = new ProjectionRunner(target, targetViews, allProjections(new HouseholdKeyVault(targetRecords)));
     const head = await target.headPosition();
     await runner.start();
     await runner.caughtUpTo(head);
     await runner.stop();
-    for (const name of PROCESS_MANAGERS) await new TypeOrmCheckpointStore(targetDb).save(name, head);
-    return { ...events, ...logins, ...keys, ...checkpoints };
+    for (const name of PROCESS_MANAGERS) await new TypeOrmCheckpointStore(targetRecords).save(name, head);
+    return { ...events, recordsCopied, loginsKept };
   } finally {
-    await Promise.all([source.close(), target.close(), sourceDb.destroy(), targetDb.destroy()]);
+    await Promise.all([source.close(), target.close(), sourceViews.destroy(), sourceRecords.destroy(), targetViews.destroy(), targetRecords.destroy()]);
   }
 }
 
@@ -56,48 +62,10 @@ async function copyEvents(source: EventStore, target: EventStore): Promise<{ eve
   }
 }
 
-/** Copies logins the target does not have; one whose id or username it already has is kept as it is there. */
-async function copyLogins(source: DataSource, target: DataSource): Promise<{ loginsCopied: number; loginsKept: string[] }> {
-  const existing = await target.getRepository(UserAccount).find();
-  const taken = new Set(existing.flatMap((account) => [account.userId, account.username]));
-  const logins = await source.getRepository(UserAccount).find();
-  const copy = logins.filter((account) => !taken.has(account.userId) && !taken.has(account.username));
-  await writeLockOf(target).run(() => target.getRepository(UserAccount).save(copy));
-  return { loginsCopied: copy.length, loginsKept: logins.filter((account) => !copy.includes(account)).map((account) => account.username) };
-}
-
-/**
- * Copies the household data keys the target lacks. A household erased at the source has no key
- * there; if an earlier run had copied it, replaying the copied erasure event destroys it on the target too.
- */
-async function copyHouseholdDataKeys(source: DataSource, target: DataSource): Promise<{ householdKeysCopied: number }> {
-  const keys = await source.getRepository(HouseholdDataKeyRow).find();
-  const present = new Set((await target.getRepository(HouseholdDataKeyRow).find({ select: { householdId: true } })).map((row) => row.householdId));
-  const copy = keys.filter((row) => !present.has(row.householdId));
-  for (let start = 0; start < copy.length; start += BATCH) {
-    await writeLockOf(target).run(() => target.getRepository(HouseholdDataKeyRow).insert(copy.slice(start, start + BATCH)));
-  }
-  return { householdKeysCopied: copy.length };
-}
-
-/**
- * Copies the signed checkpoints the target lacks. The target's Merkle log, rebuilt from the same
- * events in the same order, has the same roots, so they stay valid there; new ones are signed with
- * the target's key, which should be the same key (TRANSPARENCY_SIGNING_KEY_FILE). Witnesses'
- * cosignatures of them come along.
- */
-async function copySignedCheckpoints(source: DataSource, target: DataSource): Promise<{ checkpointsCopied: number }> {
-  const present = new Set((await target.getRepository(SignedCheckpointRow).find({ select: { size: true } })).map((row) => row.size));
-  const copy = (await source.getRepository(SignedCheckpointRow).find()).filter((row) => !present.has(row.size));
-  for (let start = 0; start < copy.length; start += BATCH) {
-    await writeLockOf(target).run(() => target.getRepository(SignedCheckpointRow).insert(copy.slice(start, start + BATCH)));
-  }
-  const cosignatures = await source.getRepository(CheckpointCosignatureRow).find();
-  for (let start = 0; start < cosignatures.length; start += BATCH) {
-    const batch = cosignatures.slice(start, start + BATCH);
-    await writeLockOf(target).run(() => target.createQueryBuilder().insert().into(CheckpointCosignatureRow).values(batch).orIgnore().execute());
-  }
-  return { checkpointsCopied: copy.length };
+/** The source's logins whose id or username the target already has: the target's own stays. */
+async function loginsTheTargetKeeps(source: DataSource, target: DataSource): Promise<string[]> {
+  const taken = new Set((await target.getRepository(UserAccount).find({ select: { userId: true, username: true } })).flatMap((account) => [account.userId, account.username]));
+  return (await source.getRepository(UserAccount).find({ select: { userId: true, username: true } })).filter((account) => taken.has(account.userId) || taken.has(account.username)).map((account) => account.username);
 }
 
 if (require.main === module) {
@@ -108,8 +76,9 @@ if (require.main === module) {
     .then(() => moveToServerStores(loadConfiguration({ ...env, SEED_DEMO: 'false' }), loadConfiguration({ ...env, ...targetEnv, SEED_DEMO: 'false' })))
     .then((moved) =>
       console.log(
-        `Copied ${moved.eventsCopied} events (${moved.eventsAlreadyThere} were already there), ${moved.householdKeysCopied} household data keys, ${moved.checkpointsCopied} signed checkpoints and ${moved.loginsCopied} logins` +
-          `${moved.loginsKept.length ? ` (kept the target's own: ${moved.loginsKept.join(', ')})` : ''}, and rebuilt every view on the target stores.`,
+        `Copied ${moved.eventsCopied} events (${moved.eventsAlreadyThere} were already there) and the records store (` +
+          Object.entries(moved.recordsCopied).map(([table, rows]) => `${rows} ${table}`).join(', ') +
+          `${moved.loginsKept.length ? `; kept the target's own logins: ${moved.loginsKept.join(', ')}` : ''}), and rebuilt every view on the target stores.`,
       ),
     )
     .catch((error) => {

@@ -1,17 +1,20 @@
 import 'reflect-metadata';
-import { allProjections, ProjectionRunner, resetProjections } from '@pangolin/read-models';
-import { ConfigurationError, loadConfiguration, openEventStore, openReadDatabase, PangolinConfig } from '@pangolin/runtime';
+import { allProjections, openReadDataSource, ProjectionRunner, resetProjections } from '@pangolin/read-models';
+import { HouseholdKeyVault, openRecordsStore } from '@pangolin/records';
+import { ConfigurationError, loadConfiguration, openEventStore, PangolinConfig } from '@pangolin/runtime';
 
 /**
- * Rebuilds every view from the event log: clears the projections' tables and checkpoints (logins
- * and process-manager checkpoints stay), then replays the whole log. Run it with the API stopped.
+ * Rebuilds every view from the event log: clears the projections' tables and checkpoints, then
+ * replays the whole log, opening personal data with the keys of the records store (which it leaves
+ * as it is). Run it with the API stopped.
  */
 export async function rebuildReadModels(config: PangolinConfig): Promise<{ events: bigint }> {
   const store = await openEventStore(config.eventStore);
-  const db = await openReadDatabase(config.readDb);
+  const db = await openReadDataSource(config.readDb);
+  const records = await openRecordsStore(config.records, db);
   try {
     await resetProjections(db);
-    const runner = new ProjectionRunner(store, db, allProjections());
+    const runner = new ProjectionRunner(store, db, allProjections(new HouseholdKeyVault(records)));
     const head = await store.headPosition();
     await runner.start();
     await runner.caughtUpTo(head);
@@ -20,6 +23,7 @@ export async function rebuildReadModels(config: PangolinConfig): Promise<{ event
   } finally {
     await store.close();
     await db.destroy();
+    await records.destroy();
   }
 }
 

@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
-import { allProjections } from '@pangolin/read-models';
+import { PROJECTION_NAMES } from '@pangolin/read-models';
 import { householdBody, productTerms, signUp } from '../../../../test/support/actors';
 import { cny, RunningPlatform, startPlatform } from '../../../../test/support/platform';
 import { EVENT_STORE, EventPipeline, PipelinePositions, PROCESS_MANAGERS, READ_DB, streamCategory } from '@pangolin/runtime';
 
-const PROJECTIONS = allProjections().map(({ name }) => name);
+const PROJECTIONS = PROJECTION_NAMES;
 
 interface Sample {
   name: string;
@@ -98,7 +98,7 @@ describe('operations: health probes and metrics', () => {
     const listed = response.body.checks.projections;
     expect(listed.map(({ name }: { name: string }) => name).sort()).toEqual([...PROJECTIONS, ...PROCESS_MANAGERS].sort());
     for (const entry of listed) expect(entry).toMatchObject({ checkpoint: head.toString(), behind: '0', ok: true });
-    expect(listed.filter(({ kind }: { kind: string }) => kind === 'process-manager').map(({ name }: { name: string }) => name)).toEqual(['premium-allocation', 'disaster-payouts']);
+    expect(listed.filter(({ kind }: { kind: string }) => kind === 'process-manager').map(({ name }: { name: string }) => name)).toEqual([...PROCESS_MANAGERS]);
     // GET /health is readiness, for tools that take a single URL.
     expect(await platform.api.get('/health')).toMatchObject({ status: 200, body: { status: 'ready' } });
   });
@@ -124,9 +124,9 @@ describe('operations: health probes and metrics', () => {
     const { samples } = await scrape(platform);
     const projected = byLabel(samples, 'pangolin_events_projected_total', 'projection');
     expect(projected).toEqual(Object.fromEntries(PROJECTIONS.map((name) => [name, head])));
-    expect(byLabel(samples, 'pangolin_process_manager_events_handled_total', 'process')).toEqual({ 'premium-allocation': head, 'disaster-payouts': head });
+    expect(byLabel(samples, 'pangolin_process_manager_events_handled_total', 'process')).toEqual(Object.fromEntries(PROCESS_MANAGERS.map((name) => [name, head])));
     expect(byLabel(samples, 'pangolin_projection_lag_events', 'projection')).toEqual(Object.fromEntries(PROJECTIONS.map((name) => [name, 0])));
-    expect(byLabel(samples, 'pangolin_process_manager_lag_events', 'process')).toEqual({ 'premium-allocation': 0, 'disaster-payouts': 0 });
+    expect(byLabel(samples, 'pangolin_process_manager_lag_events', 'process')).toEqual(Object.fromEntries(PROCESS_MANAGERS.map((name) => [name, 0])));
   });
 
   it('counts HTTP requests by route pattern, never by raw URL', async () => {
@@ -187,7 +187,7 @@ describe('operations: readiness when something is wrong', () => {
       const { samples } = await scrape(platform);
       expect(byLabel(samples, 'pangolin_events_appended_total', 'stream_category')).toEqual({ opsprobe: 1 });
       expect(byLabel(samples, 'pangolin_projection_lag_events', 'projection')).toEqual(Object.fromEntries(PROJECTIONS.map((name) => [name, 1])));
-      expect(byLabel(samples, 'pangolin_process_manager_lag_events', 'process')).toEqual({ 'premium-allocation': 1, 'disaster-payouts': 1 });
+      expect(byLabel(samples, 'pangolin_process_manager_lag_events', 'process')).toEqual(Object.fromEntries(PROCESS_MANAGERS.map((name) => [name, 1])));
     } finally {
       await platform.stop();
     }

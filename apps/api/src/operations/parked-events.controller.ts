@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Conflict, InvalidCommand, NotFound } from '@pangolin/domain';
 import { failureText } from '@pangolin/event-store';
 import { dismissParkedEvent, findParkedEvent, listParkedEvents, mapPage, ParkedEventRow, recordReplayFailure, writeLockOf, type PageRequest, type ParkedStatus } from '@pangolin/read-models';
-import { CurrentUser, EventPipeline, Principal, READ_DB, Roles } from '@pangolin/runtime';
+import { CurrentUser, EventPipeline, Principal, READ_DB, RECORDS_DB, Roles } from '@pangolin/runtime';
 import { enumParameter, Paging } from '../http/paging';
 import { MultilineText } from '../http/text';
 
@@ -40,14 +40,18 @@ function positionParameter(value: string): bigint {
 @Roles('admin')
 @Controller('admin/parked-events')
 export class ParkedEventsController {
-  constructor(@Inject(READ_DB) private readonly db: DataSource, private readonly pipeline: EventPipeline) {}
+  constructor(
+    @Inject(READ_DB) private readonly views: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
+    private readonly pipeline: EventPipeline,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Parked events, oldest position first (admin only)' })
   @ApiQuery({ name: 'status', required: false, enum: ['parked', 'dismissed'], description: 'default parked' })
   async list(@QueryParam('status') status: string | undefined, @Paging() page: PageRequest) {
     const parked = enumParameter<ParkedStatus>('status', status, ['parked', 'dismissed']) ?? 'parked';
-    return mapPage(await listParkedEvents(this.db.manager, parked, page), view);
+    return mapPage(await listParkedEvents([this.views.manager, this.records.manager], parked, page), view);
   }
 
   @Post(':worker/:position/replay')
@@ -62,7 +66,8 @@ export class ParkedEventsController {
     try {
       await this.pipeline.replayParked(worker, row.position);
     } catch (error) {
-      await writeLockOf(this.db).run(() => recordReplayFailure(this.db.manager, worker, row.position, error, new Date().toISOString()));
+      const db = this.pipeline.deadLettersOf(worker);
+      await writeLockOf(db).run(() => recordReplayFailure(db.manager, worker, row.position, error, new Date().toISOString()));
       throw new Conflict(`the replay failed again, the event stays parked: ${failureText(error)}`, 'parked.replay-failed');
     }
     return { worker, position: row.position.toString(), replayed: true };
@@ -77,12 +82,13 @@ export class ParkedEventsController {
   async dismiss(@Param('worker') worker: string, @Param('position') position: string, @Body() body: DismissParkedEventDto, @CurrentUser() user: Principal) {
     const row = await this.parked(worker, positionParameter(position));
     if (row.dismissedAt) throw new Conflict(`event ${row.position} was already dismissed for ${worker}`, 'parked.already-dismissed');
-    await writeLockOf(this.db).run(() => dismissParkedEvent(this.db.manager, worker, row.position, { by: user.username, note: body.note, at: new Date().toISOString() }));
-    return view((await findParkedEvent(this.db.manager, worker, row.position))!);
+    const db = this.pipeline.deadLettersOf(worker);
+    await writeLockOf(db).run(() => dismissParkedEvent(db.manager, worker, row.position, { by: user.username, note: body.note, at: new Date().toISOString() }));
+    return view((await findParkedEvent(db.manager, worker, row.position))!);
   }
 
   private async parked(worker: string, position: bigint): Promise<ParkedEventRow> {
-    const row = this.pipeline.parkingWorkers.includes(worker) ? await findParkedEvent(this.db.manager, worker, position) : null;
+    const row = this.pipeline.parkingWorkers.includes(worker) ? await findParkedEvent(this.pipeline.deadLettersOf(worker).manager, worker, position) : null;
     if (!row) throw new NotFound(`parked event ${position} of ${worker}`);
     return row;
   }

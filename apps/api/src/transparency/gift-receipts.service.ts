@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { giftTraceEvents } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { cosignedNote, inclusionProofFor, leafIndicesOf, storedLeafHashAt, trailLeafIndices, trailMapAt, trailStateAt, type SignedCheckpointRow } from '@pangolin/read-models';
+import { inclusionProofFor, leafIndicesOf, storedLeafHashAt, trailLeafIndices, trailMapAt, trailStateAt } from '@pangolin/read-models';
+import { cosignedNote, type SignedCheckpointRow } from '@pangolin/records';
 import {
   encodeLeaf,
   formatReceipt,
@@ -16,7 +17,7 @@ import {
   type ReceiptEvent,
   type ReceiptTrailMapEntry,
 } from '@pangolin/transparency';
-import { CheckpointPublisher, EVENT_STORE, EventPipeline, READ_DB, WitnessCosigner } from '@pangolin/runtime';
+import { CheckpointPublisher, EVENT_STORE, EventPipeline, READ_DB, RECORDS_DB, WitnessCosigner } from '@pangolin/runtime';
 
 /** How long a receipt waits for the witnesses to answer about a fresh checkpoint before it goes out with the cosignatures it has. */
 const COSIGNATURE_WAIT_MS = 3_000;
@@ -28,6 +29,7 @@ export class GiftReceipts {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
     private readonly pipeline: EventPipeline,
     private readonly publisher: CheckpointPublisher,
     private readonly cosigner: WitnessCosigner,
@@ -88,7 +90,7 @@ export class GiftReceipts {
       entries.push({ leafIndex, leaf, inclusionProof: await inclusionProofFor(manager, leafIndex, checkpoint.size) });
     }
     await this.cosigner.answered(checkpoint.size, COSIGNATURE_WAIT_MS);
-    const note = await cosignedNote(manager, checkpoint);
+    const note = await cosignedNote(this.records.manager, checkpoint);
     return formatReceipt({ format: RECEIPT_FORMAT, giftId, checkpoint: note, events: entries, ...(completeness ? { trailMap: completeness.entry } : {}) });
   }
 

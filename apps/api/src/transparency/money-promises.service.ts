@@ -2,9 +2,10 @@ import { Inject, Injectable, InternalServerErrorException } from '@nestjs/common
 import { DataSource } from 'typeorm';
 import type { Decided } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
-import { issuePromises, storedLeavesOf } from '@pangolin/read-models';
+import { storedLeavesOf } from '@pangolin/read-models';
+import { issuePromises } from '@pangolin/records';
 import { eventLeafHash, type InclusionPromise, type PromisedLeaf } from '@pangolin/transparency';
-import { CheckpointPublisher, EVENT_STORE, EventPipeline, PANGOLIN_CONFIG, PangolinConfig, READ_DB } from '@pangolin/runtime';
+import { CheckpointPublisher, EVENT_STORE, EventPipeline, PANGOLIN_CONFIG, PangolinConfig, READ_DB, RECORDS_DB } from '@pangolin/runtime';
 
 interface Waiting {
   leaves: PromisedLeaf[];
@@ -30,6 +31,7 @@ export class MoneyPromises {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly pipeline: EventPipeline,
     private readonly publisher: CheckpointPublisher,
@@ -89,7 +91,7 @@ export class MoneyPromises {
         const { origin, signerKey, promiseMaxDelaySeconds } = this.config.transparency;
         const issuedAt = new Date().toISOString();
         try {
-          const notes = await issuePromises(this.db, group.map(({ leaves }): InclusionPromise => ({ origin, issuedAt, maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves })), signerKey);
+          const notes = await issuePromises(this.records, group.map(({ leaves }): InclusionPromise => ({ origin, issuedAt, maxMergeDelaySeconds: promiseMaxDelaySeconds, leaves })), signerKey);
           this.publisher.signWithin(promiseMaxDelaySeconds * 1000);
           group.forEach((answer, i) => answer.resolve(notes[i]!));
         } catch (error) {

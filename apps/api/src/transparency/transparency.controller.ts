@@ -2,16 +2,13 @@ import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Po
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { InvalidCommand } from '@pangolin/domain';
+import { checkpointAt, cosignedNote, latestCheckpoint, listCheckpoints } from '@pangolin/records';
 import {
-  checkpointAt,
   consistencyProofBetween,
-  cosignedNote,
   decodeCursor,
   findDonorGift,
   inclusionProofFor,
-  latestCheckpoint,
   leafIndicesOf,
-  listCheckpoints,
   listOrder,
   mapPage,
   merkleLogSize,
@@ -19,7 +16,7 @@ import {
   storedLeafHashAt,
   type PageRequest,
 } from '@pangolin/read-models';
-import { CheckpointPublisher, CurrentUser, PANGOLIN_CONFIG, PangolinConfig, Principal, Public, READ_DB, Roles } from '@pangolin/runtime';
+import { CheckpointPublisher, CurrentUser, PANGOLIN_CONFIG, PangolinConfig, Principal, Public, READ_DB, RECORDS_DB, Roles } from '@pangolin/runtime';
 import { Paging } from '../http/paging';
 import { ParseUuidParam } from '../http/validation';
 import { GiftReceipts } from './gift-receipts.service';
@@ -52,6 +49,7 @@ function treeSizeParameter(field: string, value: string | undefined): bigint | u
 export class TransparencyController {
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly publisher: CheckpointPublisher,
     private readonly receipts: GiftReceipts,
@@ -70,9 +68,9 @@ export class TransparencyController {
   @Header('content-type', 'text/plain; charset=utf-8')
   @ApiOperation({ summary: 'The latest signed checkpoint (a C2SP signed note holding a tlog-checkpoint), with the witnesses\' cosignatures gathered so far appended' })
   async latest() {
-    const checkpoint = await latestCheckpoint(this.db.manager);
+    const checkpoint = await latestCheckpoint(this.records.manager);
     if (!checkpoint) throw new NotFoundException('no checkpoint has been signed yet');
-    return cosignedNote(this.db.manager, checkpoint);
+    return cosignedNote(this.records.manager, checkpoint);
   }
 
   @Public()
@@ -82,7 +80,7 @@ export class TransparencyController {
   async list(@QueryParam('after') after: string | undefined, @Paging() page: PageRequest) {
     // The cursor holds the last size shown; `after` only sets where the first page starts.
     const from = page.cursor === undefined ? (treeSizeParameter('after', after) ?? -1n) : BigInt(decodeCursor(CHECKPOINTS, page.cursor)[0]);
-    const rows = await listCheckpoints(this.db.manager, from, page.limit + 1);
+    const rows = await listCheckpoints(this.records.manager, from, page.limit + 1);
     const checkpoints = pageOf(rows, CHECKPOINTS, page.limit, (row) => [row.size.toString()]);
     return mapPage(checkpoints, (row) => ({ size: row.size.toString(), rootHash: base64(Buffer.from(row.rootHash, 'hex')), signedAt: row.signedAt, url: `/transparency/checkpoints/${row.size}` }));
   }
@@ -93,9 +91,9 @@ export class TransparencyController {
   @ApiOperation({ summary: 'The checkpoint signed at this tree size, with the witnesses\' cosignatures appended' })
   @ApiParam({ name: 'size', schema: TREE_SIZE_SCHEMA })
   async bySize(@Param('size') size: string) {
-    const checkpoint = await checkpointAt(this.db.manager, treeSizeParameter('size', size) as bigint);
+    const checkpoint = await checkpointAt(this.records.manager, treeSizeParameter('size', size) as bigint);
     if (!checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${size}`);
-    return cosignedNote(this.db.manager, checkpoint);
+    return cosignedNote(this.records.manager, checkpoint);
   }
 
   @Post('transparency/checkpoints')
@@ -120,7 +118,7 @@ export class TransparencyController {
     const leafIndex = (await leafIndicesOf(manager, [eventId])).get(eventId);
     if (leafIndex === undefined) throw new NotFoundException(`event ${eventId} is not in the log`);
     const size = treeSizeParameter('treeSize', treeSize);
-    const checkpoint = size === undefined ? await this.publisher.checkpointHolding(leafIndex) : await checkpointAt(manager, size);
+    const checkpoint = size === undefined ? await this.publisher.checkpointHolding(leafIndex) : await checkpointAt(this.records.manager, size);
     if (size !== undefined && !checkpoint) throw new NotFoundException(`no checkpoint was signed at size ${treeSize}`);
     if (!checkpoint || checkpoint.size <= leafIndex) {
       throw new NotFoundException(`event ${eventId} is leaf ${leafIndex}, which the checkpoint of size ${checkpoint?.size ?? 0} does not hold: ask for a later checkpoint`);
@@ -145,7 +143,7 @@ export class TransparencyController {
     if (parts.length > 100) throw new InvalidCommand('indexes', 'must list at most 100 indexes');
     const wanted = [...new Set(parts.map((part) => treeSizeParameter('indexes', part) as bigint))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const manager = this.db.manager;
-    const checkpoint = await latestCheckpoint(manager);
+    const checkpoint = await latestCheckpoint(this.records.manager);
     if (!checkpoint) throw new NotFoundException('no checkpoint has been signed yet');
     const leaves = [];
     for (const leafIndex of wanted.filter((index) => index < checkpoint.size)) {

@@ -11,7 +11,7 @@ import { ClaimRow } from '../catalogue/claim.entity';
 import { merkleLogSize } from '../merkle-log/merkle-log.queries';
 import { recordedEvents } from '../testing/recorded-events';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
-import { policyOf, storyEvents } from '../testing/story';
+import { policyOf, storyEvents, storyHouseholdKeys } from '../testing/story';
 import { ParkedEventRow } from './parked-event.entity';
 import { listParkedEvents, parkedCounts } from './parked-events';
 
@@ -55,7 +55,7 @@ describe('an event a projection cannot apply', () => {
     const [poison] = await appendAfterStory(story, [claimFiled('claim-poison', 'policy-later'), claimFiled('claim-healthy', policyOf('hh-2'))]);
     const errors: unknown[] = [];
     const parked: [string, bigint][] = [];
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(), {
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys), {
       retryDelayMs: 1,
       retryBackoffMs: 1,
       maxAttempts: 3,
@@ -67,13 +67,13 @@ describe('an event a projection cannot apply', () => {
     expect(parked).toEqual([['catalogue', poison.position]]);
     // The batch, the event with every projection, then the catalogue alone three times (the last in the savepoint that parks).
     expect(errors).toHaveLength(5);
-    const [record] = (await listParkedEvents(story.dataSource.manager, 'parked', { limit: 10 })).items;
+    const [record] = (await listParkedEvents([story.dataSource.manager], 'parked', { limit: 10 })).items;
     expect(record).toMatchObject({ worker: 'catalogue', position: poison.position, eventId: poison.eventId, eventType: 'ClaimFiled', attempts: 3, dismissedAt: null });
     expect(record.error).toMatch(/ClaimFiled|PolicyRow|Could not find/);
     expect(record.firstFailedAt <= record.lastFailedAt).toBe(true);
     expect(await parkedCounts(story.dataSource.manager)).toEqual([{ worker: 'catalogue', parked: 1 }]);
     // Every checkpoint is at the head, the later claim shows, and the Merkle log has every event.
-    expect((await story.dataSource.manager.find(ProjectionCheckpoint)).map(({ position }) => position)).toEqual(allProjections().map(() => head));
+    expect((await story.dataSource.manager.find(ProjectionCheckpoint)).map(({ position }) => position)).toEqual(allProjections(storyHouseholdKeys).map(() => head));
     expect(await story.dataSource.manager.findOneBy(ClaimRow, { claimId: 'claim-healthy' })).not.toBeNull();
     expect(await story.dataSource.manager.findOneBy(ClaimRow, { claimId: 'claim-poison' })).toBeNull();
     expect(await merkleLogSize(story.dataSource.manager)).toBe(head);
@@ -86,7 +86,7 @@ describe('an event a projection cannot apply', () => {
     // The fix: the policy the claim names is requested; the replay now applies the claim and removes the record.
     const requested = storyEvents.find((event) => event.type === 'PolicyRequested')!;
     await appendAfterStory(story, [{ ...requested, data: { ...requested.data, policyId: 'policy-later' } } as PangolinEvent]);
-    await runToHead(story, new ProjectionRunner(story.store, story.dataSource, allProjections(), { retryDelayMs: 1 }));
+    await runToHead(story, new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys), { retryDelayMs: 1 }));
     await runner.replay('catalogue', poison);
     expect(await story.dataSource.manager.findOneBy(ClaimRow, { claimId: 'claim-poison' })).toMatchObject({ policyId: 'policy-later' });
     expect(await story.dataSource.manager.count(ParkedEventRow)).toBe(0);
@@ -95,10 +95,10 @@ describe('an event a projection cannot apply', () => {
   it('parks again after a rebuild of the read models, which forgets the old record', async () => {
     const [poison] = await appendAfterStory(story, [claimFiled('claim-poison', 'policy-later')]);
     const options = { retryDelayMs: 1, retryBackoffMs: 1 };
-    await runToHead(story, new ProjectionRunner(story.store, story.dataSource, allProjections(), options));
+    await runToHead(story, new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys), options));
     await resetProjections(story.dataSource);
     expect(await story.dataSource.manager.count(ParkedEventRow)).toBe(0);
-    await runToHead(story, new ProjectionRunner(story.store, story.dataSource, allProjections(), options));
+    await runToHead(story, new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys), options));
     expect(await story.dataSource.manager.find(ParkedEventRow)).toMatchObject([{ worker: 'catalogue', position: poison.position }]);
   }, 30_000);
 

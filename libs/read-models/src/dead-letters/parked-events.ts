@@ -1,6 +1,6 @@
 import { In, type EntityManager } from 'typeorm';
 import { failureText, type RecordedEvent } from '@pangolin/event-store';
-import { keysetPage, listOrder, Page, PageRequest } from '../shared/paging';
+import { applyKeyset, decodeCursor, listOrder, Page, PageRequest, pageOf } from '../shared/paging';
 import { ParkedEventRow } from './parked-event.entity';
 
 /** What is known about an event a worker failed to apply. */
@@ -43,10 +43,20 @@ export type ParkedStatus = 'parked' | 'dismissed';
 /** Dead letters, oldest position first. */
 export const PARKED_EVENTS = listOrder('parked-events', [['parked.position', 'position'], ['parked.worker', 'text']]);
 
-/** One page of dead letters, oldest position first. */
-export async function listParkedEvents(manager: EntityManager, status: ParkedStatus, page: PageRequest): Promise<Page<ParkedEventRow>> {
-  const query = manager.createQueryBuilder(ParkedEventRow, 'parked').where(`parked.dismissedAt IS ${status === 'parked' ? '' : 'NOT '}NULL`);
-  return keysetPage(query, PARKED_EVENTS, page, (row) => [row.position.toString(), row.worker]);
+/**
+ * One page of dead letters, oldest position first, from each database that keeps some (the
+ * projections' among the views, the process managers' in the records store): a page of each,
+ * merged in the same order.
+ */
+export async function listParkedEvents(managers: readonly EntityManager[], status: ParkedStatus, page: PageRequest): Promise<Page<ParkedEventRow>> {
+  const after = page.cursor === undefined ? undefined : decodeCursor(PARKED_EVENTS, page.cursor);
+  const rows: ParkedEventRow[] = [];
+  for (const manager of managers) {
+    const query = manager.createQueryBuilder(ParkedEventRow, 'parked').where(`parked.dismissedAt IS ${status === 'parked' ? '' : 'NOT '}NULL`);
+    rows.push(...(await applyKeyset(query, PARKED_EVENTS, after).limit(page.limit + 1).getMany()));
+  }
+  rows.sort((a, b) => (a.position !== b.position ? (a.position < b.position ? -1 : 1) : a.worker < b.worker ? -1 : a.worker > b.worker ? 1 : 0));
+  return pageOf(rows, PARKED_EVENTS, page.limit, (row) => [row.position.toString(), row.worker]);
 }
 
 /** Events parked (not dismissed), per worker. */

@@ -3,7 +3,7 @@ import { allProjections } from '../registry';
 import { ProjectionRunner } from '../projection-runner';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 import { appendAll, recordedEvents } from '../testing/recorded-events';
-import { householdCode, INSURER, policyOf, PRODUCT, REGION } from '../testing/story';
+import { householdCode, INSURER, policyOf, PRODUCT, REGION, storyHouseholdKeys } from '../testing/story';
 import { disasterDeclaration, disasterPayouts, listDisasterDeclarations, policiesInDeclaredArea, uncoveredHouseholds } from './disasters.queries';
 
 const declarationId = 'decl-1';
@@ -26,7 +26,7 @@ describe('disasters', () => {
     story = await projectedStory();
     const events = recordedEvents([...story.events.map(({ type, data }) => ({ type, data }) as PangolinEvent), ...disaster]).slice(story.events.length);
     await appendAll(story.store, events);
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(), { retryDelayMs: 1 });
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys), { retryDelayMs: 1 });
     await runner.start();
     await runner.caughtUpTo(await story.store.headPosition());
     await runner.stop();

@@ -6,7 +6,6 @@ import type { Projection } from '../projection';
 import { applyThroughRowSets, keysIn, RowSet } from '../shared/row-set';
 import { HouseholdRow } from './household.entity';
 import { HouseholdFundingRow } from './household-funding.entity';
-import { HouseholdDataKeyRow } from '../personal-data/household-data-key.entity';
 import { UncoveredHouseholdRow, UncoveredProductRow } from './uncovered-household.entity';
 import { quotedTable } from '../shared/raw-sql';
 
@@ -16,22 +15,35 @@ function tablesOf(tx: EntityManager) {
   return {
     households: new RowSet(tx, HouseholdRow),
     funding: new RowSet(tx, HouseholdFundingRow),
-    dataKeys: new RowSet(tx, HouseholdDataKeyRow),
     uncovered: new RowSet(tx, UncoveredHouseholdRow),
     products: new RowSet(tx, UncoveredProductRow),
   };
 }
 
 /**
+ * Where the households view finds the keys that open sealed personal data: the records store,
+ * outside the view's transaction. That is safe because a key only ever appears before the events
+ * sealed with it are appended, and vanishes after its household's erasure is: a key missing here
+ * means the household's data were erased, now or later in the log.
+ */
+export interface HouseholdKeys {
+  /** The keys of those of `householdIds` that have one. */
+  keysOf(householdIds: readonly string[]): Promise<ReadonlyMap<string, Buffer>>;
+}
+
+/**
  * Household directory and, per (household, product), the funding status of the current round, and
  * the set of eligible households each product still has to cover (see UncoveredHouseholdRow).
- * Personal data arrive sealed; they are opened with the household's key, read in the same
- * transaction. A household whose key is gone (erased) keeps no personal data, now or after a rebuild.
+ * Personal data arrive sealed; they are opened with the household's key. A household whose key is
+ * gone (erased) keeps no personal data, now or after a rebuild. The erasure event clears them from
+ * the view; the key itself is destroyed by the application (the records store's erasure process).
  *
  * Applied a batch at a time (see RowSet).
  */
 export class HouseholdsProjection implements Projection {
   readonly name = 'households';
+
+  constructor(private readonly householdKeys: HouseholdKeys) {}
 
   apply(event: RecordedEvent, tx: EntityManager): Promise<void> {
     return this.applyBatch([event], tx);
@@ -42,13 +54,15 @@ export class HouseholdsProjection implements Projection {
     // The households the batch touched: their uncovered rows are set from the state the batch leaves them in.
     const touched = new Set<string>();
     const productIds: string[] = [];
+    let keys: ReadonlyMap<string, Buffer> = new Map();
     const prefetchAll = async (sets: Tables, batch: readonly PangolinEvent[]) => {
       await prefetch(sets, batch);
+      keys = await this.householdKeys.keysOf(keysIn(batch, (event) => (event.type === 'HouseholdRegistered' ? event.data.householdId : undefined)));
       const known: { productId: string }[] = await tx.query(`SELECT "productId" FROM ${quotedTable(tx, UncoveredProductRow)}`);
       productIds.push(...known.map((row) => row.productId));
     };
     await applyThroughRowSets(tables, events, prefetchAll, async (sets, event, recorded) => {
-      await applyEvent(sets, event, recorded);
+      await applyEvent(sets, event, recorded, keys);
       const householdId = (event.data as { householdId?: string }).householdId;
       if (householdId !== undefined && /^(Household|Premium|Policy)/.test(event.type)) touched.add(householdId);
       if (event.type === 'ProductPublished') {
@@ -96,21 +110,20 @@ async function keepUncovered({ households, funding, uncovered }: Tables, product
   }
 }
 
-async function prefetch({ households, funding, dataKeys }: Tables, events: readonly PangolinEvent[]): Promise<void> {
+async function prefetch({ households, funding }: Tables, events: readonly PangolinEvent[]): Promise<void> {
   const householdOf = (event: PangolinEvent) => (event.data as { householdId?: string }).householdId;
   await households.load('householdId', keysIn(events, (event) => (event.type.startsWith('Household') ? householdOf(event) : undefined)));
   await funding.load('householdId', keysIn(events, (event) => (event.type.startsWith('Premium') || event.type.startsWith('Policy') ? householdOf(event) : undefined)));
-  await dataKeys.load('householdId', keysIn(events, (event) => (event.type === 'HouseholdRegistered' || event.type === 'HouseholdPersonalDataErased' ? householdOf(event) : undefined)));
 }
 
-async function applyEvent({ households, funding, dataKeys }: Tables, event: PangolinEvent, recorded: RecordedEvent): Promise<void> {
+async function applyEvent({ households, funding }: Tables, event: PangolinEvent, recorded: RecordedEvent, keys: ReadonlyMap<string, Buffer>): Promise<void> {
   switch (event.type) {
     case 'HouseholdRegistered': {
       const d = event.data;
       const { county, town, village } = ancestry(d.villageCode);
-      const key = await dataKeys.get({ householdId: d.householdId });
+      const key = keys.get(d.householdId);
       // A household whose key is gone keeps no personal data; a key that does not open them is corruption: it throws.
-      const personal = key ? openPersonalData(d.personal, Buffer.from(key.key, 'base64'), d.householdId) : null;
+      const personal = key ? openPersonalData(d.personal, key, d.householdId) : null;
       await households.insert({
         householdId: d.householdId,
         householdCode: d.householdCode,
@@ -132,9 +145,7 @@ async function applyEvent({ households, funding, dataKeys }: Tables, event: Pang
       return;
     }
     case 'HouseholdPersonalDataErased': {
-      // Key and plaintext go in one transaction with the checkpoint: an erasure is never half done.
       const { householdId } = event.data;
-      await dataKeys.delete({ householdId });
       await households.update({ householdId }, { personal: null, personalDataErased: true });
       return;
     }

@@ -9,8 +9,7 @@ import { ProductRow } from '../catalogue/product.entity';
 import { ProjectionRunner } from '../projection-runner';
 import { allProjections } from '../registry';
 import { appendAll, recordedEvents } from '../testing/recorded-events';
-import { INSURER, PRODUCT, REGION, householdCode, policyOf, storyEvents } from '../testing/story';
-import { storeStoryKeys } from '../testing/projected-story';
+import { INSURER, PRODUCT, REGION, householdCode, policyOf, storyEvents, storyHouseholdKeys } from '../testing/story';
 import { openTestReadStore } from '../testing/test-read-store';
 import { quotedTable } from '../shared/raw-sql';
 import { uncoveredHouseholdsFromHouseholds, uncoveredProductsFromProducts } from '../migrations/1765700000000-uncovered-households';
@@ -101,7 +100,6 @@ describe('the uncovered set kept per product', () => {
     const store = SqliteEventStore.open(':memory:', { pollIntervalMs: 5 });
     const { dataSource, drop } = await openTestReadStore();
     try {
-      await storeStoryKeys(dataSource);
       const recorded = recordedEvents(chapters.flat());
       let appended = 0;
       const filters = [{}, { category: 'disabled' }, { category: 'orphan' }, { code: householdCode('hh-1').slice(0, 15) }, { code: 'HH-440305002' }];
@@ -110,7 +108,7 @@ describe('the uncovered set kept per product', () => {
       for (const chapter of chapters) {
         await appendAll(store, recorded.slice(appended, appended + chapter.length));
         appended += chapter.length;
-        const runner = new ProjectionRunner(store, dataSource, allProjections(), { retryDelayMs: 1, batchSize });
+        const runner = new ProjectionRunner(store, dataSource, allProjections(storyHouseholdKeys), { retryDelayMs: 1, batchSize });
         await runner.start();
         await runner.caughtUpTo(await store.headPosition());
         await runner.stop();

@@ -8,7 +8,7 @@ import { appendAll, recordedEvents } from '../testing/recorded-events';
 import { storyEvents } from '../testing/story';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
 import { auditMerkleLog, storedEvents } from './audit-merkle-log';
-import { signCheckpoint } from './checkpoints';
+import { RECORDS_DATABASE, signCheckpoint, signedCheckpointSource } from '@pangolin/records';
 import { merkleLogSize, merkleRoot } from './merkle-log.queries';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 
@@ -19,13 +19,13 @@ describe('auditing the Merkle log in the read database', () => {
   let size: bigint;
 
   beforeEach(async () => {
-    story = await projectedStory();
+    story = await projectedStory({ records: RECORDS_DATABASE });
     size = await merkleLogSize(story.dataSource.manager);
-    await signCheckpoint(story.dataSource, { origin: 'pangolin.test/log', signerKey });
+    await signCheckpoint(story.dataSource, story.records, { origin: 'pangolin.test/log', signerKey });
   });
   afterEach(() => story.close());
 
-  const audit = (pageSize: number) => auditMerkleLog(story.store, story.dataSource, { verifierKey, origin: 'pangolin.test/log', pageSize });
+  const audit = (pageSize: number) => auditMerkleLog(story.store, story.dataSource, signedCheckpointSource(story.records), { verifierKey, origin: 'pangolin.test/log', pageSize });
 
   it.each([3, 7, 500])('passes the untouched log read %i rows at a time', async (pageSize) => {
     expect(size).toBeGreaterThan(16n);

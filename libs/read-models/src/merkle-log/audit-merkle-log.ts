@@ -1,7 +1,6 @@
 import { Brackets, type DataSource, type EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { auditLog, type AuditedEvent, type AuditReport, type LoggedLeaf, type StoredCheckpoint, type SubtreeHash } from '@pangolin/transparency';
-import { listCheckpoints } from './checkpoints';
 import { merkleLogSize } from './merkle-log.queries';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 
@@ -13,6 +12,14 @@ export interface AuditOptions {
   pageSize?: number;
 }
 
+/** The checkpoints the platform signed (kept in the records store, not among the views). */
+export interface SignedCheckpointSource {
+  /** The largest size signed so far (-1 if none). */
+  latestSize(): Promise<bigint>;
+  /** Up to `limit` checkpoints larger than `after`, smallest first. */
+  listAfter(after: bigint, limit: number): Promise<StoredCheckpoint[]>;
+}
+
 const DEFAULT_PAGE_SIZE = 500;
 
 /**
@@ -22,8 +29,10 @@ const DEFAULT_PAGE_SIZE = 500;
  * snapshot on PostgreSQL, SQLite's read snapshot) so a projector appending meanwhile does not show
  * up as a half-written tree; events appended meanwhile are simply not yet in the log.
  */
-export async function auditMerkleLog(store: EventStore, dataSource: DataSource, options: AuditOptions): Promise<AuditReport> {
+export async function auditMerkleLog(store: EventStore, dataSource: DataSource, signed: SignedCheckpointSource, options: AuditOptions): Promise<AuditReport> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  // The checkpoints signed before the tree's snapshot is taken: the tree only grows, so it holds all of them.
+  const signedThrough = await signed.latestSize();
   const isolation = dataSource.options.type === 'postgres' ? 'REPEATABLE READ' : undefined;
   const run = async (tx: EntityManager) => {
     const logSize = await merkleLogSize(tx);
@@ -32,7 +41,7 @@ export async function auditMerkleLog(store: EventStore, dataSource: DataSource, 
       events: storedEvents(store, pageSize),
       leaves: loggedLeaves(tx, logSize, pageSize),
       storedSubtrees: storedSubtrees(tx, logSize, pageSize),
-      checkpoints: signedCheckpoints(tx, pageSize),
+      checkpoints: signedCheckpoints(signed, signedThrough, pageSize),
       verifierKey: options.verifierKey,
       origin: options.origin,
     });
@@ -157,12 +166,15 @@ function toSubtreeHash(row: MerkleSubtreeHashRow): SubtreeHash {
   return { level: row.level, index: row.index, hash: Uint8Array.from(Buffer.from(row.hash, 'hex')) };
 }
 
-async function* signedCheckpoints(manager: EntityManager, pageSize: number): AsyncIterable<StoredCheckpoint> {
+async function* signedCheckpoints(signed: SignedCheckpointSource, through: bigint, pageSize: number): AsyncIterable<StoredCheckpoint> {
   let after = -1n;
   for (;;) {
-    const page = await listCheckpoints(manager, after, pageSize);
+    const page = await signed.listAfter(after, pageSize);
+    for (const row of page) {
+      if (row.size > through) return;
+      yield { size: row.size, note: row.note, signedAt: row.signedAt };
+    }
     if (page.length === 0) return;
-    for (const row of page) yield { size: row.size, note: row.note, signedAt: row.signedAt };
     after = page[page.length - 1].size;
   }
 }

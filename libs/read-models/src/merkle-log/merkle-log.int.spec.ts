@@ -10,6 +10,7 @@ import { consistencyProofBetween, inclusionProofFor, leafIndicesOf, merkleLogSiz
 import { MerkleLogProjection } from './merkle-log.projection';
 import { openTestReadStore } from '../testing/test-read-store';
 import { resetProjections } from '../reset-projections';
+import { storyHouseholdKeys } from '../testing/story';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const sha256 = (...parts: Uint8Array[]) => {
@@ -90,7 +91,7 @@ describe('Merkle log of the event log', () => {
       hashes: (await manager().find(MerkleSubtreeHashRow)).map((row) => `${row.level}:${row.index}:${row.hash}`).sort(),
     });
     const before = await snapshot();
-    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections());
+    const runner = new ProjectionRunner(story.store, story.dataSource, allProjections(storyHouseholdKeys));
     await runner.handle(story.events[n - 1]);
     await runner.handle(story.events[0]);
     expect(await snapshot()).toEqual(before);

@@ -1,7 +1,7 @@
 import { eventLeafHash, generateSignerKey, openNote, parseCheckpoint, TrailRecomputation, type TrailMap } from '@pangolin/transparency';
 import type { RecordedEvent } from '@pangolin/event-store';
 import { projectedStory, type ProjectedStory } from '../testing/projected-story';
-import { signCheckpoint } from './checkpoints';
+import { RECORDS_DATABASE, signCheckpoint } from '@pangolin/records';
 import { merkleLogSize } from './merkle-log.queries';
 import { catchUpTrails, trailLeafIndices, trailMapAt, trailsCoverage } from './trails';
 import { TrailEventRow, TrailHeadRow, TrailPolicyGiftRow, TrailProgressRow } from './trail.entities';
@@ -19,7 +19,7 @@ describe('the trail map kept beside the Merkle log', () => {
   let story: ProjectedStory;
 
   beforeEach(async () => {
-    story = await projectedStory();
+    story = await projectedStory({ records: RECORDS_DATABASE });
   });
   afterEach(() => story.close());
   const manager = () => story.dataSource.manager;
@@ -31,7 +31,7 @@ describe('the trail map kept beside the Merkle log', () => {
     expect(await trailsCoverage(manager())).toBe(size);
     for (const [giftId, leaves] of expected.leaves) expect(await trailLeafIndices(manager(), giftId, size)).toEqual(leaves);
 
-    const signed = await signCheckpoint(story.dataSource, signer);
+    const signed = await signCheckpoint(story.dataSource, story.records, signer);
     const checkpoint = parseCheckpoint(openNote(signed!.note, [verifierKey]).text);
     expect(checkpoint.extensionLines).toEqual([expected.map.extensionLine()]);
     expect(Buffer.from((await trailMapAt(manager(), size))!.root)).toEqual(Buffer.from(expected.map.root));
@@ -55,7 +55,7 @@ describe('the trail map kept beside the Merkle log', () => {
     expect(await catchUpTrails(story.dataSource, story.store, 7)).toBe(size);
     expect(await trailsCoverage(manager())).toBe(size);
     expect(await catchUpTrails(story.dataSource, story.store)).toBe(0n);
-    const signed = await signCheckpoint(story.dataSource, signer);
+    const signed = await signCheckpoint(story.dataSource, story.records, signer);
     expect(parseCheckpoint(openNote(signed!.note, [verifierKey]).text).extensionLines).toEqual([recomputed(story.events, Number(size)).map.extensionLine()]);
   });
 });

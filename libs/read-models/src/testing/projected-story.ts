@@ -2,44 +2,50 @@ import { DataSource } from 'typeorm';
 import { SqliteEventStore } from '@pangolin/event-store';
 import type { RecordedEvent } from '@pangolin/event-store';
 import { openTestReadStore } from './test-read-store';
+import type { DatabaseContents } from '../data-source';
 import { allProjections } from '../registry';
+import type { HouseholdKeys } from '../households/households.projection';
 import { ProjectionRunner } from '../projection-runner';
 import { appendAll, recordedEvents } from './recorded-events';
-import { storyEvents, storyHouseholdKey } from './story';
-import { HouseholdDataKeyRow } from '../personal-data/household-data-key.entity';
+import { storyEvents, storyHouseholdKeys } from './story';
 
 export interface ProjectedStory {
   store: SqliteEventStore;
   dataSource: DataSource;
+  /** A test records store beside the views, when asked for (see projectedStory). */
+  records: DataSource;
   events: RecordedEvent[];
   close(): Promise<void>;
 }
 
-/** The story appended to an in-memory event store and projected into in-memory read models by the runner. */
-export async function projectedStory(): Promise<ProjectedStory> {
+/**
+ * The story appended to an in-memory event store and projected into in-memory read models by the
+ * runner. `records`: the contents of a records store to open beside them (@pangolin/records'
+ * RECORDS_DATABASE, for tests that sign checkpoints), dropped with them.
+ */
+export async function projectedStory(options: { householdKeys?: HouseholdKeys; records?: DatabaseContents } = {}): Promise<ProjectedStory> {
+  const { householdKeys = storyHouseholdKeys } = options;
   const store = SqliteEventStore.open(':memory:', { pollIntervalMs: 5 });
   const { dataSource, drop } = await openTestReadStore();
-  await storeStoryKeys(dataSource);
+  const records = options.records ? await openTestReadStore(options.records) : undefined;
   const events = recordedEvents(storyEvents);
   await appendAll(store, events);
-  const runner = new ProjectionRunner(store, dataSource, allProjections(), { retryDelayMs: 1 });
+  const runner = new ProjectionRunner(store, dataSource, allProjections(householdKeys), { retryDelayMs: 1 });
   await runner.start();
   await runner.caughtUpTo(await store.headPosition());
   await runner.stop();
   return {
     store,
     dataSource,
+    get records() {
+      if (!records) throw new Error('this story was projected without a records store (projectedStory({ records }))');
+      return records.dataSource;
+    },
     events,
     close: async () => {
       await drop();
+      await records?.drop();
       await store.close();
     },
   };
-}
-
-/** Puts the keys of the story's households into the read store's key vault, as the write side would have. */
-export async function storeStoryKeys(dataSource: DataSource): Promise<void> {
-  const householdIds = storyEvents.flatMap((event) => (event.type === 'HouseholdRegistered' ? [event.data.householdId] : []));
-  const createdAt = '2023-12-01T09:00:00.000Z';
-  await dataSource.getRepository(HouseholdDataKeyRow).insert(householdIds.map((householdId) => ({ householdId, key: storyHouseholdKey(householdId).toString('base64'), createdAt })));
 }

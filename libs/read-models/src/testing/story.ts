@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sealPersonalData } from '@pangolin/application';
 import { policyIdFor, type Contribution, type HouseholdCategory, type HouseholdPersonalData, type Money, type PangolinEvent } from '@pangolin/domain';
+import type { HouseholdKeys } from '../households/households.projection';
 
 /**
  * A small history of county 440305, used by every read-model test. Amounts in fen (CNY).
@@ -35,12 +36,17 @@ export function storyPersonalData(householdId: string, villageCode: string): Hou
 
 /**
  * The key a story household's personal data are sealed under, derived from its id so every test
- * module agrees on it (test data only: real keys are random, see HouseholdKeyVault). The read
- * store must hold these keys (storeStoryKeys) for the households projection to open the data.
+ * module agrees on it (test data only: real keys are random, see HouseholdKeyVault in
+ * @pangolin/records). The households projection finds them through storyHouseholdKeys.
  */
 export function storyHouseholdKey(householdId: string): Buffer {
   return createHash('sha256').update(`pangolin story key\u001f${householdId}`).digest();
 }
+
+/** The households projection's key source in tests: every household's story key (storyHouseholdKey). */
+export const storyHouseholdKeys: HouseholdKeys = {
+  keysOf: async (householdIds) => new Map(householdIds.map((householdId) => [householdId, storyHouseholdKey(householdId)])),
+};
 
 function registered(householdId: string, villageCode: string, category: HouseholdCategory, size: number): PangolinEvent {
   return {

@@ -1,5 +1,6 @@
-export const ROLES = ['donor', 'insurer', 'government', 'auditor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@pangolin/records';
+
+export { ROLES, type Role } from '@pangolin/records';
 
 /** The authenticated user, as carried in the JWT and attached to each request. */
 export interface Principal {

@@ -16,6 +16,8 @@ export interface PangolinConfig {
   dataDir: string;
   eventStore: { kind: 'sqlite'; path: string } | ({ kind: 'postgres'; url: string; schema: string } & PostgresTimeouts) | { kind: 'kurrentdb'; url: string };
   readDb: { type: 'sqlite'; path: string } | ({ type: 'postgres'; url: string; schema: string } & PostgresTimeouts);
+  /** The records store (what the log cannot rebuild: keys, logins, signed checkpoints...): on the same kind of database as the views, apart from them. */
+  records: { type: 'sqlite'; path: string } | ({ type: 'postgres'; url: string; schema: string } & PostgresTimeouts);
   jwt: { secret: string; ttlSeconds: number };
   /** Whether the demo data and its logins (shared password `pangolin-demo`) are seeded: by default only in embedded mode. */
   seedDemo: boolean;
@@ -158,6 +160,20 @@ function readDb(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['readDb
   };
 }
 
+/**
+ * The records store sits where the views do: a file of its own beside read.sqlite, or a schema of its
+ * own on the views' PostgreSQL server. Its schema defaults to pangolin_records, or, when the views
+ * have a schema named by READ_DB_SCHEMA, that name with `_records` appended (so that installations
+ * that share a server by schema keep their records apart too).
+ */
+function recordsDb(env: NodeJS.ProcessEnv, dataDir: string, views: PangolinConfig['readDb']): PangolinConfig['records'] {
+  if (views.type === 'sqlite') return { type: 'sqlite', path: env.RECORDS_DB_PATH ?? (views.path === ':memory:' ? ':memory:' : join(dataDir, 'records.sqlite')) };
+  const { type: _views, url, schema, ...timeouts } = views;
+  const schemaSetting = env.RECORDS_DB_SCHEMA ?? (env.READ_DB_SCHEMA ? `${env.READ_DB_SCHEMA}_records` : 'pangolin_records');
+  if (schemaSetting === schema) throw new ConfigurationError(`RECORDS_DB_SCHEMA must differ from READ_DB_SCHEMA (${schema}): the records are kept apart from the views, which may be deleted and rebuilt`);
+  return { type: 'postgres', url: env.RECORDS_DB_URL ?? url, schema: schemaSetting, ...timeouts };
+}
+
 function postgresTimeouts(env: NodeJS.ProcessEnv): PostgresTimeouts {
   return { connectTimeoutMs: positive('DB_CONNECT_TIMEOUT_MS', 5000, env), statementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 30_000, env) };
 }
@@ -275,6 +291,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     dataDir,
     eventStore: store,
     readDb: reads,
+    records: recordsDb(env, dataDir, reads),
     jwt: { secret: jwtSecret(env, dataDir), ttlSeconds: integer('JWT_TTL_SECONDS', 8 * 3600, env) },
     ...demoSettings(env, embedded),
     login: {

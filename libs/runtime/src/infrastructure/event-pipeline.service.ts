@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, In } from 'typeorm';
-import { Clock, DisasterPayoutProcess, PremiumAllocationProcess, ProcessManager, ProcessManagerRunner } from '@pangolin/application';
+import { Clock, DisasterPayoutProcess, PersonalDataErasureProcess, PremiumAllocationProcess, ProcessManager, ProcessManagerRunner } from '@pangolin/application';
 import { EventStore, failureText, RecordedEvent, StuckWorker } from '@pangolin/event-store';
-import { allProjections, giftsHoldingMoneyFor, policiesInDeclaredArea, programmeCandidates, ProjectionCheckpoint, ProjectionRunner } from '@pangolin/read-models';
+import { allProjections, giftsHoldingMoneyFor, parkedCounts, policiesInDeclaredArea, programmeCandidates, ProjectionCheckpoint, ProjectionRunner, type Projection } from '@pangolin/read-models';
+import { HouseholdKeyVault, TypeOrmCheckpointStore } from '@pangolin/records';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { PangolinMetrics } from '../operations/metrics';
 import { CausedEvents, RecordingCausedEvents } from './caused-events';
-import { CLOCK, EVENT_STORE, READ_DB } from './tokens';
-import { TypeOrmCheckpointStore } from './typeorm-checkpoint-store';
+import { CLOCK, EVENT_STORE, READ_DB, RECORDS_DB } from './tokens';
 import { TypeOrmDeadLetterStore } from './typeorm-dead-letter-store';
 import { LeasedWorker, PostgresWorkerLease } from './worker-lease';
 
@@ -17,9 +17,9 @@ const CHECKPOINT_POLL_MS = 25;
 
 /**
  * Everything downstream of the event log, fed by the store's durable subscription: the
- * projections (read models) and the process managers (premium allocation, disaster payouts). Which process runs them
+ * projections (read models) and the process managers (premium allocation, disaster payouts, personal-data erasure). Which process runs them
  * is PROCESS_ROLE's choice: `all` (the embedded default) runs them here; `api` runs none and
- * follows their checkpoints in the read database; `projector` runs them, each under a lease, so
+ * follows their checkpoints (the projections' among the views, the process managers' in the records store); `projector` runs them, each under a lease, so
  * that of several projectors exactly one runs each worker and another takes over if it dies.
  */
 @Injectable()
@@ -29,8 +29,8 @@ export class EventPipeline implements OnApplicationShutdown {
   /** The process managers, each with its own checkpoint, run as its own worker. */
   private readonly processes: ProcessWorker[];
   private readonly checkpoints: TypeOrmCheckpointStore;
-  private readonly projectionNames = allProjections().map((projection) => projection.name);
-  private readonly parkingProjections = allProjections().filter(({ neverSkips }) => !neverSkips).map(({ name }) => name);
+  private readonly projectionNames: string[];
+  private readonly parkingProjections: string[];
   private projectionsWorker?: LeasedWorker;
   /** What the process managers appended here, by correlation id (see settle). */
   private readonly caused = new CausedEvents();
@@ -40,6 +40,7 @@ export class EventPipeline implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     metrics: PangolinMetrics,
     @Inject(CLOCK) clock: Clock,
@@ -54,8 +55,13 @@ export class EventPipeline implements OnApplicationShutdown {
       this.logger.error(`${worker} parked event ${event.position} (${event.type}, ${event.eventId}) after ${maxAttempts} attempts and moved on: ${failureText(error)}. See GET /admin/parked-events`);
     };
     const retries = { maxAttempts, retryBackoffMs, onParked };
-    this.projections = new ProjectionRunner(store, db, allProjections(), { ...retries, onError: onError('projections'), onApplied: metrics.projectionApplied, batchSize: config.projectionBatchSize });
-    this.checkpoints = new TypeOrmCheckpointStore(db);
+    const householdKeys = new HouseholdKeyVault(records);
+    const projections: Projection[] = allProjections(householdKeys);
+    this.projectionNames = projections.map(({ name }) => name);
+    this.parkingProjections = projections.filter(({ neverSkips }) => !neverSkips).map(({ name }) => name);
+    this.projections = new ProjectionRunner(store, db, projections, { ...retries, onError: onError('projections'), onApplied: metrics.projectionApplied, batchSize: config.projectionBatchSize });
+    // Process managers keep their checkpoints in the records store: deleting the views must not make them act again.
+    this.checkpoints = new TypeOrmCheckpointStore(records);
     const caused = new RecordingCausedEvents(store, this.caused);
     const allocation = new PremiumAllocationProcess(caused, {
       // The read model must include every event up to now before it is asked.
@@ -74,9 +80,11 @@ export class EventPipeline implements OnApplicationShutdown {
         return policiesInDeclaredArea(db.manager, query);
       },
     }, () => clock.now(), config.disasterPayoutBatchSize);
-    this.processes = [allocation, payouts].map((process: ProcessManager) => ({
+    const erasure = new PersonalDataErasureProcess(householdKeys);
+    this.processes = [allocation, payouts, erasure].map((process: ProcessManager) => ({
       name: process.name,
-      runner: new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, new TypeOrmDeadLetterStore(db), { ...retries, onError: onError(process.name) }),
+      // A process manager's dead letters are records: its checkpoint has moved past them.
+      runner: new ProcessManagerRunner(store, metrics.countingHandled(this.checkpoints), process, new TypeOrmDeadLetterStore(records), { ...retries, onError: onError(process.name) }),
     }));
   }
 
@@ -193,6 +201,16 @@ export class EventPipeline implements OnApplicationShutdown {
   /** The projections and process managers that park events they cannot apply (all but those that must never skip one). */
   get parkingWorkers(): string[] {
     return [...this.parkingProjections, ...this.processes.map(({ name }) => name)];
+  }
+
+  /** Where `worker` keeps its parked events: a projection among the views (a rebuild parks them again), a process manager in the records store. */
+  deadLettersOf(worker: string): DataSource {
+    return this.processes.some(({ name }) => name === worker) ? this.records : this.db;
+  }
+
+  /** Events parked (not dismissed), per worker, from both databases. */
+  async parkedCounts(): Promise<{ worker: string; parked: number }[]> {
+    return [...(await parkedCounts(this.db.manager)), ...(await parkedCounts(this.records.manager))];
   }
 
   /**

@@ -2,12 +2,12 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { Clock, SealingEventStore } from '@pangolin/application';
-import { HouseholdKeyVault } from '@pangolin/read-models';
+import { openReadDataSource } from '@pangolin/read-models';
+import { HouseholdKeyVault, openRecordsStore } from '@pangolin/records';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
 import { EventPipeline } from './event-pipeline.service';
-import { CLOCK, EVENT_STORE, READ_DB } from './tokens';
+import { CLOCK, EVENT_STORE, READ_DB, RECORDS_DB } from './tokens';
 import { openEventStore } from './open-event-store';
-import { openReadDatabase } from './read-database';
 import { InstrumentedEventStore } from '../operations/instrumented-event-store';
 import { PangolinMetrics } from '../operations/metrics';
 import { LogForkStatus } from '../operations/log-fork-status';
@@ -16,7 +16,11 @@ import { LogForkStatus } from '../operations/log-fork-status';
 @Global()
 @Module({})
 export class InfrastructureModule implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_DB) private readonly db: DataSource) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
+  ) {}
 
   static forRoot(config: PangolinConfig, clock: Clock): DynamicModule {
     return {
@@ -28,19 +32,25 @@ export class InfrastructureModule implements OnApplicationShutdown {
         LogForkStatus,
         {
           provide: EVENT_STORE,
-          // Household personal data is sealed with its household's key (kept in the read database) before it is stored.
+          // Household personal data is sealed with its household's key (kept in the records store) before it is stored.
           // All embedded, in one process (no other process runs workers on the log): the store's WAL is synced off the event loop.
-          useFactory: async (metrics: PangolinMetrics, db: DataSource) =>
-            new InstrumentedEventStore(new SealingEventStore(await openEventStore(config.eventStore, { syncOffTheEventLoop: config.processRole === 'all' && config.readDb.type === 'sqlite' }), new HouseholdKeyVault(db)), metrics),
-          inject: [PangolinMetrics, READ_DB],
+          useFactory: async (metrics: PangolinMetrics, records: DataSource) =>
+            new InstrumentedEventStore(new SealingEventStore(await openEventStore(config.eventStore, { syncOffTheEventLoop: config.processRole === 'all' && config.readDb.type === 'sqlite' }), new HouseholdKeyVault(records)), metrics),
+          inject: [PangolinMetrics, RECORDS_DB],
         },
         {
           provide: READ_DB,
-          useFactory: () => openReadDatabase(config.readDb),
+          useFactory: () => openReadDataSource(config.readDb),
+        },
+        {
+          provide: RECORDS_DB,
+          // Records an earlier version kept among the views move into the records store as it opens.
+          useFactory: (views: DataSource) => openRecordsStore(config.records, views),
+          inject: [READ_DB],
         },
         EventPipeline,
       ],
-      exports: [PANGOLIN_CONFIG, CLOCK, EVENT_STORE, READ_DB, EventPipeline, PangolinMetrics, LogForkStatus],
+      exports: [PANGOLIN_CONFIG, CLOCK, EVENT_STORE, READ_DB, RECORDS_DB, EventPipeline, PangolinMetrics, LogForkStatus],
     };
   }
 
@@ -48,5 +58,6 @@ export class InfrastructureModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     if (this.db.isInitialized) await this.db.destroy();
+    if (this.records.isInitialized) await this.records.destroy();
   }
 }

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { DeadLetterStore, WorkerFailure } from '@pangolin/application';
 import { parkEvent, unparkEvent, writeLockOf } from '@pangolin/read-models';
 
-/** Process managers' dead letters, in the read database's parked_events beside the projections'. */
+/** Process managers' dead letters, in the records store's parked_events (the projections' are among the views). */
 export class TypeOrmDeadLetterStore implements DeadLetterStore {
   constructor(private readonly db: DataSource) {}
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LogForkedError } from '@pangolin/read-models';
+import type { LogForkedError } from '@pangolin/records';
 
 /**
  * Whether the Merkle log still extends the checkpoint last signed: the checkpoint publisher finds

@@ -1,10 +1,7 @@
-import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { DataSource } from 'typeorm';
-import { parkedCounts } from '@pangolin/read-models';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { READ_DB } from '../infrastructure/tokens';
 import { HealthController } from './health.controller';
 import { installHttpMetrics } from './http-metrics';
 import { MetricsController } from './metrics.controller';
@@ -26,7 +23,6 @@ export class OperationsModule implements OnModuleInit {
     private readonly metrics: PangolinMetrics,
     private readonly positions: PipelinePositions,
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(READ_DB) private readonly db: DataSource,
     private readonly pipeline: EventPipeline,
   ) {}
 
@@ -34,7 +30,7 @@ export class OperationsModule implements OnModuleInit {
     this.metrics.observePositions(() => this.positions.read());
     // Every worker that can park events has a series, 0 when none is parked.
     this.metrics.observeParked(async () => {
-      const counts = new Map((await parkedCounts(this.db.manager)).map(({ worker, parked }) => [worker, parked]));
+      const counts = new Map((await this.pipeline.parkedCounts()).map(({ worker, parked }) => [worker, parked]));
       return this.pipeline.parkingWorkers.map((worker) => ({ worker, parked: counts.get(worker) ?? 0 }));
     });
     installHttpMetrics(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.metrics);

@@ -2,23 +2,24 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
-import { TypeOrmCheckpointStore } from '../infrastructure/typeorm-checkpoint-store';
+import { TypeOrmCheckpointStore } from '@pangolin/records';
+import { EVENT_STORE, RECORDS_DB } from '../infrastructure/tokens';
 import { PipelinePosition } from './metrics';
 
 /**
  * The process managers EventPipeline runs, by the name they keep their checkpoint under
- * (PremiumAllocationProcess.name, DisasterPayoutProcess.name). ProcessManagerRunner does not expose it, so it is listed here.
+
+ * (PremiumAllocationProcess.name, DisasterPayoutProcess.name, PersonalDataErasureProcess.name). ProcessManagerRunner does not expose it, so it is listed here.
  */
-export const PROCESS_MANAGERS = ['premium-allocation', 'disaster-payouts'] as const;
+export const PROCESS_MANAGERS = ['premium-allocation', 'disaster-payouts', 'personal-data-erasure'] as const;
 
 /** How far each projection (ProjectionRunner.lag()) and each process manager (its checkpoint) is behind the head of the log. */
 @Injectable()
 export class PipelinePositions {
   private readonly processCheckpoints: TypeOrmCheckpointStore;
 
-  constructor(private readonly pipeline: EventPipeline, @Inject(EVENT_STORE) private readonly store: EventStore, @Inject(READ_DB) db: DataSource) {
-    this.processCheckpoints = new TypeOrmCheckpointStore(db);
+  constructor(private readonly pipeline: EventPipeline, @Inject(EVENT_STORE) private readonly store: EventStore, @Inject(RECORDS_DB) records: DataSource) {
+    this.processCheckpoints = new TypeOrmCheckpointStore(records);
   }
 
   async read(): Promise<PipelinePosition[]> {

@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { parkedCounts } from '@pangolin/read-models';
 import { EventPipeline } from '../infrastructure/event-pipeline.service';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { EVENT_STORE, READ_DB, RECORDS_DB } from '../infrastructure/tokens';
 import { leasesHeld } from '../infrastructure/worker-lease';
 import { LogForkStatus } from './log-fork-status';
 import { PipelinePositions } from './pipeline-positions';
@@ -23,6 +22,8 @@ export interface ReadinessReport {
   checks: {
     eventStore: { ok: boolean; head?: string };
     readDb: { ok: boolean };
+    /** The records store (logins, keys, signed checkpoints, the process managers' checkpoints). */
+    records: { ok: boolean };
     /** Each projection, then each process manager; positions are decimal strings (64-bit). */
     projections: { name: string; kind: 'projection' | 'process-manager'; checkpoint: string; behind: string; ok: boolean }[];
     /**
@@ -58,6 +59,7 @@ export class Readiness {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly positions: PipelinePositions,
     private readonly pipeline: EventPipeline,
@@ -65,13 +67,14 @@ export class Readiness {
   ) {}
 
   async check(): Promise<ReadinessReport> {
-    const [eventStore, readDb] = await Promise.all([this.checkEventStore(), this.checkReadDb()]);
+    const [eventStore, readDb, records] = await Promise.all([this.checkEventStore(), this.checkDatabase(this.db, 'the read database'), this.checkDatabase(this.records, 'the records store')]);
     const fork = this.logFork.current;
     const stuck = this.pipeline.stuckWorkers().map(({ worker, position, eventId, since, failures }) => ({ worker, position: position.toString(), eventId, since, failures }));
-    const checks: ReadinessReport['checks'] = { eventStore, readDb, projections: [], workers: [], parkedEvents: [], stuck, transparencyLog: fork ? { ok: false, forkedFrom: fork.signedSize.toString() } : { ok: true } };
+    const checks: ReadinessReport['checks'] = { eventStore, readDb, records, projections: [], workers: [], parkedEvents: [], stuck, transparencyLog: fork ? { ok: false, forkedFrom: fork.signedSize.toString() } : { ok: true } };
     const failed: string[] = [];
     if (!eventStore.ok) failed.push('eventStore');
     if (!readDb.ok) failed.push('readDb');
+    if (!records.ok) failed.push('records');
     try {
       const maxLag = BigInt(this.config.readinessMaxLag);
       for (const { kind, name, checkpoint, behind } of await withTimeout(this.positions.read(), 'reading the checkpoints')) {
@@ -93,7 +96,7 @@ export class Readiness {
     for (const { worker } of stuck) failed.push(`stuck.${worker}`);
     if (fork) failed.push('transparencyLog');
     try {
-      checks.parkedEvents = await withTimeout(parkedCounts(this.db.manager), 'reading the parked events');
+      checks.parkedEvents = await withTimeout(this.pipeline.parkedCounts(), 'reading the parked events');
     } catch (error) {
       this.logger.warn(`readiness: could not count the parked events: ${messageOf(error)}`);
       failed.push('parkedEvents');
@@ -123,13 +126,13 @@ export class Readiness {
     }
   }
 
-  private async checkReadDb(): Promise<ReadinessReport['checks']['readDb']> {
+  private async checkDatabase(db: DataSource, name: string): Promise<{ ok: boolean }> {
     try {
-      if (!this.db.isInitialized) throw new Error('the read database connection is closed');
-      await withTimeout(this.db.query('SELECT 1'), 'the read database');
+      if (!db.isInitialized) throw new Error(`the connection to ${name} is closed`);
+      await withTimeout(db.query('SELECT 1'), name);
       return { ok: true };
     } catch (error) {
-      this.logger.warn(`readiness: the read database is not reachable: ${messageOf(error)}`);
+      this.logger.warn(`readiness: ${name} is not reachable: ${messageOf(error)}`);
       return { ok: false };
     }
   }

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
-import { catchUpTrails, latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/read-models';
+import { catchUpTrails } from '@pangolin/read-models';
+import { latestCheckpoint, LogForkedError, signCheckpoint, type SignedCheckpointRow } from '@pangolin/records';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { EVENT_STORE, READ_DB } from '../infrastructure/tokens';
+import { EVENT_STORE, READ_DB, RECORDS_DB } from '../infrastructure/tokens';
 import { LogForkStatus } from '../operations/log-fork-status';
 import { WitnessCosigner } from './witness-cosigner.service';
 
@@ -23,6 +24,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
 
   constructor(
     @Inject(READ_DB) private readonly db: DataSource,
+    @Inject(RECORDS_DB) private readonly records: DataSource,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
     private readonly forkStatus: LogForkStatus,
@@ -44,7 +46,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
     let checkpoint: SignedCheckpointRow | undefined;
     await this.catchUpTrails();
     try {
-      checkpoint = await signCheckpoint(this.db, { origin, signerKey });
+      checkpoint = await signCheckpoint(this.db, this.records, { origin, signerKey });
       this.forkStatus.report(undefined);
     } catch (error) {
       if (error instanceof LogForkedError) this.forkStatus.report(error);
@@ -75,7 +77,7 @@ export class CheckpointPublisher implements OnApplicationShutdown {
 
   /** The latest signed checkpoint if it holds leaf `index`, else one signed now; undefined if the log does not hold that leaf yet. */
   async checkpointHolding(index: bigint): Promise<SignedCheckpointRow | undefined> {
-    const latest = await latestCheckpoint(this.db.manager);
+    const latest = await latestCheckpoint(this.records.manager);
     if (latest && latest.size > index) return latest;
     const signed = await this.publish();
     return signed && signed.size > index ? signed : undefined;

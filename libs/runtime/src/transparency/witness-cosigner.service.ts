@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { consistencyProofBetween, cosignatureOf, latestCheckpoint, latestCosignedSize, saveCosignature, writeLockOf } from '@pangolin/read-models';
+import { consistencyProofBetween, writeLockOf } from '@pangolin/read-models';
+import { cosignatureOf, latestCheckpoint, latestCosignedSize, saveCosignature } from '@pangolin/records';
 import { requestCosignature, type WitnessEndpoint } from '@pangolin/witness';
 import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { READ_DB } from '../infrastructure/tokens';
+import { READ_DB, RECORDS_DB } from '../infrastructure/tokens';
 import { PangolinMetrics } from '../operations/metrics';
 
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -20,11 +21,12 @@ export class WitnessCosigner implements OnApplicationShutdown {
   private readonly workers: WitnessWorker[];
 
   constructor(
-    @Inject(READ_DB) db: DataSource,
+    @Inject(READ_DB) views: DataSource,
+    @Inject(RECORDS_DB) records: DataSource,
     @Inject(PANGOLIN_CONFIG) config: PangolinConfig,
     metrics: PangolinMetrics,
   ) {
-    this.workers = config.transparency.witnesses.map((witness) => new WitnessWorker(witness, db, metrics));
+    this.workers = config.transparency.witnesses.map((witness) => new WitnessWorker(witness, views, records, metrics));
   }
 
   /** Asks every witness, in the background, to cosign the latest checkpoint. Never throws or waits. */
@@ -61,7 +63,10 @@ class WitnessWorker {
 
   constructor(
     private readonly witness: WitnessEndpoint,
-    private readonly db: DataSource,
+    /** The Merkle tree (consistency proofs). */
+    private readonly views: DataSource,
+    /** The signed checkpoints and the cosignatures kept. */
+    private readonly records: DataSource,
     private readonly metrics: PangolinMetrics,
   ) {
     this.logger = new Logger(`Witness ${witness.key.name}`);
@@ -97,7 +102,7 @@ class WitnessWorker {
   }
 
   private async cosignLatest(): Promise<void> {
-    const manager = this.db.manager;
+    const manager = this.records.manager;
     const key = this.witness.key.verifierKey;
     let size: bigint | undefined;
     try {
@@ -106,10 +111,10 @@ class WitnessWorker {
       size = checkpoint.size;
       if (await cosignatureOf(manager, checkpoint.size, key)) return;
       this.witnessSize ??= await latestCosignedSize(manager, key);
-      const outcome = await requestCosignature(this.witness, checkpoint.note, this.witnessSize, (from) => consistencyProofBetween(manager, from, checkpoint.size), REQUEST_TIMEOUT_MS);
+      const outcome = await requestCosignature(this.witness, checkpoint.note, this.witnessSize, (from) => consistencyProofBetween(this.views.manager, from, checkpoint.size), REQUEST_TIMEOUT_MS);
       if (outcome.witnessSize !== undefined) this.witnessSize = outcome.witnessSize;
       if (outcome.ok) {
-        await writeLockOf(this.db).run(() => saveCosignature(manager, checkpoint.size, key, outcome.cosignature));
+        await writeLockOf(this.records).run(() => saveCosignature(manager, checkpoint.size, key, outcome.cosignature));
         this.metrics.witnessRequests.inc({ witness: this.witness.key.name, outcome: 'cosigned' });
         if (this.failures > 0) this.logger.log(`cosigns again, at size ${checkpoint.size}`);
         this.failures = 0;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer, IsoDateColumn } from '../shared/columns';
+import { bigintTransformer, IsoDateColumn } from '@pangolin/read-models';
 
 /**
  * A checkpoint (signed tree head) the platform published: a C2SP signed note whose text is the

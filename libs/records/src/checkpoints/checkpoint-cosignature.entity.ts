@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer, IsoDateColumn } from '../shared/columns';
+import { bigintTransformer, IsoDateColumn } from '@pangolin/read-models';
 
 /**
  * A witness's cosignature (c2sp.org/tlog-cosignature) on the checkpoint signed at `size`: one note

@@ -1,9 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Role } from './principal';
+import type { Role } from './roles';
 
 /**
- * A login. Accounts are configuration, not history, so they live in a table of their own beside
- * the read models (a read-model rebuild leaves them alone).
+ * A login. Accounts are configuration, not history: a record the log cannot rebuild.
  */
 @Entity('user_accounts')
 export class UserAccount {

@@ -1,10 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { formatCheckpoint, signNote, verifyConsistency } from '@pangolin/transparency';
-import { writeLockOf } from '../write-lock';
-import { consistencyProofBetween, merkleLogSize, merkleRoot } from './merkle-log.queries';
+import { consistencyProofBetween, merkleLogSize, merkleRoot, trailMapAt, writeLockOf, type SignedCheckpointSource } from '@pangolin/read-models';
 import { CheckpointCosignatureRow } from './checkpoint-cosignature.entity';
 import { SignedCheckpointRow } from './signed-checkpoint.entity';
-import { trailMapAt } from './trails';
 
 /** What signs the log's checkpoints: its origin line and a C2SP note signer key. */
 export interface CheckpointSigner {
@@ -21,23 +19,26 @@ export class LogForkedError extends Error {
 }
 
 /**
- * Signs a checkpoint of the Merkle log at its current size and keeps it, unless that size is
- * already signed (Ed25519 is deterministic, so signing twice would give the same note anyway).
- * Before signing it checks that the tree extends the latest signed checkpoint: a log rebuilt from
- * altered events must never get a second, contradicting signature. The checkpoint commits to the
- * trail map at its size (a pangolin-trail-map extension line, see @pangolin/transparency trail-map)
- * when the trails cover the log; a database from before trail maps signs without it until its
- * trails are caught up. Returns the checkpoint at the log's size, or undefined while the log is empty.
+ * Signs a checkpoint of the Merkle log (in `views`) at its current size and keeps it in `records`,
+ * unless that size is already signed (Ed25519 is deterministic, so signing twice would give the
+ * same note anyway). Before signing it checks that the tree extends the latest signed checkpoint: a
+ * log rebuilt from altered events must never get a second, contradicting signature. The checkpoint
+ * commits to the trail map at its size (a pangolin-trail-map extension line, see
+ * @pangolin/transparency trail-map) when the trails cover the log; a database from before trail
+ * maps signs without it until its trails are caught up. Returns the checkpoint at the log's size,
+ * or undefined while the log is empty.
+ *
+ * The tree is read in one transaction of the views; the checkpoint is written under the records'
+ * write lock. Two signers racing for one size both keep the first note written (insert-or-ignore).
  */
-export async function signCheckpoint(dataSource: DataSource, signer: CheckpointSigner, now = new Date()): Promise<SignedCheckpointRow | undefined> {
-  return writeLockOf(dataSource).run(() =>
-    dataSource.transaction(async (tx) => {
+export async function signCheckpoint(views: DataSource, records: DataSource, signer: CheckpointSigner, now = new Date()): Promise<SignedCheckpointRow | undefined> {
+  return writeLockOf(records).run(async () => {
+    const latest = await latestCheckpoint(records.manager);
+    const signed = await views.transaction(async (tx) => {
       const size = await merkleLogSize(tx);
       if (size === 0n) return undefined;
-      const existing = await tx.findOneBy(SignedCheckpointRow, { size });
-      if (existing) return existing;
+      if (latest?.size === size) return latest;
       const root = await merkleRoot(tx, size);
-      const latest = await latestCheckpoint(tx);
       if (latest && latest.size > size) throw new LogForkedError(latest.size, `the log has ${size} leaves, fewer than the ${latest.size} already signed`);
       if (latest) {
         const proof = await consistencyProofBetween(tx, latest.size, size);
@@ -47,11 +48,12 @@ export async function signCheckpoint(dataSource: DataSource, signer: CheckpointS
       const trailMap = await trailMapAt(tx, size);
       const extensionLines = trailMap === undefined ? [] : [trailMap.extensionLine()];
       const note = signNote(formatCheckpoint({ origin: signer.origin, size, rootHash: root, extensionLines }), signer.signerKey);
-      const row: SignedCheckpointRow = { size, rootHash: Buffer.from(root).toString('hex'), note, signedAt: now.toISOString() };
-      await tx.createQueryBuilder().insert().into(SignedCheckpointRow).values(row).orIgnore().execute();
-      return (await tx.findOneBy(SignedCheckpointRow, { size })) ?? row;
-    }),
-  );
+      return { size, rootHash: Buffer.from(root).toString('hex'), note, signedAt: now.toISOString() } satisfies SignedCheckpointRow;
+    });
+    if (signed === undefined || signed === latest) return signed;
+    await records.createQueryBuilder().insert().into(SignedCheckpointRow).values(signed).orIgnore().execute();
+    return (await records.manager.findOneBy(SignedCheckpointRow, { size: signed.size })) ?? signed;
+  });
 }
 
 /** The most recent signed checkpoint (the largest), if any. */
@@ -95,4 +97,12 @@ export async function cosignedNote(manager: EntityManager, checkpoint: SignedChe
 /** The cosignature `witness` gave the checkpoint at `size`, if kept. */
 export async function cosignatureOf(manager: EntityManager, size: bigint, witness: string): Promise<CheckpointCosignatureRow | undefined> {
   return (await manager.findOneBy(CheckpointCosignatureRow, { size, witness })) ?? undefined;
+}
+
+/** The signed checkpoints as the Merkle log's audit reads them. */
+export function signedCheckpointSource(records: DataSource): SignedCheckpointSource {
+  return {
+    latestSize: async () => (await latestCheckpoint(records.manager))?.size ?? -1n,
+    listAfter: (after, limit) => listCheckpoints(records.manager, after, limit),
+  };
 }

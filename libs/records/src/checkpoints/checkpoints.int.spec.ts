@@ -1,9 +1,8 @@
 import { generateSignerKey, openNote, parseCheckpoint } from '@pangolin/transparency';
-import { projectedStory, type ProjectedStory } from '../testing/projected-story';
-import { resetProjections } from '../reset-projections';
-import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
+import { leafIndicesOf, merkleLogSize, MerkleSubtreeHashRow, merkleRoot, resetProjections } from '@pangolin/read-models';
+import { projectedStory, type ProjectedStory } from '../../../read-models/src/testing/projected-story';
+import { RECORDS_DATABASE } from '../records-store';
 import { checkpointAt, latestCheckpoint, listCheckpoints, LogForkedError, signCheckpoint } from './checkpoints';
-import { leafIndicesOf, merkleLogSize, merkleRoot } from './merkle-log.queries';
 import { SignedCheckpointRow } from './signed-checkpoint.entity';
 
 describe('signed checkpoints of the Merkle log', () => {
@@ -12,10 +11,13 @@ describe('signed checkpoints of the Merkle log', () => {
   let story: ProjectedStory;
 
   beforeEach(async () => {
-    story = await projectedStory();
+    story = await projectedStory({ records: RECORDS_DATABASE });
   });
   afterEach(() => story.close());
+  /** The views (the Merkle tree). */
   const manager = () => story.dataSource.manager;
+  /** The records store (the signed checkpoints). */
+  const kept = () => story.records.manager;
 
   it('records which event each leaf is, in log order', async () => {
     const indices = await leafIndicesOf(manager(), story.events.map((event) => event.eventId));
@@ -25,38 +27,38 @@ describe('signed checkpoints of the Merkle log', () => {
 
   it('signs the log at its size as a C2SP checkpoint that verifies with the public key, and keeps it', async () => {
     const size = await merkleLogSize(manager());
-    const signed = await signCheckpoint(story.dataSource, signer, new Date('2026-11-24T10:00:00Z'));
+    const signed = await signCheckpoint(story.dataSource, story.records, signer, new Date('2026-11-24T10:00:00Z'));
     expect(signed?.size).toBe(size);
     const checkpoint = parseCheckpoint(openNote(signed!.note, [verifierKey]).text);
     expect(checkpoint).toMatchObject({ origin: 'pangolin.test/log', size });
     expect(Buffer.from(checkpoint.rootHash)).toEqual(Buffer.from(await merkleRoot(manager())));
-    expect(await latestCheckpoint(manager())).toEqual(signed);
-    expect(await checkpointAt(manager(), size)).toEqual(signed);
-    expect(await checkpointAt(manager(), size - 1n)).toBeUndefined();
+    expect(await latestCheckpoint(kept())).toEqual(signed);
+    expect(await checkpointAt(kept(), size)).toEqual(signed);
+    expect(await checkpointAt(kept(), size - 1n)).toBeUndefined();
   });
 
   it('signs a size once, however often it is asked', async () => {
-    const first = await signCheckpoint(story.dataSource, signer, new Date('2026-11-24T10:00:00Z'));
-    const [again, concurrently] = await Promise.all([signCheckpoint(story.dataSource, signer), signCheckpoint(story.dataSource, signer)]);
+    const first = await signCheckpoint(story.dataSource, story.records, signer, new Date('2026-11-24T10:00:00Z'));
+    const [again, concurrently] = await Promise.all([signCheckpoint(story.dataSource, story.records, signer), signCheckpoint(story.dataSource, story.records, signer)]);
     expect(again).toEqual(first);
     expect(concurrently).toEqual(first);
-    expect(await manager().count(SignedCheckpointRow)).toBe(1);
+    expect(await kept().count(SignedCheckpointRow)).toBe(1);
   });
 
-  it('keeps its checkpoints when the read models are rebuilt, and lists them in order', async () => {
-    await signCheckpoint(story.dataSource, signer);
+  it('keeps its checkpoints when the views are rebuilt, and lists them in order', async () => {
+    await signCheckpoint(story.dataSource, story.records, signer);
     await resetProjections(story.dataSource);
     expect(await merkleLogSize(manager())).toBe(0n);
-    expect(await listCheckpoints(manager())).toHaveLength(1);
+    expect(await listCheckpoints(kept())).toHaveLength(1);
   });
 
   it('refuses to sign a log that no longer extends the last checkpoint, and one that shrank', async () => {
-    const signed = await signCheckpoint(story.dataSource, signer);
+    const signed = await signCheckpoint(story.dataSource, story.records, signer);
     // An operator rewrites the hash of leaf 0 (as a rebuild from an altered event would) and appends more.
     await manager().update(MerkleSubtreeHashRow, { level: 0, index: 0n }, { hash: 'ab'.repeat(32) });
-    await expect(signCheckpoint(story.dataSource, signer)).resolves.toEqual(signed);
+    await expect(signCheckpoint(story.dataSource, story.records, signer)).resolves.toEqual(signed);
     await manager().delete(MerkleSubtreeHashRow, { level: 0, index: signed!.size - 1n });
-    await expect(signCheckpoint(story.dataSource, signer)).rejects.toThrow(LogForkedError);
-    await expect(signCheckpoint(story.dataSource, signer)).rejects.toThrow(/fewer than the .* already signed/);
+    await expect(signCheckpoint(story.dataSource, story.records, signer)).rejects.toThrow(LogForkedError);
+    await expect(signCheckpoint(story.dataSource, story.records, signer)).rejects.toThrow(/fewer than the .* already signed/);
   });
 });

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer, IsoDateColumn } from '../shared/columns';
+import { bigintTransformer, IsoDateColumn } from '@pangolin/read-models';
 
 /**
  * An inclusion promise the platform gave (issue #14): the signed note (`<origin>/promise`) that

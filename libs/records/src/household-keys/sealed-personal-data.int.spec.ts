@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { Conflict, eventData, householdDecider, nationalIdWithChecksum, streams } from '@pangolin/domain';
-import { openPersonalData } from './personal-data-seal';
+import { executeCommand, openPersonalData, PersonalDataErasureProcess, SealingEventStore, type ActingContext } from '@pangolin/application';
 import { SqliteEventStore } from '@pangolin/event-store';
-import { allProjections, findHouseholdPersonal, HouseholdDataKeyRow, HouseholdKeyVault, openReadDataSource, ProjectionRunner, resetProjections } from '@pangolin/read-models';
-import { executeCommand, type ActingContext } from '../command-executor';
-import { SealingEventStore } from './sealing-event-store';
+import { allProjections, findHouseholdPersonal, openReadDataSource, ProjectionRunner, resetProjections } from '@pangolin/read-models';
+import { openRecordsStore } from '../records-store';
+import { HouseholdDataKeyRow } from './household-data-key.entity';
+import { HouseholdKeyVault } from './household-key-vault';
 
 const householdId = '0b6f7d3e-6a0e-4a43-9c57-2f0d3b1c9a11';
 const personal = {
@@ -21,12 +22,13 @@ const plaintexts = [personal.headName, personal.headNationalId, personal.members
 const government: ActingContext = { actor: 'government:test', correlationId: 'c-1', causationId: 'c-1' };
 const now = () => '2026-03-01T08:00:00.000Z';
 
-describe('household personal data sealed on the way into the event store', () => {
+describe('household personal data sealed on the way into the event store, its key in the records store', () => {
   let directory: string;
   let eventsPath: string;
   let raw: SqliteEventStore;
   let store: SealingEventStore;
   let db: DataSource;
+  let records: DataSource;
   let vault: HouseholdKeyVault;
 
   beforeAll(async () => {
@@ -34,7 +36,8 @@ describe('household personal data sealed on the way into the event store', () =>
     eventsPath = join(directory, 'events.sqlite');
     raw = SqliteEventStore.open(eventsPath, { pollIntervalMs: 5 });
     db = await openReadDataSource({ type: 'sqlite', path: join(directory, 'read.sqlite') });
-    vault = new HouseholdKeyVault(db);
+    records = await openRecordsStore({ type: 'sqlite', path: join(directory, 'records.sqlite') });
+    vault = new HouseholdKeyVault(records);
     store = new SealingEventStore(raw, vault);
     await executeCommand(store, householdDecider, streams.household(householdId), {
       type: 'RegisterHousehold',
@@ -45,11 +48,12 @@ describe('household personal data sealed on the way into the event store', () =>
   afterAll(async () => {
     await store.close();
     await db.destroy();
+    await records.destroy();
     rmSync(directory, { recursive: true, force: true });
   });
 
   async function project(): Promise<void> {
-    const runner = new ProjectionRunner(store, db, allProjections(), { retryDelayMs: 1 });
+    const runner = new ProjectionRunner(store, db, allProjections(vault), { retryDelayMs: 1 });
     await runner.start();
     await runner.caughtUpTo(await store.headPosition());
     await runner.stop();
@@ -89,6 +93,12 @@ describe('household personal data sealed on the way into the event store', () =>
     expect(await vault.find('another-household')).toBeNull();
   });
 
+  /** The erasure process (as the event pipeline runs it) over the whole log. */
+  async function carryOutErasures(): Promise<void> {
+    const erasure = new PersonalDataErasureProcess(vault);
+    for (const event of await store.readAll({ after: 0n })) await erasure.handle(event);
+  }
+
   it('shows the personal data in the read model until the household is erased, and never after, not even after a rebuild', async () => {
     await project();
     expect(await findHouseholdPersonal(db.manager, householdId)).toMatchObject({ personal, personalDataErased: false });
@@ -96,7 +106,11 @@ describe('household personal data sealed on the way into the event store', () =>
     await executeCommand(store, householdDecider, streams.household(householdId), { type: 'EraseHouseholdPersonalData', data: { householdId, reason: 'asked to be forgotten', eraserRegion: '440305', now: now() } }, government);
     await project();
     expect(await findHouseholdPersonal(db.manager, householdId)).toMatchObject({ personal: null, personalDataErased: true, eligible: true });
-    expect(await db.manager.countBy(HouseholdDataKeyRow, { householdId })).toBe(0);
+    expect(await records.manager.countBy(HouseholdDataKeyRow, { householdId })).toBe(1);
+    await carryOutErasures();
+    expect(await records.manager.countBy(HouseholdDataKeyRow, { householdId })).toBe(0);
+    // Carried out again (a crash before its checkpoint was saved): nothing more happens.
+    await carryOutErasures();
     await expect(
       executeCommand(store, householdDecider, streams.household(householdId), { type: 'EraseHouseholdPersonalData', data: { householdId, reason: 'again', eraserRegion: '440305', now: now() } }, government),
     ).rejects.toThrow(Conflict);

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { eventLeafHash, openPromise, promiseDeadline, signPromise, type InclusionPromise, type NoteSignerKey } from '@pangolin/transparency';
-import { runDurableWriteSyncedOffLoop } from '../write-lock';
+import { runDurableWriteSyncedOffLoop } from '@pangolin/read-models';
 import { InclusionPromiseRow } from './inclusion-promise.entity';
 import { SignedCheckpointRow } from './signed-checkpoint.entity';
 
 /**
  * Signs each of `promises` with the log's key and keeps them all in one INSERT (one commit, however
- * many), under the read database's write lock so that it never joins a projection's open
+ * many), under the records store's write lock so that it never joins another writer's open
  * transaction on the embedded database's one connection, synced to disk before this resolves
  * (off the event loop on the embedded database); returns the notes in order.
  */

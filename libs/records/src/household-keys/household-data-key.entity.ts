@@ -1,11 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { IsoDateColumn } from '../shared/columns';
+import { IsoDateColumn } from '@pangolin/read-models';
 
 /**
  * The key that seals one household's personal data in the event log (AES-256-GCM, 32 random
- * bytes, base64). Not a projection: a key cannot be rebuilt from the log, so resetProjections
- * leaves this table alone and moving the stores copies it. Deleting a row erases the household's
- * personal data for good, in every copy of the log.
+ * bytes, base64). A record, not a view: a key cannot be rebuilt from the log. Deleting a row
+ * erases the household's personal data for good, in every copy of the log.
  */
 @Entity('household_data_keys')
 export class HouseholdDataKeyRow {

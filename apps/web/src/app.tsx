@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import type { Role } from './api';
 import { LANGUAGES, useI18n, type Language } from './i18n/i18n';
+import { CertificatePage } from './pages/certificate';
 import { DisclosurePage } from './pages/disclosure';
 import { DeclarationPage, DeclarationList } from './pages/disasters';
 import { DonorPage } from './pages/donor';
@@ -11,7 +12,7 @@ import { LedgerPage } from './pages/ledger';
 import { PublicPage } from './pages/public';
 import { VerifyPage } from './pages/verify';
 import { HOME_OF, SignInPage } from './pages/sign-in';
-import { navigate, useHashRoute } from './router';
+import { navigate, useHashQuery, useHashRoute } from './router';
 import { useSession } from './session';
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
@@ -20,6 +21,7 @@ export function App() {
   const { t, label, language, setLanguage } = useI18n();
   const { session, signOut, signedOutBecause } = useSession();
   const [page, ...rest] = useHashRoute();
+  const query = useHashQuery();
   const role = session?.user.role;
 
   /** A page for some roles: anyone else is asked to sign in, told why (the session expired, not signed in, or another role). */
@@ -36,8 +38,14 @@ export function App() {
     case 'government':
       content = forRole(['government'], () => <GovernmentPage key={rest[0] ?? 'own'} region={rest[0]} />);
       break;
-    case 'verify':
-      content = <VerifyPage />;
+    case 'verify': {
+      // #/verify?gift=<id>, the link a gift's certificate prints as a QR code, loads that gift's receipt.
+      const giftId = query.get('gift') ?? undefined;
+      content = <VerifyPage key={giftId ?? ''} giftId={giftId} />;
+      break;
+    }
+    case 'certificate':
+      content = rest[0] ? forRole(['donor'], () => <CertificatePage key={rest[0]} giftId={rest[0]} />) : <PublicPage />;
       break;
     case 'household':
       content = rest[0] ? forRole(['government', 'insurer'], () => <HouseholdPage key={rest[0]} householdId={rest[0]} />) : <PublicPage />;

@@ -4,6 +4,7 @@ import { DataTable, Filters, Loading, MoreButton, Pager, SearchField, Section, u
 import { Field, FieldError, FormMessage, SelectField } from '../components/form';
 import { formatDate, formatMoney, majorUnitsText, parseMajorUnits } from '../format';
 import { useI18n } from '../i18n/i18n';
+import { fetchReceiptText } from '../receipts';
 import { useRegionNames } from '../components/regions';
 import { useSession } from '../session';
 
@@ -39,7 +40,7 @@ interface Refund {
   amount: Money;
   at: string;
 }
-interface GiftTrace {
+export interface GiftTrace {
   giftId: string;
   target: { kind: 'household'; householdCode: string | null } | { kind: 'programme'; programmeName: string | null; regionCode: string };
   status: string;
@@ -348,9 +349,9 @@ function ReceiptDownload({ gift }: { gift: GiftTrace }) {
   const download = async () => {
     setError(undefined);
     try {
-      const receipt = await get<unknown>(gift.receiptUrl);
+      const receipt = await fetchReceiptText(get, gift.receiptUrl);
       const link = document.createElement('a');
-      link.href = URL.createObjectURL(new Blob([JSON.stringify(receipt, null, 2)], { type: 'application/json' }));
+      link.href = URL.createObjectURL(new Blob([receipt], { type: 'application/json' }));
       link.download = `pangolin-receipt-${gift.giftId}.json`;
       link.click();
       URL.revokeObjectURL(link.href);
@@ -363,6 +364,9 @@ function ReceiptDownload({ gift }: { gift: GiftTrace }) {
       <button type="button" className="secondary" onClick={download}>
         {t('donor.receipt.download')}
       </button>{' '}
+      <a className="button secondary" href={`#/certificate/${encodeURIComponent(gift.giftId)}`}>
+        {t('donor.certificate.open')}
+      </a>{' '}
       <span className="muted">{t('donor.receipt.hint')}</span>
       <FormMessage error={error} />
     </p>

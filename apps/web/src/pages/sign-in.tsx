@@ -4,7 +4,7 @@ import { Field, FormMessage } from '../components/form';
 import { DataTable, Section, useApi, type Column } from '../components/common';
 import { useI18n } from '../i18n/i18n';
 import { useRegionNames } from '../components/regions';
-import { navigate } from '../router';
+import { navigate, useHashQuery } from '../router';
 import { useSession } from '../session';
 
 export const HOME_OF: Record<Role, string> = { government: 'government', donor: 'donor', insurer: 'insurer', auditor: 'ledger', admin: 'ledger' };
@@ -28,6 +28,9 @@ export function SignInPage({ notice }: { notice?: SignInNotice }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
   const demo = useApi<DemoAccounts>('/auth/demo-accounts');
+  // A page that sent the person here to sign in (#/sign-in?then=verify%3Fgift%3D…): one of this application's routes only.
+  const then = useHashQuery().get('then');
+  const returnTo = then && /^[a-z-]+(?:\/[\w-]+)*(?:\?[\w=&%-]*)?$/.test(then) ? then : undefined;
   const regionName = useRegionNames((demo.data?.accounts ?? []).map((account) => account.regionCode));
 
   const demoColumns: Column<DemoAccounts['accounts'][number]>[] = [
@@ -59,7 +62,7 @@ export function SignInPage({ notice }: { notice?: SignInNotice }) {
     setFormError(undefined);
     try {
       const user = await signIn(username, password);
-      navigate(HOME_OF[user.role]);
+      navigate(returnTo ?? HOME_OF[user.role]);
     } catch (error) {
       if (error instanceof ApiError && Object.keys(error.fieldErrors).length) setErrors(error.fieldErrors);
       else setFormError(error instanceof ApiError && error.status === 401 ? t('signIn.wrong') : error instanceof Error ? error.message : t('error.unexpected'));

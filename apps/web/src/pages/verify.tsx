@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Section } from '../components/common';
 import { useI18n } from '../i18n/i18n';
+import { fetchReceiptText, fetchVerifierKey, receiptPath } from '../receipts';
+import { useSession } from '../session';
 
 type Verdict =
   | { ok: true; size: string; origin: string; signedBy: string; events: number; giftId: string; complete: boolean; trail: string }
@@ -10,17 +12,34 @@ type Verdict =
  * A donor's receipt verified in the browser, by the same code as `pangolin-verify` (loaded with
  * this page), against the log's public key: the receipt never leaves the page.
  */
-export function VerifyPage() {
+export function VerifyPage({ giftId }: { giftId?: string }) {
   const { t } = useI18n();
+  const { session, get } = useSession();
   const [key, setKey] = useState('');
   const [receipt, setReceipt] = useState<{ name: string; text: string }>();
   const [requireComplete, setRequireComplete] = useState(false);
   const [verdict, setVerdict] = useState<Verdict>();
+  // A link for one gift (#/verify?gift=<id>, a certificate's QR code): its receipt is loaded with the session, then verified at once.
+  const [linked, setLinked] = useState<{ state: 'loading' } | { state: 'loaded'; pending: boolean } | { state: 'failed'; error: string }>();
   useEffect(() => {
-    void fetch('/transparency/verifier-key')
-      .then((response) => (response.ok ? response.text() : ''))
-      .then((text) => setKey((current) => current || text.trim()));
+    void fetchVerifierKey().then((text) => setKey((current) => current || text));
   }, []);
+  useEffect(() => {
+    if (!giftId || !session) return;
+    let current = true;
+    setLinked({ state: 'loading' });
+    fetchReceiptText(get, receiptPath(giftId)).then(
+      (text) => {
+        if (!current) return;
+        setReceipt({ name: `pangolin-receipt-${giftId}.json`, text });
+        setLinked({ state: 'loaded', pending: true });
+      },
+      (failure: unknown) => current && setLinked({ state: 'failed', error: failure instanceof Error ? failure.message : String(failure) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [giftId, session, get]);
 
   const verify = async () => {
     if (!receipt) return;
@@ -42,10 +61,35 @@ export function VerifyPage() {
     );
   };
 
+  useEffect(() => {
+    if (linked?.state === 'loaded' && linked.pending && receipt && key) {
+      setLinked({ state: 'loaded', pending: false });
+      void verify();
+    }
+  });
+
   return (
     <>
       <h1>{t('verify.title')}</h1>
       <p className="lead">{t('verify.intro')}</p>
+      {giftId && (
+        <div className="notice info" data-testid="verify-link" data-state={session ? (linked?.state ?? 'loading') : 'sign-in'}>
+          <p>{t('verify.fromLink', { giftId })}</p>
+          {!session ? (
+            <>
+              {t('verify.fromLinkSignIn')} <a href={`#/sign-in?then=${encodeURIComponent(`verify?gift=${giftId}`)}`}>{t('verify.signIn')}</a>
+            </>
+          ) : linked?.state === 'failed' ? (
+            <span className="field-error" role="alert">
+              {t('verify.fromLinkFailed', { error: linked.error })}
+            </span>
+          ) : linked?.state === 'loaded' ? (
+            t('verify.fromLinkLoaded')
+          ) : (
+            t('verify.fromLinkLoading')
+          )}
+        </div>
+      )}
       <Section title={t('verify.inputs')} id="verify-inputs">
         <div className="field">
           <label htmlFor="verify-receipt">{t('verify.receipt')}</label>

@@ -593,7 +593,7 @@ export const en = {
   'claim.when': 'Time',
   'claim.history.incident': 'incident on {date}',
   'claim.history.filedBy': 'filed by the {who}',
-  'claim.history.evidence': '{count} evidence items',
+  'claim.history.evidence': 'evidence items: {count}',
   'claim.history.declaration': 'settled by a disaster declaration',
   'claim.history.inFull': 'in full',
   'claim.history.inPart': 'in part',
@@ -602,7 +602,7 @@ export const en = {
   'claim.history.paid': '{amount} paid, payout reference {reference}',
   'claim.actions': 'Decide or pay',
   'claim.insurerDecides': 'The insurer of record decides and pays the claim; you see each step here.',
-  'claim.nothingToDo': 'Nothing left to do: the claim is {state}.',
+  'claim.nothingToDo': 'Nothing left to do (state: {state}).',
   'household.openClaim': 'claim page',
 
   'bulk.title': 'Issue requested policies',

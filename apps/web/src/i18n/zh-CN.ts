@@ -597,7 +597,7 @@ export const zhCN: Record<MessageKey, string> = {
   'claim.history.paid': '已赔付 {amount}，流水号 {reference}',
   'claim.actions': '核定与赔付',
   'claim.insurerDecides': '理赔由承保的保险公司核定和赔付，每一步都会显示在这里。',
-  'claim.nothingToDo': '无需处理：该理赔状态为“{state}”。',
+  'claim.nothingToDo': '无需处理（状态：{state}）。',
   'household.openClaim': '理赔详情',
 
   'bulk.title': '批量签发保单',

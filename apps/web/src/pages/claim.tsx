@@ -44,16 +44,22 @@ export function ClaimPage({ claimId }: { claimId: string }) {
       <h1>{t('claim.title', { kind: label('claimKind', claim.kind), code: claim.householdCode })}</h1>
       <Section title={t('claim.facts')} id="claim-facts">
         <div className="stats">
-          <Stat label={t('claim.household')} value={<a href={`#/household/${claim.householdId}`}>{claim.householdCode}</a>} />
-          <Stat label={t('claim.policy')} value={claim.policyNumber ?? '—'} testId="claim-policy" />
           <Stat label={t('claim.state')} value={label('claimState', claim.state)} testId="claim-state" />
           <Stat label={t('claim.amountClaimed')} value={money(claim.amountClaimed)} testId="claim-amount" />
-          <Stat label={t('claim.incidentDate')} value={formatDate(claim.incidentDate, language)} />
-          <Stat label={t('claim.filedOn')} value={formatDate(claim.filedAt, language)} testId="claim-filed" />
           {claim.approvedAmount && <Stat label={t('claim.approvedAmount')} value={money(claim.approvedAmount)} testId="claim-approved" />}
           {claim.paidAmount && <Stat label={t('claim.paidAmount')} value={money(claim.paidAmount)} testId="claim-paid" />}
         </div>
         <dl className="facts">
+          <dt>{t('claim.household')}</dt>
+          <dd>
+            <a href={`#/household/${claim.householdId}`}>{claim.householdCode}</a>
+          </dd>
+          <dt>{t('claim.policy')}</dt>
+          <dd data-testid="claim-policy">{claim.policyNumber ?? '—'}</dd>
+          <dt>{t('claim.incidentDate')}</dt>
+          <dd>{formatDate(claim.incidentDate, language)}</dd>
+          <dt>{t('claim.filedOn')}</dt>
+          <dd data-testid="claim-filed">{formatDate(claim.filedAt, language)}</dd>
           <dt>{t('claim.filedByLabel')}</dt>
           <dd>{label('role', claim.filedBy.role)}</dd>
           {claim.rejectionReason && (

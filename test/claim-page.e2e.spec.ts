@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { policyIdFor, streams } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import { EVENT_STORE } from '@pangolin/runtime';
-import { householdBody, productTerms, signUp } from './support/actors';
+import { householdBody, productTerms, signUpCastAndRivals } from './support/actors';
 import { cny, startPlatform, STORE_CONFIGURATIONS, type ApiClient, type RunningPlatform } from './support/platform';
 
 /**
@@ -37,11 +37,7 @@ describe.each(STORE_CONFIGURATIONS)("a claim's page and the idempotent issue, on
   beforeAll(async () => {
     platform = await startPlatform(storeEnvironment());
     const { api } = platform;
-    government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
-    otherGovernment = await signUp(api, { username: 'gov.baoan', role: 'government', regionCode: '440306' });
-    insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
-    otherInsurer = await signUp(api, { username: 'insurer.other', role: 'insurer', insurerId: 'other-insurer' });
-    donor = await signUp(api, { username: 'donor.a', role: 'donor' });
+    ({ government, otherGovernment, insurer, otherInsurer, donor } = await signUpCastAndRivals(api));
     productId = (await insurer.ok('/products', productTerms({ waitingPeriodDays: 0 }))).productId;
     policyId = await fundedPolicy('440305001001', 1);
     secondPolicyId = await fundedPolicy('440305001002', 2);

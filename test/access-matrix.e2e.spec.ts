@@ -183,6 +183,8 @@ const RULES: Record<string, Rule> = {
   'POST /evidence': write(() => '/evidence', withRole('insurer', 'government')),
   // Who reads a real claim's evidence is checked by test/claim-evidence.e2e.spec.ts; here, that no one reads an unknown one.
   'GET /policies/{policyId}/claims/{claimId}/evidence/{sha256}': read([() => `/policies/${unknown()}/claims/${unknown()}/evidence/${'0'.repeat(64)}`, []]),
+  // Likewise a claim's page: test/claim-page.e2e.spec.ts checks who reads a real one (its insurer of record, its household's government).
+  'GET /claims/{claimId}': read([() => `/claims/${unknown()}`, []]),
 
   'POST /disasters/declarations': write(() => '/disasters/declarations', withRole('government')),
   'POST /disasters/declarations/{declarationId}/confirm': write(() => `/disasters/declarations/${unknown()}/confirm`, withRole('insurer')),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { policyIdFor, streams } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import { EVENT_STORE } from '@pangolin/runtime';
-import { householdBody, productTerms, signUp } from './support/actors';
+import { householdBody, productTerms, signUpCastAndRivals } from './support/actors';
 import { cny, startPlatform, type ApiClient, type RunningPlatform } from './support/platform';
 
 /**
@@ -37,11 +37,7 @@ describe('claim evidence', () => {
   beforeAll(async () => {
     platform = await startPlatform({});
     const { api } = platform;
-    government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
-    otherGovernment = await signUp(api, { username: 'gov.baoan', role: 'government', regionCode: '440306' });
-    insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
-    otherInsurer = await signUp(api, { username: 'insurer.other', role: 'insurer', insurerId: 'other-insurer' });
-    donor = await signUp(api, { username: 'donor.a', role: 'donor' });
+    ({ government, otherGovernment, insurer, otherInsurer, donor } = await signUpCastAndRivals(api));
     const { productId } = await insurer.ok('/products', productTerms({ waitingPeriodDays: 0 }));
     const { householdId } = await government.ok('/households', householdBody('440305001001', 1));
     await government.ok(`/households/${householdId}/eligibility/verify`, { category: 'low-income' });

@@ -18,6 +18,19 @@ export async function signUpCast(api: ApiClient): Promise<{ government: ApiClien
   return { government, insurer, donor };
 }
 
+/**
+ * The cast and their rivals, for telling who may act or read: the government of county 440305 and
+ * that of 440306 (Bao'an), the insurer anxin-mutual and another, and a donor.
+ */
+export async function signUpCastAndRivals(api: ApiClient): Promise<{ government: ApiClient; otherGovernment: ApiClient; insurer: ApiClient; otherInsurer: ApiClient; donor: ApiClient }> {
+  const government = await signUp(api, { username: 'gov.nanshan', role: 'government', regionCode: '440305' });
+  const otherGovernment = await signUp(api, { username: 'gov.baoan', role: 'government', regionCode: '440306' });
+  const insurer = await signUp(api, { username: 'insurer.anxin', role: 'insurer', insurerId: 'anxin-mutual' });
+  const otherInsurer = await signUp(api, { username: 'insurer.other', role: 'insurer', insurerId: 'other-insurer' });
+  const donor = await signUp(api, { username: 'donor.a', role: 'donor' });
+  return { government, otherGovernment, insurer, otherInsurer, donor };
+}
+
 /** A product the cast's insurer publishes, and one household of village 440305001001 its government registers and verifies. */
 export async function productAndVerifiedHousehold(cast: { government: ApiClient; insurer: ApiClient }): Promise<{ productId: string; householdId: string }> {
   const { productId } = await cast.insurer.ok('/products', productTerms());

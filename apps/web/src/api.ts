@@ -72,10 +72,11 @@ function parsed(text: string): any {
  * Calls the API with the session's bearer token. A 4xx/5xx answer becomes an ApiError carrying the
  * API's own words: `violations[i]` names the field of `message[i]` (validation), or the single
  * `message` (a rule of the domain); and their codes. A request that got no answer at all (the
- * network is down) is an ApiError with status 0 and the code `network`.
+ * network is down) is an ApiError with status 0 and the code `network`. `extraHeaders`: e.g. an
+ * Idempotency-Key, so that sending the request again does nothing twice.
  */
-export async function callApi<T>(method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = {};
+export async function callApi<T>(method: 'GET' | 'POST', path: string, token: string | undefined, body?: unknown, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

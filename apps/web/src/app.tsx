@@ -2,6 +2,7 @@ import { ReactNode } from 'react';
 import type { Role } from './api';
 import { LANGUAGES, useI18n, type Language } from './i18n/i18n';
 import { CertificatePage } from './pages/certificate';
+import { ClaimPage } from './pages/claim';
 import { DisclosurePage } from './pages/disclosure';
 import { DeclarationPage, DeclarationList } from './pages/disasters';
 import { DonorPage } from './pages/donor';
@@ -49,6 +50,9 @@ export function App() {
       break;
     case 'household':
       content = rest[0] ? forRole(['government', 'insurer'], () => <HouseholdPage key={rest[0]} householdId={rest[0]} />) : <PublicPage />;
+      break;
+    case 'claim':
+      content = rest[0] ? forRole(['insurer', 'government'], () => <ClaimPage key={rest[0]} claimId={rest[0]} />) : <PublicPage />;
       break;
     case 'donor':
       content = forRole(['donor'], () => <DonorPage />);

@@ -37,6 +37,12 @@ export function formatDate(timestamp: string | null | undefined, locale: string)
   return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
 }
 
+/** A moment (an ISO timestamp) as a date and time of day, in the browser's time zone. */
+export function formatDateTime(timestamp: string | null | undefined, locale: string): string {
+  if (!timestamp) return '—';
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(timestamp));
+}
+
 export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }

@@ -19,7 +19,8 @@ interface SessionContextValue {
   signOut(): void;
   /** GET (cancelled through `signal`, e.g. a search overtaken by the next keystroke) or POST as the signed-in user. */
   get<T>(path: string, signal?: AbortSignal): Promise<T>;
-  post<T>(path: string, body: unknown): Promise<T>;
+  /** `headers`: extra request headers, e.g. an Idempotency-Key. */
+  post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
 }
 
 const STORAGE_KEY = 'pangolin.session';
@@ -74,7 +75,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       signOut,
       get: (path, signal) => call(() => callApi('GET', path, token, undefined, signal)),
-      post: (path, body) => call(() => callApi('POST', path, token, body)),
+      post: (path, body, headers) => call(() => callApi('POST', path, token, body, undefined, headers)),
     };
   }, [session, signedOutBecause, signOut, queryClient, localize]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

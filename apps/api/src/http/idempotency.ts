@@ -4,7 +4,7 @@ import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import { finalize, Observable, of } from 'rxjs';
 import { Conflict, deterministicId } from '@pangolin/domain';
-import { EventStore } from '@pangolin/event-store';
+import { EventStore, type RecordedEvent } from '@pangolin/event-store';
 import { canonicalJson } from '@pangolin/transparency';
 import { EVENT_STORE, EventPipeline, Principal } from '@pangolin/runtime';
 import { IdempotentCreation, UNSETTLED_HEADER } from './request-context';
@@ -71,15 +71,16 @@ export function IdempotentCreationRoute(lookup: CreationLookup, options: { finge
 
 /**
  * The lookup for things created by one event in an event stream (a gift, a household, a product,
- * a programme, or a claim in its policy's stream): the event whose metadata carries this creation.
+ * a programme, a claim in its policy's stream, or a policy's issue): the event whose metadata carries
+ * this creation, from which `answerOf` may rebuild the first answer.
  */
-export function createdByEvent(streamOf: (createdId: string, params: Record<string, string>) => string, answerOf: (createdId: string, params: Record<string, string>) => unknown): CreationLookup {
+export function createdByEvent(streamOf: (createdId: string, params: Record<string, string>) => string, answerOf: (createdId: string, params: Record<string, string>, created: RecordedEvent) => unknown): CreationLookup {
   return async ({ creation, params }, services) => {
     const store = services.get<EventStore>(EVENT_STORE, { strict: false });
     const events = await store.readStream(streamOf(creation.createdId, params));
     const created = events.find((event) => event.metadata.idempotency?.createdId === creation.createdId);
     if (!created) return undefined;
-    return { sameRequest: created.metadata.idempotency?.fingerprint === creation.fingerprint, answer: answerOf(creation.createdId, params), position: created.position };
+    return { sameRequest: created.metadata.idempotency?.fingerprint === creation.fingerprint, answer: answerOf(creation.createdId, params, created), position: created.position };
   };
 }
 

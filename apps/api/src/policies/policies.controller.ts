@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { eventData, streams } from '@pangolin/domain';
 import { Roles } from '@pangolin/runtime';
+import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
 import { CancelPolicyCommand, ExpirePolicyCommand, IssuePolicyCommand } from './policies.commands';
@@ -15,6 +17,8 @@ export class PoliciesController {
 
   @Post(':policyId/issue')
   @HttpCode(200)
+  // A retry (an insurer's bulk issue run again) gets the first answer and issues nothing twice.
+  @IdempotentCreationRoute(createdByEvent((_, { policyId }) => streams.policy(policyId), (_, { policyId }, issued) => ({ policyId, status: 'active', policyNumber: eventData(issued, 'PolicyIssued').policyNumber })))
   @Roles('insurer')
   @ApiOperation({ summary: 'Issue a requested (fully funded) policy; its premium moves to the insurer' })
   async issue(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: IssuePolicyDto) {

@@ -128,7 +128,18 @@ function History({ householdId }: { householdId: string }) {
   const columns: Column<HistoryEntry>[] = [
     { id: 'when', header: t('household.when'), rowHeader: true, cell: (entry) => formatDate(entry.occurredAt, language) },
     { id: 'what', header: t('household.what'), cell: (entry) => label('history', entry.type) },
-    { id: 'detail', header: t('household.detail'), cell: summary },
+    {
+      id: 'detail',
+      header: t('household.detail'),
+      cell: (entry) =>
+        typeof entry.detail.claimId === 'string' ? (
+          <>
+            {summary(entry)} · <a href={`#/claim/${entry.detail.claimId}`}>{t('household.openClaim')}</a>
+          </>
+        ) : (
+          summary(entry)
+        ),
+    },
     { id: 'proof', header: t('public.feed.proof'), cell: (entry) => <a href={`/transparency/events/${entry.eventId}/inclusion-proof`}>{t('public.feed.proofLink', { position: entry.position })}</a> },
   ];
   return (

@@ -8,6 +8,7 @@ import { firstOrZero, formatBasisPoints, formatDate, formatMoney, parseMajorUnit
 import { EvidenceList, EvidenceUpload, type EvidenceFile } from '../components/evidence';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
+import { BulkIssue } from './bulk-issue';
 import { DeclarationList } from './disasters';
 
 export const CLAIM_KINDS = ['accident', 'illness', 'hospitalisation', 'death', 'disability', 'crop-loss', 'livestock-loss', 'property-damage', 'other'] as const;
@@ -26,7 +27,7 @@ export interface Policy {
   /** Its household's code (and, once this insurer issued it a policy, its personal data). */
   household: { householdCode: string };
 }
-interface Claim {
+export interface Claim {
   claimId: string;
   policyId: string;
   householdId: string;
@@ -57,7 +58,9 @@ interface LossRatio {
 
 export function InsurerPage() {
   const { t, label, language } = useI18n();
-  const view = useApi<InsurerView>('/insurer/dashboard');
+  // The day premiums are earned up to: today unless the insurer picks another.
+  const [asOf, setAsOf] = useState('');
+  const view = useApi<InsurerView>(withQuery('/insurer/dashboard', { asOf: /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? asOf : '' }));
   const lossRatio = useApi<LossRatio>('/insurer/loss-ratio?months=12');
   // The lists load alongside the dashboard, not after it; its figures show where it has arrived.
   const dashboard = view.data;
@@ -70,6 +73,9 @@ export function InsurerPage() {
       <h1>{t('insurer.title')}</h1>
       <div className="grid two">
         <Section title={t('insurer.premiums')} id="insurer-premiums">
+          <Filters>
+            <Field label={t('insurer.asOf')} name="asOf" type="date" value={asOf} onChange={setAsOf} hint={t('insurer.asOfHint')} />
+          </Filters>
           {dashboard ? (
             <div className="stats">
               <Stat label={t('insurer.premiumsReceived')} value={money(premiums.premiumsReceived)} testId="premiums-received" />
@@ -99,6 +105,8 @@ export function InsurerPage() {
       <IndicatorsSection path="/insurer/indicators?months=6" />
 
       <Products />
+
+      <BulkIssue />
 
       <Section title={t('insurer.policies')} id="insurer-policies">
         {dashboard && (
@@ -217,7 +225,10 @@ function Claims() {
           {claims.items.map((claim) => (
             <li key={claim.claimId} className="item" data-key={claim.claimId} data-household-code={claim.householdCode} data-claim-state={claim.state}>
               <h3>
-                {label('claimKind', claim.kind)} · {t('insurer.household', { code: claim.householdCode })} <span className="badge">{label('claimState', claim.state)}</span>
+                <a href={`#/claim/${claim.claimId}`}>
+                  {label('claimKind', claim.kind)} · {t('insurer.household', { code: claim.householdCode })}
+                </a>{' '}
+                <span className="badge">{label('claimState', claim.state)}</span>
               </h3>
               <p>{t('insurer.claimLine', { amount: formatMoney(claim.amountClaimed, language), incident: formatDate(claim.incidentDate, language), filed: formatDate(claim.filedAt, language) })}</p>
               <EvidenceList policyId={claim.policyId} claimId={claim.claimId} files={claim.evidenceFiles} listed={claim.evidence} />
@@ -318,7 +329,7 @@ export function FileClaim({ policy }: { policy: Policy }) {
   );
 }
 
-function DecideClaim({ claim }: { claim: Claim }) {
+export function DecideClaim({ claim }: { claim: Claim }) {
   const { t } = useI18n();
   const [decision, setDecision] = useState<'full' | 'part' | 'reject'>('full');
   const [amount, setAmount] = useState('');
@@ -354,7 +365,7 @@ function DecideClaim({ claim }: { claim: Claim }) {
   );
 }
 
-function PayClaim({ claim }: { claim: Claim }) {
+export function PayClaim({ claim }: { claim: Claim }) {
   const { t, language } = useI18n();
   const [payoutReference, setPayoutReference] = useState('');
   const { errors, formError, run } = useCommand();

@@ -202,20 +202,31 @@ export const INSURER_CLAIMS = listOrder('insurer-claims', [['c.filedAt', 'text']
 
 /** One page of an insurer's claims, with each one's policy number and household code (no personal data). */
 export async function insurerClaims(manager: EntityManager, insurerId: string, filter: InsurerClaimFilter, page: PageRequest): Promise<Page<InsurerClaimView>> {
-  const query = manager
-    .createQueryBuilder(ClaimRow, 'c')
-    .innerJoinAndMapOne('c.policy', PolicyRow, 'p', 'p.policyId = c.policyId')
-    .innerJoinAndMapOne('c.household', HouseholdRow, 'h', 'h.householdId = c.householdId')
-    .where('c.insurerId = :insurerId', { insurerId });
+  const query = claimsWithPolicyAndHousehold(manager).where('c.insurerId = :insurerId', { insurerId });
   if (filter.states?.length) query.andWhere('c.state IN (:...states)', { states: filter.states });
   if (filter.policyId) query.andWhere('c.policyId = :policyId', { policyId: filter.policyId });
   if (filter.filedFrom) query.andWhere('c.filedAt >= :from', { from: filter.filedFrom });
   if (filter.filedTo) query.andWhere('c.filedAt < :to', { to: addDays(filter.filedTo, 1) });
   const claims = await keysetPage(query, INSURER_CLAIMS, page, (row) => [row.filedAt, row.claimId]);
-  return mapPage(claims, (row) => {
-    const joined = row as ClaimRow & { policy: PolicyRow; household: HouseholdRow };
-    return { ...claimView(row), policyNumber: joined.policy.policyNumber, householdCode: joined.household.householdCode };
-  });
+  return mapPage(claims, insurerClaimView);
+}
+
+/** One claim with its policy number and household code (no personal data); null if there is none. */
+export async function findClaimWithCodes(manager: EntityManager, claimId: string): Promise<InsurerClaimView | null> {
+  const row = await claimsWithPolicyAndHousehold(manager).where('c.claimId = :claimId', { claimId }).getOne();
+  return row ? insurerClaimView(row) : null;
+}
+
+function claimsWithPolicyAndHousehold(manager: EntityManager) {
+  return manager
+    .createQueryBuilder(ClaimRow, 'c')
+    .innerJoinAndMapOne('c.policy', PolicyRow, 'p', 'p.policyId = c.policyId')
+    .innerJoinAndMapOne('c.household', HouseholdRow, 'h', 'h.householdId = c.householdId');
+}
+
+function insurerClaimView(row: ClaimRow): InsurerClaimView {
+  const joined = row as ClaimRow & { policy: PolicyRow; household: HouseholdRow };
+  return { ...claimView(row), policyNumber: joined.policy.policyNumber, householdCode: joined.household.householdCode };
 }
 
 export interface LossRatioPoint {

@@ -183,9 +183,9 @@ describe('PostgreSQL outages under load', () => {
             answersSeen.push({ role, status: answer.status, at: sent });
             if (answer.status !== 200) notReady.add(role);
             else if (sent >= disturbed + settleMs && (notReady.has(role) || !notReadyExpected) && !readyAgain.has(role)) {
-              // One lease per worker: the projections, premium allocation and disaster payouts.
-              expect({ role, leasesHeld: await leasesHeld() }).toEqual({ role, leasesHeld: 3 });
-              expect({ role, workers: answer.body.checks.workers.map(({ ok }: { ok: boolean }) => ok) }).toEqual({ role, workers: [true, true, true] });
+              // One lease per worker: the projections, premium allocation, disaster payouts and personal-data erasure.
+              expect({ role, leasesHeld: await leasesHeld() }).toEqual({ role, leasesHeld: 4 });
+              expect({ role, workers: answer.body.checks.workers.map(({ ok }: { ok: boolean }) => ok) }).toEqual({ role, workers: [true, true, true, true] });
               readyAgain.add(role);
             }
           }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { leaseKey, LEASE_NAMESPACE } from '@pangolin/runtime';
+import { leaseKey, LEASE_NAMESPACE, PROCESS_MANAGERS } from '@pangolin/runtime';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
 import { ApiClient, cny, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/platform';
@@ -65,7 +65,7 @@ describe('scale-out on PostgreSQL', () => {
         `SELECT DISTINCT a.application_name, l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
          WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND a.datname = current_database()
            AND l.objid IN (SELECT (hashtext(key)::bigint & 4294967295)::oid FROM unnest($2::text[]) AS key)`,
-        [LEASE_NAMESPACE, ['projections', 'premium-allocation', 'disaster-payouts'].map((worker) => leaseKey(schemas.read, worker))],
+        [LEASE_NAMESPACE, ['projections', ...PROCESS_MANAGERS].map((worker) => leaseKey(schemas.read, worker))],
       )
     ).rows;
 

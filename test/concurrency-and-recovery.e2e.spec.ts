@@ -12,6 +12,7 @@ import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { EVENT_STORE, loadConfiguration } from '@pangolin/runtime';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { caughtUp, eventually, settled as platformSettled, until } from './support/eventually';
 import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
 
 /**
@@ -84,20 +85,6 @@ async function ledgerOf(auditor: ApiClient): Promise<LedgerView> {
 }
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `read` until two consecutive reads, `intervalMs` apart, are equal; returns the last. Readiness, not an assertion. */
-async function stable<T>(read: () => Promise<T>, intervalMs = 300, attempts = 100): Promise<T> {
-  let previous = JSON.stringify(await read());
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    await sleep(intervalMs);
-    const value = await read();
-    const current = JSON.stringify(value);
-    if (current === previous) return value;
-    previous = current;
-  }
-  throw new Error('the views never settled');
-}
 
 /** Every fen a gift received is allocated, refunded or still in escrow (held, for gifts whose donor chose 'hold'). */
 function expectGiftAccountedFor(gift: GiftView) {
@@ -200,13 +187,14 @@ describe('50 concurrent gifts to one household', () => {
     const totalGiven = sum(gifts.map((gift) => gift.amount));
     expect(totalGiven).toBeGreaterThan(3 * PREMIUM);
 
-    const views = await stable(async () => ({
+    await platformSettled(platform);
+    const views = {
       donorGifts: (await Promise.all(donors.map((donor) => giftsOf(donor)))).flat(),
       insurer: await insurer.read('/insurer/dashboard?asOf=2026-12-31'),
       policies: await insurer.list<{ policyId: string; householdId: string; status: string; premium: Money }>('/insurer/policies'),
       ledger: await ledgerOf(auditor),
       totals: await platform.api.read('/public/totals'),
-    }));
+    };
 
     // Every gift, as its donor sees it.
     expect(views.donorGifts).toHaveLength(50);
@@ -294,7 +282,8 @@ describe('a payment reference', () => {
     expect(concurrent.map((response) => response.status)).toEqual(Array(10).fill(200));
 
     expect(await paymentEvents(giftId)).toHaveLength(1);
-    const trace = await stable(() => giftOf(donor, giftId));
+    await platformSettled(platform);
+    const trace = await giftOf(donor, giftId);
     expect(trace).toMatchObject({ received: cny(2_500), paymentReference: reference });
     expect(trace.allocated.amount + trace.escrowBalance.amount).toBe(2_500);
     expect(await receipts(giftId)).toEqual([expect.objectContaining({ amount: -2_500 })]);
@@ -380,13 +369,12 @@ async function demoLogins(api: ApiClient): Promise<DemoLogins> {
 }
 
 /**
- * Waits until the restarted platform has caught up with its log: replaying the demo's first payment
- * changes nothing but makes the server settle (process manager and projections up to the head)
- * before it answers; then the views must read the same twice in a row.
+ * Waits until the restarted platform has caught up with its log, by its own readiness report (every
+ * projection and process manager at the head of the log, the head unmoved), then reads every view.
  */
 async function settled(logins: DemoLogins): Promise<Snapshot> {
-  await logins.admin.ok(`/gifts/${DEMO.gift(1)}/payment`, { paymentReference: 'DEMO-PAYMENT-0001', amount: cny(5000) });
-  return stable(() => snapshot(logins));
+  await caughtUp(logins.admin);
+  return snapshot(logins);
 }
 
 type Snapshot = Awaited<ReturnType<typeof snapshot>>;
@@ -512,7 +500,7 @@ describe('a crash between append and projection', () => {
     let everyoneAnswered = false;
     const requests = Promise.all(burst.map(give)).finally(() => (everyoneAnswered = true));
     try {
-      while (!everyoneAnswered && !(answered >= requestCount / 2 && lagging())) await new Promise((resolve) => setImmediate(resolve));
+      await eventually('half the requests answered while the log is ahead of the views (or every request answered)', async () => everyoneAnswered || (answered >= requestCount / 2 && lagging()) || undefined, { deadlineMs: 60_000, intervalMs: 0 });
       await kill(server);
     } finally {
       eventLog.close();
@@ -605,7 +593,7 @@ describe('a crash between append and projection', () => {
         } else {
           // Killed as soon as the first household's share of the gift is committed (watched through a
           // reader of the event log), while the process manager goes on sharing the gift.
-          while (contributions.get(giftId) === 0) await new Promise((resolve) => setImmediate(resolve));
+          await eventually('a first household’s share of the gift committed', async () => contributions.get(giftId)! > 0 || undefined, { deadlineMs: 60_000, intervalMs: 0 });
         }
         await kill(server);
         await payment;
@@ -758,11 +746,12 @@ describe('a crash in the middle of a group commit', () => {
       }
     };
     try {
-      const deadline = Date.now() + 60_000;
-      while (!(statuses.length >= 60 && writeLockHeldByServer())) {
-        if (Date.now() > deadline) throw new Error(`the server never got busy: ${statuses.length} answers`);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      await until(
+        'the server busy: 60 answers, and the write lock held',
+        async () => ({ answers: statuses.length, writeLockHeld: statuses.length >= 60 && writeLockHeldByServer() }),
+        ({ writeLockHeld }) => writeLockHeld,
+        { deadlineMs: 60_000, intervalMs: 0 },
+      );
       await kill(server);
     } finally {
       serverDead = true;

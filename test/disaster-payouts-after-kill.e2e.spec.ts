@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { policyIdFor } from '@pangolin/domain';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { eventually, until } from './support/eventually';
 import { ADMIN, cny } from './support/platform';
 
 const HOUSEHOLDS = 24;
@@ -57,7 +58,7 @@ describe('disaster payouts killed with SIGKILL in the middle of the batches', ()
       // Not waited for: the platform dies before it would answer (it answers once the payouts are made).
       const confirmation = insurer.post(`/disasters/declarations/${declarationId}/confirm`, { paymentFileReference: 'KILL-PAYFILE' }).catch((error: unknown) => error);
       // Killed as soon as the first claim is paid (watched through a reader of the log), while the batches go on.
-      while (claimsPaid.get()! === 0) await new Promise((resolve) => setImmediate(resolve));
+      await eventually('a first claim paid', async () => claimsPaid.get()! > 0 || undefined, { deadlineMs: 60_000, intervalMs: 0 });
       await kill(server);
       await confirmation;
       const paidAtKill = claimsPaid.get()!;
@@ -65,11 +66,7 @@ describe('disaster payouts killed with SIGKILL in the middle of the batches', ()
 
       server = await start();
       const observer = await server.api.login('gov.nanshan', PASSWORD);
-      let declaration = await observer.read(`/disasters/declarations/${declarationId}`);
-      while (declaration.status !== 'paid') {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        declaration = await observer.read(`/disasters/declarations/${declarationId}`);
-      }
+      const declaration = await until('the declaration paid', () => observer.read(`/disasters/declarations/${declarationId}`), ({ status }) => status === 'paid', { deadlineMs: 60_000 });
       expect(declaration).toMatchObject({ policiesPaid: HOUSEHOLDS, amountPaid: cny(50_000 * HOUSEHOLDS) });
       // In the log: exactly one payout per policy.
       const paidPolicies = events.prepare<[], string>("SELECT json_extract(data, '$.policyId') FROM events WHERE type = 'ClaimPaid'").pluck().all();

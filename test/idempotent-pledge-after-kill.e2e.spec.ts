@@ -40,6 +40,7 @@ describe('a pledge retried with its Idempotency-Key after a kill -9', () => {
       const donor = await server.api.login('donor.li', 'pangolin-demo');
       // (Not `instanceof Error`: fetch's errors come from another realm than the test's.)
       const sent: Promise<{ answer?: ApiResponse }> = donor.post('/gifts', pledge, { 'Idempotency-Key': key }).then((answer) => ({ answer }), () => ({}));
+      // A timed pause, not a poll: the kill lands killAfterMs after the request was sent.
       await sleep(killAfterMs);
       await kill(server);
       const { answer: first } = await sent;

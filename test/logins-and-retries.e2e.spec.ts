@@ -15,16 +15,8 @@ import { EVENT_STORE, Principal, READ_DB } from '@pangolin/runtime';
 import { RequestContext } from '../apps/api/src/http/request-context';
 import { CommandRunner } from '../apps/api/src/infrastructure/command-runner.service';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
+import { until } from './support/eventually';
 import { ADMIN, ApiClient, ApiExchange, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
-
-/** Polls `condition` every 20 ms until it holds; fails after 5 s. */
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('demo logins', () => {
   it('are not published when no demo data is seeded: GET /auth/demo-accounts is 404', async () => {
@@ -53,6 +45,7 @@ describe('login rate limits', () => {
   const waitOut = async (answer: ApiExchange) => {
     expect(retryAfter(answer)).toBeGreaterThanOrEqual(1);
     expect(retryAfter(answer)).toBeLessThanOrEqual(WINDOW_SECONDS);
+    // A timed pause, not a poll: the server said when to come back (Retry-After), and the test checks it means it.
     await sleep(retryAfter(answer) * 1000 + 300);
   };
 
@@ -60,6 +53,7 @@ describe('login rate limits', () => {
     const guesses: Promise<ApiExchange>[] = [];
     for (let n = 0; n < 30; n++) {
       guesses.push(login(ADMIN.username, `wrong-password-${n}`));
+      // A timed pause, not a poll: the guesses are paced at 20 per second, as the test's title says.
       await sleep(50);
     }
     const answers = await Promise.all(guesses);
@@ -171,7 +165,8 @@ describe.each(STORE_CONFIGURATIONS)('accounts and Idempotency-Key on %s', (_, st
     const views = writeLockOf(platform.app.get<DataSource>(READ_DB)).run(() => new Promise<void>((resolve) => (release = resolve)));
     const first = donor.post('/gifts', pledge(), keyed(key));
     try {
-      await until(async () => (await store.headPosition()) > (await headBefore), 'the first pledge is recorded');
+      const recordedBefore = await headBefore;
+      await until('the first pledge is recorded', () => store.headPosition(), (head) => head > recordedBefore, { deadlineMs: 5000, intervalMs: 20 });
       const retried = await donor.post('/gifts', pledge(), keyed(key));
       expect(retried.status).toBe(409);
       expect(retried.body.reason).toMatch(/a request with Idempotency-Key "[^"]+" is still being processed; retry once it has been answered/);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { policyIdFor } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import type { DataSource } from 'typeorm';
 import { EVENT_STORE, READ_DB, RECORDS_DB } from '@pangolin/runtime';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
+import { eventually } from './support/eventually';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS } from './support/platform';
 
 /** The premium of productTerms(). */
@@ -16,17 +16,6 @@ async function appendPoison(platform: RunningPlatform, type: string, data: unkno
   const streamId = `poison-${randomUUID()}`;
   const metadata = { actor: 'system:test', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date().toISOString(), schemaVersion: 1 };
   return (await store.append(streamId, 'no-stream', [{ eventId: randomUUID(), type, data, metadata }])).lastPosition;
-}
-
-/** Polls until `check` returns a value, or fails after the deadline. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, deadlineMs = 15_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${deadlineMs} ms`);
-    await sleep(50);
-  }
 }
 
 const parkedGauge = (metrics: string, worker: string) => Number(new RegExp(`^pangolin_parked_events\\{worker="${worker}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);

@@ -7,6 +7,7 @@ import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { LEASE_NAMESPACE } from '@pangolin/runtime';
 import { Child, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
+import { until } from './support/eventually';
 import { TEST_SIGNING_KEY } from './support/platform';
 import { PrivatePostgres } from './support/private-postgres';
 
@@ -138,9 +139,11 @@ describe('PostgreSQL outages under load', () => {
             answers.push(payment);
             pledged.get(giftId)!.paid = payment.status < 300;
             if (payment.status !== 503) break;
+            // A timed pause, not a poll: a client's back-off before it sends the refused payment again.
             await sleep(300 * attempt);
           }
         }
+        // A timed pause, not a poll: the load's pace (slower while the platform refuses).
         await sleep(pledge.status === 503 ? 200 : 20);
       }
     };
@@ -149,11 +152,8 @@ describe('PostgreSQL outages under load', () => {
     const acknowledgedSoFar = () => pledged.size;
     const waitForMoreGifts = async (count: number) => {
       const target = acknowledgedSoFar() + count;
-      const deadline = Date.now() + 30_000;
-      while (acknowledgedSoFar() < target) {
-        if (Date.now() > deadline || next >= MAX_GIFTS) throw new Error(`the load did not get ${count} more gifts through (${acknowledgedSoFar()} so far)`);
-        await sleep(50);
-      }
+      await until(`the load getting ${count} more gifts through`, async () => ({ acknowledged: acknowledgedSoFar(), sent: next }), ({ acknowledged, sent }) => acknowledged >= target || sent >= MAX_GIFTS, { deadlineMs: 30_000 });
+      if (acknowledgedSoFar() < target) throw new Error(`the load did not get ${count} more gifts through (${acknowledgedSoFar()} so far)`);
     };
 
     const readiness = async () => Promise.all(running().map(async ([role, child]) => ({ role, answer: await send(child.url, 'GET', '/health/ready') })));
@@ -176,6 +176,8 @@ describe('PostgreSQL outages under load', () => {
       const readyAgain = new Set<string>();
       let disturbed = Infinity;
       let readyBy = Infinity;
+      // Not a poll for one condition but a watch recording every readiness answer, every 100 ms, during
+      // the disturbance and after it; its deadline (readyBy) runs from the disturbance's end.
       const watching = (async () => {
         while (readyAgain.size < running().length) {
           const sent = Date.now();
@@ -225,6 +227,7 @@ describe('PostgreSQL outages under load', () => {
       async () => {
         await cluster.stop();
         down = { from: Date.now(), to: Date.now() + 10_000 };
+        // A timed pause, not a poll: the outage lasts ten seconds, by design.
         await sleep(10_000);
         await cluster.start();
       },
@@ -255,13 +258,14 @@ describe('PostgreSQL outages under load', () => {
       const rows = await cluster.query('SELECT position::bigint AS position FROM pangolin_read.projection_checkpoints UNION ALL SELECT position::bigint FROM pangolin_read_records.process_checkpoints', [], DATABASE);
       return rows.map((row) => BigInt(row.position)).reduce((a, b) => (a < b ? a : b));
     };
-    const settleBy = Date.now() + 30_000;
-    for (let quiet = 0; quiet < 3; ) {
-      const now = await head();
-      quiet = (await lowestCheckpoint()) === now ? quiet + 1 : 0;
-      if (Date.now() > settleBy) throw new Error('the pipeline did not catch up with the log');
-      await sleep(200);
-    }
+    // Caught up: every checkpoint at the head, and the head unmoved after the checkpoints were read
+    // (a process manager saves its checkpoint after its appends, so any append it made would show).
+    await until(
+      'the pipeline caught up with the log',
+      async () => ({ head: await head(), lowest: await lowestCheckpoint(), headAfter: await head() }),
+      ({ head, lowest, headAfter }) => lowest === head && headAfter === head,
+      { deadlineMs: 30_000, intervalMs: 200 },
+    );
 
     // Every acknowledged pledge and payment is in the log exactly once; no gift was pledged or paid twice.
     const stored = await cluster.query<{ gift: string; type: string; times: string }>(

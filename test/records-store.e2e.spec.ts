@@ -6,10 +6,11 @@ import type { DataSource } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { ProjectionCheckpoint, readModelEntities } from '@pangolin/read-models';
 import { RECORDS_DATABASE } from '@pangolin/records';
-import { EVENT_STORE, EventPipeline, READ_DB, RECORDS_DB } from '@pangolin/runtime';
+import { EVENT_STORE, READ_DB, RECORDS_DB } from '@pangolin/runtime';
 import { generateSignerKey, parseCosignerVerifierKey, verifyCosignatures } from '@pangolin/transparency';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
 import { killAllChildren, ROOT, runToExit, startChild } from './support/child-process';
+import { eventually, settled } from './support/eventually';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL } from './support/platform';
 
 const LOG_ORIGIN = 'records.test/log';
@@ -24,14 +25,6 @@ async function everyRow(db: DataSource, entities: readonly Function[]): Promise<
     tables[db.getMetadata(entity).tableName] = comparable.map((row) => JSON.stringify(row, (_, value) => (typeof value === 'bigint' ? `${value}n` : value))).sort();
   }
   return tables;
-}
-
-/** Waits, with a deadline, until every projection and process manager has dealt with the whole log. */
-async function settled(platform: RunningPlatform): Promise<void> {
-  const head = await platform.app.get<EventStore>(EVENT_STORE).headPosition();
-  const pipeline = platform.app.get(EventPipeline);
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!(await pipeline.settle(head))) if (Date.now() > deadline) throw new Error(`the views did not reach ${head} within ${DEADLINE_MS} ms`);
 }
 
 /**
@@ -81,16 +74,14 @@ describe.each(STORE_CONFIGURATIONS)('deleting the views database (%s)', (_, stor
     // A checkpoint, cosigned by the witness.
     const signed = await auditor.post('/transparency/checkpoints');
     expect(signed.status).toBe(201);
-    const cosignedNote = async () => {
-      const deadline = Date.now() + DEADLINE_MS;
-      for (;;) {
+    const note = await eventually(
+      `a cosignature of size ${signed.body.size}`,
+      async () => {
         const note = (await platform!.api.get(`/transparency/checkpoints/${signed.body.size}`)).body as string;
-        if (verifyCosignatures(note, [parseCosignerVerifierKey(witnessKey)]).cosignedBy.length === 1) return note;
-        if (Date.now() > deadline) throw new Error(`no cosignature of size ${signed.body.size} within ${DEADLINE_MS} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    const note = await cosignedNote();
+        return verifyCosignatures(note, [parseCosignerVerifierKey(witnessKey)]).cosignedBy.length === 1 ? note : undefined;
+      },
+      { deadlineMs: DEADLINE_MS },
+    );
 
     // A payment without data, as no command would append: the premium allocation parks it (a record:
     // its checkpoint moves past it), and so do the projections that cannot apply it (views: parked again on rebuild).
@@ -98,15 +89,15 @@ describe.each(STORE_CONFIGURATIONS)('deleting the views database (%s)', (_, stor
     const metadata = { actor: 'system:test', correlationId: 'poison', causationId: 'poison', occurredAt: new Date().toISOString(), schemaVersion: 1 };
     await store.append(`poison-${Date.now()}`, 'no-stream', [{ eventId: '00000000-0000-4000-8000-00000000b0b0', type: 'GiftPaymentConfirmed', data: null, metadata }]);
     const admin = await platform.api.login(ADMIN.username, ADMIN.password);
-    const parked = async (client: ApiClient) => {
-      const deadline = Date.now() + DEADLINE_MS;
-      for (;;) {
-        const items: { worker: string; position: string; eventType: string }[] = (await client.read('/admin/parked-events')).items;
-        if (items.some(({ worker }) => worker === 'premium-allocation')) return items.map(({ worker, position, eventType }) => `${worker} ${position} ${eventType}`).sort();
-        if (Date.now() > deadline) throw new Error(`premium-allocation parked nothing within ${DEADLINE_MS} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const parked = (client: ApiClient) =>
+      eventually(
+        'premium-allocation parked an event',
+        async () => {
+          const items: { worker: string; position: string; eventType: string }[] = (await client.read('/admin/parked-events')).items;
+          return items.some(({ worker }) => worker === 'premium-allocation') ? items.map(({ worker, position, eventType }) => `${worker} ${position} ${eventType}`).sort() : undefined;
+        },
+        { deadlineMs: DEADLINE_MS },
+      );
     await parked(admin);
     await settled(platform);
     const parkedBefore = await parked(admin);

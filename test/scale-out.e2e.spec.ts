@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { leaseKey, LEASE_NAMESPACE, PROCESS_MANAGERS } from '@pangolin/runtime';
 import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
+import { until } from './support/eventually';
 import { ApiClient, cny, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/platform';
 
 /**
@@ -96,18 +96,21 @@ describe('scale-out on PostgreSQL', () => {
     projectorA = await startProjector();
     const projectorB = await startProjector();
     const backlog = await head();
-    while ((await lowestCheckpoint()) < backlog / 3n) await sleep(5);
+    // Checked every 5 ms: the kill must land before A finishes.
+    await until('projector A a third of the way through the backlog', lowestCheckpoint, (checkpoint) => checkpoint >= backlog / 3n, { deadlineMs: 60_000, intervalMs: 5 });
     const holders = await leaseHolders();
     expect(holders).toHaveLength(3); // the projections and the two process managers, each held once
     await kill(projectorA);
     expect(await lowestCheckpoint()).toBeLessThan(await head());
 
-    // B takes over and finishes: wait until the log stops growing and everything has caught up.
-    for (let quiet = 0; quiet < 3; ) {
-      const now = await head();
-      quiet = (await lowestCheckpoint()) === now && (await processCheckpoint()) === now ? quiet + 1 : 0;
-      await sleep(100);
-    }
+    // B takes over and finishes: every checkpoint at the head, and the head unmoved after the
+    // checkpoints were read (a process manager saves its checkpoint after its appends, so any append it made would show).
+    await until(
+      'projector B caught up with the log',
+      async () => ({ head: await head(), projections: await lowestCheckpoint(), processes: await processCheckpoint(), headAfter: await head() }),
+      ({ head, projections, processes, headAfter }) => projections === head && processes === head && headAfter === head,
+      { deadlineMs: 60_000, intervalMs: 100 },
+    );
     expect(await leaseHolders()).toHaveLength(3);
 
     // Both APIs answer from the same, complete views.

@@ -7,6 +7,7 @@ import { encodeLeaf, leafHash, openNote, parseCheckpoint, parseVerifierKey, veri
 import { EVENT_STORE } from '@pangolin/runtime';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ROOT, runToExit } from './support/child-process';
+import { eventually } from './support/eventually';
 import { ApiClient, cny, daysAfter, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';
 
 const fromBase64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
@@ -195,19 +196,17 @@ describe('checkpoints on a schedule, and the embedded signing key', () => {
     const first = await startPlatform({ CHECKPOINT_INTERVAL_MS: '100', SEED_DEMO: 'true' });
     const key = first.config.transparency;
     expect(key.keySource).toMatchObject({ kind: 'file', generated: true });
-    let note: string | undefined;
-    for (let tries = 0; tries < 100 && !note; tries++) {
-      const response = await first.api.get('/transparency/checkpoint');
-      if (response.status === 200) note = response.body;
-      else await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(parseCheckpoint(openNote(note!, [key.verifierKey]).text).size).toBeGreaterThan(0n);
+    const note = await eventually('a first scheduled checkpoint', async () => {
+      const response = await first.api.get<string>('/transparency/checkpoint');
+      return response.status === 200 ? response.body : undefined;
+    }, { deadlineMs: 10_000 });
+    expect(parseCheckpoint(openNote(note, [key.verifierKey]).text).size).toBeGreaterThan(0n);
     await first.stop({ keepData: true });
     const again = await startPlatform({ CHECKPOINT_INTERVAL_MS: '100', SEED_DEMO: 'false' }, first.dataDir);
     try {
       expect(again.config.transparency).toMatchObject({ verifierKey: key.verifierKey, keySource: { kind: 'file', generated: false } });
       const latest = parseCheckpoint(openNote((await again.api.get('/transparency/checkpoint')).body, [key.verifierKey]).text);
-      expect(latest.size).toBeGreaterThanOrEqual(parseCheckpoint(openNote(note!, [key.verifierKey]).text).size);
+      expect(latest.size).toBeGreaterThanOrEqual(parseCheckpoint(openNote(note, [key.verifierKey]).text).size);
     } finally {
       await again.stop();
     }

@@ -21,6 +21,7 @@ import {
 import { formatAddCheckpointRequest } from '@pangolin/witness';
 import { householdBody, productTerms, signUp } from './support/actors';
 import { Child, killAllChildren, ROOT, runToExit, startChild, stop } from './support/child-process';
+import { until } from './support/eventually';
 import { ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
 
 const WITNESS_BIN = 'bin/pangolin-witness.js';
@@ -68,14 +69,15 @@ describe('witnesses cosign the transparency log (c2sp.org/tlog-witness)', () => 
     const signed = await auditor.post('/transparency/checkpoints');
     expect(signed.status).toBe(201);
     const size = BigInt(signed.body.size);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const note = (await platform.api.get(`/transparency/checkpoints/${size}`)).body as string;
-      const cosignedBy = verifyCosignatures(note, witnessKeys()).cosignedBy.map((cosignature) => cosignature.name);
-      if (cosignedBy.length >= count) return { size, note, cosignedBy };
-      if (Date.now() > deadline) throw new Error(`the checkpoint of size ${size} has only ${cosignedBy.length} cosignatures after 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return until(
+      `${count} cosignatures of the checkpoint of size ${size}`,
+      async () => {
+        const note = (await platform.api.get(`/transparency/checkpoints/${size}`)).body as string;
+        return { size, note, cosignedBy: verifyCosignatures(note, witnessKeys()).cosignedBy.map((cosignature) => cosignature.name) };
+      },
+      ({ cosignedBy }) => cosignedBy.length >= count,
+      { deadlineMs: 30_000, intervalMs: 100 },
+    );
   }
 
   async function receiptFile(giftId: string, name: string): Promise<string> {

@@ -3,6 +3,7 @@ import { nationalIdWithChecksum, householdCodeFor } from '@pangolin/domain';
 import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { DEMO } from '../../apps/api/src/demo/seed-demo';
+import { until } from '../support/eventually';
 import type { ApiClient, RunningPlatform } from '../support/platform';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, demoDataWords, englishOnPage, rawKeysOnPage, replaceSessionToken, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
@@ -41,13 +42,13 @@ describeWithBrowser('refusals in the page’s language', () => {
     const donor: ApiClient = await platform.api.login('donor.li', DEMO_PASSWORD);
     const gift = await donor.ok('/gifts', { amount: { amount: 5000, currency: 'CNY' }, target: { kind: 'household', householdId: DEMO.household(2), productId: DEMO.productId }, remainder: 'refund' });
     await donor.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: 'ERRORS-TEST-0001', amount: { amount: 5000, currency: 'CNY' } });
-    const deadline = Date.now() + 30_000;
-    let policies: { policyId: string; household: { householdCode: string }; status: string; fundedOn?: string; requestedAt?: string }[] = [];
-    while (Date.now() < deadline) {
-      policies = (await insurer.read('/insurer/policies?limit=100')).items;
-      if (policies.some((policy) => policy.household.householdCode === requested)) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    type Policy = { policyId: string; household: { householdCode: string }; status: string; fundedOn?: string; requestedAt?: string };
+    const policies = await until(
+      'household 2’s policy requested',
+      async (): Promise<Policy[]> => (await insurer.read('/insurer/policies?limit=100')).items,
+      (items) => items.some((policy) => policy.household.householdCode === requested),
+      { deadlineMs: 30_000, intervalMs: 200 },
+    );
     const first = policies.find((policy) => policy.household.householdCode === active)!;
     const issued = await insurer.post(`/policies/${first.policyId}/issue`, { policyNumber: 'ANX-ERR-0001', startDate: new Date().toISOString().slice(0, 10) });
     expect([issued.status, issued.body]).toEqual([expect.any(Number), expect.anything()]);

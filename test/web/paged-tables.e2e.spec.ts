@@ -3,6 +3,7 @@ import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { PAGE_SIZE } from '../../apps/web/src/api';
 import { householdBody, productTerms } from '../support/actors';
+import { until } from '../support/eventually';
 import { ADMIN, type ApiClient, type RunningPlatform } from '../support/platform';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
@@ -170,10 +171,7 @@ describeWithBrowser('every table pages and searches, on a desktop and a phone, i
     const flood = { peril: 'flood', incidentFrom: today, incidentTo: today, severity: 3 };
     const { declarationId } = await government.ok('/disasters/declarations', { ...flood, regionCodes: [FLOODED_TOWN], authorityReference: 'PAGED-FLOOD-TOWN' });
     await insurer.ok(`/disasters/declarations/${declarationId}/confirm`, { paymentFileReference: 'PAGED-FLOOD-PAY' });
-    for (const deadline = Date.now() + 60_000; (await government.read(`/disasters/declarations/${declarationId}`)).status !== 'paid'; ) {
-      if (Date.now() > deadline) throw new Error('the flood was not paid within a minute');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await until('the flood paid', () => government.read(`/disasters/declarations/${declarationId}`), ({ status }) => status === 'paid', { deadlineMs: 60_000, intervalMs: 200 });
     await inParallel(Array.from({ length: PAGE_SIZE }, (_, n) => n), 8, (n) => government.ok('/disasters/declarations', { ...flood, regionCodes: [VILLAGES[2]], authorityReference: `PAGED-FLOOD-${String(n).padStart(2, '0')}` }));
 
     // More disclosure reports than a page: the platform's for past quarters, then a few programmes' (newest, so the platform's only is another page).

@@ -31,7 +31,11 @@ describe('isDatabaseUnavailable (PostgreSQL at PANGOLIN_TEST_POSTGRES_URL)', () 
     try {
       const { rows } = await victim.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const sleeping = failure(victim.query('SELECT pg_sleep(5)'));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Terminated while it runs: wait (5 s at most) until the server shows the statement under way.
+      const running = async () => (await killer.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`, [rows[0].pid])).rowCount! > 0;
+      for (const deadline = Date.now() + 5_000; !(await running()); await new Promise((resolve) => setTimeout(resolve, 10))) {
+        if (Date.now() > deadline) throw new Error('the statement to terminate was not under way within 5 s');
+      }
       await killer.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
       const terminated = await sleeping;
       expect(terminated).toMatchObject({ code: '57P01' });

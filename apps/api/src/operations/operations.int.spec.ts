@@ -3,11 +3,11 @@
  * orchestrator and a Prometheus server would see.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@pangolin/event-store';
 import { PROJECTION_NAMES } from '@pangolin/read-models';
 import { householdBody, productTerms, signUp } from '../../../../test/support/actors';
+import { until } from '../../../../test/support/eventually';
 import { cny, RunningPlatform, startPlatform } from '../../../../test/support/platform';
 import { EVENT_STORE, EventPipeline, PipelinePositions, PROCESS_MANAGERS, READ_DB, streamCategory } from '@pangolin/runtime';
 
@@ -53,9 +53,7 @@ async function caughtUp(platform: RunningPlatform): Promise<bigint> {
   expect(await platform.app.get(EventPipeline).settle(head)).toBe(true);
   // The process manager saves its checkpoint a moment after handling (at most every 25 ms, off the
   // answer's path): wait, within a deadline, until every saved checkpoint has reached the head.
-  const deadline = Date.now() + 5_000;
-  const saved = async () => (await platform.app.get(PipelinePositions).read()).every(({ checkpoint }) => checkpoint >= head);
-  while (!(await saved()) && Date.now() < deadline) await sleep(25);
+  await until(`every saved checkpoint at ${head}`, () => platform.app.get(PipelinePositions).read(), (positions) => positions.every(({ checkpoint }) => checkpoint >= head), { deadlineMs: 5_000, intervalMs: 25 });
   return head;
 }
 

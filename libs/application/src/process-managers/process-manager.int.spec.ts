@@ -19,6 +19,7 @@ class SlowCheckpoints implements CheckpointStore {
   }
 
   async save(_name: string, position: bigint, handled = 1): Promise<void> {
+    // A timed pause, not a poll: the write's own duration.
     await sleep(2);
     if (this.failNextSaves > 0) {
       this.failNextSaves--;
@@ -29,14 +30,17 @@ class SlowCheckpoints implements CheckpointStore {
   }
 }
 
-/** Waits (at most 5 s) until the recorded saves reach `position`. */
-async function savedThrough(checkpoints: SlowCheckpoints, position: bigint): Promise<void> {
+/** Waits (at most 5 s) until `condition` holds, checking every millisecond or so. */
+async function waitUntil(what: string, condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 5_000;
-  while ((checkpoints.saves.at(-1)?.position ?? 0n) < position) {
-    if (Date.now() > deadline) throw new Error(`the checkpoint did not reach ${position} within 5 s`);
-    await sleep(5);
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within 5 s`);
+    await sleep(1);
   }
 }
+
+/** Waits (at most 5 s) until the recorded saves reach `position`. */
+const savedThrough = (checkpoints: SlowCheckpoints, position: bigint) => waitUntil(`the checkpoint at ${position}`, () => (checkpoints.saves.at(-1)?.position ?? 0n) >= position);
 
 class RecordingProcess implements ProcessManager {
   readonly name = 'recording';
@@ -169,6 +173,7 @@ class OverlapRecordingProcess implements ProcessManager {
     this.maxAtOnce = Math.max(this.maxAtOnce, this.active.size);
     try {
       await this.gate;
+      // A timed pause, not a poll: the handling's own duration, so that handlings overlap.
       await sleep(1);
       if (this.failOnce.delete(event.position)) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
       this.handled.push(event.position);
@@ -241,12 +246,13 @@ describe('process manager runner: events handled alongside each other', () => {
     process.gate = new Promise<void>((resolve) => (release = resolve));
     const runner = new ProcessManagerRunner(store, new SlowCheckpoints(), process, noDeadLetters);
     await runner.start();
-    while (process.attempts.size < HANDLED_AT_ONCE) await sleep(1);
+    await waitUntil(`${HANDLED_AT_ONCE} handlings started`, () => process.attempts.size >= HANDLED_AT_ONCE);
     let handledWhenStopped: number | undefined;
     const stopped = runner.stop().then(() => (handledWhenStopped = process.handled.length));
     release();
     await stopped;
     // Every handling started had finished when stop() resolved, and none started after.
+    // A timed pause, not a poll: room for a handling that would wrongly start after the stop.
     await sleep(20);
     expect(process.handled.length).toBe(handledWhenStopped);
     expect(process.attempts.size).toBe(handledWhenStopped);

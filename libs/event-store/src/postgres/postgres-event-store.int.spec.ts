@@ -431,6 +431,7 @@ if (skipPostgres) {
 
       // Every read fails while the table is away (as while the database is unreachable).
       await admin.query(`ALTER TABLE ${fresh}.events RENAME TO events_away`);
+      // A timed pause, not a poll: the outage lasts long enough for several failed reads (retryDelayMs 20).
       await new Promise((resolve) => setTimeout(resolve, 200));
       await admin.query(`ALTER TABLE ${fresh}.events_away RENAME TO events`);
 
@@ -481,6 +482,7 @@ class NaiveReader {
   private async run(): Promise<void> {
     while (!this.stopRequested) {
       await this.poll();
+      // A timed pause, not a poll for a condition: this reader is the naive subscriber under test, polling until stopped.
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }

@@ -215,7 +215,7 @@ describe('SqliteEventStore', () => {
     // Both caught up and waiting for the next append.
     await store.append('order-0', 'no-stream', [newEvent()]);
     await Promise.all([gathering.subscription.caughtUpTo(1n), plain.subscription.caughtUpTo(1n)]);
-    // Time for their next reads to find nothing and pause (a read under way would take order-1 alone).
+    // A timed pause, not a poll: time for their next reads to find nothing and pause (a read under way would take order-1 alone).
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     await store.append('order-1', 'no-stream', [newEvent()]).then(() => store.append('order-2', 'no-stream', [newEvent()]));
@@ -326,7 +326,7 @@ describe('SqliteEventStore', () => {
     const parentEvents = Array.from({ length: 20 }, () => newEvent());
     for (const [revision, event] of parentEvents.entries()) {
       await store.append('parent', revision === 0 ? 'no-stream' : revision - 1, [event]);
-      // Gives the child's writes room to interleave with ours.
+      // A timed pause, not a poll: gives the child's writes room to interleave with ours.
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     // The child's revision as stored now, not as printed so far: its output may lag behind.

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, loadConfiguration } from './configuration';
+import { loadConfiguration } from './configuration';
+import { configurationRefusal } from './configuration-refusal.testing';
 
 /** EVIDENCE_STORE: the folder by default, or a bucket on an S3-compatible server, each setting checked at start. */
 describe('the evidence store settings', () => {
@@ -10,15 +11,7 @@ describe('the evidence store settings', () => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const s3 = (settings: NodeJS.ProcessEnv = {}) => ({ DATA_DIR: dataDir, EVIDENCE_STORE: 's3', EVIDENCE_S3_BUCKET: 'pangolin-evidence', ...settings });
-  const refusal = (env: NodeJS.ProcessEnv) => {
-    try {
-      loadConfiguration(env);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigurationError);
-      return (error as Error).message;
-    }
-    throw new Error('the configuration was accepted');
-  };
+  const refusal = configurationRefusal;
 
   it('keeps evidence in $DATA_DIR/evidence by default, or in EVIDENCE_DIR', () => {
     expect(loadConfiguration({ DATA_DIR: dataDir }).evidenceStore).toEqual({ kind: 'folder', dir: join(dataDir, 'evidence') });

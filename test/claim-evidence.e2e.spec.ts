@@ -1,22 +1,18 @@
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policyIdFor, streams } from '@pangolin/domain';
+import { streams } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import { EVENT_STORE } from '@pangolin/runtime';
-import { householdBody, productTerms, signUpCastAndRivals } from './support/actors';
+import { PDF, PNG, policyAwaitingClaims, sha256, uploadEvidence } from './support/evidence';
 import { cny, startPlatform, type ApiClient, type RunningPlatform } from './support/platform';
 
 /**
  * Claim evidence: files uploaded to the evidence store (by content, SHA-256), named by their hash
  * in the claim's event so the log proves which evidence a claim was decided on; read back by the
  * insurer of record and the household's government only; a file altered on disk after upload is
- * found out (its bytes no longer hash to what the log recorded).
+ * found out (its bytes no longer hash to what the log recorded). The evidence store is the embedded
+ * folder here; claim-evidence-s3.e2e.spec.ts tells the same story on an S3 bucket.
  */
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('IHDR photograph of the damage')]);
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
 describe('claim evidence', () => {
   let platform: RunningPlatform;
   let government: ApiClient;
@@ -27,24 +23,12 @@ describe('claim evidence', () => {
   let policyId: string;
   let claimId: string;
 
-  /** POST /evidence with the file's bytes as the body, as `who`. */
-  const upload = async (who: ApiClient, bytes: Buffer, contentType: string) => {
-    const response = await fetch(`${platform.url}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${(who as unknown as { token: string }).token}`, 'content-type': contentType }, body: bytes });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const upload = (who: ApiClient, bytes: Buffer, contentType: string) => uploadEvidence(platform, who, bytes, contentType);
   const download = (who: ApiClient, hash: string) => who.exchange('GET', `/policies/${policyId}/claims/${claimId}/evidence/${hash}`);
 
   beforeAll(async () => {
     platform = await startPlatform({});
-    const { api } = platform;
-    ({ government, otherGovernment, insurer, otherInsurer, donor } = await signUpCastAndRivals(api));
-    const { productId } = await insurer.ok('/products', productTerms({ waitingPeriodDays: 0 }));
-    const { householdId } = await government.ok('/households', householdBody('440305001001', 1));
-    await government.ok(`/households/${householdId}/eligibility/verify`, { category: 'low-income' });
-    const { giftId } = await donor.ok('/gifts', { amount: cny(3000), target: { kind: 'household', householdId, productId }, remainder: 'refund' });
-    await donor.ok(`/gifts/${giftId}/payment`, { paymentReference: 'PAY-EVIDENCE', amount: cny(3000) });
-    policyId = policyIdFor(householdId, productId, 1);
-    await insurer.ok(`/policies/${policyId}/issue`, { policyNumber: 'ANX-EVIDENCE', startDate: new Date().toISOString().slice(0, 10) });
+    ({ government, otherGovernment, insurer, otherInsurer, donor, policyId } = await policyAwaitingClaims(platform, 'EVIDENCE'));
   }, 120_000);
   afterAll(() => platform?.stop());
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PAYOUT_BATCH_SIZE } from '@pangolin/application';
+import { PAYOUT_BATCH_SIZE, type S3EvidenceStoreOptions } from '@pangolin/application';
 import { generateSignerKey, parseSignerKey, verifierKeyFor } from '@pangolin/transparency';
 import { parseWitnessEndpoints, type WitnessEndpoint } from '@pangolin/witness';
 import { RegionNames } from '../regions/region-names';
@@ -53,8 +53,8 @@ export interface PangolinConfig {
   nationalIdIndexKey: Buffer;
   /** The code table naming the divisions (REGION_NAMES_FILE, see RegionNames); unset, the demo's names when it is seeded, else none. */
   regionNames?: RegionNames;
-  /** The folder of the claim evidence store (EVIDENCE_DIR), files kept by their SHA-256. */
-  evidenceDir: string;
+  /** The claim evidence store (EVIDENCE_STORE), files kept by their SHA-256: a folder (EVIDENCE_DIR), or a bucket on an S3-compatible server. */
+  evidenceStore: { kind: 'folder'; dir: string } | ({ kind: 's3' } & S3EvidenceStoreOptions);
 }
 
 /** Bounds on waiting for PostgreSQL, so that an unreachable server fails requests quickly (503) instead of holding them. */
@@ -314,8 +314,72 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     pledgeExpirySweepMs: integer('PLEDGE_EXPIRY_SWEEP_MS', 600_000, env),
     nationalIdIndexKey: nationalIdIndexKey(env, transparencyConfig.signerKey),
     regionNames: regionNames(env),
-    evidenceDir: resolve(env.EVIDENCE_DIR ?? join(dataDir, 'evidence')),
+    evidenceStore: evidenceStore(env, dataDir),
   };
+}
+
+const S3_SETTINGS = ['EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_BUCKET', 'EVIDENCE_S3_REGION', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY', 'EVIDENCE_S3_PREFIX', 'EVIDENCE_S3_FORCE_PATH_STYLE'] as const;
+
+/**
+ * The claim evidence store: the folder EVIDENCE_DIR (default), or with EVIDENCE_STORE=s3 a bucket on
+ * an S3-compatible server. A setting of the other kind of store is refused rather than ignored, so
+ * that evidence never lands silently somewhere the operator does not back up.
+ */
+function evidenceStore(env: NodeJS.ProcessEnv, dataDir: string): PangolinConfig['evidenceStore'] {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  if (oneOf('EVIDENCE_STORE', ['folder', 's3'] as const, 'folder', env) === 'folder') {
+    const stray = S3_SETTINGS.find(set);
+    if (stray) throw new ConfigurationError(`${stray} is set, but EVIDENCE_STORE is folder (the default): set EVIDENCE_STORE=s3 to keep evidence in the bucket, or unset ${stray}`);
+    return { kind: 'folder', dir: resolve(env.EVIDENCE_DIR || join(dataDir, 'evidence')) };
+  }
+  if (set('EVIDENCE_DIR')) throw new ConfigurationError('EVIDENCE_DIR is set, but EVIDENCE_STORE=s3 keeps evidence in a bucket: unset EVIDENCE_DIR (or set EVIDENCE_STORE=folder)');
+  const bucket = required('EVIDENCE_S3_BUCKET', env, 'when EVIDENCE_STORE=s3 (the bucket that holds the evidence files; create it first)');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/.test(bucket)) throw new ConfigurationError(`EVIDENCE_S3_BUCKET must be a bucket name (3 to 255 letters, digits, '.', '-' or '_', starting with a letter or digit), got "${bucket}"`);
+  const region = env.EVIDENCE_S3_REGION || 'us-east-1';
+  if (!/^[A-Za-z0-9-]+$/.test(region)) throw new ConfigurationError(`EVIDENCE_S3_REGION must be a region name (letters, digits and '-', e.g. us-east-1), got "${region}"`);
+  return {
+    kind: 's3',
+    endpoint: s3Endpoint(env),
+    bucket,
+    region,
+    prefix: s3Prefix(env),
+    forcePathStyle: oneOf('EVIDENCE_S3_FORCE_PATH_STYLE', ['true', 'false'] as const, 'true', env) === 'true',
+    credentials: s3Credentials(env),
+  };
+}
+
+function s3Endpoint(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.EVIDENCE_S3_ENDPOINT;
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new ConfigurationError(`EVIDENCE_S3_ENDPOINT must be the server's http:// or https:// URL without credentials or query (e.g. https://minio.example.org:9000), got "${raw}"`);
+  }
+  return raw;
+}
+
+/** Object names are `<prefix><sha256>`: a prefix is folders separated by '/', given with or without the last '/'. */
+function s3Prefix(env: NodeJS.ProcessEnv): string {
+  const raw = env.EVIDENCE_S3_PREFIX ?? '';
+  if (raw === '') return '';
+  const folders = raw.replace(/\/$/, '').split('/');
+  if (folders.some((folder) => folder === '' || folder === '.' || folder === '..' || /[\\\x00-\x1f\x7f]/.test(folder))) {
+    throw new ConfigurationError(`EVIDENCE_S3_PREFIX must be folder names separated by '/' (e.g. pangolin/evidence), without a leading '/', empty, '.' or '..' names or control characters, got "${raw}"`);
+  }
+  return `${folders.join('/')}/`;
+}
+
+/** The access key pair if given (both or neither); neither, the SDK's default credential chain. */
+function s3Credentials(env: NodeJS.ProcessEnv): S3EvidenceStoreOptions['credentials'] {
+  const { EVIDENCE_S3_ACCESS_KEY_ID: accessKeyId, EVIDENCE_S3_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  if (!accessKeyId && !secretAccessKey) return undefined;
+  if (!accessKeyId || !secretAccessKey) throw new ConfigurationError('EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY must be set together (or neither, for the default credential chain: AWS_ACCESS_KEY_ID, AWS_PROFILE, instance roles...)');
+  return { accessKeyId, secretAccessKey };
 }
 
 /** The operator's code table, read and checked at start: a malformed line stops the start, naming the line. */

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSignerKey } from '@pangolin/transparency';
-import { ConfigurationError, loadConfiguration } from './configuration';
+import { loadConfiguration } from './configuration';
+import { configurationRefusal } from './configuration-refusal.testing';
 
 /** Demo logins share a published password: seeded by default only in embedded mode, never silently on a server. */
 describe('demo data and the demo password by store configuration', () => {
@@ -18,15 +19,7 @@ describe('demo data and the demo password by store configuration', () => {
     READ_DB_URL: 'postgres://nobody@127.0.0.1:1/none',
     TRANSPARENCY_SIGNING_KEY: generateSignerKey('pangolin.test/log').signerKey,
   });
-  const refusal = (env: NodeJS.ProcessEnv) => {
-    try {
-      loadConfiguration(env);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigurationError);
-      return (error as Error).message;
-    }
-    throw new Error('the configuration was accepted');
-  };
+  const refusal = configurationRefusal;
 
   it('seeds the demo by default in embedded mode, and not in server mode', () => {
     expect(loadConfiguration({ DATA_DIR: dataDir }).seedDemo).toBe(true);

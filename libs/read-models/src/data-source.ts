@@ -33,7 +33,8 @@ type MigrationClass = new () => MigrationInterface;
 export interface DatabaseContents {
   entities: readonly EntityClass[];
   migrations: readonly MigrationClass[];
-  /** The setting that names the server, for messages (e.g. READ_DB_URL). */
+  /** What it is and the setting that names its server, for messages (e.g. read database, READ_DB_URL). */
+  description: string;
   urlSetting: string;
   /**
    * Whether every commit on an embedded file is synced (synchronous=FULL). A database of records
@@ -44,7 +45,7 @@ export interface DatabaseContents {
 }
 
 /** The read models: every view and its checkpoint, and the projections' parked events. */
-export const VIEWS_DATABASE: DatabaseContents = { entities: [...readModelEntities, ParkedEventRow], migrations: readModelMigrations, urlSetting: 'READ_DB_URL', syncEveryCommit: false };
+export const VIEWS_DATABASE: DatabaseContents = { entities: [...readModelEntities, ParkedEventRow], migrations: readModelMigrations, description: 'read database', urlSetting: 'READ_DB_URL', syncEveryCommit: false };
 
 export function databaseOptions(config: ReadStoreConfig, contents: Pick<DatabaseContents, 'entities' | 'migrations'>): DataSourceOptions {
   const entities = [...contents.entities];
@@ -102,7 +103,7 @@ export async function openDatabase(config: ReadStoreConfig, contents: DatabaseCo
       await bootstrap.initialize();
     } catch (error) {
       throw new Error(
-        `cannot reach the PostgreSQL database at ${redacted(config.url)} (${contents.urlSetting}): ${error instanceof Error ? error.message : error}. ` +
+        `cannot reach the PostgreSQL ${contents.description} at ${redacted(config.url)} (${contents.urlSetting}): ${error instanceof Error ? error.message : error}. ` +
           `Start PostgreSQL, or correct ${contents.urlSetting}, or use READ_DB=sqlite for the embedded databases.`,
       );
     }

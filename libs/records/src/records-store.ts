@@ -22,6 +22,7 @@ export type RecordsEntity = (typeof RECORDS_ENTITIES)[number];
 export const RECORDS_DATABASE: Omit<DatabaseContents, 'entities'> & { entities: readonly RecordsEntity[] } = {
   entities: RECORDS_ENTITIES,
   migrations: recordsMigrations,
+  description: 'records store',
   urlSetting: 'RECORDS_DB_URL',
   syncEveryCommit: true,
 };

@@ -5,6 +5,7 @@ import { decodeLeaf, formatReceipt, parseReceipt } from '@pangolin/transparency'
 import { householdBody, productTerms, signUp } from './support/actors';
 import { ROOT, runToExit } from './support/child-process';
 import { ApiClient, cny, daysAfter, RunningPlatform, startPlatform, TestClock } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 /**
  * Complete receipts (issue #14, item 5): the checkpoint commits to the trail map, so a receipt with
@@ -20,8 +21,7 @@ describe('complete receipts', () => {
   const clock = new TestClock('2026-01-01T08:00:00Z');
 
   beforeAll(async () => {
-    const build = await runToExit('npm', ['run', 'build']);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    ensureBuilt();
     platform = await startPlatform({ CHECKPOINT_INTERVAL_MS: '0' }, undefined, { clock });
     const { api } = platform;
     const government = await signUp(api, { username: 'gov', role: 'government', regionCode: '440305' });

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +10,10 @@ import { giftsHoldingMoneyFor, programmeCandidates, openReadDataSource } from '@
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { EVENT_STORE, loadConfiguration } from '@pangolin/runtime';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
-import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { Child, kill, killAllChildren, startChild, stop } from './support/child-process';
 import { caughtUp, eventually, settled as platformSettled, until } from './support/eventually';
 import { rebuildReadModels } from '../apps/api/src/cli/rebuild-read-models';
+import { ensureBuilt } from './support/build';
 
 /**
  * Concurrency and crash recovery, against the real platform over HTTP:
@@ -422,7 +422,7 @@ function expectConsistent(views: Snapshot) {
 
 describe('a crash between append and projection', () => {
   beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    ensureBuilt();
   });
 
   afterAll(() => {
@@ -681,7 +681,7 @@ describe('a crash between append and projection', () => {
 
 describe('a crash in the middle of a group commit', () => {
   beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    ensureBuilt();
   });
 
   afterAll(() => {

@@ -5,15 +5,15 @@
  * handles the confirmation again and finishes. Every covered household is paid exactly once.
  */
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { policyIdFor } from '@pangolin/domain';
 import { householdBody, PASSWORD, productTerms, signUp } from './support/actors';
-import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { Child, kill, killAllChildren, startChild, stop } from './support/child-process';
 import { eventually, until } from './support/eventually';
 import { ADMIN, cny } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 const HOUSEHOLDS = 24;
 const TOWN = '440305001';
@@ -26,7 +26,7 @@ describe('disaster payouts killed with SIGKILL in the middle of the batches', ()
   }, /Pangolin is serving/);
 
   beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    ensureBuilt();
   }, 180_000);
   afterAll(() => {
     killAllChildren();

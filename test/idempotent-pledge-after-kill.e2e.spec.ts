@@ -4,7 +4,6 @@
  * answered) it, the server started again, and the same request retried with the same key: the
  * donor has exactly one gift for the key, whatever moment the kill hit.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { streams } from '@pangolin/domain';
 import { SqliteEventStore } from '@pangolin/event-store';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
-import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { Child, kill, killAllChildren, startChild, stop } from './support/child-process';
 import { ApiResponse, cny } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 describe('a pledge retried with its Idempotency-Key after a kill -9', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-idempotent-'));
@@ -22,7 +22,7 @@ describe('a pledge retried with its Idempotency-Key after a kill -9', () => {
   const pledge = { amount: cny(1000), target: { kind: 'household', householdId: DEMO.household(2), productId: DEMO.productId }, remainder: 'refund' };
 
   beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    ensureBuilt();
   }, 120_000);
   afterAll(() => {
     killAllChildren();

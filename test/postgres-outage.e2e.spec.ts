@@ -1,15 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { LEASE_NAMESPACE } from '@pangolin/runtime';
-import { Child, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { Child, killAllChildren, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
 import { until } from './support/eventually';
 import { TEST_SIGNING_KEY } from './support/platform';
 import { PrivatePostgres } from './support/private-postgres';
+import { ensureBuilt } from './support/build';
 
 /** No answer may take longer than this, outage or not (the connect timeout is 2 s, the settle timeout 2 s). */
 const ANSWER_DEADLINE_MS = 10_000;
@@ -49,7 +49,7 @@ describe('PostgreSQL outages under load', () => {
   const running = () => Object.entries(processes).map(([role, child]) => [role, child!] as const);
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    ensureBuilt();
     cluster = await PrivatePostgres.create();
     await cluster.query(`CREATE DATABASE ${DATABASE}`);
     dataDir = mkdtempSync(join(tmpdir(), 'pangolin-outage-'));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runToExit } from './support/child-process';
 import { RunningPlatform, startPlatform } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 /** The README promises its walk-through works exactly as written: run it, verbatim, on fresh demo data. */
 describe('the README walk-through', () => {
@@ -9,8 +10,7 @@ describe('the README walk-through', () => {
 
   beforeAll(async () => {
     // The walk-through's last step runs the offline verifier, built like `npm start` builds it.
-    const build = await runToExit('npm', ['run', 'build']);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    ensureBuilt();
     platform = await startPlatform({ SEED_DEMO: 'true' });
   }, 180_000);
   afterAll(() => platform?.stop());

@@ -12,6 +12,7 @@ import { householdBody, PASSWORD, productTerms, signUp } from './support/actors'
 import { killAllChildren, ROOT, runToExit, startChild } from './support/child-process';
 import { eventually, settled } from './support/eventually';
 import { ADMIN, ApiClient, cny, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 const LOG_ORIGIN = 'records.test/log';
 const DEADLINE_MS = 30_000;
@@ -38,8 +39,7 @@ describe.each(STORE_CONFIGURATIONS)('deleting the views database (%s)', (_, stor
   let platform: RunningPlatform | undefined;
 
   beforeAll(async () => {
-    const build = await runToExit('npm', ['run', 'build']);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    ensureBuilt();
   }, 300_000);
   afterAll(async () => {
     await platform?.stop();

@@ -1,12 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
 import { leaseKey, LEASE_NAMESPACE, PROCESS_MANAGERS } from '@pangolin/runtime';
-import { Child, kill, killAllChildren, ROOT, startChild, stop } from './support/child-process';
+import { Child, kill, killAllChildren, startChild, stop } from './support/child-process';
 import { expectViewsToEqualACleanRebuild } from './support/clean-rebuild';
 import { until } from './support/eventually';
 import { ApiClient, cny, TEST_POSTGRES_URL, TEST_SIGNING_KEY } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 /**
  * Two API processes and two projector processes on one PostgreSQL database. Each worker (the
@@ -38,7 +38,7 @@ describe('scale-out on PostgreSQL', () => {
   let sql: Client;
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    ensureBuilt();
     sql = new Client({ connectionString: TEST_POSTGRES_URL });
     await sql.connect();
   }, 60_000);

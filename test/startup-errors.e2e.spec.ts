@@ -1,13 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/child-process';
 import { TEST_SIGNING_KEY } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 /** A configured server that cannot be reached stops start-up with a message naming what, where, and how to fix it. */
 describe('start-up with a store that cannot be reached', () => {
-  beforeAll(() => execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' }), 60_000);
+  beforeAll(() => ensureBuilt(), 60_000);
 
   // A fresh data folder each time: an embedded start would leave a generated signing key behind.
   const start = (env: Record<string, string>) => {

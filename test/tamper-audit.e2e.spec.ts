@@ -8,6 +8,7 @@ import { householdBody, productTerms, signUp } from './support/actors';
 import { formatCheckpoint, parseCheckpoint, signNote, splitNote, trailMapCommitmentOf, TrailRecomputation } from '@pangolin/transparency';
 import { ROOT, runToExit } from './support/child-process';
 import { ADMIN, ApiClient, cny, daysAfter, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL, TEST_SIGNING_KEY, TestClock } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 /** Runs a built CLI (dist/…) with `env` on top of a minimal environment; resolves with its exit code and output. */
 async function runCli(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -147,8 +148,7 @@ async function insertRow(copy: StoreCopy, row: EventRow): Promise<void> {
  */
 describe('the audit command', () => {
   beforeAll(async () => {
-    const build = await runToExit('npm', ['run', 'build']);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    ensureBuilt();
   }, 120_000);
 
   it('stops with exit code 2 and the reason when it cannot read its configuration or reach a store', async () => {

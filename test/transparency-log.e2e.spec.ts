@@ -9,6 +9,7 @@ import { householdBody, productTerms, signUp } from './support/actors';
 import { ROOT, runToExit } from './support/child-process';
 import { eventually } from './support/eventually';
 import { ApiClient, cny, daysAfter, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 const fromBase64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
 
@@ -44,8 +45,7 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
   }
 
   beforeAll(async () => {
-    const build = await runToExit('npm', ['run', 'build']);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    ensureBuilt();
     platform = await startPlatform({ ...storeEnvironment(), CHECKPOINT_INTERVAL_MS: '0' }, undefined, { clock });
     store = platform.app.get<EventStore>(EVENT_STORE);
     const { api } = platform;

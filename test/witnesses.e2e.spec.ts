@@ -23,6 +23,7 @@ import { householdBody, productTerms, signUp } from './support/actors';
 import { Child, killAllChildren, ROOT, runToExit, startChild, stop } from './support/child-process';
 import { until } from './support/eventually';
 import { ApiClient, cny, RunningPlatform, startPlatform } from './support/platform';
+import { ensureBuilt } from './support/build';
 
 const WITNESS_BIN = 'bin/pangolin-witness.js';
 const VERIFY_BIN = join(ROOT, 'bin', 'pangolin-verify.js');
@@ -96,8 +97,7 @@ describe('witnesses cosign the transparency log (c2sp.org/tlog-witness)', () => 
   }
 
   beforeAll(async () => {
-    const build = await runToExit('npm', ['run', 'build']);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    ensureBuilt();
     for (const n of [1, 2, 3]) {
       const name = `w${n}.witness.test`;
       const keyFile = join(folder, `w${n}.key`);

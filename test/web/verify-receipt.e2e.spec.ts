@@ -6,6 +6,7 @@ import { formatReceipt, generateSignerKey, parseReceipt } from '@pangolin/transp
 import { ROOT, runToExit } from '../support/child-process';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newPerson, screenshot, startWebPlatform } from './support/web-platform';
 import type { RunningPlatform } from '../support/platform';
+import { ensureBuilt } from '../support/build';
 
 /**
  * A receipt verified in the browser (#/verify, the transparency library running in the page) gives
@@ -29,8 +30,7 @@ describeWithBrowser('verifying a receipt in the browser', () => {
   let receiptText: string;
 
   beforeAll(async () => {
-    const build = await runToExit('npm', ['run', 'build']);
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    ensureBuilt();
     platform = await startWebPlatform();
     browser = await launchBrowser();
     folder = mkdtempSync(join(tmpdir(), 'pangolin-verify-web-'));

@@ -170,8 +170,9 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 
   /**
-   * Writes what the batch changed: the deleted rows, then the changed ones in multi-row upserts, then
-   * the appended ones. A stored row's upsert leaves out the indexed columns the batch did not change:
+   * Writes what the batch changed: the deleted rows, then the changed stored ones in multi-row
+   * upserts, then the rows it added (plain multi-row INSERTs: their keys were found free), then the
+   * appended ones. A stored row's upsert leaves out the indexed columns the batch did not change:
    * SQLite rewrites the entries of every index on a column the SET names, changed or not (the
    * catalogue's rows, with four indexes each, change several times in their life), and a row the
    * batch changed back to what is stored is not written at all.
@@ -179,9 +180,12 @@ export class RowSet<Row extends ObjectLiteral> {
   async flush(): Promise<void> {
     const deleted: Row[] = [];
     const changed = new Map<string, Row[]>();
+    const added: Row[] = [];
     for (const entry of this.entries.values()) {
       if (!entry.changed) continue;
-      if (entry.row) {
+      // A row the database does not hold (insert found its key free): a plain INSERT, no conflict to resolve.
+      if (entry.row && !entry.stored) added.push(entry.row);
+      else if (entry.row) {
         const unchanged = entry.stored && entry.changedColumns ? [...this.indexedColumns].filter((column) => !entry.changedColumns!.has(column)).join(',') : '';
         if (!entry.stored || !entry.changedColumns || entry.changedColumns.size > 0) {
           const rows = changed.get(unchanged);
@@ -195,6 +199,7 @@ export class RowSet<Row extends ObjectLiteral> {
     }
     for (const chunk of fixedSizeChunks(deleted)) await this.deleteRows(chunk);
     for (const [unchanged, rows] of changed) for (const chunk of fixedSizeChunks(rows)) await this.insertRows(chunk, true, unchanged);
+    for (const chunk of fixedSizeChunks(added)) await this.insertRows(chunk, false);
     for (const chunk of fixedSizeChunks(this.appended.splice(0))) await this.insertRows(chunk, false);
   }
 

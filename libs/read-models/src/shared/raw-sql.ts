@@ -93,6 +93,19 @@ function preparedOn(driver: SqliteDriver, sql: string): PreparedStatement {
   return statement;
 }
 
+/**
+ * The rows of `select` (a SELECT ending in `WHERE <column>`) whose column holds one of `values`,
+ * inside `tx`: on PostgreSQL in one statement (`= ANY` of the values as one array), on SQLite in
+ * `IN` lists of a few fixed sizes (see fixedSizeChunks).
+ */
+export async function selectWhereIn<Row = ObjectLiteral>(tx: EntityManager, select: string, values: readonly unknown[]): Promise<Row[]> {
+  if (values.length === 0) return [];
+  if (tx.connection.options.type === 'postgres') return preparedQuery<Row>(tx, `${select} = ANY(?)`, [values]);
+  const rows: Row[] = [];
+  for (const chunk of fixedSizeChunks(values)) rows.push(...(await preparedQuery<Row>(tx, `${select} IN (${chunk.map(() => '?').join(', ')})`, chunk)));
+  return rows;
+}
+
 /** Statement sizes: rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
 const CHUNK_SIZES = [256, 64, 16, 4, 1];
 

@@ -3,15 +3,15 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { pangolinEvent, type PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { fixedSizeChunks, preparedQuery, quotedTable } from './raw-sql';
+import { fixedSizeChunks, preparedQuery, quotedTable, selectWhereIn } from './raw-sql';
 
 /**
  * The rows of one read-model table that a batch of events touches, held in memory while the batch
  * is applied, so a projection applies a batch set by set rather than event by event:
  *
  *   1. `load` the stored rows the batch will read, in one query per column (a projection scans the
- *      batch's events for the keys first), and anything read later that was not loaded is loaded
- *      then;
+ *      batch's events for the keys first; on PostgreSQL the keys go as one array, on SQLite in
+ *      lists of a few fixed sizes), and anything read later that was not loaded is loaded then;
  *   2. apply the events in log order to the rows in memory (`get`, `where`, `insert`, `update`,
  *      `delete`): a later event of the batch sees what an earlier one did;
  *   3. `flush`: the changed rows go back in multi-row upserts, the deleted ones in a DELETE.
@@ -65,18 +65,13 @@ export class RowSet<Row extends ObjectLiteral> {
     if (wanted.length === 0) return;
     for (const value of wanted) done.add(value);
     const metadata = this.column(column);
-    for (const chunk of fixedSizeChunks(wanted)) {
-      const sql = this.statement(`select ${column} ${chunk.length}`, () => {
-        const selected = this.columns.map(({ databaseName }) => this.escape(databaseName)).join(', ');
-        return `SELECT ${selected} FROM ${this.table} WHERE ${this.escape(metadata.databaseName)} IN (${placeholders(chunk.length)})`;
-      });
-      const rows = await preparedQuery(this.tx, sql, chunk.map((value) => this.persisted(value, metadata)));
-      for (const stored of rows) {
-        const row = this.hydrated(stored);
-        const key = this.keyOf(row);
-        // What the batch did to a row wins over what is stored.
-        if (!this.entries.has(key)) this.add(key, { row, stored: true, changed: false, changedColumns: new Set(), order: this.entries.size });
-      }
+    const select = this.statement(`select ${column}`, () => `SELECT ${this.columns.map(({ databaseName }) => this.escape(databaseName)).join(', ')} FROM ${this.table} WHERE ${this.escape(metadata.databaseName)}`);
+    const rows = await selectWhereIn(this.tx, select, wanted.map((value) => this.persisted(value, metadata)));
+    for (const stored of rows) {
+      const row = this.hydrated(stored);
+      const key = this.keyOf(row);
+      // What the batch did to a row wins over what is stored.
+      if (!this.entries.has(key)) this.add(key, { row, stored: true, changed: false, changedColumns: new Set(), order: this.entries.size });
     }
   }
 

@@ -337,11 +337,15 @@ export function earnedByMonth(policy: Pick<IndicatorPolicyRow, 'premium' | 'star
   if (!policy.startDate) return earned;
   const end = addDays(policy.startDate, policy.termDays);
   let first = `${policy.startDate.slice(0, 7)}-01`;
+  // What was earned at the start of each month is computed once: it ends one month and starts the next.
+  let earnedAtFirst = earnedPremium(policy, first);
   while (first <= end) {
     const next = firstOfNextMonth(first);
-    const amount = earnedPremium(policy, next) - earnedPremium(policy, first);
+    const earnedAtNext = earnedPremium(policy, next);
+    const amount = earnedAtNext - earnedAtFirst;
     if (amount !== 0) earned.set(first.slice(0, 7), amount);
     first = next;
+    earnedAtFirst = earnedAtNext;
   }
   return earned;
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { nextTrailHash, EMPTY_TRAIL_HASH, policyLookedUpBy, trailMapLeafHash, trailMembership, TrailMap, type TrailMapEntry, type TrailMemberEvent, type TrailState } from '@pangolin/transparency';
-import { fixedSizeChunks, preparedQuery, quotedTable, rawQuery, selectWhereIn } from '../shared/raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, rawQuery, selectWhereIn } from '../shared/raw-sql';
 import { writeLockOf } from '../write-lock';
 import { merkleLogSize } from './merkle-log.queries';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
@@ -73,20 +73,20 @@ export async function appendToTrails(tx: EntityManager, fromSize: bigint, leaves
       trailEvents.push([giftId, next.length.toString(), (fromSize + BigInt(i)).toString(), hex(next.hash)]);
     }
   });
-  await insertRows(tx, `INSERT INTO ${quotedTable(tx, TrailEventRow)} ("giftId", "length", "leafIndex", "hash") VALUES`, trailEvents, 4, '');
+  await insertRows(tx, quotedTable(tx, TrailEventRow), { giftId: VARCHAR, length: BIGINT, leafIndex: BIGINT, hash: VARCHAR }, trailEvents, '');
   const changedHeads = giftIds.map((giftId) => {
     const head = heads.get(giftId)!;
     return [giftId, head.length.toString(), hex(head.hash), hex(trailMapLeafHash({ giftId, ...head }))];
   });
   await insertRows(
     tx,
-    `INSERT INTO ${quotedTable(tx, TrailHeadRow)} ("giftId", "length", "hash", "mapLeafHash") VALUES`,
+    quotedTable(tx, TrailHeadRow),
+    { giftId: VARCHAR, length: BIGINT, hash: VARCHAR, mapLeafHash: VARCHAR },
     changedHeads,
-    4,
     ' ON CONFLICT ("giftId") DO UPDATE SET "length" = excluded."length", "hash" = excluded."hash", "mapLeafHash" = excluded."mapLeafHash"',
   );
   const linkRows = [...new Map(newLinks.map((link) => [`${link.policyId}\u0000${link.giftId}`, [link.policyId, link.giftId]])).values()];
-  await insertRows(tx, `INSERT INTO ${quotedTable(tx, TrailPolicyGiftRow)} ("policyId", "giftId") VALUES`, linkRows, 2, ' ON CONFLICT DO NOTHING');
+  await insertRows(tx, quotedTable(tx, TrailPolicyGiftRow), { policyId: VARCHAR, giftId: VARCHAR }, linkRows, ' ON CONFLICT DO NOTHING');
   await preparedQuery(
     tx,
     `INSERT INTO ${quotedTable(tx, TrailProgressRow)} ("id", "size") VALUES (1, ?) ON CONFLICT ("id") DO UPDATE SET "size" = excluded."size"`,
@@ -216,10 +216,23 @@ function idChunks(ids: readonly string[]): string[][] {
   return fixedSizeChunks(ids);
 }
 
-/** Multi-row INSERTs of `rows` (each `width` values) in fixed-size chunks. */
-async function insertRows(tx: EntityManager, head: string, rows: readonly unknown[][], width: number, tail: string): Promise<void> {
-  const placeholders = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+const VARCHAR = 'character varying';
+const BIGINT = 'bigint';
+
+/**
+ * Multi-row INSERTs of `rows` (each a value per column of `columns`, which names each column's
+ * PostgreSQL type), then `tail`: on PostgreSQL one statement of arrays (columnsInsert), on SQLite
+ * fixed-size chunks.
+ */
+async function insertRows(tx: EntityManager, table: string, columns: Record<string, string>, rows: readonly unknown[][], tail: string): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns).map((name) => `"${name}"`);
+  if (tx.connection.options.type === 'postgres') {
+    await preparedQuery(tx, `${columnsInsert(table, names, Object.values(columns))}${tail}`, names.map((_, i) => rows.map((row) => row[i])));
+    return;
+  }
+  const placeholders = `(${names.map(() => '?').join(', ')})`;
   for (const chunk of fixedSizeChunks(rows)) {
-    await preparedQuery(tx, `${head} ${chunk.map(() => placeholders).join(', ')}${tail}`, chunk.flat());
+    await preparedQuery(tx, `INSERT INTO ${table} (${names.join(', ')}) VALUES ${chunk.map(() => placeholders).join(', ')}${tail}`, chunk.flat());
   }
 }

@@ -106,6 +106,16 @@ export async function selectWhereIn<Row = ObjectLiteral>(tx: EntityManager, sele
   return rows;
 }
 
+/**
+ * A PostgreSQL INSERT of any number of rows in one statement: its parameters are one array per
+ * column, of the column's type (`types`, as PostgreSQL names them), so its text and plan do not
+ * depend on the number of rows, and a batch's rows of a table go in one round trip.
+ * `columns` are escaped already.
+ */
+export function columnsInsert(table: string, columns: readonly string[], types: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(', ')})`;
+}
+
 /** Statement sizes: rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
 const CHUNK_SIZES = [256, 64, 16, 4, 1];
 

@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { pangolinEvent, type PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { fixedSizeChunks, preparedQuery, quotedTable, selectWhereIn } from './raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, selectWhereIn } from './raw-sql';
 
 /**
  * The rows of one read-model table that a batch of events touches, held in memory while the batch
@@ -20,7 +20,8 @@ import { fixedSizeChunks, preparedQuery, quotedTable, selectWhereIn } from './ra
  * exist does nothing, inserting a row whose key is taken throws, and the flushed rows are those the
  * statements would have left. Values go through the driver's own conversions (TypeORM's
  * preparePersistentValue and prepareHydratedValue), so rows read the same as rows TypeORM wrote.
- * Statements are raw and prepared (see raw-sql.ts) and of a few fixed sizes, so few are ever made.
+ * Statements are raw and prepared (see raw-sql.ts) and of a few fixed sizes (on PostgreSQL, one per
+ * kind whatever the number of rows: the values go as arrays), so few are ever made.
  */
 export class RowSet<Row extends ObjectLiteral> {
   private readonly entries = new Map<string, Entry<Row>>();
@@ -193,30 +194,41 @@ export class RowSet<Row extends ObjectLiteral> {
       entry.changedColumns = new Set();
     }
     for (const chunk of fixedSizeChunks(deleted)) await this.deleteRows(chunk);
-    for (const [unchanged, rows] of changed) for (const chunk of fixedSizeChunks(rows)) await this.insertRows(chunk, true, unchanged);
-    for (const chunk of fixedSizeChunks(added)) await this.insertRows(chunk, false);
-    for (const chunk of fixedSizeChunks(this.appended.splice(0))) await this.insertRows(chunk, false);
+    for (const [unchanged, rows] of changed) await this.insertRows(rows, true, unchanged);
+    await this.insertRows(added, false);
+    await this.insertRows(this.appended.splice(0), false);
   }
 
-  /** `unchanged`: the indexed columns, comma-separated, an upsert does not set (the stored row holds their values). */
+  /**
+   * Multi-row INSERTs (upserts) of `rows`: on PostgreSQL one statement, each column's values as one
+   * array (see columnsInsert); on SQLite chunks of a few fixed sizes. `unchanged`: the indexed
+   * columns, comma-separated, an upsert does not set (the stored row holds their values).
+   */
   private async insertRows(rows: readonly Row[], upsert: boolean, unchanged = ''): Promise<void> {
-    const sql = this.statement(`${upsert ? `upsert ${unchanged}` : 'insert'} ${rows.length}`, () => {
-      const names = this.columns.map(({ databaseName }) => this.escape(databaseName));
-      const row = `(${placeholders(names.length)})`;
-      let text = `INSERT INTO ${this.table} (${names.join(', ')}) VALUES ${rows.map(() => row).join(', ')}`;
-      if (upsert) {
-        const kept = new Set(unchanged ? unchanged.split(',') : []);
-        const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
-        const updated = this.columns.filter(({ propertyName }) => !kept.has(propertyName)).map(({ databaseName }) => this.escape(databaseName)).filter((name) => !keys.includes(name));
-        text += ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
-      }
-      return text;
-    });
+    if (rows.length === 0) return;
+    const conflict = () => {
+      if (!upsert) return '';
+      const kept = new Set(unchanged ? unchanged.split(',') : []);
+      const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
+      const updated = this.columns.filter(({ propertyName }) => !kept.has(propertyName)).map(({ databaseName }) => this.escape(databaseName)).filter((name) => !keys.includes(name));
+      return ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
+    };
+    const names = () => this.columns.map(({ databaseName }) => this.escape(databaseName));
     const columns = this.columns;
-    const values = new Array<unknown>(rows.length * columns.length);
-    let next = 0;
-    for (const row of rows) for (const column of columns) values[next++] = this.persisted(this.valueOf(row, column), column);
-    await preparedQuery(this.tx, sql, values);
+    const kind = upsert ? `upsert ${unchanged}` : 'insert';
+    if (this.tx.connection.options.type === 'postgres') {
+      const sql = this.statement(`${kind} columns`, () => columnsInsert(this.table, names(), columns.map((column) => this.tx.connection.driver.normalizeType(column))) + conflict());
+      const values = columns.map((column) => rows.map((row) => this.persisted(this.valueOf(row, column), column)));
+      await preparedQuery(this.tx, sql, values);
+      return;
+    }
+    for (const chunk of fixedSizeChunks(rows)) {
+      const sql = this.statement(`${kind} ${chunk.length}`, () => `INSERT INTO ${this.table} (${names().join(', ')}) VALUES ${chunk.map(() => `(${placeholders(columns.length)})`).join(', ')}${conflict()}`);
+      const values = new Array<unknown>(chunk.length * columns.length);
+      let next = 0;
+      for (const row of chunk) for (const column of columns) values[next++] = this.persisted(this.valueOf(row, column), column);
+      await preparedQuery(this.tx, sql, values);
+    }
   }
 
   private async deleteRows(rows: readonly Row[]): Promise<void> {

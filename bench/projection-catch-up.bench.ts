@@ -17,6 +17,10 @@
  * growth over the RSS before the first catch-up (the log itself, in memory, is in that baseline).
  * Several runs in one process, or a longer log (PROJECTION_BENCH_EVENTS=200000), show the trend.
  *
+ * PROJECTION_BENCH_SHARES=1: also times each projection's applyBatch (they run one after another in
+ * the runner's transaction) and prints each one's share of the catch-up; the rest is the runner's
+ * (the log's pages, checkpoints, commits).
+ *
  * Run: npm run build && node dist/bench/projection-catch-up.bench.js
  * PostgreSQL: PANGOLIN_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); skipped if unreachable.
  */
@@ -26,9 +30,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
-import { SqliteEventStore, type EventStore } from '@pangolin/event-store';
-import { allProjections, openReadDataSource, ProjectionRunner } from '@pangolin/read-models';
+import type { DataSource, EntityManager } from 'typeorm';
+import { SqliteEventStore, type EventStore, type RecordedEvent } from '@pangolin/event-store';
+import { allProjections, openReadDataSource, ProjectionRunner, type Projection } from '@pangolin/read-models';
 import { buildLog, giftLogHouseholdKeys, householdsFor } from './gift-log';
 import { printMachine } from './machine';
 import { BenchRow, formatRate, nowMs } from './stats';
@@ -39,6 +43,8 @@ const POSTGRES_URL = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postg
 /** The runner's batch size (PROJECTION_BATCH_SIZE, as the app reads it); unset, the runner's default. */
 const BATCH_SIZE = process.env.PROJECTION_BATCH_SIZE ? Number(process.env.PROJECTION_BATCH_SIZE) : undefined;
 const PAGE = 500;
+/** Time each projection's applyBatch and print the shares (PROJECTION_BENCH_SHARES=1). */
+const SHARES = process.env.PROJECTION_BENCH_SHARES === '1';
 
 interface Backend {
   name: string;
@@ -118,7 +124,9 @@ async function projectOnce(backend: Backend, store: EventStore, head: bigint, ho
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     let failure: unknown;
-    const runner = new ProjectionRunner(store, read.dataSource, allProjections(giftLogHouseholdKeys), { batchSize: BATCH_SIZE, onError: (error) => (failure ??= error) });
+    const spent = new Map<string, number>();
+    const projections = SHARES ? allProjections(giftLogHouseholdKeys).map((projection) => timed(projection, spent)) : allProjections(giftLogHouseholdKeys);
+    const runner = new ProjectionRunner(store, read.dataSource, projections, { batchSize: BATCH_SIZE, onError: (error) => (failure ??= error) });
     const started = nowMs();
     await runner.start();
     await runner.caughtUpTo(head);
@@ -127,10 +135,35 @@ async function projectOnce(backend: Backend, store: EventStore, head: bigint, ho
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (failure !== undefined) throw new Error(`a projection failed during the catch-up: ${String(failure)}`);
+    if (SHARES) printShares(backend.name, spent, ms);
     return { ms, peakRss };
   } finally {
     await read.close();
   }
+}
+
+/** `projection` with its applyBatch timed into `spent` (by name). */
+function timed(projection: Projection, spent: Map<string, number>): Projection {
+  const applyBatch = projection.applyBatch?.bind(projection);
+  if (!applyBatch) return projection;
+  return Object.assign(Object.create(projection) as Projection, {
+    async applyBatch(events: readonly RecordedEvent[], tx: EntityManager) {
+      const started = nowMs();
+      try {
+        await applyBatch(events, tx);
+      } finally {
+        spent.set(projection.name, (spent.get(projection.name) ?? 0) + nowMs() - started);
+      }
+    },
+  });
+}
+
+function printShares(backend: string, spent: ReadonlyMap<string, number>, totalMs: number): void {
+  const rows = [...spent].sort((a, b) => b[1] - a[1]);
+  const projected = rows.reduce((sum, [, ms]) => sum + ms, 0);
+  console.log(`${backend}, time per projection (applyBatch), of ${(totalMs / 1000).toFixed(2)} s:`);
+  for (const [name, ms] of rows) console.log(`  ${name.padEnd(22)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${((100 * ms) / totalMs).toFixed(1).padStart(5)} %`);
+  console.log(`  ${'(runner: pages, checkpoints, commits)'.padEnd(22)} ${((totalMs - projected) / 1000).toFixed(2).padStart(7)} s  ${((100 * (totalMs - projected)) / totalMs).toFixed(1).padStart(5)} %`);
 }
 
 function median(values: readonly number[]): number {

@@ -47,20 +47,28 @@ function householdOf(event: PangolinEvent): string | undefined {
 
 async function prefetch({ households, gifts, money, villages, claims, villageClaims }: Tables, events: readonly PangolinEvent[]): Promise<void> {
   await households.load('householdId', keysIn(events, householdOf));
+  // Households registered in this batch are not stored yet: their villages come from their registrations.
+  const registered = new Map<string, string>();
+  for (const event of events) if (event.type === 'HouseholdRegistered') registered.set(event.data.householdId, event.data.villageCode);
+  const villageOf = async (householdId: string | undefined) => (householdId === undefined ? undefined : ((await households.get({ householdId }))?.villageCode ?? registered.get(householdId)));
   const villageCodes: string[] = [];
   for (const event of events) {
-    const householdId = householdOf(event);
-    const villageCode = event.type === 'HouseholdRegistered' ? event.data.villageCode : householdId && (await households.get({ householdId }))?.villageCode;
+    const villageCode = event.type === 'HouseholdRegistered' ? event.data.villageCode : await villageOf(householdOf(event));
     if (villageCode) villageCodes.push(villageCode);
   }
   await villages.load('villageCode', villageCodes);
   await gifts.load('giftId', keysIn(events, (event) => (event.type === 'GiftPaymentConfirmed' ? event.data.giftId : undefined)));
-  // The regions money goes to, as far as the stored rows tell (a gift pledged in this batch is looked up when paid).
+  // The regions money goes to: a gift's (stored, or pledged in this batch), a household's village. All in
+  // one query, not one per region when first touched.
+  const pledged = new Map<string, string | undefined>();
   const regions: string[] = [];
   for (const event of events) {
     let region: string | undefined;
-    if (event.type === 'GiftPaymentConfirmed') region = (await gifts.get({ giftId: event.data.giftId }))?.regionCode;
-    else if (event.type === 'GiftAllocated' || event.type === 'ClaimPaid') region = (await households.get({ householdId: event.data.householdId }))?.villageCode;
+    if (event.type === 'GiftPledged') {
+      const { giftId, target } = event.data;
+      pledged.set(giftId, target.kind === 'programme' ? target.regionCode : await villageOf(target.householdId));
+    } else if (event.type === 'GiftPaymentConfirmed') region = (await gifts.get({ giftId: event.data.giftId }))?.regionCode ?? pledged.get(event.data.giftId);
+    else if (event.type === 'GiftAllocated' || event.type === 'ClaimPaid') region = await villageOf(event.data.householdId);
     if (region !== undefined) regions.push(region);
   }
   await money.load('regionCode', regions);
@@ -69,7 +77,7 @@ async function prefetch({ households, gifts, money, villages, claims, villageCla
   for (const event of events) {
     if (!event.type.startsWith('Claim')) continue;
     const claim = await claims.get({ claimId: (event.data as { claimId: string }).claimId });
-    const villageCode = claim?.villageCode ?? (event.type === 'ClaimFiled' ? (await households.get({ householdId: event.data.householdId }))?.villageCode : undefined);
+    const villageCode = claim?.villageCode ?? (event.type === 'ClaimFiled' ? await villageOf(event.data.householdId) : undefined);
     if (villageCode) claimVillages.push(villageCode);
   }
   await villageClaims.load('villageCode', claimVillages);

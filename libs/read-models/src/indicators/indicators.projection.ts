@@ -69,6 +69,58 @@ async function prefetch(tables: Tables, events: readonly PangolinEvent[]): Promi
   await tables.policies.load('policyId', keysIn(events, (event) => (event.type.startsWith('Claim') ? field(event, 'policyId') : undefined)));
   await tables.claims.load('claimId', keysIn(events, (event) => (event.type.startsWith('Claim') ? field(event, 'claimId') : undefined)));
   await tables.declarations.load('declarationId', keysIn(events, (event) => field(event, 'declarationId')));
+  const villageCodes = await villagesTouched(tables, events);
+  await tables.months.load('villageCode', villageCodes);
+  await tables.coverage.load('villageCode', villageCodes);
+}
+
+/**
+ * The villages whose monthly rows (months, coverage: keyed by village first) the batch may change,
+ * from the rows just loaded and, for what this batch registers, requests or files, from its events:
+ * loaded in one query per table, not one per village when first touched.
+ */
+async function villagesTouched({ households, policies, claims }: Tables, events: readonly PangolinEvent[]): Promise<string[]> {
+  const ofHousehold = new Map<string, string>();
+  const ofPolicy = new Map<string, string>();
+  const ofClaim = new Map<string, string>();
+  // Only rows loaded above are asked for (by the key they were loaded by), so none of these reads a row.
+  const household = async (householdId: string) => ofHousehold.get(householdId) ?? (await households.get({ householdId }))?.villageCode;
+  const policy = async (policyId: string) => ofPolicy.get(policyId) ?? (await policies.get({ policyId }))?.villageCode;
+  const villages = new Set<string>();
+  const add = (villageCode: string | undefined) => villageCode !== undefined && villages.add(villageCode);
+  for (const event of events) {
+    switch (event.type) {
+      case 'HouseholdRegistered':
+        ofHousehold.set(event.data.householdId, event.data.villageCode);
+        break;
+      case 'HouseholdEligibilityVerified':
+      case 'HouseholdEligibilityRevoked':
+        add(await household(event.data.householdId));
+        break;
+      case 'PolicyRequested': {
+        const villageCode = await household(event.data.householdId);
+        if (villageCode !== undefined) ofPolicy.set(event.data.policyId, villageCode);
+        break;
+      }
+      case 'PolicyIssued':
+      case 'PolicyCancelled':
+      case 'PolicyExpired':
+        add(await household(event.data.householdId));
+        add(ofPolicy.get(event.data.policyId) ?? (await policies.where('householdId', event.data.householdId)).find(({ policyId }) => policyId === event.data.policyId)?.villageCode);
+        break;
+      case 'ClaimFiled': {
+        const villageCode = await policy(event.data.policyId);
+        if (villageCode !== undefined) ofClaim.set(event.data.claimId, villageCode);
+        break;
+      }
+      case 'ClaimApproved':
+      case 'ClaimRejected':
+      case 'ClaimPaid':
+        add(ofClaim.get(event.data.claimId) ?? (await claims.get({ claimId: event.data.claimId }))?.villageCode);
+        break;
+    }
+  }
+  return [...villages];
 }
 
 async function applyEvent(tables: Tables, event: PangolinEvent, recorded: RecordedEvent): Promise<void> {
@@ -285,11 +337,15 @@ export function earnedByMonth(policy: Pick<IndicatorPolicyRow, 'premium' | 'star
   if (!policy.startDate) return earned;
   const end = addDays(policy.startDate, policy.termDays);
   let first = `${policy.startDate.slice(0, 7)}-01`;
+  // What was earned at the start of each month is computed once: it ends one month and starts the next.
+  let earnedAtFirst = earnedPremium(policy, first);
   while (first <= end) {
     const next = firstOfNextMonth(first);
-    const amount = earnedPremium(policy, next) - earnedPremium(policy, first);
+    const earnedAtNext = earnedPremium(policy, next);
+    const amount = earnedAtNext - earnedAtFirst;
     if (amount !== 0) earned.set(first.slice(0, 7), amount);
     first = next;
+    earnedAtFirst = earnedAtNext;
   }
   return earned;
 }

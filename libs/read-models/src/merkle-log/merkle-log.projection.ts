@@ -4,7 +4,7 @@ import { eventLeafHash, extendBorder, rightBorder, type SubtreeHash } from '@pan
 import type { Projection } from '../projection';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 import { merkleLogSize } from './merkle-log.queries';
-import { fixedSizeChunks, preparedQuery, quotedTable } from '../shared/raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable } from '../shared/raw-sql';
 import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
 import { appendToTrails } from './trails';
 
@@ -15,7 +15,8 @@ import { appendToTrails } from './trails';
  * with the checkpoint, so each event becomes exactly one leaf.
  *
  * It runs for every event, so it is written for speed (see raw-sql.ts). The runner hands it each
- * batch of events at once: multi-row INSERTs of the new leaves and the subtrees they complete. The
+ * batch of events at once: multi-row INSERTs of the new leaves and the subtrees they complete (on
+ * PostgreSQL one INSERT of arrays for the batch). The
  * tree's size and right border (the only stored hashes a new leaf joins) are kept in memory between
  * batches, and the INSERTs run only if the database agrees: if the leaf before the batch is there
  * (and, by the primary key, not the batch's first), the database holds the tree remembered.
@@ -56,19 +57,36 @@ export class MerkleLogProjection implements Projection {
       : await preparedQuery(tx, `SELECT 1 AS "found" FROM ${table} WHERE "level" = 0 LIMIT 1`, []);
     if ((last === undefined) !== (from.size === 0n)) return false;
     const extended = extendBorder(from.border, from.size, leaves.map(({ hash }) => hash));
-    // Plain multi-row VALUES of a few fixed sizes: few statements to prepare, cheap for the database to run.
-    // The values of each chunk go straight into one array (this runs for about two rows per event); leaves come in order.
-    let leaf = 0;
-    for (const chunk of fixedSizeChunks(extended.written)) {
-      const values = new Array<unknown>(chunk.length * 4);
-      let next = 0;
-      for (const { level, index, hash } of chunk) {
-        values[next++] = level;
-        values[next++] = index.toString();
-        values[next++] = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex');
-        values[next++] = level === 0 ? leaves[leaf++].eventId : null;
+    const hex = (hash: Uint8Array) => Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex');
+    if (tx.connection.options.type === 'postgres') {
+      // One statement for the batch: PostgreSQL takes each column's values as one array.
+      const levels = new Array<number>(extended.written.length);
+      const indexes = new Array<string>(extended.written.length);
+      const hashes = new Array<string>(extended.written.length);
+      const eventIds = new Array<string | null>(extended.written.length);
+      let leaf = 0;
+      extended.written.forEach(({ level, index, hash }, i) => {
+        levels[i] = level;
+        indexes[i] = index.toString();
+        hashes[i] = hex(hash);
+        eventIds[i] = level === 0 ? leaves[leaf++].eventId : null;
+      });
+      await preparedQuery(tx, columnsInsert(table, COLUMNS, ['integer', 'bigint', 'character varying', 'character varying']), [levels, indexes, hashes, eventIds]);
+    } else {
+      // Plain multi-row VALUES of a few fixed sizes: few statements to prepare, cheap for the database to run.
+      // The values of each chunk go straight into one array (this runs for about two rows per event); leaves come in order.
+      let leaf = 0;
+      for (const chunk of fixedSizeChunks(extended.written)) {
+        const values = new Array<unknown>(chunk.length * 4);
+        let next = 0;
+        for (const { level, index, hash } of chunk) {
+          values[next++] = level;
+          values[next++] = index.toString();
+          values[next++] = hex(hash);
+          values[next++] = level === 0 ? leaves[leaf++].eventId : null;
+        }
+        await preparedQuery(tx, insertText(table, chunk.length), values);
       }
-      await preparedQuery(tx, insertText(table, chunk.length), values);
     }
     // The trail map's state (per gift: trail length and hash) moves with the leaves, in this transaction.
     await appendToTrails(tx, from.size, leaves);
@@ -84,12 +102,14 @@ function insertText(table: string, rows: number): string {
   if (text === undefined) {
     // A handful per schema; the bound only matters to a process that opens very many (tests).
     if (insertTexts.size >= 256) insertTexts.clear();
-    insertTexts.set(key, (text = `INSERT INTO ${table} ("level", "index", "hash", "eventId") VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`));
+    insertTexts.set(key, (text = `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`));
   }
   return text;
 }
 
 const insertTexts = new Map<string, string>();
+
+const COLUMNS = ['"level"', '"index"', '"hash"', '"eventId"'];
 
 interface Tree {
   size: bigint;

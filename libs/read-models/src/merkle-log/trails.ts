@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { nextTrailHash, EMPTY_TRAIL_HASH, policyLookedUpBy, trailMapLeafHash, trailMembership, TrailMap, type TrailMapEntry, type TrailMemberEvent, type TrailState } from '@pangolin/transparency';
-import { fixedSizeChunks, preparedQuery, quotedTable, rawQuery } from '../shared/raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, rawQuery, selectWhereIn } from '../shared/raw-sql';
 import { writeLockOf } from '../write-lock';
 import { merkleLogSize } from './merkle-log.queries';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
@@ -49,14 +49,8 @@ export async function appendToTrails(tx: EntityManager, fromSize: bigint, leaves
   if (leaves.length === 0 || (await lockedTrailsCoverage(tx)) !== fromSize) return;
   const policyIds = [...new Set(leaves.map(({ event }) => policyLookedUpBy(event)).filter((id): id is string => id !== undefined))];
   const policyGifts = new Map<string, Set<string>>();
-  for (const chunk of idChunks(policyIds)) {
-    const rows = await preparedQuery<{ policyId: string; giftId: string }>(
-      tx,
-      `SELECT "policyId", "giftId" FROM ${quotedTable(tx, TrailPolicyGiftRow)} WHERE "policyId" IN (${chunk.map(() => '?').join(', ')})`,
-      chunk,
-    );
-    for (const { policyId, giftId } of rows) linkedTo(policyGifts, policyId).add(giftId);
-  }
+  const links = await selectWhereIn<{ policyId: string; giftId: string }>(tx, `SELECT "policyId", "giftId" FROM ${quotedTable(tx, TrailPolicyGiftRow)} WHERE "policyId"`, policyIds);
+  for (const { policyId, giftId } of links) linkedTo(policyGifts, policyId).add(giftId);
 
   const memberships = leaves.map(({ event }) => {
     const policyId = policyLookedUpBy(event);
@@ -67,14 +61,8 @@ export async function appendToTrails(tx: EntityManager, fromSize: bigint, leaves
   const newLinks = memberships.flatMap((membership) => membership.policyLinks);
   const giftIds = [...new Set(memberships.flatMap((membership) => membership.giftIds))];
   const heads = new Map<string, { length: bigint; hash: Uint8Array }>();
-  for (const chunk of idChunks(giftIds)) {
-    const rows = await preparedQuery<{ giftId: string; length: number | string; hash: string }>(
-      tx,
-      `SELECT "giftId", "length", "hash" FROM ${quotedTable(tx, TrailHeadRow)} WHERE "giftId" IN (${chunk.map(() => '?').join(', ')})`,
-      chunk,
-    );
-    for (const row of rows) heads.set(row.giftId, { length: BigInt(row.length), hash: unhex(row.hash) });
-  }
+  const stored = await selectWhereIn<{ giftId: string; length: number | string; hash: string }>(tx, `SELECT "giftId", "length", "hash" FROM ${quotedTable(tx, TrailHeadRow)} WHERE "giftId"`, giftIds);
+  for (const row of stored) heads.set(row.giftId, { length: BigInt(row.length), hash: unhex(row.hash) });
 
   const trailEvents: unknown[][] = [];
   memberships.forEach((membership, i) => {
@@ -85,20 +73,20 @@ export async function appendToTrails(tx: EntityManager, fromSize: bigint, leaves
       trailEvents.push([giftId, next.length.toString(), (fromSize + BigInt(i)).toString(), hex(next.hash)]);
     }
   });
-  await insertRows(tx, `INSERT INTO ${quotedTable(tx, TrailEventRow)} ("giftId", "length", "leafIndex", "hash") VALUES`, trailEvents, 4, '');
+  await insertRows(tx, quotedTable(tx, TrailEventRow), { giftId: VARCHAR, length: BIGINT, leafIndex: BIGINT, hash: VARCHAR }, trailEvents, '');
   const changedHeads = giftIds.map((giftId) => {
     const head = heads.get(giftId)!;
     return [giftId, head.length.toString(), hex(head.hash), hex(trailMapLeafHash({ giftId, ...head }))];
   });
   await insertRows(
     tx,
-    `INSERT INTO ${quotedTable(tx, TrailHeadRow)} ("giftId", "length", "hash", "mapLeafHash") VALUES`,
+    quotedTable(tx, TrailHeadRow),
+    { giftId: VARCHAR, length: BIGINT, hash: VARCHAR, mapLeafHash: VARCHAR },
     changedHeads,
-    4,
     ' ON CONFLICT ("giftId") DO UPDATE SET "length" = excluded."length", "hash" = excluded."hash", "mapLeafHash" = excluded."mapLeafHash"',
   );
-  const links = [...new Map(newLinks.map((link) => [`${link.policyId}\u0000${link.giftId}`, [link.policyId, link.giftId]])).values()];
-  await insertRows(tx, `INSERT INTO ${quotedTable(tx, TrailPolicyGiftRow)} ("policyId", "giftId") VALUES`, links, 2, ' ON CONFLICT DO NOTHING');
+  const linkRows = [...new Map(newLinks.map((link) => [`${link.policyId}\u0000${link.giftId}`, [link.policyId, link.giftId]])).values()];
+  await insertRows(tx, quotedTable(tx, TrailPolicyGiftRow), { policyId: VARCHAR, giftId: VARCHAR }, linkRows, ' ON CONFLICT DO NOTHING');
   await preparedQuery(
     tx,
     `INSERT INTO ${quotedTable(tx, TrailProgressRow)} ("id", "size") VALUES (1, ?) ON CONFLICT ("id") DO UPDATE SET "size" = excluded."size"`,
@@ -228,10 +216,23 @@ function idChunks(ids: readonly string[]): string[][] {
   return fixedSizeChunks(ids);
 }
 
-/** Multi-row INSERTs of `rows` (each `width` values) in fixed-size chunks. */
-async function insertRows(tx: EntityManager, head: string, rows: readonly unknown[][], width: number, tail: string): Promise<void> {
-  const placeholders = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+const VARCHAR = 'character varying';
+const BIGINT = 'bigint';
+
+/**
+ * Multi-row INSERTs of `rows` (each a value per column of `columns`, which names each column's
+ * PostgreSQL type), then `tail`: on PostgreSQL one statement of arrays (columnsInsert), on SQLite
+ * fixed-size chunks.
+ */
+async function insertRows(tx: EntityManager, table: string, columns: Record<string, string>, rows: readonly unknown[][], tail: string): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns).map((name) => `"${name}"`);
+  if (tx.connection.options.type === 'postgres') {
+    await preparedQuery(tx, `${columnsInsert(table, names, Object.values(columns))}${tail}`, names.map((_, i) => rows.map((row) => row[i])));
+    return;
+  }
+  const placeholders = `(${names.map(() => '?').join(', ')})`;
   for (const chunk of fixedSizeChunks(rows)) {
-    await preparedQuery(tx, `${head} ${chunk.map(() => placeholders).join(', ')}${tail}`, chunk.flat());
+    await preparedQuery(tx, `INSERT INTO ${table} (${names.join(', ')}) VALUES ${chunk.map(() => placeholders).join(', ')}${tail}`, chunk.flat());
   }
 }

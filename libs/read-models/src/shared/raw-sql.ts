@@ -1,4 +1,5 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { QueryFailedError, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 
 /**
  * Raw SQL for the projections' hot statements. The projections run them for every batch in the
@@ -22,9 +23,11 @@ export function rawQuery<Row = ObjectLiteral>(manager: EntityManager, sql: strin
 }
 
 /**
- * Runs a statement inside `tx`, with `?` placeholders, on the driver's own connection: on SQLite
- * the statement is prepared once per connection and reused (TypeORM's path costs more CPU than
- * SQLite's work for such a statement); on PostgreSQL the placeholders become $1, $2, ...
+ * Runs a statement inside `tx`, with `?` placeholders, on the driver's own connection, prepared once
+ * per connection and reused: on SQLite (TypeORM's path costs more CPU than SQLite's work for such a
+ * statement) and on PostgreSQL, where the placeholders become $1, $2, ... and the statement is a
+ * named one (parsed and planned once per connection: an unnamed multi-row INSERT of 256 rows is
+ * parsed and planned again each time, which cost about as much as inserting its rows).
  * Returns the rows of a statement that yields rows (a SELECT, `INSERT ... RETURNING`), else none.
  */
 export async function preparedQuery<Row = ObjectLiteral>(tx: EntityManager, sql: string, values: readonly unknown[]): Promise<Row[]> {
@@ -36,23 +39,34 @@ export async function preparedQuery<Row = ObjectLiteral>(tx: EntityManager, sql:
     statement.run(...values);
     return [];
   }
-  const result = await runner.query(numberedPlaceholders(sql), [...values], true);
-  return result.records ?? [];
-}
-
-/** `sql` with its `?` placeholders numbered as PostgreSQL wants them ($1, $2, ...); remembered, as the same few statements recur. */
-function numberedPlaceholders(sql: string): string {
-  let numbered = numberedTexts.get(sql);
-  if (numbered === undefined) {
-    let n = 0;
-    numbered = sql.replace(/\?/g, () => `$${++n}`);
-    if (numberedTexts.size >= MAX_CACHED_STATEMENTS) numberedTexts.clear();
-    numberedTexts.set(sql, numbered);
+  const { name, text } = namedStatement(sql);
+  // The pg client itself: TypeORM's query() takes no statement name. Its errors are wrapped as TypeORM's would be.
+  const client = (await runner.connect()) as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows?: Row[] }> };
+  try {
+    return (await client.query({ name, text, values: [...values] })).rows ?? [];
+  } catch (error) {
+    throw new QueryFailedError(text, [...values], error as Error);
   }
-  return numbered;
 }
 
-const numberedTexts = new Map<string, string>();
+/**
+ * `sql` as a named PostgreSQL statement: its `?` placeholders numbered ($1, $2, ...), its name
+ * derived from the text (the pg client refuses a name reused for another text; the tables are
+ * schema-qualified, so each schema has its own). Remembered, as the same few statements recur.
+ */
+function namedStatement(sql: string): { name: string; text: string } {
+  let named = namedStatements.get(sql);
+  if (named === undefined) {
+    let n = 0;
+    const text = sql.replace(/\?/g, () => `$${++n}`);
+    named = { name: `pangolin_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`, text };
+    if (namedStatements.size >= MAX_CACHED_STATEMENTS) namedStatements.clear();
+    namedStatements.set(sql, named);
+  }
+  return named;
+}
+
+const namedStatements = new Map<string, { name: string; text: string }>();
 
 interface SqliteDriver {
   databaseConnection: { prepare(sql: string): PreparedStatement };
@@ -77,6 +91,29 @@ function preparedOn(driver: SqliteDriver, sql: string): PreparedStatement {
     cache.set(sql, (statement = database.prepare(sql)));
   }
   return statement;
+}
+
+/**
+ * The rows of `select` (a SELECT ending in `WHERE <column>`) whose column holds one of `values`,
+ * inside `tx`: on PostgreSQL in one statement (`= ANY` of the values as one array), on SQLite in
+ * `IN` lists of a few fixed sizes (see fixedSizeChunks).
+ */
+export async function selectWhereIn<Row = ObjectLiteral>(tx: EntityManager, select: string, values: readonly unknown[]): Promise<Row[]> {
+  if (values.length === 0) return [];
+  if (tx.connection.options.type === 'postgres') return preparedQuery<Row>(tx, `${select} = ANY(?)`, [values]);
+  const rows: Row[] = [];
+  for (const chunk of fixedSizeChunks(values)) rows.push(...(await preparedQuery<Row>(tx, `${select} IN (${chunk.map(() => '?').join(', ')})`, chunk)));
+  return rows;
+}
+
+/**
+ * A PostgreSQL INSERT of any number of rows in one statement: its parameters are one array per
+ * column, of the column's type (`types`, as PostgreSQL names them), so its text and plan do not
+ * depend on the number of rows, and a batch's rows of a table go in one round trip.
+ * `columns` are escaped already.
+ */
+export function columnsInsert(table: string, columns: readonly string[], types: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(', ')})`;
 }
 
 /** Statement sizes: rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */

@@ -3,15 +3,15 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { pangolinEvent, type PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { fixedSizeChunks, preparedQuery, quotedTable } from './raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, selectWhereIn } from './raw-sql';
 
 /**
  * The rows of one read-model table that a batch of events touches, held in memory while the batch
  * is applied, so a projection applies a batch set by set rather than event by event:
  *
  *   1. `load` the stored rows the batch will read, in one query per column (a projection scans the
- *      batch's events for the keys first), and anything read later that was not loaded is loaded
- *      then;
+ *      batch's events for the keys first; on PostgreSQL the keys go as one array, on SQLite in
+ *      lists of a few fixed sizes), and anything read later that was not loaded is loaded then;
  *   2. apply the events in log order to the rows in memory (`get`, `where`, `insert`, `update`,
  *      `delete`): a later event of the batch sees what an earlier one did;
  *   3. `flush`: the changed rows go back in multi-row upserts, the deleted ones in a DELETE.
@@ -20,7 +20,8 @@ import { fixedSizeChunks, preparedQuery, quotedTable } from './raw-sql';
  * exist does nothing, inserting a row whose key is taken throws, and the flushed rows are those the
  * statements would have left. Values go through the driver's own conversions (TypeORM's
  * preparePersistentValue and prepareHydratedValue), so rows read the same as rows TypeORM wrote.
- * Statements are raw and prepared (see raw-sql.ts) and of a few fixed sizes, so few are ever made.
+ * Statements are raw and prepared (see raw-sql.ts) and of a few fixed sizes (on PostgreSQL, one per
+ * kind whatever the number of rows: the values go as arrays), so few are ever made.
  */
 export class RowSet<Row extends ObjectLiteral> {
   private readonly entries = new Map<string, Entry<Row>>();
@@ -65,18 +66,13 @@ export class RowSet<Row extends ObjectLiteral> {
     if (wanted.length === 0) return;
     for (const value of wanted) done.add(value);
     const metadata = this.column(column);
-    for (const chunk of fixedSizeChunks(wanted)) {
-      const sql = this.statement(`select ${column} ${chunk.length}`, () => {
-        const selected = this.columns.map(({ databaseName }) => this.escape(databaseName)).join(', ');
-        return `SELECT ${selected} FROM ${this.table} WHERE ${this.escape(metadata.databaseName)} IN (${placeholders(chunk.length)})`;
-      });
-      const rows = await preparedQuery(this.tx, sql, chunk.map((value) => this.persisted(value, metadata)));
-      for (const stored of rows) {
-        const row = this.hydrated(stored);
-        const key = this.keyOf(row);
-        // What the batch did to a row wins over what is stored.
-        if (!this.entries.has(key)) this.add(key, { row, stored: true, changed: false, changedColumns: new Set(), order: this.entries.size });
-      }
+    const select = this.statement(`select ${column}`, () => `SELECT ${this.columns.map(({ databaseName }) => this.escape(databaseName)).join(', ')} FROM ${this.table} WHERE ${this.escape(metadata.databaseName)}`);
+    const rows = await selectWhereIn(this.tx, select, wanted.map((value) => this.persisted(value, metadata)));
+    for (const stored of rows) {
+      const row = this.hydrated(stored);
+      const key = this.keyOf(row);
+      // What the batch did to a row wins over what is stored.
+      if (!this.entries.has(key)) this.add(key, { row, stored: true, changed: false, changedColumns: new Set(), order: this.entries.size });
     }
   }
 
@@ -170,8 +166,9 @@ export class RowSet<Row extends ObjectLiteral> {
   }
 
   /**
-   * Writes what the batch changed: the deleted rows, then the changed ones in multi-row upserts, then
-   * the appended ones. A stored row's upsert leaves out the indexed columns the batch did not change:
+   * Writes what the batch changed: the deleted rows, then the changed stored ones in multi-row
+   * upserts, then the rows it added (plain multi-row INSERTs: their keys were found free), then the
+   * appended ones. A stored row's upsert leaves out the indexed columns the batch did not change:
    * SQLite rewrites the entries of every index on a column the SET names, changed or not (the
    * catalogue's rows, with four indexes each, change several times in their life), and a row the
    * batch changed back to what is stored is not written at all.
@@ -179,9 +176,12 @@ export class RowSet<Row extends ObjectLiteral> {
   async flush(): Promise<void> {
     const deleted: Row[] = [];
     const changed = new Map<string, Row[]>();
+    const added: Row[] = [];
     for (const entry of this.entries.values()) {
       if (!entry.changed) continue;
-      if (entry.row) {
+      // A row the database does not hold (insert found its key free): a plain INSERT, no conflict to resolve.
+      if (entry.row && !entry.stored) added.push(entry.row);
+      else if (entry.row) {
         const unchanged = entry.stored && entry.changedColumns ? [...this.indexedColumns].filter((column) => !entry.changedColumns!.has(column)).join(',') : '';
         if (!entry.stored || !entry.changedColumns || entry.changedColumns.size > 0) {
           const rows = changed.get(unchanged);
@@ -194,29 +194,41 @@ export class RowSet<Row extends ObjectLiteral> {
       entry.changedColumns = new Set();
     }
     for (const chunk of fixedSizeChunks(deleted)) await this.deleteRows(chunk);
-    for (const [unchanged, rows] of changed) for (const chunk of fixedSizeChunks(rows)) await this.insertRows(chunk, true, unchanged);
-    for (const chunk of fixedSizeChunks(this.appended.splice(0))) await this.insertRows(chunk, false);
+    for (const [unchanged, rows] of changed) await this.insertRows(rows, true, unchanged);
+    await this.insertRows(added, false);
+    await this.insertRows(this.appended.splice(0), false);
   }
 
-  /** `unchanged`: the indexed columns, comma-separated, an upsert does not set (the stored row holds their values). */
+  /**
+   * Multi-row INSERTs (upserts) of `rows`: on PostgreSQL one statement, each column's values as one
+   * array (see columnsInsert); on SQLite chunks of a few fixed sizes. `unchanged`: the indexed
+   * columns, comma-separated, an upsert does not set (the stored row holds their values).
+   */
   private async insertRows(rows: readonly Row[], upsert: boolean, unchanged = ''): Promise<void> {
-    const sql = this.statement(`${upsert ? `upsert ${unchanged}` : 'insert'} ${rows.length}`, () => {
-      const names = this.columns.map(({ databaseName }) => this.escape(databaseName));
-      const row = `(${placeholders(names.length)})`;
-      let text = `INSERT INTO ${this.table} (${names.join(', ')}) VALUES ${rows.map(() => row).join(', ')}`;
-      if (upsert) {
-        const kept = new Set(unchanged ? unchanged.split(',') : []);
-        const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
-        const updated = this.columns.filter(({ propertyName }) => !kept.has(propertyName)).map(({ databaseName }) => this.escape(databaseName)).filter((name) => !keys.includes(name));
-        text += ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
-      }
-      return text;
-    });
+    if (rows.length === 0) return;
+    const conflict = () => {
+      if (!upsert) return '';
+      const kept = new Set(unchanged ? unchanged.split(',') : []);
+      const keys = this.keyColumns.map(({ databaseName }) => this.escape(databaseName));
+      const updated = this.columns.filter(({ propertyName }) => !kept.has(propertyName)).map(({ databaseName }) => this.escape(databaseName)).filter((name) => !keys.includes(name));
+      return ` ON CONFLICT (${keys.join(', ')}) DO ${updated.length ? `UPDATE SET ${updated.map((name) => `${name} = excluded.${name}`).join(', ')}` : 'NOTHING'}`;
+    };
+    const names = () => this.columns.map(({ databaseName }) => this.escape(databaseName));
     const columns = this.columns;
-    const values = new Array<unknown>(rows.length * columns.length);
-    let next = 0;
-    for (const row of rows) for (const column of columns) values[next++] = this.persisted(this.valueOf(row, column), column);
-    await preparedQuery(this.tx, sql, values);
+    const kind = upsert ? `upsert ${unchanged}` : 'insert';
+    if (this.tx.connection.options.type === 'postgres') {
+      const sql = this.statement(`${kind} columns`, () => columnsInsert(this.table, names(), columns.map((column) => this.tx.connection.driver.normalizeType(column))) + conflict());
+      const values = columns.map((column) => rows.map((row) => this.persisted(this.valueOf(row, column), column)));
+      await preparedQuery(this.tx, sql, values);
+      return;
+    }
+    for (const chunk of fixedSizeChunks(rows)) {
+      const sql = this.statement(`${kind} ${chunk.length}`, () => `INSERT INTO ${this.table} (${names().join(', ')}) VALUES ${chunk.map(() => `(${placeholders(columns.length)})`).join(', ')}${conflict()}`);
+      const values = new Array<unknown>(chunk.length * columns.length);
+      let next = 0;
+      for (const row of chunk) for (const column of columns) values[next++] = this.persisted(this.valueOf(row, column), column);
+      await preparedQuery(this.tx, sql, values);
+    }
   }
 
   private async deleteRows(rows: readonly Row[]): Promise<void> {

@@ -33,10 +33,23 @@ export interface TrailState {
   readonly hash: Uint8Array;
 }
 
-/** chain_i from chain_{i-1} and the RFC 6962 leaf hash of the trail's i-th event. */
+/**
+ * chain_i from chain_{i-1} and the RFC 6962 leaf hash of the trail's i-th event. Hashed in one call
+ * from a reused buffer when both are 32 bytes (always, but for a caller's mistake): the Merkle log
+ * chains several trail events per leaf it appends.
+ */
 export function nextTrailHash(previous: Uint8Array, eventLeafHash: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(CHAIN_PREFIX).update(previous).update(eventLeafHash).digest());
+  if (previous.length !== HASH_SIZE || eventLeafHash.length !== HASH_SIZE) {
+    return new Uint8Array(createHash('sha256').update(CHAIN_PREFIX).update(previous).update(eventLeafHash).digest());
+  }
+  chainInput.set(previous, 1);
+  chainInput.set(eventLeafHash, 1 + HASH_SIZE);
+  return new Uint8Array(oneShotHash('sha256', chainInput, 'buffer'));
 }
+
+/** 0x02 || chain_{i-1} || leafHash_i, rewritten by each nextTrailHash (synchronous, so never shared). */
+const chainInput = new Uint8Array(1 + 2 * HASH_SIZE);
+chainInput[0] = 0x02;
 
 /** The trail hash of events with these leaf hashes, in order. */
 export function trailHashOf(leafHashes: Iterable<Uint8Array>): { length: bigint; hash: Uint8Array } {

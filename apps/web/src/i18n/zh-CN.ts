@@ -237,7 +237,7 @@ export const zhCN: Record<MessageKey, string> = {
   'insurer.reason': '拒赔理由',
   'insurer.decideSubmit': '记录决定',
   'insurer.approvedFor': '核准金额 {amount}。',
-  'insurer.payoutReference': '赔款支付流水号',
+  'insurer.payoutReference': '赔付编号',
   'insurer.pay': '支付赔款',
 
   'public.title': '资金去向',
@@ -266,7 +266,7 @@ export const zhCN: Record<MessageKey, string> = {
   'public.log.orRun': "或运行",
 
   'verify.title': "核验凭证",
-  'verify.intro': "在浏览器中核验捐赠凭证，所用代码与 pangolin-verify 命令相同：凭证不会离开本页面。它证明该笔捐赠资金轨迹中的每一条事件都在平台已签名的日志中。",
+  'verify.intro': "在浏览器中核验捐赠凭证，所用代码与命令行核验工具相同：凭证不会离开本页面。它证明该笔捐赠资金轨迹中的每一条事件都在平台已签名的日志中。",
   'verify.inputs': "凭证与公钥",
   'verify.receipt': "凭证文件（.json）",
   'verify.key': "日志公钥",
@@ -637,7 +637,7 @@ export const zhCN: Record<MessageKey, string> = {
   'claim.paidAmount': '赔付金额',
   'claim.filedByLabel': '报案方',
   'claim.rejectionReason': '拒赔原因',
-  'claim.payoutReference': '赔款支付流水号',
+  'claim.payoutReference': '赔付编号',
   'claim.paidOn': '赔付日期',
   'claim.history': '理赔经过',
   'claim.when': '时间',

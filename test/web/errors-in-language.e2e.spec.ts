@@ -108,6 +108,14 @@ describeWithBrowser('refusals in the page’s language', () => {
   const submit = (scope: Locator, language: Language, key: MessageKey, values?: Record<string, string | number>) =>
     scope.getByRole('button', { name: text(language, key, values), exact: true }).click();
 
+  /** A fresh browser at `view`, signed in as `username`, with the view's translations and refusal checks (screenshots named after `name`). */
+  const openSignedIn = async (view: (typeof VIEWS)[number], name: string, username: string, home: string, codes: string[] = []) => {
+    const { context, page } = await openView(browser, platform.url, view);
+    const t = (key: MessageKey, values?: Record<string, string | number>) => text(view.language, key, values);
+    await signIn(page, username, home);
+    return { context, page, t, language: view.language, ...checker(page, view.language, `errors-${name}-${view.language}-${view.width}`, codes) };
+  };
+
   it.each(VIEWS)('$language at $width px', async (view) => {
     const { language, width } = view;
     const { context, page } = await openView(browser, platform.url, view);
@@ -210,12 +218,8 @@ describeWithBrowser('refusals in the page’s language', () => {
   }, 120_000);
 
   it.each(VIEWS)("the claim's page refuses a bad decision and a bad payment ($language at $width px)", async (view) => {
-    const { language, width } = view;
-    const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
     const { claimId } = await government.ok(`/policies/${claimPolicyId}/claims`, { incidentDate: today(), kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
-    const { context, page } = await openView(browser, platform.url, view);
-    const { check, shots } = checker(page, language, `errors-claim-${language}-${width}`);
-    await signIn(page, 'insurer.anxin', 'insurer');
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'claim', 'insurer.anxin', 'insurer');
     await page.goto(`/#/claim/${claimId}`);
     const actions = page.locator('#claim-actions');
 
@@ -255,21 +259,17 @@ describeWithBrowser('refusals in the page’s language', () => {
     await submit(actions, language, 'insurer.pay');
     await fieldError(actions, reference).getByText(t('error.validation.maxLength', { field: t('field.payoutReference'), max: 100 })).waitFor();
     await check('pay-reference-too-long');
-    await insurerApi.ok(`/policies/${claimPolicyId}/claims/${claimId}/payment`, { payoutReference: `PAID-${width}-${language === 'en' ? 'A' : 'B'}` });
+    await insurerApi.ok(`/policies/${claimPolicyId}/claims/${claimId}/payment`, { payoutReference: `PAID-${view.width}-${language === 'en' ? 'A' : 'B'}` });
     await actions.getByLabel(reference, { exact: true }).fill('BANK-TRF-OTHER');
     await submit(actions, language, 'insurer.pay');
-    await actions.locator('form > .field-error').getByText(t('error.claim.already-paid', { payoutReference: `PAID-${width}-${language === 'en' ? 'A' : 'B'}` })).waitFor();
+    await actions.locator('form > .field-error').getByText(t('error.claim.already-paid', { payoutReference: `PAID-${view.width}-${language === 'en' ? 'A' : 'B'}` })).waitFor();
     await check('pay-already-paid');
     expect(shots.length).toBe(7);
     await context.close();
   }, 120_000);
 
   it.each(VIEWS)('the bulk issue refuses a missing series, a number taken and a start out of the window ($language at $width px)', async (view) => {
-    const { language, width } = view;
-    const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
-    const { context, page } = await openView(browser, platform.url, view);
-    const { check, shots } = checker(page, language, `errors-bulk-${language}-${width}`);
-    await signIn(page, 'insurer.anxin', 'insurer');
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'bulk', 'insurer.anxin', 'insurer');
     const section = page.locator('#insurer-bulk-issue');
     const choose = () => section.getByRole('checkbox', { name: t('bulk.select', { code: bulk }), exact: true }).check();
     const fill = async (prefix: string, first: string, startDate: string) => {
@@ -304,11 +304,7 @@ describeWithBrowser('refusals in the page’s language', () => {
   }, 120_000);
 
   it.each(VIEWS)("the insurer dashboard's as-of day refuses a date typed in part and one the API cannot read ($language at $width px)", async (view) => {
-    const { language, width } = view;
-    const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
-    const { context, page } = await openView(browser, platform.url, view);
-    const { check, shots } = checker(page, language, `errors-as-of-${language}-${width}`);
-    await signIn(page, 'insurer.anxin', 'insurer');
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'as-of', 'insurer.anxin', 'insurer');
     const premiums = page.locator('#insurer-premiums');
     const asOf = premiums.getByLabel(t('insurer.asOf'), { exact: true });
     await premiums.getByTestId('premiums-received').waitFor();
@@ -329,14 +325,8 @@ describeWithBrowser('refusals in the page’s language', () => {
   }, 120_000);
 
   it.each(VIEWS)("the certificate and the verify link refuse another donor's gift and a receipt that does not verify ($language at $width px)", async (view) => {
-    const { language, width } = view;
-    const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
-    const { context, page } = await openView(browser, platform.url, view);
-    // The gift's id and its receipt's file name are shown as they are (codes, not words).
-    const { check, shots } = checker(page, language, `errors-certificate-${language}-${width}`, [liGiftId, `pangolin-receipt-${liGiftId}`]);
-
-    // Another donor's gift: neither its certificate nor its receipt is shown.
-    await signIn(page, 'donor.wang', 'donor');
+    // Another donor's gift: neither its certificate nor its receipt is shown. (The gift's id and its receipt's file name show as they are: codes, not words.)
+    const { context, page, t, check, shots } = await openSignedIn(view, 'certificate', 'donor.wang', 'donor', [liGiftId, `pangolin-receipt-${liGiftId}`]);
     await page.goto(`/#/certificate/${liGiftId}`);
     await page.locator('.field-error').getByText(t('common.loadFailed').split('{error}')[0]).waitFor();
     await check('certificate-other-donor');
@@ -365,12 +355,8 @@ describeWithBrowser('refusals in the page’s language', () => {
   }, 120_000);
 
   it.each(VIEWS)("the household's page refuses a revocation without reason and an erasure unconfirmed or without reason ($language at $width px)", async (view) => {
-    const { language, width } = view;
-    const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
-    const { context, page } = await openView(browser, platform.url, view);
-    const { check, shots } = checker(page, language, `errors-household-${language}-${width}`);
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'household', 'gov.nanshan', 'government');
     const code = householdCodeFor(DEMO.household(5));
-    await signIn(page, 'gov.nanshan', 'government');
     await page.goto(`/#/household/${DEMO.household(5)}`);
     const actions = page.locator('#household-actions');
     const revoke = actions.locator('form').filter({ has: page.getByRole('button', { name: t('household.revoke'), exact: true }) });

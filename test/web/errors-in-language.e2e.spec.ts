@@ -1,10 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { nationalIdWithChecksum, householdCodeFor } from '@pangolin/domain';
 import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { DEMO } from '../../apps/api/src/demo/seed-demo';
+import { formatMoney } from '../../apps/web/src/format';
 import { until } from '../support/eventually';
-import type { ApiClient, RunningPlatform } from '../support/platform';
+import { cny, type ApiClient, type RunningPlatform } from '../support/platform';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, demoDataWords, englishOnPage, rawKeysOnPage, replaceSessionToken, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
 /**
@@ -24,6 +25,14 @@ async function refusals(page: Page): Promise<string[]> {
   return page.locator('.field-error, [data-testid="sign-in-notice"]').allInnerTexts();
 }
 
+/** The refusal under the field labelled `label` (exactly), inside `scope`: where a refusal that names the field must show. */
+function fieldError(scope: Locator, label: string): Locator {
+  return scope.locator('.field').filter({ has: scope.page().getByLabel(label, { exact: true }) }).locator('.field-error');
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 describeWithBrowser('refusals in the page’s language', () => {
   let platform: RunningPlatform;
   let browser: Browser;
@@ -31,6 +40,15 @@ describeWithBrowser('refusals in the page’s language', () => {
   let dataWords: Set<string>;
   const active = householdCodeFor(DEMO.household(1));
   const requested = householdCodeFor(DEMO.household(2));
+  /** Household 3's policy, issued: the claims the claim page refuses to decide are filed on it (household 1's cover stays whole). */
+  const claimed = householdCodeFor(DEMO.household(3));
+  /** Household 4's policy, requested: the one the bulk issue is refused. */
+  const bulk = householdCodeFor(DEMO.household(4));
+  let government: ApiClient;
+  let insurerApi: ApiClient;
+  let claimPolicyId: string;
+  /** donor.li's paid gift: another donor's for donor.wang, and a receipt to alter on its way. */
+  let liGiftId: string;
 
   beforeAll(async () => {
     platform = await startWebPlatform();
@@ -40,32 +58,39 @@ describeWithBrowser('refusals in the page’s language', () => {
     // Household 1's policy issued (a claim to refuse), household 2's requested (a policy to issue).
     const insurer: ApiClient = await platform.api.login('insurer.anxin', DEMO_PASSWORD);
     const donor: ApiClient = await platform.api.login('donor.li', DEMO_PASSWORD);
-    const gift = await donor.ok('/gifts', { amount: { amount: 5000, currency: 'CNY' }, target: { kind: 'household', householdId: DEMO.household(2), productId: DEMO.productId }, remainder: 'refund' });
-    await donor.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: 'ERRORS-TEST-0001', amount: { amount: 5000, currency: 'CNY' } });
+    government = await platform.api.login('gov.nanshan', DEMO_PASSWORD);
+    insurerApi = insurer;
+    for (const n of [2, 3, 4]) {
+      const gift = await donor.ok('/gifts', { amount: { amount: 5000, currency: 'CNY' }, target: { kind: 'household', householdId: DEMO.household(n), productId: DEMO.productId }, remainder: 'refund' });
+      await donor.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: `ERRORS-TEST-000${n - 1}`, amount: { amount: 5000, currency: 'CNY' } });
+      if (n === 2) liGiftId = gift.giftId;
+    }
     type Policy = { policyId: string; household: { householdCode: string }; status: string; fundedOn?: string; requestedAt?: string };
     const policies = await until(
       'household 2’s policy requested',
       async (): Promise<Policy[]> => (await insurer.read('/insurer/policies?limit=100')).items,
-      (items) => items.some((policy) => policy.household.householdCode === requested),
+      (items) => [requested, claimed, bulk].every((code) => items.some((policy) => policy.household.householdCode === code)),
       { deadlineMs: 30_000, intervalMs: 200 },
     );
     const first = policies.find((policy) => policy.household.householdCode === active)!;
     const issued = await insurer.post(`/policies/${first.policyId}/issue`, { policyNumber: 'ANX-ERR-0001', startDate: new Date().toISOString().slice(0, 10) });
     expect([issued.status, issued.body]).toEqual([expect.any(Number), expect.anything()]);
     expect(issued.status).toBeLessThan(300);
+    claimPolicyId = policies.find((policy) => policy.household.householdCode === claimed)!.policyId;
+    await insurer.ok(`/policies/${claimPolicyId}/issue`, { policyNumber: 'ANX-ERR-0003', startDate: today() });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await platform?.stop();
   });
 
-  it.each(VIEWS)('$language at $width px', async (view) => {
-    const { language, width } = view;
-    const { context, page } = await openView(browser, platform.url, view);
-    const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
-    const name = `errors-${language}-${width}`;
+  /**
+   * After each refusal: what it says is in the page's language, nothing English is left on a zh-CN
+   * page, no key shows; then a screenshot, numbered by step under `name`.
+   */
+  const checker = (page: Page, language: Language, name: string, codes: string[] = []) => {
+    const words = new Set([...dataWords, ...codes.flatMap((code) => code.match(/[A-Za-z][A-Za-z'’-]+/g) ?? [])]);
     const shots: string[] = [];
-    /** After each refusal: what it says is in the page's language, nothing English is left on a zh-CN page, no key shows. */
     const check = async (step: string) => {
       const said = await refusals(page);
       expect([step, said.length > 0]).toEqual([step, true]);
@@ -73,22 +98,39 @@ describeWithBrowser('refusals in the page’s language', () => {
         if (language === 'zh-CN') expect([step, refusal, /[\u4e00-\u9fff]/.test(refusal)]).toEqual([step, refusal, true]);
         else expect([step, refusal, /[\u4e00-\u9fff]/.test(refusal)]).toEqual([step, refusal, false]);
       }
-      if (language === 'zh-CN') expect([step, await englishOnPage(page, dataWords)]).toEqual([step, []]);
+      if (language === 'zh-CN') expect([step, await englishOnPage(page, words)]).toEqual([step, []]);
       expect([step, await rawKeysOnPage(page, demoUsernames)]).toEqual([step, []]);
-      expect([step, await page.title()]).toEqual([step, t('app.title')]);
+      expect([step, await page.title()]).toEqual([step, text(language, 'app.title')]);
       shots.push(await screenshot(page, `${name}-${String(shots.length + 1).padStart(2, '0')}-${step}`));
     };
+    return { check, shots };
+  };
+  const submit = (scope: Locator, language: Language, key: MessageKey, values?: Record<string, string | number>) =>
+    scope.getByRole('button', { name: text(language, key, values), exact: true }).click();
+
+  /** A fresh browser at `view`, signed in as `username`, with the view's translations and refusal checks (screenshots named after `name`). */
+  const openSignedIn = async (view: (typeof VIEWS)[number], name: string, username: string, home: string, codes: string[] = []) => {
+    const { context, page } = await openView(browser, platform.url, view);
+    const t = (key: MessageKey, values?: Record<string, string | number>) => text(view.language, key, values);
+    await signIn(page, username, home);
+    return { context, page, t, language: view.language, ...checker(page, view.language, `errors-${name}-${view.language}-${view.width}`, codes) };
+  };
+
+  it.each(VIEWS)('$language at $width px', async (view) => {
+    const { language, width } = view;
+    const { context, page } = await openView(browser, platform.url, view);
+    const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
+    const { check, shots } = checker(page, language, `errors-${language}-${width}`);
     const signInForm = page.locator('#sign-in');
-    const submit = (scope: ReturnType<Page['locator']>, key: MessageKey) => scope.getByRole('button', { name: t(key), exact: true }).click();
 
     // Sign-in: nothing typed, then a wrong password.
     await page.goto('/#/sign-in');
-    await submit(signInForm, 'signIn.submit');
+    await submit(signInForm, language, 'signIn.submit');
     await signInForm.getByText(t('error.validation.isNotEmpty', { field: t('field.username') })).waitFor();
     await check('sign-in-empty');
     await signInForm.getByLabel(t('signIn.username')).fill('donor.li');
     await signInForm.getByLabel(t('signIn.password')).fill('not-the-password');
-    await submit(signInForm, 'signIn.submit');
+    await submit(signInForm, language, 'signIn.submit');
     await signInForm.getByText(t('signIn.wrong')).waitFor();
     await check('sign-in-wrong-password');
 
@@ -103,12 +145,12 @@ describeWithBrowser('refusals in the page’s language', () => {
     const give = page.locator('form').filter({ has: page.getByRole('button', { name: t('donor.giveSubmit') }) });
     await give.getByLabel(t('donor.toProgramme')).check();
     await give.getByLabel(t('donor.amount')).fill('五十');
-    await submit(give, 'donor.giveSubmit');
+    await submit(give, language, 'donor.giveSubmit');
     await give.getByText(t('donor.amountFormat')).waitFor();
     await check('donor-amount-format');
     await give.getByLabel(t('donor.amount')).fill('50');
     await page.route('**/gifts', (route) => route.abort('internetdisconnected'));
-    await submit(give, 'donor.giveSubmit');
+    await submit(give, language, 'donor.giveSubmit');
     await give.getByText(t('error.network')).waitFor();
     await check('donor-offline');
     await page.unroute('**/gifts');
@@ -122,25 +164,25 @@ describeWithBrowser('refusals in the page’s language', () => {
     // The officer's household form: nothing filled in, then a resident ID that is not one, then a village of another region.
     await signIn(page, 'gov.nanshan', 'government');
     const register = page.locator('#gov-register');
-    await submit(register, 'gov.registerSubmit');
+    await submit(register, language, 'gov.registerSubmit');
     await register.getByText(t('error.validation.isNotEmpty', { field: t('field.personal.headName') })).waitFor();
     await check('register-empty');
     await register.getByLabel(t('gov.villageCode')).fill('440305001002');
     await register.getByLabel(t('gov.headName')).fill('周明');
     await register.getByLabel(t('gov.headNationalId')).fill('12345');
     await register.getByLabel(t('gov.address')).fill('440305001002 村 9 号');
-    await submit(register, 'gov.registerSubmit');
+    await submit(register, language, 'gov.registerSubmit');
     await register.getByText(t('error.invalid.national-id', { field: t('field.personal.headNationalId') })).waitFor();
     await check('register-national-id');
     await register.getByLabel(t('gov.villageCode')).fill('440306001001');
     await register.getByLabel(t('gov.headNationalId')).fill(nationalIdWithChecksum(`44030619900101${String(VIEWS.indexOf(view)).padStart(3, '0')}`));
-    await submit(register, 'gov.registerSubmit');
+    await submit(register, language, 'gov.registerSubmit');
     await register.getByText(t('error.region.outside-yours', { yourRegion: '440305' })).waitFor();
     await check('register-outside-region');
 
     // The declaration form (on the officer's page): nothing filled in.
     const declare = page.locator('#declare-disaster');
-    await submit(declare, 'disaster.declareSubmit');
+    await submit(declare, language, 'disaster.declareSubmit');
     await declare.locator('.field-error').first().waitFor();
     await check('declare-empty');
 
@@ -148,12 +190,12 @@ describeWithBrowser('refusals in the page’s language', () => {
     await signIn(page, 'insurer.anxin', 'insurer');
     const toIssue = page.locator(`[data-testid="policies"] li[data-household-code="${requested}"]`);
     await toIssue.getByLabel(t('insurer.policyNumber')).fill('');
-    await submit(toIssue, 'insurer.issue');
+    await submit(toIssue, language, 'insurer.issue');
     await toIssue.getByText(t('error.validation.isNotEmpty', { field: t('field.policyNumber') })).waitFor();
     await check('issue-no-number');
     await toIssue.getByLabel(t('insurer.policyNumber')).fill(`ANX-ERR-${language}-${width}`);
     await toIssue.getByLabel(t('insurer.startDate')).fill(new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10));
-    await submit(toIssue, 'insurer.issue');
+    await submit(toIssue, language, 'insurer.issue');
     await toIssue.getByText(t('error.invalid.start-window', { field: t('field.startDate') }).split('{from}')[0]).waitFor();
     await check('issue-start-window');
 
@@ -161,17 +203,176 @@ describeWithBrowser('refusals in the page’s language', () => {
     await covered.getByRole('button', { name: t('insurer.fileClaim') }).click();
     await covered.getByLabel(t('insurer.amountClaimed')).fill('60000');
     await covered.getByLabel(t('insurer.evidence'), { exact: true }).fill('invoice.pdf');
-    await submit(covered, 'insurer.fileClaimSubmit');
+    await submit(covered, language, 'insurer.fileClaimSubmit');
     const yuan = (amount: number) => new Intl.NumberFormat(language, { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 }).format(amount);
     await covered.getByText(t('error.claim.amount-exceeds-cover', { claimed: yuan(60_000), remaining: yuan(50_000) })).waitFor();
     await check('claim-above-cover');
     await covered.getByLabel(t('insurer.amountClaimed')).fill('100');
     await covered.getByLabel(t('insurer.incidentDate')).fill(new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10));
-    await submit(covered, 'insurer.fileClaimSubmit');
+    await submit(covered, language, 'insurer.fileClaimSubmit');
     await covered.getByText(t('error.invalid.after-today', { field: t('field.incidentDate') }).split('{today}')[0]).waitFor();
     await check('claim-in-future');
 
     expect(shots.length).toBe(14);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the claim's page refuses a bad decision and a bad payment ($language at $width px)", async (view) => {
+    const { claimId } = await government.ok(`/policies/${claimPolicyId}/claims`, { incidentDate: today(), kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'claim', 'insurer.anxin', 'insurer');
+    await page.goto(`/#/claim/${claimId}`);
+    const actions = page.locator('#claim-actions');
+
+    // Approval in part: an amount that is not one (said before anything is sent), then more than was claimed (the API's refusal).
+    await actions.getByRole('radio', { name: t('insurer.decision.part'), exact: true }).check();
+    const approved = t('insurer.approvedAmount');
+    await actions.getByLabel(approved, { exact: true }).fill('五十');
+    await submit(actions, language, 'insurer.decideSubmit');
+    await fieldError(actions, approved).getByText(t('donor.amountFormat')).waitFor();
+    await check('approve-amount-format');
+    await actions.getByLabel(approved, { exact: true }).fill('2000');
+    await submit(actions, language, 'insurer.decideSubmit');
+    await fieldError(actions, approved).getByText(t('error.invalid.amount-above-claimed', { field: t('field.approvedAmount.amount'), claimed: formatMoney(cny(100_000), language) })).waitFor();
+    await check('approve-above-claimed');
+
+    // A rejection without its reason.
+    await actions.getByRole('radio', { name: t('insurer.decision.reject'), exact: true }).check();
+    await submit(actions, language, 'insurer.decideSubmit');
+    await fieldError(actions, t('insurer.reason')).getByText(t('error.validation.isNotEmpty', { field: t('field.reason') })).waitFor();
+    await check('reject-no-reason');
+
+    // Decided meanwhile by another of the insurer's staff: the page's decision is refused, saying so.
+    await insurerApi.ok(`/policies/${claimPolicyId}/claims/${claimId}/approve`, { approvedAmount: cny(10_000) });
+    await actions.getByRole('radio', { name: t('insurer.decision.full'), exact: true }).check();
+    await submit(actions, language, 'insurer.decideSubmit');
+    await actions.locator('form > .field-error').getByText(t('error.claim.already-decided', { status: t('claimState.approved') })).waitFor();
+    await check('decide-already-decided');
+
+    // The payment: no reference, one too long, then the claim paid meanwhile under another reference.
+    await page.reload();
+    const reference = t('insurer.payoutReference');
+    await actions.getByLabel(reference, { exact: true }).waitFor();
+    await submit(actions, language, 'insurer.pay');
+    await fieldError(actions, reference).getByText(t('error.validation.isNotEmpty', { field: t('field.payoutReference') })).waitFor();
+    await check('pay-no-reference');
+    await actions.getByLabel(reference, { exact: true }).fill('R'.repeat(101));
+    await submit(actions, language, 'insurer.pay');
+    await fieldError(actions, reference).getByText(t('error.validation.maxLength', { field: t('field.payoutReference'), max: 100 })).waitFor();
+    await check('pay-reference-too-long');
+    await insurerApi.ok(`/policies/${claimPolicyId}/claims/${claimId}/payment`, { payoutReference: `PAID-${view.width}-${language === 'en' ? 'A' : 'B'}` });
+    await actions.getByLabel(reference, { exact: true }).fill('BANK-TRF-OTHER');
+    await submit(actions, language, 'insurer.pay');
+    await actions.locator('form > .field-error').getByText(t('error.claim.already-paid', { payoutReference: `PAID-${view.width}-${language === 'en' ? 'A' : 'B'}` })).waitFor();
+    await check('pay-already-paid');
+    expect(shots.length).toBe(7);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)('the bulk issue refuses a missing series, a number taken and a start out of the window ($language at $width px)', async (view) => {
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'bulk', 'insurer.anxin', 'insurer');
+    const section = page.locator('#insurer-bulk-issue');
+    const choose = () => section.getByRole('checkbox', { name: t('bulk.select', { code: bulk }), exact: true }).check();
+    const fill = async (prefix: string, first: string, startDate: string) => {
+      await section.getByLabel(t('bulk.prefix'), { exact: true }).fill(prefix);
+      await section.getByLabel(t('bulk.first'), { exact: true }).fill(first);
+      await section.getByLabel(t('bulk.startDate'), { exact: true }).fill(startDate);
+      await submit(section, language, 'bulk.issue', { count: 1 });
+    };
+    const failedRow = section.locator(`tr[data-status="failed"][data-household-code="${bulk}"]`);
+
+    // No prefix and a first serial that is not digits: said under each field, nothing sent.
+    await choose();
+    await fill('', '一', today());
+    await fieldError(section, t('bulk.prefix')).getByText(t('bulk.prefixNeeded')).waitFor();
+    await fieldError(section, t('bulk.first')).getByText(t('bulk.firstNeeded')).waitFor();
+    await check('bulk-no-series');
+
+    // A number another policy has (ANX-ERR-0001, issued before): the row says so.
+    await fill('ANX-ERR-', '0001', today());
+    await failedRow.getByText(t('error.policy.number-taken', { policyNumber: 'ANX-ERR-0001' })).waitFor();
+    await check('bulk-number-taken');
+    await submit(section, language, 'bulk.close');
+
+    // Cover starting 90 days out, beyond the 30 days after funding: the row says when it may start.
+    await choose();
+    await fill(`ANX-B${VIEWS.indexOf(view)}-`, '1', daysFromToday(90));
+    await failedRow.getByText(t('error.invalid.start-window', { field: t('field.startDate') }).split('{from}')[0]).waitFor();
+    await check('bulk-start-window');
+    await submit(section, language, 'bulk.close');
+    expect(shots.length).toBe(3);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the insurer dashboard's as-of day refuses a date typed in part and one the API cannot read ($language at $width px)", async (view) => {
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'as-of', 'insurer.anxin', 'insurer');
+    const premiums = page.locator('#insurer-premiums');
+    const asOf = premiums.getByLabel(t('insurer.asOf'), { exact: true });
+    await premiums.getByTestId('premiums-received').waitFor();
+    await asOf.focus();
+    await page.keyboard.press('1');
+    await asOf.blur();
+    await fieldError(premiums, t('insurer.asOf')).getByText(t('common.dateIncomplete')).waitFor();
+    await check('as-of-incomplete');
+    // A year of five digits: a date the picker holds, and the API refuses.
+    await asOf.fill('12026-01-01');
+    await fieldError(premiums, t('insurer.asOf')).getByText(t('error.invalid.date', { field: t('field.asOf') })).waitFor();
+    await check('as-of-refused');
+    await asOf.fill(today());
+    await premiums.getByTestId('premiums-received').waitFor();
+    expect(await fieldError(premiums, t('insurer.asOf')).count()).toBe(0);
+    expect(shots.length).toBe(2);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the certificate and the verify link refuse another donor's gift and a receipt that does not verify ($language at $width px)", async (view) => {
+    // Another donor's gift: neither its certificate nor its receipt is shown. (The gift's id and its receipt's file name show as they are: codes, not words.)
+    const { context, page, t, check, shots } = await openSignedIn(view, 'certificate', 'donor.wang', 'donor', [liGiftId, `pangolin-receipt-${liGiftId}`]);
+    await page.goto(`/#/certificate/${liGiftId}`);
+    await page.locator('.field-error').getByText(t('common.loadFailed').split('{error}')[0]).waitFor();
+    await check('certificate-other-donor');
+    await page.goto(`/#/verify?gift=${liGiftId}`);
+    await page.getByTestId('verify-link').and(page.locator('[data-state="failed"]')).waitFor();
+    await check('verify-link-other-donor');
+
+    // The gift's own donor, whose receipt is altered on its way (its first event's leaf): refused, and why, in the page's language.
+    await signIn(page, 'donor.li', 'donor');
+    await page.route(`**/gifts/${liGiftId}/receipt`, async (route) => {
+      const response = await route.fetch();
+      const receipt = (await response.json()) as { events: { leaf: string }[] };
+      const leaf = receipt.events[0].leaf;
+      receipt.events[0].leaf = `${leaf.startsWith('A') ? 'B' : 'A'}${leaf.slice(1)}`;
+      await route.fulfill({ response, json: receipt });
+    });
+    await page.goto(`/#/certificate/${liGiftId}`);
+    const refused = page.getByTestId('certificate-refused');
+    await refused.getByText(t('verify.why.event', { number: 1 })).waitFor();
+    await check('certificate-unverified');
+    await page.goto(`/#/verify?gift=${liGiftId}`);
+    await page.getByTestId('verdict').and(page.locator('[data-verdict="refused"]')).getByText(t('verify.why.event', { number: 1 })).waitFor();
+    await check('verify-link-unverified');
+    expect(shots.length).toBe(4);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the household's page refuses a revocation without reason and an erasure unconfirmed or without reason ($language at $width px)", async (view) => {
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'household', 'gov.nanshan', 'government');
+    const code = householdCodeFor(DEMO.household(5));
+    await page.goto(`/#/household/${DEMO.household(5)}`);
+    const actions = page.locator('#household-actions');
+    const revoke = actions.locator('form').filter({ has: page.getByRole('button', { name: t('household.revoke'), exact: true }) });
+    await submit(revoke, language, 'household.revoke');
+    await fieldError(revoke, t('household.revokeReason')).getByText(t('error.validation.isNotEmpty', { field: t('field.reason') })).waitFor();
+    await check('revoke-no-reason');
+    const erase = actions.locator('form').filter({ has: page.getByRole('button', { name: t('household.erase'), exact: true }) });
+    await erase.getByLabel(t('household.eraseConfirm', { code }), { exact: true }).fill('HH-00000000');
+    await submit(erase, language, 'household.erase');
+    await fieldError(erase, t('household.eraseConfirm', { code })).getByText(t('household.eraseConfirmMismatch', { code })).waitFor();
+    await check('erase-unconfirmed');
+    await erase.getByLabel(t('household.eraseConfirm', { code }), { exact: true }).fill(code);
+    await submit(erase, language, 'household.erase');
+    await fieldError(erase, t('household.eraseReason')).getByText(t('error.validation.isNotEmpty', { field: t('field.reason') })).waitFor();
+    await check('erase-no-reason');
+    expect(shots.length).toBe(3);
     await context.close();
   }, 120_000);
 

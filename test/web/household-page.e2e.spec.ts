@@ -63,7 +63,12 @@ describeWithBrowser("a household's page", () => {
     const history: { type: string; eventId: string }[] = await government.list(`/households/${covered.householdId}/history`);
     expect(history.map((entry) => entry.type)).toEqual(expect.arrayContaining(['HouseholdRegistered', 'HouseholdEligibilityVerified', 'GiftPledged', 'GiftAllocated', 'PolicyRequested', 'PolicyIssued']));
     await page.waitForFunction((count) => document.querySelectorAll('#household-history tbody tr').length === count, Math.min(history.length, 20));
-    const rows = await page.locator('#household-history tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-type'), tr.querySelector('a')?.getAttribute('href')]));
+    // Each row's proof link, found by its name ("event 12"): a claim's row has a link to the claim's page before it.
+    const proofName = view.language === 'en' ? /^event \d+$/ : /^第 \d+ 条事件$/;
+    const rows = await page.locator('#household-history tbody tr').evaluateAll(
+      (trs, name) => trs.map((tr) => [tr.getAttribute('data-type'), (Array.from(tr.querySelectorAll('a')) as { textContent: string | null; getAttribute(name: string): string | null }[]).find((a) => new RegExp(name).test((a.textContent ?? '').trim()))?.getAttribute('href')]),
+      proofName.source,
+    );
     expect(rows).toEqual(history.slice(0, 20).map((entry) => [entry.type, `/transparency/events/${entry.eventId}/inclusion-proof`]));
     expect(await page.getByTestId('household-personal').innerText()).not.toBe('');
     if (view.width < 600) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(view.width);

@@ -73,7 +73,8 @@ export function badRequest(list: Violation[]): BadRequestException {
  */
 export class PangolinValidationPipe extends ValidationPipe {
   constructor() {
-    super({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: (errors) => badRequest(violations(errors)) });
+    // Each error keeps its target (Nest drops it by default): the limits a rule was declared with (maxLength's max…) are read from its class.
+    super({ whitelist: true, forbidNonWhitelisted: true, transform: true, validationError: { target: true }, exceptionFactory: (errors) => badRequest(violations(errors)) });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata) {

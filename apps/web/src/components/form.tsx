@@ -11,6 +11,8 @@ export function Field(props: {
   inputMode?: 'decimal' | 'numeric' | 'text';
   placeholder?: string;
   hint?: string;
+  /** A date typed in part (the browser then holds no value): told on each change and on leaving the field. */
+  onIncomplete?(incomplete: boolean): void;
 }) {
   const id = useId();
   const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -26,7 +28,11 @@ export function Field(props: {
         value={props.value}
         aria-invalid={props.error ? true : undefined}
         aria-describedby={describedBy}
-        onChange={(event) => props.onChange(event.target.value)}
+        onChange={(event) => {
+          props.onChange(event.target.value);
+          props.onIncomplete?.(event.target.validity.badInput);
+        }}
+        onBlur={(event) => props.onIncomplete?.(event.target.validity.badInput)}
       />
       {props.hint && <small id={`${id}-hint`} className="hint">{props.hint}</small>}
       {props.error && <FieldError id={`${id}-error`} message={props.error} />}

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Money } from '../api';
 import { Loading, useApi } from '../components/common';
+import { ReceiptRefusal } from '../components/receipt-refusal';
 import { formatDate, formatMoney } from '../format';
 import { useI18n, type Translate } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
@@ -60,7 +61,7 @@ export function CertificatePage({ giftId }: { giftId: string }) {
         <h1>{t('certificate.title')}</h1>
         <div role="alert" data-testid="certificate-refused">
           <p className="field-error">{t('certificate.unverified')}</p>
-          <p lang="en">{proof.data.failure}</p>
+          <ReceiptRefusal failure={proof.data.failure} />
         </div>
         <BackToGifts />
       </>

@@ -60,7 +60,10 @@ export function InsurerPage() {
   const { t, label, language } = useI18n();
   // The day premiums are earned up to: today unless the insurer picks another.
   const [asOf, setAsOf] = useState('');
-  const view = useApi<InsurerView>(withQuery('/insurer/dashboard', { asOf: /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? asOf : '' }));
+  const [asOfIncomplete, setAsOfIncomplete] = useState(false);
+  const view = useApi<InsurerView>(withQuery('/insurer/dashboard', { asOf }));
+  // A day the API refuses is said under the picker; a day typed in part, before anything is asked.
+  const asOfError = asOfIncomplete ? t('common.dateIncomplete') : asOf && view.error ? view.error : undefined;
   const lossRatio = useApi<LossRatio>('/insurer/loss-ratio?months=12');
   // The lists load alongside the dashboard, not after it; its figures show where it has arrived.
   const dashboard = view.data;
@@ -74,9 +77,9 @@ export function InsurerPage() {
       <div className="grid two">
         <Section title={t('insurer.premiums')} id="insurer-premiums">
           <Filters>
-            <Field label={t('insurer.asOf')} name="asOf" type="date" value={asOf} onChange={setAsOf} hint={t('insurer.asOfHint')} />
+            <Field label={t('insurer.asOf')} name="asOf" type="date" value={asOf} onChange={setAsOf} onIncomplete={setAsOfIncomplete} hint={t('insurer.asOfHint')} error={asOfError} />
           </Filters>
-          {dashboard ? (
+          {asOfError ? null : dashboard ? (
             <div className="stats">
               <Stat label={t('insurer.premiumsReceived')} value={money(premiums.premiumsReceived)} testId="premiums-received" />
               <Stat label={t('insurer.premiumsEarned')} value={money(premiums.premiumsEarned)} />

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Section } from '../components/common';
+import { ReceiptRefusal } from '../components/receipt-refusal';
 import { useI18n } from '../i18n/i18n';
 import { fetchReceiptText, fetchVerifierKey, receiptPath } from '../receipts';
 import { useSession } from '../session';
@@ -134,9 +135,7 @@ export function VerifyPage({ giftId }: { giftId?: string }) {
           ) : (
             <div data-testid="verdict" data-verdict="refused">
               <p className="field-error">{t('verify.refused')}</p>
-              <p lang="en" data-testid="verdict-failure">
-                {verdict.failure}
-              </p>
+              <ReceiptRefusal failure={verdict.failure} />
             </div>
           )}
         </Section>

@@ -1,23 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import {
-  DuplicateEventId,
-  EventMetadata,
-  EventStore,
-  NewEvent,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionHandler,
-  WrongExpectedRevision,
-} from '../event-store.port';
-
-/** What an adapter's store cannot promise; every flag defaults to true, the port's full promise. */
-export interface EventStoreCapabilities {
-  /** Positions are gap-free, starting at 1; otherwise only increasing (KurrentDB: log positions). */
-  densePositions?: boolean;
-  /** An event id stored in one stream is refused in every other (KurrentDB keeps no index of ids). */
-  eventIdsUniqueAcrossStreams?: boolean;
-}
+import { DuplicateEventId, EventStore, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler, WrongExpectedRevision } from '../event-store.port';
+import type { EventStoreCapabilities } from '../kit';
+import { newEvent, newStreamId as newTestStreamId } from './test-events';
 
 /**
  * The behaviour every EventStore adapter must show, run against a real store.
@@ -435,16 +418,5 @@ function expectIncreasingAfter(after: bigint, positions: bigint[], count: number
 }
 
 function newStreamId(): string {
-  return `contract-${randomUUID()}`;
-}
-
-function newEvent(type = 'SomethingHappened', data: unknown = { value: randomUUID() }): NewEvent {
-  const metadata: EventMetadata = {
-    actor: 'system:contract-test',
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
-  };
-  return { eventId: randomUUID(), type, data, metadata };
+  return newTestStreamId('contract');
 }

@@ -1,2 +1,3 @@
-// Test-only entry: adapters' integration specs import the shared contract suite from here.
+// Test-only entry: adapters' specs import the shared contract suite and test events from here.
 export { eventStoreContract } from './event-store.contract';
+export { newEvent, newStreamId } from './test-events';

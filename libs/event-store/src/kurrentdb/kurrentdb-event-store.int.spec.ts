@@ -26,6 +26,6 @@ describe('KurrentDbEventStore without a server', () => {
       const store = await KurrentDbEventStore.connect(connectionString!, { streamPrefix, resubscribeDelayMs: 100 });
       return { store, teardown: () => store.close() };
     },
-    { densePositions: false, eventIdsUniqueAcrossStreams: false },
+    KurrentDbEventStore.capabilities,
   );
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { eventStoreContract } from '../contract';
+import { eventStoreContract, newEvent, newStreamId as newTestStreamId } from '../contract';
 import { isDatabaseUnavailable } from '../database-unavailable';
-import { AppendResult, DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { AppendResult, DuplicateEventId, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
 
 const connectionString = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -503,22 +503,7 @@ class NaiveReader {
 }
 
 function newStreamId(): string {
-  return `postgres-test-${randomUUID()}`;
-}
-
-function newEvent(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'SomethingHappened',
-    data: { value: randomUUID() },
-    metadata: {
-      actor: 'system:postgres-test',
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    },
-  };
+  return newTestStreamId('postgres-test');
 }
 
 /** Fails with what to do about it when the server cannot be reached. */

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventStoreContract } from '../contract';
-import { AppendResult, DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { eventStoreContract, newEvent } from '../contract';
+import { AppendResult, DuplicateEventId, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { SqliteEventStore } from './sqlite-event-store';
 
 let directory: string;
@@ -377,18 +377,3 @@ const metadata = { actor: 'system:crash-test', correlationId: 'c', causationId: 
   }
 })();
 `;
-
-function newEvent(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'SomethingHappened',
-    data: { value: randomUUID() },
-    metadata: {
-      actor: 'system:sqlite-test',
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    },
-  };
-}

@@ -5,28 +5,27 @@ import { newEvent, newStreamId as newTestStreamId } from './test-events';
 /**
  * The behaviour every EventStore adapter must show, run against a real store.
  *
- * `makeStore` is called before each test. The store need not be empty: every test works in fresh
- * streams and measures global positions from the head it finds, so adapters may share one database.
- * Tests run one at a time, so no other writer appends during a test.
+ * `makeStore` opens a store before each test, which closes it. The store need not be empty: every
+ * test works in fresh streams and measures global positions from the head it finds, so adapters may
+ * share one database. Tests run one at a time, so no other writer appends during a test.
  */
 export function eventStoreContract(
   name: string,
-  makeStore: () => Promise<{ store: EventStore; teardown: () => Promise<void> }>,
+  makeStore: () => EventStore | Promise<EventStore>,
   { densePositions = true, eventIdsUniqueAcrossStreams = true }: EventStoreCapabilities = {},
 ): void {
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
-    let teardown: () => Promise<void>;
     let subscriptions: Subscription[];
 
     beforeEach(async () => {
-      ({ store, teardown } = await makeStore());
+      store = await makeStore();
       subscriptions = [];
     });
 
     afterEach(async () => {
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-      await teardown();
+      await store.close();
     });
 
     /** Subscribes and records every event the handler accepted, in delivery order. */

@@ -1,49 +1,31 @@
-import { randomUUID } from 'node:crypto';
-import {
-  DuplicateEventId,
-  EventMetadata,
-  EventStore,
-  NewEvent,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionHandler,
-  WrongExpectedRevision,
-} from '../event-store.port';
-
-/** What an adapter's store cannot promise; every flag defaults to true, the port's full promise. */
-export interface EventStoreCapabilities {
-  /** Positions are gap-free, starting at 1; otherwise only increasing (KurrentDB: log positions). */
-  densePositions?: boolean;
-  /** An event id stored in one stream is refused in every other (KurrentDB keeps no index of ids). */
-  eventIdsUniqueAcrossStreams?: boolean;
-}
+import { DuplicateEventId, EventStore, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler, WrongExpectedRevision } from '../event-store.port';
+import type { EventStoreCapabilities } from '../kit';
+import { newEvent, newStreamId as newTestStreamId } from './test-events';
 
 /**
  * The behaviour every EventStore adapter must show, run against a real store.
  *
- * `makeStore` is called before each test. The store need not be empty: every test works in fresh
- * streams and measures global positions from the head it finds, so adapters may share one database.
- * Tests run one at a time, so no other writer appends during a test.
+ * `makeStore` opens a store before each test, which closes it. The store need not be empty: every
+ * test works in fresh streams and measures global positions from the head it finds, so adapters may
+ * share one database. Tests run one at a time, so no other writer appends during a test.
  */
 export function eventStoreContract(
   name: string,
-  makeStore: () => Promise<{ store: EventStore; teardown: () => Promise<void> }>,
+  makeStore: () => EventStore | Promise<EventStore>,
   { densePositions = true, eventIdsUniqueAcrossStreams = true }: EventStoreCapabilities = {},
 ): void {
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
-    let teardown: () => Promise<void>;
     let subscriptions: Subscription[];
 
     beforeEach(async () => {
-      ({ store, teardown } = await makeStore());
+      store = await makeStore();
       subscriptions = [];
     });
 
     afterEach(async () => {
       await Promise.all(subscriptions.map((subscription) => subscription.stop()));
-      await teardown();
+      await store.close();
     });
 
     /** Subscribes and records every event the handler accepted, in delivery order. */
@@ -435,16 +417,5 @@ function expectIncreasingAfter(after: bigint, positions: bigint[], count: number
 }
 
 function newStreamId(): string {
-  return `contract-${randomUUID()}`;
-}
-
-function newEvent(type = 'SomethingHappened', data: unknown = { value: randomUUID() }): NewEvent {
-  const metadata: EventMetadata = {
-    actor: 'system:contract-test',
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
-  };
-  return { eventId: randomUUID(), type, data, metadata };
+  return newTestStreamId('contract');
 }

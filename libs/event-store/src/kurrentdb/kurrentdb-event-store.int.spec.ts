@@ -22,10 +22,7 @@ describe('KurrentDbEventStore without a server', () => {
 
   eventStoreContract(
     'KurrentDbEventStore',
-    async () => {
-      const store = await KurrentDbEventStore.connect(connectionString!, { streamPrefix, resubscribeDelayMs: 100 });
-      return { store, teardown: () => store.close() };
-    },
-    { densePositions: false, eventIdsUniqueAcrossStreams: false },
+    () => KurrentDbEventStore.connect(connectionString!, { streamPrefix, resubscribeDelayMs: 100 }),
+    KurrentDbEventStore.capabilities,
   );
 });

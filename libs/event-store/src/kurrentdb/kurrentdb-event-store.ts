@@ -9,34 +9,11 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
-import {
-  AppendResult,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionHandler,
-  WrongExpectedRevision,
-} from '../event-store.port';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler } from '../event-store.port';
+import { WrongExpectedRevision } from '../event-store.port';
+import { EventStoreCapabilities, StoreSubscriptions, StoredEvent, actualRevision, findReplay, headResult, requireCount, requireExpected } from '../kit';
 import { DeliveringSubscription } from '../subscription/delivering-subscription';
-import {
-  StoredEvent,
-  StreamNamespace,
-  UnreadableEvent,
-  allStreamPositionOf,
-  findReplay,
-  isSystemEvent,
-  positionOf,
-  readPositionAfter,
-  requireStorable,
-  streamStateOf,
-  toEventData,
-  toRecordedEvent,
-} from './kurrentdb-mapping';
+import { StreamNamespace, UnreadableEvent, allStreamPositionOf, isSystemEvent, positionOf, readPositionAfter, requireStorable, streamStateOf, toEventData, toRecordedEvent } from './kurrentdb-mapping';
 
 export interface KurrentDbEventStoreOptions {
   /**
@@ -82,10 +59,12 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
  * ids, so such an append succeeds (the contract runs with `eventIdsUniqueAcrossStreams: false`).
  */
 export class KurrentDbEventStore implements EventStore {
-  private readonly subscriptions = new Set<KurrentDbSubscription>();
+  /** The deviations above, with which the contract suite runs against this adapter. */
+  static readonly capabilities: EventStoreCapabilities = { densePositions: false, eventIdsUniqueAcrossStreams: false };
+
+  private readonly subscriptions = new StoreSubscriptions<KurrentDbSubscription>();
   private readonly namespace: StreamNamespace;
   private readonly resubscribeDelayMs: number;
-  private closing: Promise<void> | undefined;
 
   private constructor(private readonly client: KurrentDBClient, private readonly options: KurrentDbEventStoreOptions) {
     this.namespace = new StreamNamespace(options.streamPrefix ?? '');
@@ -112,14 +91,15 @@ export class KurrentDbEventStore implements EventStore {
     const eventData = events.map(toEventData);
 
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.readStoredEvents(streamName);
-      const replay = findReplay(streamId, events, stored);
+      const stored = await this.readStoredEvents(streamId, streamName);
+      // Only this stream is searched: KurrentDB has no index of event ids (see the class comment).
+      const replay = findReplay(streamId, events, () => stored);
       if (replay) return replay;
 
       const head = stored[stored.length - 1];
-      const actual = head ? head.revision : 'no-stream';
-      if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevision(streamId, expected, actual);
-      if (events.length === 0) return { nextRevision: head?.revision ?? -1, lastPosition: head?.position ?? 0n, alreadyStored: false };
+      requireExpected(streamId, expected, head);
+      if (events.length === 0) return headResult(head);
+      const actual = actualRevision(head);
 
       try {
         const { nextExpectedRevision } = await this.client.appendToStream(streamName, eventData, { streamState: streamStateOf(actual) });
@@ -190,25 +170,21 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
-    if (this.closing) throw new Error('the event store is closed');
     readPositionAfter(checkpoint);
-    const subscription: KurrentDbSubscription = new KurrentDbSubscription(checkpoint, handler, options, {
-      open: (after) => this.client.subscribeToAll({ fromPosition: readPositionAfter(after), filter: this.namespace.allFilter() }),
-      toDeliverable: (resolved, after) => this.fromAllStream(resolved, after)?.event,
-      resubscribeDelayMs: this.resubscribeDelayMs,
-      onDropped: this.options.onSubscriptionDropped,
-      onEnded: () => this.subscriptions.delete(subscription),
-    });
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.add(
+      (onEnded) =>
+        new KurrentDbSubscription(checkpoint, handler, options, {
+          open: (after) => this.client.subscribeToAll({ fromPosition: readPositionAfter(after), filter: this.namespace.allFilter() }),
+          toDeliverable: (resolved, after) => this.fromAllStream(resolved, after)?.event,
+          resubscribeDelayMs: this.resubscribeDelayMs,
+          onDropped: this.options.onSubscriptionDropped,
+          onEnded,
+        }),
+    );
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-      await this.client.dispose();
-    })();
-    return this.closing;
+    return this.subscriptions.close({ release: () => this.client.dispose() });
   }
 
   /**
@@ -223,12 +199,12 @@ export class KurrentDbEventStore implements EventStore {
     return { position, event: isSystemEvent(event.type) ? undefined : toRecordedEvent(event, this.namespace.streamIdOf(event.streamId), position) };
   }
 
-  private async readStoredEvents(streamName: string): Promise<StoredEvent[]> {
+  private async readStoredEvents(streamId: string, streamName: string): Promise<StoredEvent[]> {
     const stored: StoredEvent[] = [];
     try {
       // From the leader: a follower may lag behind the writes the check is about.
       for await (const { event } of this.client.readStream(streamName, { requiresLeader: true })) {
-        if (event) stored.push({ eventId: event.id, revision: Number(event.revision), position: positionOf(event) });
+        if (event) stored.push({ eventId: event.id, streamId, revision: Number(event.revision), position: positionOf(event) });
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -247,11 +223,6 @@ export class KurrentDbEventStore implements EventStore {
     }
     throw new Error(`${streamName} has no event at revision ${revision} right after it was written there`);
   }
-}
-
-function requireCount(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
 }
 
 interface SubscriptionSettings {

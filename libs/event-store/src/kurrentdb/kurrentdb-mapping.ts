@@ -14,7 +14,7 @@ import {
   StreamState,
   streamNameFilter,
 } from '@kurrent/kurrentdb-client';
-import { AppendResult, DuplicateEventId, EventMetadata, NewEvent, RecordedEvent } from '../event-store.port';
+import { EventMetadata, NewEvent, RecordedEvent } from '../event-store.port';
 
 /** KurrentDB reserves names and event types starting with '$' for itself (system streams, tombstones, links). */
 const SYSTEM_PREFIX = '$';
@@ -135,40 +135,4 @@ export function toRecordedEvent(event: KurrentRecordedEvent, streamId: string, p
     data: event.data,
     metadata: metadata as unknown as EventMetadata,
   };
-}
-
-/** What an append needs to know about an event already in the stream. */
-export interface StoredEvent {
-  eventId: string;
-  revision: number;
-  position: bigint;
-}
-
-/**
- * The port's replay rule, applied to the stream's stored events: when every id of the batch is
- * stored, in batch order at consecutive revisions, the append is a replay and the original result
- * is returned, whatever the expected revision says; any other reuse of a stored id, or an id
- * repeated within the batch, is a DuplicateEventId. Returns undefined when no id is stored.
- *
- * Only this stream is searched: KurrentDB has no index of event ids, so an id stored in another
- * stream goes unnoticed.
- */
-export function findReplay(streamId: string, events: readonly NewEvent[], stored: readonly StoredEvent[]): AppendResult | undefined {
-  const batchIds = new Set<string>();
-  for (const { eventId } of events) {
-    if (batchIds.has(eventId)) throw new DuplicateEventId(eventId, streamId);
-    batchIds.add(eventId);
-  }
-  const storedById = new Map(stored.filter(({ eventId }) => batchIds.has(eventId)).map((event) => [event.eventId, event]));
-  if (storedById.size === 0) return undefined;
-
-  const found = events.map(({ eventId }) => storedById.get(eventId));
-  const first = found[0];
-  const isReplay = first !== undefined && found.every((event, index) => event !== undefined && event.revision === first.revision + index);
-  if (!isReplay) {
-    const clash = found.find((event) => event !== undefined)!;
-    throw new DuplicateEventId(clash.eventId, streamId);
-  }
-  const last = found[found.length - 1]!;
-  return { nextRevision: last.revision, lastPosition: last.position, alreadyStored: true };
 }

@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { NO_STREAM, RecordedEvent as KurrentRecordedEvent, START } from '@kurrent/kurrentdb-client';
-import { DuplicateEventId, NewEvent } from '../event-store.port';
-import {
-  StoredEvent,
-  StreamNamespace,
-  UnreadableEvent,
-  allStreamPositionOf,
-  findReplay,
-  isSystemEvent,
-  positionOf,
-  readPositionAfter,
-  requireStorable,
-  streamStateOf,
-  toEventData,
-  toRecordedEvent,
-} from './kurrentdb-mapping';
+import { newEvent as newTestEvent } from '../contract';
+import { NewEvent } from '../event-store.port';
+import { StreamNamespace, UnreadableEvent, allStreamPositionOf, isSystemEvent, positionOf, readPositionAfter, requireStorable, streamStateOf, toEventData, toRecordedEvent } from './kurrentdb-mapping';
 
 describe('KurrentDB mapping', () => {
   describe('streamStateOf', () => {
@@ -112,41 +100,10 @@ describe('KurrentDB mapping', () => {
       expect(() => toRecordedEvent({ ...stored, metadata: new Uint8Array([1]) }, 'gift-42', 1n)).toThrow(UnreadableEvent);
     });
   });
-
-  describe('findReplay', () => {
-    const [first, second, third] = [newEvent(), newEvent(), newEvent()];
-    const stored: StoredEvent[] = [first, second, third].map(({ eventId }, revision) => ({ eventId, revision, position: BigInt(1000 * (revision + 1)) }));
-
-    it('finds nothing when no id of the batch is stored', () => {
-      expect(findReplay('s', [newEvent()], stored)).toBeUndefined();
-      expect(findReplay('s', [newEvent()], [])).toBeUndefined();
-      expect(findReplay('s', [], stored)).toBeUndefined();
-    });
-
-    it('answers a replay, at any place in the stream, with where it was stored', () => {
-      expect(findReplay('s', [first, second], stored)).toEqual({ nextRevision: 1, lastPosition: 2000n, alreadyStored: true });
-      expect(findReplay('s', [second, third], stored)).toEqual({ nextRevision: 2, lastPosition: 3000n, alreadyStored: true });
-      expect(findReplay('s', [third], stored)).toEqual({ nextRevision: 2, lastPosition: 3000n, alreadyStored: true });
-    });
-
-    it('refuses a partial repeat, another order, a gap and an id repeated within the batch', () => {
-      const fresh = newEvent();
-      expect(() => findReplay('s', [third, fresh], stored)).toThrow(expect.objectContaining({ constructor: DuplicateEventId, eventId: third.eventId }));
-      expect(() => findReplay('s', [fresh, first], stored)).toThrow(expect.objectContaining({ constructor: DuplicateEventId, eventId: first.eventId }));
-      expect(() => findReplay('s', [second, first], stored)).toThrow(DuplicateEventId);
-      expect(() => findReplay('s', [first, third], stored)).toThrow(DuplicateEventId);
-      expect(() => findReplay('s', [fresh, fresh], stored)).toThrow(expect.objectContaining({ constructor: DuplicateEventId, eventId: fresh.eventId }));
-    });
-  });
 });
 
-function newEvent(data: unknown = { value: randomUUID() }): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'SomethingHappened',
-    data,
-    metadata: { actor: 'system:unit-test', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date().toISOString(), schemaVersion: 1 },
-  };
+function newEvent(data?: unknown): NewEvent {
+  return newTestEvent(undefined, data);
 }
 
 /** What the client hands back for an event that toEventData wrote: JSON parsed again, as the client does. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { eventStoreContract } from '../contract';
+import { closeAfterEach, eventStoreContract, newEvent, newStreamId as newTestStreamId } from '../contract';
 import { isDatabaseUnavailable } from '../database-unavailable';
-import { AppendResult, DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { AppendResult, DuplicateEventId, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
 
 const connectionString = process.env.PANGOLIN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -49,21 +49,12 @@ if (skipPostgres) {
     await admin.end();
   });
 
-  eventStoreContract('PostgresEventStore', async () => {
-    const store = await PostgresEventStore.connect(connectionString, { schema, pollIntervalMs: 20 });
-    return { store, teardown: () => store.close() };
-  });
+  eventStoreContract('PostgresEventStore', () => PostgresEventStore.connect(connectionString, { schema, pollIntervalMs: 20 }));
 
   describe('on PostgreSQL', () => {
-    const openStores: PostgresEventStore[] = [];
-    const open = async (options: PostgresEventStoreOptions = {}) => {
-      const store = await PostgresEventStore.connect(connectionString, { schema, pollIntervalMs: 20, ...options });
-      openStores.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(openStores.splice(0).map((store) => store.close()));
-    });
+    const closing = closeAfterEach();
+    const open = async (options: PostgresEventStoreOptions = {}) =>
+      closing(await PostgresEventStore.connect(connectionString, { schema, pollIntervalMs: 20, ...options }));
 
     describe('schema migration', () => {
       it('creates the tables once, even when several processes start on a new schema together', async () => {
@@ -503,22 +494,7 @@ class NaiveReader {
 }
 
 function newStreamId(): string {
-  return `postgres-test-${randomUUID()}`;
-}
-
-function newEvent(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'SomethingHappened',
-    data: { value: randomUUID() },
-    metadata: {
-      actor: 'system:postgres-test',
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    },
-  };
+  return newTestStreamId('postgres-test');
 }
 
 /** Fails with what to do about it when the server cannot be reached. */

@@ -1,24 +1,10 @@
 import { Client, Pool, PoolClient } from 'pg';
-import {
-  AppendResult,
-  DuplicateEventId,
-  EventMetadata,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionHandler,
-  WrongExpectedRevision,
-} from '../event-store.port';
+import type { AppendResult, EventMetadata, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler } from '../event-store.port';
+import { DuplicateEventId, WrongExpectedRevision } from '../event-store.port';
 import { isDatabaseUnavailable } from '../database-unavailable';
-import { PendingAppend, SerializedEvent } from '../pending-append';
-import { CatchUpSubscription } from '../subscription/catch-up-subscription';
+import { CatchUpOptions, CatchUpSubscriptions, PendingAppend, StreamHead, headResult, rejectRepeatedIds, requireCount, requireExpected, serializeEvent } from '../kit';
 
-export interface PostgresEventStoreOptions {
+export interface PostgresEventStoreOptions extends CatchUpOptions {
   /** The schema holding the store's tables, created if missing. Lower-case letters, digits and '_'. Default 'pangolin'. */
   schema?: string;
   /**
@@ -27,8 +13,6 @@ export interface PostgresEventStoreOptions {
    * listening connection reconnects. Default 1000.
    */
   pollIntervalMs?: number;
-  /** How many events a subscription reads per query. Default 500. */
-  subscriptionBatchSize?: number;
   /**
    * How long getting a connection may take (opening one, or waiting for a free one in the pool)
    * before the operation fails; an unreachable server then fails calls quickly instead of
@@ -41,7 +25,6 @@ export interface PostgresEventStoreOptions {
 
 const DEFAULT_SCHEMA = 'pangolin';
 const DEFAULT_POLL_INTERVAL_MS = 1000;
-const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 const LISTENER_RECONNECT_DELAY_MS = 1000;
@@ -321,16 +304,17 @@ const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, meta
  * holding \u0000 or unpaired surrogates (such an append fails and writes nothing).
  */
 export class PostgresEventStore implements EventStore {
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  /**
+   * Woken by this store's appends and by the AppendListener's notifications of any process's appends;
+   * polling only bounds the delay when a notification is lost.
+   */
+  private readonly subscriptions: CatchUpSubscriptions;
   /** The schema name quoted, ready to prefix table names. */
   private readonly schema: string;
-  private readonly pollIntervalMs: number;
-  private readonly subscriptionBatchSize: number;
   private readonly listener: AppendListener;
   /** Appends waiting for the group in flight; they go together in the next one. */
   private readonly waitingAppends: PendingAppend[] = [];
   private sendingAppends = false;
-  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly pool: Pool,
@@ -339,9 +323,8 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions,
   ) {
     this.schema = quoteIdentifier(schemaName);
-    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    this.subscriptionBatchSize = options.subscriptionBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE;
-    this.listener = new AppendListener(connectionOptions(connectionString, options), schemaName, () => this.wakeSubscriptions());
+    this.subscriptions = new CatchUpSubscriptions(options, DEFAULT_POLL_INTERVAL_MS);
+    this.listener = new AppendListener(connectionOptions(connectionString, options), schemaName, () => this.subscriptions.wake());
   }
 
   /**
@@ -370,18 +353,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   async append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
-    const serialized = events.map((event) => ({
-      eventId: event.eventId,
-      type: event.type,
-      data: JSON.stringify(event.data ?? null),
-      metadata: JSON.stringify(event.metadata),
-    }));
+    const serialized = events.map(serializeEvent);
+    // A batch naming an id twice is refused before touching the database; the rest of the replay rule
+    // (ids already stored) is append_events', under the append lock.
     rejectRepeatedIds(streamId, serialized);
     if (serialized.length === 0) {
       // Nothing to write, so no lock is needed: one query sees a consistent stream head.
       const head = await this.selectStreamHead(streamId);
       requireExpected(streamId, expected, head);
-      return { nextRevision: head?.revision ?? -1, lastPosition: head ? BigInt(head.position) : 0n, alreadyStored: false };
+      return headResult(head);
     }
 
     return new Promise((resolve, reject) => {
@@ -415,30 +395,16 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
-    if (this.closing) throw new Error('the event store is closed');
-    const subscription: CatchUpSubscription = new CatchUpSubscription(checkpoint, handler, options, {
-      readAfter: (position, limit) => this.readAllAfter(position, limit),
-      batchSize: this.subscriptionBatchSize,
-      // Woken by this store's appends and by the AppendListener's notifications of any process's appends
-      // (wakeSubscriptions); polling only bounds the delay when a notification is lost.
-      pollIntervalMs: this.pollIntervalMs,
-      onEnded: () => this.subscriptions.delete(subscription),
-    });
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.subscribe(checkpoint, handler, options, (position, limit) => this.readAllAfter(position, limit));
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-      await this.listener.stop();
-      await this.pool.end();
-    })();
-    return this.closing;
-  }
-
-  private wakeSubscriptions(): void {
-    for (const subscription of this.subscriptions) subscription.wake();
+    return this.subscriptions.close({
+      release: async () => {
+        await this.listener.stop();
+        await this.pool.end();
+      },
+    });
   }
 
   private async readAllAfter(position: bigint, limit: number | null): Promise<RecordedEvent[]> {
@@ -449,12 +415,12 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  private async selectStreamHead(streamId: string): Promise<StreamHeadRow | undefined> {
+  private async selectStreamHead(streamId: string): Promise<StreamHead | undefined> {
     const { rows } = await this.pool.query<StreamHeadRow>(
       `SELECT revision, position FROM ${this.schema}.events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`,
       [streamId],
     );
-    return rows[0];
+    return rows[0] && { revision: rows[0].revision, position: BigInt(rows[0].position) };
   }
 
   /**
@@ -493,7 +459,7 @@ export class PostgresEventStore implements EventStore {
       }
       return;
     }
-    if (outcomes.some((row) => row.outcome === 'appended')) this.wakeSubscriptions();
+    if (outcomes.some((row) => row.outcome === 'appended')) this.subscriptions.wake();
     group.forEach((append, index) => settleAppend(append, outcomes[index]));
   }
 
@@ -625,20 +591,6 @@ async function migrate(pool: Pool, schemaName: string): Promise<void> {
   });
 }
 
-/** A batch may not name an id twice; checked before touching the database. */
-function rejectRepeatedIds(streamId: string, events: readonly SerializedEvent[]): void {
-  const batchIds = new Set<string>();
-  for (const { eventId } of events) {
-    if (batchIds.has(eventId)) throw new DuplicateEventId(eventId, streamId);
-    batchIds.add(eventId);
-  }
-}
-
-function requireExpected(streamId: string, expected: ExpectedRevision, head: StreamHeadRow | undefined): void {
-  const actual = head ? head.revision : 'no-stream';
-  if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevision(streamId, expected, actual);
-}
-
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
@@ -654,11 +606,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 /** Only for names checked against SCHEMA_NAME, which cannot contain a quote. */
 function quoteIdentifier(name: string): string {
   return `"${name}"`;
-}
-
-function requireCount(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
 }
 
 /**

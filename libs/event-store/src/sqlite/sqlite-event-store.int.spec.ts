@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventStoreContract } from '../contract';
-import { AppendResult, DuplicateEventId, NewEvent, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
+import { closeAfterEach, eventStoreContract, newEvent } from '../contract';
+import { AppendResult, DuplicateEventId, RecordedEvent, WrongExpectedRevision } from '../event-store.port';
 import { SqliteEventStore } from './sqlite-event-store';
 
 let directory: string;
@@ -16,31 +16,17 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 const newDatabaseFile = () => join(directory, `${randomUUID()}.sqlite`);
 
-eventStoreContract('SqliteEventStore on a file', async () => {
-  const store = SqliteEventStore.open(newDatabaseFile(), { pollIntervalMs: 20 });
-  return { store, teardown: () => store.close() };
-});
+eventStoreContract('SqliteEventStore on a file', () => SqliteEventStore.open(newDatabaseFile(), { pollIntervalMs: 20 }));
 
-eventStoreContract('SqliteEventStore on a file, syncing its WAL off the event loop', async () => {
-  const store = SqliteEventStore.open(newDatabaseFile(), { pollIntervalMs: 20, syncOffTheEventLoop: true });
-  return { store, teardown: () => store.close() };
-});
+eventStoreContract('SqliteEventStore on a file, syncing its WAL off the event loop', () =>
+  SqliteEventStore.open(newDatabaseFile(), { pollIntervalMs: 20, syncOffTheEventLoop: true }),
+);
 
-eventStoreContract('SqliteEventStore in memory', async () => {
-  const store = SqliteEventStore.open(':memory:');
-  return { store, teardown: () => store.close() };
-});
+eventStoreContract('SqliteEventStore in memory', () => SqliteEventStore.open(':memory:'));
 
 describe('SqliteEventStore', () => {
-  const openStores: SqliteEventStore[] = [];
-  const open = (file: string) => {
-    const store = SqliteEventStore.open(file, { pollIntervalMs: 20 });
-    openStores.push(store);
-    return store;
-  };
-  afterEach(async () => {
-    await Promise.all(openStores.splice(0).map((store) => store.close()));
-  });
+  const closing = closeAfterEach();
+  const open = (file: string) => closing(SqliteEventStore.open(file, { pollIntervalMs: 20 }));
 
   it('creates the schema on open, once, in WAL mode', async () => {
     const file = newDatabaseFile();
@@ -80,8 +66,7 @@ describe('SqliteEventStore', () => {
 
   it('wakes its own subscriptions on append, without waiting for the next poll', async () => {
     // With an hour between polls, only the in-process wake-up can deliver the event before jest's timeout.
-    const store = SqliteEventStore.open(':memory:', { pollIntervalMs: 3_600_000 });
-    openStores.push(store);
+    const store = closing(SqliteEventStore.open(':memory:', { pollIntervalMs: 3_600_000 }));
     const delivered: RecordedEvent[] = [];
     const subscription = store.subscribe(0n, async (event) => {
       delivered.push(event);
@@ -166,8 +151,7 @@ describe('SqliteEventStore', () => {
 
     it('syncing off the event loop: acknowledges an append, and hands it to readers of the log, only once the WAL is synced', async () => {
       const file = newDatabaseFile();
-      const store = SqliteEventStore.open(file, { pollIntervalMs: 60_000, syncOffTheEventLoop: true });
-      openStores.push(store);
+      const store = closing(SqliteEventStore.open(file, { pollIntervalMs: 60_000, syncOffTheEventLoop: true }));
       const seen: bigint[] = [];
       const subscription = store.subscribe(0n, async (event) => void seen.push(event.position));
       let acknowledged = false;
@@ -201,8 +185,7 @@ describe('SqliteEventStore', () => {
 
   it('lets a subscription that gathers read the appends made in reaction to a commit together with it', async () => {
     // No polling: only the appends wake the subscriptions, so each read follows a commit.
-    const store = SqliteEventStore.open(newDatabaseFile(), { pollIntervalMs: 60_000 });
-    openStores.push(store);
+    const store = closing(SqliteEventStore.open(newDatabaseFile(), { pollIntervalMs: 60_000 }));
     const pageSizes = (gatherPendingAppends: boolean) => {
       const sizes: number[] = [];
       const subscription = store.subscribe(0n, async (event, read) => {
@@ -377,18 +360,3 @@ const metadata = { actor: 'system:crash-test', correlationId: 'c', causationId: 
   }
 })();
 `;
-
-function newEvent(): NewEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'SomethingHappened',
-    data: { value: randomUUID() },
-    metadata: {
-      actor: 'system:sqlite-test',
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: new Date().toISOString(),
-      schemaVersion: 1,
-    },
-  };
-}

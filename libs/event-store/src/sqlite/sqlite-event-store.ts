@@ -1,24 +1,21 @@
 import Database from 'better-sqlite3';
-import {
-  AppendResult,
-  DuplicateEventId,
-  EventStore,
-  ExpectedRevision,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  SubscribeOptions,
-  Subscription,
-  SubscriptionHandler,
-  WrongExpectedRevision,
-} from '../event-store.port';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription, SubscriptionHandler } from '../event-store.port';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
-import { PendingAppend, SerializedEvent } from '../pending-append';
-import { CatchUpSubscription } from '../subscription/catch-up-subscription';
+import {
+  CatchUpOptions,
+  CatchUpSubscriptions,
+  PendingAppend,
+  SerializedEvent,
+  StreamHead,
+  deserializeEvent,
+  findReplay,
+  requireCount,
+  requireExpected,
+  serializeEvent,
+} from '../kit';
 
-export interface SqliteEventStoreOptions {
+export interface SqliteEventStoreOptions extends CatchUpOptions {
   /**
    * How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
    * better-sqlite3 is synchronous, so the waiting blocks this process's event loop. Default 5000.
@@ -26,8 +23,6 @@ export interface SqliteEventStoreOptions {
   busyTimeoutMs?: number;
   /** How often a caught-up subscription looks for events appended by other connections. Default 200. */
   pollIntervalMs?: number;
-  /** How many events a subscription reads per query. Default 500. */
-  subscriptionBatchSize?: number;
   /**
    * Sync each group commit's WAL frames to disk on a libuv thread (fdatasync), not inside COMMIT on
    * the event loop: an append is still acknowledged only once its commit is on disk, and this
@@ -41,7 +36,6 @@ export interface SqliteEventStoreOptions {
 const SCHEMA_VERSION = 1;
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const DEFAULT_POLL_INTERVAL_MS = 200;
-const DEFAULT_SUBSCRIPTION_BATCH_SIZE = 500;
 /** SQLite reads a negative LIMIT as "no limit". */
 const NO_LIMIT = -1;
 
@@ -74,11 +68,6 @@ interface EventRow {
   metadata: string;
 }
 
-interface StreamHeadRow {
-  revision: bigint;
-  position: bigint;
-}
-
 /** What one append of a group came to: its result and the events it wrote, or why it was refused. */
 type GroupedOutcome = { result: AppendResult; written: RecordedEvent[] } | { refused: unknown };
 
@@ -101,20 +90,21 @@ const RECENT_EVENTS_PER_BATCH = 4;
  * a higher value, and a reader that advanced past the gap would miss it.
  */
 export class SqliteEventStore implements EventStore {
-  private readonly subscriptions = new Set<CatchUpSubscription>();
+  /**
+   * Appends through this store wake its subscriptions at once (commitPendingAppends); SQLite cannot
+   * notify other connections, so polling is how appends by other processes are found.
+   */
+  private readonly subscriptions: CatchUpSubscriptions;
   /** Appends made since the last group commit, committed together on the next turn of the event loop. */
   private pendingAppends: PendingAppend[] = [];
   /** Told when the group commit of the appends pending now is done (see gatherPendingAppends). */
   private pendingCommitWaiters: (() => void)[] = [];
   private readonly recent: RecentEvents;
   private readonly streams = new CachedStreams();
-  private readonly pollIntervalMs: number;
-  private readonly subscriptionBatchSize: number;
-  private closing: Promise<void> | undefined;
   /** With syncOffTheEventLoop: the WAL syncer; the group commits not yet on disk wait in it. */
   private readonly walSync: WalSync | undefined;
 
-  private readonly selectStreamHead: Database.Statement<[string], StreamHeadRow>;
+  private readonly selectStreamHead: Database.Statement<[string], { revision: bigint; position: bigint }>;
   private readonly selectByEventIds: Database.Statement<[string], EventRow>;
   private readonly insertEvent: Database.Statement<[string, string, number, string, string, string]>;
   private readonly selectStreamForwards: Database.Statement<[string, number, number], EventRow>;
@@ -129,8 +119,7 @@ export class SqliteEventStore implements EventStore {
 
   private constructor(private readonly db: Database.Database, options: SqliteEventStoreOptions, walFile?: string) {
     this.walSync = walFile === undefined ? undefined : new WalSync(walFile);
-    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    this.subscriptionBatchSize = options.subscriptionBatchSize ?? DEFAULT_SUBSCRIPTION_BATCH_SIZE;
+    this.subscriptions = new CatchUpSubscriptions(options, DEFAULT_POLL_INTERVAL_MS);
     this.selectStreamHead = db.prepare(
       'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
     );
@@ -150,7 +139,7 @@ export class SqliteEventStore implements EventStore {
     // Called inside groupTransaction, this nested transaction is a savepoint: a refused append leaves nothing behind.
     this.appendTransaction = db.transaction((streamId, expected, events) => this.appendWithinTransaction(streamId, expected, events));
     this.groupTransaction = db.transaction((group) => group.map((pending) => this.appendInGroup(pending)));
-    this.recent = new RecentEvents(this.subscriptionBatchSize * RECENT_EVENTS_PER_BATCH);
+    this.recent = new RecentEvents(this.subscriptions.batchSize * RECENT_EVENTS_PER_BATCH);
   }
 
   /** Opens (creating if needed) the store in `filename`, or in memory for ':memory:'. */
@@ -187,12 +176,7 @@ export class SqliteEventStore implements EventStore {
    * settles) only after the commit; if the commit fails, every append of the group fails with it.
    */
   async append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
-    const serialized = events.map((event) => ({
-      eventId: event.eventId,
-      type: event.type,
-      data: JSON.stringify(event.data ?? null),
-      metadata: JSON.stringify(event.metadata),
-    }));
+    const serialized = events.map(serializeEvent);
     return new Promise((resolve, reject) => {
       this.pendingAppends.push({ streamId, expected, events: serialized, resolve, reject });
       // setImmediate runs after the I/O callbacks of this turn: the appends of every request read in it join the group.
@@ -222,7 +206,7 @@ export class SqliteEventStore implements EventStore {
     const acknowledge = (error?: unknown) => {
       if (written.length > 0 && error === undefined) {
         this.recent.add(written);
-        for (const subscription of this.subscriptions) subscription.wake();
+        this.subscriptions.wake();
       }
       outcomes.forEach((outcome, index) => {
         const pending = group[index]!;
@@ -298,33 +282,26 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribe(checkpoint: bigint, handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
-    if (this.closing) throw new Error('the event store is closed');
-    const subscription: CatchUpSubscription = new CatchUpSubscription(checkpoint, handler, options, {
-      // better-sqlite3 reads synchronously; the promise only fits the shared interface. Either way an append
-      // between the read and the pause is not missed: CatchUpSubscription remembers its wake().
-      readAfter: async (position, limit) => {
-        if (options.gatherPendingAppends) await this.pendingAppendsCommitted();
-        return this.recentOrStoredAfter(position, limit);
-      },
-      batchSize: this.subscriptionBatchSize,
-      // Appends through this store wake the subscription at once (append() calls wake()); SQLite cannot
-      // notify other connections, so polling is how appends by other processes are found.
-      pollIntervalMs: this.pollIntervalMs,
-      onEnded: () => this.subscriptions.delete(subscription),
+    // better-sqlite3 reads synchronously; the promise only fits the shared interface. Either way an append
+    // between the read and the pause is not missed: CatchUpSubscription remembers its wake().
+    return this.subscriptions.subscribe(checkpoint, handler, options, async (position, limit) => {
+      if (options.gatherPendingAppends) await this.pendingAppendsCommitted();
+      return this.recentOrStoredAfter(position, limit);
     });
-    this.subscriptions.add(subscription);
-    return subscription;
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      this.commitPendingAppends();
-      await this.walSync?.idle();
-      await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-      this.db.close();
-      this.walSync?.close();
-    })();
-    return this.closing;
+    return this.subscriptions.close({
+      // The appends already made are committed (and synced) while the subscriptions still run.
+      drain: async () => {
+        this.commitPendingAppends();
+        await this.walSync?.idle();
+      },
+      release: () => {
+        this.db.close();
+        this.walSync?.close();
+      },
+    });
   }
 
   /**
@@ -346,60 +323,32 @@ export class SqliteEventStore implements EventStore {
     expected: ExpectedRevision,
     events: readonly SerializedEvent[],
   ): { result: AppendResult; written: RecordedEvent[] } {
-    const replay = this.findReplay(streamId, events);
+    // The replay rule looks through the whole log: event_id is UNIQUE, so an id stored in any stream is found.
+    const replay = findReplay(streamId, events, (eventIds) =>
+      this.selectByEventIds
+        .all(JSON.stringify(eventIds))
+        .map((row) => ({ eventId: row.event_id, streamId: row.stream_id, revision: Number(row.revision), position: row.position })),
+    );
     if (replay) return { result: replay, written: [] };
 
-    const head = this.selectStreamHead.get(streamId);
-    const actual = head ? Number(head.revision) : 'no-stream';
-    if (expected !== 'any' && expected !== actual) throw new WrongExpectedRevision(streamId, expected, actual);
+    const head = this.streamHead(streamId);
+    requireExpected(streamId, expected, head);
 
-    let revision = head ? Number(head.revision) : -1;
+    let revision = head?.revision ?? -1;
     let lastPosition = head?.position ?? 0n;
     const written: RecordedEvent[] = [];
     for (const event of events) {
       revision += 1;
       const { lastInsertRowid } = this.insertEvent.run(event.eventId, streamId, revision, event.type, event.data, event.metadata);
       lastPosition = BigInt(lastInsertRowid);
-      written.push({
-        eventId: event.eventId,
-        streamId,
-        revision,
-        position: lastPosition,
-        type: event.type,
-        data: JSON.parse(event.data),
-        metadata: JSON.parse(event.metadata),
-      });
+      written.push(deserializeEvent(event, streamId, revision, lastPosition));
     }
     return { result: { nextRevision: revision, lastPosition, alreadyStored: false }, written };
   }
 
-  /**
-   * An append is a replay when every id of the batch is stored in this stream, in batch order at
-   * consecutive revisions: the result of the original append is returned, whatever `expected` says.
-   * Any other reuse of a stored id is a DuplicateEventId. Returns undefined when no id is stored.
-   */
-  private findReplay(streamId: string, events: readonly SerializedEvent[]): AppendResult | undefined {
-    const batchIds = new Set<string>();
-    for (const { eventId } of events) {
-      if (batchIds.has(eventId)) throw new DuplicateEventId(eventId, streamId);
-      batchIds.add(eventId);
-    }
-    if (batchIds.size === 0) return undefined;
-
-    const storedById = new Map(this.selectByEventIds.all(JSON.stringify([...batchIds])).map((row) => [row.event_id, row]));
-    if (storedById.size === 0) return undefined;
-
-    const stored = events.map(({ eventId }) => storedById.get(eventId));
-    const isReplay = stored.every(
-      (row, index) =>
-        row !== undefined && row.stream_id === streamId && (index === 0 || row.revision === stored[0]!.revision + BigInt(index)),
-    );
-    if (!isReplay) {
-      const clash = stored.find((row) => row !== undefined && row.stream_id !== streamId) ?? stored.find((row) => row !== undefined)!;
-      throw new DuplicateEventId(clash.event_id, clash.stream_id);
-    }
-    const last = stored[stored.length - 1]!;
-    return { nextRevision: Number(last.revision), lastPosition: last.position, alreadyStored: true };
+  private streamHead(streamId: string): StreamHead | undefined {
+    const head = this.selectStreamHead.get(streamId);
+    return head && { revision: Number(head.revision), position: head.position };
   }
 }
 
@@ -560,18 +509,5 @@ class RecentEvents {
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    revision: Number(row.revision),
-    position: row.position,
-    type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
-  };
-}
-
-function requireCount(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
+  return deserializeEvent({ eventId: row.event_id, type: row.type, data: row.data, metadata: row.metadata }, row.stream_id, Number(row.revision), row.position);
 }

@@ -1,37 +1,37 @@
 import type { Decided, EvidenceStore } from '@pangolin/application';
 import { ForbiddenException, Inject } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { claimsDecider, ClaimFiler, InvalidCommand, streams, type EvidenceFile } from '@pangolin/domain';
 import { EVIDENCE_STORE } from '../evidence/evidence-store.token';
-import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
+import { deciderCommandHandler, handleDeciderCommand, UserCommand } from '../infrastructure/decider-command';
 import { policyVisibleTo } from '../policies/policies.commands';
 import { actingInsurer } from '../products/products.commands';
 import { ApproveClaimDto, EvidenceFileDto, FileClaimDto, PayClaimDto, RejectClaimDto } from './claims.dto';
 
-export class FileClaimCommand extends Command<{ claimId: string }> {
-  constructor(readonly context: RequestContext, readonly policyId: string, readonly body: FileClaimDto) {
-    super();
-  }
-}
+export class FileClaimCommand extends UserCommand<{ policyId: string; body: FileClaimDto }, { claimId: string; policyId: string; status: 'filed' }> {}
 
 /** The insurer of record or the government of the household's region files claims. */
 @CommandHandler(FileClaimCommand)
 export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
   constructor(private readonly commands: CommandRunner, @Inject(EVIDENCE_STORE) private readonly evidence: EvidenceStore) {}
 
-  async execute({ context, policyId, body }: FileClaimCommand) {
-    const { role, insurerId, regionCode } = context.user;
-    if (role !== 'insurer' && role !== 'government') throw new ForbiddenException('claims are filed by the insurer of record or the household\'s government');
-    await policyVisibleTo(this.commands, policyId, context);
-    const filedBy: ClaimFiler = role === 'insurer' ? { role, id: insurerId as string } : { role, id: regionCode as string };
-    const claimId = context.newId();
-    const evidenceFiles = await this.storedEvidence(body.evidenceFiles ?? []);
-    await this.commands.run(claimsDecider, streams.policy(policyId), {
-      type: 'FileClaim',
-      data: { policyId, claimId, incidentDate: body.incidentDate, kind: body.kind, amountClaimed: body.amountClaimed, evidence: body.evidence, evidenceFiles, filedBy, now: this.commands.now() },
-    }, context);
-    return { claimId, policyId, status: 'filed' };
+  execute(command: FileClaimCommand) {
+    return handleDeciderCommand(this.commands, command, claimsDecider)({
+      facts: async ({ context, input: { policyId, body }, commands }) => {
+        const { role, insurerId, regionCode } = context.user;
+        if (role !== 'insurer' && role !== 'government') throw new ForbiddenException('claims are filed by the insurer of record or the household\'s government');
+        await policyVisibleTo(commands, policyId, context);
+        const filedBy: ClaimFiler = role === 'insurer' ? { role, id: insurerId as string } : { role, id: regionCode as string };
+        return { filedBy, claimId: context.newId(), evidenceFiles: await this.storedEvidence(body.evidenceFiles ?? []) };
+      },
+      stream: ({ input }) => streams.policy(input.policyId),
+      command: ({ input: { policyId, body }, now, facts: { claimId, evidenceFiles, filedBy } }) => ({
+        type: 'FileClaim',
+        data: { policyId, claimId, incidentDate: body.incidentDate, kind: body.kind, amountClaimed: body.amountClaimed, evidence: body.evidence, evidenceFiles, filedBy, now },
+      }),
+      answer: ({ input: { policyId }, facts: { claimId } }) => ({ claimId, policyId, status: 'filed' as const }),
+    });
   }
 
   /** Each named file as the store holds it (its type and size from its bytes, not the caller): one not uploaded, or altered since, is refused. */
@@ -49,29 +49,23 @@ export class FileClaimHandler implements ICommandHandler<FileClaimCommand> {
 
 export type ClaimDecision = { kind: 'approve'; body: ApproveClaimDto } | { kind: 'reject'; body: RejectClaimDto } | { kind: 'pay'; body: PayClaimDto };
 
-export class DecideClaimCommand extends Command<Decided<unknown, unknown>> {
-  constructor(readonly context: RequestContext, readonly policyId: string, readonly claimId: string, readonly decision: ClaimDecision) {
-    super();
-  }
-}
+export class DecideClaimCommand extends UserCommand<{ policyId: string; claimId: string; decision: ClaimDecision }, Decided<unknown, unknown>> {}
 
 /** The insurer of record approves, rejects or reports the payout of a claim. */
-@CommandHandler(DecideClaimCommand)
-export class DecideClaimHandler implements ICommandHandler<DecideClaimCommand> {
-  constructor(private readonly commands: CommandRunner) {}
-
-  async execute({ context, policyId, claimId, decision }: DecideClaimCommand) {
+export const DecideClaimHandler = deciderCommandHandler(DecideClaimCommand, claimsDecider)({
+  facts: async ({ context, input: { policyId }, commands }) => {
     const insurerId = actingInsurer(context);
-    await policyVisibleTo(this.commands, policyId, context);
-    const now = this.commands.now();
-    const command =
-      decision.kind === 'approve'
-        ? ({ type: 'ApproveClaim', data: { policyId, claimId, insurerId, approvedAmount: decision.body.approvedAmount, note: decision.body.note, now } } as const)
-        : decision.kind === 'reject'
-          ? ({ type: 'RejectClaim', data: { policyId, claimId, insurerId, reason: decision.body.reason, now } } as const)
-          : ({ type: 'PayClaim', data: { policyId, claimId, insurerId, payoutReference: decision.body.payoutReference, now } } as const);
-    return this.commands.run(claimsDecider, streams.policy(policyId), command, context);
-  }
-}
+    await policyVisibleTo(commands, policyId, context);
+    return { insurerId };
+  },
+  stream: ({ input }) => streams.policy(input.policyId),
+  command: ({ input: { policyId, claimId, decision }, now, facts: { insurerId } }) =>
+    decision.kind === 'approve'
+      ? { type: 'ApproveClaim', data: { policyId, claimId, insurerId, approvedAmount: decision.body.approvedAmount, note: decision.body.note, now } }
+      : decision.kind === 'reject'
+        ? { type: 'RejectClaim', data: { policyId, claimId, insurerId, reason: decision.body.reason, now } }
+        : { type: 'PayClaim', data: { policyId, claimId, insurerId, payoutReference: decision.body.payoutReference, now } },
+  answer: ({ decided }) => decided,
+});
 
 export const claimCommandHandlers = [FileClaimHandler, DecideClaimHandler];

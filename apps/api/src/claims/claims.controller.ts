@@ -21,7 +21,7 @@ export class ClaimsController {
   @Roles('insurer', 'government')
   @ApiOperation({ summary: 'File a claim against an active policy (insurer of record or the household\'s government)' })
   file(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: FileClaimDto) {
-    return this.commandBus.execute(new FileClaimCommand(context, policyId, body));
+    return this.commandBus.execute(new FileClaimCommand(context, { policyId, body }));
   }
 
   @Post(':claimId/approve')
@@ -29,7 +29,7 @@ export class ClaimsController {
   @Roles('insurer')
   @ApiOperation({ summary: 'Approve a claim in full or in part (insurer of record)' })
   async approve(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Param('claimId', ParseUuidParam) claimId: string, @Body() body: ApproveClaimDto) {
-    await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'approve', body }));
+    await this.commandBus.execute(new DecideClaimCommand(context, { policyId, claimId, decision: { kind: 'approve', body } }));
     return { claimId, status: 'approved' };
   }
 
@@ -38,7 +38,7 @@ export class ClaimsController {
   @Roles('insurer')
   @ApiOperation({ summary: 'Reject a claim with a reason (insurer of record)' })
   async reject(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Param('claimId', ParseUuidParam) claimId: string, @Body() body: RejectClaimDto) {
-    await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'reject', body }));
+    await this.commandBus.execute(new DecideClaimCommand(context, { policyId, claimId, decision: { kind: 'reject', body } }));
     return { claimId, status: 'rejected' };
   }
 
@@ -47,7 +47,7 @@ export class ClaimsController {
   @Roles('insurer')
   @ApiOperation({ summary: 'Record the payout of an approved claim to the household (insurer of record). `promise` is the log\'s signed promise to hold the payout in a checkpoint within its maximum merge delay' })
   async pay(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Param('claimId', ParseUuidParam) claimId: string, @Body() body: PayClaimDto) {
-    const decided = await this.commandBus.execute(new DecideClaimCommand(context, policyId, claimId, { kind: 'pay', body }));
+    const decided = await this.commandBus.execute(new DecideClaimCommand(context, { policyId, claimId, decision: { kind: 'pay', body } }));
     return { claimId, status: 'paid', payoutReference: body.payoutReference, promise: (await this.promises.promiseFor(decided)) ?? null };
   }
 }

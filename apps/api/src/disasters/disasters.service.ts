@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { disasterDecider, regionContains, streams } from '@pangolin/domain';
+import { disasterDecider, regionContains, streams, type ConfirmDisasterDeclaration, type DisputeDisasterDeclaration } from '@pangolin/domain';
 import { productsCoveringPeril, productTermsByVersion } from '@pangolin/application';
 import { EventStore } from '@pangolin/event-store';
 import * as views from '@pangolin/read-models';
@@ -36,24 +36,25 @@ export class DisastersService {
     return { declarationId, status: 'declared' };
   }
 
-  async confirm(context: RequestContext, declarationId: string, body: ConfirmDeclarationDto) {
-    const insurerId = actingInsurer(context);
-    const coveringProductIds = await this.coveringProducts(insurerId, declarationId);
-    await this.commands.run(disasterDecider, streams.disasterDeclaration(declarationId), {
-      type: 'ConfirmDisasterDeclaration',
-      data: { declarationId, insurerId, coveringProductIds, paymentFileReference: body.paymentFileReference, now: this.commands.now() },
-    }, context);
-    return { declarationId, status: 'confirmed' };
+  confirm(context: RequestContext, declarationId: string, body: ConfirmDeclarationDto) {
+    return this.answerDeclaration(context, declarationId, 'confirmed', (facts, now) => ({ type: 'ConfirmDisasterDeclaration', data: { ...facts, paymentFileReference: body.paymentFileReference, now } }));
   }
 
-  async dispute(context: RequestContext, declarationId: string, body: DisputeDeclarationDto) {
+  dispute(context: RequestContext, declarationId: string, body: DisputeDeclarationDto) {
+    return this.answerDeclaration(context, declarationId, 'disputed', (facts, now) => ({ type: 'DisputeDisasterDeclaration', data: { ...facts, reason: body.reason, now } }));
+  }
+
+  /** An insurer's answer to a declaration (confirm, dispute), decided with the insurer's products that cover its peril. */
+  private async answerDeclaration<S extends string>(
+    context: RequestContext,
+    declarationId: string,
+    status: S,
+    answer: (facts: { declarationId: string; insurerId: string; coveringProductIds: string[] }, now: string) => ConfirmDisasterDeclaration | DisputeDisasterDeclaration,
+  ) {
     const insurerId = actingInsurer(context);
     const coveringProductIds = await this.coveringProducts(insurerId, declarationId);
-    await this.commands.run(disasterDecider, streams.disasterDeclaration(declarationId), {
-      type: 'DisputeDisasterDeclaration',
-      data: { declarationId, insurerId, coveringProductIds, reason: body.reason, now: this.commands.now() },
-    }, context);
-    return { declarationId, status: 'disputed' };
+    await this.commands.run(disasterDecider, streams.disasterDeclaration(declarationId), answer({ declarationId, insurerId, coveringProductIds }, this.commands.now()), context);
+    return { declarationId, status };
   }
 
   /** The insurer's products that cover the declared peril in some version (a fact for the decider). */

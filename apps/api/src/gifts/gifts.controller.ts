@@ -29,7 +29,7 @@ export class GiftsController {
   @Roles('donor', 'admin')
   @ApiOperation({ summary: 'Confirm the payment of a pledged gift; the same payment reference twice is one payment. `promise` is the log\'s signed promise to hold the payment in a checkpoint within its maximum merge delay (check it with `pangolin-verify promise`)' })
   async confirmPayment(@Ctx() context: RequestContext, @Param('giftId', ParseUuidParam) giftId: string, @Body() body: ConfirmPaymentDto) {
-    const decided = await this.commandBus.execute(new ConfirmPaymentCommand(context, giftId, body));
+    const decided = await this.commandBus.execute(new ConfirmPaymentCommand(context, { giftId, body }));
     return { giftId, paymentReference: body.paymentReference, confirmed: true, promise: (await this.promises.promiseFor(decided)) ?? null };
   }
 
@@ -38,7 +38,7 @@ export class GiftsController {
   @Roles('donor')
   @ApiOperation({ summary: 'Withdraw your own pledge before it is paid (409 once paid); unpaid pledges also expire after PLEDGE_EXPIRY_HOURS' })
   async withdraw(@Ctx() context: RequestContext, @Param('giftId', ParseUuidParam) giftId: string) {
-    await this.commandBus.execute(new WithdrawPledgeCommand(context, giftId));
+    await this.commandBus.execute(new WithdrawPledgeCommand(context, { giftId }));
     return { giftId, status: 'withdrawn' };
   }
 }

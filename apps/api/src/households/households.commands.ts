@@ -1,11 +1,12 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams, householdCodeFor } from '@pangolin/domain';
 import { nationalIdDigest } from '@pangolin/application';
 import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
 import { violationsOf, type Violation } from '../http/validation';
 import { CommandRunner } from '../infrastructure/command-runner.service';
+import { deciderCommandHandler, UserCommand } from '../infrastructure/decider-command';
 import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
 /** The region a government user answers for; other roles cannot act on households. */
@@ -14,11 +15,7 @@ export function governmentRegion(context: RequestContext): string {
   return context.user.regionCode;
 }
 
-export class RegisterHouseholdCommand extends Command<{ householdId: string; householdCode: string }> {
-  constructor(readonly context: RequestContext, readonly body: RegisterHouseholdDto) {
-    super();
-  }
-}
+export class RegisterHouseholdCommand extends UserCommand<RegisterHouseholdDto, { householdId: string; householdCode: string }> {}
 
 /** The reservation of each national ID of a registration, in a stream named by its keyed digest. */
 export function nationalIdReservations(indexKey: Uint8Array, personal: HouseholdPersonalData, holder: NationalIdHolder, registrarRegion: string, now: string) {
@@ -51,11 +48,7 @@ async function checkedRegistration(commands: CommandRunner, config: PangolinConf
 /** What a check says of one row of an import: fine, or each broken rule of its fields, or the domain's refusal. */
 export type ImportRowCheck = { row: number; ok: true } | { row: number; ok: false; violations: Violation[] } | { row: number; ok: false; status: number; reason: string };
 
-export class CheckHouseholdImportCommand extends Command<{ results: ImportRowCheck[] }> {
-  constructor(readonly context: RequestContext, readonly rows: unknown[]) {
-    super();
-  }
-}
+export class CheckHouseholdImportCommand extends UserCommand<unknown[], { results: ImportRowCheck[] }> {}
 
 /**
  * Checks every row of an import as its registration would be checked, writing nothing: its fields
@@ -67,7 +60,7 @@ export class CheckHouseholdImportCommand extends Command<{ results: ImportRowChe
 export class CheckHouseholdImportHandler implements ICommandHandler<CheckHouseholdImportCommand> {
   constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
-  async execute({ context, rows }: CheckHouseholdImportCommand) {
+  async execute({ context, input: rows }: CheckHouseholdImportCommand) {
     const results: ImportRowCheck[] = [];
     const numbersSeen = new Map<string, number>();
     for (const [row, value] of rows.entries()) {
@@ -106,7 +99,7 @@ const STATUS_OF: Record<DomainError['kind'], number> = { invalid: 400, forbidden
 export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseholdCommand> {
   constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
-  async execute({ context, body }: RegisterHouseholdCommand) {
+  async execute({ context, input: body }: RegisterHouseholdCommand) {
     const householdId = context.newId();
     const { householdCode, register, reservations } = await checkedRegistration(this.commands, this.config, context, householdId, body);
     const now = register.data.now;
@@ -129,64 +122,37 @@ export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseho
   }
 }
 
-export class VerifyEligibilityCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly householdId: string, readonly body: VerifyEligibilityDto) {
-    super();
-  }
-}
+export class VerifyEligibilityCommand extends UserCommand<{ householdId: string; body: VerifyEligibilityDto }> {}
 
-@CommandHandler(VerifyEligibilityCommand)
-export class VerifyEligibilityHandler implements ICommandHandler<VerifyEligibilityCommand> {
-  constructor(private readonly commands: CommandRunner) {}
+export const VerifyEligibilityHandler = deciderCommandHandler(VerifyEligibilityCommand, householdDecider)({
+  stream: ({ input }) => streams.household(input.householdId),
+  command: ({ context, input: { householdId, body }, now }) => ({ type: 'VerifyEligibility', data: { householdId, category: body.category, verifierRegion: governmentRegion(context), now } }),
+});
 
-  async execute({ context, householdId, body }: VerifyEligibilityCommand) {
-    await this.commands.run(householdDecider, streams.household(householdId), {
-      type: 'VerifyEligibility',
-      data: { householdId, category: body.category, verifierRegion: governmentRegion(context), now: this.commands.now() },
-    }, context);
-  }
-}
+export class RevokeEligibilityCommand extends UserCommand<{ householdId: string; body: RevokeEligibilityDto }> {}
 
-export class RevokeEligibilityCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly householdId: string, readonly body: RevokeEligibilityDto) {
-    super();
-  }
-}
+export const RevokeEligibilityHandler = deciderCommandHandler(RevokeEligibilityCommand, householdDecider)({
+  stream: ({ input }) => streams.household(input.householdId),
+  command: ({ context, input: { householdId, body }, now }) => ({ type: 'RevokeEligibility', data: { householdId, reason: body.reason, revokerRegion: governmentRegion(context), now } }),
+});
 
-@CommandHandler(RevokeEligibilityCommand)
-export class RevokeEligibilityHandler implements ICommandHandler<RevokeEligibilityCommand> {
-  constructor(private readonly commands: CommandRunner) {}
-
-  async execute({ context, householdId, body }: RevokeEligibilityCommand) {
-    await this.commands.run(householdDecider, streams.household(householdId), {
-      type: 'RevokeEligibility',
-      data: { householdId, reason: body.reason, revokerRegion: governmentRegion(context), now: this.commands.now() },
-    }, context);
-  }
-}
-
-export class EraseHouseholdPersonalDataCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly householdId: string, readonly body: EraseHouseholdPersonalDataDto) {
-    super();
-  }
-}
+export class EraseHouseholdPersonalDataCommand extends UserCommand<{ householdId: string; body: EraseHouseholdPersonalDataDto }> {}
 
 /** Erasing a household's personal data also frees its national IDs, so the people can be registered again. */
-@CommandHandler(EraseHouseholdPersonalDataCommand)
-export class EraseHouseholdPersonalDataHandler implements ICommandHandler<EraseHouseholdPersonalDataCommand> {
-  constructor(private readonly commands: CommandRunner) {}
-
-  async execute({ context, householdId, body }: EraseHouseholdPersonalDataCommand) {
-    const erase = { type: 'EraseHouseholdPersonalData' as const, data: { householdId, reason: body.reason, eraserRegion: governmentRegion(context), now: this.commands.now() } };
-    const household = await this.commands.state(householdDecider, streams.household(householdId));
-    // Refusals first (wrong region, already erased); then the numbers are freed, then the data erased,
-    // so a retry after a failure part-way frees what is left (releasing is idempotent).
-    householdDecider.decide(erase, household);
-    for (const digest of household.registered ? household.nationalIdDigests : []) {
-      await this.commands.run(nationalIdDecider, streams.nationalId(digest), { type: 'ReleaseNationalId', data: { householdId, reason: 'personal data erased', now: erase.data.now } }, context);
-    }
-    await this.commands.run(householdDecider, streams.household(householdId), erase, context);
-  }
-}
+export const EraseHouseholdPersonalDataHandler = deciderCommandHandler(EraseHouseholdPersonalDataCommand, householdDecider)({
+  facts: async ({ context, input: { householdId }, commands }) => ({ eraserRegion: governmentRegion(context), household: await commands.state(householdDecider, streams.household(householdId)) }),
+  stream: ({ input }) => streams.household(input.householdId),
+  command: ({ input: { householdId, body }, now, facts: { eraserRegion } }) => ({ type: 'EraseHouseholdPersonalData', data: { householdId, reason: body.reason, eraserRegion, now } }),
+  // Refusals first (wrong region, already erased); then the numbers are freed, then the data erased,
+  // so a retry after a failure part-way frees what is left (releasing is idempotent).
+  first: {
+    state: ({ household }) => household,
+    write: async ({ context, commands, input: { householdId }, now, facts: { household } }) => {
+      for (const digest of household.registered ? household.nationalIdDigests : []) {
+        await commands.run(nationalIdDecider, streams.nationalId(digest), { type: 'ReleaseNationalId', data: { householdId, reason: 'personal data erased', now } }, context);
+      }
+    },
+  },
+});
 
 export const householdCommandHandlers = [CheckHouseholdImportHandler, RegisterHouseholdHandler, VerifyEligibilityHandler, RevokeEligibilityHandler, EraseHouseholdPersonalDataHandler];

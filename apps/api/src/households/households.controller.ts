@@ -36,7 +36,7 @@ export class HouseholdsController {
   @Roles('government')
   @ApiOperation({ summary: 'Verify that a household is eligible, under a category (government)' })
   async verify(@Ctx() context: RequestContext, @Param('householdId', ParseUuidParam) householdId: string, @Body() body: VerifyEligibilityDto) {
-    await this.commandBus.execute(new VerifyEligibilityCommand(context, householdId, body));
+    await this.commandBus.execute(new VerifyEligibilityCommand(context, { householdId, body }));
     return { householdId, eligible: true, category: body.category };
   }
 
@@ -45,7 +45,7 @@ export class HouseholdsController {
   @Roles('government')
   @ApiOperation({ summary: 'Revoke a household\'s eligibility (government)' })
   async revoke(@Ctx() context: RequestContext, @Param('householdId', ParseUuidParam) householdId: string, @Body() body: RevokeEligibilityDto) {
-    await this.commandBus.execute(new RevokeEligibilityCommand(context, householdId, body));
+    await this.commandBus.execute(new RevokeEligibilityCommand(context, { householdId, body }));
     return { householdId, eligible: false };
   }
 
@@ -54,7 +54,7 @@ export class HouseholdsController {
   @Roles('government')
   @ApiOperation({ summary: 'Erase a household\'s personal data for good: its key is destroyed, every view shows it as erased (the registering government)' })
   async erase(@Ctx() context: RequestContext, @Param('householdId', ParseUuidParam) householdId: string, @Body() body: EraseHouseholdPersonalDataDto) {
-    await this.commandBus.execute(new EraseHouseholdPersonalDataCommand(context, householdId, body));
+    await this.commandBus.execute(new EraseHouseholdPersonalDataCommand(context, { householdId, body }));
     return { householdId, personalDataErased: true };
   }
 }

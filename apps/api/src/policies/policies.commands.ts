@@ -1,9 +1,10 @@
 import { ForbiddenException, Inject, NotFoundException } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { householdDecider, IssuePolicy, policyDecider, policyNumberDecider, PolicyState, regionContains, streams } from '@pangolin/domain';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { householdDecider, policyDecider, policyNumberDecider, PolicyState, regionContains, streams } from '@pangolin/domain';
 import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
 import { CommandRunner } from '../infrastructure/command-runner.service';
+import { deciderCommandHandler, handleDeciderCommand, UserCommand } from '../infrastructure/decider-command';
 import { actingInsurer } from '../products/products.commands';
 import { CancelPolicyDto, IssuePolicyDto } from './policies.dto';
 
@@ -24,65 +25,50 @@ export async function policyVisibleTo(commands: CommandRunner, policyId: string,
   throw new NotFoundException(`policy ${policyId} not found`);
 }
 
-export class IssuePolicyCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly policyId: string, readonly body: IssuePolicyDto) {
-    super();
-  }
-}
+export class IssuePolicyCommand extends UserCommand<{ policyId: string; body: IssuePolicyDto }> {}
 
 @CommandHandler(IssuePolicyCommand)
 export class IssuePolicyHandler implements ICommandHandler<IssuePolicyCommand> {
   constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
-  async execute({ context, policyId, body }: IssuePolicyCommand) {
-    const insurerId = actingInsurer(context);
-    const policy = await policyVisibleTo(this.commands, policyId, context);
-    const { policyNumber, startDate } = body;
-    const issue: IssuePolicy = { type: 'IssuePolicy', data: { policyId, insurerId, policyNumber, startDate, startWindowDays: this.config.policyStartWindowDays, now: this.commands.now() } };
-    // Nothing is written for an issue the policy would refuse; then the number is reserved for this
-    // policy, so the same number on another household's policy is refused before anything is issued.
-    policyDecider.decide(issue, policy);
-    await this.commands.run(policyNumberDecider, streams.policyNumber(insurerId, policyNumber), {
-      type: 'ReservePolicyNumber',
-      data: { insurerId, policyNumber, policyId, householdId: policy.householdId, now: issue.data.now },
-    }, context);
-    await this.commands.run(policyDecider, streams.policy(policyId), issue, context);
+  execute(command: IssuePolicyCommand) {
+    return handleDeciderCommand(this.commands, command, policyDecider)({
+      facts: async ({ context, input: { policyId }, commands }) => ({ insurerId: actingInsurer(context), policy: await policyVisibleTo(commands, policyId, context) }),
+      stream: ({ input }) => streams.policy(input.policyId),
+      command: ({ input: { policyId, body: { policyNumber, startDate } }, now, facts: { insurerId } }) => ({ type: 'IssuePolicy', data: { policyId, insurerId, policyNumber, startDate, startWindowDays: this.config.policyStartWindowDays, now } }),
+      // Nothing is written for an issue the policy would refuse; then the number is reserved for this
+      // policy, so the same number on another household's policy is refused before anything is issued.
+      first: {
+        state: ({ policy }) => policy,
+        write: ({ context, commands, input: { policyId, body: { policyNumber } }, now, facts: { insurerId, policy } }) =>
+          commands.run(policyNumberDecider, streams.policyNumber(insurerId, policyNumber), { type: 'ReservePolicyNumber', data: { insurerId, policyNumber, policyId, householdId: policy.householdId, now } }, context),
+      },
+    });
   }
 }
 
-export class CancelPolicyCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly policyId: string, readonly body: CancelPolicyDto) {
-    super();
-  }
-}
+export class CancelPolicyCommand extends UserCommand<{ policyId: string; body: CancelPolicyDto }> {}
 
-@CommandHandler(CancelPolicyCommand)
-export class CancelPolicyHandler implements ICommandHandler<CancelPolicyCommand> {
-  constructor(private readonly commands: CommandRunner) {}
-
-  async execute({ context, policyId, body }: CancelPolicyCommand) {
+export const CancelPolicyHandler = deciderCommandHandler(CancelPolicyCommand, policyDecider)({
+  facts: async ({ context, input: { policyId }, commands }) => {
     const insurerId = context.user.role === 'admin' ? null : actingInsurer(context);
-    await policyVisibleTo(this.commands, policyId, context);
-    await this.commands.run(policyDecider, streams.policy(policyId), { type: 'CancelPolicy', data: { policyId, insurerId, reason: body.reason, effectiveDate: body.effectiveDate, now: this.commands.now() } }, context);
-  }
-}
+    await policyVisibleTo(commands, policyId, context);
+    return { insurerId };
+  },
+  stream: ({ input }) => streams.policy(input.policyId),
+  command: ({ input: { policyId, body }, now, facts: { insurerId } }) => ({ type: 'CancelPolicy', data: { policyId, insurerId, reason: body.reason, effectiveDate: body.effectiveDate, now } }),
+});
 
-export class ExpirePolicyCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly policyId: string) {
-    super();
-  }
-}
+export class ExpirePolicyCommand extends UserCommand<{ policyId: string }> {}
 
-@CommandHandler(ExpirePolicyCommand)
-export class ExpirePolicyHandler implements ICommandHandler<ExpirePolicyCommand> {
-  constructor(private readonly commands: CommandRunner) {}
-
-  /** Judged on the server's clock: a caller cannot say what day it is. */
-  async execute({ context, policyId }: ExpirePolicyCommand) {
+/** Judged on the server's clock: a caller cannot say what day it is. */
+export const ExpirePolicyHandler = deciderCommandHandler(ExpirePolicyCommand, policyDecider)({
+  facts: async ({ context, input: { policyId }, commands }) => {
     if (context.user.role !== 'admin' && context.user.role !== 'insurer') throw new ForbiddenException('only the insurer or an admin can expire a policy');
-    await policyVisibleTo(this.commands, policyId, context);
-    await this.commands.run(policyDecider, streams.policy(policyId), { type: 'ExpirePolicy', data: { policyId, now: this.commands.now() } }, context);
-  }
-}
+    await policyVisibleTo(commands, policyId, context);
+  },
+  stream: ({ input }) => streams.policy(input.policyId),
+  command: ({ input: { policyId }, now }) => ({ type: 'ExpirePolicy', data: { policyId, now } }),
+});
 
 export const policyCommandHandlers = [IssuePolicyHandler, CancelPolicyHandler, ExpirePolicyHandler];

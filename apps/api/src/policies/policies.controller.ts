@@ -22,7 +22,7 @@ export class PoliciesController {
   @Roles('insurer')
   @ApiOperation({ summary: 'Issue a requested (fully funded) policy; its premium moves to the insurer' })
   async issue(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: IssuePolicyDto) {
-    await this.commandBus.execute(new IssuePolicyCommand(context, policyId, body));
+    await this.commandBus.execute(new IssuePolicyCommand(context, { policyId, body }));
     return { policyId, status: 'active', policyNumber: body.policyNumber };
   }
 
@@ -31,7 +31,7 @@ export class PoliciesController {
   @Roles('insurer', 'admin')
   @ApiOperation({ summary: 'Cancel a policy; the unearned premium goes back, pro rata, to the gifts that paid it' })
   async cancel(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string, @Body() body: CancelPolicyDto) {
-    await this.commandBus.execute(new CancelPolicyCommand(context, policyId, body));
+    await this.commandBus.execute(new CancelPolicyCommand(context, { policyId, body }));
     return { policyId, status: 'cancelled' };
   }
 
@@ -40,7 +40,7 @@ export class PoliciesController {
   @Roles('insurer', 'admin')
   @ApiOperation({ summary: 'Expire a policy whose period has ended by the server\'s clock (409 before); funding for the household reopens' })
   async expire(@Ctx() context: RequestContext, @Param('policyId', ParseUuidParam) policyId: string) {
-    await this.commandBus.execute(new ExpirePolicyCommand(context, policyId));
+    await this.commandBus.execute(new ExpirePolicyCommand(context, { policyId }));
     return { policyId, status: 'expired' };
   }
 }

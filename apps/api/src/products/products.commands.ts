@@ -1,8 +1,7 @@
 import { ForbiddenException } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { productDecider, streams } from '@pangolin/domain';
 import { RequestContext } from '../http/request-context';
-import { CommandRunner } from '../infrastructure/command-runner.service';
+import { deciderCommandHandler, UserCommand } from '../infrastructure/decider-command';
 import { PublishProductDto, toProductTerms } from './products.dto';
 
 /** The insurer a user acts for; only insurers manage products. */
@@ -11,52 +10,28 @@ export function actingInsurer(context: RequestContext): string {
   return context.user.insurerId;
 }
 
-export class PublishProductCommand extends Command<{ productId: string; version: number }> {
-  constructor(readonly context: RequestContext, readonly body: PublishProductDto) {
-    super();
-  }
-}
+export class PublishProductCommand extends UserCommand<PublishProductDto, { productId: string; version: number }> {}
 
-@CommandHandler(PublishProductCommand)
-export class PublishProductHandler implements ICommandHandler<PublishProductCommand> {
-  constructor(private readonly commands: CommandRunner) {}
+export const PublishProductHandler = deciderCommandHandler(PublishProductCommand, productDecider)({
+  facts: ({ context }) => ({ productId: context.newId() }),
+  stream: ({ facts }) => streams.product(facts.productId),
+  command: ({ context, input, now, facts: { productId } }) => ({ type: 'PublishProduct', data: { productId, insurerId: actingInsurer(context), terms: toProductTerms(input.terms), now } }),
+  answer: ({ facts: { productId } }) => ({ productId, version: 1 }),
+});
 
-  async execute({ context, body }: PublishProductCommand) {
-    const productId = context.newId();
-    await this.commands.run(productDecider, streams.product(productId), { type: 'PublishProduct', data: { productId, insurerId: actingInsurer(context), terms: toProductTerms(body.terms), now: this.commands.now() } }, context);
-    return { productId, version: 1 };
-  }
-}
+export class ReviseProductCommand extends UserCommand<{ productId: string; body: PublishProductDto }, { productId: string; version: number }> {}
 
-export class ReviseProductCommand extends Command<{ productId: string; version: number }> {
-  constructor(readonly context: RequestContext, readonly productId: string, readonly body: PublishProductDto) {
-    super();
-  }
-}
+export const ReviseProductHandler = deciderCommandHandler(ReviseProductCommand, productDecider)({
+  stream: ({ input }) => streams.product(input.productId),
+  command: ({ context, input: { productId, body }, now }) => ({ type: 'ReviseProduct', data: { productId, insurerId: actingInsurer(context), terms: toProductTerms(body.terms), now } }),
+  answer: ({ input: { productId }, decided: { state } }) => ({ productId, version: state.published ? state.version : 0 }),
+});
 
-@CommandHandler(ReviseProductCommand)
-export class ReviseProductHandler implements ICommandHandler<ReviseProductCommand> {
-  constructor(private readonly commands: CommandRunner) {}
+export class RetireProductCommand extends UserCommand<{ productId: string }> {}
 
-  async execute({ context, productId, body }: ReviseProductCommand) {
-    const { state } = await this.commands.run(productDecider, streams.product(productId), { type: 'ReviseProduct', data: { productId, insurerId: actingInsurer(context), terms: toProductTerms(body.terms), now: this.commands.now() } }, context);
-    return { productId, version: state.published ? state.version : 0 };
-  }
-}
-
-export class RetireProductCommand extends Command<void> {
-  constructor(readonly context: RequestContext, readonly productId: string) {
-    super();
-  }
-}
-
-@CommandHandler(RetireProductCommand)
-export class RetireProductHandler implements ICommandHandler<RetireProductCommand> {
-  constructor(private readonly commands: CommandRunner) {}
-
-  async execute({ context, productId }: RetireProductCommand) {
-    await this.commands.run(productDecider, streams.product(productId), { type: 'RetireProduct', data: { productId, insurerId: actingInsurer(context), now: this.commands.now() } }, context);
-  }
-}
+export const RetireProductHandler = deciderCommandHandler(RetireProductCommand, productDecider)({
+  stream: ({ input }) => streams.product(input.productId),
+  command: ({ context, input: { productId }, now }) => ({ type: 'RetireProduct', data: { productId, insurerId: actingInsurer(context), now } }),
+});
 
 export const productCommandHandlers = [PublishProductHandler, ReviseProductHandler, RetireProductHandler];

@@ -27,7 +27,7 @@ export class ProductsController {
   @Roles('insurer')
   @ApiOperation({ summary: 'Publish new terms for new policies (insurer of the product)' })
   revise(@Ctx() context: RequestContext, @Param('productId', ParseUuidParam) productId: string, @Body() body: PublishProductDto) {
-    return this.commandBus.execute(new ReviseProductCommand(context, productId, body));
+    return this.commandBus.execute(new ReviseProductCommand(context, { productId, body }));
   }
 
   @Post(':productId/retire')
@@ -35,7 +35,7 @@ export class ProductsController {
   @Roles('insurer')
   @ApiOperation({ summary: 'Retire a product: it takes no new policies (insurer of the product)' })
   async retire(@Ctx() context: RequestContext, @Param('productId', ParseUuidParam) productId: string) {
-    await this.commandBus.execute(new RetireProductCommand(context, productId));
+    await this.commandBus.execute(new RetireProductCommand(context, { productId }));
     return { productId, retired: true };
   }
 }

@@ -28,7 +28,7 @@ export class ProgrammesController {
   @Roles('government', 'admin')
   @ApiOperation({ summary: 'Close a programme to new gifts' })
   async close(@Ctx() context: RequestContext, @Param('programmeId', ParseUuidParam) programmeId: string, @Body() body: CloseProgrammeDto) {
-    await this.commandBus.execute(new CloseProgrammeCommand(context, programmeId, body));
+    await this.commandBus.execute(new CloseProgrammeCommand(context, { programmeId, body }));
     return { programmeId, closed: true };
   }
 }

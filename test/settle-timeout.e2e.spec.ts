@@ -10,7 +10,9 @@ describe('the answer to a command whose consequences do not settle in time', () 
   let platform: RunningPlatform;
 
   beforeAll(async () => {
-    platform = await startPlatform({ SEED_DEMO: 'true', SETTLE_TIMEOUT_MS: '200' });
+    // Long enough for a programme gift's allocation to settle on a loaded machine; the unsettled case
+    // below holds the workers still, so it can never settle, however long the wait.
+    platform = await startPlatform({ SEED_DEMO: 'true', SETTLE_TIMEOUT_MS: '3000' });
   }, 60_000);
   afterAll(() => platform?.stop());
 
@@ -30,7 +32,7 @@ describe('the answer to a command whose consequences do not settle in time', () 
     expect(settled.status).toBe(200);
     expect(settled.headers.get('pangolin-settled')).toBeNull();
 
-    // With the projections and the process manager held still, nothing can settle within the 200 ms.
+    // With the projections and the process managers held still, nothing can settle within the 3 s.
     const { giftId } = await gift();
     await platform.app.get(EventPipeline).stopWorkers();
     const unsettled = await pay(giftId, accessToken);

@@ -67,7 +67,7 @@ describeWithBrowser("the insurer's claim page and bulk issue", () => {
     await section.getByText('请填写保单号前缀。').waitFor();
     await section.getByLabel('保单号前缀').fill('ANX-BULK-');
     await section.getByLabel('起始序号').fill('0001');
-    await section.getByLabel('保障首日').fill(today());
+    await section.getByLabel('起保日期').fill(today());
     const shown = await section.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.querySelector('td:last-child')?.textContent));
     expect(shown).toEqual(['ANX-BULK-0001', 'ANX-BULK-0002', 'ANX-BULK-0003']);
 

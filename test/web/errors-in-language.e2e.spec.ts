@@ -5,6 +5,7 @@ import { zhCN } from '../../apps/web/src/i18n/zh-CN';
 import { DEMO } from '../../apps/api/src/demo/seed-demo';
 import { formatMoney } from '../../apps/web/src/format';
 import { until } from '../support/eventually';
+import { householdBody, productTerms } from '../support/actors';
 import { cny, type ApiClient, type RunningPlatform } from '../support/platform';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, demoDataWords, englishOnPage, rawKeysOnPage, replaceSessionToken, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
@@ -23,6 +24,11 @@ const text = (language: Language, key: MessageKey, values: Record<string, string
 /** The refusals on the page (under fields, above buttons, notices). */
 async function refusals(page: Page): Promise<string[]> {
   return page.locator('.field-error, [data-testid="sign-in-notice"]').allInnerTexts();
+}
+
+/** A refusal of the whole form (a conflict, a lost connection): right above its button. */
+function aboveButton(form: Locator): Locator {
+  return form.locator('xpath=./*[contains(concat(" ", @class, " "), " field-error ")][following-sibling::*[1][self::button]]');
 }
 
 /** The refusal under the field labelled `label` (exactly), inside `scope`: where a refusal that names the field must show. */
@@ -60,6 +66,8 @@ describeWithBrowser('refusals in the page’s language', () => {
     const donor: ApiClient = await platform.api.login('donor.li', DEMO_PASSWORD);
     government = await platform.api.login('gov.nanshan', DEMO_PASSWORD);
     insurerApi = insurer;
+    // A flood index product of the insurer (named in Chinese, like the demo's data): declarations of floods are its to confirm or dispute.
+    await insurer.ok('/products', productTerms({ name: '洪水指数保险', coverageKind: 'property', waitingPeriodDays: 0, parametric: { perils: ['flood'], rule: 'fixed', amount: cny(50_000) } }));
     for (const n of [2, 3, 4]) {
       const gift = await donor.ok('/gifts', { amount: { amount: 5000, currency: 'CNY' }, target: { kind: 'household', householdId: DEMO.household(n), productId: DEMO.productId }, remainder: 'refund' });
       await donor.ok(`/gifts/${gift.giftId}/payment`, { paymentReference: `ERRORS-TEST-000${n - 1}`, amount: { amount: 5000, currency: 'CNY' } });
@@ -297,6 +305,8 @@ describeWithBrowser('refusals in the page’s language', () => {
     await choose();
     await fill(`ANX-B${VIEWS.indexOf(view)}-`, '1', daysFromToday(90));
     await failedRow.getByText(t('error.invalid.start-window', { field: t('field.startDate') }).split('{from}')[0]).waitFor();
+    // The field named as the form labels it.
+    expect(t('field.startDate')).toBe(t('bulk.startDate'));
     await check('bulk-start-window');
     await submit(section, language, 'bulk.close');
     expect(shots.length).toBe(3);
@@ -373,6 +383,170 @@ describeWithBrowser('refusals in the page’s language', () => {
     await fieldError(erase, t('household.eraseReason')).getByText(t('error.validation.isNotEmpty', { field: t('field.reason') })).waitFor();
     await check('erase-no-reason');
     expect(shots.length).toBe(3);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the insurer's answer to a declaration refuses a reference too long, a dispute without reason and an answer given meanwhile ($language at $width px)", async (view) => {
+    const n = VIEWS.indexOf(view) + 1;
+    const { declarationId } = await government.ok('/disasters/declarations', { peril: 'flood', regionCodes: ['440305009'], incidentFrom: today(), incidentTo: today(), severity: 3, authorityReference: `深应急〔2026〕${n}号` });
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'answer', 'insurer.anxin', 'insurer');
+    await page.goto(`/#/disasters/${declarationId}`);
+    const section = page.locator('#answer-declaration');
+    const confirm = section.locator('form').filter({ has: page.getByRole('button', { name: t('disaster.confirm'), exact: true }) });
+    const dispute = section.locator('form').filter({ has: page.getByRole('button', { name: t('disaster.dispute'), exact: true }) });
+    const reference = t('disaster.paymentFileReference');
+
+    // The payment file's reference too long; a dispute without its reason: each under its field.
+    await confirm.getByLabel(reference, { exact: true }).fill('P'.repeat(101));
+    await submit(confirm, language, 'disaster.confirm');
+    await fieldError(confirm, reference).getByText(t('error.validation.maxLength', { field: t('field.paymentFileReference'), max: 100 })).waitFor();
+    await check('confirm-reference-too-long');
+    await submit(dispute, language, 'disaster.dispute');
+    await fieldError(dispute, t('disaster.reason')).getByText(t('error.validation.isNotEmpty', { field: t('field.reason') })).waitFor();
+    await check('dispute-no-reason');
+
+    // Disputed meanwhile by another of the insurer's staff: the page's confirmation, then its dispute, are refused above their buttons.
+    await insurerApi.ok(`/disasters/declarations/${declarationId}/dispute`, { reason: '雨量未达触发值' });
+    await confirm.getByLabel(reference, { exact: true }).fill(`PAYFILE-${n}`);
+    await submit(confirm, language, 'disaster.confirm');
+    await aboveButton(confirm).getByText(t('error.declaration.you-disputed')).waitFor();
+    await check('confirm-after-dispute');
+    await dispute.getByLabel(t('disaster.reason'), { exact: true }).fill('灾情与产品约定不符');
+    await submit(dispute, language, 'disaster.dispute');
+    await aboveButton(dispute).getByText(t('error.declaration.already-answered', { status: t('answerStatus.disputed') })).waitFor();
+    await check('dispute-already-answered');
+    expect(shots.length).toBe(4);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the declaration form says each field's refusal under it ($language at $width px)", async (view) => {
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'declare', 'gov.nanshan', 'government');
+    const declare = page.locator('#declare-disaster form');
+    const fill = async (fields: Partial<Record<'regionCodes' | 'incidentFrom' | 'incidentTo' | 'authorityReference', string>>) => {
+      for (const [field, value] of Object.entries(fields)) await declare.getByLabel(t(`disaster.${field}` as MessageKey), { exact: true }).fill(value);
+      await submit(declare, language, 'disaster.declareSubmit');
+    };
+    const under = (field: 'regionCodes' | 'incidentTo' | 'authorityReference') => fieldError(declare, t(`disaster.${field}`));
+
+    // A code that is no division's and a reference too long: both said at once, each under its field.
+    await fill({ regionCodes: '12345', authorityReference: 'R'.repeat(101) });
+    await under('regionCodes').getByText(t('error.invalid.region-code', { field: t('field.regionCodes') })).waitFor();
+    await under('authorityReference').getByText(t('error.validation.maxLength', { field: t('field.authorityReference'), max: 100 })).waitFor();
+    await check('declare-region-code-and-reference');
+    // A town of another county; then a village within a town also declared.
+    await fill({ regionCodes: '440306001', authorityReference: `深应急〔2026〕9${VIEWS.indexOf(view)}号` });
+    await under('regionCodes').getByText(t('error.region.outside-yours', { yourRegion: '440305' })).waitFor();
+    await check('declare-outside-region');
+    await fill({ regionCodes: '440305001, 440305001001' });
+    await under('regionCodes').getByText(t('error.invalid.region-overlap', { field: t('field.regionCodes') })).waitFor();
+    await check('declare-region-overlap');
+    // A last day before the first.
+    await fill({ regionCodes: '440305001', incidentFrom: today(), incidentTo: daysFromToday(-2) });
+    await under('incidentTo').getByText(t('error.invalid.before-other', { field: t('field.incidentTo'), other: t('field.incidentFrom') })).waitFor();
+    await check('declare-before-first-day');
+    expect(shots.length).toBe(4);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the eligibility check refuses a category the API does not know under it, and says a lost connection above the button ($language at $width px)", async (view) => {
+    const { householdCode: code } = await government.ok('/households', householdBody('440305001001', 700 + VIEWS.indexOf(view)));
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'verify-eligibility', 'gov.nanshan', 'government');
+    const all = page.locator('#gov-all');
+    await all.getByLabel(t('gov.searchCode'), { exact: true }).fill(code);
+    const form = all.getByRole('form', { name: t('gov.verifyFor', { code }), exact: true });
+    // A category altered on its way (the list offers only known ones): the API's refusal shows under the category.
+    await page.route('**/eligibility/verify', (route) => route.continue({ postData: JSON.stringify({ category: 'retired' }) }));
+    await submit(form, language, 'gov.verify');
+    await fieldError(form, t('gov.category')).getByText(t('error.invalid.one-of', { field: t('field.category') }).split('{allowed}')[0]).waitFor();
+    // The categories it may be, by their names.
+    const said = await fieldError(form, t('gov.category')).innerText();
+    for (const category of ['low-income', 'disabled', 'orphan']) expect([said, said.includes(t(`category.${category}` as MessageKey))]).toEqual([said, true]);
+    await check('verify-unknown-category');
+    await page.unroute('**/eligibility/verify');
+    await page.route('**/eligibility/verify', (route) => route.abort('internetdisconnected'));
+    await submit(form, language, 'gov.verify');
+    await aboveButton(form).getByText(t('error.network')).waitFor();
+    await check('verify-offline');
+    expect(shots.length).toBe(2);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)('the household import refuses a file of another type, empty, too large, missing a column or unreadable, and says each bad row ($language at $width px)', async (view) => {
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'import', 'gov.nanshan', 'government');
+    const section = page.locator('#gov-import');
+    const file = t('import.file');
+    const choose = (name: string, content: string | Buffer, mimeType = 'text/csv') => section.getByLabel(file, { exact: true }).setInputFiles({ name, mimeType, buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
+    const header = '村社区代码,类别,户主姓名,户主身份证号,地址,家庭成员';
+    const id = (n: number) => nationalIdWithChecksum(`44030519710101${String(n).padStart(3, '0')}`);
+    const base = 10 * VIEWS.indexOf(view);
+
+    await choose('households.txt', `${header}\n`, 'text/plain');
+    await fieldError(section, file).getByText(t('import.wrongType')).waitFor();
+    await check('import-wrong-type');
+    await choose('households.csv', '');
+    await fieldError(section, file).getByText(t('import.emptyFile')).waitFor();
+    await check('import-empty-file');
+    await choose('households.csv', Buffer.alloc(5 * 1024 * 1024 + 1, 'a'));
+    await fieldError(section, file).getByText(t('import.tooLarge').split('{size}')[0]).waitFor();
+    await check('import-too-large');
+    await choose('households.csv', '村社区代码,类别,户主姓名,地址\n440305001001,低收入,张伟,南山区 1 号\n');
+    await fieldError(section, file).getByText(t('import.missingColumns', { columns: language === 'en' ? 'headNationalId' : '户主身份证号' })).waitFor();
+    await check('import-missing-column');
+    await choose('households.csv', `${header}\n`);
+    await fieldError(section, file).getByText(t('import.empty')).waitFor();
+    await check('import-header-only');
+    await choose('households.xlsx', 'not a workbook', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    await fieldError(section, file).getByText(t('import.unreadable')).waitFor();
+    await check('import-unreadable');
+
+    // Rows the API refuses: a head without a name, a village of another county, a number given twice in the file.
+    const good = `440305001001,低收入,户主${base},${id(base)},南山区 1 号,`;
+    await choose('households.csv', `${header}\n${good}\n440305001001,低收入,,${id(base + 1)},南山区 2 号,\n440306001001,低收入,外县,${id(base + 2)},宝安区 3 号,\n${good.replace(`户主${base}`, '重复')}\n`);
+    const bad = (row: number) => section.locator(`tr[data-row="${row}"] .field-error`);
+    await bad(2).getByText(t('error.validation.isNotEmpty', { field: t('field.personal.headName') })).waitFor();
+    await bad(3).getByText(t('error.region.outside-yours', { yourRegion: '440305' })).waitFor();
+    await bad(4).getByText(t('error.household.import-repeated-id', { field: t('field.personal.headNationalId'), row: 1 })).waitFor();
+    await check('import-bad-rows');
+    await submit(section, language, 'import.cancel');
+    expect(shots.length).toBe(7);
+    await context.close();
+  }, 120_000);
+
+  it.each(VIEWS)("the gift form refuses no household chosen, an amount beyond fen and a household no longer eligible; the receipt's download says why it failed ($language at $width px)", async (view) => {
+    const { householdId, householdCode: code } = await government.ok('/households', householdBody('440305001002', 710 + VIEWS.indexOf(view)));
+    await government.ok(`/households/${householdId}/eligibility/verify`, { category: 'low-income' });
+    const { context, page, t, language, check, shots } = await openSignedIn(view, 'gift', 'donor.li', 'donor');
+    const give = page.locator('#give form');
+    const picker = give.locator('fieldset').filter({ has: page.locator('legend', { hasText: t('donor.chooseHousehold') }) });
+    await give.getByLabel(t('donor.product'), { exact: true }).selectOption(DEMO.productId);
+
+    // Nothing chosen and 12.345 yuan: both said before anything is sent.
+    await give.getByLabel(t('donor.amount'), { exact: true }).fill('12.345');
+    await submit(give, language, 'donor.giveSubmit');
+    await picker.locator(':scope > .field-error').getByText(t('donor.householdNeeded')).waitFor();
+    await fieldError(give, t('donor.amount')).getByText(t('donor.amountFormat')).waitFor();
+    await check('gift-nothing-chosen');
+
+    // The household chosen, then its eligibility revoked meanwhile: the API's refusal above the button.
+    await picker.getByLabel(t('gov.searchCode'), { exact: true }).fill(code);
+    await picker.getByRole('radio', { name: code, exact: true }).check();
+    await government.ok(`/households/${householdId}/eligibility/revoke`, { reason: '迁出本县' });
+    await submit(give, language, 'donor.giveSubmit');
+    await aboveButton(give).getByText(t('error.household.not-verified', { householdCode: code })).waitFor();
+    await check('gift-household-not-eligible');
+
+    // A receipt that cannot be had: the connection lost, then the server failing.
+    const receipt = page.locator('[data-testid="gift"] .receipt').first();
+    await page.route('**/gifts/*/receipt', (route) => route.abort('internetdisconnected'));
+    await submit(receipt, language, 'donor.receipt.download');
+    await receipt.locator('.field-error').getByText(t('error.network')).waitFor();
+    await check('receipt-offline');
+    await page.unroute('**/gifts/*/receipt');
+    await page.route('**/gifts/*/receipt', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ statusCode: 500, message: 'Internal server error' }) }));
+    await submit(receipt, language, 'donor.receipt.download');
+    await receipt.locator('.field-error').getByText(t('error.http.error')).waitFor();
+    await check('receipt-server-error');
+    expect(shots.length).toBe(4);
     await context.close();
   }, 120_000);
 

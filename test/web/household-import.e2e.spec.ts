@@ -94,9 +94,9 @@ describeWithBrowser('importing households from a file', () => {
     // Each bad row by its number after the header, with what is wrong.
     const rows = await section.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-row')));
     expect(rows).toEqual(['2', '4', '6']);
-    expect(await section.locator('tr[data-row="2"]').innerText()).toContain('personal.headName');
-    expect(await section.locator('tr[data-row="4"]').innerText()).toMatch(/999999001001|region/);
-    expect(await section.locator('tr[data-row="6"]').innerText()).toContain('row 1 of this import');
+    expect(await section.locator('tr[data-row="2"]').innerText()).toContain('Name of the head of household');
+    expect(await section.locator('tr[data-row="4"]').innerText()).toMatch(/region 440305/);
+    expect(await section.locator('tr[data-row="6"]').innerText()).toContain('also given on row 1 of this file');
     await screenshot(page, 'import-bad-rows-en');
 
     await section.getByRole('button', { name: 'Import none' }).click();

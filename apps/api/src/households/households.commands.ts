@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams, householdCodeFor } from '@pangolin/domain';
+import { DomainError, type ErrorCode, type ErrorParams, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams, householdCodeFor } from '@pangolin/domain';
 import { nationalIdDigest } from '@pangolin/application';
 import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { RequestContext } from '../http/request-context';
@@ -45,8 +45,8 @@ async function checkedRegistration(commands: CommandRunner, config: PangolinConf
   return { householdCode, register, reservations };
 }
 
-/** What a check says of one row of an import: fine, or each broken rule of its fields, or the domain's refusal. */
-export type ImportRowCheck = { row: number; ok: true } | { row: number; ok: false; violations: Violation[] } | { row: number; ok: false; status: number; reason: string };
+/** What a check says of one row of an import: fine, or each broken rule of its fields, or the domain's refusal (with its code and parameters, for a client to say it in its user's language). */
+export type ImportRowCheck = { row: number; ok: true } | { row: number; ok: false; violations: Violation[] } | { row: number; ok: false; status: number; reason: string; code: ErrorCode; params: ErrorParams };
 
 export class CheckHouseholdImportCommand extends UserCommand<unknown[], { results: ImportRowCheck[] }> {}
 
@@ -72,7 +72,8 @@ export class CheckHouseholdImportHandler implements ICommandHandler<CheckHouseho
       const body = value as RegisterHouseholdDto;
       const repeated = nationalIdsOf(body.personal).find(({ nationalId }) => numbersSeen.has(nationalId));
       if (repeated) {
-        results.push({ row, ok: false, status: 409, reason: `${repeated.field} is also given on row ${numbersSeen.get(repeated.nationalId)! + 1} of this import` });
+        const first = numbersSeen.get(repeated.nationalId)! + 1;
+        results.push({ row, ok: false, status: 409, reason: `${repeated.field} is also given on row ${first} of this import`, code: 'household.import-repeated-id', params: { field: repeated.field, row: first } });
         continue;
       }
       try {
@@ -81,7 +82,7 @@ export class CheckHouseholdImportHandler implements ICommandHandler<CheckHouseho
         results.push({ row, ok: true });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        results.push({ row, ok: false, status: STATUS_OF[error.kind], reason: error.message });
+        results.push({ row, ok: false, status: STATUS_OF[error.kind], reason: error.message, code: error.code, params: error.params });
       }
     }
     return { results };

@@ -34,7 +34,8 @@ function declaredLimits(error: ValidationError, rule: string): Record<string, Er
 function violationCode(violation: Violation): { code: ErrorCode; params: Record<string, ErrorParam> } {
   const { field, rule, message } = violation;
   if (violation.code) return { code: violation.code, params: { field, ...violation.params } };
-  const words = message.startsWith(`${field} `) ? message.slice(field.length + 1) : message.replace(/^each of \S+ /, '');
+  // "regionCodes: each of regionCodes must be…" (a rule on each item of a list) is that rule too.
+  const words = message.startsWith(`${field} `) ? message.slice(field.length + 1) : message.replace(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}: `), '').replace(/^each of \S+ /, '');
   const known = ruleCode(words);
   if (known.code !== 'invalid.other') return { code: known.code, params: { field, ...known.params } };
   const code = `validation.${rule}`;

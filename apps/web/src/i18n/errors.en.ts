@@ -145,6 +145,7 @@ export const errorMessagesEn: Record<`error.${ErrorCode}`, string> = {
   'error.household.already-erased': 'The personal data of this household are already erased.',
   'error.household.already-registered': 'This household is already registered.',
   'error.household.erase-by-registrar': 'Only the government of region {regionCode}, which registered this household, may erase its personal data.',
+  'error.household.import-repeated-id': '{field}: this resident ID number is also given on row {row} of this file.',
   'error.household.national-id-taken': '{field}: this resident ID number is already registered to household {householdCode} in village {villageCode}.',
   'error.household.national-id-taken-elsewhere': '{field}: this resident ID number is already registered to a household outside your region.',
   'error.household.not-eligible': 'This household is not currently eligible.',

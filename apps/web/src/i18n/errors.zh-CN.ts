@@ -141,6 +141,7 @@ export const errorMessagesZhCN: Record<`error.${ErrorCode}`, string> = {
   'error.household.already-erased': '该家庭的个人信息已删除。',
   'error.household.already-registered': '该家庭已登记。',
   'error.household.erase-by-registrar': '只有登记该家庭的地区（{regionCode}）政府可以删除其个人信息。',
+  'error.household.import-repeated-id': '{field}：该身份证号码在本文件第 {row} 行已出现。',
   'error.household.national-id-taken': '{field}：该身份证号码已登记在村 {villageCode} 的家庭 {householdCode} 名下。',
   'error.household.national-id-taken-elsewhere': '{field}：该身份证号码已登记在您所辖地区以外的家庭名下。',
   'error.household.not-eligible': '该家庭目前不符合条件。',

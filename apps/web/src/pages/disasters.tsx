@@ -124,6 +124,9 @@ export function DeclareDisaster({ region }: { region: string }) {
       if (failure instanceof ApiError && Object.keys(failure.fieldErrors).length) {
         // "regionCodes[1]" (one of the codes) shows under the codes' field.
         setErrors(Object.fromEntries(Object.entries(failure.fieldErrors).map(([field, message]) => [field.replace(/\[\d+\]$/, ''), message])));
+      } else if (failure instanceof ApiError && failure.problems.some((problem) => problem.code === 'region.outside-yours')) {
+        // A code outside the officer's region is refused as forbidden, not as a field's rule: it still shows under the codes.
+        setErrors({ regionCodes: failure.message });
       } else setFormError(failure instanceof Error ? failure.message : String(failure));
     }
   };
@@ -225,7 +228,7 @@ export function DeclarationPage({ declarationId }: { declarationId: string }) {
   );
 }
 
-/** The insurer confirms (its payment file's reference optional) or disputes (with its reason). */
+/** The insurer confirms (its payment file's reference optional) or disputes (with its reason); a refusal of either shows in its own form, above its button. */
 function AnswerDeclaration({ declarationId }: { declarationId: string }) {
   const { t } = useI18n();
   const { post } = useSession();
@@ -234,7 +237,7 @@ function AnswerDeclaration({ declarationId }: { declarationId: string }) {
   const [paymentFileReference, setPaymentFileReference] = useState('');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string>();
+  const [formError, setFormError] = useState<{ action: 'confirm' | 'dispute'; message: string }>();
   const answer = async (action: 'confirm' | 'dispute', body: Record<string, string>) => {
     setErrors({});
     setFormError(undefined);
@@ -243,7 +246,7 @@ function AnswerDeclaration({ declarationId }: { declarationId: string }) {
       refresh();
     } catch (failure) {
       if (failure instanceof ApiError && Object.keys(failure.fieldErrors).length) setErrors(failure.fieldErrors);
-      else setFormError(failure instanceof Error ? failure.message : String(failure));
+      else setFormError({ action, message: failure instanceof Error ? failure.message : String(failure) });
     }
   };
   return (
@@ -258,6 +261,7 @@ function AnswerDeclaration({ declarationId }: { declarationId: string }) {
         }}
       >
         <Field label={t('disaster.paymentFileReference')} name="paymentFileReference" value={paymentFileReference} onChange={setPaymentFileReference} error={errors.paymentFileReference} hint={t('disaster.paymentFileReferenceHint')} />
+        <FormMessage error={formError?.action === 'confirm' ? formError.message : undefined} />
         <button type="submit">{t('disaster.confirm')}</button>
       </form>
       <form
@@ -270,14 +274,14 @@ function AnswerDeclaration({ declarationId }: { declarationId: string }) {
       >
         <div className="field">
           <label htmlFor={reasonId}>{t('disaster.reason')}</label>
-          <textarea id={reasonId} name="reason" rows={3} maxLength={500} value={reason} onChange={(event) => setReason(event.target.value)} aria-invalid={errors.reason ? true : undefined} />
-          {errors.reason && <FieldError message={errors.reason} />}
+          <textarea id={reasonId} name="reason" rows={3} maxLength={500} value={reason} onChange={(event) => setReason(event.target.value)} aria-invalid={errors.reason ? true : undefined} aria-describedby={errors.reason ? `${reasonId}-error` : undefined} />
+          {errors.reason && <FieldError id={`${reasonId}-error`} message={errors.reason} />}
         </div>
+        <FormMessage error={formError?.action === 'dispute' ? formError.message : undefined} />
         <button type="submit" className="secondary">
           {t('disaster.dispute')}
         </button>
       </form>
-      <FormMessage error={formError} />
     </Section>
   );
 }

@@ -132,9 +132,11 @@ function Give() {
     setErrors({});
     setFormError(undefined);
     setGiven(undefined);
+    // Said before anything is sent: no household chosen, an amount that is not yuan and fen.
     const fen = parseMajorUnits(amount);
-    if (fen === undefined) {
-      setErrors({ amount: t('donor.amountFormat') });
+    const problems = { ...(kind === 'household' && !household ? { household: t('donor.householdNeeded') } : {}), ...(fen === undefined ? { amount: t('donor.amountFormat') } : {}) };
+    if (fen === undefined || Object.keys(problems).length) {
+      setErrors(problems);
       return;
     }
     const money = { amount: fen, currency: 'CNY' };
@@ -356,7 +358,7 @@ function ReceiptDownload({ gift }: { gift: GiftTrace }) {
       link.click();
       URL.revokeObjectURL(link.href);
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : String(failure));
+      setError(failure instanceof ApiError ? failure.message : t('error.unexpected'));
     }
   };
   return (

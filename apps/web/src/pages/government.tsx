@@ -281,21 +281,24 @@ function VerifyEligibility({ household }: { household: Household }) {
   const { post } = useSession();
   const refresh = useRefresh();
   const [category, setCategory] = useState(household.category);
-  const [error, setError] = useState<string>();
+  const [errors, setErrors] = useState<{ category?: string; form?: string }>({});
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setErrors({});
     try {
       await post(`/households/${household.householdId}/eligibility/verify`, { category });
       refresh();
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.fieldErrors.category ?? failure.message : String(failure));
+      // The category's refusal under it; any other (the household's state, a lost connection) above the button.
+      if (failure instanceof ApiError && failure.fieldErrors.category) setErrors({ category: failure.fieldErrors.category });
+      else setErrors({ form: failure instanceof Error ? failure.message : String(failure) });
     }
   };
   return (
     <form className="inline" onSubmit={submit} noValidate aria-label={t('gov.verifyFor', { code: household.householdCode })}>
-      <SelectField label={t('gov.category')} value={category} onChange={setCategory} options={HOUSEHOLD_CATEGORIES.map((value) => ({ value, label: label('category', value) }))} />
+      <SelectField label={t('gov.category')} value={category} onChange={setCategory} error={errors.category} options={HOUSEHOLD_CATEGORIES.map((value) => ({ value, label: label('category', value) }))} />
+      {errors.form && <FieldError message={errors.form} />}
       <button type="submit">{t('gov.verify')}</button>
-      {error && <FieldError message={error} />}
     </form>
   );
 }

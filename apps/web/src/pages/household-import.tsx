@@ -1,9 +1,9 @@
 import { useState, type ChangeEvent } from 'react';
 import Papa from 'papaparse';
 import { readSheet } from 'read-excel-file/browser';
-import { ApiError } from '../api';
+import { ApiError, type Problem } from '../api';
 import { Section, useRefresh } from '../components/common';
-import { FormMessage } from '../components/form';
+import { FieldError } from '../components/form';
 import { en } from '../i18n/en';
 import { useI18n } from '../i18n/i18n';
 import { zhCN } from '../i18n/zh-CN';
@@ -13,6 +13,11 @@ import { useSession } from '../session';
 const CHECK_CHUNK = 500;
 /** Registrations in flight at once: quick enough for a county's file, gentle on the platform. */
 const PARALLEL = 4;
+/** The largest file read (some 50,000 rows): a larger one is refused before it is read, rather than held whole in the page. */
+const MAX_FILE_MEGABYTES = 5;
+const MAX_FILE_BYTES = MAX_FILE_MEGABYTES * 1024 * 1024;
+/** The file types read: by their name's ending (a file dropped or chosen as "all files" may be anything). */
+const FILE_TYPE = /\.(csv|xlsx)$/i;
 
 const CATEGORIES = ['low-income', 'disabled', 'elderly-alone', 'orphan', 'disaster-affected'] as const;
 
@@ -33,11 +38,14 @@ interface Registration {
   category: string;
   personal: { headName: string; headNationalId: string; address: string; members: { name: string; relation: string; nationalId?: string }[] };
 }
+/** A row's check as the API answers it: each broken rule of its fields, or the domain's refusal, each with its code and parameters. */
 interface RowCheck {
   row: number;
   ok: boolean;
-  violations?: { field: string; message: string }[];
+  violations?: { field: string; code: string; params?: Record<string, unknown>; message: string }[];
   reason?: string;
+  code?: string;
+  params?: Record<string, unknown>;
 }
 /** A category as the file gives it: its code, or its name in either language. */
 function categoryOf(text: string): string {
@@ -53,8 +61,8 @@ type Step = { kind: 'idle' } | { kind: 'checking'; done: number; total: number }
  * file's digest and the row, so importing the same file again registers nobody twice.
  */
 export function HouseholdImport() {
-  const { t } = useI18n();
-  const { session, post } = useSession();
+  const { t, language, describe } = useI18n();
+  const { post } = useSession();
   const refresh = useRefresh();
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const [verify, setVerify] = useState(true);
@@ -66,12 +74,17 @@ export function HouseholdImport() {
     event.target.value = '';
     setError(undefined);
     if (!file) return;
+    if (!FILE_TYPE.test(file.name)) return setError(t('import.wrongType'));
+    if (file.size > MAX_FILE_BYTES) return setError(t('import.tooLarge', { size: new Intl.NumberFormat(language, { style: 'unit', unit: 'megabyte' }).format(MAX_FILE_MEGABYTES) }));
+    if (file.size === 0) return setError(t('import.emptyFile'));
     try {
       const table = file.name.toLowerCase().endsWith('.xlsx') ? ((await readSheet(file)) as unknown[][]).map((cells) => cells.map((cell) => (cell === null ? '' : String(cell)))) : Papa.parse<string[]>(await file.text(), { skipEmptyLines: 'greedy' }).data;
+      if (table.length === 0) return setError(t('import.emptyFile'));
       const [header = [], ...body] = table;
       const index = Object.fromEntries(Object.entries(COLUMNS).map(([key, names]) => [key, header.findIndex((name) => (names as readonly string[]).includes(name.trim()))])) as Record<keyof typeof COLUMNS, number>;
-      const missing = Object.entries(index).filter(([key, at]) => at < 0 && key !== 'members').map(([key]) => COLUMNS[key as keyof typeof COLUMNS][1]);
-      if (missing.length) return setError(t('import.missingColumns', { columns: missing.join('、') }));
+      // Each missing column by the name of the page's language (the file may use either).
+      const missing = Object.entries(index).filter(([key, at]) => at < 0 && key !== 'members').map(([key]) => COLUMNS[key as keyof typeof COLUMNS][language === 'en' ? 0 : 1]);
+      if (missing.length) return setError(t('import.missingColumns', { columns: new Intl.ListFormat(language, { type: 'conjunction' }).format(missing) }));
       if (body.length === 0) return setError(t('import.empty'));
       const cell = (cells: string[], key: keyof typeof COLUMNS) => (index[key] < 0 ? '' : (cells[index[key]] ?? '').trim());
       const rows: Registration[] = body.map((cells) => ({
@@ -95,14 +108,16 @@ export function HouseholdImport() {
       setStep({ kind: 'checking', done: 0, total: rows.length });
       for (let start = 0; start < rows.length; start += CHECK_CHUNK) {
         const answer = await post<{ results: RowCheck[] }>('/households/imports/check', { rows: rows.slice(start, start + CHECK_CHUNK) });
-        checks.push(...answer.results.map((check) => ({ ...check, row: check.row + start })));
+        // A number repeated in the file names its first row: counted, like the check's own, from this request's first row.
+        checks.push(...answer.results.map((check) => ({ ...check, row: check.row + start, ...(check.code === 'household.import-repeated-id' && check.params ? { params: { ...check.params, row: Number(check.params.row) + start } } : {}) })));
         setStep({ kind: 'checking', done: checks.length, total: rows.length });
       }
       const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())), (byte) => byte.toString(16).padStart(2, '0')).join('').slice(0, 32);
       setStep({ kind: 'checked', rows, checks, digest });
     } catch (failure) {
       setStep({ kind: 'idle' });
-      setError(failure instanceof Error ? failure.message : String(failure));
+      // The API's refusals come said in the page's language; anything else is a file that cannot be read as a sheet.
+      setError(failure instanceof ApiError ? failure.message : t('import.unreadable'));
     }
   };
 
@@ -114,16 +129,10 @@ export function HouseholdImport() {
     setStep({ kind: 'importing', done, total: good.length });
     const registerOne = async (row: number) => {
       try {
-        const response = await fetch('/households', {
-          method: 'POST',
-          headers: { authorization: `Bearer ${session?.token}`, 'content-type': 'application/json', 'idempotency-key': `import-${digest}-${row}` },
-          body: JSON.stringify(rows[row]),
-        });
-        const answer = await response.json();
-        if (!response.ok) throw new ApiError(response.status, [answer.message].flat().join('; '), {});
+        const answer = await post<{ householdId: string }>('/households', rows[row], { 'idempotency-key': `import-${digest}-${row}` });
         if (verify) await post(`/households/${answer.householdId}/eligibility/verify`, { category: rows[row].category });
       } catch (failure) {
-        failed.push({ row, message: failure instanceof Error ? failure.message : String(failure) });
+        failed.push({ row, message: failure instanceof ApiError ? failure.message : t('error.unexpected') });
       }
       setStep({ kind: 'importing', done: ++done, total: good.length });
     };
@@ -146,12 +155,20 @@ export function HouseholdImport() {
       </p>
       <div className="field">
         <label htmlFor="import-file">{t('import.file')}</label>
-        <input id="import-file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={read} disabled={step.kind === 'checking' || step.kind === 'importing'} />
+        <input
+          id="import-file"
+          type="file"
+          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          onChange={read}
+          disabled={step.kind === 'checking' || step.kind === 'importing'}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'import-file-error' : undefined}
+        />
+        {error && <FieldError id="import-file-error" message={error} />}
       </div>
       <label className="choice">
         <input type="checkbox" checked={verify} onChange={(event) => setVerify(event.target.checked)} /> {t('import.verify')}
       </label>
-      <FormMessage error={error} />
       {(step.kind === 'checking' || step.kind === 'importing') && (
         <p role="status" aria-live="polite">
           <progress value={step.done} max={step.total} aria-label={t(step.kind === 'checking' ? 'import.checking' : 'import.importing')} /> {t(step.kind === 'checking' ? 'import.checkingProgress' : 'import.importingProgress', { done: step.done, total: step.total })}
@@ -174,7 +191,9 @@ export function HouseholdImport() {
                   {bad.slice(0, 200).map((check) => (
                     <tr key={check.row} data-row={check.row + 1}>
                       <th scope="row">{check.row + 1}</th>
-                      <td>{check.violations ? check.violations.map((violation) => violation.message).join('; ') : check.reason}</td>
+                      <td>
+                        <span className="field-error">{problemsOf(check).map(describe).join(' ')}</span>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -206,4 +225,10 @@ export function HouseholdImport() {
       )}
     </Section>
   );
+}
+
+/** A row's refusals as problems the page says in its language (the API's words stay for a code it does not know). */
+function problemsOf(check: RowCheck): Problem[] {
+  if (check.violations) return check.violations.map(({ field, code, params, message }) => ({ field, code, params: params ?? { field }, message }));
+  return [{ code: check.code ?? 'http.error', params: check.params ?? {}, message: check.reason ?? '' }];
 }

@@ -37,7 +37,8 @@ export const RULES = [
   [/^must be a whole number of basis points from (\d+) to (\d+)$/, 'invalid.range', (m) => ({ min: num(m[1]), max: num(m[2]) })],
   [/^must be (\d+) to (\d+) characters$/, 'invalid.length', (m) => ({ min: num(m[1]), max: num(m[2]) })],
   [/^must be at most (\d+) characters$/, 'invalid.max-length', (m) => ({ max: num(m[1]) })],
-  [/^must be one of (.+)$/, 'invalid.one-of', (m) => ({ allowed: list(m[1]) })],
+  // class-validator's IsIn says "must be one of the following values: a, b": the values alone are allowed.
+  [/^must be one of (?:the following values: )?(.+)$/, 'invalid.one-of', (m) => ({ allowed: list(m[1]) })],
   [/^must be one or more of (.+), separated by commas$/, 'invalid.some-of', (m) => ({ allowed: list(m[1]) })],
   [/^must be (\w+(?:-\w+)?) or ([\w-]+)$/, 'invalid.one-of', (m) => ({ allowed: [m[1], m[2]] })],
   [/^must be both, en or zh-CN$/, 'invalid.one-of', () => ({ allowed: ['both', 'en', 'zh-CN'] })],
@@ -182,6 +183,7 @@ const OTHER_CODES = [
   'household.already-erased',
   'household.already-registered',
   'household.erase-by-registrar',
+  'household.import-repeated-id',
   'household.national-id-taken',
   'household.national-id-taken-elsewhere',
   'household.not-eligible',

@@ -220,8 +220,17 @@ describeWithBrowser('refusals in the page’s language', () => {
     await submit(covered, language, 'insurer.fileClaimSubmit');
     await covered.getByText(t('error.invalid.after-today', { field: t('field.incidentDate') }).split('{today}')[0]).waitFor();
     await check('claim-in-future');
+    // Evidence the store refuses: a file that is none of its types, and one above 10 MiB; each is said under the upload field (files named in the page's language, so that the refusal naming them is all in it).
+    const upload = covered.getByLabel(t('evidence.files'), { exact: true });
+    const [notes, scan] = language === 'zh-CN' ? ['说明文字', '扫描件'] : ['notes', 'scan'];
+    await upload.setInputFiles({ name: notes, mimeType: 'text/plain', buffer: Buffer.from('not a scan') });
+    await fieldError(covered, t('evidence.files')).getByText(t('evidence.uploadRefused', { name: notes })).waitFor();
+    await check('evidence-wrong-type');
+    await upload.setInputFiles({ name: scan, mimeType: 'image/png', buffer: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(10 * 1024 * 1024)]) });
+    await fieldError(covered, t('evidence.files')).getByText(t('evidence.uploadRefused', { name: scan })).waitFor();
+    await check('evidence-too-large');
 
-    expect(shots.length).toBe(14);
+    expect(shots.length).toBe(16);
     await context.close();
   }, 120_000);
 

@@ -67,7 +67,14 @@ export function EvidenceUpload({ onChange }: { onChange(files: { name: string; s
     setError(undefined);
     const next = [...uploaded];
     for (const file of Array.from(chosen ?? [])) {
-      const response = await fetch('/evidence', { method: 'POST', headers: { authorization: `Bearer ${session?.token}`, 'content-type': file.type || 'application/octet-stream' }, body: file });
+      let response: Response;
+      try {
+        response = await fetch('/evidence', { method: 'POST', headers: { authorization: `Bearer ${session?.token}`, 'content-type': file.type || 'application/octet-stream' }, body: file });
+      } catch {
+        // No answer at all (the connection dropped): said in the page's language, like every other refusal.
+        setError(t('error.network'));
+        continue;
+      }
       const answer = await response.json().catch(() => ({}));
       if (!response.ok) {
         setError(t('evidence.uploadRefused', { name: file.name }));

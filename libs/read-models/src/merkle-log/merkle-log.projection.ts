@@ -4,7 +4,7 @@ import { eventLeafHash, extendBorder, rightBorder, type SubtreeHash } from '@pan
 import type { Projection } from '../projection';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
 import { merkleLogSize } from './merkle-log.queries';
-import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable } from '../shared/raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, SQLITE_INSERT_ROWS } from '../shared/raw-sql';
 import { TypeOrmSubtreeHashStore } from './typeorm-subtree-hash-store';
 import { appendToTrails } from './trails';
 
@@ -102,7 +102,7 @@ function insertText(table: string, rows: number): string {
   if (text === undefined) {
     // A handful per schema; the bound only matters to a process that opens very many (tests).
     if (insertTexts.size >= 256) insertTexts.clear();
-    insertTexts.set(key, (text = `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`));
+    insertTexts.set(key, (text = `${SQLITE_INSERT_ROWS} ${table} (${COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`));
   }
   return text;
 }

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore } from '@pangolin/event-store';
 import { nextTrailHash, EMPTY_TRAIL_HASH, policyLookedUpBy, trailMapLeafHash, trailMembership, TrailMap, type TrailMapEntry, type TrailMemberEvent, type TrailState } from '@pangolin/transparency';
-import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, rawQuery, selectWhereIn } from '../shared/raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, rawQuery, selectWhereIn, SQLITE_INSERT_ROWS } from '../shared/raw-sql';
 import { writeLockOf } from '../write-lock';
 import { merkleLogSize } from './merkle-log.queries';
 import { MerkleSubtreeHashRow } from './merkle-subtree-hash.entity';
@@ -233,6 +233,6 @@ async function insertRows(tx: EntityManager, table: string, columns: Record<stri
   }
   const placeholders = `(${names.map(() => '?').join(', ')})`;
   for (const chunk of fixedSizeChunks(rows)) {
-    await preparedQuery(tx, `INSERT INTO ${table} (${names.join(', ')}) VALUES ${chunk.map(() => placeholders).join(', ')}${tail}`, chunk.flat());
+    await preparedQuery(tx, `${SQLITE_INSERT_ROWS} ${table} (${names.join(', ')}) VALUES ${chunk.map(() => placeholders).join(', ')}${tail}`, chunk.flat());
   }
 }

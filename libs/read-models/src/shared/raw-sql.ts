@@ -116,6 +116,19 @@ export function columnsInsert(table: string, columns: readonly string[], types: 
   return `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${types.map((type) => `?::${type}[]`).join(', ')})`;
 }
 
+/**
+ * How the projections' multi-row INSERTs (and upserts) begin on SQLite. Inside a transaction, a
+ * statement that writes several rows and may abort on a constraint makes SQLite keep a statement
+ * journal (the original of every page the statement changes, in a temporary file) so that the abort
+ * can undo the statement alone: measured, that was two thirds of the bytes a catch-up wrote (426 of
+ * 657 MB for 50,000 events) and about 5% of its CPU. OR FAIL needs no statement journal: a failing
+ * statement keeps the rows it wrote before the failure. Nothing keeps them: these statements run in
+ * the runner's transaction, or in the savepoint of a last attempt, and any error of theirs ends the
+ * transaction or savepoint in a rollback (no projection catches a database error and goes on).
+ * The ON CONFLICT clause of an upsert still decides about the key it names; OR FAIL is about the rest.
+ */
+export const SQLITE_INSERT_ROWS = 'INSERT OR FAIL INTO';
+
 /** Statement sizes: rows go in chunks of these sizes only, so each table has a handful of distinct statements to prepare. */
 const CHUNK_SIZES = [256, 64, 16, 4, 1];
 

@@ -3,7 +3,7 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { pangolinEvent, type PangolinEvent } from '@pangolin/domain';
 import type { RecordedEvent } from '@pangolin/event-store';
-import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, selectWhereIn } from './raw-sql';
+import { columnsInsert, fixedSizeChunks, preparedQuery, quotedTable, selectWhereIn, SQLITE_INSERT_ROWS } from './raw-sql';
 
 /**
  * The rows of one read-model table that a batch of events touches, held in memory while the batch
@@ -223,7 +223,7 @@ export class RowSet<Row extends ObjectLiteral> {
       return;
     }
     for (const chunk of fixedSizeChunks(rows)) {
-      const sql = this.statement(`${kind} ${chunk.length}`, () => `INSERT INTO ${this.table} (${names().join(', ')}) VALUES ${chunk.map(() => `(${placeholders(columns.length)})`).join(', ')}${conflict()}`);
+      const sql = this.statement(`${kind} ${chunk.length}`, () => `${SQLITE_INSERT_ROWS} ${this.table} (${names().join(', ')}) VALUES ${chunk.map(() => `(${placeholders(columns.length)})`).join(', ')}${conflict()}`);
       const values = new Array<unknown>(chunk.length * columns.length);
       let next = 0;
       for (const row of chunk) for (const column of columns) values[next++] = this.persisted(this.valueOf(row, column), column);

@@ -28,13 +28,17 @@ export class LogForkedError extends Error {
  * maps signs without it until its trails are caught up. Returns the checkpoint at the log's size,
  * or undefined while the log is empty.
  *
- * The tree is read in one transaction of the views; the checkpoint is written under the records'
- * write lock. Two signers racing for one size both keep the first note written (insert-or-ignore).
+ * The tree is read in one transaction of the views, under their write lock (on the embedded
+ * database that transaction must not interleave with a projection's on the one connection); the
+ * note is kept with one insert-or-ignore under the records' lock. Neither lock is held while the
+ * other is, and the records' is held only for the insert, so signing a large log does not hold up
+ * the inclusion promises written there. Two signers racing for one size both return the first
+ * note kept.
  */
 export async function signCheckpoint(views: DataSource, records: DataSource, signer: CheckpointSigner, now = new Date()): Promise<SignedCheckpointRow | undefined> {
-  return writeLockOf(records).run(async () => {
-    const latest = await latestCheckpoint(records.manager);
-    const signed = await views.transaction(async (tx) => {
+  const latest = await latestCheckpoint(records.manager);
+  const signed = await writeLockOf(views).run(() =>
+    views.transaction(async (tx) => {
       const size = await merkleLogSize(tx);
       if (size === 0n) return undefined;
       if (latest?.size === size) return latest;
@@ -49,11 +53,11 @@ export async function signCheckpoint(views: DataSource, records: DataSource, sig
       const extensionLines = trailMap === undefined ? [] : [trailMap.extensionLine()];
       const note = signNote(formatCheckpoint({ origin: signer.origin, size, rootHash: root, extensionLines }), signer.signerKey);
       return { size, rootHash: Buffer.from(root).toString('hex'), note, signedAt: now.toISOString() } satisfies SignedCheckpointRow;
-    });
-    if (signed === undefined || signed === latest) return signed;
-    await records.createQueryBuilder().insert().into(SignedCheckpointRow).values(signed).orIgnore().execute();
-    return (await records.manager.findOneBy(SignedCheckpointRow, { size: signed.size })) ?? signed;
-  });
+    }),
+  );
+  if (signed === undefined || signed === latest) return signed;
+  await writeLockOf(records).run(() => records.createQueryBuilder().insert().into(SignedCheckpointRow).values(signed).orIgnore().execute());
+  return (await records.manager.findOneBy(SignedCheckpointRow, { size: signed.size })) ?? signed;
 }
 
 /** The most recent signed checkpoint (the largest), if any. */

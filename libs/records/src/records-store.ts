@@ -13,8 +13,9 @@ import { recordsMigrations } from './migrations';
  * household data keys (the only way to read personal data sealed in the log), logins, the
  * checkpoints it signed and their witnesses' cosignatures, the inclusion promises that answered
  * money commands, where each process manager has got to and the events a process manager parked
- * (its checkpoint has moved past them: lost, they would never be handled). Its own SQLite file embedded, its own
- * PostgreSQL schema in server mode; every commit synced. Back this up; the views can be deleted.
+ * (its checkpoint has moved past them: lost, they would never be handled). Its own SQLite file
+ * embedded, its own PostgreSQL schema in server mode; every commit synced. Back this up; the views
+ * can be deleted.
  */
 const RECORDS_ENTITIES = [HouseholdDataKeyRow, UserAccount, SignedCheckpointRow, CheckpointCosignatureRow, InclusionPromiseRow, ProcessCheckpoint, ParkedEventRow] as const;
 export type RecordsEntity = (typeof RECORDS_ENTITIES)[number];
@@ -29,9 +30,6 @@ export const RECORDS_DATABASE: Omit<DatabaseContents, 'entities'> & { entities: 
 
 /** Rows copied per statement when records move from one database to another. */
 const COPY_PAGE = 1000;
-
-/** Entity classes, as TypeORM takes them. */
-type EntityClass = RecordsEntity;
 
 /**
  * Opens the records store. `views`: the views database of the same installation, from which records
@@ -85,7 +83,7 @@ export async function adoptRecordsKeptAmongViews(records: DataSource, views: Dat
  * (insert-or-ignore on any key, so a login whose id or name is taken there stays as it is there).
  * Reads in pages in primary-key order, one multi-row INSERT per page. Returns how many rows were added.
  */
-export async function copyRecordRows(source: EntityManager, sourceTable: string, target: DataSource, entity: EntityClass): Promise<number> {
+export async function copyRecordRows(source: EntityManager, sourceTable: string, target: DataSource, entity: RecordsEntity): Promise<number> {
   const metadata = target.getMetadata(entity);
   const columns = metadata.columns.map((column) => column.databaseName);
   const keys = metadata.primaryColumns.map((column) => column.databaseName);

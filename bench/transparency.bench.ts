@@ -17,14 +17,17 @@
  *   (3) Receipt verification: a gift's trail of 10 platform-shaped events is planted in that tree, so
  *       each inclusion proof has 20 hashes; the receipt (checkpoint signed with signNote) is verified
  *       with verifyReceipt many times, and once per run by the CLI `node bin/pangolin-verify.js`.
+ *   (4) The trail map of 100,000 gifts (a map leaf hash per gift, then the tree over them: about
+ *       200,000 SHA-256 calls), against 200,000 raw SHA-256 calls of a 65-byte input in the same run,
+ *       alternated; medians and their ratio.
  *
  * PostgreSQL: PANGOLIN_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); skipped
  * with a note when unreachable.
  *
- * Run: npm run build && node dist/bench/transparency.bench.js [throughput]
+ * Run: npm run build && node dist/bench/transparency.bench.js [throughput | trail-map]
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +46,7 @@ import {
   ProjectionRunner,
 } from '@pangolin/read-models';
 import {
+  EMPTY_TRAIL_HASH,
   encodeLeaf,
   formatCheckpoint,
   formatReceipt,
@@ -57,6 +61,7 @@ import {
   SubtreeHashStore,
   SubtreeKey,
   subtreeKeyId,
+  TrailMap,
   verifyConsistency,
   verifyInclusion,
   verifyReceipt,
@@ -76,6 +81,7 @@ const ROWS_PER_TRANSACTION = 250_000;
 const PROOFS = { warmup: 50, timed: 1_000, verified: 200 };
 const RECEIPT_RUNS = { warmup: 200, timed: 2_000 };
 const CLI_RUNS = 10;
+const TRAIL_MAP = { gifts: 100_000, rounds: 7 };
 const LOG_ORIGIN = 'pangolin.bench/log';
 const WITH_MERKLE = 'with Merkle log';
 const WITHOUT_MERKLE = 'without Merkle log';
@@ -583,6 +589,45 @@ async function receiptVerification(receiptText: string, verifierKey: string, eve
   return rows;
 }
 
+/** (4): building the trail map of TRAIL_MAP.gifts gifts, against the raw SHA-256 calls it needs, alternated. */
+function trailMapBuild(): BenchRow[] {
+  const gifts = TRAIL_MAP.gifts;
+  console.log(`### Trail map of ${gifts.toLocaleString('en-US')} gifts against ${(2 * gifts).toLocaleString('en-US')} raw SHA-256 calls, ${TRAIL_MAP.rounds} rounds alternated`);
+  const states = Array.from({ length: gifts }, (_, i) => ({ giftId: `00000000-0000-4000-8000-${i.toString().padStart(12, '0')}`, length: 5n, hash: EMPTY_TRAIL_HASH }));
+  const input = Buffer.alloc(65);
+  const timed = (work: () => void) => {
+    const started = nowMs();
+    work();
+    return nowMs() - started;
+  };
+  const raw: number[] = [];
+  const build: number[] = [];
+  let size = 0n;
+  const meter = new CpuMeter([process.pid]);
+  for (let round = 0; round < TRAIL_MAP.rounds; round++) {
+    raw.push(timed(() => {
+      for (let i = 0; i < 2 * gifts; i++) createHash('sha256').update(input).digest();
+    }));
+    build.push(timed(() => (size = new TrailMap(states).size)));
+  }
+  const otherCpu = meter.stop().others;
+  if (size !== BigInt(gifts)) throw new Error(`the trail map has ${size} leaves, not ${gifts}`);
+  const [buildMs, rawMs] = [percentile(build, 50), percentile(raw, 50)];
+  console.log(`new TrailMap: median ${formatMs(buildMs)}; raw SHA-256 × ${(2 * gifts).toLocaleString('en-US')}: median ${formatMs(rawMs)}; ratio ${(buildMs / rawMs).toFixed(2)}; other processes' CPU ${formatCores(otherCpu)}\n`);
+  return [
+    {
+      benchmark: 'transparency: trail map',
+      scenario: `new TrailMap, ${gifts.toLocaleString('en-US')} gifts`,
+      measured: `${TRAIL_MAP.rounds} builds`,
+      throughput: `${formatRate((gifts * 1000) / buildMs)} gifts/s`,
+      latencyOf: 'one build',
+      p50: formatMs(buildMs),
+      p99: formatMs(Math.max(...build)),
+      notes: `p99 column = max of ${TRAIL_MAP.rounds}; reference: ${(2 * gifts).toLocaleString('en-US')} raw SHA-256 calls median ${formatMs(rawMs)}, ratio ${(buildMs / rawMs).toFixed(2)}`,
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /** `parts`: which of (1) throughput, (2) proofs, (3) receipt to run; all by default (the proofs also make the receipt). */
@@ -629,6 +674,7 @@ export async function runTransparency(options: { printMachine?: boolean; parts?:
     for (const backend of backends) rows.push(...(await proofTimes(backend, tree, root, backend === sqliteBackend ? cutReceipt : async () => {})));
 
     rows.push(...(await receiptVerification(receiptText, keys.verifierKey, trail.length, receiptProofHashes)));
+    rows.push(...trailMapBuild());
     return rows;
   } finally {
     if (createdSchemas.size) await dropSchemas([...createdSchemas]);
@@ -636,8 +682,9 @@ export async function runTransparency(options: { printMachine?: boolean; parts?:
 }
 
 if (require.main === module) {
-  // `node dist/bench/transparency.bench.js throughput` runs only (1).
-  runTransparency({ parts: process.argv[2] === 'throughput' ? 'throughput' : 'all' })
+  // `node dist/bench/transparency.bench.js throughput` runs only (1); `… trail-map` only (4).
+  const part = process.argv[2];
+  (part === 'trail-map' ? Promise.resolve((printMachine(), trailMapBuild())) : runTransparency({ parts: part === 'throughput' ? 'throughput' : 'all' }))
     .then((rows) => console.log(markdownTable(rows)))
     .catch((error) => {
       console.error(error);

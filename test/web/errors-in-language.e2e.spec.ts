@@ -462,6 +462,8 @@ describeWithBrowser('refusals in the page’s language', () => {
     const { context, page, t, language, check, shots } = await openSignedIn(view, 'verify-eligibility', 'gov.nanshan', 'government');
     const all = page.locator('#gov-all');
     await all.getByLabel(t('gov.searchCode'), { exact: true }).fill(code);
+    // Until the search has narrowed the list to this household, its row may still move (or be another page's): a click then can land on a row that goes.
+    await until(`the list narrowed to ${code}`, () => all.locator('tr[data-household-code]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-household-code'))), (codes) => codes.length === 1 && codes[0] === code);
     const form = all.getByRole('form', { name: t('gov.verifyFor', { code }), exact: true });
     // A category altered on its way (the list offers only known ones): the API's refusal shows under the category.
     await page.route('**/eligibility/verify', (route) => route.continue({ postData: JSON.stringify({ category: 'retired' }) }));

@@ -135,6 +135,7 @@ const RULES: Record<string, Rule> = {
 
   'POST /households': write(() => '/households', withRole('government')),
   'POST /households/imports/check': write(() => '/households/imports/check', withRole('government')),
+  'POST /households/imports/register': write(() => '/households/imports/register', withRole('government')),
   'POST /households/{householdId}/eligibility/verify': write(() => `/households/${unknown()}/eligibility/verify`, withRole('government')),
   'POST /households/{householdId}/eligibility/revoke': write(() => `/households/${unknown()}/eligibility/revoke`, withRole('government')),
   'POST /households/{householdId}/erasure': write(() => `/households/${unknown()}/erasure`, withRole('government')),

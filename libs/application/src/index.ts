@@ -6,6 +6,7 @@ export * from './transparency/gift-trace-events';
 export * from './personal-data/sealing-event-store';
 export * from './personal-data/personal-data-seal';
 export * from './personal-data/national-id-digest';
+export * from './households/household-registration';
 export * from './disasters/disaster-payout.process';
 export * from './disasters/product-terms';
 export * from './disclosures/disclosure-log';

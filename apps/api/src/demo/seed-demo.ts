@@ -1,9 +1,8 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import { Clock, executeCommand } from '@pangolin/application';
+import { Clock, executeCommand, nationalIdReservations } from '@pangolin/application';
 import { deterministicId, giftDecider, householdDecider, HouseholdCategory, nationalIdDecider, nationalIdWithChecksum, paymentReferenceDecider, productDecider, programmeDecider, streams, householdCodeFor } from '@pangolin/domain';
 import { EventStore } from '@pangolin/event-store';
 import { CLOCK, EVENT_STORE, EventPipeline, PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
-import { nationalIdReservations } from '../households/households.commands';
 import { AccountsService } from '../auth/accounts.service';
 
 /**

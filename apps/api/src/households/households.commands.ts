@@ -1,13 +1,14 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, type ErrorCode, type ErrorParams, HouseholdPersonalData, householdDecider, nationalIdDecider, nationalIdsOf, NationalIdHolder, ReserveNationalId, streams, householdCodeFor } from '@pangolin/domain';
-import { nationalIdDigest } from '@pangolin/application';
+import { DomainError, type ErrorCode, type ErrorParams, householdDecider, nationalIdDecider, nationalIdsOf, streams } from '@pangolin/domain';
+import { checkedRegistration, HouseholdImports, type ImportRow, type Registrar, registerHousehold } from '@pangolin/application';
 import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
+import { idempotentCreationId } from '../http/idempotency';
 import { RequestContext } from '../http/request-context';
 import { violationsOf, type Violation } from '../http/validation';
 import { CommandRunner } from '../infrastructure/command-runner.service';
 import { deciderCommandHandler, UserCommand } from '../infrastructure/decider-command';
-import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
+import { EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RegisterHouseholdImportDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
 /** The region a government user answers for; other roles cannot act on households. */
 export function governmentRegion(context: RequestContext): string {
@@ -17,36 +18,14 @@ export function governmentRegion(context: RequestContext): string {
 
 export class RegisterHouseholdCommand extends UserCommand<RegisterHouseholdDto, { householdId: string; householdCode: string }> {}
 
-/** The reservation of each national ID of a registration, in a stream named by its keyed digest. */
-export function nationalIdReservations(indexKey: Uint8Array, personal: HouseholdPersonalData, holder: NationalIdHolder, registrarRegion: string, now: string) {
-  return nationalIdsOf(personal).map(({ field, nationalId }) => {
-    const digest = nationalIdDigest(indexKey, nationalId);
-    const reserve: ReserveNationalId = { type: 'ReserveNationalId', data: { field, holder, registrarRegion, now } };
-    return { digest, streamId: streams.nationalId(digest), reserve };
-  });
-}
-
-/**
- * A registration and its national ID reservations, checked against the current state: the
- * registration itself, then every number (one another household holds is refused with 409).
- * Throws the refusal; writes nothing.
- */
-async function checkedRegistration(commands: CommandRunner, config: PangolinConfig, context: RequestContext, householdId: string, body: RegisterHouseholdDto) {
-  const householdCode = householdCodeFor(householdId);
-  const registrarRegion = governmentRegion(context);
-  const now = commands.now();
-  const reservations = nationalIdReservations(config.nationalIdIndexKey, body.personal, { householdId, householdCode, villageCode: body.villageCode }, registrarRegion, now);
-  const register = {
-    type: 'RegisterHousehold' as const,
-    data: { householdId, householdCode, villageCode: body.villageCode, registrarRegion, category: body.category, personal: body.personal, nationalIdDigests: reservations.map((r) => r.digest), now },
-  };
-  householdDecider.decide(register, await commands.state(householdDecider, streams.household(householdId)));
-  for (const { streamId, reserve } of reservations) nationalIdDecider.decide(reserve, await commands.state(nationalIdDecider, streamId));
-  return { householdCode, register, reservations };
+/** The acting government, as the registration rules know it. */
+function registrarOf(context: RequestContext, config: PangolinConfig): Registrar {
+  return { region: governmentRegion(context), nationalIdIndexKey: config.nationalIdIndexKey };
 }
 
 /** What a check says of one row of an import: fine, or each broken rule of its fields, or the domain's refusal (with its code and parameters, for a client to say it in its user's language). */
-export type ImportRowCheck = { row: number; ok: true } | { row: number; ok: false; violations: Violation[] } | { row: number; ok: false; status: number; reason: string; code: ErrorCode; params: ErrorParams };
+export type ImportRowCheck = { row: number; ok: true } | ImportRowRefusal;
+export type ImportRowRefusal = { row: number; ok: false; violations: Violation[] } | { row: number; ok: false; status: number; reason: string; code: ErrorCode; params: ErrorParams };
 
 export class CheckHouseholdImportCommand extends UserCommand<unknown[], { results: ImportRowCheck[] }> {}
 
@@ -77,12 +56,12 @@ export class CheckHouseholdImportHandler implements ICommandHandler<CheckHouseho
         continue;
       }
       try {
-        await checkedRegistration(this.commands, this.config, context, context.newId(), body);
+        await checkedRegistration(this.commands, registrarOf(context, this.config), context.newId(), body);
         for (const { nationalId } of nationalIdsOf(body.personal)) numbersSeen.set(nationalId, row);
         results.push({ row, ok: true });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        results.push({ row, ok: false, status: STATUS_OF[error.kind], reason: error.message, code: error.code, params: error.params });
+        results.push(refusalOf(row, error));
       }
     }
     return { results };
@@ -91,35 +70,64 @@ export class CheckHouseholdImportHandler implements ICommandHandler<CheckHouseho
 
 const STATUS_OF: Record<DomainError['kind'], number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409 };
 
-/**
- * Each national ID of the registration is reserved for the household before it is recorded
- * (national-id-reservation.decider.ts): a number another household holds is refused with 409, and
- * nothing is written. A retry for the same household finds its own reservations and goes on.
- */
+/** A row refused by the domain, with the status POST /households would have answered. */
+function refusalOf(row: number, error: DomainError): ImportRowRefusal {
+  return { row, ok: false, status: STATUS_OF[error.kind], reason: error.message, code: error.code, params: error.params };
+}
+
+/** Registers a household under a new id (or the one its Idempotency-Key gives): see registerHousehold. */
 @CommandHandler(RegisterHouseholdCommand)
 export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseholdCommand> {
   constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
   async execute({ context, input: body }: RegisterHouseholdCommand) {
-    const householdId = context.newId();
-    const { householdCode, register, reservations } = await checkedRegistration(this.commands, this.config, context, householdId, body);
-    const now = register.data.now;
-    const reserved: string[] = [];
-    try {
-      for (const { streamId, reserve } of reservations) {
-        // Only what this attempt wrote: a retry finds its numbers already held, and must not free them.
-        if ((await this.commands.run(nationalIdDecider, streamId, reserve, context)).events.length) reserved.push(streamId);
-      }
-      await this.commands.run(householdDecider, streams.household(householdId), register, context);
-    } catch (error) {
-      // Lost a race for a number (or the write failed): free what this attempt took, so no number
-      // stays held by a household that was never registered.
-      for (const streamId of reserved) {
-        await this.commands.run(nationalIdDecider, streamId, { type: 'ReleaseNationalId', data: { householdId, reason: 'registration refused', now } }, context);
-      }
-      throw error;
+    const batch = this.commands.batch(context);
+    const registered = await registerHousehold(batch, registrarOf(context, this.config), context.newId(), body);
+    await batch.settle();
+    return registered;
+  }
+}
+
+/** What a registration says of one row of an import: registered (and whether verified), or refused as a check would say it. */
+export type ImportRowRegistration = { row: number; ok: true; householdId: string; householdCode: string; alreadyRegistered: boolean; eligible: boolean } | ImportRowRefusal;
+
+export class RegisterHouseholdImportCommand extends UserCommand<RegisterHouseholdImportDto, { results: ImportRowRegistration[] }> {}
+
+/** Rows of one request registered at once: enough for the embedded store to commit their appends in groups. */
+const IMPORT_CONCURRENCY = 8;
+
+/**
+ * Registers the rows of an import (HouseholdImports), each under the id its (caller, import, row)
+ * always gets, so the same rows sent again register nobody twice. That id is the one POST
+ * /households gave a row imported with the Idempotency-Key `import-<importId>-<row>` (how the web
+ * app imported before), so a file imported that way is not registered again either. Each row's
+ * fields are checked as POST /households checks a body, and refused on their own. The commands
+ * only record; the answer waits once for all their consequences.
+ */
+@CommandHandler(RegisterHouseholdImportCommand)
+export class RegisterHouseholdImportHandler implements ICommandHandler<RegisterHouseholdImportCommand> {
+  private readonly imports = new HouseholdImports();
+
+  constructor(private readonly commands: CommandRunner, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
+
+  async execute({ context, input: { importId, verify, rows } }: RegisterHouseholdImportCommand) {
+    const registrar = registrarOf(context, this.config);
+    const refused = new Map<number, ImportRowRegistration>();
+    const valid: ImportRow[] = [];
+    for (const { row, household } of rows) {
+      const violations = await violationsOf(RegisterHouseholdDto, household);
+      if (violations.length) refused.set(row, { row, ok: false, violations });
+      else valid.push({ row, householdId: idempotentCreationId(context.user.userId, 'POST', '/households', `import-${importId}-${row}`), registration: household as RegisterHouseholdDto });
     }
-    return { householdId, householdCode };
+    const batch = this.commands.batch(context);
+    const outcomes = new Map((await this.imports.register(batch, registrar, valid, { verify, concurrency: IMPORT_CONCURRENCY })).map((outcome) => [outcome.row, outcome]));
+    await batch.settle();
+    const results = rows.map(({ row }): ImportRowRegistration => {
+      const outcome = outcomes.get(row);
+      if (!outcome) return refused.get(row)!;
+      return outcome.ok ? outcome : refusalOf(row, outcome.refusal);
+    });
+    return { results };
   }
 }
 
@@ -156,4 +164,4 @@ export const EraseHouseholdPersonalDataHandler = deciderCommandHandler(EraseHous
   },
 });
 
-export const householdCommandHandlers = [CheckHouseholdImportHandler, RegisterHouseholdHandler, VerifyEligibilityHandler, RevokeEligibilityHandler, EraseHouseholdPersonalDataHandler];
+export const householdCommandHandlers = [CheckHouseholdImportHandler, RegisterHouseholdHandler, RegisterHouseholdImportHandler, VerifyEligibilityHandler, RevokeEligibilityHandler, EraseHouseholdPersonalDataHandler];

@@ -6,8 +6,8 @@ import { Roles } from '@pangolin/runtime';
 import { createdByEvent, IdempotentCreationRoute } from '../http/idempotency';
 import { Ctx, RequestContext } from '../http/request-context';
 import { ParseUuidParam } from '../http/validation';
-import { CheckHouseholdImportCommand, EraseHouseholdPersonalDataCommand, RegisterHouseholdCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
-import { CheckHouseholdImportDto, EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
+import { CheckHouseholdImportCommand, EraseHouseholdPersonalDataCommand, RegisterHouseholdCommand, RegisterHouseholdImportCommand, RevokeEligibilityCommand, VerifyEligibilityCommand } from './households.commands';
+import { CheckHouseholdImportDto, EraseHouseholdPersonalDataDto, RegisterHouseholdDto, RegisterHouseholdImportDto, RevokeEligibilityDto, VerifyEligibilityDto } from './households.dto';
 
 @ApiTags('households')
 @ApiBearerAuth()
@@ -29,6 +29,17 @@ export class HouseholdsController {
   @ApiOperation({ summary: 'Check the rows of a household import as their registrations would be checked, writing nothing: each row fine, or its broken rules, or its refusal (government)' })
   checkImport(@Ctx() context: RequestContext, @Body() body: CheckHouseholdImportDto) {
     return this.commandBus.execute(new CheckHouseholdImportCommand(context, body.rows));
+  }
+
+  @Post('imports/register')
+  @HttpCode(200)
+  @Roles('government')
+  @ApiOperation({
+    summary: 'Register the rows of a household import, at most 200 per request, and verify them if asked: each row registered (or already registered by this import), or refused as the check says it (government)',
+    description: 'Each row\'s household id comes from the caller, importId and row, so sending the same rows again (a lost answer, a retry) registers nobody twice. A refused row leaves nothing written.',
+  })
+  registerImport(@Ctx() context: RequestContext, @Body() body: RegisterHouseholdImportDto) {
+    return this.commandBus.execute(new RegisterHouseholdImportCommand(context, body));
   }
 
   @Post(':householdId/eligibility/verify')

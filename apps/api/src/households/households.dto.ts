@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { HOUSEHOLD_CATEGORIES, HouseholdCategory } from '@pangolin/domain';
 import { MultilineText } from '../http/text';
 
@@ -63,4 +63,36 @@ export class CheckHouseholdImportDto {
   @ApiProperty({ type: [RegisterHouseholdDto], description: 'Each row as POST /households takes it; each is judged on its own' })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500)
   rows: unknown[];
+}
+
+/** The largest row index an import may give (a 5 MB file holds some 50,000 rows). */
+export const MAX_IMPORT_ROW = 999_999;
+
+export class HouseholdImportRowDto {
+  @ApiProperty({ example: 0, minimum: 0, maximum: MAX_IMPORT_ROW, description: 'The row\'s index in the file (0: the first row after the header)' })
+  @IsInt() @Min(0) @Max(MAX_IMPORT_ROW)
+  row: number;
+
+  @ApiProperty({ type: RegisterHouseholdDto, description: 'The row as POST /households takes it; its broken rules are answered for this row alone' })
+  @IsObject()
+  household: unknown;
+}
+
+/**
+ * Rows of an import to register: at most 200 per request (a large file is registered a part at a
+ * time). With `importId`, each row's index gives the household its id, so the same rows sent again
+ * (an answer lost, a retry after a crash) register nobody twice.
+ */
+export class RegisterHouseholdImportDto {
+  @ApiProperty({ example: '3f2a9c0e5b7d41a8c6e0f19b2d4a7c35', description: 'What identifies the file, e.g. the first 32 hexadecimal digits of its SHA-256: the same file, the same households' })
+  @Matches(/^[0-9a-f]{32}$/, { message: 'importId must be 32 lower-case hexadecimal digits' })
+  importId: string;
+
+  @ApiProperty({ description: 'Also verify each registered household as eligible, under its category' })
+  @IsBoolean()
+  verify: boolean;
+
+  @ApiProperty({ type: [HouseholdImportRowDto], description: 'At most 200 rows, each row index once' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @IsObject({ each: true }) @ArrayUnique((item: HouseholdImportRowDto) => item?.row, { message: 'rows must name each row once' }) @ValidateNested({ each: true }) @Type(() => HouseholdImportRowDto)
+  rows: HouseholdImportRowDto[];
 }

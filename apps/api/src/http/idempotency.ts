@@ -84,6 +84,11 @@ export function createdByEvent(streamOf: (createdId: string, params: Record<stri
   };
 }
 
+/** The id of what a request with an Idempotency-Key creates: the same for every retry by this caller with this key on this path. */
+export function idempotentCreationId(userId: string, method: string, path: string, key: string): string {
+  return deterministicId('idempotency', userId, method, path, key);
+}
+
 /** SHA-256 of the body as canonical JSON (keys sorted: equal bodies, equal fingerprints, whatever the key order). */
 function fingerprintOf(body: unknown, omits: string[]): string {
   const kept = body && typeof body === 'object' && !Array.isArray(body) ? Object.fromEntries(Object.entries(body).filter(([field]) => !omits.includes(field))) : body;
@@ -129,7 +134,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const path = String(request.url).split('?')[0];
     const creation: IdempotentCreation = {
       key,
-      createdId: deterministicId('idempotency', principal.userId, request.method, path, key),
+      createdId: idempotentCreationId(principal.userId, request.method, path, key),
       fingerprint: fingerprintOf(request.body, route.fingerprintOmits),
     };
     if (this.inFlight.has(creation.createdId)) throw new Conflict(`a request with Idempotency-Key "${key}" is still being processed; retry once it has been answered`, 'request.in-flight');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider } from '@pangolin/domain';
-import { Clock, Decided, executeCommand, loadState } from '@pangolin/application';
+import { Clock, Decided, executeCommand, loadState, type StreamCommands } from '@pangolin/application';
 import { EventStore, isDatabaseUnavailable } from '@pangolin/event-store';
 import { RequestContext } from '../http/request-context';
 import { CLOCK, EVENT_STORE, EventPipeline } from '@pangolin/runtime';
@@ -38,8 +38,33 @@ export class CommandRunner {
       clientIdempotency: context.idempotency,
       // The events' recorded time is the platform's clock, as the process managers' is (and the commands' `now`).
     }, () => this.clock.now());
-    if (settle && !(await this.settled(decided.position, context.correlationId))) context.markUnsettled();
+    if (settle) await this.settleThrough(decided.position, context);
     return decided;
+  }
+
+  /**
+   * Commands for a request that runs many (an import's rows): each only recorded (`settle: false`),
+   * so that they run side by side; `settle()` then waits once for the consequences of everything
+   * they wrote (and, for a retry that wrote nothing, of what the streams already held), marking
+   * the answer unsettled if that takes too long.
+   */
+  batch(context: RequestContext): StreamCommands & { settle(): Promise<void> } {
+    let through = 0n;
+    return {
+      now: () => this.now(),
+      state: (decider, streamId) => this.state(decider, streamId),
+      run: async (decider, streamId, command) => {
+        const decided = await this.run(decider, streamId, command, context, { settle: false });
+        if (decided.position > through) through = decided.position;
+        return decided;
+      },
+      settle: () => this.settleThrough(through, context),
+    };
+  }
+
+  /** Waits for the consequences of this request's commands up to `position` to settle; the answer says when they did not in time. */
+  async settleThrough(position: bigint, context: RequestContext): Promise<void> {
+    if (position > 0n && !(await this.settled(position, context.correlationId))) context.markUnsettled();
   }
 
   /** The command is recorded: if the database goes away while its consequences settle, it is still answered (as not settled). */

@@ -11,8 +11,8 @@ import { useSession } from '../session';
 
 /** The API checks at most this many rows per request. */
 const CHECK_CHUNK = 500;
-/** Registrations in flight at once: quick enough for a county's file, gentle on the platform. */
-const PARALLEL = 4;
+/** Rows registered per request (the API takes at most 200): the progress moves a chunk at a time. */
+const REGISTER_CHUNK = 100;
 /** The largest file read (some 50,000 rows): a larger one is refused before it is read, rather than held whole in the page. */
 const MAX_FILE_MEGABYTES = 5;
 const MAX_FILE_BYTES = MAX_FILE_MEGABYTES * 1024 * 1024;
@@ -38,7 +38,7 @@ interface Registration {
   category: string;
   personal: { headName: string; headNationalId: string; address: string; members: { name: string; relation: string; nationalId?: string }[] };
 }
-/** A row's check as the API answers it: each broken rule of its fields, or the domain's refusal, each with its code and parameters. */
+/** A row's check (or registration) as the API answers it: each broken rule of its fields, or the domain's refusal, each with its code and parameters. */
 interface RowCheck {
   row: number;
   ok: boolean;
@@ -57,8 +57,9 @@ type Step = { kind: 'idle' } | { kind: 'checking'; done: number; total: number }
 /**
  * Households registered from a CSV or XLSX file: every row checked by the API first (nothing is
  * written), each bad row reported; then, as the officer chooses, all of them, only the good rows, or
- * none are registered, with progress. Each registration carries an Idempotency-Key made of the
- * file's digest and the row, so importing the same file again registers nobody twice.
+ * none are registered, a chunk of rows per request, with progress. The file's digest and each row's
+ * index give the row's household its id, so importing the same file again (or sending a chunk again
+ * after its answer was lost) registers nobody twice.
  */
 export function HouseholdImport() {
   const { t, language, describe } = useI18n();
@@ -121,25 +122,28 @@ export function HouseholdImport() {
     }
   };
 
-  /** Registers the good rows, PARALLEL at a time, each under its own Idempotency-Key; then verifies each, if asked. */
+  /**
+   * Registers the good rows, REGISTER_CHUNK per request, verifying each if asked. A chunk whose
+   * request got no answer (the network, or the server failing) is sent once more: the rows keep their
+   * households' ids, so what the first attempt registered is not registered again.
+   */
   const importRows = async (rows: Registration[], checks: RowCheck[], digest: string) => {
     const good = checks.filter((check) => check.ok).map((check) => check.row);
     const failed: { row: number; message: string }[] = [];
-    let done = 0;
-    setStep({ kind: 'importing', done, total: good.length });
-    const registerOne = async (row: number) => {
+    setStep({ kind: 'importing', done: 0, total: good.length });
+    for (let start = 0; start < good.length; start += REGISTER_CHUNK) {
+      const chunk = good.slice(start, start + REGISTER_CHUNK);
+      const body = { importId: digest, verify, rows: chunk.map((row) => ({ row, household: rows[row] })) };
+      const send = () => post<{ results: RowCheck[] }>('/households/imports/register', body);
       try {
-        const answer = await post<{ householdId: string }>('/households', rows[row], { 'idempotency-key': `import-${digest}-${row}` });
-        if (verify) await post(`/households/${answer.householdId}/eligibility/verify`, { category: rows[row].category });
+        const answer = await send().catch((failure) => (failure instanceof ApiError && (failure.status === 0 || failure.status >= 500) ? send() : Promise.reject(failure)));
+        for (const result of answer.results) if (!result.ok) failed.push({ row: result.row, message: problemsOf(result).map(describe).join(' ') });
       } catch (failure) {
-        failed.push({ row, message: failure instanceof ApiError ? failure.message : t('error.unexpected') });
+        const message = failure instanceof ApiError ? failure.message : t('error.unexpected');
+        failed.push(...chunk.map((row) => ({ row, message })));
       }
-      setStep({ kind: 'importing', done: ++done, total: good.length });
-    };
-    const queue = [...good];
-    await Promise.all(Array.from({ length: PARALLEL }, async () => {
-      for (let row = queue.shift(); row !== undefined; row = queue.shift()) await registerOne(row);
-    }));
+      setStep({ kind: 'importing', done: Math.min(start + REGISTER_CHUNK, good.length), total: good.length });
+    }
     setStep({ kind: 'imported', imported: good.length - failed.length, failed: failed.sort((a, b) => a.row - b.row) });
     refresh();
   };

@@ -22,7 +22,7 @@
  * Run: npm run build && node dist/bench/memory-flat.bench.js
  * MEMORY_BENCH_EVENTS: events to append, default 1,000,000 (the issue's size; 8-11 minutes on a
  * shared 2-core machine). run-all runs it with 100,000 unless MEMORY_BENCH_EVENTS is set.
- * PROJECTION_BATCH_SIZE: the projection runner's batch size, as for the platform (default: the runner's).
+ * PROJECTION_BATCH_SIZE, HEAP_GROWTH_PERCENT: as for the platform (configuration.ts), read as it reads them.
  * MEMORY_BENCH_NODE_FLAGS: extra Node.js flags for both sides' processes, e.g. to compare V8 heap
  * settings (`--max-semi-space-size=2`): the peak is mostly how far V8 lets its heap grow before
  * collecting (see bench/RESULTS.md).
@@ -34,6 +34,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '@pangolin/event-store';
 import { allProjections, openReadDataSource, ProjectionRunner } from '@pangolin/read-models';
+import { limitHeapGrowth, loadConfiguration } from '@pangolin/runtime';
 import { appendHousehold, appendProduct, EVENTS_PER_HOUSEHOLD, giftLogHouseholdKeys, householdsFor } from './gift-log';
 import { printMachine } from './machine';
 import { BenchRow, formatRate, nowMs } from './stats';
@@ -98,8 +99,10 @@ async function platformSide(events: number): Promise<Side> {
   const store = SqliteEventStore.open(join(directory, 'events.db'));
   const read = await openReadDataSource({ type: 'sqlite', path: join(directory, 'read.db') });
   let failure: unknown;
-  // PROJECTION_BATCH_SIZE as the platform reads it (configuration.ts), else the runner's default.
-  const batchSize = process.env.PROJECTION_BATCH_SIZE ? Number(process.env.PROJECTION_BATCH_SIZE) : undefined;
+  // PROJECTION_BATCH_SIZE and HEAP_GROWTH_PERCENT as the platform reads them (configuration.ts), and its heap growth set as its entry points set it.
+  const config = loadConfiguration({ DATA_DIR: directory, SEED_DEMO: 'false', PROJECTION_BATCH_SIZE: process.env.PROJECTION_BATCH_SIZE, HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT });
+  limitHeapGrowth(config.heapGrowthPercent);
+  const batchSize = config.projectionBatchSize;
   const runner = new ProjectionRunner(store, read, allProjections(giftLogHouseholdKeys), { onError: (error) => (failure ??= error), batchSize });
   try {
     await runner.start();

@@ -33,6 +33,7 @@ import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SqliteEventStore, type EventStore, type RecordedEvent } from '@pangolin/event-store';
 import { allProjections, openReadDataSource, ProjectionRunner, type Projection } from '@pangolin/read-models';
+import { limitHeapGrowth, loadConfiguration } from '@pangolin/runtime';
 import { buildLog, giftLogHouseholdKeys, householdsFor } from './gift-log';
 import { printMachine } from './machine';
 import { BenchRow, formatRate, nowMs } from './stats';
@@ -187,6 +188,8 @@ async function postgresReachable(): Promise<string | undefined> {
 export async function runProjectionCatchUp(options: { printMachine?: boolean } = {}): Promise<BenchRow[]> {
   if (options.printMachine !== false) printMachine();
   console.log(`## Projection catch-up: every projection vs a raw read-and-upsert loop, ${EVENTS.toLocaleString('en-US')} events\n`);
+  // The heap growth the platform's processes run with (HEAP_GROWTH_PERCENT, as they read it); the raw loop, in this process too, runs with it as well.
+  limitHeapGrowth(loadConfiguration({ DATA_DIR: tmpdir(), SEED_DEMO: 'false', HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT }).heapGrowthPercent);
   const store = SqliteEventStore.open(':memory:');
   const rows: BenchRow[] = [];
   try {

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigurationError, loadConfiguration } from '@pangolin/runtime';
+import { ConfigurationError, limitHeapGrowth, loadConfiguration } from '@pangolin/runtime';
 import { createPangolin, listen } from './bootstrap';
 
 async function main() {
   const config = loadConfiguration();
+  limitHeapGrowth(config.heapGrowthPercent);
   const app = await createPangolin(config);
   await listen(app, config);
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CheckpointPublisher, ConfigurationError, EventPipeline, loadConfiguration, logTransparencyKey, PledgeExpirySweeper, PolicyExpirySweeper } from '@pangolin/runtime';
+import { CheckpointPublisher, ConfigurationError, EventPipeline, limitHeapGrowth, loadConfiguration, logTransparencyKey, PledgeExpirySweeper, PolicyExpirySweeper } from '@pangolin/runtime';
 import { ProjectorModule } from './projector.module';
 
 /**
@@ -12,6 +12,7 @@ import { ProjectorModule } from './projector.module';
  */
 async function main() {
   const config = loadConfiguration({ PORT: '3001', ...process.env, PROCESS_ROLE: 'projector' });
+  limitHeapGrowth(config.heapGrowthPercent);
   const app = await NestFactory.create<NestFastifyApplication>(ProjectorModule.forRoot(config), new FastifyAdapter(), { logger: ['error', 'warn', 'log'] });
   app.enableShutdownHooks();
   await app.init();

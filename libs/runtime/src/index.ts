@@ -10,6 +10,7 @@ export * from './config/configuration';
 export * from './regions/region-names';
 export * from './infrastructure/caused-events';
 export * from './infrastructure/event-pipeline.service';
+export * from './infrastructure/heap-growth';
 export * from './infrastructure/infrastructure.module';
 export * from './infrastructure/open-event-store';
 export * from './infrastructure/periodic-sweep';

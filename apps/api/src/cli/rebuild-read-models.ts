@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { allProjections, openReadDataSource, ProjectionRunner, resetProjections } from '@pangolin/read-models';
 import { HouseholdKeyVault, openRecordsStore } from '@pangolin/records';
-import { ConfigurationError, loadConfiguration, openEventStore, PangolinConfig } from '@pangolin/runtime';
+import { ConfigurationError, limitHeapGrowth, loadConfiguration, openEventStore, PangolinConfig } from '@pangolin/runtime';
 
 /**
  * Rebuilds every view from the event log: clears the projections' tables and checkpoints, then
@@ -28,7 +28,9 @@ export async function rebuildReadModels(config: PangolinConfig): Promise<{ event
 }
 
 if (require.main === module) {
-  rebuildReadModels(loadConfiguration())
+  const config = loadConfiguration();
+  limitHeapGrowth(config.heapGrowthPercent);
+  rebuildReadModels(config)
     .then(({ events }) => console.log(`Rebuilt every view from ${events} events.`))
     .catch((error) => {
       console.error(error instanceof ConfigurationError ? `Configuration error: ${error.message}` : error);

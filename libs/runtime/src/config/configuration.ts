@@ -38,6 +38,8 @@ export interface PangolinConfig {
   readinessMaxLag: number;
   /** At most this many events the projections apply in one transaction when the log is ahead of them. */
   projectionBatchSize: number;
+  /** How far (percent) V8 lets the heap grow past what its last full collection kept before the next one; 0: V8's own choice (see heap-growth.ts). */
+  heapGrowthPercent: number;
   /** Policies a confirmed disaster declaration settles and records per batch. */
   disasterPayoutBatchSize: number;
   /** An event a projection or process manager cannot apply is tried this often, with a doubling backoff, then parked. */
@@ -111,6 +113,11 @@ function integer(name: string, fallback: number, env: NodeJS.ProcessEnv): number
 function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const value = integer(name, fallback, env);
   if (value < 1) throw new ConfigurationError(`${name} must be at least 1, got "${env[name]}"`);
+  return value;
+}
+
+function atMost(name: string, value: number, most: number): number {
+  if (value > most) throw new ConfigurationError(`${name} must be at most ${most}, got "${value}"`);
   return value;
 }
 
@@ -306,6 +313,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     leaseRetryMs: integer('LEASE_RETRY_MS', 2000, env),
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
     projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 4000, env),
+    heapGrowthPercent: atMost('HEAP_GROWTH_PERCENT', integer('HEAP_GROWTH_PERCENT', 50, env), 400),
     disasterPayoutBatchSize: positive('DISASTER_PAYOUT_BATCH_SIZE', PAYOUT_BATCH_SIZE, env),
     deadLetters: { maxAttempts: positive('DEAD_LETTER_MAX_ATTEMPTS', 3, env), retryBackoffMs: integer('DEAD_LETTER_BACKOFF_MS', 100, env) },
     transparency: transparencyConfig,

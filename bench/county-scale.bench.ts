@@ -45,6 +45,7 @@ import { claimsDecider, Decider, giftDecider, householdDecider, money, nationalI
 import { EventStore, NewEvent, PostgresEventStore, SqliteEventStore } from '@pangolin/event-store';
 import { GiftAllocationRow, openReadDataSource, ReadStoreConfig } from '@pangolin/read-models';
 import { HouseholdDataKeyRow, HouseholdKeyVault, openRecordsStore, UserAccount } from '@pangolin/records';
+import { loadConfiguration } from '@pangolin/runtime';
 import type { DataSource } from 'typeorm';
 import { generateSigningKeyFile } from '../apps/api/src/cli/generate-signing-key';
 import { hashPassword } from '../apps/api/src/auth/passwords';
@@ -197,7 +198,7 @@ export async function createLogins(db: DataSource): Promise<Seeded['users'] & { 
     { username: 'county.admin', role: 'admin' },
   ];
   const ids: string[] = [];
-  const passwordHash = hashPassword(PASSWORD);
+  const passwordHash = await hashPassword(PASSWORD, loadConfiguration({ DATA_DIR: tmpdir() }).passwordHashCost);
   for (const account of accounts) {
     const userId = randomUUID();
     ids.push(userId);

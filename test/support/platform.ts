@@ -56,7 +56,8 @@ export async function startPlatform(
     clock?: Clock;
   } = {},
 ): Promise<RunningPlatform> {
-  const config = loadConfiguration({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, ...env });
+  // PASSWORD_HASH_COST at its least: test platforms create a dozen logins each and sign in often (the cost itself: passwords.unit.spec.ts).
+  const config = loadConfiguration({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'false', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, PASSWORD_HASH_COST: '10', ...env });
   const app = await createPangolin(config, { logger: ['error'], webRoot: options.webRoot, clock: options.clock });
   const url = await listen(app, config);
   return {

@@ -27,6 +27,12 @@ export class AccountsService implements OnApplicationBootstrap {
 
   constructor(@Inject(RECORDS_DB) private readonly db: DataSource, @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig) {}
 
+  /** A hash of a random password at the configured cost, checked when a username is unknown. */
+  private unknownUsersHashing: Promise<string> | undefined;
+  private unknownUsersHash(): Promise<string> {
+    return (this.unknownUsersHashing ??= hashPassword(randomUUID(), this.config.passwordHashCost));
+  }
+
   /**
    * A server must not start with demo logins whose password is published (seeded under an older
    * default, or copied from a demo installation by move-to-server-stores) unless it is declared
@@ -36,7 +42,8 @@ export class AccountsService implements OnApplicationBootstrap {
     if (this.config.demoPasswordAllowed) return;
     const logins = await this.db.getRepository(UserAccount).find({ select: { userId: true, username: true, passwordHash: true } });
     const demoLogins = logins.filter((row) => row.userId === demoUserId(row.username));
-    const exposed = demoLogins.filter((row) => verifyPassword(DEMO_PASSWORD, row.passwordHash)).map((row) => row.username);
+    const exposed: string[] = [];
+    for (const row of demoLogins) if (await verifyPassword(DEMO_PASSWORD, row.passwordHash)) exposed.push(row.username);
     if (exposed.length) {
       throw new ConfigurationError(
         `the demo logins ${exposed.join(', ')} have the published password "${DEMO_PASSWORD}" and this server uses a server store: ` +
@@ -56,7 +63,7 @@ export class AccountsService implements OnApplicationBootstrap {
       role: account.role,
       insurerId: account.insurerId ?? null,
       regionCode: account.regionCode ?? null,
-      passwordHash: hashPassword(account.password),
+      passwordHash: await hashPassword(account.password, this.config.passwordHashCost),
       creationFingerprint: account.creationFingerprint ?? null,
     });
     try {
@@ -74,7 +81,7 @@ export class AccountsService implements OnApplicationBootstrap {
   async createdBy(creation: IdempotentCreation, password: unknown): Promise<EarlierCreation | undefined> {
     const row = await this.db.getRepository(UserAccount).findOneBy({ userId: creation.createdId });
     if (!row) return undefined;
-    const sameRequest = row.creationFingerprint === creation.fingerprint && typeof password === 'string' && verifyPassword(password, row.passwordHash);
+    const sameRequest = row.creationFingerprint === creation.fingerprint && typeof password === 'string' && (await verifyPassword(password, row.passwordHash));
     return { sameRequest, answer: toPrincipal(row) };
   }
 
@@ -103,7 +110,9 @@ export class AccountsService implements OnApplicationBootstrap {
 
   async authenticate(username: string, password: string): Promise<Principal | undefined> {
     const row = await this.db.getRepository(UserAccount).findOneBy({ username });
-    return row && verifyPassword(password, row.passwordHash) ? toPrincipal(row) : undefined;
+    // An unknown username costs a hash too, so that the answer's time does not tell which usernames exist.
+    const matches = await verifyPassword(password, row?.passwordHash ?? (await this.unknownUsersHash()));
+    return row && matches ? toPrincipal(row) : undefined;
   }
 }
 

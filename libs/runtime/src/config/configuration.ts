@@ -38,6 +38,8 @@ export interface PangolinConfig {
   readinessMaxLag: number;
   /** At most this many events the projections apply in one transaction when the log is ahead of them. */
   projectionBatchSize: number;
+  /** scrypt's cost (log2 N) for passwords hashed from now on; a stored hash keeps the cost it was made with. */
+  passwordHashCost: number;
   /** How far (percent) V8 lets the heap grow past what its last full collection kept before the next one; 0: V8's own choice (see heap-growth.ts). */
   heapGrowthPercent: number;
   /** Policies a confirmed disaster declaration settles and records per batch. */
@@ -113,6 +115,18 @@ function integer(name: string, fallback: number, env: NodeJS.ProcessEnv): number
 function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const value = integer(name, fallback, env);
   if (value < 1) throw new ConfigurationError(`${name} must be at least 1, got "${env[name]}"`);
+  return value;
+}
+
+/**
+ * The scrypt costs (log2 N, r = 8, p = 1) a password may be hashed with: 14 (16 MiB, about 40 ms
+ * of one core here) by default; the least is for test installations that create many logins, the
+ * most is 1 GiB per login being checked.
+ */
+export const PASSWORD_HASH_COSTS = { least: 10, most: 20 } as const;
+
+function between(name: string, value: number, { least, most }: { least: number; most: number }): number {
+  if (value < least || value > most) throw new ConfigurationError(`${name} must be from ${least} to ${most}, got "${value}"`);
   return value;
 }
 
@@ -313,6 +327,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Pangoli
     leaseRetryMs: integer('LEASE_RETRY_MS', 2000, env),
     readinessMaxLag: integer('READINESS_MAX_LAG', 1000, env),
     projectionBatchSize: positive('PROJECTION_BATCH_SIZE', 4000, env),
+    passwordHashCost: between('PASSWORD_HASH_COST', integer('PASSWORD_HASH_COST', 14, env), PASSWORD_HASH_COSTS),
     heapGrowthPercent: atMost('HEAP_GROWTH_PERCENT', integer('HEAP_GROWTH_PERCENT', 50, env), 400),
     disasterPayoutBatchSize: positive('DISASTER_PAYOUT_BATCH_SIZE', PAYOUT_BATCH_SIZE, env),
     deadLetters: { maxAttempts: positive('DEAD_LETTER_MAX_ATTEMPTS', 3, env), retryBackoffMs: integer('DEAD_LETTER_BACKOFF_MS', 100, env) },

@@ -10,6 +10,7 @@ import { ROOT, runToExit } from './support/child-process';
 import { eventually } from './support/eventually';
 import { ApiClient, cny, daysAfter, RunningPlatform, startPlatform, STORE_CONFIGURATIONS, TestClock } from './support/platform';
 import { ensureBuilt } from './support/build';
+import { sampledPositions } from '../libs/transparency/src/receipt/testing/sampled-positions';
 
 const fromBase64 = (text: string) => Uint8Array.from(Buffer.from(text, 'base64'));
 
@@ -150,8 +151,8 @@ describe.each(STORE_CONFIGURATIONS)('the transparency log on %s', (_, storeEnvir
     const text = JSON.stringify(receipt);
     const verified = verifyReceipt(text, verifierKey);
     expect(verified).toMatchObject({ ok: true });
-    // 500 positions drawn with a fixed seed (the same on every run), and both ends: every byte of a
-    // receipt is flipped in the verifier's unit test, here a real receipt from the platform is sampled.
+    // 500 positions drawn with a fixed seed (the same on every run), and both ends, of a real receipt
+    // from the platform (the verifier's unit test samples its own receipt the same way, with two flips per byte).
     for (const i of sampledPositions(text.length, 500, 0x5eed)) {
       const flipped = Buffer.from(text);
       flipped[i] ^= 0x01;
@@ -212,19 +213,3 @@ describe('checkpoints on a schedule, and the embedded signing key', () => {
     }
   }, 60_000);
 });
-
-/** `count` distinct positions below `length` (all of them if fewer), the first and the last among them, from a seeded generator (mulberry32). */
-function sampledPositions(length: number, count: number, seed: number): number[] {
-  if (length <= count) return [...Array(length).keys()];
-  const chosen = new Set([0, length - 1]);
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  while (chosen.size < count) chosen.add(Math.floor(next() * length));
-  return [...chosen].sort((a, b) => a - b);
-}

@@ -3,6 +3,7 @@ import { thresholdPolicy } from '../cosigning/witness-policy';
 import { generateSignerKey, signNote } from '../signed-note/signed-note';
 import { describeTrail, formatMoney, formatReceipt, parseReceipt, verifyReceipt } from '.';
 import { giftStoryLog, TEST_LOG_ORIGIN, TestLog } from './testing/receipt-fixture';
+import { sampledPositions } from './testing/sampled-positions';
 
 const EXPECTED_TRAIL = [
   '2026-01-05  Gift g1 of 500.00 CNY pledged by donor d1 for household HH-11ECBAA7 (product p1); money no premium can use is to be refunded',
@@ -98,12 +99,13 @@ describe('verifyReceipt', () => {
     expect(verifyReceipt(await log.receipt('g1', [1, 2], 3n), log.keys.verifierKey).ok).toBe(true);
   });
 
-  it('refuses every receipt with one byte flipped', async () => {
+  it('refuses every receipt with one byte flipped, at 800 positions drawn with a fixed seed and both ends', async () => {
     const { log, trail } = await giftStoryLog();
     const original = Buffer.from(await log.receipt('g1', trail), 'utf8');
     const accepted: string[] = [];
     let tried = 0;
-    for (let i = 0; i < original.length; i++) {
+    const positions = sampledPositions(original.length, 800, 0x7a3be5);
+    for (const i of positions) {
       for (const mask of [0x01, 0x20]) {
         const flipped = original[i] ^ mask;
         // XOR 0x20 only where it leaves a printable ASCII character.
@@ -115,9 +117,9 @@ describe('verifyReceipt', () => {
         if (result.ok || result.failure === '') accepted.push(`byte ${i} ^ 0x${mask.toString(16)}`);
       }
     }
-    expect(tried).toBeGreaterThan(original.length);
+    expect(tried).toBeGreaterThan(positions.length);
     expect(accepted).toEqual([]);
-  }, 120_000);
+  });
 
   it('refuses a checkpoint signed by another key, naming the signature', async () => {
     const { log, trail } = await giftStoryLog();

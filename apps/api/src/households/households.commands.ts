@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, type ErrorCode, type ErrorParams, householdDecider, nationalIdDecider, nationalIdsOf, streams } from '@pangolin/domain';
-import { checkedRegistration, HouseholdImports, type ImportRow, type Registrar, registerHousehold } from '@pangolin/application';
+import { checkedRegistration, HouseholdImports, type ImportedHousehold, type ImportRow, type Registrar, registerHousehold } from '@pangolin/application';
 import { PANGOLIN_CONFIG, PangolinConfig } from '@pangolin/runtime';
 import { idempotentCreationId } from '../http/idempotency';
 import { RequestContext } from '../http/request-context';
@@ -89,7 +89,7 @@ export class RegisterHouseholdHandler implements ICommandHandler<RegisterHouseho
 }
 
 /** What a registration says of one row of an import: registered (and whether verified), or refused as a check would say it. */
-export type ImportRowRegistration = { row: number; ok: true; householdId: string; householdCode: string; alreadyRegistered: boolean; eligible: boolean } | ImportRowRefusal;
+export type ImportRowRegistration = ({ row: number; ok: true } & ImportedHousehold) | ImportRowRefusal;
 
 export class RegisterHouseholdImportCommand extends UserCommand<RegisterHouseholdImportDto, { results: ImportRowRegistration[] }> {}
 

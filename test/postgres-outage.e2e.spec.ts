@@ -174,6 +174,8 @@ describe('PostgreSQL outages under load', () => {
       const answersSeen: { role: string; status: number; at: number }[] = [];
       const notReady = new Set<string>();
       const readyAgain = new Set<string>();
+      /** Each process's latest readiness answer: what a process not ready again still fails. */
+      const latest = new Map<string, { status: number; failed?: string[] }>();
       let disturbed = Infinity;
       let readyBy = Infinity;
       // Not a poll for one condition but a watch recording every readiness answer, every 100 ms, during
@@ -183,6 +185,7 @@ describe('PostgreSQL outages under load', () => {
           const sent = Date.now();
           for (const { role, answer } of await readiness()) {
             answersSeen.push({ role, status: answer.status, at: sent });
+            latest.set(role, { status: answer.status, failed: answer.body?.failed });
             if (answer.status !== 200) notReady.add(role);
             else if (sent >= disturbed + settleMs && (notReady.has(role) || !notReadyExpected) && !readyAgain.has(role)) {
               // One lease per worker: the projections, premium allocation, disaster payouts and personal-data erasure.
@@ -191,7 +194,10 @@ describe('PostgreSQL outages under load', () => {
               readyAgain.add(role);
             }
           }
-          if (Date.now() > readyBy) throw new Error(`${what}: not ready again within ${READY_AGAIN_MS} ms: ${running().map(([role]) => role).filter((role) => !readyAgain.has(role)).join(', ')}`);
+          if (Date.now() > readyBy) {
+            const waiting = running().map(([role]) => role).filter((role) => !readyAgain.has(role));
+            throw new Error(`${what}: not ready again within ${READY_AGAIN_MS} ms: ${waiting.map((role) => `${role} (last answer ${JSON.stringify(latest.get(role))})`).join(', ')}`);
+          }
           await sleep(100);
         }
       })();

@@ -9,6 +9,7 @@ import { formatCheckpoint, parseCheckpoint, signNote, splitNote, trailMapCommitm
 import { ROOT, runToExit } from './support/child-process';
 import { ADMIN, ApiClient, cny, daysAfter, startPlatform, STORE_CONFIGURATIONS, TEST_POSTGRES_URL, TEST_SIGNING_KEY, TestClock } from './support/platform';
 import { ensureBuilt } from './support/build';
+import { runAudit } from '../apps/api/src/cli/audit';
 
 /** Runs a built CLI (dist/…) with `env` on top of a minimal environment; resolves with its exit code and output. */
 async function runCli(script: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -16,16 +17,32 @@ async function runCli(script: string, env: Record<string, string>): Promise<{ co
   return { code, output: stdout + stderr };
 }
 
-/**
- * The audit command, its output split: what it says of the log itself (`output`), and its lines on
- * the inclusion promises the platform gave for payments (`promises`; test/inclusion-promises.e2e.spec.ts
- * covers those: here they only add that a tampered payment broke its promise).
- */
-async function audit(env: Record<string, string>): Promise<{ code: number | null; output: string; promises: string[] }> {
-  const { code, output } = await runCli('dist/apps/api/src/cli/audit.js', env);
+/** The audit's output split: what it says of the log itself (`output`), and its lines on the inclusion promises (see `audit`). */
+function splitOutput(code: number | null, output: string): { code: number | null; output: string; promises: string[] } {
   const lines = output.split('\n');
   const isPromiseLine = (line: string) => line.startsWith('Promises: ') || line.startsWith('Promise audit FAILED: ');
   return { code, output: lines.filter((line) => !isPromiseLine(line)).join('\n'), promises: lines.filter(isPromiseLine) };
+}
+
+/**
+ * The audit command as an operator runs it (the built CLI in a process of its own), its output
+ * split: what it says of the log itself (`output`), and its lines on the inclusion promises the
+ * platform gave for payments (`promises`; test/inclusion-promises.e2e.spec.ts covers those: here
+ * they only add that a tampered payment broke its promise).
+ */
+async function auditCommand(env: Record<string, string>): Promise<{ code: number | null; output: string; promises: string[] }> {
+  const { code, output } = await runCli('dist/apps/api/src/cli/audit.js', env);
+  return splitOutput(code, output);
+}
+
+/**
+ * The same audit run in this process (`runAudit`, which the CLI prints), its standard output then
+ * its standard error as the CLI's would read: the tamper cases, a second each spared starting the CLI.
+ */
+async function audit(env: Record<string, string>): Promise<{ code: number | null; output: string; promises: string[] }> {
+  const { code, lines } = await runAudit({ ...env });
+  const printed = (to: 'stdout' | 'stderr') => lines.filter((line) => line.to === to).map(({ text }) => `${text}\n`).join('');
+  return splitOutput(code, printed('stdout') + printed('stderr'));
 }
 
 /** A stored event row as the tests read and write it: data and metadata as JSON text. */
@@ -143,8 +160,10 @@ async function insertRow(copy: StoreCopy, row: EventRow): Promise<void> {
 
 /**
  * Issue 5's tamper tests: on each store kind a realistic story is run and signed, then each test
- * tampers with a fresh copy of the stores directly in the database and runs the audit command
- * (the built CLI, as an operator would): it must fail, naming the kind and the exact position.
+ * tampers with a fresh copy of the stores directly in the database and runs the audit: it must
+ * fail, naming the kind and the exact position. The built CLI, as an operator runs it, audits the
+ * untouched log and the unreadable configurations; the tampered copies are audited by the code it
+ * prints (runAudit), in this process.
  */
 describe('the audit command', () => {
   beforeAll(async () => {
@@ -154,8 +173,8 @@ describe('the audit command', () => {
   it('stops with exit code 2 and the reason when it cannot read its configuration or reach a store', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-audit-config-'));
     try {
-      expect(await audit({ DATA_DIR: dataDir, EVENT_STORE: 'postgres' })).toEqual({ code: 2, output: expect.stringMatching(/^Configuration error: EVENT_STORE_URL must be set when EVENT_STORE=postgres/), promises: [] });
-      const unreachable = await audit({ DATA_DIR: dataDir, EVENT_STORE: 'postgres', EVENT_STORE_URL: 'postgres://postgres@127.0.0.1:1/none', TRANSPARENCY_SIGNING_KEY: TEST_SIGNING_KEY.signerKey });
+      expect(await auditCommand({ DATA_DIR: dataDir, EVENT_STORE: 'postgres' })).toEqual({ code: 2, output: expect.stringMatching(/^Configuration error: EVENT_STORE_URL must be set when EVENT_STORE=postgres/), promises: [] });
+      const unreachable = await auditCommand({ DATA_DIR: dataDir, EVENT_STORE: 'postgres', EVENT_STORE_URL: 'postgres://postgres@127.0.0.1:1/none', TRANSPARENCY_SIGNING_KEY: TEST_SIGNING_KEY.signerKey });
       expect(unreachable).toEqual({ code: 2, output: expect.stringMatching(/^Audit could not run: cannot reach the PostgreSQL event store at .*127\.0\.0\.1:1/), promises: [] });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -226,7 +245,7 @@ describe('the audit command', () => {
     it('passes the untouched log, naming its size, root and checkpoint', async () => {
       expect(events.length).toBeGreaterThanOrEqual(40);
       expect(events.map((event) => event.position)).toEqual(events.map((_, i) => i + 1));
-      const { code, output, promises } = await audit(copy.env);
+      const { code, output, promises } = await auditCommand(copy.env);
       expect(output).toMatch(new RegExp(`^Audit passed: ${events.length} events, root [0-9a-f]{64} matches the checkpoint of size ${events.length} signed \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\.\\n2 signed checkpoints verified\\.\\n$`));
       expect(promises).toEqual([expect.stringMatching(/^Promises: (\d+) kept, \1 honoured, 0 pending \(deadline not passed\), 0 broken\.$/)]);
       expect(code).toBe(0);

@@ -1,9 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { en } from '../../../apps/web/src/i18n/en';
+import { ensureBuilt } from '../../support/build';
 import { ROOT, runToExit } from '../../support/child-process';
 import { RunningPlatform, startPlatform } from '../../support/platform';
 
@@ -31,18 +32,14 @@ export async function buildWebApp(): Promise<string> {
   return outDir;
 }
 
-/** The real platform on the embedded stores with the demo seeded, serving the freshly built web application. */
-export async function startWebPlatform(): Promise<RunningPlatform & { webRoot: string }> {
-  const webRoot = await buildWebApp();
-  const platform = await startPlatform({ SEED_DEMO: 'true' }, undefined, { webRoot });
-  return {
-    ...platform,
-    webRoot,
-    async stop() {
-      await platform.stop();
-      rmSync(webRoot, { recursive: true, force: true });
-    },
-  };
+/**
+ * The real platform on the embedded stores with the demo seeded, serving the web application as
+ * built in dist/web (rebuilt first if any source is newer: `npm test` builds once before jest, so
+ * the browser test files share one build instead of each running Vite).
+ */
+export async function startWebPlatform(): Promise<RunningPlatform> {
+  ensureBuilt();
+  return startPlatform({ SEED_DEMO: 'true' }, undefined, { webRoot: join(ROOT, 'dist', 'web') });
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -95,14 +92,25 @@ const README_SCREENSHOTS: Record<string, string> = {
   'languages-zh-CN-public': 'public-page-zh-CN.png',
 };
 
+/** Each page's DevTools session, opened at its first screenshot. */
+const devToolsSessions = new WeakMap<Page, Promise<CDPSession>>();
+
 /**
  * Saves a full-page screenshot under artifacts/screenshots (git-ignored), named after the test
  * file and step; with README_SCREENSHOTS=1, the README's own screenshots go to docs/screenshots too.
+ * Taken through DevTools with Chromium's fast PNG encoding (optimizeForSpeed): the browser tests
+ * take some three hundred, and Playwright's own full-page screenshot encodes at the slow setting,
+ * about twice the time.
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (!devToolsSessions.has(page)) devToolsSessions.set(page, page.context().newCDPSession(page));
+  const devTools = await devToolsSessions.get(page)!;
+  const { cssContentSize } = await devTools.send('Page.getLayoutMetrics');
+  const clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
+  const { data } = await devTools.send('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true, captureBeyondViewport: true, clip });
+  writeFileSync(path, Buffer.from(data, 'base64'));
   if (process.env.README_SCREENSHOTS === '1' && README_SCREENSHOTS[name]) {
     mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
     copyFileSync(path, join(ROOT, 'docs', 'screenshots', README_SCREENSHOTS[name]));

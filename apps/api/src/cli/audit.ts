@@ -82,28 +82,42 @@ export function auditDisclosureReports(config: PangolinConfig): Promise<Disclosu
   });
 }
 
+/** What one run of the audit command prints, in order, each line to standard output or error, and its exit code. */
+export interface AuditRun {
+  code: typeof AUDIT_PASSED | typeof AUDIT_FAILED | typeof AUDIT_NOT_RUN;
+  lines: { to: 'stdout' | 'stderr'; text: string }[];
+}
+
+/** The audit command (`npm run audit`) on the configuration `env` gives: the Merkle log, the disclosure reports, the inclusion promises. */
+export async function runAudit(env: NodeJS.ProcessEnv = process.env): Promise<AuditRun> {
+  const lines: AuditRun['lines'] = [];
+  const say = (text: string) => lines.push({ to: text.includes('FAILED') ? 'stderr' : 'stdout', text });
+  let config: PangolinConfig;
+  try {
+    config = loadConfiguration(env);
+  } catch (error) {
+    lines.push({ to: 'stderr', text: error instanceof ConfigurationError ? `Configuration error: ${error.message}` : `Audit could not run: ${messageOf(error)}` });
+    return { code: AUDIT_NOT_RUN, lines };
+  }
+  try {
+    const report = await auditTransparencyLog(config);
+    lines.push({ to: 'stdout', text: formatAuditReport(report) });
+    const disclosures = await auditDisclosureReports(config);
+    disclosures.lines.forEach(say);
+    const promises = await auditInclusionPromises(config);
+    promises.lines.forEach(say);
+    return { code: report.ok && disclosures.ok && promises.ok ? AUDIT_PASSED : AUDIT_FAILED, lines };
+  } catch (error) {
+    lines.push({ to: 'stderr', text: `Audit could not run: ${messageOf(error)}` });
+    return { code: AUDIT_NOT_RUN, lines };
+  }
+}
+
 if (require.main === module) {
-  (async () => {
-    let config: PangolinConfig;
-    try {
-      config = loadConfiguration();
-    } catch (error) {
-      console.error(error instanceof ConfigurationError ? `Configuration error: ${error.message}` : `Audit could not run: ${messageOf(error)}`);
-      return AUDIT_NOT_RUN;
-    }
-    try {
-      const report = await auditTransparencyLog(config);
-      console.log(formatAuditReport(report));
-      const disclosures = await auditDisclosureReports(config);
-      for (const line of disclosures.lines) (line.includes('FAILED') ? console.error : console.log)(line);
-      const promises = await auditInclusionPromises(config);
-      for (const line of promises.lines) (line.includes('FAILED') ? console.error : console.log)(line);
-      return report.ok && disclosures.ok && promises.ok ? AUDIT_PASSED : AUDIT_FAILED;
-    } catch (error) {
-      console.error(`Audit could not run: ${messageOf(error)}`);
-      return AUDIT_NOT_RUN;
-    }
-  })().then((code) => process.exit(code));
+  void runAudit().then(({ code, lines }) => {
+    for (const { to, text } of lines) (to === 'stdout' ? console.log : console.error)(text);
+    process.exit(code);
+  });
 }
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,4 @@
-import { EventStore, KurrentDbEventStore, PostgresEventStore, SqliteEventStore } from '@pangolin/event-store';
+import { connectKurrentDb, EventStore, PostgresEventStore, SqliteEventStore } from '@pangolin/event-store';
 import { redacted } from '@pangolin/read-models';
 import { PangolinConfig } from '../config/configuration';
 
@@ -7,7 +7,7 @@ export async function openEventStore(config: PangolinConfig['eventStore'], { syn
   if (config.kind === 'sqlite') return SqliteEventStore.open(config.path, { syncOffTheEventLoop });
   const server = config.kind === 'postgres' ? 'PostgreSQL' : 'KurrentDB';
   try {
-    return config.kind === 'postgres' ? await PostgresEventStore.connect(config.url, { schema: config.schema, connectTimeoutMs: config.connectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs }) : await KurrentDbEventStore.connect(config.url);
+    return config.kind === 'postgres' ? await PostgresEventStore.connect(config.url, { schema: config.schema, connectTimeoutMs: config.connectTimeoutMs, statementTimeoutMs: config.statementTimeoutMs }) : await connectKurrentDb(config.url);
   } catch (error) {
     throw new Error(
       `cannot reach the ${server} event store at ${redacted(config.url)} (EVENT_STORE_URL): ${error instanceof Error ? error.message || error.name : error}. ` +

@@ -1,4 +1,4 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { nationalIdWithChecksum, householdCodeFor } from '@pangolin/domain';
 import { en, type MessageKey } from '../../apps/web/src/i18n/en';
 import { zhCN } from '../../apps/web/src/i18n/zh-CN';
@@ -7,7 +7,7 @@ import { formatMoney } from '../../apps/web/src/format';
 import { until } from '../support/eventually';
 import { householdBody, productTerms } from '../support/actors';
 import { cny, type ApiClient, type RunningPlatform } from '../support/platform';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, demoDataWords, englishOnPage, rawKeysOnPage, replaceSessionToken, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, viewProfile, demoDataWords, englishOnPage, rawKeysOnPage, replaceSessionToken, screenshot, signIn, startWebPlatform, VIEWS, type Language } from './support/web-platform';
 
 /**
  * Issue #15 (1 and 8) in Chromium, in both languages, on a desktop and a 390 px phone: every form
@@ -116,17 +116,28 @@ describeWithBrowser('refusals in the page’s language', () => {
   const submit = (scope: Locator, language: Language, key: MessageKey, values?: Record<string, string | number>) =>
     scope.getByRole('button', { name: text(language, key, values), exact: true }).click();
 
-  /** A fresh browser at `view`, signed in as `username`, with the view's translations and refusal checks (screenshots named after `name`). */
+  /**
+   * One browser profile per view, shared by the cases: each case opens a tab of its own, and the
+   * session lives in the tab's sessionStorage, so no case sees another's; the web application's
+   * files are fetched and compiled once per view rather than once per case.
+   */
+  const profiles = new Map<(typeof VIEWS)[number], Promise<BrowserContext>>();
+  const newTab = async (view: (typeof VIEWS)[number]): Promise<Page> => {
+    if (!profiles.has(view)) profiles.set(view, viewProfile(browser, platform.url, view));
+    return (await profiles.get(view)!).newPage();
+  };
+
+  /** A new tab at `view`, signed in as `username`, with the view's translations and refusal checks (screenshots named after `name`). */
   const openSignedIn = async (view: (typeof VIEWS)[number], name: string, username: string, home: string, codes: string[] = []) => {
-    const { context, page } = await openView(browser, platform.url, view);
+    const page = await newTab(view);
     const t = (key: MessageKey, values?: Record<string, string | number>) => text(view.language, key, values);
     await signIn(page, username, home);
-    return { context, page, t, language: view.language, ...checker(page, view.language, `errors-${name}-${view.language}-${view.width}`, codes) };
+    return { page, t, language: view.language, ...checker(page, view.language, `errors-${name}-${view.language}-${view.width}`, codes) };
   };
 
   it.each(VIEWS)('$language at $width px', async (view) => {
     const { language, width } = view;
-    const { context, page } = await openView(browser, platform.url, view);
+    const page = await newTab(view);
     const t = (key: MessageKey, values?: Record<string, string | number>) => text(language, key, values);
     const { check, shots } = checker(page, language, `errors-${language}-${width}`);
     const signInForm = page.locator('#sign-in');
@@ -231,12 +242,12 @@ describeWithBrowser('refusals in the page’s language', () => {
     await check('evidence-too-large');
 
     expect(shots.length).toBe(16);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the claim's page refuses a bad decision and a bad payment ($language at $width px)", async (view) => {
     const { claimId } = await government.ok(`/policies/${claimPolicyId}/claims`, { incidentDate: today(), kind: 'illness', amountClaimed: cny(100_000), evidence: [] });
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'claim', 'insurer.anxin', 'insurer');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'claim', 'insurer.anxin', 'insurer');
     await page.goto(`/#/claim/${claimId}`);
     const actions = page.locator('#claim-actions');
 
@@ -282,11 +293,11 @@ describeWithBrowser('refusals in the page’s language', () => {
     await actions.locator('form > .field-error').getByText(t('error.claim.already-paid', { payoutReference: `PAID-${view.width}-${language === 'en' ? 'A' : 'B'}` })).waitFor();
     await check('pay-already-paid');
     expect(shots.length).toBe(7);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)('the bulk issue refuses a missing series, a number taken and a start out of the window ($language at $width px)', async (view) => {
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'bulk', 'insurer.anxin', 'insurer');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'bulk', 'insurer.anxin', 'insurer');
     const section = page.locator('#insurer-bulk-issue');
     const choose = () => section.getByRole('checkbox', { name: t('bulk.select', { code: bulk }), exact: true }).check();
     const fill = async (prefix: string, first: string, startDate: string) => {
@@ -319,11 +330,11 @@ describeWithBrowser('refusals in the page’s language', () => {
     await check('bulk-start-window');
     await submit(section, language, 'bulk.close');
     expect(shots.length).toBe(3);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the insurer dashboard's as-of day refuses a date typed in part and one the API cannot read ($language at $width px)", async (view) => {
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'as-of', 'insurer.anxin', 'insurer');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'as-of', 'insurer.anxin', 'insurer');
     const premiums = page.locator('#insurer-premiums');
     const asOf = premiums.getByLabel(t('insurer.asOf'), { exact: true });
     await premiums.getByTestId('premiums-received').waitFor();
@@ -340,12 +351,12 @@ describeWithBrowser('refusals in the page’s language', () => {
     await premiums.getByTestId('premiums-received').waitFor();
     expect(await fieldError(premiums, t('insurer.asOf')).count()).toBe(0);
     expect(shots.length).toBe(2);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the certificate and the verify link refuse another donor's gift and a receipt that does not verify ($language at $width px)", async (view) => {
     // Another donor's gift: neither its certificate nor its receipt is shown. (The gift's id and its receipt's file name show as they are: codes, not words.)
-    const { context, page, t, check, shots } = await openSignedIn(view, 'certificate', 'donor.wang', 'donor', [liGiftId, `pangolin-receipt-${liGiftId}`]);
+    const { page, t, check, shots } = await openSignedIn(view, 'certificate', 'donor.wang', 'donor', [liGiftId, `pangolin-receipt-${liGiftId}`]);
     await page.goto(`/#/certificate/${liGiftId}`);
     await page.locator('.field-error').getByText(t('common.loadFailed').split('{error}')[0]).waitFor();
     await check('certificate-other-donor');
@@ -370,11 +381,11 @@ describeWithBrowser('refusals in the page’s language', () => {
     await page.getByTestId('verdict').and(page.locator('[data-verdict="refused"]')).getByText(t('verify.why.event', { number: 1 })).waitFor();
     await check('verify-link-unverified');
     expect(shots.length).toBe(4);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the household's page refuses a revocation without reason and an erasure unconfirmed or without reason ($language at $width px)", async (view) => {
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'household', 'gov.nanshan', 'government');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'household', 'gov.nanshan', 'government');
     const code = householdCodeFor(DEMO.household(5));
     await page.goto(`/#/household/${DEMO.household(5)}`);
     const actions = page.locator('#household-actions');
@@ -392,13 +403,13 @@ describeWithBrowser('refusals in the page’s language', () => {
     await fieldError(erase, t('household.eraseReason')).getByText(t('error.validation.isNotEmpty', { field: t('field.reason') })).waitFor();
     await check('erase-no-reason');
     expect(shots.length).toBe(3);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the insurer's answer to a declaration refuses a reference too long, a dispute without reason and an answer given meanwhile ($language at $width px)", async (view) => {
     const n = VIEWS.indexOf(view) + 1;
     const { declarationId } = await government.ok('/disasters/declarations', { peril: 'flood', regionCodes: ['440305009'], incidentFrom: today(), incidentTo: today(), severity: 3, authorityReference: `深应急〔2026〕${n}号` });
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'answer', 'insurer.anxin', 'insurer');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'answer', 'insurer.anxin', 'insurer');
     await page.goto(`/#/disasters/${declarationId}`);
     const section = page.locator('#answer-declaration');
     const confirm = section.locator('form').filter({ has: page.getByRole('button', { name: t('disaster.confirm'), exact: true }) });
@@ -425,11 +436,11 @@ describeWithBrowser('refusals in the page’s language', () => {
     await aboveButton(dispute).getByText(t('error.declaration.already-answered', { status: t('answerStatus.disputed') })).waitFor();
     await check('dispute-already-answered');
     expect(shots.length).toBe(4);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the declaration form says each field's refusal under it ($language at $width px)", async (view) => {
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'declare', 'gov.nanshan', 'government');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'declare', 'gov.nanshan', 'government');
     const declare = page.locator('#declare-disaster form');
     const fill = async (fields: Partial<Record<'regionCodes' | 'incidentFrom' | 'incidentTo' | 'authorityReference', string>>) => {
       for (const [field, value] of Object.entries(fields)) await declare.getByLabel(t(`disaster.${field}` as MessageKey), { exact: true }).fill(value);
@@ -454,12 +465,12 @@ describeWithBrowser('refusals in the page’s language', () => {
     await under('incidentTo').getByText(t('error.invalid.before-other', { field: t('field.incidentTo'), other: t('field.incidentFrom') })).waitFor();
     await check('declare-before-first-day');
     expect(shots.length).toBe(4);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the eligibility check refuses a category the API does not know under it, and says a lost connection above the button ($language at $width px)", async (view) => {
     const { householdCode: code } = await government.ok('/households', householdBody('440305001001', 700 + VIEWS.indexOf(view)));
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'verify-eligibility', 'gov.nanshan', 'government');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'verify-eligibility', 'gov.nanshan', 'government');
     const all = page.locator('#gov-all');
     await all.getByLabel(t('gov.searchCode'), { exact: true }).fill(code);
     // Until the search has narrowed the list to this household, its row may still move (or be another page's): a click then can land on a row that goes.
@@ -479,11 +490,11 @@ describeWithBrowser('refusals in the page’s language', () => {
     await aboveButton(form).getByText(t('error.network')).waitFor();
     await check('verify-offline');
     expect(shots.length).toBe(2);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)('the household import refuses a file of another type, empty, too large, missing a column or unreadable, and says each bad row ($language at $width px)', async (view) => {
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'import', 'gov.nanshan', 'government');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'import', 'gov.nanshan', 'government');
     const section = page.locator('#gov-import');
     const file = t('import.file');
     const choose = (name: string, content: string | Buffer, mimeType = 'text/csv') => section.getByLabel(file, { exact: true }).setInputFiles({ name, mimeType, buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
@@ -520,13 +531,13 @@ describeWithBrowser('refusals in the page’s language', () => {
     await check('import-bad-rows');
     await submit(section, language, 'import.cancel');
     expect(shots.length).toBe(7);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it.each(VIEWS)("the gift form refuses no household chosen, an amount beyond fen and a household no longer eligible; the receipt's download says why it failed ($language at $width px)", async (view) => {
     const { householdId, householdCode: code } = await government.ok('/households', householdBody('440305001002', 710 + VIEWS.indexOf(view)));
     await government.ok(`/households/${householdId}/eligibility/verify`, { category: 'low-income' });
-    const { context, page, t, language, check, shots } = await openSignedIn(view, 'gift', 'donor.li', 'donor');
+    const { page, t, language, check, shots } = await openSignedIn(view, 'gift', 'donor.li', 'donor');
     const give = page.locator('#give form');
     const picker = give.locator('fieldset').filter({ has: page.locator('legend', { hasText: t('donor.chooseHousehold') }) });
     await give.getByLabel(t('donor.product'), { exact: true }).selectOption(DEMO.productId);
@@ -558,7 +569,7 @@ describeWithBrowser('refusals in the page’s language', () => {
     await receipt.locator('.field-error').getByText(t('error.http.error')).waitFor();
     await check('receipt-server-error');
     expect(shots.length).toBe(4);
-    await context.close();
+    await page.close();
   }, 120_000);
 
   it('serves a favicon, draws focus rings of at least 3:1, says done and pending in words, and gives every chart its figures as text', async () => {
@@ -566,7 +577,7 @@ describeWithBrowser('refusals in the page’s language', () => {
     expect([icon.status, icon.headers.get('content-type')]).toEqual([200, expect.stringMatching(/icon/)]);
     expect((await icon.arrayBuffer()).byteLength).toBeGreaterThan(100);
 
-    const { context, page } = await openView(browser, platform.url, VIEWS[1]);
+    const page = await newTab(VIEWS[1]);
     await signIn(page, 'donor.li', 'donor');
     await page.locator('[data-testid="gift"] [data-step="allocated"]').first().waitFor();
     // Every focusable control in turn: its ring against the colour around it (the nearest background behind it).
@@ -606,7 +617,7 @@ describeWithBrowser('refusals in the page’s language', () => {
       for (const name of names) expect([path, name, name.split('; ').length > 1 && /\d/.test(name)]).toEqual([path, name, true]);
     }
     expect(charts).toBeGreaterThanOrEqual(2);
-    await context.close();
+    await page.close();
   }, 120_000);
 });
 

@@ -69,9 +69,14 @@ export const VIEWS: { language: Language; width: number; height: number }[] = [
   { language: 'zh-CN', width: 390, height: 844 },
 ];
 
+/** A fresh browser profile of one of VIEWS (its language and window), with no tab open yet. */
+export function viewProfile(browser: Browser, baseURL: string, { language, width, height }: (typeof VIEWS)[number]): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, locale: language, viewport: { width, height }, deviceScaleFactor: 1 });
+}
+
 /** A fresh browser profile showing one of VIEWS. */
-export async function openView(browser: Browser, baseURL: string, { language, width, height }: (typeof VIEWS)[number]): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, locale: language, viewport: { width, height }, deviceScaleFactor: 1 });
+export async function openView(browser: Browser, baseURL: string, view: (typeof VIEWS)[number]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await viewProfile(browser, baseURL, view);
   return { context, page: await context.newPage() };
 }
 

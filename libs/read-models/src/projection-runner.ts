@@ -95,6 +95,7 @@ export class ProjectionRunner {
   /** Subscribes from the lowest checkpoint, so the projection furthest behind gets every event it lacks. */
   async start(): Promise<void> {
     if (this.subscription) throw new Error('projection runner already started');
+    this.tracker.started();
     const checkpoints = await Promise.all(this.projections.map((projection) => this.checkpointOf(this.dataSource.manager, projection.name)));
     this.subscribedAfter = checkpoints.reduce((lowest, position) => (position < lowest ? position : lowest), checkpoints[0] ?? 0n);
     this.committedThrough = this.subscribedAfter;

@@ -95,6 +95,7 @@ export class ProcessManagerRunner {
   async start(): Promise<void> {
     const from = await this.checkpoints.load(this.manager.name);
     this.stopping = false;
+    this.tracker.started();
     const checkpoint = new BatchedCheckpoint(this.checkpoints, this.manager.name, this.options.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, this.options.onError);
     this.checkpoint = checkpoint;
     this.subscription = this.store.subscribe(

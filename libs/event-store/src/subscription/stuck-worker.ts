@@ -37,6 +37,15 @@ export class StuckTracker {
     this.current = undefined;
   }
 
+  /**
+   * The worker starts (again, say after retaking its lease): what it failed on before it stopped is
+   * no longer its to report. Another process may have got past that event meanwhile, and this run,
+   * starting after it, would never deliver it to clear the report (readiness would fail for good).
+   */
+  started(): void {
+    this.current = undefined;
+  }
+
   get stuck(): StuckWorker | undefined {
     return this.current;
   }

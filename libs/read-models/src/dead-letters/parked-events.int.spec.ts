@@ -126,4 +126,29 @@ describe('an event a projection cannot apply', () => {
     expect(runner.stuck()).toBeUndefined();
     expect(await story.dataSource.manager.findOneBy(ProjectionCheckpoint, { name: 'strict' })).toMatchObject({ position: poison.position });
   }, 30_000);
+
+  it('is not reported stuck by a runner that stopped on it and starts again after another got past it (a lease lost and retaken)', async () => {
+    const [poison] = await appendAfterStory(story, [claimFiled('claim-y', policyOf('hh-2'))]);
+    let broken = true;
+    const strict = (): Projection => ({
+      name: 'strict',
+      neverSkips: true,
+      async apply(event: RecordedEvent, _tx: EntityManager) {
+        if (broken && event.eventId === poison.eventId) throw new Error('cannot apply this one yet');
+      },
+    });
+    const runner = new ProjectionRunner(story.store, story.dataSource, [strict()], { retryBackoffMs: 1, maxAttempts: 2, batchSize: 10 });
+    await expect(runner.handle(story.events[story.events.length - 3])).rejects.toThrow('cannot apply this one yet');
+    expect(runner.stuck()).toMatchObject({ worker: 'strict', position: poison.position });
+
+    // Another process (holding the lease now) gets past the event; this runner then starts again, after it, with nothing new to apply.
+    broken = false;
+    await runToHead(story, new ProjectionRunner(story.store, story.dataSource, [strict()], { batchSize: 10 }));
+    await runner.start();
+    try {
+      expect(runner.stuck()).toBeUndefined();
+    } finally {
+      await runner.stop();
+    }
+  }, 30_000);
 });

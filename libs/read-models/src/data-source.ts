@@ -4,6 +4,7 @@ import { readModelMigrations } from './migrations';
 import { backfillOnOpen } from './migrations/backfill-on-open';
 import { readModelEntities } from './registry';
 import { ParkedEventRow } from './dead-letters/parked-event.entity';
+import { WalCheckpointer } from './shared/wal-checkpointer';
 
 /** Embedded mode: a SQLite file (or ':memory:'), schema kept in step with the entities. */
 export interface SqliteReadStoreConfig {
@@ -113,10 +114,28 @@ export async function openDatabase(config: ReadStoreConfig, contents: DatabaseCo
       await bootstrap.destroy();
     }
   }
-  const dataSource = await new DataSource(databaseOptions(config, contents)).initialize();
+  const options = databaseOptions(config, contents);
+  const dataSource = await (config.type === 'sqlite' && config.path !== ':memory:' ? new EmbeddedFileDataSource(options) : new DataSource(options)).initialize();
   // TypeORM's WAL mode syncs SQLite lazily (synchronous=NORMAL): an OS crash could then lose a committed transaction.
   if (config.type === 'sqlite' && config.path !== ':memory:' && contents.syncEveryCommit) await dataSource.query('PRAGMA synchronous = FULL');
   return dataSource;
+}
+
+/** A database in an embedded SQLite file: its WAL is checkpointed on a thread of its own while it is open (see WalCheckpointer). */
+class EmbeddedFileDataSource extends DataSource {
+  private checkpointer?: WalCheckpointer;
+
+  override async initialize(): Promise<this> {
+    await super.initialize();
+    this.checkpointer = WalCheckpointer.startFor(this, (message) => process.emitWarning(`checkpointing ${String(this.options.database)} failed (tried again later): ${message}`));
+    return this;
+  }
+
+  override async destroy(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.checkpointer = undefined;
+    await super.destroy();
+  }
 }
 
 /** Opens the views database (see VIEWS_DATABASE). */

@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { until } from '../../../../test/support/eventually';
+import { WalCheckpointer } from './wal-checkpointer';
+
+/** Commits `megabytes` of rows, half a megabyte per commit. */
+function write(db: Database.Database, megabytes: number): void {
+  const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+  const body = 'x'.repeat(4000);
+  for (let commit = 0; commit < megabytes * 2; commit++) db.transaction(() => Array.from({ length: 128 }, () => insert.run(body)))();
+}
+
+describe('WalCheckpointer', () => {
+  let folder: string;
+  let file: string;
+  let db: Database.Database;
+  const errors: string[] = [];
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'pangolin-checkpointer-'));
+    file = join(folder, 'views.sqlite');
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('copies the WAL into the database on its own thread once it passes 4 MB, the main connection no longer checkpointing below 64 MB', async () => {
+    const checkpointer = WalCheckpointer.start(file, db, (message) => errors.push(message));
+    try {
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16_000);
+      // The main connection would not checkpoint 6 MB (its threshold is 64 MB): the rows reach the database file through the thread.
+      write(db, 6);
+      const copied = await until('the checkpointer copying the WAL into the database', async () => statSync(file).size, (size) => size >= 5 * 1024 * 1024, { deadlineMs: 20_000 });
+      expect(copied).toBeGreaterThanOrEqual(5 * 1024 * 1024);
+      // Every row committed is there, read through the main connection.
+      expect(db.prepare('SELECT count(*) FROM rows').pluck().get()).toBe(6 * 2 * 128);
+      expect(errors).toEqual([]);
+    } finally {
+      await checkpointer.stop();
+    }
+    // Stopped: the main connection checkpoints as SQLite does by default.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
+  }, 30_000);
+
+  it('starts only for an embedded file: not for a database in memory', () => {
+    const memory = { options: { type: 'better-sqlite3', database: ':memory:' } } as never;
+    const server = { options: { type: 'postgres', database: 'pangolin' } } as never;
+    expect(WalCheckpointer.startFor(memory, () => undefined)).toBeUndefined();
+    expect(WalCheckpointer.startFor(server, () => undefined)).toBeUndefined();
+  });
+});

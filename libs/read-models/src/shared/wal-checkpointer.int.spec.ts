@@ -30,11 +30,11 @@ describe('WalCheckpointer', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('copies the WAL into the database on its own thread once it passes 4 MB, the main connection no longer checkpointing below 64 MB', async () => {
+  it('copies the WAL into the database on its own thread once it passes 4 MB, the main connection no longer checkpointing below 16 MB', async () => {
     const checkpointer = WalCheckpointer.start(file, db, (message) => errors.push(message));
     try {
-      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16_000);
-      // The main connection would not checkpoint 6 MB (its threshold is 64 MB): the rows reach the database file through the thread.
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4_000);
+      // The main connection would not checkpoint 6 MB (its threshold is 16 MB): the rows reach the database file through the thread.
       write(db, 6);
       const copied = await until('the checkpointer copying the WAL into the database', async () => statSync(file).size, (size) => size >= 5 * 1024 * 1024, { deadlineMs: 20_000 });
       expect(copied).toBeGreaterThanOrEqual(5 * 1024 * 1024);

@@ -26,7 +26,8 @@ export function killAllChildren(): void {
 export async function startChild(script: string, env: Record<string, string>, ready: RegExp, args: readonly string[] = []): Promise<Child> {
   const child = spawn(process.execPath, [join(ROOT, script), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', HOST: '127.0.0.1', ...env },
+    // PASSWORD_HASH_COST at its least, as test/support/platform.ts: a start with the demo seeded hashes a dozen passwords, and the tests sign in often.
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', HOST: '127.0.0.1', PASSWORD_HASH_COST: '10', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -94,7 +94,7 @@ describeWithBrowser('refusals in the page’s language', () => {
 
   /**
    * After each refusal: what it says is in the page's language, nothing English is left on a zh-CN
-   * page, no key shows; then a screenshot, numbered by step under `name`.
+   * page, no key shows; then a screenshot of the window at the refusal, numbered by step under `name`.
    */
   const checker = (page: Page, language: Language, name: string, codes: string[] = []) => {
     const words = new Set([...dataWords, ...codes.flatMap((code) => code.match(/[A-Za-z][A-Za-z'’-]+/g) ?? [])]);
@@ -109,7 +109,9 @@ describeWithBrowser('refusals in the page’s language', () => {
       if (language === 'zh-CN') expect([step, await englishOnPage(page, words)]).toEqual([step, []]);
       expect([step, await rawKeysOnPage(page, demoUsernames)]).toEqual([step, []]);
       expect([step, await page.title()]).toEqual([step, text(language, 'app.title')]);
-      shots.push(await screenshot(page, `${name}-${String(shots.length + 1).padStart(2, '0')}-${step}`));
+      // The refusal as the person sees it: the window, scrolled to the first one (a full page of a phone is some 7,000 px, six times the cost).
+      await page.locator('.field-error, [data-testid="sign-in-notice"]').first().scrollIntoViewIfNeeded();
+      shots.push(await screenshot(page, `${name}-${String(shots.length + 1).padStart(2, '0')}-${step}`, { window: true }));
     };
     return { check, shots };
   };

@@ -101,20 +101,23 @@ const README_SCREENSHOTS: Record<string, string> = {
 const devToolsSessions = new WeakMap<Page, Promise<CDPSession>>();
 
 /**
- * Saves a full-page screenshot under artifacts/screenshots (git-ignored), named after the test
- * file and step; with README_SCREENSHOTS=1, the README's own screenshots go to docs/screenshots too.
+ * Saves a full-page screenshot (`window`: only what the window shows, as it is scrolled) under
+ * artifacts/screenshots (git-ignored), named after the test file and step; with
+ * README_SCREENSHOTS=1, the README's own screenshots go to docs/screenshots too.
  * Taken through DevTools with Chromium's fast PNG encoding (optimizeForSpeed): the browser tests
  * take some three hundred, and Playwright's own full-page screenshot encodes at the slow setting,
  * about twice the time.
  */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, { window = false }: { window?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
   if (!devToolsSessions.has(page)) devToolsSessions.set(page, page.context().newCDPSession(page));
   const devTools = await devToolsSessions.get(page)!;
-  const { cssContentSize } = await devTools.send('Page.getLayoutMetrics');
-  const clip = { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
-  const { data } = await devTools.send('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true, captureBeyondViewport: true, clip });
+  const { cssContentSize, cssVisualViewport } = await devTools.send('Page.getLayoutMetrics');
+  const clip = window
+    ? { x: cssVisualViewport.pageX, y: cssVisualViewport.pageY, width: cssVisualViewport.clientWidth, height: cssVisualViewport.clientHeight, scale: 1 }
+    : { x: 0, y: 0, width: Math.ceil(cssContentSize.width), height: Math.ceil(cssContentSize.height), scale: 1 };
+  const { data } = await devTools.send('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true, captureBeyondViewport: !window, clip });
   writeFileSync(path, Buffer.from(data, 'base64'));
   if (process.env.README_SCREENSHOTS === '1' && README_SCREENSHOTS[name]) {
     mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });

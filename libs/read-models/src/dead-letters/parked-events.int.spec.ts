@@ -92,6 +92,23 @@ describe('an event a projection cannot apply', () => {
     expect(await story.dataSource.manager.count(ParkedEventRow)).toBe(0);
   }, 30_000);
 
+  it('is retried by every projection that cannot apply it side by side, not one projection after another', async () => {
+    const [poison] = await appendAfterStory(story, [claimFiled('claim-z', 'policy-later')]);
+    const failing = (name: string): Projection => ({
+      name,
+      async apply(event: RecordedEvent, _tx: EntityManager) {
+        if (event.eventId === poison.eventId) throw new Error(`${name} cannot apply it`);
+      },
+    });
+    const runner = new ProjectionRunner(story.store, story.dataSource, [failing('first'), failing('second'), failing('third')], { retryBackoffMs: 20, maxAttempts: 3 });
+    await runToHead(story, runner);
+
+    const records = (await listParkedEvents([story.dataSource.manager], 'parked', { limit: 10 })).items;
+    expect(records.map(({ worker, position }) => [worker, position]).sort()).toEqual([['first', poison.position], ['second', poison.position], ['third', poison.position]]);
+    // Each projection's retries (its first failure to its parking) overlap every other's: one after another, they would not.
+    for (const a of records) for (const b of records) expect(a.firstFailedAt <= b.lastFailedAt).toBe(true);
+  }, 30_000);
+
   it('parks again after a rebuild of the read models, which forgets the old record', async () => {
     const [poison] = await appendAfterStory(story, [claimFiled('claim-poison', 'policy-later')]);
     const options = { retryDelayMs: 1, retryBackoffMs: 1 };

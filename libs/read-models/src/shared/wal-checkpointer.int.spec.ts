@@ -48,6 +48,15 @@ describe('WalCheckpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
   }, 30_000);
 
+  it('reports a thread that could not open the file, and stops all the same', async () => {
+    const failures: string[] = [];
+    const checkpointer = WalCheckpointer.start(join(folder, 'missing.sqlite'), db, (message) => failures.push(message));
+    await until('the thread reporting the missing file', async () => failures, (seen) => seen.length > 0, { deadlineMs: 10_000 });
+    expect(failures[0]).toMatch(/unable to open|does not exist|missing/i);
+    await checkpointer.stop();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
+  }, 30_000);
+
   it('starts only for an embedded file: not for a database in memory', () => {
     const memory = { options: { type: 'better-sqlite3', database: ':memory:' } } as never;
     const server = { options: { type: 'postgres', database: 'pangolin' } } as never;

@@ -31,9 +31,15 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 0');
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+let db, checkpoint;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('busy_timeout = 0');
+  checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+} catch (error) {
+  parentPort.postMessage({ failed: 'cannot open ' + workerData.file + ': ' + String(error && error.message || error) });
+  process.exit(1);
+}
 const walSize = () => { try { return statSync(workerData.file + '-wal').size; } catch { return 0; } };
 const timer = setInterval(() => {
   if (walSize() < workerData.checkpointAtBytes) return;
@@ -60,10 +66,15 @@ parentPort.on('message', (message) => {
  * the work runs beside the event loop, on the other core.
  */
 export class WalCheckpointer {
+  /** The thread ended: by stop(), or on an error of its own (reported to onError). */
+  private exited = false;
+
   private constructor(
     private readonly worker: Worker,
     private readonly connection: SqliteConnection,
-  ) {}
+  ) {
+    worker.once('exit', () => (this.exited = true));
+  }
 
   /**
    * Starts checkpointing the file of `dataSource` if it is an embedded SQLite file (in WAL mode);
@@ -85,20 +96,22 @@ export class WalCheckpointer {
     // The thread does not keep the process alive: stop() ends it, and a process ending without it loses nothing (the WAL is the data).
     worker.unref();
     worker.on('message', (message: { failed?: string }) => message.failed && onError(message.failed));
-    worker.on('error', (error) => onError(error.message));
+    worker.on('error', (error: unknown) => onError(`the checkpointing thread failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`));
     connection.pragma(`wal_autocheckpoint = ${MAIN_CONNECTION_CHECKPOINTS_AT_PAGES}`);
     return new WalCheckpointer(worker, connection);
   }
 
   /** Ends the thread (after the checkpoint under way, if any); the main connection checkpoints as SQLite does by default again. */
   async stop(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => {
-      this.worker.on('message', (message: { stopped?: boolean }) => message.stopped && resolve());
-      this.worker.once('exit', () => resolve());
-    });
-    this.worker.postMessage('stop');
-    await stopped;
-    await this.worker.terminate();
+    if (!this.exited) {
+      const stopped = new Promise<void>((resolve) => {
+        this.worker.on('message', (message: { stopped?: boolean }) => message.stopped && resolve());
+        this.worker.once('exit', () => resolve());
+      });
+      this.worker.postMessage('stop');
+      await stopped;
+      await this.worker.terminate();
+    }
     this.connection.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_CHECKPOINT_PAGES}`);
   }
 }

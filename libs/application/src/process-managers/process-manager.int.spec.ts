@@ -121,6 +121,31 @@ describe('process manager runner: checkpoint per batch of handled events', () =>
     expect(errors.map((error) => (error as Error).message)).toEqual(['the read database is restarting', 'the read database is restarting']);
   });
 
+  it('is not reported stuck once it starts again after another process got past the event it failed on (a lease lost and retaken)', async () => {
+    const checkpoints = new SlowCheckpoints();
+    const failing: ProcessManager = {
+      name: 'recording',
+      async handle(event: RecordedEvent) {
+        if (event.position === 10n) throw new Error('cannot handle this one yet');
+      },
+    };
+    // Parking fails too, so the runner keeps failing on the event, as on one it must not skip.
+    const refusingDeadLetters: DeadLetterStore = { park: async () => Promise.reject(new Error('the records store is away')), unpark: async () => undefined };
+    const runner = new ProcessManagerRunner(store, checkpoints, failing, refusingDeadLetters, { retryBackoffMs: 1, maxAttempts: 2 });
+    await runner.start();
+    await waitUntil('the runner reporting the event it fails on', () => runner.stuck()?.position === 10n);
+    await runner.stop();
+
+    // Another process, holding the lease meanwhile, got past it; this one then starts again after it.
+    await checkpoints.save('recording', BigInt(EVENTS));
+    await runner.start();
+    try {
+      expect(runner.stuck()).toBeUndefined();
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it('is caught up once the events are handled, without waiting for the checkpoint to be saved', async () => {
     // Saves are held back until released.
     let release!: () => void;

@@ -37,6 +37,11 @@ interface SqliteStatement {
   run(): unknown;
 }
 
+/** The better-sqlite3 connection under `dataSource`, if it is an embedded SQLite database (TypeORM keeps it on its driver). */
+export function embeddedSqliteConnection<Connection>(dataSource: DataSource): Connection | undefined {
+  return dataSource.options.type === 'better-sqlite3' ? (dataSource.driver as unknown as { databaseConnection: Connection }).databaseConnection : undefined;
+}
+
 /** The statements that read and set a connection's synchronous level, prepared once (a pragma() call prepares its statement each time). */
 const syncStatements = new WeakMap<SqliteConnection, { level: SqliteStatement; normal: SqliteStatement; restore: Map<number, SqliteStatement> }>();
 
@@ -88,7 +93,7 @@ export function runRebuildableWrite<T>(dataSource: DataSource, work: () => Promi
 
 /** `work` under the write lock, its commits on an embedded SQLite database made with synchronous=NORMAL. */
 async function runAtNormalSync<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
-  const connection = dataSource.options.type === 'better-sqlite3' ? (dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection : undefined;
+  const connection = embeddedSqliteConnection<SqliteConnection>(dataSource);
   if (!connection) return writeLockOf(dataSource).run(work);
   return writeLockOf(dataSource).run(async () => {
     const statements = syncStatementsOf(connection);

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
+import { embeddedSqliteConnection } from '../write-lock';
 
 /** What the checkpointer needs of the main connection to the file: better-sqlite3's pragma(). */
 interface SqliteConnection {
@@ -81,10 +82,10 @@ export class WalCheckpointer {
    * undefined for a server database or one in memory. `onError` hears a failed checkpoint (the next one tries again).
    */
   static startFor(dataSource: DataSource, onError: (message: string) => void): WalCheckpointer | undefined {
-    if (dataSource.options.type !== 'better-sqlite3') return undefined;
     const file = String(dataSource.options.database);
     if (file === ':memory:' || file === '') return undefined;
-    return WalCheckpointer.start(file, (dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection, onError);
+    const connection = embeddedSqliteConnection<SqliteConnection>(dataSource);
+    return connection && WalCheckpointer.start(file, connection, onError);
   }
 
   /** Starts checkpointing `file` (a database in WAL mode, open on `connection`). */

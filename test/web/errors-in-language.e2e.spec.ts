@@ -345,10 +345,15 @@ describeWithBrowser('refusals in the page’s language', () => {
     await asOf.blur();
     await fieldError(premiums, t('insurer.asOf')).getByText(t('common.dateIncomplete')).waitFor();
     await check('as-of-incomplete');
-    // A year of five digits: a date the picker holds, and the API refuses.
+    // A year of five digits: a date the picker holds, and the API refuses, once: a refusal is not asked again (it would only come a second later).
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('asOf=12026-01-01')) asked.push(request.url());
+    });
     await asOf.fill('12026-01-01');
     await fieldError(premiums, t('insurer.asOf')).getByText(t('error.invalid.date', { field: t('field.asOf') })).waitFor();
     await check('as-of-refused');
+    expect(asked).toHaveLength(1);
     await asOf.fill(today());
     await premiums.getByTestId('premiums-received').waitFor();
     expect(await fieldError(premiums, t('insurer.asOf')).count()).toBe(0);

@@ -59,6 +59,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Whether a failed read is worth asking once more: no answer (the network), the server's own
+ * failure (5xx), or "not now" (408, 429). Any other refusal (a 4xx) would only come again, a
+ * second later, keeping the person waiting for the page to say why.
+ */
+export function worthAskingAgain(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 429;
+}
+
 /** The answer's JSON, or undefined for an answer that is not (a proxy's error page). */
 function parsed(text: string): any {
   try {

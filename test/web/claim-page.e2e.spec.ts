@@ -2,7 +2,7 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { streams } from '@pangolin/domain';
 import type { EventStore } from '@pangolin/event-store';
 import { EVENT_STORE } from '@pangolin/runtime';
-import { chromiumAvailable, DEMO_PASSWORD, demoDataWords, englishOnPage, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, demoDataWords, englishOnPage, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS, openSignedInAt } from './support/web-platform';
 import { cny, type ApiClient, type RunningPlatform } from '../support/platform';
 
 /**
@@ -119,8 +119,7 @@ describeWithBrowser("the insurer's claim page and bulk issue", () => {
     const { claimId } = await government.ok(`/policies/${claimPolicy.policyId}/claims`, { incidentDate: today(), kind: 'accident', amountClaimed: cny(30_000), evidence: [] });
     await insurer.ok(`/policies/${claimPolicy.policyId}/claims/${claimId}/reject`, { reason: 'not an accident covered by the policy' });
     const { context, page } = await openView(browser, platform.url, VIEWS[0]);
-    await signIn(page, 'gov.nanshan', 'government');
-    await page.goto(`/#/household/${claimPolicy.householdId}`);
+    await openSignedInAt(page, 'gov.nanshan', `household/${claimPolicy.householdId}`);
     await page.locator(`#household-history a[href="#/claim/${claimId}"]`).first().click();
     await page.waitForURL(`**/#/claim/${claimId}`);
     await page.locator('#claim-history tr[data-type="ClaimRejected"]').getByText('reason: not an accident covered by the policy').waitFor();
@@ -129,8 +128,7 @@ describeWithBrowser("the insurer's claim page and bulk issue", () => {
     await screenshot(page, 'claim-page-government-en');
     // A donor is sent to sign in; the claim is not shown.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn(page, 'donor.li', 'donor');
-    await page.goto(`/#/claim/${claimId}`);
+    await openSignedInAt(page, 'donor.li', `claim/${claimId}`);
     await page.locator('#sign-in').waitFor();
     await context.close();
   }, 60_000);

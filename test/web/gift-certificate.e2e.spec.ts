@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { householdCodeOf, verifyReceipt, type Trail } from '@pangolin/transparency';
 import { formatMoney } from '../../apps/web/src/format';
 import { cny, type ApiClient, type RunningPlatform } from '../support/platform';
-import { chromiumAvailable, DEMO_PASSWORD, demoDataWords, englishOnPage, launchBrowser, openView, pageLayout, rawKeysOnPage, screenshot, SCREENSHOTS, signIn, startWebPlatform, VIEWS } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, demoDataWords, englishOnPage, launchBrowser, openView, pageLayout, rawKeysOnPage, screenshot, SCREENSHOTS, signIn, startWebPlatform, VIEWS, openSignedInAt } from './support/web-platform';
 
 /**
  * A donor's printable gift certificate (#/certificate/<gift>), in both languages at a desktop and a
@@ -195,8 +195,7 @@ describeWithBrowser("a donor's printable gift certificate", () => {
 
     // Another donor's sign-in cannot load it: the page says so, and the file can still be chosen.
     await page.getByRole('button', { name: /^退出登录$/ }).click();
-    await signIn(page, 'donor.li', 'donor');
-    await page.goto(`/#/verify?gift=${giftId}`);
+    await openSignedInAt(page, 'donor.li', `verify?gift=${giftId}`);
     await notice.and(page.locator('[data-state="failed"]')).waitFor();
     expect(await page.getByTestId('verdict').count()).toBe(0);
     await context.close();

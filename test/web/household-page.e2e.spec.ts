@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS } from './support/web-platform';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, openView, screenshot, signIn, startWebPlatform, VIEWS, openSignedInAt } from './support/web-platform';
 import type { ApiClient, RunningPlatform } from '../support/platform';
 
 /**
@@ -149,13 +149,11 @@ describeWithBrowser("a household's page", () => {
 
   it("shows the insurer of record the page without the government's actions, and sends a donor to sign in", async () => {
     const { context, page } = await openView(browser, platform.url, VIEWS[0]);
-    await signIn(page, 'insurer.anxin', 'insurer');
-    await page.goto(`/#/household/${covered.householdId}`);
+    await openSignedInAt(page, 'insurer.anxin', `household/${covered.householdId}`);
     await page.locator('#household-history tbody tr').first().waitFor();
     expect(await page.locator('#household-actions').count()).toBe(0);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn(page, 'donor.li', 'donor');
-    await page.goto(`/#/household/${covered.householdId}`);
+    await openSignedInAt(page, 'donor.li', `household/${covered.householdId}`);
     await page.locator('#sign-in').waitFor();
     expect(await page.locator('main').innerText()).not.toContain(covered.householdCode);
     await context.close();

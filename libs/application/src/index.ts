@@ -11,5 +11,6 @@ export * from './disasters/disaster-payout.process';
 export * from './disasters/product-terms';
 export * from './disclosures/disclosure-log';
 export * from './evidence/evidence-store';
-export * from './evidence/s3-evidence-store';
+export type { S3EvidenceStoreOptions } from './evidence/s3-evidence-store';
+export * from './evidence/open-s3-evidence-store';
 export * from './personal-data/personal-data-erasure.process';

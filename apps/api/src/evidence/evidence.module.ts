@@ -1,14 +1,14 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { FolderEvidenceStore, S3EvidenceStore, type EvidenceStore } from '@pangolin/application';
+import { FolderEvidenceStore, openS3EvidenceStore, type EvidenceStore } from '@pangolin/application';
 import { PANGOLIN_CONFIG, type PangolinConfig } from '@pangolin/runtime';
 import { EvidenceController } from './evidence.controller';
 import { EVIDENCE_STORE } from './evidence-store.token';
 
 /** The evidence store EVIDENCE_STORE chooses: the folder EVIDENCE_DIR, or a bucket on an S3-compatible server. */
-export function openEvidenceStore(config: PangolinConfig['evidenceStore']): EvidenceStore {
+export async function openEvidenceStore(config: PangolinConfig['evidenceStore']): Promise<EvidenceStore> {
   if (config.kind === 'folder') return new FolderEvidenceStore(config.dir);
   const { kind: _kind, ...options } = config;
-  return new S3EvidenceStore(options);
+  return openS3EvidenceStore(options);
 }
 
 @Module({
@@ -20,6 +20,6 @@ export class EvidenceModule implements OnApplicationShutdown {
   constructor(@Inject(EVIDENCE_STORE) private readonly store: EvidenceStore) {}
 
   onApplicationShutdown() {
-    if (this.store instanceof S3EvidenceStore) this.store.close();
+    this.store.close?.();
   }
 }

@@ -21,6 +21,8 @@ export interface EvidenceStore {
   put(bytes: Uint8Array): Promise<StoredEvidence>;
   /** The file stored under `sha256`, checked against it; `missing` also for anything not 64 lower-case hex digits. */
   read(sha256: string): Promise<EvidenceRead>;
+  /** Lets go of what the store holds open (an S3 client's connections), if anything. */
+  close?(): void;
 }
 
 /** The file's kind from its first bytes (not from what the uploader claims), or undefined if it is none of the kinds evidence may be. */

@@ -202,7 +202,11 @@ export function statusesWithSessionToken(page: Page, paths: string[]): Promise<n
  * that shape (the demo logins: `gov.nanshan`, `donor.li`).
  */
 export async function rawKeysOnPage(page: Page, allowed: string[] = []): Promise<string[]> {
-  const text = await shownText(page);
+  return rawKeysIn(await shownText(page), allowed);
+}
+
+/** rawKeysOnPage, in text already read from the page with shownText. */
+export function rawKeysIn(text: string, allowed: string[] = []): string[] {
   const prefixes = [...new Set(MESSAGE_KEYS.map((key) => key.split('.')[0]))];
   const keyLike = new RegExp(`\\b(?:${prefixes.join('|')})\\.[A-Za-z][\\w.-]*[A-Za-z0-9]`, 'g');
   return [...new Set(text.match(keyLike) ?? [])].filter((token) => !allowed.includes(token));
@@ -230,8 +234,13 @@ export async function demoDataWords(platform: RunningPlatform): Promise<Set<stri
  * YYYY-MM-DD, ledger accounts, paths) and the command line a hint gives to type. Empty on a page wholly in Chinese.
  */
 export async function englishOnPage(page: Page, dataWords: Set<string>): Promise<string[]> {
+  return englishIn(await shownText(page), dataWords);
+}
+
+/** englishOnPage, in text already read from the page with shownText. */
+export function englishIn(text: string, dataWords: Set<string>): string[] {
   const words =
-    (await shownText(page))
+    text
       // Ledger accounts are named by identifiers (escrow:gift:<id>), paths and files by theirs (/transparency/checkpoints, docs/x.md): codes like the others.
       .replace(/\b[a-z]+(?::[0-9a-z-]+)+|[\w.-]*\/[\w./?=&{}-]+/g, ' ')
       // File types by their extension and the program's name (Excel (.xlsx), .csv, a scan's .png).

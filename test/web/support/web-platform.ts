@@ -89,22 +89,6 @@ export async function signIn(page: Page, username: string, home: string, passwor
   await page.waitForURL(`**/#/${home}`);
 }
 
-/**
- * Opens `route` (a role's home, a claim's page…) in a fresh tab already signed in as `username`:
- * the API's login answer put where the page keeps its session (sessionStorage), as the sign-in
- * form leaves it. For tests about something else than signing in (the form itself is driven by
- * those that are), it saves loading the sign-in page, typing, and drawing the home page on the way.
- */
-export async function openSignedInAt(page: Page, username: string, route: string, password = DEMO_PASSWORD): Promise<void> {
-  const answer = await page.request.post('/auth/login', { data: { username, password } });
-  if (answer.status() !== 200) throw new Error(`login of ${username} failed: ${answer.status()} ${await answer.text()}`);
-  const { accessToken, user } = await answer.json();
-  // A page of the origin first (the smallest: its icon), for sessionStorage to be the tab's at that origin.
-  await page.goto('/favicon.ico');
-  await page.evaluate((session) => sessionStorage.setItem('pangolin.session', session), JSON.stringify({ token: accessToken, user }));
-  await page.goto(`/#/${route}`);
-}
-
 /** The screenshots the README shows, by the step that takes them; refreshed with README_SCREENSHOTS=1. */
 const README_SCREENSHOTS: Record<string, string> = {
   'story-06-officer-covered': 'government-dashboard.png',
@@ -159,12 +143,31 @@ declare const document: {
 };
 declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
 
+/** Where the web application keeps the signed-in session in the tab (apps/web/src/session.tsx). */
+const SESSION_KEY = 'pangolin.session';
+
+/**
+ * Opens `route` (a role's home, a claim's page…) in `page` signed in as `username`: the API's login
+ * answer put where the page keeps its session, as the sign-in form leaves it. For tests about
+ * something else than signing in (the form itself is driven by those that are), it saves loading
+ * the sign-in page, typing, and drawing the home page on the way.
+ */
+export async function openSignedInAt(page: Page, username: string, route: string, password = DEMO_PASSWORD): Promise<void> {
+  const answer = await page.request.post('/auth/login', { data: { username, password } });
+  if (answer.status() !== 200) throw new Error(`login of ${username} failed: ${answer.status()} ${await answer.text()}`);
+  const { accessToken, user } = await answer.json();
+  // A page of the origin first (the smallest: its icon), for sessionStorage to be the tab's at that origin.
+  await page.goto('/favicon.ico');
+  await page.evaluate(([key, session]) => sessionStorage.setItem(key, session), [SESSION_KEY, JSON.stringify({ token: accessToken, user })]);
+  await page.goto(`/#/${route}`);
+}
+
 /** Puts `token` in place of the signed-in session's (one the API no longer takes, say). */
 export function replaceSessionToken(page: Page, token: string): Promise<void> {
-  return page.evaluate((next) => {
-    const session = JSON.parse(sessionStorage.getItem('pangolin.session') ?? '{}') as Record<string, unknown>;
-    sessionStorage.setItem('pangolin.session', JSON.stringify({ ...session, token: next }));
-  }, token);
+  return page.evaluate(([key, next]) => {
+    const session = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<string, unknown>;
+    sessionStorage.setItem(key, JSON.stringify({ ...session, token: next }));
+  }, [SESSION_KEY, token]);
 }
 
 /** Everything the page shows as text: the body, the title, labels and hints of controls, titles of charts. */
@@ -190,10 +193,10 @@ export function focusedName(page: Page): Promise<string | null> {
 
 /** The HTTP status of GET `paths`, sent from the page with the signed-in user's bearer token. */
 export function statusesWithSessionToken(page: Page, paths: string[]): Promise<number[]> {
-  return page.evaluate(async (list) => {
-    const { token } = JSON.parse(sessionStorage.getItem('pangolin.session') ?? '{}') as { token?: string };
+  return page.evaluate(async ({ key, list }) => {
+    const { token } = JSON.parse(sessionStorage.getItem(key) ?? '{}') as { token?: string };
     return Promise.all(list.map(async (path) => (await fetch(path, { headers: { authorization: `Bearer ${token}` } })).status));
-  }, paths);
+  }, { key: SESSION_KEY, list: paths });
 }
 
 /**

@@ -513,6 +513,24 @@ describeWithBrowser('refusals in the page’s language', () => {
     await page.close();
   }, 120_000);
 
+  it.each(VIEWS)("a page whose code cannot be fetched says so and how to go on, and reloading brings it ($language at $width px)", async (view) => {
+    const page = await newTab(view);
+    const t = (key: MessageKey) => text(view.language, key);
+    const { check, shots } = checker(page, view.language, `errors-page-code-${view.language}-${view.width}`);
+    // Signed in, then the donor's page, fetched when first shown: its file lost on the way (a dropped connection, or a new version that replaced it).
+    await openSignedInAt(page, 'donor.li', 'sign-in');
+    await page.route('**/assets/donor-*.js', (route) => route.abort('internetdisconnected'));
+    await page.goto('/#/donor');
+    const failed = page.getByTestId('page-load-failed');
+    await failed.getByText(t('common.pageLoadFailed')).waitFor();
+    await check('page-code-lost');
+    await page.unroute('**/assets/donor-*.js');
+    await failed.getByRole('button', { name: t('common.reload'), exact: true }).click();
+    await page.getByRole('button', { name: t('donor.giveSubmit'), exact: true }).waitFor();
+    expect(shots.length).toBe(1);
+    await page.close();
+  }, 120_000);
+
   it.each(VIEWS)('the household import refuses a file of another type, empty, too large, missing a column or unreadable, and says each bad row ($language at $width px)', async (view) => {
     const { page, t, language, check, shots } = await openSignedIn(view, 'import', 'gov.nanshan', 'government');
     const section = page.locator('#gov-import');

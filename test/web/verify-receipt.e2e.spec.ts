@@ -57,7 +57,7 @@ describeWithBrowser('verifying a receipt in the browser', () => {
   const pageVerdict = async (page: Page, file: string, key?: string) => {
     await page.goto('/#/verify');
     const keyField = page.locator('#verify-key');
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { value: string } } }).document.querySelector('#verify-key').value !== '');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector('#verify-key')?.value);
     if (key) await keyField.fill(key);
     await page.locator('#verify-receipt').setInputFiles(join(folder, file));
     await page.locator('#verify-inputs button').click();

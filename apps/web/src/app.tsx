@@ -1,20 +1,31 @@
-import { ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import type { Role } from './api';
+import { Loading } from './components/common';
+import { PageBoundary } from './components/page-boundary';
 import { LANGUAGES, useI18n, type Language } from './i18n/i18n';
-import { CertificatePage } from './pages/certificate';
-import { ClaimPage } from './pages/claim';
-import { DisclosurePage } from './pages/disclosure';
-import { DeclarationPage, DeclarationList } from './pages/disasters';
-import { DonorPage } from './pages/donor';
-import { GovernmentPage } from './pages/government';
-import { HouseholdPage } from './pages/household';
-import { InsurerPage } from './pages/insurer';
-import { LedgerPage } from './pages/ledger';
-import { PublicPage } from './pages/public';
-import { VerifyPage } from './pages/verify';
 import { HOME_OF, SignInPage } from './pages/sign-in';
 import { navigate, useHashQuery, useHashRoute } from './router';
 import { useSession } from './session';
+
+// Each page's code is fetched the first time it is shown, so a first visit loads the framework and
+// one page, not every role's: a donor's phone never downloads the officer's or the insurer's pages.
+// Signing in stays in the first file: every role's page may lead to it.
+// Module[Name] is the page's own component type, so its props stay checked where it is used.
+function lazyPage<Name extends string, Module extends Record<Name, ComponentType<any>>>(load: () => Promise<Module>, name: Name) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const CertificatePage = lazyPage(() => import('./pages/certificate'), 'CertificatePage');
+const ClaimPage = lazyPage(() => import('./pages/claim'), 'ClaimPage');
+const DisclosurePage = lazyPage(() => import('./pages/disclosure'), 'DisclosurePage');
+const DeclarationPage = lazyPage(() => import('./pages/disasters'), 'DeclarationPage');
+const DeclarationList = lazyPage(() => import('./pages/disasters'), 'DeclarationList');
+const DonorPage = lazyPage(() => import('./pages/donor'), 'DonorPage');
+const GovernmentPage = lazyPage(() => import('./pages/government'), 'GovernmentPage');
+const HouseholdPage = lazyPage(() => import('./pages/household'), 'HouseholdPage');
+const InsurerPage = lazyPage(() => import('./pages/insurer'), 'InsurerPage');
+const LedgerPage = lazyPage(() => import('./pages/ledger'), 'LedgerPage');
+const PublicPage = lazyPage(() => import('./pages/public'), 'PublicPage');
+const VerifyPage = lazyPage(() => import('./pages/verify'), 'VerifyPage');
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 
@@ -138,7 +149,9 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {content}
+        <PageBoundary key={page}>
+          <Suspense fallback={<Loading />}>{content}</Suspense>
+        </PageBoundary>
       </main>
       <footer>
         <p>

@@ -22,6 +22,8 @@ export const en = {
   'nav.ledger': 'Ledger',
   'common.loading': 'Loading…',
   'common.loadFailed': 'Could not load: {error}',
+  'common.pageLoadFailed': 'This page could not be loaded: the connection may be lost, or Pangolin was updated since you opened it.',
+  'common.reload': 'Reload',
   'common.more': 'Show more',
 
   'signIn.title': 'Sign in',

@@ -19,6 +19,8 @@ export const zhCN: Record<MessageKey, string> = {
   'nav.ledger': '账本',
   'common.loading': '加载中…',
   'common.loadFailed': '加载失败：{error}',
+  'common.pageLoadFailed': '无法打开此页面：可能网络已断开，或穿山甲在您打开此页后已更新。',
+  'common.reload': '重新加载',
   'common.more': '显示更多',
 
   'signIn.title': '登录',

@@ -1,6 +1,4 @@
 import { useState, type ChangeEvent } from 'react';
-import Papa from 'papaparse';
-import { readSheet } from 'read-excel-file/browser';
 import { ApiError, type Problem } from '../api';
 import { Section, useRefresh } from '../components/common';
 import { FieldError } from '../components/form';
@@ -55,6 +53,19 @@ function categoryOf(text: string): string {
 type Step = { kind: 'idle' } | { kind: 'checking'; done: number; total: number } | { kind: 'checked'; rows: Registration[]; checks: RowCheck[]; digest: string } | { kind: 'importing'; done: number; total: number } | { kind: 'imported'; imported: number; failed: { row: number; message: string }[] };
 
 /**
+ * The file's rows as text cells. The readers are fetched when a file is chosen, not with the page:
+ * most visits never import, and the spreadsheet reader is the largest library of the application.
+ */
+async function readTable(file: File): Promise<string[][]> {
+  if (file.name.toLowerCase().endsWith('.xlsx')) {
+    const { readSheet } = await import('read-excel-file/browser');
+    return ((await readSheet(file)) as unknown[][]).map((cells) => cells.map((cell) => (cell === null ? '' : String(cell))));
+  }
+  const { default: Papa } = await import('papaparse');
+  return Papa.parse<string[]>(await file.text(), { skipEmptyLines: 'greedy' }).data;
+}
+
+/**
  * Households registered from a CSV or XLSX file: every row checked by the API first (nothing is
  * written), each bad row reported; then, as the officer chooses, all of them, only the good rows, or
  * none are registered, a chunk of rows per request, with progress. The file's digest and each row's
@@ -79,7 +90,7 @@ export function HouseholdImport() {
     if (file.size > MAX_FILE_BYTES) return setError(t('import.tooLarge', { size: new Intl.NumberFormat(language, { style: 'unit', unit: 'megabyte' }).format(MAX_FILE_MEGABYTES) }));
     if (file.size === 0) return setError(t('import.emptyFile'));
     try {
-      const table = file.name.toLowerCase().endsWith('.xlsx') ? ((await readSheet(file)) as unknown[][]).map((cells) => cells.map((cell) => (cell === null ? '' : String(cell)))) : Papa.parse<string[]>(await file.text(), { skipEmptyLines: 'greedy' }).data;
+      const table = await readTable(file);
       if (table.length === 0) return setError(t('import.emptyFile'));
       const [header = [], ...body] = table;
       const index = Object.fromEntries(Object.entries(COLUMNS).map(([key, names]) => [key, header.findIndex((name) => (names as readonly string[]).includes(name.trim()))])) as Record<keyof typeof COLUMNS, number>;

@@ -1,5 +1,5 @@
 import { Money } from '../shared/money';
-import { Contribution } from './events';
+import { PolicyRequestTerms } from './events';
 
 /**
  * Process manager: offer part of a gift towards a household's premium for a product. The caller
@@ -32,17 +32,7 @@ export type PremiumFundingCommand = Contribute | Reopen;
 /** Process manager: a fully funded round becomes a policy request to the insurer. Idempotent. */
 export type RequestPolicy = {
   type: 'RequestPolicy';
-  data: {
-    policyId: string;
-    householdId: string;
-    productId: string;
-    productVersion: number;
-    insurerId: string;
-    premium: Money;
-    sumInsured: Money;
-    waitingPeriodDays: number;
-    termDays: number;
-    contributions: Contribution[];
+  data: PolicyRequestTerms & {
     /** When the premium was fully funded (PremiumFullyFunded.fundedAt): cover may not start before that day. */
     fundedAt: string;
     now: string;

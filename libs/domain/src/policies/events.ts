@@ -47,21 +47,25 @@ export type PremiumFundingEvent =
     }
   | { type: 'PremiumFundingReopened'; data: { householdId: string; productId: string; round: number; reason: string; reopenedAt: string } };
 
+/** What a policy is requested on: the household, the product's terms at its version, and the gifts that paid the premium. */
+export interface PolicyRequestTerms {
+  policyId: string;
+  householdId: string;
+  productId: string;
+  productVersion: number;
+  insurerId: string;
+  premium: Money;
+  sumInsured: Money;
+  waitingPeriodDays: number;
+  termDays: number;
+  contributions: Contribution[];
+}
+
 /** Policy stream: one policy's life (requested -> active -> expired | cancelled); its claims live in the same stream. */
 export type PolicyEvent =
   | {
       type: 'PolicyRequested';
-      data: {
-        policyId: string;
-        householdId: string;
-        productId: string;
-        productVersion: number;
-        insurerId: string;
-        premium: Money;
-        sumInsured: Money;
-        waitingPeriodDays: number;
-        termDays: number;
-        contributions: Contribution[];
+      data: PolicyRequestTerms & {
         /** When the premium was fully funded; absent on policies requested before it was recorded (requestedAt stands in). */
         fundedAt?: string;
         requestedAt: string;

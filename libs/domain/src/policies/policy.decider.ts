@@ -5,7 +5,7 @@ import { Conflict, Forbidden, InvalidCommand, moneyParam, NotFound } from '../sh
 import { assertMoney, money, Money, splitProportionally } from '../shared/money';
 import { assertText } from '../shared/text';
 import { CancelPolicy, ExpirePolicy, IssuePolicy, PolicyCommand, RequestPolicy } from './commands';
-import { Contribution, PolicyEvent } from './events';
+import { Contribution, PolicyEvent, PolicyRequestTerms } from './events';
 
 /** A policy's stream holds its own events and its claims' events. */
 export type PolicyStreamEvent = PolicyEvent | ClaimEvent;
@@ -18,17 +18,7 @@ export interface PolicyClaim {
   payoutReference: string | null;
 }
 
-export interface PolicyTerms {
-  policyId: string;
-  householdId: string;
-  productId: string;
-  productVersion: number;
-  insurerId: string;
-  premium: Money;
-  sumInsured: Money;
-  waitingPeriodDays: number;
-  termDays: number;
-  contributions: Contribution[];
+export interface PolicyTerms extends PolicyRequestTerms {
   /** The day the premium was fully funded. */
   fundedOn: string;
   claims: ReadonlyMap<string, PolicyClaim>;

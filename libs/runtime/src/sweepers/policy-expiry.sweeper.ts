@@ -1,13 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { Clock, executeCommand, todayOf } from '@pangolin/application';
+import { Injectable, Logger } from '@nestjs/common';
+import { executeCommand, todayOf } from '@pangolin/application';
 import { policyDecider, streams } from '@pangolin/domain';
-import { EventStore } from '@pangolin/event-store';
 import { activePoliciesEndedBefore } from '@pangolin/read-models';
-import { PANGOLIN_CONFIG, PangolinConfig } from '../config/configuration';
-import { EventPipeline } from '../infrastructure/event-pipeline.service';
 import { PeriodicSweep } from '../infrastructure/periodic-sweep';
-import { CLOCK, EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 
 /**
  * Expires policies whose period has ended, every POLICY_EXPIRY_SWEEP_MS: the premium-allocation
@@ -17,16 +12,6 @@ import { CLOCK, EVENT_STORE, READ_DB } from '../infrastructure/tokens';
 @Injectable()
 export class PolicyExpirySweeper extends PeriodicSweep {
   protected readonly logger = new Logger(PolicyExpirySweeper.name);
-
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_DB) private readonly db: DataSource,
-    @Inject(PANGOLIN_CONFIG) private readonly config: PangolinConfig,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly pipeline: EventPipeline,
-  ) {
-    super();
-  }
 
   protected get intervalMs(): number {
     return this.config.policyExpirySweepMs;

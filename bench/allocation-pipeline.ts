@@ -13,9 +13,9 @@ import { TypeOrmDeadLetterStore } from '@pangolin/runtime';
 export function allocationPipeline(store: EventStore, db: DataSource, records: DataSource): { projections: ProjectionRunner; allocation: ProcessManagerRunner } {
   const projections = new ProjectionRunner(store, db, allProjections(new HouseholdKeyVault(records)));
   const process = new PremiumAllocationProcess(store, {
-    uncoveredEligible: async (regionCode, productId) => {
+    uncoveredEligible: async (regionCode, productId, page) => {
       await projections.caughtUpTo(await store.headPosition());
-      return programmeCandidates(db.manager, regionCode, productId);
+      return programmeCandidates(db.manager, regionCode, productId, page);
     },
     giftsHoldingMoneyFor: async (target) => {
       await projections.caughtUpTo(await store.headPosition());

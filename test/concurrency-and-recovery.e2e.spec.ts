@@ -656,7 +656,7 @@ describe('a crash between append and projection', () => {
         },
       });
       const allocation = new PremiumAllocationProcess(dying, {
-        uncoveredEligible: (region, productId) => programmeCandidates(readDb.manager, region, productId),
+        uncoveredEligible: (region, productId, page) => programmeCandidates(readDb.manager, region, productId, page),
         giftsHoldingMoneyFor: (target) => giftsHoldingMoneyFor(readDb.manager, target),
       });
       await expect(allocation.handle(paymentEvent)).rejects.toBeInstanceOf(Killed);

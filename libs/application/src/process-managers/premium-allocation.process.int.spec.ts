@@ -73,7 +73,7 @@ describe('premium allocation of a programme gift', () => {
     const readModel = {
       uncoveredEligible: async () => {
         plannings++;
-        return candidates;
+        return { items: candidates, nextCursor: null };
       },
       giftsHoldingMoneyFor: async () => [],
     };
@@ -100,5 +100,26 @@ describe('premium allocation of a programme gift', () => {
       const accepted = (await store.readStream(streams.premiumFunding(householdId, productId))).filter((event) => event.type === 'PremiumContributionAccepted');
       expect(accepted).toHaveLength(1);
     }
+  });
+
+  it("plans from as many of the region's households as the gift can fund, read a page at a time, not from all of them", async () => {
+    // A county's worth of candidates, served two at a time: the three real households first, in allocation order.
+    const county: ProgrammeCandidate[] = Array.from({ length: 1_200 }, (_, i) => ({ householdId: households[i] ?? `hh-far-${i}`, householdCode: `HH-${String(i).padStart(4, '0')}`, verifiedPosition: BigInt(i + 1), remainingPremium: PREMIUM.amount }));
+    const pagesAsked: { limit: number; cursor?: string }[] = [];
+    const readModel = {
+      uncoveredEligible: async (_region: string, _product: string, page: { limit: number; cursor?: string }) => {
+        pagesAsked.push(page);
+        const from = Number(page.cursor ?? 0);
+        const to = Math.min(from + 2, county.length);
+        return { items: county.slice(from, to), nextCursor: to < county.length ? String(to) : null };
+      },
+      giftsHoldingMoneyFor: async () => [],
+    };
+    await new PremiumAllocationProcess(store, readModel, now).handle(payment);
+
+    // 12,000 fen funds two premiums of 5,000 and 2,000 of a third: two pages (four households) hold enough.
+    expect(pagesAsked).toEqual([{ limit: 500, cursor: undefined }, { limit: 500, cursor: '2' }]);
+    const planned = (await store.readStream(streams.gift(giftId))).filter((event) => isEventOfType(event, 'ProgrammeAllocationPlanned'));
+    expect(planned.map((event) => event.data.allocations)).toEqual([[{ householdId: 'hh-1', amount: 5_000 }, { householdId: 'hh-2', amount: 5_000 }, { householdId: 'hh-3', amount: 2_000 }]]);
   });
 });

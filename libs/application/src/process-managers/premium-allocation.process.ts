@@ -36,9 +36,15 @@ const ALLOCATIONS_PER_APPEND = 500;
 /** Households offered their part of a gift concurrently. */
 const OFFERS_AT_ONCE = 64;
 
+/** Households the read model gives a programme gift's plan at a time (its largest page). */
+const CANDIDATES_PER_READ = 500;
+
 export interface AllocationReadModel {
-  /** Eligible households of the region whose premium for the product is not fully funded. */
-  uncoveredEligible(regionCode: string, productId: string): Promise<ProgrammeCandidate[]>;
+  /**
+   * One page of the region's eligible households whose premium for the product is not fully
+   * funded, in allocation order (planProgrammeAllocation's): `cursor` is the previous page's nextCursor.
+   */
+  uncoveredEligible(regionCode: string, productId: string, page: { limit: number; cursor?: string }): Promise<{ items: ProgrammeCandidate[]; nextCursor: string | null }>;
   /** Gifts holding money (donor chose 'hold') that could pay this household's premium, earliest first. */
   giftsHoldingMoneyFor(target: { householdId: string; villageCode: string; productId?: string }): Promise<string[]>;
 }
@@ -145,10 +151,29 @@ export class PremiumAllocationProcess implements ProcessManager {
     const planId = deterministicId('programme-allocation-plan', event.eventId, giftId);
     const recorded = pledged.plans.get(planId);
     if (recorded) return { offers: recorded, gift };
-    const { allocations } = planProgrammeAllocation(escrowBalance(pledged), await this.readModel.uncoveredEligible(target.regionCode, target.productId));
+    const available = escrowBalance(pledged);
+    const { allocations } = planProgrammeAllocation(available, await this.candidatesFor(target.regionCode, target.productId, available));
     if (allocations.length === 0) return { offers: [], gift };
     const planned = await this.execute(event, `plan:${giftId}`, giftDecider, streams.gift(giftId), { type: 'PlanProgrammeAllocation', data: { giftId, planId, allocations, now: this.now() } }, gift);
     return { offers: allocations, gift: planned };
+  }
+
+  /**
+   * The first of the region's uncovered households in allocation order, page after page until their
+   * premiums need at least `available`: the plan then is the one all of them would give, and a small
+   * gift to a county's programme reads a page, not the county's hundred thousand households.
+   */
+  private async candidatesFor(regionCode: string, productId: string, available: number): Promise<ProgrammeCandidate[]> {
+    const candidates: ProgrammeCandidate[] = [];
+    let needed = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.readModel.uncoveredEligible(regionCode, productId, { limit: CANDIDATES_PER_READ, cursor });
+      candidates.push(...page.items);
+      needed += page.items.reduce((sum, candidate) => sum + Math.max(candidate.remainingPremium, 0), 0);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && needed < available);
+    return candidates;
   }
 
   /**

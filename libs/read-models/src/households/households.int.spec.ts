@@ -134,11 +134,15 @@ describe('households read model', () => {
     expect((await listUncoveredEligible(story.dataSource.manager, { regionPrefix: REGION.county, productId: PRODUCT }, { limit: 1, cursor: page.nextCursor! })).items).toEqual([county[1]]);
   });
 
-  it('gives programme allocation its candidates', async () => {
-    expect(await programmeCandidates(story.dataSource.manager, REGION.county, PRODUCT)).toEqual([
+  it('gives programme allocation its candidates, a page at a time in allocation order', async () => {
+    const candidates = [
       { householdId: 'hh-5', householdCode: householdCode('hh-5'), verifiedPosition: 8n, remainingPremium: 5_000 },
       { householdId: 'hh-3', householdCode: householdCode('hh-3'), verifiedPosition: 9n, remainingPremium: 2_000 },
-    ]);
+    ];
+    expect(await programmeCandidates(story.dataSource.manager, REGION.county, PRODUCT, { limit: 500 })).toEqual({ items: candidates, nextCursor: null });
+    const first = await programmeCandidates(story.dataSource.manager, REGION.county, PRODUCT, { limit: 1 });
+    expect(first.items).toEqual([candidates[0]]);
+    expect(await programmeCandidates(story.dataSource.manager, REGION.county, PRODUCT, { limit: 1, cursor: first.nextCursor! })).toEqual({ items: [candidates[1]], nextCursor: null });
   });
 });
 

@@ -252,9 +252,9 @@ function householdRecord(row: HouseholdRow, funding: Map<string, FundingView[]>)
   };
 }
 
-/** The uncovered eligible households of a programme's region as the allocation plan takes them. */
-export async function programmeCandidates(manager: EntityManager, regionPrefix: string, productId: string): Promise<ProgrammeCandidate[]> {
-  return (await listUncoveredEligible(manager, { regionPrefix, productId })).map((household) => ({
+/** One page of the uncovered eligible households of a programme's region, as the allocation plan takes them (in its order). */
+export async function programmeCandidates(manager: EntityManager, regionPrefix: string, productId: string, page: PageRequest): Promise<Page<ProgrammeCandidate>> {
+  return mapPage(await listUncoveredEligible(manager, { regionPrefix, productId }, page), (household) => ({
     householdId: household.householdId,
     householdCode: household.householdCode,
     verifiedPosition: BigInt(household.verifiedPosition),

@@ -65,9 +65,9 @@ export class EventPipeline implements OnApplicationShutdown {
     const caused = new RecordingCausedEvents(store, this.caused);
     const allocation = new PremiumAllocationProcess(caused, {
       // The read model must include every event up to now before it is asked.
-      uncoveredEligible: async (regionCode, productId) => {
+      uncoveredEligible: async (regionCode, productId, page) => {
         await this.projectionsReached(await store.headPosition());
-        return programmeCandidates(db.manager, regionCode, productId);
+        return programmeCandidates(db.manager, regionCode, productId, page);
       },
       giftsHoldingMoneyFor: async (target) => {
         await this.projectionsReached(await store.headPosition());

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
@@ -25,6 +28,7 @@ export class TestS3Server {
   static async start(): Promise<TestS3Server> {
     const folder = mkdtempSync(join(tmpdir(), 'pangolin-s3-'));
     const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: folder });
+    writeObjectsBeforeAnswering((server as unknown as { store: FilesystemStore }).store);
     const { port } = await server.run();
     return new TestS3Server(server, folder, `http://127.0.0.1:${port}`);
   }
@@ -70,4 +74,37 @@ export class TestS3Server {
     await this.server.close();
     rmSync(this.folder, { recursive: true, force: true });
   }
+}
+
+/** What s3rver's FilesystemStore offers that writeObjectsBeforeAnswering uses. */
+interface FilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: 'object'): string;
+  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+  putObject(object: { bucket: string; key: string; content: Buffer | Readable; metadata: unknown }): Promise<{ size: number; md5: string }>;
+}
+
+/**
+ * s3rver answers a PUT once it has read the body, before the object's file is written (its
+ * putObject resolves on the body's end, not the file's): a GET right after the answer can read the
+ * file empty or cut short. S3 itself reads what was written. Here the file is written whole before
+ * the PUT is answered.
+ */
+function writeObjectsBeforeAnswering(store: FilesystemStore): void {
+  store.putObject = async (object) => {
+    const path = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(path), { recursive: true });
+    const md5 = createHash('md5');
+    let size = 0;
+    const counting = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content, counting, createWriteStream(path));
+    const digest = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
 }

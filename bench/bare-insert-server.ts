@@ -6,17 +6,13 @@
  *
  * Run: node dist/bench/bare-insert-server.js <sqlite file>
  */
-import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { openItemsTable } from './bare-items-table';
 
 async function main() {
   const filename = process.argv[2];
   if (!filename) throw new Error('usage: bare-insert-server.js <sqlite file>');
-  const db = new Database(filename);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL) STRICT');
-  const insert = db.prepare('INSERT INTO items (body) VALUES (?)');
+  const { db, insert } = openItemsTable(filename);
   const app = Fastify();
   app.post('/items', async (request, reply) => {
     const { lastInsertRowid } = insert.run(JSON.stringify(request.body));

@@ -21,14 +21,18 @@
  *
  * The reference, measured in the same run by the same clients: a bare Fastify route doing one raw
  * SQLite INSERT with the platform's pragmas (WAL, synchronous=FULL), bare-insert-server.ts in its own
- * child process. The two sides take turns (3 rounds each, the order alternating); the medians of the
- * rounds are reported, and the ratio of Pangolin's gifts/s to the bare route's requests/s.
+ * child process. A second reference, the same route through NestJS with a validated body
+ * (bare-nest-insert-server.ts), shows what the framework alone costs per request. The sides take
+ * turns (3 rounds each, the order turning); the medians of the rounds are reported, and the ratio of
+ * Pangolin's gifts/s to the bare route's requests/s. Each side's CPU per gift or request (server and
+ * load generator, from /proc) is printed too, and from it the floor that 0.25x the bare route would
+ * need: two bare Nest requests and the load generator's share per gift, in cores of this machine.
  *
  * Run: npm run build && node dist/bench/gifts-over-http.bench.js
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DEMO } from '../apps/api/src/demo/seed-demo';
@@ -37,6 +41,7 @@ import { BenchRow, CpuMeter, formatCores, formatMs, formatRate, nowMs, percentil
 
 const MAIN_JS = join(__dirname, '..', 'apps', 'api', 'src', 'main.js');
 const BARE_SERVER_JS = join(__dirname, 'bare-insert-server.js');
+const BARE_NEST_SERVER_JS = join(__dirname, 'bare-nest-insert-server.js');
 const DEMO_PASSWORD = 'pangolin-demo';
 const DONORS = ['donor.li', 'donor.wang', 'donor.brightfuture'];
 /** Verified demo households (seed-demo.ts: 1-6 in Nanshan, 8 in Bao'an; 7 is not verified). */
@@ -127,12 +132,16 @@ function childServer(url: string, child: ChildProcess, dataDir: string, started:
   };
 }
 
-/** The reference: a bare Fastify route doing one raw SQLite INSERT (bare-insert-server.ts), in its own child process. */
-async function startBareServer(): Promise<Server> {
+/**
+ * A reference server in its own child process: `script` is bare-insert-server.js (the reference: a
+ * bare Fastify route doing one raw SQLite INSERT) or bare-nest-insert-server.js (the same route
+ * through NestJS and a validated body: the framework's own cost per request).
+ */
+async function startBareServer(script: string, name: string): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pangolin-bench-bare-'));
   const started = nowMs();
-  const child = spawn(process.execPath, [BARE_SERVER_JS, join(dataDir, 'bare.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await waitForUrl(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 'bare route');
+  const child = spawn(process.execPath, [script, join(dataDir, 'bare.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await waitForUrl(child, /listening on (http:\/\/127\.0\.0\.1:\d+)/, name);
   return childServer(url, child, dataDir, started);
 }
 
@@ -221,26 +230,41 @@ async function giveMany(url: string, tokens: string[], first: number, count: num
 }
 
 interface Round {
-  /** Gifts/s for Pangolin, requests/s for the bare route. */
+  /** Gifts/s for Pangolin, requests/s for the bare routes. */
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU-milliseconds per gift (Pangolin) or per request (bare routes): the server's, and this load generator's. */
+  cpuMsEach: { server: number | undefined; loadGenerator: number | undefined };
 }
 
-/** `concurrency` closed-loop clients POST to the bare route for `durationMs`. */
-async function bareRound(url: string, concurrency: number, durationMs: number): Promise<Round> {
+/** CPU-milliseconds per unit of work, from cores used over `seconds` for `units` gifts or requests. */
+function cpuMsEach(cores: number | undefined, seconds: number, units: number): number | undefined {
+  return cores === undefined || units === 0 ? undefined : (cores * seconds * 1000) / units;
+}
+
+/** `concurrency` closed-loop clients POST to a bare route (`server`) for `durationMs`. */
+async function bareRound(server: Server, concurrency: number, durationMs: number): Promise<Round> {
   const latencies: number[] = [];
+  const meter = new CpuMeter([server.child.pid, process.pid]);
   const started = nowMs();
   const end = started + durationMs;
   const client = async () => {
     for (let n = 0; nowMs() < end; n++) {
       const sent = nowMs();
-      await call(url, 'POST', '/items', undefined, { amount: GIFT_AMOUNT, reference: `BARE-${n}` });
+      await call(server.url, 'POST', '/items', undefined, { amount: GIFT_AMOUNT, reference: `BARE-${n}` });
       latencies.push(nowMs() - sent);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));
-  return { perSecond: latencies.length / ((nowMs() - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const seconds = (nowMs() - started) / 1000;
+  const { perPid: [serverCores, loadGeneratorCores] } = meter.stop();
+  return {
+    perSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuMsEach: { server: cpuMsEach(serverCores, seconds, latencies.length), loadGenerator: cpuMsEach(loadGeneratorCores, seconds, latencies.length) },
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -251,10 +275,14 @@ export interface GiftScenarioResult {
   scenario: GiftScenario;
   pangolinRounds: Round[];
   bareRounds: Round[];
+  bareNestRounds: Round[];
   /** Medians over the rounds. */
   giftsPerSecond: number;
   total: { p50: number; p99: number; max: number };
   bare: { requestsPerSecond: number; p50: number; p99: number };
+  bareNest: { requestsPerSecond: number; p50: number; p99: number };
+  /** CPU-ms per gift (Pangolin) and per request (the bare routes), medians of the rounds. */
+  cpuMsEach: { pangolin: Round['cpuMsEach']; bare: Round['cpuMsEach']; bareNest: Round['cpuMsEach'] };
   pledge: { p50: number; p99: number };
   payment: { p50: number; p99: number };
   /** Requests that took at least SETTLE_TIMEOUT_MS: answered, perhaps, before their effects settled. */
@@ -272,8 +300,16 @@ function medianOrUndefined(values: (number | undefined)[]): number | undefined {
   return values.every((value) => value !== undefined) ? median(values as number[]) : undefined;
 }
 
+function medianOfRounds(rounds: Round[]): { requestsPerSecond: number; p50: number; p99: number } {
+  return { requestsPerSecond: median(rounds.map((r) => r.perSecond)), p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)) };
+}
+
+function medianCpuMsEach(rounds: Round[]): Round['cpuMsEach'] {
+  return { server: medianOrUndefined(rounds.map((r) => r.cpuMsEach.server)), loadGenerator: medianOrUndefined(rounds.map((r) => r.cpuMsEach.loadGenerator)) };
+}
+
 async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> {
-  const [server, bareServer] = [await startServer(), await startBareServer()];
+  const [server, bareServer, bareNestServer] = [await startServer(), await startBareServer(BARE_SERVER_JS, 'bare route'), await startBareServer(BARE_NEST_SERVER_JS, 'bare Nest route')];
   // A read-only look at the platform's event log (WAL lets a reader in another process in), to count what the gifts appended.
   const log = new Database(join(server.dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
   try {
@@ -282,18 +318,19 @@ async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> 
     const auditor = await login(url, 'auditor');
     const runId = `${process.pid}-${scenario.concurrency}`;
     await giveMany(url, tokens, 0, scenario.warmupGifts, scenario.concurrency, runId);
-    await bareRound(bareServer.url, scenario.concurrency, BARE_ROUND_MS / 3);
+    await bareRound(bareServer, scenario.concurrency, BARE_ROUND_MS / 3);
+    await bareRound(bareNestServer, scenario.concurrency, BARE_ROUND_MS / 3);
 
     const firstPosition = Number(log.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get());
     const giftsPerRound = Math.ceil(scenario.gifts / ROUNDS);
     const timings: GiftTiming[] = [];
     const pangolinRounds: Round[] = [];
     const bareRounds: Round[] = [];
+    const bareNestRounds: Round[] = [];
     const cpu: { platform: number | undefined; loadGenerator: number | undefined; others: number | undefined }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternating which side goes first, so that neither always follows the other.
       const sides = [
-        async () => bareRounds.push(await bareRound(bareServer.url, scenario.concurrency, BARE_ROUND_MS)),
+        async () => bareRounds.push(await bareRound(bareServer, scenario.concurrency, BARE_ROUND_MS)),
         async () => {
           const meter = new CpuMeter([server.child.pid, process.pid]);
           const started = nowMs();
@@ -304,11 +341,17 @@ async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> 
           cpu.push({ platform, loadGenerator, others });
           timings.push(...roundTimings);
           const totals = roundTimings.map((t) => t.totalMs);
-          pangolinRounds.push({ perSecond: giftsPerRound / seconds, p50: percentile(totals, 50), p99: percentile(totals, 99) });
+          pangolinRounds.push({
+            perSecond: giftsPerRound / seconds,
+            p50: percentile(totals, 50),
+            p99: percentile(totals, 99),
+            cpuMsEach: { server: cpuMsEach(platform, seconds, giftsPerRound), loadGenerator: cpuMsEach(loadGenerator, seconds, giftsPerRound) },
+          });
         },
+        async () => bareNestRounds.push(await bareRound(bareNestServer, scenario.concurrency, BARE_ROUND_MS)),
       ];
-      if (round % 2 === 1) sides.reverse();
-      for (const side of sides) await side();
+      // The order turns each round, so that no side always follows the same other.
+      for (let turn = 0; turn < sides.length; turn++) await sides[(round + turn) % sides.length]!();
     }
 
     type LedgerPage = { total: { currency: string; total: number }[]; items: { account: string; balance: number }[]; nextCursor: string | null };
@@ -326,9 +369,12 @@ async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> 
       scenario: { ...scenario, gifts: giftsPerRound * ROUNDS },
       pangolinRounds,
       bareRounds,
+      bareNestRounds,
       giftsPerSecond: median(pangolinRounds.map((r) => r.perSecond)),
       total: { p50: median(pangolinRounds.map((r) => r.p50)), p99: median(pangolinRounds.map((r) => r.p99)), max: Math.max(...timings.map((t) => t.totalMs)) },
-      bare: { requestsPerSecond: median(bareRounds.map((r) => r.perSecond)), p50: median(bareRounds.map((r) => r.p50)), p99: median(bareRounds.map((r) => r.p99)) },
+      bare: medianOfRounds(bareRounds),
+      bareNest: medianOfRounds(bareNestRounds),
+      cpuMsEach: { pangolin: medianCpuMsEach(pangolinRounds), bare: medianCpuMsEach(bareRounds), bareNest: medianCpuMsEach(bareNestRounds) },
       pledge: { p50: percentile(pledges, 50), p99: percentile(pledges, 99) },
       payment: { p50: percentile(payments, 50), p99: percentile(payments, 99) },
       slowerThanSettleTimeout: [...pledges, ...payments].filter((ms) => ms >= SETTLE_TIMEOUT_MS).length,
@@ -344,7 +390,7 @@ async function runScenario(scenario: GiftScenario): Promise<GiftScenarioResult> 
     };
   } finally {
     log.close();
-    await Promise.all([server.stop(), bareServer.stop()]);
+    await Promise.all([server.stop(), bareServer.stop(), bareNestServer.stop()]);
   }
 }
 
@@ -356,8 +402,8 @@ export async function runGiftsOverHttp(options: { printMachine?: boolean; scenar
   );
   console.log('each response waits for its allocation and every view to settle (EventPipeline.settle, SETTLE_TIMEOUT_MS=5000); closed-loop clients; fresh platform per concurrency level');
   console.log(
-    `reference, same run, same clients: a bare Fastify route doing one raw SQLite INSERT (WAL, synchronous=FULL) in its own child process; ` +
-      `${ROUNDS} rounds each, alternating (Pangolin's share of the gifts / ${BARE_ROUND_MS / 1000} s of the bare route), medians of the rounds`,
+    `reference, same run, same clients: a bare Fastify route doing one raw SQLite INSERT (WAL, synchronous=FULL) in its own child process, and the same route through NestJS with a validated body; ` +
+      `${ROUNDS} rounds each, the order turning (Pangolin's share of the gifts / ${BARE_ROUND_MS / 1000} s of the bare route), medians of the rounds`,
   );
   const rows: BenchRow[] = [];
   for (const scenario of options.scenarios ?? DEFAULT_SCENARIOS) {
@@ -374,8 +420,19 @@ export async function runGiftsOverHttp(options: { printMachine?: boolean; scenar
     console.log(
       `  bare route: ${formatRate(r.bare.requestsPerSecond)} req/s, p50 ${formatMs(r.bare.p50)}, p99 ${formatMs(r.bare.p99)} → ratio gifts/s ÷ bare req/s = ${ratio.toFixed(3)}`,
     );
+    console.log(
+      `  bare Nest route (the same INSERT through NestJS, a validated body): ${formatRate(r.bareNest.requestsPerSecond)} req/s, p50 ${formatMs(r.bareNest.p50)}, p99 ${formatMs(r.bareNest.p99)}` +
+        ` → gifts/s ÷ bare Nest req/s = ${(r.giftsPerSecond / r.bareNest.requestsPerSecond).toFixed(3)}`,
+    );
     const roundText = (rounds: Round[], unit: string) => rounds.map((round) => `${round.perSecond.toFixed(1)} ${unit} (p99 ${formatMs(round.p99)})`).join(', ');
-    console.log(`  rounds: Pangolin ${roundText(r.pangolinRounds, 'gifts/s')}; bare ${roundText(r.bareRounds, 'req/s')}`);
+    console.log(`  rounds: Pangolin ${roundText(r.pangolinRounds, 'gifts/s')}; bare ${roundText(r.bareRounds, 'req/s')}; bare Nest ${roundText(r.bareNestRounds, 'req/s')}`);
+    const each = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${ms.toFixed(2)} ms`);
+    const { pangolin, bare, bareNest } = r.cpuMsEach;
+    console.log(
+      `  CPU per gift / per request (server; load generator): Pangolin ${each(pangolin.server)}; ${each(pangolin.loadGenerator)} per gift, ` +
+        `bare route ${each(bare.server)}; ${each(bare.loadGenerator)} per request, bare Nest route ${each(bareNest.server)}; ${each(bareNest.loadGenerator)} per request`,
+    );
+    console.log(`  ${floorAtQuarter(r)}`);
     console.log(`  pledge p50 ${formatMs(r.pledge.p50)} / p99 ${formatMs(r.pledge.p99)}; payment p50 ${formatMs(r.payment.p50)} / p99 ${formatMs(r.payment.p99)}; requests ≥ settle timeout (${SETTLE_TIMEOUT_MS} ms): ${r.slowerThanSettleTimeout}`);
     console.log(
       `  CPU (100% = one core busy): platform ${formatCores(r.cpu.platform)}, load generator ${formatCores(r.cpu.loadGenerator)}, other processes ${formatCores(r.cpu.others)}; ` +
@@ -397,11 +454,31 @@ export async function runGiftsOverHttp(options: { printMachine?: boolean; scenar
       p99: formatMs(r.total.p99),
       notes:
         `bare Fastify + raw INSERT ${formatRate(r.bare.requestsPerSecond)} req/s (p99 ${formatMs(r.bare.p99)}), ratio ${ratio.toFixed(3)}; ` +
+        `the same through NestJS ${formatRate(r.bareNest.requestsPerSecond)} req/s; ${floorAtQuarter(r)}; ` +
         `ledger total ${ledgerText}${balanced ? ' ✓' : ' ✗ NOT BALANCED'}; CPU: platform ${formatCores(r.cpu.platform)}, others ${formatCores(r.cpu.others)}; ${r.slowerThanSettleTimeout} requests hit the settle timeout`,
     });
   }
   console.log('');
   return rows;
+}
+
+/**
+ * What 0.25x the bare route (issue #11's bound) would take of the machine, from this run's own
+ * figures: at that many gifts/s, the two requests of each gift through the bare Nest route (the
+ * framework's floor, no work of Pangolin's), and this load generator's CPU per gift, in cores,
+ * against the machine's cores. A floor above the cores says the bound cannot be met by making
+ * Pangolin's own work cheaper, only by a cheaper stack or a bigger machine.
+ */
+function floorAtQuarter(r: GiftScenarioResult): string {
+  const target = 0.25 * r.bare.requestsPerSecond;
+  const nest = r.cpuMsEach.bareNest.server;
+  const generator = r.cpuMsEach.pangolin.loadGenerator;
+  if (nest === undefined || generator === undefined) return 'floor at 0.25x the bare route: n/a (no CPU figures on this system)';
+  const cores = (target * (2 * nest + generator)) / 1000;
+  return (
+    `floor at 0.25x the bare route (${target.toFixed(0)} gifts/s): 2 bare Nest requests (${(2 * nest).toFixed(2)} ms) + the load generator (${generator.toFixed(2)} ms) per gift ` +
+    `= ${cores.toFixed(2)} cores of the machine's ${availableParallelism()}, before any of Pangolin's own work`
+  );
 }
 
 /** `node gifts-over-http.bench.js [CONCURRENCY:GIFTS ...]`, e.g. `16:900 32:900`; no argument runs DEFAULT_SCENARIOS. */

@@ -19,7 +19,9 @@
  *
  * PROJECTION_BENCH_SHARES=1: also times each projection's applyBatch (they run one after another in
  * the runner's transaction) and prints each one's share of the catch-up; the rest is the runner's
- * (the log's pages, checkpoints, commits).
+ * (the log's pages, checkpoints, commits). On SQLite it also times every statement on the read
+ * database (SQLite's own work, commits included): against the raw loop's whole time, a floor no
+ * JavaScript change can go under.
  *
  * Run: npm run build && node dist/bench/projection-catch-up.bench.js
  * PostgreSQL: PANGOLIN_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test); skipped if unreachable.
@@ -36,6 +38,7 @@ import { allProjections, openReadDataSource, ProjectionRunner, type Projection }
 import { limitHeapGrowth, loadConfiguration } from '@pangolin/runtime';
 import { buildLog, giftLogHouseholdKeys, householdsFor } from './gift-log';
 import { printMachine } from './machine';
+import { timeStatements } from './statement-time';
 import { BenchRow, formatRate, nowMs } from './stats';
 
 const EVENTS = Number(process.env.PROJECTION_BENCH_EVENTS ?? 50_000);
@@ -127,6 +130,7 @@ async function projectOnce(backend: Backend, store: EventStore, head: bigint, ho
     let failure: unknown;
     const spent = new Map<string, number>();
     const projections = SHARES ? allProjections(giftLogHouseholdKeys).map((projection) => timed(projection, spent)) : allProjections(giftLogHouseholdKeys);
+    const statements = SHARES ? timeReadStatements(read.dataSource) : undefined;
     const runner = new ProjectionRunner(store, read.dataSource, projections, { batchSize: BATCH_SIZE, onError: (error) => (failure ??= error) });
     const started = nowMs();
     await runner.start();
@@ -136,7 +140,7 @@ async function projectOnce(backend: Backend, store: EventStore, head: bigint, ho
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (failure !== undefined) throw new Error(`a projection failed during the catch-up: ${String(failure)}`);
-    if (SHARES) printShares(backend.name, spent, ms);
+    if (SHARES) printShares(backend.name, spent, ms, statements?.());
     return { ms, peakRss };
   } finally {
     await read.close();
@@ -159,12 +163,26 @@ function timed(projection: Projection, spent: Map<string, number>): Projection {
   });
 }
 
-function printShares(backend: string, spent: ReadonlyMap<string, number>, totalMs: number): void {
+function printShares(backend: string, spent: ReadonlyMap<string, number>, totalMs: number, statementsMs: number | undefined): void {
   const rows = [...spent].sort((a, b) => b[1] - a[1]);
   const projected = rows.reduce((sum, [, ms]) => sum + ms, 0);
   console.log(`${backend}, time per projection (applyBatch), of ${(totalMs / 1000).toFixed(2)} s:`);
   for (const [name, ms] of rows) console.log(`  ${name.padEnd(22)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${((100 * ms) / totalMs).toFixed(1).padStart(5)} %`);
   console.log(`  ${'(runner: pages, checkpoints, commits)'.padEnd(22)} ${((totalMs - projected) / 1000).toFixed(2).padStart(7)} s  ${((100 * (totalMs - projected)) / totalMs).toFixed(1).padStart(5)} %`);
+  if (statementsMs !== undefined) {
+    console.log(`  of which SQLite runs the read database's statements (commits included): ${(statementsMs / 1000).toFixed(2)} s, ${((100 * statementsMs) / totalMs).toFixed(1)} %`);
+  }
+}
+
+/** On SQLite, SQLite's own time in the read database's statements (statement-time.ts); undefined elsewhere (PostgreSQL runs them in its own processes). */
+function timeReadStatements(dataSource: DataSource): (() => number) | undefined {
+  if (dataSource.options.type !== 'better-sqlite3') return undefined;
+  return timeStatements((dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection);
+}
+
+/** A growth in MB with its sign: the peak can be under the baseline when a collection ran meanwhile (as in run-all, after other benchmarks). */
+function signedMb(mb: number): string {
+  return `${mb >= 0 ? '+' : '−'}${Math.abs(mb).toFixed(0)} MB`;
 }
 
 function median(values: readonly number[]): number {
@@ -210,11 +228,11 @@ export async function runProjectionCatchUp(options: { printMachine?: boolean } =
         projected.push(once.ms);
         growth.push(growthMb(once.peakRss));
         raw.push(await backend.rawLoop(store, head, households));
-        console.log(`${backend.name} run ${run + 1}: projections ${formatRate((events / once.ms) * 1000)} events/s (RSS peak +${growthMb(once.peakRss).toFixed(0)} MB over the baseline), raw loop ${formatRate((events / raw[run]) * 1000)} events/s`);
+        console.log(`${backend.name} run ${run + 1}: projections ${formatRate((events / once.ms) * 1000)} events/s (RSS peak ${signedMb(growthMb(once.peakRss))} over the baseline), raw loop ${formatRate((events / raw[run]) * 1000)} events/s`);
       }
       const ours = (events / median(projected)) * 1000;
       const reference = (events / median(raw)) * 1000;
-      console.log(`${backend.name}: projections ${formatRate(ours)} events/s, raw loop ${formatRate(reference)} events/s (medians of ${RUNS}), ratio ${(ours / reference).toFixed(2)}; RSS peak over the baseline (${(baselineRss / 2 ** 20).toFixed(0)} MB, log built), highest of the runs: +${Math.max(...growth).toFixed(0)} MB\n`);
+      console.log(`${backend.name}: projections ${formatRate(ours)} events/s, raw loop ${formatRate(reference)} events/s (medians of ${RUNS}), ratio ${(ours / reference).toFixed(2)}; RSS peak over the baseline (${(baselineRss / 2 ** 20).toFixed(0)} MB, log built), highest of the runs: ${signedMb(Math.max(...growth))}\n`);
       rows.push({
         benchmark: 'projection catch-up',
         scenario: `${backend.name}, all projections vs raw loop (pages of ${PAGE}, one upsert per event)`,
@@ -223,7 +241,7 @@ export async function runProjectionCatchUp(options: { printMachine?: boolean } =
         latencyOf: 'catch-up',
         p50: `${(median(projected) / 1000).toFixed(1)} s`,
         p99: 'n/a',
-        notes: `RSS peak +${Math.max(...growth).toFixed(0)} MB over the process's RSS before the first catch-up`,
+        notes: `RSS peak ${signedMb(Math.max(...growth))} over the process's RSS before the first catch-up`,
       });
     }
   } finally {

@@ -63,7 +63,7 @@ if (skipPostgres) {
         const stores = await Promise.all(Array.from({ length: 6 }, () => open({ schema: fresh })));
 
         const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations ORDER BY version`);
-        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
         await stores[0].append('account-1', 'no-stream', [newEvent()]);
         expect(await stores[5].headPosition()).toBe(1n);
       });
@@ -95,7 +95,7 @@ if (skipPostgres) {
         const store = await open({ schema: fresh });
 
         const { rows } = await admin.query(`SELECT version FROM ${fresh}.schema_migrations ORDER BY version`);
-        expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
         await expect(store.append('account-1', 'no-stream', [newEvent()])).rejects.toBeInstanceOf(WrongExpectedRevision);
         expect(await store.append('account-1', 0, [newEvent()])).toEqual({ nextRevision: 1, lastPosition: 2n, alreadyStored: false });
       });
@@ -271,6 +271,32 @@ if (skipPostgres) {
         expect(outcomes[4]).toMatchObject({ status: 'rejected', reason: { constructor: DuplicateEventId, eventId: taken.eventId, streamId: 'existing' } });
         expect(outcomes[5]).toMatchObject({ status: 'fulfilled', value: { nextRevision: 0, lastPosition: 5n } });
         expect(await transactionsOf(fresh, [twice, fine])).toBe(1);
+      });
+
+      it('still tells replays and clashes in a group whose every append is accepted (the INSERT refused on a stored id, then one at a time)', async () => {
+        const fresh = newSchema();
+        const store = await open({ schema: fresh });
+        const taken = newEvent();
+        const original = await store.append('existing', 'no-stream', [taken]);
+        const [before, after] = [newStreamId(), newStreamId()];
+
+        // Alone: a replay whose expected revision ('any') is met, so nothing but the stored id stops its INSERT.
+        expect(await store.append('existing', 'any', [taken])).toEqual({ ...original, alreadyStored: true });
+        const outcomes = await gathered(store, fresh, () => [
+          store.append(before, 'no-stream', [newEvent(), newEvent()]),
+          store.append('existing', 'any', [taken]),
+          store.append(newStreamId(), 'any', [{ ...taken }]),
+          store.append(after, 'no-stream', [newEvent()]),
+        ]);
+
+        expect(outcomes).toMatchObject([
+          { status: 'fulfilled', value: { nextRevision: 1, lastPosition: 4n, alreadyStored: false } },
+          { status: 'fulfilled', value: { ...original, alreadyStored: true } },
+          { status: 'rejected', reason: { constructor: DuplicateEventId, eventId: taken.eventId, streamId: 'existing' } },
+          { status: 'fulfilled', value: { nextRevision: 0, lastPosition: 5n, alreadyStored: false } },
+        ]);
+        expect((await store.readAll()).map((event) => event.position)).toEqual([1n, 2n, 3n, 4n, 5n]);
+        expect(await transactionsOf(fresh, [before, after])).toBe(1);
       });
 
       it('fails only the append whose data jsonb refuses, when it came in a group', async () => {

@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '../../../../test/support/eventually';
 import { WalCheckpointer } from './wal-checkpointer';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
 
 /** Commits `megabytes` of rows, half a megabyte per commit. */
 function write(db: Database.Database, megabytes: number): void {
@@ -56,6 +59,22 @@ describe('WalCheckpointer', () => {
     await checkpointer.stop();
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
   }, 30_000);
+
+  it('does not keep a process alive: one that never stops it still ends when its work is done', () => {
+    // In a fresh process, from the build `npm test` makes first: a tool (a benchmark, a command) that
+    // forgets stop() must still end. (Listening for the thread's messages used to ref it again.)
+    (require(join(ROOT, 'scripts', 'ensure-built.js')) as { ensureBuilt(): void }).ensureBuilt();
+    const child = `
+      const Database = require('better-sqlite3');
+      const { WalCheckpointer } = require(${JSON.stringify(join(ROOT, 'dist', 'libs', 'read-models', 'src', 'shared', 'wal-checkpointer.js'))});
+      const db = new Database(${JSON.stringify(file)});
+      WalCheckpointer.start(${JSON.stringify(file)}, db, (message) => console.error(message));
+      console.log('started');
+    `;
+    // The deadline only stops a hung child, so that the failure is reported rather than the run stalling.
+    const run = spawnSync(process.execPath, ['-e', child], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect({ ended: run.signal === null && run.status === 0, stdout: run.stdout.trim(), stderr: run.stderr }).toEqual({ ended: true, stdout: 'started', stderr: '' });
+  }, 60_000);
 
   it('starts only for an embedded file: not for a database in memory', () => {
     const memory = { options: { type: 'better-sqlite3', database: ':memory:' } } as never;

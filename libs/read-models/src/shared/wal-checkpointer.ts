@@ -94,10 +94,11 @@ export class WalCheckpointer {
       eval: true,
       workerData: { file, driver: require.resolve('better-sqlite3'), checkpointAtBytes: CHECKPOINT_AT_BYTES, lookEveryMs: LOOK_EVERY_MS },
     });
-    // The thread does not keep the process alive: stop() ends it, and a process ending without it loses nothing (the WAL is the data).
-    worker.unref();
     worker.on('message', (message: { failed?: string }) => message.failed && onError(message.failed));
     worker.on('error', (error: unknown) => onError(`the checkpointing thread failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`));
+    // The thread does not keep the process alive: stop() ends it, and a process ending without it loses
+    // nothing (the WAL is the data). After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     connection.pragma(`wal_autocheckpoint = ${MAIN_CONNECTION_CHECKPOINTS_AT_PAGES}`);
     return new WalCheckpointer(worker, connection);
   }

@@ -60,20 +60,29 @@ describe('WalCheckpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1_000);
   }, 30_000);
 
-  it('does not keep a process alive: one that never stops it still ends when its work is done', () => {
-    // In a fresh process, from the build `npm test` makes first: a tool (a benchmark, a command) that
-    // forgets stop() must still end. (Listening for the thread's messages used to ref it again.)
+  /** Runs `body` in a fresh process that has started a checkpointer on `file`, from the build `npm test` makes first. */
+  function inAProcessWithACheckpointer(body: string) {
     (require(join(ROOT, 'scripts', 'ensure-built.js')) as { ensureBuilt(): void }).ensureBuilt();
     const child = `
       const Database = require('better-sqlite3');
       const { WalCheckpointer } = require(${JSON.stringify(join(ROOT, 'dist', 'libs', 'read-models', 'src', 'shared', 'wal-checkpointer.js'))});
       const db = new Database(${JSON.stringify(file)});
-      WalCheckpointer.start(${JSON.stringify(file)}, db, (message) => console.error(message));
-      console.log('started');
+      const checkpointer = WalCheckpointer.start(${JSON.stringify(file)}, db, (message) => console.error(message));
+      ${body}
     `;
     // The deadline only stops a hung child, so that the failure is reported rather than the run stalling.
     const run = spawnSync(process.execPath, ['-e', child], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-    expect({ ended: run.signal === null && run.status === 0, stdout: run.stdout.trim(), stderr: run.stderr }).toEqual({ ended: true, stdout: 'started', stderr: '' });
+    return { ended: run.signal === null && run.status === 0, stdout: run.stdout.trim(), stderr: run.stderr };
+  }
+
+  it('does not keep a process alive: one that never stops it still ends when its work is done', () => {
+    // A tool (a benchmark, a command) that forgets stop() must still end. (Listening for the thread's messages used to ref it again.)
+    expect(inAProcessWithACheckpointer(`console.log('started');`)).toEqual({ ended: true, stdout: 'started', stderr: '' });
+  }, 60_000);
+
+  it('keeps the process alive while it stops, so that the work after stop() runs', () => {
+    // A command prints its result after closing its databases: the process must not end in between.
+    expect(inAProcessWithACheckpointer(`checkpointer.stop().then(() => console.log('stopped'));`)).toEqual({ ended: true, stdout: 'stopped', stderr: '' });
   }, 60_000);
 
   it('starts only for an embedded file: not for a database in memory', () => {

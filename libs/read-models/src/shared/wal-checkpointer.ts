@@ -110,6 +110,8 @@ export class WalCheckpointer {
         this.worker.on('message', (message: { stopped?: boolean }) => message.stopped && resolve());
         this.worker.once('exit', () => resolve());
       });
+      // Referenced while it stops: the caller's work after stop() must not be cut short by an event loop with nothing else to wait for.
+      this.worker.ref();
       this.worker.postMessage('stop');
       await stopped;
       await this.worker.terminate();

@@ -37,7 +37,7 @@ import { allProjections, openReadDataSource, ProjectionRunner } from '@pangolin/
 import { limitHeapGrowth, loadConfiguration } from '@pangolin/runtime';
 import { appendHousehold, appendProduct, EVENTS_PER_HOUSEHOLD, giftLogHouseholdKeys, householdsFor } from './gift-log';
 import { printMachine } from './machine';
-import { BenchRow, formatRate, nowMs } from './stats';
+import { BenchRow, formatGrowth, formatRate, nowMs } from './stats';
 
 const ISSUE_EVENTS = 1_000_000;
 const CONCURRENT_HOUSEHOLDS = 64;
@@ -205,13 +205,12 @@ function inChild(side: Side['name'], events: number): Promise<Side> {
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const formatMark = ([events, rss, heap]: [number, number, number]) => `${Math.round(events / 1000)}k ${mb(rss)} (${mb(heap)})`;
-const growth = (bytes: number) => `${bytes >= 0 ? '+' : ''}${(bytes / MB).toFixed(0)} MB`;
 
 function describe(side: Side): string {
   const label = side.name === 'platform' ? 'Platform (event store + every projection, live)' : 'Raw append loop (reference)';
   return [
     `${label}: ${side.events.toLocaleString('en-US')} events in ${side.seconds.toFixed(1)} s (${formatRate(side.events / side.seconds)} events/s)`,
-    `  RSS baseline ${mb(side.baselineRss)}, peak ${mb(side.peakRss)} (${growth(side.peakRss - side.baselineRss)}; at ${Math.round(side.peakAt[0] / 1000)}k events, JavaScript heap ${mb(side.peakAt[1])} committed, ${mb(side.peakAt[2])} in use), final after GC ${mb(side.finalRss)} (${growth(side.finalRss - side.baselineRss)})`,
+    `  RSS baseline ${mb(side.baselineRss)}, peak ${mb(side.peakRss)} (${formatGrowth(side.peakRss - side.baselineRss)}; at ${Math.round(side.peakAt[0] / 1000)}k events, JavaScript heap ${mb(side.peakAt[1])} committed, ${mb(side.peakAt[2])} in use), final after GC ${mb(side.finalRss)} (${formatGrowth(side.finalRss - side.baselineRss)})`,
     `  RSS (JavaScript heap in use) over the log: ${side.timeline.map(formatMark).join(', ')}`,
   ].join('\n');
 }
@@ -225,7 +224,7 @@ export async function runMemoryFlat(options: { printMachine?: boolean; events?: 
   const platform = await inChild('platform', events);
   console.log(describe(platform));
   const peakGrowth = platform.peakRss - platform.baselineRss;
-  console.log(`\nPlatform RSS peak growth ${growth(peakGrowth)} (raw loop ${growth(raw.peakRss - raw.baselineRss)}): ${peakGrowth < 100 * MB ? 'under' : 'OVER'} the 100 MB bound\n`);
+  console.log(`\nPlatform RSS peak growth ${formatGrowth(peakGrowth)} (raw loop ${formatGrowth(raw.peakRss - raw.baselineRss)}): ${peakGrowth < 100 * MB ? 'under' : 'OVER'} the 100 MB bound\n`);
   return [
     {
       benchmark: 'memory',
@@ -235,7 +234,7 @@ export async function runMemoryFlat(options: { printMachine?: boolean; events?: 
       latencyOf: 'n/a',
       p50: 'n/a',
       p99: 'n/a',
-      notes: `RSS peak ${growth(peakGrowth)}, final ${growth(platform.finalRss - platform.baselineRss)} over the baseline (raw loop: peak ${growth(raw.peakRss - raw.baselineRss)})`,
+      notes: `RSS peak ${formatGrowth(peakGrowth)}, final ${formatGrowth(platform.finalRss - platform.baselineRss)} over the baseline (raw loop: peak ${formatGrowth(raw.peakRss - raw.baselineRss)})`,
     },
   ];
 }

@@ -39,7 +39,7 @@ import { limitHeapGrowth, loadConfiguration } from '@pangolin/runtime';
 import { buildLog, giftLogHouseholdKeys, householdsFor } from './gift-log';
 import { printMachine } from './machine';
 import { timeStatements } from './statement-time';
-import { BenchRow, formatRate, nowMs } from './stats';
+import { BenchRow, formatGrowth, formatRate, nowMs } from './stats';
 
 const EVENTS = Number(process.env.PROJECTION_BENCH_EVENTS ?? 50_000);
 const RUNS = Number(process.env.PROJECTION_BENCH_RUNS ?? 3);
@@ -180,11 +180,6 @@ function timeReadStatements(dataSource: DataSource): (() => number) | undefined 
   return timeStatements((dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection);
 }
 
-/** A growth in MB with its sign: the peak can be under the baseline when a collection ran meanwhile (as in run-all, after other benchmarks). */
-function signedMb(mb: number): string {
-  return `${mb >= 0 ? '+' : '−'}${Math.abs(mb).toFixed(0)} MB`;
-}
-
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -218,7 +213,7 @@ export async function runProjectionCatchUp(options: { printMachine?: boolean } =
     const unreachable = await postgresReachable();
     if (unreachable) console.log(`PostgreSQL at ${POSTGRES_URL} is unreachable (${unreachable}): its figures are skipped.\n`);
     const baselineRss = process.memoryUsage().rss;
-    const growthMb = (peakRss: number) => (peakRss - baselineRss) / 2 ** 20;
+    const growthBytes = (peakRss: number) => peakRss - baselineRss;
     for (const backend of unreachable ? [sqlite] : [sqlite, postgres]) {
       const projected: number[] = [];
       const raw: number[] = [];
@@ -226,13 +221,13 @@ export async function runProjectionCatchUp(options: { printMachine?: boolean } =
       for (let run = 0; run < RUNS; run++) {
         const once = await projectOnce(backend, store, head, households);
         projected.push(once.ms);
-        growth.push(growthMb(once.peakRss));
+        growth.push(growthBytes(once.peakRss));
         raw.push(await backend.rawLoop(store, head, households));
-        console.log(`${backend.name} run ${run + 1}: projections ${formatRate((events / once.ms) * 1000)} events/s (RSS peak ${signedMb(growthMb(once.peakRss))} over the baseline), raw loop ${formatRate((events / raw[run]) * 1000)} events/s`);
+        console.log(`${backend.name} run ${run + 1}: projections ${formatRate((events / once.ms) * 1000)} events/s (RSS peak ${formatGrowth(growthBytes(once.peakRss))} over the baseline), raw loop ${formatRate((events / raw[run]) * 1000)} events/s`);
       }
       const ours = (events / median(projected)) * 1000;
       const reference = (events / median(raw)) * 1000;
-      console.log(`${backend.name}: projections ${formatRate(ours)} events/s, raw loop ${formatRate(reference)} events/s (medians of ${RUNS}), ratio ${(ours / reference).toFixed(2)}; RSS peak over the baseline (${(baselineRss / 2 ** 20).toFixed(0)} MB, log built), highest of the runs: ${signedMb(Math.max(...growth))}\n`);
+      console.log(`${backend.name}: projections ${formatRate(ours)} events/s, raw loop ${formatRate(reference)} events/s (medians of ${RUNS}), ratio ${(ours / reference).toFixed(2)}; RSS peak over the baseline (${(baselineRss / 2 ** 20).toFixed(0)} MB, log built), highest of the runs: ${formatGrowth(Math.max(...growth))}\n`);
       rows.push({
         benchmark: 'projection catch-up',
         scenario: `${backend.name}, all projections vs raw loop (pages of ${PAGE}, one upsert per event)`,
@@ -241,7 +236,7 @@ export async function runProjectionCatchUp(options: { printMachine?: boolean } =
         latencyOf: 'catch-up',
         p50: `${(median(projected) / 1000).toFixed(1)} s`,
         p99: 'n/a',
-        notes: `RSS peak ${signedMb(Math.max(...growth))} over the process's RSS before the first catch-up`,
+        notes: `RSS peak ${formatGrowth(Math.max(...growth))} over the process's RSS before the first catch-up`,
       });
     }
   } finally {

@@ -20,6 +20,11 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(1)} ms`;
 }
 
+/** A change of memory in MB with its sign (+ for growth; a peak can be under its baseline when a collection ran meanwhile). */
+export function formatGrowth(bytes: number): string {
+  return `${bytes >= 0 ? '+' : ''}${(bytes / 2 ** 20).toFixed(0)} MB`;
+}
+
 export function formatRate(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-US');
 }
